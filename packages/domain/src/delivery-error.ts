@@ -1,0 +1,44 @@
+/**
+ * What every transport throws. Its fields decide what happens next: `retryable === false` becomes
+ * BullMQ's UnrecoverableError in the worker; `retryAfterMs` overrides the backoff (HTTP Retry-After).
+ * Decided by type and fields, never by message text.
+ */
+export interface DeliveryErrorFields {
+  code: string;
+  retryable: boolean;
+  /** SMTP reply code or HTTP status. */
+  responseCode?: number;
+  /** The server's or provider's own words. */
+  response?: string;
+  /** What a tenant's admin should do about it. */
+  hint?: string;
+  retryAfterMs?: number;
+  /** Per-recipient outcome when the server took some and refused others. */
+  rejectedRecipients?: { email: string; response?: string; responseCode?: number }[];
+}
+
+export class DeliveryError extends Error implements DeliveryErrorFields {
+  override readonly name = 'DeliveryError';
+  readonly code: string;
+  readonly retryable: boolean;
+  readonly responseCode?: number;
+  readonly response?: string;
+  readonly hint?: string;
+  readonly retryAfterMs?: number;
+  readonly rejectedRecipients?: { email: string; response?: string; responseCode?: number }[];
+
+  constructor(message: string, fields: DeliveryErrorFields, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = fields.code;
+    this.retryable = fields.retryable;
+    this.responseCode = fields.responseCode;
+    this.response = fields.response;
+    this.hint = fields.hint;
+    this.retryAfterMs = fields.retryAfterMs;
+    this.rejectedRecipients = fields.rejectedRecipients;
+  }
+}
+
+export function isDeliveryError(e: unknown): e is DeliveryError {
+  return e instanceof DeliveryError || (typeof e === 'object' && e !== null && (e as { name?: string }).name === 'DeliveryError');
+}

@@ -1,0 +1,171 @@
+import { z } from 'zod';
+import { Address, addressSchema, headerSafeString } from './address';
+import { EmailStatus, RecipientStatus, RECIPIENT_STATUSES } from './status';
+import { ProviderName, SendingMode } from './settings';
+
+export type RecipientKind = 'to' | 'cc' | 'bcc';
+
+export interface RecipientState {
+  email: string;
+  name?: string;
+  kind: RecipientKind;
+  status: RecipientStatus;
+  /** Why it is in a problem state: the server's or provider's words. */
+  reason?: string;
+  /** SMTP/enhanced status code of a bounce or rejection, when known. */
+  statusCode?: string;
+  bounceType?: 'hard' | 'soft';
+  providerMessageId?: string;
+  updatedAt: string;
+}
+
+export interface Attempt {
+  at: string;
+  ok: boolean;
+  /** Error code (nodemailer `EAUTH`, provider `http_401`...) when the attempt failed. */
+  code?: string;
+  responseCode?: number;
+  /** The server's or provider's own words. */
+  response?: string;
+  hint?: string;
+  retryable?: boolean;
+  durationMs?: number;
+}
+
+export const EVENT_TYPES = [
+  'queued', 'sending', 'accepted', 'deferred', 'delivered', 'opened', 'clicked', 'bounced', 'dropped',
+  'complained', 'unsubscribed', 'failed',
+] as const;
+export type EmailEventType = (typeof EVENT_TYPES)[number];
+
+export interface EmailEvent {
+  type: EmailEventType;
+  at: string;
+  recipient?: string;
+  /** Unique per distinct event: a duplicate delivery of the same event changes nothing. */
+  key: string;
+  source: 'api' | 'worker' | 'pixel' | ProviderName;
+  /** A machine open (Apple MPP, an image prefetcher): recorded, not shown as a person opening. */
+  machine?: boolean;
+  reason?: string;
+  statusCode?: string;
+  url?: string;
+  userAgent?: string;
+}
+
+export interface DocumentRef {
+  type: string;
+  id: string;
+  number?: string;
+}
+
+export interface Opens {
+  /** Human opens only. */
+  count: number;
+  firstAt?: string;
+  lastAt?: string;
+  machineCount: number;
+}
+
+export interface EmailRecord {
+  id: string;
+  tenantId: string;
+  status: EmailStatus;
+  subject: string;
+  document?: DocumentRef;
+  from?: Address;
+  replyTo?: string;
+  to: Address[];
+  cc: Address[];
+  bcc: Address[];
+  transport: { mode: SendingMode; provider?: ProviderName };
+  messageId?: string;
+  providerMessageId?: string;
+  recipients: RecipientState[];
+  attempts: Attempt[];
+  events: EmailEvent[];
+  opens: Opens;
+  metadata?: Record<string, string | number | boolean | null>;
+  test: boolean;
+  idempotencyKey?: string;
+  /** Hash of the request that created it, so a reused Idempotency-Key with another body is refused. */
+  requestHash?: string;
+  hasHtml: boolean;
+  attachmentCount: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Attachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}
+
+/** The body of an email, stored apart from the record: the history never carries it. */
+export interface EmailContent {
+  text?: string;
+  html?: string;
+  attachments: Attachment[];
+}
+
+const BASE64 = /^[A-Za-z0-9+/\r\n]*={0,2}$/;
+
+export const attachmentInputSchema = z
+  .object({
+    filename: headerSafeString('filename', 255).min(1, 'filename is required'),
+    contentType: z
+      .string()
+      .regex(/^[\w.+-]+\/[\w.+-]+$/, 'contentType must be a MIME type such as application/pdf')
+      .default('application/octet-stream'),
+    content: z.string({ required_error: 'content (base64) is required' }).min(1, 'content must not be empty').regex(BASE64, 'content must be base64'),
+  })
+  .strict();
+
+const addressList = (field: string, max: number) =>
+  z.array(addressSchema, { invalid_type_error: `${field} must be an array of addresses` }).max(max, `${field} has more than ${max} addresses`);
+
+export const enqueueEmailSchema = z
+  .object({
+    to: addressList('to', 50).min(1, 'to needs at least one recipient'),
+    cc: addressList('cc', 50).default([]),
+    bcc: addressList('bcc', 50).default([]),
+    subject: headerSafeString('subject', 998).min(1, 'subject is required'),
+    text: z.string().max(2_000_000).optional(),
+    html: z.string().max(5_000_000).optional(),
+    attachments: z.array(attachmentInputSchema).max(20, 'at most 20 attachments').default([]),
+    document: z
+      .object({
+        type: z.string().trim().min(1).max(40).regex(/^[a-z_-]+$/i, 'document.type is a word such as invoice, quote or order'),
+        id: z.string().trim().min(1).max(128),
+        number: z.string().trim().max(64).optional(),
+      })
+      .strict()
+      .optional(),
+    metadata: z.record(z.union([z.string().max(500), z.number(), z.boolean(), z.null()])).optional(),
+  })
+  .strict()
+  .refine((e) => e.text !== undefined || e.html !== undefined, { message: 'text or html is required', path: ['text'] });
+export type EnqueueEmailInput = z.infer<typeof enqueueEmailSchema>;
+
+const statusFilter = z.enum(RECIPIENT_STATUSES, { errorMap: () => ({ message: `status must be one of ${RECIPIENT_STATUSES.join(', ')}` }) });
+
+export const historyQuerySchema = z
+  .object({
+    documentId: z.string().max(128).optional(),
+    documentType: z.string().max(40).optional(),
+    status: statusFilter.optional(),
+    recipient: z.string().trim().toLowerCase().max(254).optional(),
+    since: z.string().datetime({ offset: true, message: 'since must be an ISO 8601 date-time' }).optional(),
+    until: z.string().datetime({ offset: true, message: 'until must be an ISO 8601 date-time' }).optional(),
+    test: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().max(200).optional(),
+  })
+  .strict();
+export type HistoryQuery = z.infer<typeof historyQuerySchema>;
+
+export interface HistoryPage {
+  items: EmailRecord[];
+  nextCursor: string | null;
+}

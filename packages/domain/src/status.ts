@@ -1,0 +1,53 @@
+/**
+ * The status ladder (design brief): queued -> sending -> accepted -> delivered -> opened, with
+ * deferred, bounced, dropped, complained and failed off the ladder. Events arrive late, twice and out
+ * of order, so a status only ever moves forward by rank.
+ */
+export const RECIPIENT_STATUSES = [
+  'queued', 'sending', 'accepted', 'deferred', 'delivered', 'opened', 'bounced', 'dropped', 'complained', 'failed',
+] as const;
+export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number];
+export type EmailStatus = RecipientStatus;
+
+/**
+ * Rank decides what may follow what. accepted and deferred share a rank: a provider can defer after
+ * accepting, and our own retry can be followed by an acceptance. failed/dropped sit below delivered so
+ * that a provider's late "delivered" still tells the truth; bounced sits above delivered because bounces
+ * can arrive after a delivery report; a complaint is the last word.
+ */
+const RANK: Record<RecipientStatus, number> = {
+  queued: 0,
+  sending: 1,
+  accepted: 2,
+  deferred: 2,
+  failed: 3,
+  dropped: 3,
+  delivered: 4,
+  bounced: 5,
+  opened: 6,
+  complained: 7,
+};
+
+export const PROBLEM_STATUSES: ReadonlySet<RecipientStatus> = new Set(['bounced', 'dropped', 'complained', 'failed']);
+
+export function statusRank(s: RecipientStatus): number {
+  return RANK[s];
+}
+
+/** Whether a recipient may move from `from` to `to`. Same status is not a move. */
+export function canMove(from: RecipientStatus, to: RecipientStatus): boolean {
+  if (from === to) return false;
+  if (from === 'bounced' && to === 'opened') return false;
+  return RANK[to] >= RANK[from];
+}
+
+/**
+ * The email's own status summarises its recipients: the least advanced among those still on the
+ * ladder; when every recipient is off it (bounced, failed...), the most severe of those.
+ */
+export function summariseStatus(statuses: RecipientStatus[]): EmailStatus {
+  if (statuses.length === 0) return 'queued';
+  const healthy = statuses.filter((s) => !PROBLEM_STATUSES.has(s));
+  if (healthy.length > 0) return healthy.reduce((a, b) => (RANK[b] < RANK[a] ? b : a));
+  return statuses.reduce((a, b) => (RANK[b] > RANK[a] ? b : a));
+}

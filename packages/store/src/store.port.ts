@@ -1,0 +1,60 @@
+import type { EmailContent, EmailRecord, EmailSettings, HistoryPage, HistoryQuery, Tenant } from '@mailroom/domain';
+
+/** Returned by a mutator to leave the record as it is (no write, no updatedAt bump). */
+export type Mutator<T> = (current: T) => T | null;
+
+export interface TenantStore {
+  /** Insert or update name/plan; keeps createdAt. */
+  upsert(tenant: { id: string; name: string; plan: Tenant['plan'] }, now: string): Promise<Tenant>;
+  get(id: string): Promise<Tenant | null>;
+}
+
+export interface SettingsStore {
+  get(tenantId: string): Promise<EmailSettings | null>;
+  /** Replaces the settings; the stored version becomes previous version + 1 (1 for the first). */
+  put(settings: Omit<EmailSettings, 'version'>): Promise<EmailSettings>;
+  /** Read-modify-write without bumping `version` (webhook state, lastEventAt). Atomic per tenant. */
+  update(tenantId: string, mutate: Mutator<EmailSettings>): Promise<EmailSettings | null>;
+}
+
+export interface CreateEmailInput {
+  email: EmailRecord;
+  content: EmailContent;
+}
+
+export interface EmailStore {
+  /**
+   * Writes record and content together. When `email.idempotencyKey` is set and another email of the
+   * same tenant already has it, writes nothing and returns that one with `created: false`: this holds
+   * under concurrent identical calls (a unique index decides, not a read-then-write).
+   */
+  create(input: CreateEmailInput): Promise<{ email: EmailRecord; created: boolean }>;
+  get(tenantId: string, id: string): Promise<EmailRecord | null>;
+  getContent(tenantId: string, id: string): Promise<EmailContent | null>;
+  /**
+   * Atomic read-modify-write of one email (optimistic concurrency in Mongo, an IMMEDIATE transaction
+   * in SQLite): concurrent webhook events and worker updates never lose each other's changes.
+   * The mutator may be called more than once; it must be pure.
+   */
+  update(tenantId: string, id: string, mutate: Mutator<EmailRecord>): Promise<EmailRecord | null>;
+  /** Removes an email and its content: only to undo a create whose job could not be enqueued. */
+  remove(tenantId: string, id: string): Promise<void>;
+  /**
+   * Newest first, stable order (createdAt desc, id desc), keyset cursor: pages neither skip nor repeat
+   * while new emails arrive. `status` matches the email's status or any recipient's; `recipient`
+   * matches any of to/cc/bcc exactly (lower-cased).
+   */
+  list(tenantId: string, query: HistoryQuery): Promise<HistoryPage>;
+  /** Emails still `queued` created before `olderThan`: for the sweeper that re-enqueues lost jobs. */
+  listStuckQueued(olderThan: string, limit: number): Promise<{ tenantId: string; id: string }[]>;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'mongo';
+  tenants: TenantStore;
+  settings: SettingsStore;
+  emails: EmailStore;
+  /** Creates tables/collections and indexes. Idempotent. */
+  init(): Promise<void>;
+  close(): Promise<void>;
+}

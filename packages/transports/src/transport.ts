@@ -1,0 +1,52 @@
+import type { Address, Attachment } from '@mailroom/domain';
+
+/** Everything a transport needs to put one email on the wire. Built by the worker; holds no secrets. */
+export interface OutgoingMessage {
+  /** Our email id: sent in each provider's own way so that webhooks echo it back. */
+  emailId: string;
+  tenantId: string;
+  from: Address;
+  replyTo?: Address;
+  to: Address[];
+  cc: Address[];
+  bcc: Address[];
+  subject: string;
+  text?: string;
+  html?: string;
+  attachments: Attachment[];
+  /** RFC 5322 Message-ID with angle brackets, stable across retries of the same email. */
+  messageId: string;
+  /** Extra headers (X-Mailroom-Email-Id...). */
+  headers: Record<string, string>;
+  /** Ask the provider to track opens (provider mode). */
+  trackOpens: boolean;
+}
+
+export interface RecipientOutcome {
+  email: string;
+  accepted: boolean;
+  response?: string;
+  responseCode?: number;
+  /** Per-recipient provider id (Mailjet MessageUUID). */
+  providerMessageId?: string;
+}
+
+export interface SendResult {
+  messageId: string;
+  /** The provider's id for the message (SendGrid X-Message-Id, Mailgun id without brackets...). */
+  providerMessageId?: string;
+  /** The server's own words on acceptance (SMTP `250 ...`). */
+  response?: string;
+  recipients: RecipientOutcome[];
+}
+
+/**
+ * The transport contract (after nodemailer's): `send` delivers or throws a DeliveryError whose
+ * `retryable` decides retries; `verify` and `close` are optional and callers probe for them.
+ */
+export interface Transport {
+  readonly kind: 'platform' | 'smtp' | 'sendgrid' | 'mailgun' | 'mailjet';
+  send(message: OutgoingMessage): Promise<SendResult>;
+  verify?(): Promise<void>;
+  close?(): Promise<void> | void;
+}
