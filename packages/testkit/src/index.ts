@@ -1,0 +1,5 @@
+export * from './emulators/http-emulator';
+export * from './smtp';
+export * from './emulators/sendgrid';
+export * from './emulators/mailgun';
+export * from './emulators/mailjet';
