@@ -5,3 +5,4 @@ export * from './smtp-presets';
 export * from './settings';
 export * from './email';
 export * from './delivery-error';
+export * from './history';

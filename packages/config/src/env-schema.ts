@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(def);
+const port = (def: number) => int(def, 0, 65535);
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .url()
+    .refine((u) => protocols.includes(new URL(u).protocol), `must start with ${protocols.map((p) => p + '//').join(' or ')}`);
+
+/** Every variable Mailroom reads, with the design brief's defaults. Parsed once, at start. */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z.string().regex(/^[\w:-]+$/).default('mailroom'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  STORE_URL: z.string().regex(/^(sqlite:.+|mongodb(\+srv)?:\/\/.+)$/, 'must be sqlite:PATH or a mongodb:// URL').optional(),
+  API_KEYS: z.string().optional(),
+  OPS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  ENCRYPTION_KEYS: z.string().optional(),
+  PUBLIC_BASE_URL: url(['http:', 'https:']).optional(),
+  PLATFORM_TRANSPORT: url(['smtp:', 'smtps:']).optional(),
+  PLATFORM_FROM: z.string().email().default('documents@mailroom.localhost'),
+  SMTP_PLANS: z.string().default('advanced,premium'),
+  API_PORT: port(8080),
+  WEBHOOKS_PORT: port(8081),
+  WORKER_PORT: port(8082),
+  HOST: z.string().default('0.0.0.0'),
+  SEND_ATTEMPTS: int(8, 1, 50),
+  RETRY_BASE_MS: int(30_000, 1, 3_600_000),
+  WORKER_CONCURRENCY: int(10, 1, 500),
+  WORKER_LOCK_MS: int(30_000, 1_000),
+  MAX_ATTACHMENT_BYTES: int(10 * 1024 * 1024, 1),
+  TENANT_TOKEN_TTL_SECONDS: int(900, 30, 86_400),
+  PROVIDER_TIMEOUT_MS: int(15_000, 100),
+  SMTP_CONNECTION_TIMEOUT_MS: int(15_000, 100),
+  SMTP_GREETING_TIMEOUT_MS: int(15_000, 100),
+  SMTP_SOCKET_TIMEOUT_MS: int(60_000, 100),
+  TEST_EMAIL_TIMEOUT_MS: int(20_000, 500),
+  TEST_EMAILS_PER_MINUTE: int(5, 1),
+  TRANSPORT_CACHE_SIZE: int(200, 1),
+  WEBHOOK_MAX_AGE_SECONDS: int(600, 10),
+  SENDGRID_API_URL: url(['http:', 'https:']).default('https://api.sendgrid.com'),
+  MAILGUN_API_URL_US: url(['http:', 'https:']).default('https://api.mailgun.net'),
+  MAILGUN_API_URL_EU: url(['http:', 'https:']).default('https://api.eu.mailgun.net'),
+  MAILJET_API_URL: url(['https:']).default('https://api.mailjet.com'),
+});
+export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { ConfigError } from './config-error';
+import { envSchema } from './env-schema';
+
+export interface EncryptionKey {
+  id: string;
+  key: Buffer;
+}
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  logLevel: string;
+  redisUrl: string;
+  queuePrefix: string;
+  dataDir: string;
+  storeUrl: string;
+  apiKeys: string[];
+  opsToken: string;
+  /** The first key encrypts; all of them decrypt (rotation). */
+  encryptionKeys: EncryptionKey[];
+  publicBaseUrl: string;
+  platform: { transportUrl?: string; from: string; outboxDir: string };
+  smtpPlans: string[];
+  ports: { api: number; webhooks: number; worker: number };
+  host: string;
+  send: { attempts: number; retryBaseMs: number; concurrency: number; lockMs: number; transportCacheSize: number };
+  limits: { maxAttachmentBytes: number; tenantTokenTtlSeconds: number; testEmailsPerMinute: number; webhookMaxAgeSeconds: number };
+  timeouts: { providerMs: number; smtpConnectionMs: number; smtpGreetingMs: number; smtpSocketMs: number; testEmailMs: number };
+  providers: { sendgridUrl: string; mailgunUrlUs: string; mailgunUrlEu: string; mailjetUrl: string };
+  /** Loud notes for the start-up log: development defaults in use, file outbox... */
+  notices: string[];
+}
+
+const DEV_API_KEY = 'dev-api-key';
+const DEV_OPS_TOKEN = 'dev-ops-token-change-me';
+const DEV_ENCRYPTION_KEY: EncryptionKey = { id: 'dev', key: createHash('sha256').update('mailroom development key, never for production').digest() };
+
+function parseEncryptionKeys(raw: string): EncryptionKey[] {
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const i = entry.indexOf(':');
+      if (i <= 0) throw new ConfigError('ENCRYPTION_KEYS', 'each entry must be keyId:base64-of-32-bytes');
+      const id = entry.slice(0, i);
+      if (!/^[A-Za-z0-9_-]{1,32}$/.test(id)) throw new ConfigError('ENCRYPTION_KEYS', `key id "${id}" must be 1-32 letters, digits, "_" or "-"`);
+      const key = Buffer.from(entry.slice(i + 1), 'base64');
+      if (key.length !== 32) throw new ConfigError('ENCRYPTION_KEYS', `key "${id}" must be 32 bytes once base64-decoded (got ${key.length})`);
+      return { id, key };
+    });
+}
+
+/** Parses and validates the environment once. Throws ConfigError naming the first bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const notices: string[] = [];
+  const devDefault = (variable: string, what: string) => {
+    if (production) throw new ConfigError(variable, `is required when NODE_ENV=production (${what})`);
+    notices.push(`${variable} is not set: using a DEVELOPMENT default (${what}). Never run like this in production.`);
+  };
+
+  const apiKeys = (e.API_KEYS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (apiKeys.length === 0) {
+    devDefault('API_KEYS', `platform API key "${DEV_API_KEY}"`);
+    apiKeys.push(DEV_API_KEY);
+  }
+  if (apiKeys.some((k) => k.length < 8)) throw new ConfigError('API_KEYS', 'every key must be at least 8 characters');
+  let opsToken = e.OPS_TOKEN;
+  if (!opsToken) {
+    devDefault('OPS_TOKEN', `ops token "${DEV_OPS_TOKEN}"`);
+    opsToken = DEV_OPS_TOKEN;
+  }
+  let encryptionKeys: EncryptionKey[];
+  if (e.ENCRYPTION_KEYS) {
+    encryptionKeys = parseEncryptionKeys(e.ENCRYPTION_KEYS);
+    if (encryptionKeys.length === 0) throw new ConfigError('ENCRYPTION_KEYS', 'needs at least one keyId:base64 entry');
+    if (new Set(encryptionKeys.map((k) => k.id)).size !== encryptionKeys.length) throw new ConfigError('ENCRYPTION_KEYS', 'key ids must be unique');
+  } else {
+    devDefault('ENCRYPTION_KEYS', 'a fixed, publicly known key: secrets at rest are NOT protected');
+    encryptionKeys = [DEV_ENCRYPTION_KEY];
+  }
+  const dataDir = path.resolve(e.DATA_DIR);
+  const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://localhost:${e.WEBHOOKS_PORT}`).replace(/\/+$/, '');
+  if (!e.PUBLIC_BASE_URL) notices.push(`PUBLIC_BASE_URL is not set: links and webhooks will use ${publicBaseUrl}, reachable from this machine only.`);
+  const outboxDir = path.join(dataDir, 'outbox');
+  if (!e.PLATFORM_TRANSPORT) notices.push(`PLATFORM_TRANSPORT is not set: platform-mode emails are written as .eml files under ${outboxDir}, not sent.`);
+
+  return {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    redisUrl: e.REDIS_URL,
+    queuePrefix: e.QUEUE_PREFIX,
+    dataDir,
+    storeUrl: e.STORE_URL ?? `sqlite:${path.join(dataDir, 'mailroom.db')}`,
+    apiKeys,
+    opsToken,
+    encryptionKeys,
+    publicBaseUrl,
+    platform: { transportUrl: e.PLATFORM_TRANSPORT, from: e.PLATFORM_FROM.toLowerCase(), outboxDir },
+    smtpPlans: e.SMTP_PLANS.split(',').map((s) => s.trim()).filter(Boolean),
+    ports: { api: e.API_PORT, webhooks: e.WEBHOOKS_PORT, worker: e.WORKER_PORT },
+    host: e.HOST,
+    send: {
+      attempts: e.SEND_ATTEMPTS,
+      retryBaseMs: e.RETRY_BASE_MS,
+      concurrency: e.WORKER_CONCURRENCY,
+      lockMs: e.WORKER_LOCK_MS,
+      transportCacheSize: e.TRANSPORT_CACHE_SIZE,
+    },
+    limits: {
+      maxAttachmentBytes: e.MAX_ATTACHMENT_BYTES,
+      tenantTokenTtlSeconds: e.TENANT_TOKEN_TTL_SECONDS,
+      testEmailsPerMinute: e.TEST_EMAILS_PER_MINUTE,
+      webhookMaxAgeSeconds: e.WEBHOOK_MAX_AGE_SECONDS,
+    },
+    timeouts: {
+      providerMs: e.PROVIDER_TIMEOUT_MS,
+      smtpConnectionMs: e.SMTP_CONNECTION_TIMEOUT_MS,
+      smtpGreetingMs: e.SMTP_GREETING_TIMEOUT_MS,
+      smtpSocketMs: e.SMTP_SOCKET_TIMEOUT_MS,
+      testEmailMs: e.TEST_EMAIL_TIMEOUT_MS,
+    },
+    providers: { sendgridUrl: e.SENDGRID_API_URL, mailgunUrlUs: e.MAILGUN_API_URL_US, mailgunUrlEu: e.MAILGUN_API_URL_EU, mailjetUrl: e.MAILJET_API_URL },
+    notices,
+  };
+}

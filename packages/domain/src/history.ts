@@ -1,0 +1,142 @@
+import type { Attempt, EmailEvent, EmailEventType, EmailRecord, RecipientState } from './email';
+import { canMove, RecipientStatus, summariseStatus } from './status';
+
+/**
+ * Pure transitions of an email record. The store applies them atomically (read, mutate, write);
+ * they return null when nothing changes, so a duplicate writes nothing.
+ */
+
+const EVENT_STATUS: Partial<Record<EmailEventType, RecipientStatus>> = {
+  accepted: 'accepted',
+  deferred: 'deferred',
+  delivered: 'delivered',
+  opened: 'opened',
+  bounced: 'bounced',
+  dropped: 'dropped',
+  complained: 'complained',
+  failed: 'failed',
+};
+
+function withSummary(rec: EmailRecord, at: string): EmailRecord {
+  let status = summariseStatus(rec.recipients.map((r) => r.status));
+  if (rec.opens.count > 0 && (status === 'accepted' || status === 'delivered')) status = 'opened';
+  return { ...rec, status, updatedAt: at };
+}
+
+function moveRecipient(r: RecipientState, to: RecipientStatus, at: string, extra: Partial<RecipientState> = {}): RecipientState {
+  if (!canMove(r.status, to)) return r;
+  return { ...r, ...extra, status: to, updatedAt: at };
+}
+
+export function markSending(rec: EmailRecord, at: string): EmailRecord | null {
+  if (!rec.recipients.some((r) => r.status === 'queued' || r.status === 'deferred')) return null;
+  return withSummary(
+    { ...rec, recipients: rec.recipients.map((r) => (r.status === 'queued' ? { ...r, status: 'sending' as const, updatedAt: at } : r)) },
+    at,
+  );
+}
+
+export interface SendSuccess {
+  messageId: string;
+  providerMessageId?: string;
+  response?: string;
+  durationMs?: number;
+  recipients: { email: string; accepted: boolean; response?: string; responseCode?: number; providerMessageId?: string }[];
+}
+
+export function applySendSuccess(rec: EmailRecord, ok: SendSuccess, at: string): EmailRecord {
+  const byEmail = new Map(ok.recipients.map((o) => [o.email.toLowerCase(), o]));
+  const events: EmailEvent[] = [];
+  const recipients = rec.recipients.map((r) => {
+    const o = byEmail.get(r.email.toLowerCase());
+    if (o && !o.accepted) {
+      events.push({ type: 'failed', at, recipient: r.email, key: `worker:rejected:${rec.attempts.length + 1}:${r.email}`, source: 'worker', reason: o.response });
+      return moveRecipient(r, 'failed', at, { reason: o.response, statusCode: o.responseCode ? String(o.responseCode) : undefined });
+    }
+    events.push({ type: 'accepted', at, recipient: r.email, key: `worker:accepted:${r.email}`, source: 'worker' });
+    return moveRecipient(r, 'accepted', at, o?.providerMessageId ? { providerMessageId: o.providerMessageId } : {});
+  });
+  const attempt: Attempt = { at, ok: true, response: ok.response, durationMs: ok.durationMs };
+  return withSummary(
+    {
+      ...rec,
+      messageId: ok.messageId,
+      providerMessageId: ok.providerMessageId ?? rec.providerMessageId,
+      recipients,
+      attempts: [...rec.attempts, attempt],
+      events: mergeEvents(rec.events, events),
+    },
+    at,
+  );
+}
+
+export interface SendFailure {
+  code: string;
+  retryable: boolean;
+  responseCode?: number;
+  response?: string;
+  hint?: string;
+  durationMs?: number;
+}
+
+/** Records a failed attempt. `final`: we give up (permanent error, or attempts exhausted). */
+export function applySendFailure(rec: EmailRecord, fail: SendFailure, at: string, final: boolean): EmailRecord {
+  const attempt: Attempt = { at, ok: false, ...fail };
+  const to: RecipientStatus = final ? 'failed' : 'deferred';
+  const reason = fail.response ?? fail.code;
+  const recipients = rec.recipients.map((r) =>
+    r.status === 'sending' || r.status === 'queued' || r.status === 'deferred' ? { ...r, status: to, reason, updatedAt: at } : r,
+  );
+  const event: EmailEvent = { type: final ? 'failed' : 'deferred', at, key: `worker:attempt:${rec.attempts.length + 1}`, source: 'worker', reason };
+  return withSummary({ ...rec, recipients, attempts: [...rec.attempts, attempt], events: mergeEvents(rec.events, [event]) }, at);
+}
+
+function mergeEvents(existing: EmailEvent[], incoming: EmailEvent[]): EmailEvent[] {
+  const keys = new Set(existing.map((e) => e.key));
+  const out = [...existing];
+  for (const e of incoming) {
+    if (keys.has(e.key)) continue;
+    keys.add(e.key);
+    out.push(e);
+  }
+  return out.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+}
+
+export interface IncomingEvent extends EmailEvent {
+  bounceType?: 'hard' | 'soft';
+  providerMessageId?: string;
+}
+
+/**
+ * A provider's or the pixel's event. A duplicate (same key) changes nothing; the status never moves
+ * backwards; machine opens are kept in the timeline and counted apart from human opens.
+ */
+export function applyEvent(rec: EmailRecord, ev: IncomingEvent, now: string): EmailRecord | null {
+  if (rec.events.some((e) => e.key === ev.key)) return null;
+  const { bounceType, providerMessageId, ...event } = ev;
+  let opens = rec.opens;
+  let recipients = rec.recipients;
+  if (ev.type === 'opened') {
+    opens = ev.machine
+      ? { ...opens, machineCount: opens.machineCount + 1 }
+      : { ...opens, count: opens.count + 1, firstAt: !opens.firstAt || ev.at < opens.firstAt ? ev.at : opens.firstAt, lastAt: !opens.lastAt || ev.at > opens.lastAt ? ev.at : opens.lastAt };
+  }
+  const target = EVENT_STATUS[ev.type];
+  const skipStatus = ev.type === 'opened' && ev.machine;
+  if (target && !skipStatus) {
+    const who = ev.recipient?.toLowerCase();
+    // Without a recipient (our pixel is one per email) only a single-recipient email can say who opened.
+    const applies = (r: RecipientState) => (who ? r.email.toLowerCase() === who : rec.recipients.length === 1);
+    recipients = recipients.map((r) =>
+      applies(r)
+        ? moveRecipient(r, target, now, {
+            ...(ev.reason ? { reason: ev.reason } : {}),
+            ...(ev.statusCode ? { statusCode: ev.statusCode } : {}),
+            ...(bounceType ? { bounceType } : {}),
+            ...(providerMessageId ? { providerMessageId } : {}),
+          })
+        : r,
+    );
+  }
+  return withSummary({ ...rec, opens, recipients, events: mergeEvents(rec.events, [event]) }, now);
+}

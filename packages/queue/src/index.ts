@@ -1,0 +1,2 @@
+export * from './send-queue';
+export * from './redis-connection';

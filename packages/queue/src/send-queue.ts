@@ -1,0 +1,42 @@
+import { JobsOptions, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+
+/** The one queue the API fills and workers drain. A job carries ids only, never content or secrets. */
+export const SEND_QUEUE = 'send';
+
+export interface SendJobData {
+  tenantId: string;
+  emailId: string;
+}
+
+export const JITTERED_BACKOFF = 'jittered-exponential';
+
+export interface SendPolicy {
+  attempts: number;
+  retryBaseMs: number;
+}
+
+/** jobId = emailId: BullMQ refuses a second job with the same id, so an email is never queued twice. */
+export function sendJobOptions(emailId: string, policy: SendPolicy): JobsOptions {
+  return {
+    jobId: emailId,
+    attempts: policy.attempts,
+    backoff: { type: JITTERED_BACKOFF, delay: policy.retryBaseMs },
+    removeOnComplete: { age: 24 * 3600, count: 10_000 },
+    removeOnFail: { age: 14 * 24 * 3600 },
+  };
+}
+
+export function createSendQueue(connection: Redis, prefix: string): Queue<SendJobData> {
+  return new Queue<SendJobData>(SEND_QUEUE, { connection, prefix });
+}
+
+/**
+ * Exponential backoff with full jitter on the upper half (base * 2^(n-1) * [0.5, 1.5)), so a burst of
+ * failures against one server does not come back in lockstep. A provider's Retry-After wins.
+ */
+export function jitteredBackoff(attemptsMade: number, baseMs: number, err?: { retryAfterMs?: number }, random = Math.random): number {
+  if (err?.retryAfterMs !== undefined && err.retryAfterMs > 0) return err.retryAfterMs;
+  const exp = baseMs * 2 ** Math.max(0, attemptsMade - 1);
+  return Math.round(Math.min(exp, 6 * 3600 * 1000) * (0.5 + random()));
+}

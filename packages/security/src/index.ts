@@ -1,0 +1,3 @@
+export * from './secret-box';
+export * from './signed-token';
+export * from './tenant-token';
