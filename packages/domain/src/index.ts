@@ -6,3 +6,4 @@ export * from './settings';
 export * from './email';
 export * from './delivery-error';
 export * from './history';
+export * from './machine-open';

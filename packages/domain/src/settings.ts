@@ -53,6 +53,8 @@ export interface EmailSettings {
   bcc: Address[];
   smtp?: SmtpSettings;
   provider?: ProviderSettings;
+  /** The last permanent transport failure (rejected login, sender refused), cleared by the next success or save. */
+  lastFailure?: { at: string; code: string; hint?: string; response?: string };
   updatedAt: string;
 }
 

@@ -1,0 +1,19 @@
+import type { Config } from '@mailroom/config';
+import type { SendJobData } from '@mailroom/queue';
+import type { SecretBox, TenantTokens } from '@mailroom/security';
+import type { Store } from '@mailroom/store';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+
+/** What the routes and use cases are given. Built once in api-server.ts; tests may inject their own. */
+export interface ApiDeps {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  queue: Queue<SendJobData>;
+  redis: Redis;
+  box: SecretBox;
+  tenantTokens: TenantTokens;
+  now: () => Date;
+}

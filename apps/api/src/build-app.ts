@@ -1,0 +1,38 @@
+import express, { Express } from 'express';
+import type { ApiDeps } from './api-deps';
+import { authenticate } from './http/auth';
+import { errorHandler, notFound } from './http/http-error';
+import { emailsRoutes } from './routes/emails.routes';
+import { settingsRoutes, SettingsHooks } from './routes/settings.routes';
+import { tenantsRoutes } from './routes/tenants.routes';
+
+export interface AppExtras {
+  settingsHooks?: SettingsHooks;
+  /** Extra routers mounted behind authentication (test email, ops...). */
+  routers?: express.Router[];
+  /** Readiness: resolves when the store and Redis answer. */
+  ready: () => Promise<boolean>;
+}
+
+/** The API's Express app. No listening, no I/O setup: api-server.ts does that. */
+export function buildApp(deps: ApiDeps, extras: AppExtras): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+  // Base64 inflates by 4/3; leave room for the JSON around the attachments.
+  const bodyLimit = Math.ceil((deps.config.limits.maxAttachmentBytes * 4) / 3) + 1024 * 1024;
+
+  app.get('/healthz', async (_req, res) => {
+    const ok = await extras.ready().catch(() => false);
+    res.status(ok ? 200 : 503).json({ ok, app: 'api' });
+  });
+  app.use(express.json({ limit: bodyLimit, strict: true }));
+  app.use('/v1', authenticate({ apiKeys: deps.config.apiKeys, opsToken: deps.config.opsToken, tenantTokens: deps.tenantTokens }));
+  app.use(tenantsRoutes(deps));
+  app.use(settingsRoutes(deps, extras.settingsHooks));
+  app.use(emailsRoutes(deps));
+  for (const r of extras.routers ?? []) app.use(r);
+  app.use(notFound);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,42 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { ZodError } from 'zod';
+
+/** An answer to the caller: status, a stable code, and a message that says what to fix. */
+export class HttpError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly details?: unknown) {
+    super(message);
+  }
+}
+
+export function zodToHttpError(e: ZodError, where = 'body'): HttpError {
+  const details = e.issues.map((i) => ({ field: i.path.join('.') || where, message: i.message }));
+  const first = details[0];
+  return new HttpError(400, 'invalid_request', `${first.field}: ${first.message}`, details);
+}
+
+export const notFound: RequestHandler = (req, _res, next) => next(new HttpError(404, 'not_found', `no route ${req.method} ${req.path}`));
+
+/** Every error leaves as `{ error: { code, message, details? } }`; only the unexpected ones are 500 and logged as errors. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    let e: HttpError;
+    if (err instanceof HttpError) e = err;
+    else if (err instanceof ZodError) e = zodToHttpError(err);
+    else if (err?.type === 'entity.parse.failed') e = new HttpError(400, 'malformed_json', `the body is not valid JSON: ${err.message}`);
+    else if (err?.type === 'entity.too.large') e = new HttpError(413, 'payload_too_large', `the body is larger than ${err.limit} bytes`);
+    else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') e = new HttpError(415, 'unsupported_encoding', err.message);
+    else {
+      logger.error({ err, path: req.path }, 'unhandled error');
+      e = new HttpError(500, 'internal', 'something went wrong on our side; it has been logged');
+    }
+    res.status(e.status).json({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } });
+  };
+}
+
+/** Express 4 does not catch rejected promises. */
+export const handle =
+  (fn: (...args: Parameters<RequestHandler>) => Promise<unknown>): RequestHandler =>
+  (req, res, next) => {
+    fn(req, res, next).catch(next);
+  };

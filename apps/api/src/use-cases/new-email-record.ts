@@ -1,0 +1,60 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Address, EmailRecord, EmailSettings, EnqueueEmailInput, mergeAddresses, RecipientState } from '@mailroom/domain';
+
+/** Time-ordered ids: `em_` + 12 hex of milliseconds + 16 hex of randomness. */
+export function newEmailId(now: Date): string {
+  return `em_${now.getTime().toString(16).padStart(12, '0')}${randomBytes(8).toString('hex')}`;
+}
+
+/** The request's fingerprint: a reused Idempotency-Key with a different body is refused, not silently merged. */
+export function requestHash(input: unknown): string {
+  return createHash('sha256').update(JSON.stringify(input)).digest('base64url');
+}
+
+/** The tenant's default CC/BCC merged in; nobody gets the same email twice through two lists. */
+export function mergeRecipients(input: Pick<EnqueueEmailInput, 'to' | 'cc' | 'bcc'>, settings: Pick<EmailSettings, 'cc' | 'bcc'>) {
+  const to = mergeAddresses([input.to]);
+  const cc = mergeAddresses([input.cc, settings.cc], to);
+  const bcc = mergeAddresses([input.bcc, settings.bcc], [...to, ...cc]);
+  return { to, cc, bcc };
+}
+
+export function newEmailRecord(args: {
+  id: string;
+  tenantId: string;
+  input: EnqueueEmailInput;
+  settings: EmailSettings;
+  now: Date;
+  test?: boolean;
+  idempotencyKey?: string;
+  requestHash?: string;
+}): EmailRecord {
+  const { input, settings } = args;
+  const at = args.now.toISOString();
+  const { to, cc, bcc } = mergeRecipients(input, settings);
+  const recipient = (kind: RecipientState['kind']) => (a: Address): RecipientState => ({ ...a, kind, status: 'queued', updatedAt: at });
+  return {
+    id: args.id,
+    tenantId: args.tenantId,
+    status: 'queued',
+    subject: input.subject,
+    ...(input.document ? { document: input.document } : {}),
+    to,
+    cc,
+    bcc,
+    ...(settings.replyTo ? { replyTo: settings.replyTo } : {}),
+    transport: { mode: settings.mode, ...(settings.mode === 'provider' && settings.provider ? { provider: settings.provider.name } : {}) },
+    recipients: [...to.map(recipient('to')), ...cc.map(recipient('cc')), ...bcc.map(recipient('bcc'))],
+    attempts: [],
+    events: [{ type: 'queued', at, key: 'api:queued', source: 'api' }],
+    opens: { count: 0, machineCount: 0 },
+    ...(input.metadata ? { metadata: input.metadata } : {}),
+    test: Boolean(args.test),
+    ...(args.idempotencyKey ? { idempotencyKey: args.idempotencyKey } : {}),
+    ...(args.requestHash ? { requestHash: args.requestHash } : {}),
+    hasHtml: input.html !== undefined,
+    attachmentCount: input.attachments.length,
+    createdAt: at,
+    updatedAt: at,
+  };
+}

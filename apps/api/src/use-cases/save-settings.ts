@@ -1,0 +1,31 @@
+import { EmailSettings, EmailSettingsInput, mayUseSmtp, Tenant } from '@mailroom/domain';
+import type { ApiDeps } from '../api-deps';
+import { HttpError } from '../http/http-error';
+import { buildProviderSettings, buildSmtpSettings } from './settings-secrets';
+
+/**
+ * Replace a tenant's email settings. Plan gate first (nothing written on refusal), then secrets
+ * sealed or kept, then one write that bumps the version so workers drop cached transports.
+ */
+export async function saveSettings(deps: ApiDeps, tenant: Tenant, input: EmailSettingsInput): Promise<EmailSettings> {
+  if (input.mode === 'smtp' && !mayUseSmtp(tenant.plan, deps.config.smtpPlans)) {
+    throw new HttpError(
+      403,
+      'plan_not_eligible',
+      `sending through your own SMTP server needs the ${deps.config.smtpPlans.join(' or ')} plan; tenant ${tenant.id} is on ${tenant.plan}. Use mode "platform" or "provider", or upgrade the plan.`,
+    );
+  }
+  const previous = await deps.store.settings.get(tenant.id);
+  const next: Omit<EmailSettings, 'version'> = {
+    tenantId: tenant.id,
+    mode: input.mode,
+    senderName: input.senderName,
+    ...(input.replyTo ? { replyTo: input.replyTo } : {}),
+    cc: input.cc,
+    bcc: input.bcc,
+    ...(input.mode === 'smtp' ? { smtp: buildSmtpSettings(tenant.id, input.smtp!, previous, deps.box) } : {}),
+    ...(input.mode === 'provider' ? { provider: buildProviderSettings(tenant.id, input.provider!, previous, deps.box) } : {}),
+    updatedAt: deps.now().toISOString(),
+  };
+  return deps.store.settings.put(next);
+}

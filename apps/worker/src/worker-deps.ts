@@ -1,0 +1,15 @@
+import type { Config } from '@mailroom/config';
+import type { TransportCache } from '@mailroom/delivery';
+import type { PixelTokens, SecretBox } from '@mailroom/security';
+import type { Store } from '@mailroom/store';
+import type { Logger } from 'pino';
+
+export interface WorkerDeps {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  box: SecretBox;
+  pixelTokens: PixelTokens;
+  transports: TransportCache;
+  now: () => Date;
+}

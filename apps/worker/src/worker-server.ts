@@ -1,0 +1,79 @@
+import express from 'express';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Worker } from 'bullmq';
+import type { Config } from '@mailroom/config';
+import { createLogger } from '@mailroom/config';
+import { TransportCache } from '@mailroom/delivery';
+import { connectRedis, createRedisConnection, jitteredBackoff, SEND_QUEUE, SendJobData } from '@mailroom/queue';
+import { PixelTokens, SecretBox } from '@mailroom/security';
+import { createStore, Store } from '@mailroom/store';
+import type { Logger } from 'pino';
+import { deliverEmail } from './deliver-email';
+import type { WorkerDeps } from './worker-deps';
+
+export interface RunningWorker {
+  port: number;
+  worker: Worker<SendJobData>;
+  deps: WorkerDeps;
+  stop(): Promise<void>;
+}
+
+/** Starts a BullMQ worker on the send queue, and the worker's health endpoint. */
+export async function startWorker(config: Config, options: { logger?: Logger; store?: Store } = {}): Promise<RunningWorker> {
+  const logger = options.logger ?? createLogger('worker', config.logLevel);
+  const store = options.store ?? createStore(config.storeUrl, { logger });
+  await store.init();
+  const redis = createRedisConnection(config.redisUrl);
+  await connectRedis(redis, config.redisUrl);
+  const transports = new TransportCache(config.send.transportCacheSize);
+  const deps: WorkerDeps = {
+    config,
+    logger,
+    store,
+    box: new SecretBox(config.encryptionKeys),
+    pixelTokens: new PixelTokens(config.encryptionKeys),
+    transports,
+    now: () => new Date(),
+  };
+  const worker = new Worker<SendJobData>(
+    SEND_QUEUE,
+    async (job) => deliverEmail(deps, job.data, { made: job.attemptsMade, max: job.opts.attempts ?? config.send.attempts }),
+    {
+      connection: redis,
+      prefix: config.queuePrefix,
+      concurrency: config.send.concurrency,
+      lockDuration: config.send.lockMs,
+      stalledInterval: Math.max(1000, Math.floor(config.send.lockMs / 2)),
+      maxStalledCount: 5,
+      settings: { backoffStrategy: (made, _type, err) => jitteredBackoff(made, config.send.retryBaseMs, err as { retryAfterMs?: number }) },
+    },
+  );
+  worker.on('error', (e) => logger.error({ err: e }, 'worker error'));
+  await worker.waitUntilReady();
+
+  const app = express();
+  app.get('/healthz', async (_req, res) => {
+    const ok = worker.isRunning() && (await redis.ping().catch(() => '')) === 'PONG';
+    res.status(ok ? 200 : 503).json({ ok, app: 'worker', transportsCached: transports.size });
+  });
+  const server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.ports.worker, config.host, resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ port, concurrency: config.send.concurrency }, 'worker running');
+  return {
+    port,
+    worker,
+    deps,
+    stop: async () => {
+      await worker.close();
+      await transports.closeAll();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      redis.disconnect();
+      if (!options.store) await store.close();
+    },
+  };
+}

@@ -1,0 +1,4 @@
+export * from './transport-spec';
+export * from './transport-cache';
+export * from './build-message';
+export * from './create-transport';
