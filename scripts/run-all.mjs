@@ -1,0 +1,53 @@
+// Starts the API, the worker and the webhooks receiver as three processes on the embedded defaults,
+// prefixes their logs, waits until each answers /healthz, and stops them all on Ctrl-C / SIGTERM.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+const apps = [
+  { name: 'api', port: process.env.API_PORT ?? 8080 },
+  { name: 'worker', port: process.env.WORKER_PORT ?? 8082 },
+  { name: 'webhooks', port: process.env.WEBHOOKS_PORT ?? 8081 },
+];
+const children = apps.map(({ name }) => {
+  const child = spawn(tsx, [path.join(root, 'apps', name, 'src', 'main.ts')], { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const prefix = (stream, out) => stream.on('data', (d) => d.toString().split('\n').filter(Boolean).forEach((l) => out.write(`[${name}] ${l}\n`)));
+  prefix(child.stdout, process.stdout);
+  prefix(child.stderr, process.stderr);
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`[${name}] exited (${signal ?? code}); stopping the others`);
+      stop(code || 1);
+    }
+  });
+  return child;
+});
+
+let stopping = false;
+function stop(code = 0) {
+  stopping = true;
+  for (const c of children) c.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 5000).unref();
+  Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.on('exit', r))))).then(() => process.exit(code));
+}
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+
+const deadline = Date.now() + 60_000;
+for (const { name, port } of apps) {
+  for (;;) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (r.ok) break;
+    } catch {}
+    if (Date.now() > deadline) {
+      console.error(`[${name}] did not answer /healthz on port ${port} within 60 s`);
+      stop(1);
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+if (!stopping) console.log(`\nMailroom is up: API http://127.0.0.1:${apps[0].port}  webhooks http://127.0.0.1:${apps[2].port}  worker health http://127.0.0.1:${apps[1].port}/healthz\nCtrl-C stops all three.\n`);

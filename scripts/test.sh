@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs everything and runs every test: typecheck, then jest over the whole workspace against the
+# real Redis (started here if none answers) and real SMTP servers and provider emulators in-process.
+# Ends with the plain line "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source scripts/ensure-pnpm.sh
+$PNPM install --frozen-lockfile || { echo "install failed"; echo "0 passed, 1 failed"; exit 1; }
+node scripts/ensure-redis.mjs || { echo "0 passed, 1 failed"; exit 1; }
+
+typecheck_failed=0
+echo "== typecheck"
+if ! $PNPM -s typecheck; then typecheck_failed=1; echo "typecheck failed"; fi
+
+echo "== jest"
+results=$(mktemp)
+NODE_EXTRA_CA_CERTS="$PWD/packages/testkit/certs/ca.pem" npx jest --ci --json --outputFile="$results" "$@"
+jest_status=$?
+summary=$(node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const failedSuites = r.testResults.filter((s) => s.status === "failed" && s.assertionResults.length === 0).length;
+  console.log(r.numPassedTests, r.numFailedTests + failedSuites, r.numPendingTests);
+' "$results" 2>/dev/null || echo "0 1 0")
+read -r passed failed skipped <<<"$summary"
+failed=$((failed + typecheck_failed))
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+if [ "$jest_status" -ne 0 ] || [ "$failed" -ne 0 ]; then exit 1; fi
