@@ -1,0 +1,2 @@
+export * from './webhooks-server';
+export { PIXEL_GIF } from './routes/pixel.routes';

@@ -1,0 +1,2 @@
+export * from './worker-server';
+export * from './deliver-email';

@@ -1,0 +1,69 @@
+import { Mailroom, OPS_TOKEN, startMailroom } from './support/mailroom-harness';
+
+describe('tenants, plans and auth', () => {
+  let m: Mailroom;
+  beforeAll(async () => {
+    m = await startMailroom({}, { worker: false });
+  });
+  afterAll(() => m.stop());
+
+  it('upserts a tenant with a plan and reads it back', async () => {
+    const created = await m.call('PUT', '/v1/tenants/acme', { name: 'ACME S.L.', plan: 'basic' });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ id: 'acme', name: 'ACME S.L.', plan: 'basic' });
+    const updated = await m.call('PUT', '/v1/tenants/acme', { name: 'ACME S.L.', plan: 'premium' });
+    expect(updated.status).toBe(200);
+    expect(updated.body.createdAt).toBe(created.body.createdAt);
+    expect((await m.call('GET', '/v1/tenants/acme')).body.plan).toBe('premium');
+  });
+
+  it('refuses an unknown plan and an unknown tenant with messages that say what to fix', async () => {
+    const bad = await m.call('PUT', '/v1/tenants/acme', { name: 'ACME', plan: 'gold' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/plan must be one of free, basic, standard, advanced, premium/);
+    const missing = await m.call('GET', '/v1/tenants/nobody');
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('tenant_not_found');
+  });
+
+  it('answers 401 without a token or with a forged one', async () => {
+    expect((await m.call('GET', '/v1/tenants/acme', undefined, { token: '' })).status).toBe(401);
+    expect((await m.call('GET', '/v1/tenants/acme', undefined, { token: 'nope' })).status).toBe(401);
+  });
+
+  it('a tenant token reaches its tenant only, on every route', async () => {
+    await m.call('PUT', '/v1/tenants/globex', { name: 'Globex', plan: 'premium' });
+    const minted = await m.call('POST', '/v1/tenants/acme/tokens');
+    expect(minted.status).toBe(201);
+    expect(Date.parse(minted.body.expiresAt)).toBeGreaterThan(Date.now());
+    const token = minted.body.token as string;
+    expect((await m.call('GET', '/v1/tenants/acme', undefined, { token })).status).toBe(200);
+    const routes: [string, string, unknown?][] = [
+      ['GET', '/v1/tenants/globex'],
+      ['PUT', '/v1/tenants/globex', { name: 'x', plan: 'free' }],
+      ['GET', '/v1/tenants/globex/email-settings'],
+      ['PUT', '/v1/tenants/globex/email-settings', { mode: 'platform', senderName: 'x', replyTo: 'a@b.co' }],
+      ['POST', '/v1/tenants/globex/email-settings/test', {}],
+      ['POST', '/v1/tenants/globex/emails', { to: ['a@b.co'], subject: 's', text: 't' }],
+      ['GET', '/v1/tenants/globex/emails'],
+      ['GET', '/v1/tenants/globex/emails/em_1'],
+      ['POST', '/v1/tenants/globex/tokens'],
+    ];
+    for (const [method, url, body] of routes) {
+      const r = await m.call(method, url, body, { token });
+      expect([method, url, r.status]).toEqual([method, url, 403]);
+    }
+    // A tenant may not change its own plan or mint tokens: those are the platform's.
+    expect((await m.call('PUT', '/v1/tenants/acme', { name: 'ACME', plan: 'premium' }, { token })).status).toBe(403);
+  });
+
+  it('the ops token reaches no tenant route', async () => {
+    expect((await m.call('GET', '/v1/tenants/acme', undefined, { token: OPS_TOKEN })).status).toBe(403);
+  });
+
+  it('GET /healthz answers once ready', async () => {
+    const r = await fetch(`${m.api.url}/healthz`);
+    expect(r.status).toBe(200);
+    expect((await fetch(`${m.webhooks.url}/healthz`)).status).toBe(200);
+  });
+});
