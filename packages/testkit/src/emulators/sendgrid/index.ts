@@ -1,1 +1,4 @@
-export {};
+export * from './sendgrid-emulator';
+export * from './sendgrid-events';
+export * from './sendgrid-webhook-signer';
+export * from './validate-sendgrid-mail';
