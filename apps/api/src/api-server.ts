@@ -8,6 +8,7 @@ import { createStore, Store } from '@mailroom/store';
 import type { Logger } from 'pino';
 import type { ApiDeps } from './api-deps';
 import { buildApp } from './build-app';
+import { registerProviderWebhook } from './use-cases/register-webhook';
 
 export interface RunningApi {
   port: number;
@@ -36,6 +37,7 @@ export async function startApi(config: Config, options: { logger?: Logger; store
   };
   const app = buildApp(deps, {
     ready: async () => (await redis.ping()) === 'PONG',
+    settingsHooks: { afterSave: (tenantId, input) => registerProviderWebhook(deps, tenantId, input.provider) },
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {

@@ -1,10 +1,11 @@
 import express, { Express } from 'express';
 import type { ApiDeps } from './api-deps';
-import { authenticate } from './http/auth';
+import { authenticate, requireTenantAccess } from './http/auth';
 import { errorHandler, notFound } from './http/http-error';
 import { emailsRoutes } from './routes/emails.routes';
 import { settingsRoutes, SettingsHooks } from './routes/settings.routes';
 import { tenantsRoutes } from './routes/tenants.routes';
+import { testEmailRoutes } from './routes/test-email.routes';
 
 export interface AppExtras {
   settingsHooks?: SettingsHooks;
@@ -28,8 +29,11 @@ export function buildApp(deps: ApiDeps, extras: AppExtras): Express {
   });
   app.use(express.json({ limit: bodyLimit, strict: true }));
   app.use('/v1', authenticate({ apiKeys: deps.config.apiKeys, opsToken: deps.config.opsToken, tenantTokens: deps.tenantTokens }));
+  // Every tenant route, including ones added later, is fenced here first.
+  app.use('/v1/tenants/:tenantId', requireTenantAccess);
   app.use(tenantsRoutes(deps));
   app.use(settingsRoutes(deps, extras.settingsHooks));
+  app.use(testEmailRoutes(deps));
   app.use(emailsRoutes(deps));
   for (const r of extras.routers ?? []) app.use(r);
   app.use(notFound);

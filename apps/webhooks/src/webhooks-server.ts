@@ -8,6 +8,7 @@ import { PixelTokens, SecretBox } from '@mailroom/security';
 import { createStore, Store } from '@mailroom/store';
 import type { Logger } from 'pino';
 import { pixelRoutes } from './routes/pixel.routes';
+import { providerWebhookRoutes } from './routes/provider-webhooks.routes';
 import type { WebhooksDeps } from './webhooks-deps';
 
 export interface RunningWebhooks {
@@ -40,6 +41,7 @@ export async function startWebhooks(config: Config, options: { logger?: Logger; 
     res.status(ok ? 200 : 503).json({ ok, app: 'webhooks' });
   });
   app.use(pixelRoutes(deps));
+  app.use(providerWebhookRoutes(deps));
   app.use((_req, res) => res.status(404).json({ error: { code: 'not_found', message: 'no such route' } }));
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {

@@ -39,3 +39,6 @@ export function specFromSettings(s: EmailSettings, box: SecretBox): TransportSpe
     }
   }
 }
+
+/** The field name a tenant's webhook verification key is sealed under (API seals, webhooks opens). */
+export const WEBHOOK_KEY_FIELD = 'provider.webhook.verificationKey';

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { emailSettingsInputSchema } from '@mailroom/domain';
+import { EmailSettingsInput, emailSettingsInputSchema } from '@mailroom/domain';
 import type { ApiDeps } from '../api-deps';
 import { requireTenantAccess } from '../http/auth';
 import { handle, HttpError } from '../http/http-error';
@@ -10,7 +10,7 @@ import { loadTenant } from './load-tenant';
 
 export interface SettingsHooks {
   /** Runs after a save (webhook registration in provider mode); its warnings join the answer. */
-  afterSave?: (tenantId: string) => Promise<string[]>;
+  afterSave?: (tenantId: string, input: EmailSettingsInput) => Promise<string[]>;
 }
 
 export function settingsRoutes(deps: ApiDeps, hooks: SettingsHooks = {}): Router {
@@ -35,7 +35,7 @@ export function settingsRoutes(deps: ApiDeps, hooks: SettingsHooks = {}): Router
       const tenant = await loadTenant(deps, req.params.tenantId);
       const input = parseOr400(emailSettingsInputSchema, req.body);
       let saved = await saveSettings(deps, tenant, input);
-      const extra = hooks.afterSave ? await hooks.afterSave(tenant.id) : [];
+      const extra = hooks.afterSave ? await hooks.afterSave(tenant.id, input) : [];
       saved = (await deps.store.settings.get(tenant.id)) ?? saved;
       deps.logger.info({ tenantId: tenant.id, mode: saved.mode, version: saved.version }, 'email settings saved');
       res.json(presentSettings(saved, extra));

@@ -8,6 +8,12 @@ import { buildProviderSettings, buildSmtpSettings } from './settings-secrets';
  * sealed or kept, then one write that bumps the version so workers drop cached transports.
  */
 export async function saveSettings(deps: ApiDeps, tenant: Tenant, input: EmailSettingsInput): Promise<EmailSettings> {
+  const previous = await deps.store.settings.get(tenant.id);
+  return deps.store.settings.put(await draftSettings(deps, tenant, input, previous));
+}
+
+/** What a save would store, without storing it (also what "send test email" tests before saving). */
+export async function draftSettings(deps: ApiDeps, tenant: Tenant, input: EmailSettingsInput, previous: EmailSettings | null): Promise<Omit<EmailSettings, 'version'>> {
   if (input.mode === 'smtp' && !mayUseSmtp(tenant.plan, deps.config.smtpPlans)) {
     throw new HttpError(
       403,
@@ -15,8 +21,7 @@ export async function saveSettings(deps: ApiDeps, tenant: Tenant, input: EmailSe
       `sending through your own SMTP server needs the ${deps.config.smtpPlans.join(' or ')} plan; tenant ${tenant.id} is on ${tenant.plan}. Use mode "platform" or "provider", or upgrade the plan.`,
     );
   }
-  const previous = await deps.store.settings.get(tenant.id);
-  const next: Omit<EmailSettings, 'version'> = {
+  return {
     tenantId: tenant.id,
     mode: input.mode,
     senderName: input.senderName,
@@ -27,5 +32,4 @@ export async function saveSettings(deps: ApiDeps, tenant: Tenant, input: EmailSe
     ...(input.mode === 'provider' ? { provider: buildProviderSettings(tenant.id, input.provider!, previous, deps.box) } : {}),
     updatedAt: deps.now().toISOString(),
   };
-  return deps.store.settings.put(next);
 }

@@ -1,0 +1,78 @@
+import express, { Router } from 'express';
+import { PROVIDER_NAMES, ProviderName } from '@mailroom/domain';
+import { RECEIVERS } from '../receivers/provider-receivers';
+import { recordProviderEvents } from '../receivers/record-provider-events';
+import type { WebhooksDeps } from '../webhooks-deps';
+
+/** How long a Mailgun token is remembered to refuse replays: longer than the accepted signature age. */
+const replayTtlSeconds = (maxAge: number) => maxAge * 2;
+/** lastEventAt is written at most this often per tenant, so a busy tenant does not hammer its settings row. */
+const LAST_EVENT_EVERY_MS = 60_000;
+
+/**
+ * POST /webhooks/{sendgrid,mailgun,mailjet}/:tenantId. Verified on the raw bytes with the tenant's
+ * own key before anything is parsed; a forged, stale or unsigned request writes nothing.
+ */
+export function providerWebhookRoutes(deps: WebhooksDeps): Router {
+  const r = Router();
+  r.post('/webhooks/:provider/:tenantId', express.raw({ type: () => true, limit: '5mb' }), async (req, res) => {
+    const provider = req.params.provider as ProviderName;
+    const tenantId = req.params.tenantId;
+    const log = deps.logger.child({ tenantId, provider });
+    const answer = (status: number, message: string) => res.status(status).type('text/plain').send(message);
+    if (!(PROVIDER_NAMES as readonly string[]).includes(provider)) return answer(404, 'unknown provider');
+    const receiver = RECEIVERS[provider];
+    let tokenKey: string | undefined;
+    try {
+      const settings = await deps.store.settings.get(tenantId);
+      const p = settings?.mode === 'provider' && settings.provider?.name === provider ? settings.provider : undefined;
+      if (!p) {
+        log.warn('webhook for a tenant not configured for this provider');
+        return answer(provider === 'mailgun' ? 406 : 404, 'no such webhook');
+      }
+      const rawBody: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v]));
+      const now = deps.now();
+      const verified = receiver.verify({ rawBody, headers }, p, tenantId, deps.box, now, deps.config.limits.webhookMaxAgeSeconds);
+      if (!verified.ok) {
+        log.warn({ reason: verified.reason }, `webhook refused: ${verified.message}`);
+        // A stale or malformed request never becomes valid: tell Mailgun to stop. A bad signature may
+        // be our outdated key, which the admin can fix: let the provider retry.
+        const never = verified.reason === 'stale' || verified.reason === 'malformed';
+        return answer(never ? receiver.giveUpStatus : 401, 'webhook not verified');
+      }
+      if (verified.replayToken) {
+        tokenKey = `${deps.config.queuePrefix}:webhook-token:${tenantId}:${verified.replayToken}`;
+        const fresh = await deps.redis.set(tokenKey, '1', 'EX', replayTtlSeconds(deps.config.limits.webhookMaxAgeSeconds), 'NX');
+        if (fresh !== 'OK') {
+          tokenKey = undefined;
+          log.warn('webhook token seen before: replay refused');
+          return answer(receiver.giveUpStatus, 'replayed');
+        }
+      }
+      let events;
+      try {
+        events = receiver.parse(rawBody);
+      } catch (e) {
+        log.warn({ err: (e as Error).message }, 'verified webhook with an unreadable body');
+        return answer(receiver.giveUpStatus, 'unreadable body');
+      }
+      const outcome = await recordProviderEvents(deps, tenantId, provider, events);
+      log.info({ ...outcome, received: events.length }, 'webhook processed');
+      const last = p.webhook?.lastEventAt ? Date.parse(p.webhook.lastEventAt) : 0;
+      if (now.getTime() - last > LAST_EVENT_EVERY_MS) {
+        await deps.store.settings.update(tenantId, (s) =>
+          s.provider?.webhook ? { ...s, provider: { ...s.provider, webhook: { ...s.provider.webhook, lastEventAt: now.toISOString() } } } : null,
+        );
+      }
+      return answer(200, 'ok');
+    } catch (e) {
+      // Our failure (store down...): a 5xx makes every provider retry later.
+      log.error({ err: e }, 'webhook processing failed');
+      // Forget the token, so the provider's retry of this very request is not taken for a replay.
+      if (tokenKey) await deps.redis.del(tokenKey).catch(() => undefined);
+      return answer(500, 'try again later');
+    }
+  });
+  return r;
+}
