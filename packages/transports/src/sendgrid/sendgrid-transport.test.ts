@@ -201,5 +201,9 @@ describe('SendgridTransport against the SendGrid emulator', () => {
     await expect(transport(SEND_ONLY).verify()).resolves.toBeUndefined();
     const err = await failureOf(transport('SG.unknown.' + 'q'.repeat(40)).verify());
     expect(err).toMatchObject({ retryable: false, code: 'http_401' });
+    sg.injectFault({ kind: 'status', status: 200, body: { scopes: ['user.profile.read'] } }, (req) => req.path === '/v3/scopes');
+    const noScope = await failureOf(transport().verify());
+    expect(noScope).toMatchObject({ retryable: false, code: 'missing_scope' });
+    expect(noScope.hint).toMatch(/Mail Send permission/);
   });
 });

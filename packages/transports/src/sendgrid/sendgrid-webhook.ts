@@ -24,7 +24,9 @@ export function verifySendgridWebhook(
   if (!publicKeyBase64Der) return { ok: false, reason: 'no-key', message: 'no SendGrid verification key is stored for this tenant' };
   let key: KeyObject;
   try {
-    key = createPublicKey({ key: Buffer.from(publicKeyBase64Der.trim(), 'base64'), format: 'der', type: 'spki' });
+    // SendGrid shows the key as bare base64; an admin may paste it with PEM armour or line breaks.
+    const base64 = publicKeyBase64Der.replace(/-----(BEGIN|END) PUBLIC KEY-----/g, '').replace(/\s+/g, '');
+    key = createPublicKey({ key: Buffer.from(base64, 'base64'), format: 'der', type: 'spki' });
   } catch {
     return { ok: false, reason: 'no-key', message: 'the stored SendGrid verification key is not a valid public key' };
   }

@@ -1,0 +1,161 @@
+import { generateKeyPairSync } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+// The testkit is a sibling workspace package that transports does not depend on at run time.
+import { SendgridEmulator, SendgridSignedPost, sendgridEvents, startSendgridEmulator } from '../../../testkit/src/emulators/sendgrid';
+import type { IncomingWebhook } from '../webhook';
+import { parseSendgridEvents, SendgridWebhookPayloadError, verifySendgridWebhook } from './sendgrid-webhook';
+
+const KEY = 'SG.webhook-tests.' + 'k'.repeat(40);
+const NOW = new Date('2026-11-27T10:00:00Z');
+const NOW_S = Math.floor(NOW.getTime() / 1000);
+
+const incoming = (post: SendgridSignedPost): IncomingWebhook => ({
+  rawBody: post.rawBody,
+  headers: Object.fromEntries(Object.entries(post.headers).map(([k, v]) => [k.toLowerCase(), v])),
+});
+
+const target = { email: 'Client@Example.com', messageId: 'LRzXl_NHStOGhQ4kofSm_A', customArgs: { mailroom_email_id: 'em_9', mailroom_tenant_id: 't_9' } };
+
+describe('verifySendgridWebhook', () => {
+  let sg: SendgridEmulator;
+  beforeAll(async () => {
+    sg = await startSendgridEmulator({ apiKeys: [KEY] });
+  });
+  afterAll(() => sg.close());
+
+  const batch = () => [sendgridEvents.processed(target), sendgridEvents.delivered(target), sendgridEvents.open(target)];
+
+  it('accepts a genuine post received over HTTP', async () => {
+    const received: IncomingWebhook[] = [];
+    const receiver = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        received.push({ rawBody: Buffer.concat(chunks), headers: req.headers as Record<string, string | undefined> });
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = receiver.address() as AddressInfo;
+      const answer = await sg.postEvents(`http://127.0.0.1:${port}/webhooks/sendgrid/t_9`, batch());
+      expect(answer.status).toBe(200);
+    } finally {
+      await new Promise<void>((r) => receiver.close(() => r()));
+    }
+    expect(received).toHaveLength(1);
+    expect(verifySendgridWebhook(received[0], sg.publicKey, new Date())).toEqual({ ok: true });
+  });
+
+  it('accepts a post signed at the edge of the window, and refuses one past it either way', () => {
+    expect(verifySendgridWebhook(incoming(sg.signEvents(batch(), { timestamp: NOW_S - 590 })), sg.publicKey, NOW).ok).toBe(true);
+    const old = verifySendgridWebhook(incoming(sg.signEvents(batch(), { timestamp: NOW_S - 3600 })), sg.publicKey, NOW);
+    expect(old).toMatchObject({ ok: false, reason: 'stale' });
+    const future = verifySendgridWebhook(incoming(sg.signEvents(batch(), { timestamp: NOW_S + 3600 })), sg.publicKey, NOW);
+    expect(future).toMatchObject({ ok: false, reason: 'stale' });
+    const tight = verifySendgridWebhook(incoming(sg.signEvents(batch(), { timestamp: NOW_S - 120 })), sg.publicKey, NOW, 60);
+    expect(tight).toMatchObject({ ok: false, reason: 'stale' });
+  });
+
+  it('accepts the key pasted with PEM armour and line breaks', () => {
+    const pem = `-----BEGIN PUBLIC KEY-----\n${sg.publicKey.match(/.{1,64}/g)!.join('\n')}\n-----END PUBLIC KEY-----\n`;
+    expect(verifySendgridWebhook(incoming(sg.signEvents(batch(), { timestamp: NOW_S })), pem, NOW)).toEqual({ ok: true });
+  });
+
+  it('refuses a tampered byte', () => {
+    const post = sg.signEvents(batch(), { tamper: true, timestamp: NOW_S });
+    expect(verifySendgridWebhook(incoming(post), sg.publicKey, NOW)).toMatchObject({ ok: false, reason: 'bad-signature' });
+  });
+
+  it('refuses a body re-serialised from its JSON: only the raw bytes verify', () => {
+    const post = sg.signEvents(batch(), { timestamp: NOW_S });
+    const reserialised = Buffer.from(JSON.stringify(JSON.parse(post.rawBody.toString('utf8'))));
+    expect(verifySendgridWebhook({ ...incoming(post), rawBody: reserialised }, sg.publicKey, NOW)).toMatchObject({ ok: false, reason: 'bad-signature' });
+  });
+
+  it('refuses a post signed with another key', () => {
+    const forger = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
+    const post = sg.signEvents(batch(), { signWith: forger, timestamp: NOW_S });
+    expect(verifySendgridWebhook(incoming(post), sg.publicKey, NOW)).toMatchObject({ ok: false, reason: 'bad-signature' });
+  });
+
+  it('refuses a signature moved to another timestamp', () => {
+    const post = incoming(sg.signEvents(batch(), { timestamp: NOW_S }));
+    post.headers['x-twilio-email-event-webhook-timestamp'] = String(NOW_S - 1);
+    expect(verifySendgridWebhook(post, sg.publicKey, NOW)).toMatchObject({ ok: false, reason: 'bad-signature' });
+  });
+
+  it('tells unsigned, keyless and malformed posts apart', () => {
+    expect(verifySendgridWebhook(incoming(sg.signEvents(batch(), { unsigned: true })), sg.publicKey, NOW)).toMatchObject({ ok: false, reason: 'unsigned' });
+    const genuine = incoming(sg.signEvents(batch(), { timestamp: NOW_S }));
+    expect(verifySendgridWebhook(genuine, undefined, NOW)).toMatchObject({ ok: false, reason: 'no-key' });
+    expect(verifySendgridWebhook(genuine, 'bm90IGEga2V5', NOW)).toMatchObject({ ok: false, reason: 'no-key' });
+    const noTimestamp = { ...genuine, headers: { ...genuine.headers, 'x-twilio-email-event-webhook-timestamp': undefined } };
+    expect(verifySendgridWebhook(noTimestamp, sg.publicKey, NOW)).toMatchObject({ ok: false, reason: 'malformed' });
+    const garbage = { ...genuine, headers: { ...genuine.headers, 'x-twilio-email-event-webhook-signature': '!!not base64 der!!' } };
+    expect(verifySendgridWebhook(garbage, sg.publicKey, NOW)).toMatchObject({ ok: false, reason: 'bad-signature' });
+  });
+});
+
+describe('parseSendgridEvents', () => {
+  const at = new Date('2026-11-27T09:30:00Z');
+  const body = (events: unknown[]) => Buffer.from(`[${events.map((e) => JSON.stringify(e)).join(',\r\n')}]\r\n`);
+
+  it('maps every SendGrid event type to ours', () => {
+    const events = [
+      sendgridEvents.processed(target, { at }),
+      sendgridEvents.delivered(target, { at }),
+      sendgridEvents.deferred(target, { at, response: '421 4.7.0 Try again later' }),
+      sendgridEvents.bounce(target, { at, status: '5.1.1', reason: '550 5.1.1 No such user' }),
+      sendgridEvents.bounce(target, { at, status: '4.2.2', reason: '452 4.2.2 Mailbox full' }),
+      sendgridEvents.bounce(target, { at, type: 'blocked', status: '5.7.1', reason: '554 5.7.1 Blocked by policy' }),
+      sendgridEvents.dropped(target, { at, reason: 'Bounced Address', status: '5.0.0' }),
+      sendgridEvents.open(target, { at, machine: false, useragent: 'Thunderbird' }),
+      sendgridEvents.open(target, { at, machine: true }),
+      sendgridEvents.click(target, { at, url: 'https://pay.example/invoice/42' }),
+      sendgridEvents.spamreport(target, { at }),
+      sendgridEvents.unsubscribe(target, { at }),
+      sendgridEvents.groupUnsubscribe(target, { at }),
+      sendgridEvents.groupResubscribe(target, { at }),
+      { ...sendgridEvents.processed(target, { at }), event: 'brand_new_event' },
+    ];
+    const parsed = parseSendgridEvents(body(events));
+    expect(parsed.map((e) => e.type)).toEqual([
+      'accepted', 'delivered', 'deferred', 'bounced', 'bounced', 'bounced', 'dropped', 'opened', 'opened', 'clicked', 'complained', 'unsubscribed', 'unsubscribed',
+    ]);
+    for (const [i, e] of parsed.entries()) {
+      expect(e).toMatchObject({
+        emailId: 'em_9', tenantId: 't_9', recipient: 'client@example.com', at: at.toISOString(),
+        key: `sendgrid:${events[i].sg_event_id}`, providerMessageId: 'LRzXl_NHStOGhQ4kofSm_A',
+      });
+    }
+    expect(new Set(parsed.map((e) => e.key)).size).toBe(parsed.length);
+    expect(parsed[1]).toMatchObject({ reason: expect.stringMatching(/^250 /), statusCode: '2.0.0' });
+    expect(parsed[2]).toMatchObject({ reason: '421 4.7.0 Try again later', statusCode: '4.7.0' });
+    expect(parsed[3]).toMatchObject({ bounceType: 'hard', statusCode: '5.1.1', reason: '550 5.1.1 No such user' });
+    expect(parsed[4]).toMatchObject({ bounceType: 'soft', statusCode: '4.2.2' });
+    expect(parsed[5]).toMatchObject({ bounceType: 'soft', statusCode: '5.7.1', reason: '554 5.7.1 Blocked by policy' });
+    expect(parsed[6]).toMatchObject({ reason: 'Bounced Address', statusCode: '5.0.0' });
+    expect(parsed[7]).toMatchObject({ machine: false, userAgent: 'Thunderbird' });
+    expect(parsed[8].machine).toBe(true);
+    expect(parsed[9].url).toBe('https://pay.example/invoice/42');
+  });
+
+  it('keeps events that are not ours, without an email id', () => {
+    const [e] = parseSendgridEvents(body([sendgridEvents.delivered({ email: 'x@y.example' })]));
+    expect(e.type).toBe('delivered');
+    expect(e.emailId).toBeUndefined();
+  });
+
+  it('lets SendGrid\'s reserved keys win over custom args of the same name', () => {
+    const [e] = parseSendgridEvents(body([sendgridEvents.delivered({ ...target, customArgs: { ...target.customArgs, event: 'open' } })]));
+    expect(e.type).toBe('delivered');
+  });
+
+  it('skips entries that are not events, and refuses a body that is not a JSON array', () => {
+    expect(parseSendgridEvents(body([42, null, 'x', { event: 'delivered' }]))).toEqual([]);
+    expect(() => parseSendgridEvents(Buffer.from('{"event":"delivered"}'))).toThrow(SendgridWebhookPayloadError);
+    expect(() => parseSendgridEvents(Buffer.from('email=a@b.c'))).toThrow(/not JSON/);
+  });
+});
