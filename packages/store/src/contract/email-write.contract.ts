@@ -1,0 +1,167 @@
+import type { EmailEvent } from '@mailroom/domain';
+import type { StoreRef } from './contract-fixtures';
+import { at, comparableContent, historyQuery, makeContent, makeEmail, uniqueTenantId } from './contract-fixtures';
+
+export function describeEmailWriteContract(store: StoreRef): void {
+  describe('emails: create and read', () => {
+    it('stores the record and its content; attachment bytes come back exactly', async () => {
+      const tenantId = uniqueTenantId('create');
+      const email = makeEmail(tenantId, `${tenantId}-e1`, { cc: [{ email: 'cfo@example.com' }], bcc: [{ email: 'audit@example.com' }] });
+      const content = makeContent();
+
+      expect(await store().emails.create({ email, content })).toEqual({ email, created: true });
+      expect(await store().emails.get(tenantId, email.id)).toEqual(email);
+
+      const stored = await store().emails.getContent(tenantId, email.id);
+      expect(comparableContent(stored)).toEqual(comparableContent(content));
+      expect(stored!.attachments.map((a) => Buffer.isBuffer(a.content))).toEqual([true, true]);
+    });
+
+    it('keeps optional content absent (no html, no attachments)', async () => {
+      const tenantId = uniqueTenantId('create');
+      const email = makeEmail(tenantId, `${tenantId}-e1`, { hasHtml: false, attachmentCount: 0, document: undefined, metadata: undefined });
+      await store().emails.create({ email, content: { text: 'plain', attachments: [] } });
+      expect(await store().emails.getContent(tenantId, email.id)).toEqual({ text: 'plain', attachments: [] });
+      const read = await store().emails.get(tenantId, email.id);
+      expect(read).toEqual(email);
+      expect(read).not.toHaveProperty('document');
+    });
+
+    it('answers null for an unknown id and for another tenant’s email', async () => {
+      const tenantId = uniqueTenantId('create');
+      const email = makeEmail(tenantId, `${tenantId}-e1`);
+      await store().emails.create({ email, content: makeContent() });
+      const other = uniqueTenantId('other');
+      expect(await store().emails.get(tenantId, `${tenantId}-missing`)).toBeNull();
+      expect(await store().emails.get(other, email.id)).toBeNull();
+      expect(await store().emails.getContent(other, email.id)).toBeNull();
+      expect(await store().emails.update(other, email.id, (e) => ({ ...e, subject: 'hijacked' }))).toBeNull();
+      await store().emails.remove(other, email.id);
+      expect(await store().emails.get(tenantId, email.id)).toEqual(email);
+    });
+  });
+
+  describe('emails: idempotency', () => {
+    it('the same key twice returns the first email with created: false and writes nothing else', async () => {
+      const tenantId = uniqueTenantId('idem');
+      const first = makeEmail(tenantId, `${tenantId}-a`, { idempotencyKey: 'order-77' });
+      const again = makeEmail(tenantId, `${tenantId}-b`, { idempotencyKey: 'order-77', subject: 'other body' });
+      await store().emails.create({ email: first, content: makeContent() });
+
+      expect(await store().emails.create({ email: again, content: makeContent() })).toEqual({ email: first, created: false });
+      expect(await store().emails.get(tenantId, again.id)).toBeNull();
+      expect(await store().emails.getContent(tenantId, again.id)).toBeNull();
+      expect((await store().emails.list(tenantId, historyQuery())).items.map((e) => e.id)).toEqual([first.id]);
+    });
+
+    it('10 concurrent creates with one key produce exactly one email', async () => {
+      const tenantId = uniqueTenantId('idem');
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          store().emails.create({ email: makeEmail(tenantId, `${tenantId}-${i}`, { idempotencyKey: 'burst' }), content: makeContent() }),
+        ),
+      );
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.email.id)).size).toBe(1);
+      const page = await store().emails.list(tenantId, historyQuery());
+      expect(page.items.map((e) => e.id)).toEqual([results[0].email.id]);
+      expect(await store().emails.getContent(tenantId, results[0].email.id)).not.toBeNull();
+    });
+
+    it('different tenants may use the same key; emails without a key never collide', async () => {
+      const a = uniqueTenantId('idem-a');
+      const b = uniqueTenantId('idem-b');
+      const ra = await store().emails.create({ email: makeEmail(a, `${a}-1`, { idempotencyKey: 'k' }), content: makeContent() });
+      const rb = await store().emails.create({ email: makeEmail(b, `${b}-1`, { idempotencyKey: 'k' }), content: makeContent() });
+      expect([ra.created, rb.created]).toEqual([true, true]);
+      const n1 = await store().emails.create({ email: makeEmail(a, `${a}-2`), content: makeContent() });
+      const n2 = await store().emails.create({ email: makeEmail(a, `${a}-3`), content: makeContent() });
+      expect([n1.created, n2.created]).toEqual([true, true]);
+    });
+  });
+
+  describe('emails: update', () => {
+    const event = (i: number): EmailEvent => ({ type: 'delivered', at: at(100 + i), key: `test:event:${i}`, source: 'mailgun' });
+
+    it('is atomic under 20 concurrent mutators: no appended event is lost', async () => {
+      const tenantId = uniqueTenantId('update');
+      const email = makeEmail(tenantId, `${tenantId}-e1`);
+      await store().emails.create({ email, content: makeContent() });
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) => store().emails.update(tenantId, email.id, (e) => ({ ...e, events: [...e.events, event(i)] }))),
+      );
+      const stored = await store().emails.get(tenantId, email.id);
+      expect(stored!.events.map((e) => e.key).sort()).toEqual(['api:queued', ...Array.from({ length: 20 }, (_, i) => `test:event:${i}`)].sort());
+    });
+
+    it('returns the written record, and a mutator returning null writes nothing', async () => {
+      const tenantId = uniqueTenantId('update');
+      const email = makeEmail(tenantId, `${tenantId}-e1`);
+      await store().emails.create({ email, content: makeContent() });
+      const sent = await store().emails.update(tenantId, email.id, (e) => ({ ...e, messageId: '<m1@acme.test>', updatedAt: at(5) }));
+      expect(sent).toEqual({ ...email, messageId: '<m1@acme.test>', updatedAt: at(5) });
+
+      expect(await store().emails.update(tenantId, email.id, () => null)).toEqual(sent);
+      expect(await store().emails.get(tenantId, email.id)).toEqual(sent);
+      expect(await store().emails.update(tenantId, `${tenantId}-missing`, (e) => e)).toBeNull();
+    });
+
+    it('keeps the filters in step with the record (status, recipient status)', async () => {
+      const tenantId = uniqueTenantId('update');
+      const email = makeEmail(tenantId, `${tenantId}-e1`, { to: [{ email: 'a@example.com' }, { email: 'b@example.com' }] });
+      await store().emails.create({ email, content: makeContent() });
+      await store().emails.update(tenantId, email.id, (e) => ({
+        ...e,
+        status: 'delivered',
+        recipients: e.recipients.map((r) => ({ ...r, status: r.email === 'b@example.com' ? ('bounced' as const) : ('delivered' as const) })),
+      }));
+      const ids = async (status: 'queued' | 'delivered' | 'bounced') =>
+        (await store().emails.list(tenantId, historyQuery({ status }))).items.map((e) => e.id);
+      expect(await ids('queued')).toEqual([]);
+      expect(await ids('delivered')).toEqual([email.id]);
+      expect(await ids('bounced')).toEqual([email.id]);
+    });
+  });
+
+  describe('emails: remove and the stuck-queue sweep', () => {
+    it('remove deletes the record and its content, and frees its idempotency key', async () => {
+      const tenantId = uniqueTenantId('remove');
+      const email = makeEmail(tenantId, `${tenantId}-e1`, { idempotencyKey: 'retry-me' });
+      await store().emails.create({ email, content: makeContent() });
+      await store().emails.remove(tenantId, email.id);
+      expect(await store().emails.get(tenantId, email.id)).toBeNull();
+      expect(await store().emails.getContent(tenantId, email.id)).toBeNull();
+      expect((await store().emails.list(tenantId, historyQuery())).items).toEqual([]);
+
+      const retry = makeEmail(tenantId, `${tenantId}-e2`, { idempotencyKey: 'retry-me' });
+      expect(await store().emails.create({ email: retry, content: makeContent() })).toEqual({ email: retry, created: true });
+      await store().emails.remove(tenantId, `${tenantId}-never-existed`);
+    });
+
+    it('listStuckQueued lists queued emails created before the cut-off, oldest first, up to the limit', async () => {
+      const tenantId = uniqueTenantId('stuck');
+      // Long before any other test's emails, so the oldest-first answer starts with these.
+      const old = (s: number) => new Date(Date.parse('1999-01-01T00:00:00.000Z') + s * 1000).toISOString();
+      const emails = [
+        makeEmail(tenantId, `${tenantId}-q1`, { createdAt: old(1) }),
+        makeEmail(tenantId, `${tenantId}-q2`, { createdAt: old(2) }),
+        makeEmail(tenantId, `${tenantId}-sent`, { createdAt: old(3), status: 'accepted' }),
+        makeEmail(tenantId, `${tenantId}-q3`, { createdAt: old(4) }),
+        makeEmail(tenantId, `${tenantId}-fresh`, { createdAt: old(100) }),
+      ];
+      for (const email of emails) await store().emails.create({ email, content: makeContent() });
+
+      expect(await store().emails.listStuckQueued(old(50), 10)).toEqual([
+        { tenantId, id: `${tenantId}-q1` },
+        { tenantId, id: `${tenantId}-q2` },
+        { tenantId, id: `${tenantId}-q3` },
+      ]);
+      expect(await store().emails.listStuckQueued(old(50), 2)).toEqual([
+        { tenantId, id: `${tenantId}-q1` },
+        { tenantId, id: `${tenantId}-q2` },
+      ]);
+      await store().emails.update(tenantId, `${tenantId}-q1`, (e) => ({ ...e, status: 'sending' }));
+      expect((await store().emails.listStuckQueued(old(50), 10)).map((r) => r.id)).toEqual([`${tenantId}-q2`, `${tenantId}-q3`]);
+    });
+  });
+}

@@ -1,0 +1,76 @@
+import type { StoreRef } from './contract-fixtures';
+import { at, makeSettings, uniqueTenantId } from './contract-fixtures';
+
+export function describeTenantAndSettingsContract(store: StoreRef): void {
+  describe('tenants', () => {
+    it('upsert inserts, then updates name and plan while keeping createdAt', async () => {
+      const id = uniqueTenantId('tenant');
+      const first = await store().tenants.upsert({ id, name: 'Acme', plan: 'basic' }, at(0));
+      expect(first).toEqual({ id, name: 'Acme', plan: 'basic', createdAt: at(0), updatedAt: at(0) });
+
+      const second = await store().tenants.upsert({ id, name: 'Acme SL', plan: 'premium' }, at(60));
+      expect(second).toEqual({ id, name: 'Acme SL', plan: 'premium', createdAt: at(0), updatedAt: at(60) });
+      expect(await store().tenants.get(id)).toEqual(second);
+    });
+
+    it('get answers null for an unknown tenant', async () => {
+      expect(await store().tenants.get(uniqueTenantId('nobody'))).toBeNull();
+    });
+  });
+
+  describe('settings', () => {
+    it('put stores version 1, then 2, replacing the whole document', async () => {
+      const tenantId = uniqueTenantId('settings');
+      expect(await store().settings.get(tenantId)).toBeNull();
+
+      const v1 = await store().settings.put(makeSettings(tenantId));
+      expect(v1).toEqual({ ...makeSettings(tenantId), version: 1 });
+      expect(await store().settings.get(tenantId)).toEqual(v1);
+
+      const providerMode = makeSettings(tenantId, {
+        mode: 'provider',
+        smtp: undefined,
+        provider: { name: 'mailgun', fromAddress: 'billing@acme.test', region: 'eu', privateApiKey: 'k1:a:b:c', privateKeyHint: 'x9z1' },
+        updatedAt: at(10),
+      });
+      const v2 = await store().settings.put(providerMode);
+      expect(v2.version).toBe(2);
+      const stored = await store().settings.get(tenantId);
+      expect(stored).toEqual({ ...providerMode, version: 2 });
+      expect(stored).not.toHaveProperty('smtp');
+      expect((await store().settings.put(makeSettings(tenantId))).version).toBe(3);
+    });
+
+    it('update changes the document without bumping the version', async () => {
+      const tenantId = uniqueTenantId('settings');
+      await store().settings.put(makeSettings(tenantId));
+      await store().settings.put(makeSettings(tenantId));
+      const updated = await store().settings.update(tenantId, (s) => ({ ...s, senderName: 'Acme Billing', version: 99 }));
+      expect(updated).toMatchObject({ senderName: 'Acme Billing', version: 2 });
+      expect(await store().settings.get(tenantId)).toEqual(updated);
+    });
+
+    it('update is atomic per tenant under concurrent mutators', async () => {
+      const tenantId = uniqueTenantId('settings');
+      await store().settings.put(makeSettings(tenantId, { cc: [] }));
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          store().settings.update(tenantId, (s) => ({ ...s, cc: [...s.cc, { email: `cc${i}@acme.test` }] })),
+        ),
+      );
+      const stored = await store().settings.get(tenantId);
+      expect(stored!.cc.map((a) => a.email).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `cc${i}@acme.test`).sort());
+      expect(stored!.version).toBe(1);
+    });
+
+    it('update answers null for a tenant without settings, and a null mutator writes nothing', async () => {
+      const tenantId = uniqueTenantId('settings');
+      expect(await store().settings.update(tenantId, (s) => s)).toBeNull();
+      expect(await store().settings.get(tenantId)).toBeNull();
+
+      const saved = await store().settings.put(makeSettings(tenantId));
+      expect(await store().settings.update(tenantId, () => null)).toEqual(saved);
+      expect(await store().settings.get(tenantId)).toEqual(saved);
+    });
+  });
+}

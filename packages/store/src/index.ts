@@ -1,0 +1,11 @@
+export * from './store.port';
+export { createStore } from './create-store';
+export type { CreateStoreOptions } from './create-store';
+export { InvalidCursorError, encodeHistoryCursor, decodeHistoryCursor } from './history-cursor';
+export type { HistoryPosition } from './history-cursor';
+export type { StoreLogger } from './store-logger';
+export { SqliteStore } from './sqlite/sqlite-store';
+export type { SqliteStoreOptions } from './sqlite/sqlite-store';
+export { SQLITE_SCHEMA_VERSION } from './sqlite/sqlite-schema';
+export { MongoStore } from './mongo/mongo-store';
+export type { MongoStoreOptions } from './mongo/mongo-store';

@@ -1,0 +1,79 @@
+import { Binary } from 'mongodb';
+import type { Attachment, EmailContent, EmailRecord, EmailSettings, Tenant } from '@mailroom/domain';
+
+/**
+ * How the domain shapes sit in MongoDB, and the way back. `_id` carries the id and `rev` the
+ * optimistic-concurrency revision; neither leaks into what the store returns.
+ */
+export interface TenantDoc {
+  _id: string;
+  name: string;
+  plan: Tenant['plan'];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type SettingsDoc = Omit<EmailSettings, 'tenantId'> & { _id: string; rev: number };
+export type EmailDoc = Omit<EmailRecord, 'id'> & { _id: string; rev: number };
+
+export interface AttachmentDoc {
+  filename: string;
+  contentType: string;
+  content: Binary | Buffer | Uint8Array;
+}
+
+export interface ContentDoc {
+  _id: string;
+  tenantId: string;
+  text?: string;
+  html?: string;
+  attachments: AttachmentDoc[];
+}
+
+export function tenantFromDoc(doc: TenantDoc): Tenant {
+  return { id: doc._id, name: doc.name, plan: doc.plan, createdAt: doc.createdAt, updatedAt: doc.updatedAt };
+}
+
+export function settingsFromDoc(doc: SettingsDoc): EmailSettings {
+  const { _id, rev: _rev, ...rest } = doc;
+  return { tenantId: _id, ...rest };
+}
+
+/** The settings fields as written (everything but the id and the revision). */
+export function settingsBody(settings: EmailSettings): Omit<SettingsDoc, '_id' | 'rev'> {
+  const { tenantId: _tenantId, ...rest } = settings;
+  return rest;
+}
+
+export function emailFromDoc(doc: EmailDoc): EmailRecord {
+  const { _id, rev: _rev, ...rest } = doc;
+  return { id: _id, ...rest };
+}
+
+export function emailBody(email: EmailRecord): Omit<EmailDoc, '_id' | 'rev'> {
+  const { id: _id, ...rest } = email;
+  return rest;
+}
+
+export function contentToDoc(email: EmailRecord, content: EmailContent): ContentDoc {
+  return {
+    _id: email.id,
+    tenantId: email.tenantId,
+    ...(content.text !== undefined ? { text: content.text } : {}),
+    ...(content.html !== undefined ? { html: content.html } : {}),
+    attachments: content.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: new Binary(a.content) })),
+  };
+}
+
+/** A copy of the bytes, whether the driver hands back a Binary (the default) or a Buffer (promoteBuffers). */
+function bytesOf(value: AttachmentDoc['content']): Buffer {
+  return Buffer.from(value instanceof Binary ? value.value() : value);
+}
+
+export function contentFromDoc(doc: ContentDoc): EmailContent {
+  return {
+    ...(doc.text !== undefined && doc.text !== null ? { text: doc.text } : {}),
+    ...(doc.html !== undefined && doc.html !== null ? { html: doc.html } : {}),
+    attachments: doc.attachments.map((a): Attachment => ({ filename: a.filename, contentType: a.contentType, content: bytesOf(a.content) })),
+  };
+}

@@ -1,0 +1,96 @@
+import type { Collection, OptionalUnlessRequiredId } from 'mongodb';
+import type { EmailContent, EmailRecord, HistoryPage, HistoryQuery } from '@mailroom/domain';
+import type { CreateEmailInput, EmailStore, Mutator } from '../store.port';
+import type { StoreLogger } from '../store-logger';
+import { toHistoryFilter, toHistoryPage } from '../history-filter';
+import { ContentDoc, contentFromDoc, contentToDoc, EmailDoc, emailBody, emailFromDoc } from './mongo-documents';
+import { isDuplicateOn } from './mongo-errors';
+import { IDEMPOTENCY_INDEX } from './mongo-indexes';
+import { historyMongoFilter } from './mongo-history-filter';
+import { reviseDocument } from './revise-document';
+
+/** A create that lost its idempotency race to an email removed a moment later tries again this often. */
+const CREATE_ATTEMPTS = 3;
+
+export class MongoEmailStore implements EmailStore {
+  constructor(
+    private readonly emails: Collection<EmailDoc>,
+    private readonly contents: Collection<ContentDoc>,
+    private readonly logger: StoreLogger,
+  ) {}
+
+  /**
+   * The email first, its content second: the unique partial index on {tenantId, idempotencyKey}
+   * decides, and a create that loses to it has written nothing at all.
+   */
+  async create({ email, content }: CreateEmailInput): Promise<{ email: EmailRecord; created: boolean }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.emails.insertOne({ ...emailBody(email), _id: email.id, rev: 0 } as OptionalUnlessRequiredId<EmailDoc>);
+      } catch (error) {
+        if (!isDuplicateOn(error, IDEMPOTENCY_INDEX, 'idempotencyKey')) throw error;
+        const winner = await this.emails.findOne({ tenantId: email.tenantId, idempotencyKey: email.idempotencyKey });
+        if (winner) return { email: emailFromDoc(winner), created: false };
+        if (attempt >= CREATE_ATTEMPTS) throw error;
+        continue;
+      }
+      try {
+        await this.contents.insertOne(contentToDoc(email, content));
+      } catch (error) {
+        // No email without its body: undo the record so the caller's retry starts clean.
+        await this.emails.deleteOne({ _id: email.id, tenantId: email.tenantId });
+        this.logger.warn({ tenantId: email.tenantId, emailId: email.id, err: error }, 'email content could not be stored; email removed');
+        throw error;
+      }
+      return { email, created: true };
+    }
+  }
+
+  async get(tenantId: string, id: string): Promise<EmailRecord | null> {
+    const doc = await this.emails.findOne({ _id: id, tenantId });
+    return doc ? emailFromDoc(doc) : null;
+  }
+
+  async getContent(tenantId: string, id: string): Promise<EmailContent | null> {
+    const doc = await this.contents.findOne({ _id: id, tenantId });
+    return doc ? contentFromDoc(doc) : null;
+  }
+
+  async update(tenantId: string, id: string, mutate: Mutator<EmailRecord>): Promise<EmailRecord | null> {
+    const { doc } = await reviseDocument(
+      this.emails,
+      { _id: id, tenantId },
+      (current) => {
+        const next = mutate(emailFromDoc(current!));
+        return next === null ? null : emailBody({ ...next, id, tenantId });
+      },
+      { insertWhenMissing: false, logger: this.logger },
+    );
+    return doc ? emailFromDoc(doc) : null;
+  }
+
+  async remove(tenantId: string, id: string): Promise<void> {
+    // The record first: it holds the idempotency key, which a retried request may then reuse.
+    const { deletedCount } = await this.emails.deleteOne({ _id: id, tenantId });
+    if (deletedCount > 0) await this.contents.deleteOne({ _id: id, tenantId });
+  }
+
+  async list(tenantId: string, query: HistoryQuery): Promise<HistoryPage> {
+    const filter = toHistoryFilter(tenantId, query);
+    const docs = await this.emails
+      .find(historyMongoFilter(filter))
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(filter.limit + 1)
+      .toArray();
+    return toHistoryPage(docs.map(emailFromDoc), filter.limit);
+  }
+
+  async listStuckQueued(olderThan: string, limit: number): Promise<{ tenantId: string; id: string }[]> {
+    const docs = await this.emails
+      .find({ status: 'queued', createdAt: { $lt: olderThan } }, { projection: { tenantId: 1 } })
+      .sort({ createdAt: 1, _id: 1 })
+      .limit(limit)
+      .toArray();
+    return docs.map((d) => ({ tenantId: d.tenantId, id: d._id }));
+  }
+}

@@ -1,0 +1,20 @@
+import type { Filter } from 'mongodb';
+import type { HistoryFilter } from '../history-filter';
+import type { EmailDoc } from './mongo-documents';
+
+/** The history query as a MongoDB filter; each clause is served by a `tenantId`-first index (see mongo-indexes). */
+export function historyMongoFilter(filter: HistoryFilter): Filter<EmailDoc> {
+  const and: Filter<EmailDoc>[] = [{ tenantId: filter.tenantId }];
+  if (filter.documentId !== undefined) and.push({ 'document.id': filter.documentId });
+  if (filter.documentType !== undefined) and.push({ 'document.type': filter.documentType });
+  if (filter.status !== undefined) and.push({ $or: [{ status: filter.status }, { 'recipients.status': filter.status }] });
+  if (filter.recipient !== undefined) and.push({ 'recipients.email': filter.recipient });
+  if (filter.since !== undefined) and.push({ createdAt: { $gte: filter.since } });
+  if (filter.until !== undefined) and.push({ createdAt: { $lt: filter.until } });
+  if (filter.test !== undefined) and.push({ test: filter.test });
+  if (filter.after !== undefined) {
+    const { createdAt, id } = filter.after;
+    and.push({ $or: [{ createdAt: { $lt: createdAt } }, { createdAt, _id: { $lt: id } }] });
+  }
+  return { $and: and };
+}

@@ -1,0 +1,28 @@
+import type { Db, IndexDescription } from 'mongodb';
+
+/** Newest first, ties by id: every history index ends with the sort so the filter and the order share it. */
+const HISTORY_ORDER = { createdAt: -1, _id: -1 } as const;
+
+export const EMAIL_INDEXES: IndexDescription[] = [
+  {
+    name: 'tenant_idempotency_key',
+    key: { tenantId: 1, idempotencyKey: 1 },
+    unique: true,
+    partialFilterExpression: { idempotencyKey: { $type: 'string' } },
+  },
+  { name: 'tenant_history', key: { tenantId: 1, ...HISTORY_ORDER } },
+  { name: 'tenant_document_id', key: { tenantId: 1, 'document.id': 1, ...HISTORY_ORDER } },
+  { name: 'tenant_document_type', key: { tenantId: 1, 'document.type': 1, ...HISTORY_ORDER } },
+  { name: 'tenant_status', key: { tenantId: 1, status: 1, ...HISTORY_ORDER } },
+  { name: 'tenant_recipient_email', key: { tenantId: 1, 'recipients.email': 1, ...HISTORY_ORDER } },
+  { name: 'tenant_recipient_status', key: { tenantId: 1, 'recipients.status': 1, ...HISTORY_ORDER } },
+  { name: 'tenant_test', key: { tenantId: 1, test: 1, ...HISTORY_ORDER } },
+  { name: 'stuck_queued', key: { createdAt: 1, _id: 1 }, partialFilterExpression: { status: 'queued' } },
+];
+
+export const IDEMPOTENCY_INDEX = 'tenant_idempotency_key';
+
+/** Idempotent: creating an index that exists with the same spec is a no-op. */
+export async function ensureMongoIndexes(db: Db): Promise<void> {
+  await db.collection('emails').createIndexes(EMAIL_INDEXES);
+}

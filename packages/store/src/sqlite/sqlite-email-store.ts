@@ -1,0 +1,142 @@
+import type Database from 'better-sqlite3';
+import type { Attachment, EmailContent, EmailRecord, HistoryPage, HistoryQuery } from '@mailroom/domain';
+import type { CreateEmailInput, EmailStore, Mutator } from '../store.port';
+import { toHistoryFilter, toHistoryPage } from '../history-filter';
+import { SqliteStatements } from './sqlite-statements';
+import { historySql } from './sqlite-history-sql';
+
+interface DocRow {
+  doc: string;
+}
+
+interface ContentRow {
+  text: string | null;
+  html: string | null;
+}
+
+interface AttachmentRow {
+  filename: string;
+  content_type: string;
+  content: Buffer;
+}
+
+/** The indexed columns, always derived from the record they sit beside. */
+function emailColumns(email: EmailRecord) {
+  return {
+    id: email.id,
+    tenant_id: email.tenantId,
+    status: email.status,
+    document_type: email.document?.type ?? null,
+    document_id: email.document?.id ?? null,
+    created_at: email.createdAt,
+    idempotency_key: email.idempotencyKey ?? null,
+    test: email.test ? 1 : 0,
+    doc: JSON.stringify(email),
+  };
+}
+
+const INSERT_EMAIL = `
+  INSERT INTO emails (id, tenant_id, status, document_type, document_id, created_at, idempotency_key, test, doc)
+  VALUES (@id, @tenant_id, @status, @document_type, @document_id, @created_at, @idempotency_key, @test, @doc)
+  ON CONFLICT (tenant_id, idempotency_key) DO NOTHING`;
+
+const UPDATE_EMAIL = `
+  UPDATE emails SET status = @status, document_type = @document_type, document_id = @document_id,
+    created_at = @created_at, idempotency_key = @idempotency_key, test = @test, doc = @doc
+  WHERE id = @id AND tenant_id = @tenant_id`;
+
+export class SqliteEmailStore implements EmailStore {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly sql: SqliteStatements,
+  ) {}
+
+  async create({ email, content }: CreateEmailInput): Promise<{ email: EmailRecord; created: boolean }> {
+    return this.db
+      .transaction(() => {
+        // The unique (tenant_id, idempotency_key) index decides; the IMMEDIATE lock makes the read after a conflict see the winner.
+        if (this.sql.get(INSERT_EMAIL).run(emailColumns(email)).changes === 0) {
+          const winner = this.sql
+            .get('SELECT doc FROM emails WHERE tenant_id = ? AND idempotency_key = ?')
+            .get(email.tenantId, email.idempotencyKey) as DocRow;
+          return { email: JSON.parse(winner.doc) as EmailRecord, created: false };
+        }
+        this.writeRecipients(email);
+        this.sql.get('INSERT INTO email_contents (email_id, text, html) VALUES (?, ?, ?)').run(email.id, content.text ?? null, content.html ?? null);
+        const insertAttachment = this.sql.get(
+          'INSERT INTO email_attachments (email_id, position, filename, content_type, content) VALUES (?, ?, ?, ?, ?)',
+        );
+        content.attachments.forEach((a, position) => insertAttachment.run(email.id, position, a.filename, a.contentType, a.content));
+        return { email, created: true };
+      })
+      .immediate();
+  }
+
+  async get(tenantId: string, id: string): Promise<EmailRecord | null> {
+    return this.read(tenantId, id);
+  }
+
+  async getContent(tenantId: string, id: string): Promise<EmailContent | null> {
+    const row = this.sql
+      .get('SELECT c.text, c.html FROM email_contents c JOIN emails e ON e.id = c.email_id WHERE e.tenant_id = ? AND e.id = ?')
+      .get(tenantId, id) as ContentRow | undefined;
+    if (!row) return null;
+    const attachments = (
+      this.sql
+        .get('SELECT filename, content_type, content FROM email_attachments WHERE email_id = ? ORDER BY position')
+        .all(id) as AttachmentRow[]
+    ).map((a): Attachment => ({ filename: a.filename, contentType: a.content_type, content: a.content }));
+    return {
+      ...(row.text !== null ? { text: row.text } : {}),
+      ...(row.html !== null ? { html: row.html } : {}),
+      attachments,
+    };
+  }
+
+  async update(tenantId: string, id: string, mutate: Mutator<EmailRecord>): Promise<EmailRecord | null> {
+    return this.db
+      .transaction((): EmailRecord | null => {
+        const current = this.read(tenantId, id);
+        if (!current) return null;
+        const next = mutate(current);
+        if (next === null) return current;
+        const saved: EmailRecord = { ...next, id, tenantId };
+        this.sql.get(UPDATE_EMAIL).run(emailColumns(saved));
+        this.sql.get('DELETE FROM email_recipients WHERE email_id = ?').run(id);
+        this.writeRecipients(saved);
+        return saved;
+      })
+      .immediate();
+  }
+
+  async remove(tenantId: string, id: string): Promise<void> {
+    // Recipients, content and attachments go with it (ON DELETE CASCADE).
+    this.sql.get('DELETE FROM emails WHERE tenant_id = ? AND id = ?').run(tenantId, id);
+  }
+
+  async list(tenantId: string, query: HistoryQuery): Promise<HistoryPage> {
+    const filter = toHistoryFilter(tenantId, query);
+    const { sql, params } = historySql(filter);
+    const rows = this.sql.get(sql).all(params) as DocRow[];
+    return toHistoryPage(
+      rows.map((r) => JSON.parse(r.doc) as EmailRecord),
+      filter.limit,
+    );
+  }
+
+  async listStuckQueued(olderThan: string, limit: number): Promise<{ tenantId: string; id: string }[]> {
+    return this.sql
+      .get(`SELECT tenant_id AS tenantId, id FROM emails WHERE status = 'queued' AND created_at < ? ORDER BY created_at, id LIMIT ?`)
+      .all(olderThan, limit) as { tenantId: string; id: string }[];
+  }
+
+  private read(tenantId: string, id: string): EmailRecord | null {
+    const row = this.sql.get('SELECT doc FROM emails WHERE tenant_id = ? AND id = ?').get(tenantId, id) as DocRow | undefined;
+    return row ? (JSON.parse(row.doc) as EmailRecord) : null;
+  }
+
+  private writeRecipients(email: EmailRecord): void {
+    const insert = this.sql.get('INSERT INTO email_recipients (email_id, tenant_id, address, status) VALUES (?, ?, ?, ?)');
+    for (const r of email.recipients) insert.run(email.id, email.tenantId, r.email.toLowerCase(), r.status);
+  }
+}

@@ -1,0 +1,88 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Schema migrations, applied in order; `PRAGMA user_version` records how many ran. Add a migration
+ * by appending to the list, never by editing one that has shipped.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE tenants (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    plan TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+
+  CREATE TABLE email_settings (
+    tenant_id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    doc TEXT NOT NULL
+  );
+
+  CREATE TABLE emails (
+    id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    document_type TEXT,
+    document_id TEXT,
+    created_at TEXT NOT NULL,
+    idempotency_key TEXT,
+    test INTEGER NOT NULL,
+    doc TEXT NOT NULL
+  );
+  -- NULL keys never collide, so emails without an Idempotency-Key are unconstrained.
+  CREATE UNIQUE INDEX emails_idempotency ON emails (tenant_id, idempotency_key);
+  CREATE INDEX emails_history ON emails (tenant_id, created_at DESC, id DESC);
+  CREATE INDEX emails_by_document_id ON emails (tenant_id, document_id, created_at DESC, id DESC);
+  CREATE INDEX emails_by_document_type ON emails (tenant_id, document_type, created_at DESC, id DESC);
+  CREATE INDEX emails_by_status ON emails (tenant_id, status, created_at DESC, id DESC);
+  CREATE INDEX emails_by_test ON emails (tenant_id, test, created_at DESC, id DESC);
+  CREATE INDEX emails_stuck_queued ON emails (created_at, id) WHERE status = 'queued';
+
+  CREATE TABLE email_recipients (
+    email_id TEXT NOT NULL REFERENCES emails (id) ON DELETE CASCADE,
+    tenant_id TEXT NOT NULL,
+    address TEXT NOT NULL,
+    status TEXT NOT NULL
+  );
+  CREATE INDEX email_recipients_by_email ON email_recipients (email_id);
+  CREATE INDEX email_recipients_by_address ON email_recipients (tenant_id, address, email_id);
+  CREATE INDEX email_recipients_by_status ON email_recipients (tenant_id, status, email_id);
+
+  CREATE TABLE email_contents (
+    email_id TEXT PRIMARY KEY REFERENCES emails (id) ON DELETE CASCADE,
+    text TEXT,
+    html TEXT
+  );
+
+  CREATE TABLE email_attachments (
+    email_id TEXT NOT NULL REFERENCES emails (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    filename TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    content BLOB NOT NULL,
+    PRIMARY KEY (email_id, position)
+  );
+  `,
+];
+
+export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * Brings the file up to the current schema inside one IMMEDIATE transaction, so several processes
+ * starting together run each migration once. Refuses a file written by a newer version.
+ */
+export function migrateSqliteSchema(db: Database.Database): { from: number; to: number } {
+  return db
+    .transaction(() => {
+      const from = db.pragma('user_version', { simple: true }) as number;
+      if (from > SQLITE_SCHEMA_VERSION) {
+        throw new Error(`the SQLite store is at schema version ${from}, newer than this build knows (${SQLITE_SCHEMA_VERSION}): upgrade Mailroom`);
+      }
+      for (let v = from; v < SQLITE_SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]);
+      db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
+      return { from, to: SQLITE_SCHEMA_VERSION };
+    })
+    .immediate();
+}

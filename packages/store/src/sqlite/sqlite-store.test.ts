@@ -1,0 +1,89 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describeStoreContract } from '../store.contract';
+import { at, comparableContent, historyQuery, makeContent, makeEmail, uniqueTenantId } from '../contract/contract-fixtures';
+import { SqliteStore } from './sqlite-store';
+import { SQLITE_SCHEMA_VERSION } from './sqlite-schema';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'mailroom-store-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// A directory that does not exist yet: the store creates it.
+describeStoreContract('sqlite', async () => new SqliteStore({ filename: path.join(dir, 'contract', 'nested', 'mailroom.db') }));
+
+describe('SqliteStore on a shared file (API, worker and webhooks are separate processes)', () => {
+  const file = path.join(dir, 'shared.db');
+  let api: SqliteStore;
+  let worker: SqliteStore;
+
+  beforeAll(async () => {
+    api = new SqliteStore({ filename: file });
+    worker = new SqliteStore({ filename: file });
+    await Promise.all([api.init(), worker.init()]);
+  });
+
+  afterAll(async () => {
+    await api.close();
+    await worker.close();
+  });
+
+  it('opens the file in WAL mode with the current schema version', () => {
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('each connection sees the other’s writes', async () => {
+    const tenantId = uniqueTenantId('shared');
+    const email = makeEmail(tenantId, `${tenantId}-e1`);
+    await api.tenants.upsert({ id: tenantId, name: 'Acme', plan: 'premium' }, at(0));
+    const content = makeContent();
+    await api.emails.create({ email, content });
+
+    expect(await worker.tenants.get(tenantId)).toMatchObject({ name: 'Acme' });
+    expect(await worker.emails.get(tenantId, email.id)).toEqual(email);
+    expect(comparableContent(await worker.emails.getContent(tenantId, email.id))).toEqual(comparableContent(content));
+
+    await worker.emails.update(tenantId, email.id, (e) => ({ ...e, status: 'accepted', messageId: '<m@acme.test>' }));
+    expect(await api.emails.get(tenantId, email.id)).toMatchObject({ status: 'accepted', messageId: '<m@acme.test>' });
+    expect((await api.emails.list(tenantId, historyQuery({ status: 'accepted' }))).items.map((e) => e.id)).toEqual([email.id]);
+  });
+
+  it('concurrent updates and idempotent creates through both connections lose nothing', async () => {
+    const tenantId = uniqueTenantId('shared');
+    const email = makeEmail(tenantId, `${tenantId}-e1`);
+    await api.emails.create({ email, content: makeContent() });
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        (i % 2 ? api : worker).emails.update(tenantId, email.id, (e) => ({
+          ...e,
+          events: [...e.events, { type: 'delivered', at: at(i), key: `k${i}`, source: 'sendgrid' }],
+        })),
+      ),
+    );
+    expect((await api.emails.get(tenantId, email.id))!.events).toHaveLength(21);
+
+    const creates = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        (i % 2 ? api : worker).emails.create({ email: makeEmail(tenantId, `${tenantId}-k${i}`, { idempotencyKey: 'same' }), content: makeContent() }),
+      ),
+    );
+    expect(creates.filter((c) => c.created)).toHaveLength(1);
+    expect(new Set(creates.map((c) => c.email.id)).size).toBe(1);
+  });
+
+  it('a store reopened on the file keeps its data and does not migrate again', async () => {
+    const tenantId = uniqueTenantId('reopen');
+    await api.settings.put({ tenantId, mode: 'platform', senderName: 'Acme', replyTo: 'a@acme.test', cc: [], bcc: [], updatedAt: at(0) });
+    const again = new SqliteStore({ filename: file });
+    await again.init();
+    expect(await again.settings.get(tenantId)).toMatchObject({ version: 1, senderName: 'Acme' });
+    await again.close();
+  });
+});

@@ -1,0 +1,57 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Store } from '../store.port';
+import { silentStoreLogger, StoreLogger } from '../store-logger';
+import { migrateSqliteSchema } from './sqlite-schema';
+import { SqliteStatements } from './sqlite-statements';
+import { SqliteTenantStore } from './sqlite-tenant-store';
+import { SqliteSettingsStore } from './sqlite-settings-store';
+import { SqliteEmailStore } from './sqlite-email-store';
+
+export interface SqliteStoreOptions {
+  /** A file path, or `:memory:` (one connection only: tests). */
+  filename: string;
+  logger?: StoreLogger;
+  /** How long a writer waits for another process's write lock before failing. */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * The embedded single-machine store. API, worker and webhooks open the same file: WAL lets readers
+ * run beside the one writer, busy_timeout makes writers queue rather than fail, and every
+ * read-modify-write runs in an IMMEDIATE transaction (the write lock is taken before the read).
+ */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  readonly tenants: SqliteTenantStore;
+  readonly settings: SqliteSettingsStore;
+  readonly emails: SqliteEmailStore;
+  private readonly db: Database.Database;
+  private readonly logger: StoreLogger;
+  private readonly filename: string;
+
+  constructor(options: SqliteStoreOptions) {
+    this.logger = options.logger ?? silentStoreLogger;
+    this.filename = options.filename;
+    if (options.filename !== ':memory:') mkdirSync(path.dirname(path.resolve(options.filename)), { recursive: true });
+    this.db = new Database(options.filename);
+    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    const statements = new SqliteStatements(this.db);
+    this.tenants = new SqliteTenantStore(statements);
+    this.settings = new SqliteSettingsStore(this.db, statements);
+    this.emails = new SqliteEmailStore(this.db, statements);
+  }
+
+  async init(): Promise<void> {
+    const { from, to } = migrateSqliteSchema(this.db);
+    if (from !== to) this.logger.info({ store: 'sqlite', file: this.filename, from, to }, 'store schema migrated');
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

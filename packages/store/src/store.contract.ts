@@ -1,0 +1,36 @@
+import type { Store } from './store.port';
+import { describeTenantAndSettingsContract } from './contract/tenant-settings.contract';
+import { describeEmailWriteContract } from './contract/email-write.contract';
+import { describeHistoryContract } from './contract/history.contract';
+
+/**
+ * The one behaviour every Store adapter must show. An adapter's test file calls this with a factory
+ * for a fresh, empty store; each test works in its own tenant, so tests do not see each other.
+ */
+export function describeStoreContract(name: string, makeStore: () => Promise<Store>): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store | undefined;
+    const current = (): Store => {
+      if (!store) throw new Error('the store was not created (see beforeAll)');
+      return store;
+    };
+
+    beforeAll(async () => {
+      store = await makeStore();
+      await store.init();
+    });
+
+    afterAll(async () => {
+      await store?.close();
+    });
+
+    it('init is idempotent', async () => {
+      await current().init();
+      expect(await current().tenants.get('no-such-tenant')).toBeNull();
+    });
+
+    describeTenantAndSettingsContract(current);
+    describeEmailWriteContract(current);
+    describeHistoryContract(current);
+  });
+}
