@@ -67,7 +67,7 @@ describe('enqueue and history (no worker running: what the API promises on its o
     ['a body that is not an object', '[1,2]', 400, /JSON object/],
     ['no recipients', { subject: 's', text: 't', to: [] }, 400, /to: to needs at least one recipient/],
     ['a wrong type', { to: 'a@b.co', subject: 's', text: 't' }, 400, /^to:/],
-    ['an invalid address', { to: ['nope'], subject: 's', text: 't' }, 400, /to\.0: is not a valid email address/],
+    ['an invalid address', { to: ['nope'], subject: 's', text: 't' }, 400, /to\.0\.email: is not a valid email address/],
     ['CR/LF in the subject', { to: ['a@b.co'], subject: 'Hi\r\nBcc: x@y.z', text: 't' }, 400, /subject must not contain line breaks/],
     ['CR/LF in a name', { to: [{ email: 'a@b.co', name: 'A\nB' }], subject: 's', text: 't' }, 400, /to\.0\.name/],
     ['no body', { to: ['a@b.co'], subject: 's' }, 400, /text or html is required/],

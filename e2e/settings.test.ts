@@ -74,6 +74,6 @@ describe('email settings', () => {
     expect(inj.body.error.message).toMatch(/senderName.*line breaks/);
     const addr = await m.call('PUT', '/v1/tenants/prem/email-settings', { ...smtp(), cc: ['not-an-address'] });
     expect(addr.status).toBe(400);
-    expect(addr.body.error.details[0].field).toBe('cc.0');
+    expect(addr.body.error.details[0].field).toBe('cc.0.email');
   });
 });

@@ -23,13 +23,18 @@ export const emailAddressSchema = z
   .email('is not a valid email address')
   .transform((s) => s.toLowerCase());
 
-/** `"a@b.c"` or `{ "email", "name" }`, as the HTTP API accepts it. */
+/** `"a@b.c"` or `{ "email", "name" }`, as the HTTP API accepts it. A bare string becomes `{ email }`. */
 export const addressSchema = z
-  .union([
-    emailAddressSchema,
-    z.object({ email: emailAddressSchema, name: headerSafeString('name', 200).optional() }).strict(),
-  ])
-  .transform((a): Address => (typeof a === 'string' ? { email: a } : a.name ? { email: a.email, name: a.name } : { email: a.email }));
+  .preprocess(
+    (v) => (typeof v === 'string' ? { email: v } : v),
+    z
+      .object(
+        { email: emailAddressSchema, name: headerSafeString('name', 200).optional() },
+        { invalid_type_error: 'an address is "a@b.c" or { "email": "a@b.c", "name": "A" }' },
+      )
+      .strict(),
+  )
+  .transform((a): Address => (a.name ? { email: a.email, name: a.name } : { email: a.email }));
 
 /** Joins address lists, keeping the first occurrence of each address (case-insensitive) and dropping any in `exclude`. */
 export function mergeAddresses(lists: Address[][], exclude: Address[] = []): Address[] {

@@ -1,0 +1,69 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { RunningSmtpSink, startSmtpSink } from '@mailroom/testkit';
+import { Mailroom, startMailroom, waitFor } from './support/mailroom-harness';
+
+const ROOT = path.resolve(__dirname, '..');
+const EMAILS = 60;
+const CONCURRENCY = 5;
+
+/**
+ * A worker killed with SIGKILL in the middle of a batch loses no email: once a worker is back, every
+ * enqueued email ends accepted, and the emails delivered twice are at most the jobs that were in
+ * flight (at-least-once delivery).
+ */
+describe('a worker killed mid-batch', () => {
+  let m: Mailroom;
+  let s: RunningSmtpSink;
+  let child: ChildProcess | undefined;
+  beforeAll(async () => {
+    m = await startMailroom({ WORKER_CONCURRENCY: String(CONCURRENCY), WORKER_LOCK_MS: '3000' }, { worker: false });
+    s = await startSmtpSink({ tls: 'starttls', auth: { users: { 'u@crash.example': 'pw-crash-test' } } });
+    await m.call('PUT', '/v1/tenants/crash', { name: 'Crash', plan: 'premium' });
+    await m.call('PUT', '/v1/tenants/crash/email-settings', {
+      mode: 'smtp',
+      senderName: 'Crash',
+      smtp: { preset: 'other', fromAddress: 'u@crash.example', username: 'u@crash.example', password: 'pw-crash-test', host: '127.0.0.1', port: s.port, tls: false },
+    });
+  });
+  afterAll(async () => {
+    child?.kill('SIGKILL');
+    await m.stop();
+    await s.close();
+  });
+
+  it('loses nothing and delivers twice at most the in-flight jobs', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < EMAILS; i++) {
+      const r = await m.call('POST', '/v1/tenants/crash/emails', { to: [`c${i}@x.example`], subject: `Invoice ${i}`, text: 'x'.repeat(20_000) });
+      ids.push(r.body.id);
+    }
+    child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'apps', 'worker', 'src', 'main.ts')], {
+      cwd: ROOT,
+      env: { ...process.env, ...m.env, WORKER_PORT: '0', LOG_LEVEL: 'silent' },
+      stdio: 'ignore',
+    });
+    await waitFor(async () => s.messages.length >= 10, 'the child worker to deliver some emails', 30000, 5);
+    child.kill('SIGKILL');
+    await new Promise((r) => child!.once('exit', r));
+    const deliveredBeforeKill = s.messages.length;
+    expect(deliveredBeforeKill).toBeLessThan(EMAILS);
+
+    await m.startWorker();
+    await waitFor(
+      async () => {
+        const r = await m.call('GET', '/v1/tenants/crash/emails?limit=200');
+        return r.body.items.length === EMAILS && r.body.items.every((e: any) => e.status === 'accepted');
+      },
+      'every email accepted after the restart',
+      40000,
+      200,
+    );
+    const perEmail = new Map<string, number>();
+    for (const msg of s.messages) perEmail.set(msg.parsed.messageId!, (perEmail.get(msg.parsed.messageId!) ?? 0) + 1);
+    const twice = [...perEmail.values()].filter((n) => n > 1).length;
+    console.log(`worker crash: ${EMAILS} emails, ${deliveredBeforeKill} delivered before SIGKILL, ${twice} delivered twice, ${EMAILS - perEmail.size} lost`);
+    expect(perEmail.size).toBe(EMAILS);
+    expect(twice).toBeLessThanOrEqual(CONCURRENCY);
+  }, 90000);
+});
