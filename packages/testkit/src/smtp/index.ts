@@ -1,1 +1,6 @@
-export {};
+export * from './smtp-sink-types';
+export * from './smtp-sink';
+export * from './smtp-reply';
+export * from './dead-end-servers';
+export * from './self-signed-certificate';
+export * from './sample-attachment';
