@@ -1,1 +1,4 @@
-export {};
+export * from './smtp-transport';
+export * from './classify-smtp-error';
+export * from './smtp-hints';
+export * from './to-nodemailer-message';

@@ -1,0 +1,167 @@
+import type { SmtpPreset } from '@mailroom/domain';
+import nodemailer, { SMTPPoolOptions, SMTPPoolSentMessageInfo, Transporter } from 'nodemailer';
+import type { OutgoingMessage, RecipientOutcome, SendResult, Transport } from '../transport';
+import { classifySmtpError, describeSmtpFailure, SmtpFailureContext } from './classify-smtp-error';
+import { toNodemailerMessage } from './to-nodemailer-message';
+
+/** A pino-compatible logger; the transport logs ids and codes, never passwords or bodies. */
+export interface SmtpTransportLogger {
+  debug(obj: object, msg?: string, ...args: unknown[]): void;
+  info(obj: object, msg?: string, ...args: unknown[]): void;
+  warn(obj: object, msg?: string, ...args: unknown[]): void;
+  error(obj: object, msg?: string, ...args: unknown[]): void;
+}
+
+/**
+ * How the connection is protected:
+ * - `true`: implicit TLS from the first byte (usually 465);
+ * - `false`: STARTTLS, and it is required: no STARTTLS, no login and no message (usually 587).
+ * A tenant's settings only ever give one of these two (the domain schema holds booleans).
+ * The platform's own relay may also use (see platform-transport-from-url.ts):
+ * - `'optional'`: STARTTLS when the server offers it, plaintext otherwise (a relay on loopback);
+ * - `'none'`: never TLS (a relay on a private network that an operator named explicitly).
+ * Certificates are always verified; a private CA is trusted through NODE_EXTRA_CA_CERTS.
+ */
+export type SmtpTlsMode = boolean | 'optional' | 'none';
+
+export interface SmtpTransportOptions {
+  host: string;
+  port: number;
+  tls: SmtpTlsMode;
+  username?: string;
+  password?: string;
+  /** Picks the hints (Gmail app passwords, Microsoft SMTP AUTH...). */
+  preset?: SmtpPreset;
+  pool?: { maxConnections?: number; maxMessages?: number };
+  timeouts?: { connectionMs?: number; greetingMs?: number; socketMs?: number };
+  /** The EHLO name; nodemailer's default is this machine's host name. */
+  name?: string;
+  logger?: SmtpTransportLogger;
+  /** 'platform' when this is the platform's own relay (platformTransportFromUrl). */
+  kind?: 'smtp' | 'platform';
+}
+
+export const SMTP_DEFAULTS = {
+  maxConnections: 2,
+  maxMessages: 100,
+  connectionMs: 15_000,
+  greetingMs: 15_000,
+  socketMs: 60_000,
+} as const;
+
+/**
+ * Sends through one SMTP server with a nodemailer connection pool: connections (and their TLS
+ * handshakes and logins) are reused across messages until `close()`. One instance per tenant and
+ * settings version; never shared between tenants. Failures are DeliveryErrors (classify-smtp-error.ts).
+ */
+export class SmtpTransport implements Transport {
+  readonly kind: 'smtp' | 'platform';
+  private readonly transporter: Transporter<SMTPPoolSentMessageInfo, SMTPPoolOptions>;
+  private readonly failureContext: SmtpFailureContext;
+  private readonly logger?: SmtpTransportLogger;
+
+  constructor(options: SmtpTransportOptions) {
+    this.kind = options.kind ?? 'smtp';
+    this.logger = options.logger;
+    this.failureContext = {
+      preset: options.preset,
+      host: options.host,
+      port: options.port,
+      tls: options.tls,
+      secrets: options.password ? [options.password] : [],
+    };
+    this.transporter = nodemailer.createTransport(poolOptions(options));
+  }
+
+  async send(message: OutgoingMessage): Promise<SendResult> {
+    const ids = { tenantId: message.tenantId, emailId: message.emailId, transport: this.kind };
+    let info: SMTPPoolSentMessageInfo;
+    try {
+      info = await this.transporter.sendMail(toNodemailerMessage(message));
+    } catch (error) {
+      const failure = classifySmtpError(error, this.failureContext);
+      this.logger?.debug({ ...ids, code: failure.code, responseCode: failure.responseCode, retryable: failure.retryable }, 'SMTP send failed');
+      throw failure;
+    }
+    const recipients = recipientOutcomes(info, this.failureContext);
+    this.logger?.debug(
+      { ...ids, accepted: recipients.filter((r) => r.accepted).length, rejected: recipients.filter((r) => !r.accepted).length },
+      'SMTP server took the email',
+    );
+    return {
+      messageId: message.messageId,
+      providerMessageId: info.serverMessageId,
+      response: info.response,
+      recipients,
+    };
+  }
+
+  /** Connects, upgrades to TLS, logs in and says goodbye: what "test these settings" needs before a send. */
+  async verify(): Promise<void> {
+    try {
+      await this.transporter.verify();
+    } catch (error) {
+      throw classifySmtpError(error, this.failureContext);
+    }
+  }
+
+  /** Closes the pool: idle connections at once, busy ones after their current message. */
+  close(): void {
+    this.transporter.close();
+  }
+}
+
+function poolOptions(o: SmtpTransportOptions): SMTPPoolOptions & { pool: true } {
+  return {
+    pool: true,
+    host: o.host,
+    port: o.port,
+    secure: o.tls === true,
+    requireTLS: o.tls === false,
+    ignoreTLS: o.tls === 'none',
+    auth: o.username ? { user: o.username, pass: o.password } : undefined,
+    name: o.name,
+    maxConnections: o.pool?.maxConnections ?? SMTP_DEFAULTS.maxConnections,
+    maxMessages: o.pool?.maxMessages ?? SMTP_DEFAULTS.maxMessages,
+    connectionTimeout: o.timeouts?.connectionMs ?? SMTP_DEFAULTS.connectionMs,
+    greetingTimeout: o.timeouts?.greetingMs ?? SMTP_DEFAULTS.greetingMs,
+    socketTimeout: o.timeouts?.socketMs ?? SMTP_DEFAULTS.socketMs,
+    // nodemailer's own log lines (connections opened, pool events) go to debug; its protocol
+    // transcript (`debug: true`) would include the AUTH exchange and is never switched on.
+    logger: o.logger ? nodemailerLogger(o.logger) : false,
+    debug: false,
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  };
+}
+
+function nodemailerLogger(logger: SmtpTransportLogger) {
+  const toDebug = (entry: object, msg?: string, ...args: unknown[]) => logger.debug({ component: 'nodemailer', ...entry }, msg, ...args);
+  return { trace: toDebug, debug: toDebug, info: toDebug, warn: toDebug, error: toDebug, fatal: toDebug };
+}
+
+/** One outcome per envelope recipient: accepted with the final reply, or refused with its own RCPT reply. */
+function recipientOutcomes(info: SMTPPoolSentMessageInfo, ctx: SmtpFailureContext): RecipientOutcome[] {
+  const accepted = new Set(info.accepted.map((a) => a.toLowerCase()));
+  const refusals = new Map((info.rejectedErrors ?? []).map((e) => [(e.recipient ?? '').toLowerCase(), e]));
+  const seen = new Set<string>();
+  const outcomes: RecipientOutcome[] = [];
+  for (const email of info.envelope.to ?? []) {
+    const key = email.toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (accepted.has(key)) {
+      outcomes.push({ email, accepted: true, response: info.response, responseCode: replyCodeOf(info.response) });
+      continue;
+    }
+    const refusal = refusals.get(key);
+    const described = refusal ? describeSmtpFailure(refusal, ctx) : undefined;
+    outcomes.push({ email, accepted: false, response: described?.response, responseCode: described?.responseCode });
+  }
+  return outcomes;
+}
+
+function replyCodeOf(response: string | undefined): number | undefined {
+  const m = /^(\d{3})/.exec(response ?? '');
+  return m ? Number(m[1]) : undefined;
+}
