@@ -1,1 +1,11 @@
-export {};
+export { MailjetTransport } from './mailjet-transport';
+export type { MailjetTransportOptions } from './mailjet-transport';
+export type { MailjetConnection, MailjetLogger } from './mailjet-client';
+export { buildMailjetMessage, isForbiddenMailjetHeader } from './build-mailjet-message';
+export type { MailjetMessage, MailjetEventPayload } from './build-mailjet-message';
+export { classifyMailjetError } from './classify-mailjet-error';
+export { verifyMailjetWebhook, parseMailjetEvents } from './mailjet-webhook';
+export type { MailjetWebhookCredentials } from './mailjet-webhook';
+export { MailjetWebhookPayloadError } from './mailjet-webhook-payload-error';
+export { registerMailjetWebhook, MAILJET_WEBHOOK_EVENT_TYPES } from './mailjet-registration';
+export type { MailjetWebhookRegistrationInput } from './mailjet-registration';
