@@ -1,0 +1,178 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { SendgridEmulator, sendgridEvents, startSendgridEmulator } from '@mailroom/testkit';
+import { INVOICE_PDF, Mailroom, SETTLED, startMailroom, waitForEmail } from './support/mailroom-harness';
+
+const KEY_A = 'SG.tenant-a.0123456789abcdef';
+const KEY_B = 'SG.tenant-b.fedcba9876543210';
+const RESTRICTED = 'SG.mail-send-only.000000000001';
+
+/**
+ * The front door, for SendGrid: a tenant saves its own keys, the webhook is registered on its account,
+ * an invoice goes out through its account, SendGrid posts signed events, the history tells the truth.
+ */
+describe('a tenant on its own SendGrid account', () => {
+  let m: Mailroom;
+  let sg: SendgridEmulator;
+  beforeAll(async () => {
+    sg = await startSendgridEmulator({ apiKeys: [KEY_A, KEY_B], mailSendOnlyKeys: [RESTRICTED] });
+    m = await startMailroom({ SENDGRID_API_URL: sg.url });
+  });
+  afterAll(async () => {
+    await m.stop();
+    await sg.close();
+  });
+
+  const saveSendgrid = (tenant: string, key: string | undefined, extra: Record<string, unknown> = {}) =>
+    m.call('PUT', `/v1/tenants/${tenant}/email-settings`, {
+      mode: 'provider',
+      senderName: `Tenant ${tenant}`,
+      replyTo: `billing@${tenant}.example`,
+      bcc: [`archive@${tenant}.example`],
+      provider: { name: 'sendgrid', fromAddress: `billing@${tenant}.example`, ...(key ? { privateApiKey: key } : {}), ...extra },
+    });
+  const invoice = (n: string) => ({
+    to: [{ email: 'client@customer.example', name: 'Client' }],
+    subject: `Invoice ${n}`,
+    text: 'attached',
+    html: '<p>attached</p>',
+    attachments: [{ filename: `${n}.pdf`, contentType: 'application/pdf', content: INVOICE_PDF.toString('base64') }],
+    document: { type: 'invoice', id: n },
+  });
+  const webhookUrl = (tenant: string) => `${m.webhooks.url}/webhooks/sendgrid/${tenant}`;
+
+  it('saves the keys (never shown again) and registers the signed webhook on the tenant account', async () => {
+    await m.call('PUT', '/v1/tenants/sga', { name: 'SG A', plan: 'free' });
+    const r = await saveSendgrid('sga', KEY_A);
+    expect(r.status).toBe(200);
+    expect(r.body.provider).toEqual({ name: 'sendgrid', fromAddress: 'billing@sga.example', hasPrivateApiKey: true, privateApiKeyLast4: 'cdef' });
+    expect(r.body.webhook).toMatchObject({ url: webhookUrl('sga'), registered: true, hasVerificationKey: true, lastEventAt: null });
+    expect(JSON.stringify(r.body)).not.toContain(KEY_A);
+    expect(sg.webhook.settings).toMatchObject({ enabled: true, url: webhookUrl('sga'), delivered: true, open: true, bounce: true });
+    expect(sg.webhook.signed).toBe(true);
+  });
+
+  it('sends through the tenant account, then delivered and opened events move the history forward, once each', async () => {
+    const id = (await m.call('POST', '/v1/tenants/sga/emails', invoice('SG-1'))).body.id;
+    const sent = await waitForEmail(m, 'sga', id, SETTLED);
+    expect(sent).toMatchObject({ status: 'accepted', transport: { mode: 'provider', provider: 'sendgrid' } });
+    const mail = sg.sent.find((s) => s.body.custom_args?.mailroom_email_id === id)!;
+    expect(mail.apiKey).toBe(KEY_A);
+    expect(sent.providerMessageId).toBe(mail.messageId);
+    expect(Buffer.from(mail.body.attachments![0].content, 'base64').equals(INVOICE_PDF)).toBe(true);
+    expect(mail.body.tracking_settings?.open_tracking?.enable).toBe(true);
+
+    const [client, archive] = sg.targetsOf(mail);
+    const delivered = sendgridEvents.delivered(client);
+    const processed = sendgridEvents.processed(client, { at: new Date(Date.now() - 60_000) });
+    expect((await sg.postEvents(webhookUrl('sga'), [delivered, sendgridEvents.delivered(archive)])).status).toBe(200);
+    expect((await sg.postEvents(webhookUrl('sga'), [processed])).status).toBe(200); // late, out of order
+    expect((await sg.postEvents(webhookUrl('sga'), [delivered])).status).toBe(200); // duplicate
+    let email = await waitForEmail(m, 'sga', id, (e) => e.status === 'delivered');
+    expect(email.recipients.map((r: any) => r.status)).toEqual(['delivered', 'delivered']);
+
+    const machine = sendgridEvents.open(client, { machine: true });
+    const human = sendgridEvents.open(client, { machine: false });
+    expect((await sg.postEvents(webhookUrl('sga'), [machine, human, human])).status).toBe(200);
+    email = await waitForEmail(m, 'sga', id, (e) => e.opens.count === 1);
+    expect(email.opens).toMatchObject({ count: 1, machineCount: 1 });
+    expect(email.recipients.find((r: any) => r.email === 'client@customer.example').status).toBe('opened');
+    expect(email.recipients.find((r: any) => r.email === 'archive@sga.example').status).toBe('delivered');
+    const keys = email.events.map((e: any) => e.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(email.events.filter((e: any) => e.source === 'sendgrid').map((e: any) => e.type).sort()).toEqual(['accepted', 'delivered', 'delivered', 'opened', 'opened']);
+    const settings = await m.call('GET', '/v1/tenants/sga/email-settings');
+    expect(settings.body.webhook.lastEventAt).not.toBeNull();
+    const bounced = sendgridEvents.bounce(archive);
+    await sg.postEvents(webhookUrl('sga'), [bounced]);
+    email = await waitForEmail(m, 'sga', id, (e) => e.recipients.some((r: any) => r.status === 'bounced'));
+    expect(email.recipients.find((r: any) => r.status === 'bounced')).toMatchObject({ email: 'archive@sga.example', bounceType: 'hard', statusCode: '5.1.1' });
+    expect((await m.call('GET', '/v1/tenants/sga/emails?status=bounced')).body.items.map((e: any) => e.id)).toEqual([id]);
+  });
+
+  it('refuses forged, tampered, stale and unsigned posts and writes nothing', async () => {
+    const id = (await m.call('POST', '/v1/tenants/sga/emails', invoice('SG-2'))).body.id;
+    await waitForEmail(m, 'sga', id, SETTLED);
+    const mail = sg.sent.find((s) => s.body.custom_args?.mailroom_email_id === id)!;
+    const [client] = sg.targetsOf(mail);
+    const forger = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
+    const attempts = [
+      await sg.postEvents(webhookUrl('sga'), [sendgridEvents.delivered(client)], { tamper: true }),
+      await sg.postEvents(webhookUrl('sga'), [sendgridEvents.delivered(client)], { signWith: forger }),
+      await sg.postEvents(webhookUrl('sga'), [sendgridEvents.delivered(client)], { unsigned: true }),
+      await sg.postEvents(webhookUrl('sga'), [sendgridEvents.delivered(client)], { timestamp: Math.floor(Date.now() / 1000) - 3600 }),
+    ];
+    expect(attempts.map((a) => a.status)).toEqual([401, 401, 401, 400]);
+    const email = (await m.call('GET', `/v1/tenants/sga/emails/${id}`)).body;
+    expect(email.status).toBe('accepted');
+    expect(email.events.filter((e: any) => e.type === 'delivered')).toHaveLength(0);
+  });
+
+  it('acknowledges a valid event for an unknown email and writes it nowhere', async () => {
+    const ghost = sendgridEvents.delivered({ email: 'x@y.example', customArgs: { mailroom_email_id: 'em_unknown', mailroom_tenant_id: 'sga' } });
+    expect((await sg.postEvents(webhookUrl('sga'), [ghost])).status).toBe(200);
+    expect((await m.call('GET', '/v1/tenants/sga/emails/em_unknown')).status).toBe(404);
+  });
+
+  it('when registration fails the settings are still saved, the answer says why, and a pasted key works', async () => {
+    await m.call('PUT', '/v1/tenants/sgr', { name: 'Restricted', plan: 'free' });
+    const r = await saveSendgrid('sgr', RESTRICTED);
+    expect(r.status).toBe(200);
+    expect(r.body.webhook).toMatchObject({ registered: false, error: expect.stringMatching(/permission|paste/i) });
+    expect(r.body.warnings.join(' ')).toMatch(/not registered/);
+    const pasted = await saveSendgrid('sgr', undefined, { webhookVerificationKey: sg.publicKey });
+    expect(pasted.body.webhook).toMatchObject({ registered: true, hasVerificationKey: true });
+    expect(pasted.body.provider.hasPrivateApiKey).toBe(true);
+    const id = (await m.call('POST', '/v1/tenants/sgr/emails', invoice('SG-3'))).body.id;
+    await waitForEmail(m, 'sgr', id, SETTLED);
+    const mail = sg.sent.find((s) => s.body.custom_args?.mailroom_email_id === id)!;
+    expect((await sg.postEvents(`${m.webhooks.url}/webhooks/sendgrid/sgr`, [sendgridEvents.delivered(sg.targetsOf(mail)[0])])).status).toBe(200);
+    await waitForEmail(m, 'sgr', id, (e) => e.events.some((ev: any) => ev.type === 'delivered'));
+  });
+
+  it('two tenants on SendGrid sending concurrently each reach it with their own key only', async () => {
+    await m.call('PUT', '/v1/tenants/sgb', { name: 'SG B', plan: 'free' });
+    await saveSendgrid('sgb', KEY_B);
+    const ids = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => m.call('POST', `/v1/tenants/${i % 2 ? 'sga' : 'sgb'}/emails`, invoice(`C-${i}`)).then((r) => [i % 2 ? 'sga' : 'sgb', r.body.id])),
+    );
+    for (const [tenant, id] of ids) await waitForEmail(m, tenant, id, SETTLED);
+    for (const [tenant, id] of ids) {
+      const mail = sg.sent.find((s) => s.body.custom_args?.mailroom_email_id === id)!;
+      expect([tenant, mail.apiKey]).toEqual([tenant, tenant === 'sga' ? KEY_A : KEY_B]);
+      expect(mail.body.custom_args?.mailroom_tenant_id).toBe(tenant);
+    }
+  });
+
+  it('429 with Retry-After is retried; a revoked key fails at once with a hint', async () => {
+    sg.injectFault({ kind: 'status', status: 429, headers: { 'Retry-After': '1' }, body: { errors: [{ message: 'Too many requests', field: null }] } }, (req) => req.path === '/v3/mail/send');
+    const id = (await m.call('POST', '/v1/tenants/sga/emails', invoice('SG-429'))).body.id;
+    const email = await waitForEmail(m, 'sga', id, (e) => e.status === 'accepted');
+    expect(email.attempts.map((a: any) => [a.ok, a.responseCode ?? null])).toEqual([[false, 429], [true, null]]);
+    await m.call('PUT', '/v1/tenants/sgx', { name: 'Revoked', plan: 'free' });
+    await saveSendgrid('sgx', 'SG.revoked.key.000000000000');
+    const failed = await waitForEmail(m, 'sgx', (await m.call('POST', '/v1/tenants/sgx/emails', invoice('SG-401'))).body.id, SETTLED);
+    expect(failed.status).toBe('failed');
+    expect(failed.attempts).toHaveLength(1);
+    expect(failed.attempts[0]).toMatchObject({ responseCode: 401, retryable: false, hint: expect.stringMatching(/key/i) });
+  });
+
+  it('send test email goes through the same account; a draft with a bad key says why and stores nothing', async () => {
+    const ok = await m.call('POST', '/v1/tenants/sga/email-settings/test', {});
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ ok: true, to: 'billing@sga.example', messageId: expect.any(String) });
+    const testMail = sg.sent.find((s) => s.body.custom_args?.mailroom_email_id === ok.body.emailId)!;
+    expect(testMail.apiKey).toBe(KEY_A);
+    const history = await m.call('GET', '/v1/tenants/sga/emails?test=true');
+    expect(history.body.items.map((e: any) => e.id)).toContain(ok.body.emailId);
+    const before = (await m.call('GET', '/v1/tenants/sga/email-settings')).body;
+    const draft = await m.call('POST', '/v1/tenants/sga/email-settings/test', {
+      mode: 'provider',
+      senderName: 'Draft',
+      provider: { name: 'sendgrid', fromAddress: 'billing@sga.example', privateApiKey: 'SG.wrong.key.0000000000' },
+    });
+    expect(draft.body).toMatchObject({ ok: false, error: { code: 'http_401', hint: expect.any(String) } });
+    const after = (await m.call('GET', '/v1/tenants/sga/email-settings')).body;
+    expect(after.version).toBe(before.version);
+    expect(after.provider.privateApiKeyLast4).toBe('cdef');
+  });
+});
