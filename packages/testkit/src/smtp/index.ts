@@ -4,3 +4,4 @@ export * from './smtp-reply';
 export * from './dead-end-servers';
 export * from './self-signed-certificate';
 export * from './sample-attachment';
+export * from './parse-message';

@@ -1,1 +1,2 @@
-export {};
+export * from './file-outbox-transport';
+export * from './platform-transport-from-url';

@@ -1,0 +1,120 @@
+import { DeliveryError } from '@mailroom/domain';
+import { randomBytes } from 'node:crypto';
+import { constants as fsConstants, promises as fs } from 'node:fs';
+import path from 'node:path';
+import nodemailer, { Transport as NodemailerTransport } from 'nodemailer';
+import type { OutgoingMessage, SendResult, Transport } from '../transport';
+import type { SmtpTransportLogger } from '../smtp/smtp-transport';
+import { toNodemailerMessage } from '../smtp/to-nodemailer-message';
+
+export interface FileOutboxTransportOptions {
+  /** Created when missing. Usually `$DATA_DIR/outbox`. */
+  dir: string;
+  logger?: SmtpTransportLogger;
+}
+
+/** An email id becomes a file name: nothing that could climb out of the outbox. */
+const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+
+/**
+ * The platform transport when no PLATFORM_TRANSPORT is configured: each email is composed exactly
+ * as the SMTP transport sends it (same composer, no Bcc header: BCC recipients show only in the
+ * SendResult, as in an SMTP envelope) and written to `<dir>/<emailId>.eml`,
+ * atomically (a temporary file renamed into place, so a reader never sees half a message). A retry
+ * of the same email replaces its file. Every envelope recipient is reported accepted.
+ */
+export class FileOutboxTransport implements Transport {
+  readonly kind = 'platform' as const;
+  readonly dir: string;
+  private readonly logger?: SmtpTransportLogger;
+  private readonly composer = nodemailer.createTransport(emlComposer);
+
+  constructor(options: FileOutboxTransportOptions) {
+    this.dir = path.resolve(options.dir);
+    this.logger = options.logger;
+  }
+
+  async send(message: OutgoingMessage): Promise<SendResult> {
+    if (!SAFE_ID.test(message.emailId) || message.emailId.includes('..')) {
+      throw new DeliveryError(`email id ${JSON.stringify(message.emailId)} cannot name an outbox file`, { code: 'ECONFIG', retryable: false });
+    }
+    const file = path.join(this.dir, `${message.emailId}.eml`);
+    let envelopeTo: string[];
+    try {
+      const info = await this.composer.sendMail(toNodemailerMessage(message));
+      envelopeTo = info.envelope.to ?? [];
+      await fs.mkdir(this.dir, { recursive: true });
+      const temp = path.join(this.dir, `.${message.emailId}.${randomBytes(6).toString('hex')}.tmp`);
+      try {
+        await fs.writeFile(temp, info.message, { flag: 'wx' });
+        await fs.rename(temp, file);
+      } catch (error) {
+        await fs.rm(temp, { force: true });
+        throw error;
+      }
+    } catch (error) {
+      if (error instanceof DeliveryError) throw error;
+      throw outboxFailure(error, this.dir);
+    }
+    this.logger?.debug({ tenantId: message.tenantId, emailId: message.emailId, file }, 'email written to the outbox');
+    const response = `250 written to ${file}`;
+    return {
+      messageId: message.messageId,
+      response,
+      recipients: uniqueLower(envelopeTo).map((email) => ({ email, accepted: true, response, responseCode: 250 })),
+    };
+  }
+
+  /** The outbox exists (it is created) and is writable. */
+  async verify(): Promise<void> {
+    try {
+      await fs.mkdir(this.dir, { recursive: true });
+      await fs.access(this.dir, fsConstants.W_OK);
+    } catch (error) {
+      throw outboxFailure(error, this.dir);
+    }
+  }
+}
+
+interface ComposedEml {
+  message: Buffer;
+  envelope: { from: string | false; to: string[] };
+  messageId: string;
+}
+
+/**
+ * A nodemailer transport that only builds the message. Not nodemailer's streamTransport: that one
+ * keeps the Bcc header in the output, which the SMTP transport never sends.
+ */
+const emlComposer: NodemailerTransport<ComposedEml> = {
+  name: 'mailroom-outbox',
+  version: '1',
+  send(mail, callback) {
+    const envelope = mail.message.getEnvelope();
+    mail.message.build((err, message) => {
+      if (err) return callback(err);
+      callback(null, { message, envelope: { from: envelope.from, to: envelope.to }, messageId: mail.message.messageId() });
+    });
+  },
+};
+
+/** A full disk may pass; a missing permission will not. */
+function outboxFailure(error: unknown, dir: string): DeliveryError {
+  const code = (error as NodeJS.ErrnoException)?.code ?? 'EOUTBOX';
+  const retryable = !['EACCES', 'EPERM', 'EROFS', 'ENOTDIR'].includes(code);
+  return new DeliveryError(`could not write to the outbox ${dir}: ${(error as Error)?.message ?? String(error)}`, {
+    code,
+    retryable,
+    hint: retryable ? undefined : `The platform cannot write to ${dir}: check DATA_DIR and its permissions.`,
+  });
+}
+
+function uniqueLower(emails: string[]): string[] {
+  const seen = new Set<string>();
+  return emails.filter((e) => {
+    const k = e.toLowerCase();
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
