@@ -113,6 +113,8 @@ export interface IncomingEvent extends EmailEvent {
  */
 export function applyEvent(rec: EmailRecord, ev: IncomingEvent, now: string): EmailRecord | null {
   if (rec.events.some((e) => e.key === ev.key)) return null;
+  // An event about an address this email was never sent to is not this email's history.
+  if (ev.recipient && !rec.recipients.some((r) => r.email.toLowerCase() === ev.recipient!.toLowerCase())) return null;
   const { bounceType, providerMessageId, ...event } = ev;
   let opens = rec.opens;
   let recipients = rec.recipients;

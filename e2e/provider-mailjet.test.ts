@@ -1,0 +1,76 @@
+import { mailjetEvents, mailjetEventTargets, MailjetEmulator, postEvents, startMailjetEmulator } from '@mailroom/testkit';
+import { INVOICE_PDF, Mailroom, SETTLED, startMailroom, waitForEmail } from './support/mailroom-harness';
+
+const PAIR = { public: 'mj-public-tenant-0001', private: 'mj-private-tenant-0001' };
+
+/** The front door, for Mailjet: keys saved, callbacks registered with generated Basic credentials, bigint ids intact. */
+describe('a tenant on its own Mailjet account', () => {
+  let m: Mailroom;
+  let mj: MailjetEmulator;
+  beforeAll(async () => {
+    mj = await startMailjetEmulator({ keys: [PAIR], validatedSenders: ['billing@mj.example'] });
+    m = await startMailroom({ MAILJET_API_URL: mj.url });
+    await m.call('PUT', '/v1/tenants/mj', { name: 'MJ', plan: 'basic' });
+  });
+  afterAll(async () => {
+    await m.stop();
+    await mj.close();
+  });
+
+  const save = (provider: Record<string, unknown>) =>
+    m.call('PUT', '/v1/tenants/mj/email-settings', { mode: 'provider', senderName: 'MJ Billing', replyTo: 'billing@mj.example', provider: { name: 'mailjet', fromAddress: 'billing@mj.example', ...provider } });
+
+  it('needs the public key as well as the private one, and refuses region/domain', async () => {
+    expect((await save({ privateApiKey: PAIR.private })).body.error.message).toMatch(/publicApiKey/);
+    expect((await save({ privateApiKey: PAIR.private, publicApiKey: PAIR.public, region: 'eu' })).status).toBe(400);
+  });
+
+  it('registers one callback per event type with credentials Mailroom generated, and verifies them on arrival', async () => {
+    const r = await save({ privateApiKey: PAIR.private, publicApiKey: PAIR.public });
+    expect(r.status).toBe(200);
+    expect(r.body.provider).toMatchObject({ name: 'mailjet', hasPrivateApiKey: true, hasPublicApiKey: true });
+    expect(r.body.webhook).toMatchObject({ registered: true, url: `${m.webhooks.url}/webhooks/mailjet/mj` });
+    expect(mj.callbacks.map((c) => c.EventType).sort()).toEqual(['blocked', 'bounce', 'click', 'open', 'sent', 'spam', 'unsub']);
+    expect(new URL(mj.callbacks[0].Url).username).toBeTruthy();
+
+    const id = (await m.call('POST', '/v1/tenants/mj/emails', {
+      to: ['client@customer.example'],
+      subject: 'Invoice MJ-1',
+      html: '<p>hi</p>',
+      attachments: [{ filename: 'MJ-1.pdf', contentType: 'application/pdf', content: INVOICE_PDF.toString('base64') }],
+    })).body.id;
+    const sent = await waitForEmail(m, 'mj', id, SETTLED);
+    expect(sent.status).toBe('accepted');
+    const message = mj.sent.find((s) => s.message.CustomID === id)!;
+    expect(message.publicKey).toBe(PAIR.public);
+    expect(Buffer.from(message.message.Attachments![0].Base64Content, 'base64').equals(INVOICE_PDF)).toBe(true);
+
+    const [target] = mailjetEventTargets(message);
+    const callbackUrl = mj.callbacks.find((c) => c.EventType === 'sent')!.Url;
+    const grouped = await postEvents(callbackUrl, [mailjetEvents.sent(target), mailjetEvents.open(target)], { grouped: true });
+    expect(grouped.map((p) => p.status)).toEqual([200]);
+    expect(grouped[0].rawBody).toContain(`"MessageID":${target.messageId}`);
+    const single = await postEvents(callbackUrl, [mailjetEvents.bounce({ ...target, email: 'nobody@customer.example' })]);
+    expect(single.map((p) => p.status)).toEqual([200]); // acknowledged: not a recipient of this email, so not its history
+    const email = await waitForEmail(m, 'mj', id, (e) => e.status === 'opened');
+    expect(email.events.filter((e: any) => e.source === 'mailjet').map((e: any) => e.type).sort()).toEqual(['delivered', 'opened']);
+
+    const wrong = await postEvents(callbackUrl, [mailjetEvents.spam(target)], { credentials: { user: new URL(callbackUrl).username, password: 'guess' } });
+    const none = await fetch(`${m.webhooks.url}/webhooks/mailjet/mj`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    expect([wrong[0].status, none.status]).toEqual([401, 401]);
+    expect((await m.call('GET', `/v1/tenants/mj/emails/${id}`)).body.status).toBe('opened');
+  });
+
+  it('a sender Mailjet refuses fails at once with the hint', async () => {
+    await m.call('PUT', '/v1/tenants/mj-unvalidated', { name: 'MJ2', plan: 'basic' });
+    await m.call('PUT', '/v1/tenants/mj-unvalidated/email-settings', {
+      mode: 'provider',
+      senderName: 'X',
+      provider: { name: 'mailjet', fromAddress: 'someone@elsewhere.example', privateApiKey: PAIR.private, publicApiKey: PAIR.public },
+    });
+    const id = (await m.call('POST', '/v1/tenants/mj-unvalidated/emails', { to: ['c@customer.example'], subject: 's', text: 't' })).body.id;
+    const email = await waitForEmail(m, 'mj-unvalidated', id, SETTLED);
+    expect(email.status).toBe('failed');
+    expect(email.attempts[0].hint).toMatch(/validate/i);
+  });
+});
