@@ -67,3 +67,28 @@ describe('tenants, plans and auth', () => {
     expect((await fetch(`${m.webhooks.url}/healthz`)).status).toBe(200);
   });
 });
+
+describe('ops', () => {
+  let m: Mailroom;
+  beforeAll(async () => {
+    m = await startMailroom({}, { worker: false });
+  });
+  afterAll(() => m.stop());
+
+  it('queue counts and the dashboard take the ops token only', async () => {
+    await m.call('PUT', '/v1/tenants/o', { name: 'O', plan: 'free' });
+    await m.call('PUT', '/v1/tenants/o/email-settings', { mode: 'platform', senderName: 'O', replyTo: 'o@o.example' });
+    await m.call('POST', '/v1/tenants/o/emails', { to: ['a@b.example'], subject: 's', text: 't' });
+    const counts = await m.call('GET', '/ops/queues', undefined, { token: OPS_TOKEN });
+    expect(counts.status).toBe(200);
+    expect(counts.body.queues[0].counts.waiting).toBe(1);
+    expect((await m.call('GET', '/ops/queues')).status).toBe(401); // a platform key is not the ops token
+    const basic = `Basic ${Buffer.from(`ops:${OPS_TOKEN}`).toString('base64')}`;
+    const page = await fetch(`${m.api.url}/ops/dashboard/`, { headers: { authorization: basic } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<html/i);
+    const refused = await fetch(`${m.api.url}/ops/dashboard/`);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toMatch(/Basic/);
+  });
+});

@@ -6,6 +6,7 @@ import { emailsRoutes } from './routes/emails.routes';
 import { settingsRoutes, SettingsHooks } from './routes/settings.routes';
 import { tenantsRoutes } from './routes/tenants.routes';
 import { testEmailRoutes } from './routes/test-email.routes';
+import { opsRoutes } from './routes/ops.routes';
 
 export interface AppExtras {
   settingsHooks?: SettingsHooks;
@@ -27,6 +28,7 @@ export function buildApp(deps: ApiDeps, extras: AppExtras): Express {
     const ok = await extras.ready().catch(() => false);
     res.status(ok ? 200 : 503).json({ ok, app: 'api' });
   });
+  app.use(opsRoutes(deps));
   app.use(express.json({ limit: bodyLimit, strict: true }));
   app.use('/v1', authenticate({ apiKeys: deps.config.apiKeys, opsToken: deps.config.opsToken, tenantTokens: deps.tenantTokens }));
   // Every tenant route, including ones added later, is fenced here first.

@@ -1,0 +1,47 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import { Router } from 'express';
+import { safeEqual } from '@mailroom/security';
+import type { ApiDeps } from '../api-deps';
+import { handle, HttpError } from '../http/http-error';
+
+const DASHBOARD_PATH = '/ops/dashboard';
+
+/**
+ * What the on-call engineer gets with the ops token: queue counts as JSON (for scripts and alerts) and
+ * the BullMQ dashboard (bull-board) to inspect and retry jobs. Browsers cannot send a Bearer header,
+ * so the dashboard also takes HTTP Basic with any user name and the ops token as the password.
+ */
+export function opsRoutes(deps: ApiDeps): Router {
+  const r = Router();
+  const opsOnly = (authorization: string | undefined): boolean => {
+    if (!authorization) return false;
+    const bearer = /^Bearer\s+(\S+)$/i.exec(authorization);
+    if (bearer) return safeEqual(bearer[1], deps.config.opsToken);
+    const basic = /^Basic\s+(\S+)$/i.exec(authorization);
+    if (!basic) return false;
+    const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+    return safeEqual(decoded.slice(decoded.indexOf(':') + 1), deps.config.opsToken);
+  };
+  r.use('/ops', (req, res, next) => {
+    if (opsOnly(req.headers.authorization)) return next();
+    res.setHeader('WWW-Authenticate', 'Basic realm="mailroom ops", charset="UTF-8"');
+    next(new HttpError(401, 'unauthenticated', 'ops routes take the ops token (Bearer, or Basic with the token as password)'));
+  });
+
+  r.get(
+    '/ops/queues',
+    handle(async (_req, res) => {
+      const counts = await deps.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'paused', 'prioritized');
+      const workers = await deps.queue.getWorkersCount();
+      res.json({ queues: [{ name: deps.queue.name, counts, workers }] });
+    }),
+  );
+
+  const board = new ExpressAdapter();
+  board.setBasePath(DASHBOARD_PATH);
+  createBullBoard({ queues: [new BullMQAdapter(deps.queue, { readOnlyMode: false })], serverAdapter: board });
+  r.use(DASHBOARD_PATH, board.getRouter());
+  return r;
+}
