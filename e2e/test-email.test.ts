@@ -1,0 +1,83 @@
+import { startSilentServer, startSmtpSink } from '@mailroom/testkit';
+import { Mailroom, startMailroom } from './support/mailroom-harness';
+
+describe('send test email, for the SMTP and platform modes', () => {
+  let m: Mailroom;
+  beforeAll(async () => {
+    m = await startMailroom({ TEST_EMAIL_TIMEOUT_MS: '1500', TEST_EMAILS_PER_MINUTE: '3' }, { worker: false });
+    await m.call('PUT', '/v1/tenants/te', { name: 'Test Co', plan: 'advanced' });
+  });
+  afterAll(() => m.stop());
+
+  const smtp = (port: number, password = 'pw-test-email', over: Record<string, unknown> = {}) => ({
+    mode: 'smtp',
+    senderName: 'Test Co',
+    replyTo: 'replies@te.example',
+    smtp: { preset: 'other', fromAddress: 'me@te.example', username: 'me@te.example', password, host: '127.0.0.1', port, tls: false, ...over },
+  });
+
+  it('sends to the sender address through the saved SMTP settings and records it as a test', async () => {
+    const sink = await startSmtpSink({ tls: 'starttls', auth: { users: { 'me@te.example': 'pw-test-email' } } });
+    try {
+      await m.call('PUT', '/v1/tenants/te/email-settings', smtp(sink.port));
+      const r = await m.call('POST', '/v1/tenants/te/email-settings/test', {});
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({ ok: true, to: 'me@te.example', messageId: expect.stringMatching(/^<.+>$/) });
+      const [msg] = await sink.waitForMessages(1);
+      expect(msg.envelope.rcptTo).toEqual(['me@te.example']);
+      expect(msg.parsed.messageId).toBe(r.body.messageId);
+      const history = await m.call('GET', `/v1/tenants/te/emails/${r.body.emailId}`);
+      expect(history.body).toMatchObject({ test: true, status: 'accepted' });
+    } finally {
+      await sink.close();
+    }
+  });
+
+  it('tests a draft before saving: the server words and the hint come back, nothing is stored', async () => {
+    const sink = await startSmtpSink({ tls: 'implicit', auth: { users: { 'me@te.example': 'the-real-one' } } });
+    try {
+      const before = (await m.call('GET', '/v1/tenants/te/email-settings')).body;
+      const r = await m.call('POST', '/v1/tenants/te/email-settings/test', smtp(sink.port, 'wrong-password', { preset: 'gmail', tls: true }));
+      expect(r.status).toBe(200);
+      expect(r.body.ok).toBe(false);
+      expect(r.body.error).toMatchObject({ code: 'EAUTH', response: expect.stringMatching(/^535/), hint: expect.stringMatching(/app password/i) });
+      expect(JSON.stringify(r.body)).not.toContain('wrong-password');
+      const after = (await m.call('GET', '/v1/tenants/te/email-settings')).body;
+      expect(after).toEqual(before);
+    } finally {
+      await sink.close();
+    }
+  });
+
+  it('answers within the bounded time when the server never greets', async () => {
+    const silent = await startSilentServer();
+    try {
+      const started = Date.now();
+      const r = await m.call('POST', '/v1/tenants/te/email-settings/test', smtp(silent.port));
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(r.body).toMatchObject({ ok: false, error: { code: expect.stringMatching(/TIMEDOUT/) } });
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('platform mode tests to the reply-to address; a burst is rate-limited per tenant', async () => {
+    await m.call('PUT', '/v1/tenants/tp', { name: 'Platform Co', plan: 'free' });
+    await m.call('PUT', '/v1/tenants/tp/email-settings', { mode: 'platform', senderName: 'Platform Co', replyTo: 'owner@tp.example' });
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await m.call('POST', '/v1/tenants/tp/email-settings/test', {}));
+    expect(answers.slice(0, 3).map((a) => [a.status, a.body.ok, a.body.to])).toEqual(Array(3).fill([200, true, 'owner@tp.example']));
+    expect(answers[3].status).toBe(429);
+    expect(answers[3].body.error.message).toMatch(/at most 3 test emails a minute/);
+  });
+
+  it('switching modes keeps nothing the new mode does not use', async () => {
+    await m.call('PUT', '/v1/tenants/te/email-settings', { mode: 'platform', senderName: 'Test Co', replyTo: 'replies@te.example' });
+    const stored = await m.api.deps.store.settings.get('te');
+    expect(stored!.smtp).toBeUndefined();
+    const { password: _p, ...noPassword } = smtp(25).smtp;
+    const back = await m.call('PUT', '/v1/tenants/te/email-settings', { ...smtp(25), smtp: noPassword });
+    expect(back.status).toBe(400);
+    expect(back.body.error.message).toMatch(/smtp.password/);
+  });
+});
