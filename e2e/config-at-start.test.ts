@@ -1,0 +1,24 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..');
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+
+/** Each app validates its configuration once at start and names the bad variable. */
+describe('configuration at start', () => {
+  it.each(['api', 'worker', 'webhooks'])('%s refuses a bad variable, naming it, with a non-zero exit', (app) => {
+    const r = spawnSync(TSX, [path.join(ROOT, 'apps', app, 'src', 'main.ts')], {
+      env: { ...process.env, API_PORT: 'eighty', WORKER_PORT: 'x', WEBHOOKS_PORT: 'y', LOG_LEVEL: 'silent' },
+      encoding: 'utf8',
+      timeout: 20000,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/Configuration error: (API_PORT|WORKER_PORT|WEBHOOKS_PORT)/);
+  });
+
+  it('refuses development defaults in production', () => {
+    const r = spawnSync(TSX, [path.join(ROOT, 'apps', 'api', 'src', 'main.ts')], { env: { ...process.env, NODE_ENV: 'production', API_KEYS: '' }, encoding: 'utf8', timeout: 20000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/Configuration error: API_KEYS: is required when NODE_ENV=production/);
+  });
+});
