@@ -38,7 +38,8 @@ describe('a worker killed mid-batch', () => {
       const r = await m.call('POST', '/v1/tenants/crash/emails', { to: [`c${i}@x.example`], subject: `Invoice ${i}`, text: 'x'.repeat(20_000) });
       ids.push(r.body.id);
     }
-    child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'apps', 'worker', 'src', 'main.ts')], {
+    // node itself with the tsx loader, not the tsx CLI: SIGKILL must hit the process that runs the worker.
+    child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'apps', 'worker', 'src', 'main.ts')], {
       cwd: ROOT,
       env: { ...process.env, ...m.env, WORKER_PORT: '0', LOG_LEVEL: 'silent' },
       stdio: 'ignore',

@@ -5,14 +5,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const apps = [
   { name: 'api', port: process.env.API_PORT ?? 8080 },
   { name: 'worker', port: process.env.WORKER_PORT ?? 8082 },
   { name: 'webhooks', port: process.env.WEBHOOKS_PORT ?? 8081 },
 ];
 const children = apps.map(({ name }) => {
-  const child = spawn(tsx, [path.join(root, 'apps', name, 'src', 'main.ts')], { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // node with the tsx loader (not the tsx CLI), so signals reach the app's own process.
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps', name, 'src', 'main.ts')], { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = (stream, out) => stream.on('data', (d) => d.toString().split('\n').filter(Boolean).forEach((l) => out.write(`[${name}] ${l}\n`)));
   prefix(child.stdout, process.stdout);
   prefix(child.stderr, process.stderr);
