@@ -5,11 +5,12 @@ import { Worker } from 'bullmq';
 import type { Config } from '@mailroom/config';
 import { createLogger } from '@mailroom/config';
 import { TransportCache } from '@mailroom/delivery';
-import { connectRedis, createRedisConnection, jitteredBackoff, SEND_QUEUE, SendJobData } from '@mailroom/queue';
+import { connectRedis, createRedisConnection, createSendQueue, jitteredBackoff, SEND_QUEUE, SendJobData } from '@mailroom/queue';
 import { PixelTokens, SecretBox } from '@mailroom/security';
 import { createStore, Store } from '@mailroom/store';
 import type { Logger } from 'pino';
 import { deliverEmail } from './deliver-email';
+import { requeueStuckEmails, scheduleStuckSweep } from './requeue-stuck-emails';
 import type { WorkerDeps } from './worker-deps';
 
 export interface RunningWorker {
@@ -51,6 +52,12 @@ export async function startWorker(config: Config, options: { logger?: Logger; st
   );
   worker.on('error', (e) => logger.error({ err: e }, 'worker error'));
   await worker.waitUntilReady();
+  const queue = createSendQueue(redis, config.queuePrefix);
+  const stopSweep = scheduleStuckSweep(
+    () => requeueStuckEmails({ store, queue, logger, policy: config.send }, new Date(Date.now() - config.send.stuckAfterMs)),
+    config.send.stuckSweepEveryMs,
+    logger,
+  );
 
   const app = express();
   app.get('/healthz', async (_req, res) => {
@@ -69,7 +76,9 @@ export async function startWorker(config: Config, options: { logger?: Logger; st
     worker,
     deps,
     stop: async () => {
+      stopSweep();
       await worker.close();
+      await queue.close();
       await transports.closeAll();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       redis.disconnect();

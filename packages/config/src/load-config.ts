@@ -24,7 +24,7 @@ export interface Config {
   smtpPlans: string[];
   ports: { api: number; webhooks: number; worker: number };
   host: string;
-  send: { attempts: number; retryBaseMs: number; concurrency: number; lockMs: number; transportCacheSize: number };
+  send: { attempts: number; retryBaseMs: number; concurrency: number; lockMs: number; transportCacheSize: number; stuckSweepEveryMs: number; stuckAfterMs: number };
   limits: { maxAttachmentBytes: number; tenantTokenTtlSeconds: number; testEmailsPerMinute: number; webhookMaxAgeSeconds: number };
   timeouts: { providerMs: number; smtpConnectionMs: number; smtpGreetingMs: number; smtpSocketMs: number; testEmailMs: number };
   providers: { sendgridUrl: string; mailgunUrlUs: string; mailgunUrlEu: string; mailjetUrl: string };
@@ -114,6 +114,8 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       concurrency: e.WORKER_CONCURRENCY,
       lockMs: e.WORKER_LOCK_MS,
       transportCacheSize: e.TRANSPORT_CACHE_SIZE,
+      stuckSweepEveryMs: e.STUCK_SWEEP_EVERY_MS,
+      stuckAfterMs: e.STUCK_AFTER_MS,
     },
     limits: {
       maxAttachmentBytes: e.MAX_ATTACHMENT_BYTES,
