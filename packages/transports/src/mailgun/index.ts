@@ -6,3 +6,7 @@ export { buildMailgunMessage, stripAngleBrackets, MAILGUN_EMAIL_ID_VAR, MAILGUN_
 export type { MailgunMessagePlan } from './build-mailgun-message';
 export { classifyMailgunError, isMailgunApiError, networkCodeOf, MAILGUN_401_HINT } from './classify-mailgun-error';
 export type { MailgunAction, MailgunErrorContext, MailgunApiErrorShape } from './classify-mailgun-error';
+export { verifyMailgunWebhook, parseMailgunEvent } from './mailgun-webhook';
+export { MailgunWebhookPayloadError } from './mailgun-webhook-payload-error';
+export { registerMailgunWebhook, mergeWebhookUrls, MAILGUN_WEBHOOK_NAMES } from './mailgun-registration';
+export type { MailgunWebhookRegistrationInput } from './mailgun-registration';

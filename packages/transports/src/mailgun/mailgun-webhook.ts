@@ -1,0 +1,142 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { isMachineOpen } from '@mailroom/domain';
+import type { IncomingWebhook, NormalizedEvent, VerifyOutcome } from '../webhook';
+import { MAILGUN_EMAIL_ID_VAR, MAILGUN_TENANT_ID_VAR, stripAngleBrackets } from './build-mailgun-message';
+import { MailgunWebhookPayloadError } from './mailgun-webhook-payload-error';
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+/** Mailgun may hand a `v:` value back as a number when it looks like one. */
+const idOf = (v: unknown): string | undefined => (typeof v === 'number' && Number.isFinite(v) ? String(v) : str(v));
+
+function parseJson(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Verifies a Mailgun webhook post (contracts §2.3): JSON `{signature:{timestamp, token, signature}, ...}`
+ * where `signature = hex(HMAC-SHA256(http signing key, timestamp + token))`, compared in constant time.
+ * A timestamp further than `maxAgeSeconds` from `now`, either way, is stale. The HMAC does not cover
+ * `event-data`, so a captured signature could carry forged events: on success the token comes back as
+ * `replayToken`, and the receiver must refuse a token it has already seen (it keeps them in Redis).
+ */
+export function verifyMailgunWebhook(incoming: IncomingWebhook, signingKey: string | undefined, now: Date, maxAgeSeconds = 600): VerifyOutcome {
+  const body = parseJson(incoming.rawBody);
+  if (!isObject(body)) return { ok: false, reason: 'malformed', message: 'the body is not a JSON object, as Mailgun posts' };
+  const signature = body.signature;
+  if (!isObject(signature)) return { ok: false, reason: 'unsigned', message: 'the post carries no signature block' };
+  if (!signingKey) return { ok: false, reason: 'no-key', message: 'no Mailgun webhook signing key is stored for this tenant' };
+  const timestamp = typeof signature.timestamp === 'number' ? String(signature.timestamp) : signature.timestamp;
+  const { token, signature: given } = signature;
+  if (typeof timestamp !== 'string' || !/^\d{1,12}$/.test(timestamp)) {
+    return { ok: false, reason: 'malformed', message: 'signature.timestamp is missing or not unix seconds' };
+  }
+  if (typeof token !== 'string' || token.length === 0 || token.length > 256) {
+    return { ok: false, reason: 'malformed', message: 'signature.token is missing or unreasonable' };
+  }
+  if (typeof given !== 'string' || given.length === 0) return { ok: false, reason: 'unsigned', message: 'signature.signature is missing' };
+  const expected = Buffer.from(createHmac('sha256', signingKey).update(timestamp + token).digest('hex'), 'utf8');
+  const received = Buffer.from(given.toLowerCase(), 'utf8');
+  if (received.length !== expected.length || !timingSafeEqual(received, expected)) {
+    return { ok: false, reason: 'bad-signature', message: 'the signature does not match the timestamp, the token and the signing key' };
+  }
+  const skew = Math.abs(now.getTime() / 1000 - Number(timestamp));
+  if (skew > maxAgeSeconds) {
+    return { ok: false, reason: 'stale', message: `the signed timestamp is ${Math.round(skew)} s away from now (at most ${maxAgeSeconds} s allowed)` };
+  }
+  return { ok: true, replayToken: token };
+}
+
+/** The enhanced status (`5.1.1`) in an SMTP reply, else the reply code Mailgun reports. */
+function statusOf(delivery: Json): string | undefined {
+  const enhanced = /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(str(delivery.message) ?? '')?.[1];
+  return enhanced ?? (typeof delivery.code === 'number' ? String(delivery.code) : str(delivery.code));
+}
+
+/**
+ * Whether an open or click was a machine: Mailgun's own bot detection (`client-info.bot`: `apple` for
+ * Apple MPP, `gmail`, `generic` for scanners and firewalls; empty for a person) decides when it flags
+ * one; otherwise the shared User-Agent heuristics (a bare `Mozilla/5.0` is Apple's proxy...) still apply.
+ */
+function isMachine(data: Json): boolean {
+  const client = isObject(data['client-info']) ? data['client-info'] : {};
+  if (str(client.bot)) return true;
+  return isMachineOpen(str(client['user-agent']));
+}
+
+type Mapped = Pick<NormalizedEvent, 'type' | 'reason' | 'statusCode' | 'bounceType' | 'machine' | 'url' | 'userAgent'>;
+
+/** What each Mailgun event means for us; events we do not track (stored, list_*...) map to nothing. */
+function mapEvent(data: Json): Mapped | undefined {
+  const delivery = isObject(data['delivery-status']) ? data['delivery-status'] : {};
+  const words = str(delivery.message) ?? str(delivery.description) ?? str(data.reason);
+  const agent = isObject(data['client-info']) ? str(data['client-info']['user-agent']) : undefined;
+  switch (data.event) {
+    case 'accepted':
+      return { type: 'accepted' };
+    case 'delivered':
+      return { type: 'delivered', reason: words, statusCode: statusOf(delivery) };
+    case 'failed':
+      if (data.severity === 'temporary') return { type: 'deferred', reason: words, statusCode: statusOf(delivery) };
+      // suppress-bounce / -unsubscribe / -complaint: Mailgun never tried, the address is on a suppression list.
+      if (str(data.reason)?.startsWith('suppress-')) return { type: 'dropped', reason: words, statusCode: statusOf(delivery) };
+      return { type: 'bounced', bounceType: 'hard', reason: words, statusCode: statusOf(delivery) };
+    case 'rejected': {
+      const reject = isObject(data.reject) ? data.reject : {};
+      return { type: 'dropped', reason: str(reject.reason) ?? str(reject.description) ?? words };
+    }
+    case 'opened':
+      return { type: 'opened', machine: isMachine(data), userAgent: agent };
+    case 'clicked':
+      return { type: 'clicked', url: str(data.url), userAgent: agent, ...(isMachine(data) ? { machine: true } : {}) };
+    case 'unsubscribed':
+      return { type: 'unsubscribed' };
+    case 'complained':
+      return { type: 'complained' };
+    default:
+      return undefined;
+  }
+}
+
+function compact<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * Reads one Mailgun webhook post (one event per post; an array for uniformity with the other providers).
+ * Our ids come from `user-variables` (the `v:` fields sent), the dedupe key is `mailgun:<event-data.id>`,
+ * the time is the float `timestamp`. An event type we do not track gives an empty array; a body that is
+ * not a Mailgun event throws MailgunWebhookPayloadError.
+ */
+export function parseMailgunEvent(rawBody: Buffer): NormalizedEvent[] {
+  const body = parseJson(rawBody);
+  if (body === undefined) throw new MailgunWebhookPayloadError('The Mailgun webhook body is not JSON: Mailgun posts {"signature":{...},"event-data":{...}}');
+  const data = isObject(body) ? body['event-data'] : undefined;
+  if (!isObject(data)) throw new MailgunWebhookPayloadError('The Mailgun webhook body has no "event-data" object');
+  const id = str(data.id);
+  if (!id) throw new MailgunWebhookPayloadError('The Mailgun event has no "id"');
+  const seconds = typeof data.timestamp === 'number' ? data.timestamp : Number(data.timestamp);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new MailgunWebhookPayloadError('The Mailgun event has no valid "timestamp"');
+  const mapped = mapEvent(data);
+  if (!mapped) return [];
+  const variables = isObject(data['user-variables']) ? data['user-variables'] : {};
+  const headers = isObject(data.message) && isObject(data.message.headers) ? data.message.headers : {};
+  const messageId = str(headers['message-id']);
+  return [
+    compact({
+      ...mapped,
+      emailId: idOf(variables[MAILGUN_EMAIL_ID_VAR]),
+      tenantId: idOf(variables[MAILGUN_TENANT_ID_VAR]),
+      recipient: str(data.recipient)?.toLowerCase(),
+      at: new Date(Math.round(seconds * 1000)).toISOString(),
+      key: `mailgun:${id}`,
+      providerMessageId: messageId ? stripAngleBrackets(messageId) : undefined,
+    }),
+  ];
+}
