@@ -1,0 +1,84 @@
+import { MailgunEmulator, mailgunEvents, startMailgunEmulator } from '@mailroom/testkit';
+import { INVOICE_PDF, Mailroom, SETTLED, startMailroom, waitForEmail } from './support/mailroom-harness';
+
+const EU_KEY = 'key-eu-tenant-000000000000000001';
+const US_KEY = 'key-us-tenant-000000000000000002';
+
+/** The front door, for Mailgun: EU and US regions, domain webhooks, HMAC-signed events, replays refused. */
+describe('a tenant on its own Mailgun account', () => {
+  let m: Mailroom;
+  let eu: MailgunEmulator;
+  let us: MailgunEmulator;
+  beforeAll(async () => {
+    eu = await startMailgunEmulator({ region: 'eu', keys: [EU_KEY], domains: ['mg.acme.example'] });
+    us = await startMailgunEmulator({ region: 'us', keys: [US_KEY], domains: ['mg.globex.example'] });
+    m = await startMailroom({ MAILGUN_API_URL_EU: eu.url, MAILGUN_API_URL_US: us.url });
+    for (const t of ['mga', 'mgwrong']) await m.call('PUT', `/v1/tenants/${t}`, { name: t, plan: 'free' });
+  });
+  afterAll(async () => {
+    await m.stop();
+    await eu.close();
+    await us.close();
+  });
+
+  const save = (tenant: string, provider: Record<string, unknown>) =>
+    m.call('PUT', `/v1/tenants/${tenant}/email-settings`, { mode: 'provider', senderName: 'ACME', replyTo: 'billing@acme.example', provider: { name: 'mailgun', ...provider } });
+  const url = (tenant: string) => `${m.webhooks.url}/webhooks/mailgun/${tenant}`;
+
+  it('registers the domain webhooks in the right region and keeps the signing key', async () => {
+    const r = await save('mga', { fromAddress: 'billing@mg.acme.example', privateApiKey: EU_KEY, region: 'eu' });
+    expect(r.status).toBe(200);
+    expect(r.body.provider).toMatchObject({ name: 'mailgun', region: 'eu', domain: 'mg.acme.example', hasPrivateApiKey: true, privateApiKeyLast4: '0001' });
+    expect(r.body.webhook).toMatchObject({ registered: true, url: url('mga') });
+    expect(Object.keys(eu.webhooksOf('mg.acme.example')).sort()).toEqual(['accepted', 'clicked', 'complained', 'delivered', 'opened', 'permanent_fail', 'temporary_fail', 'unsubscribed']);
+    expect(r.body.warnings).toEqual([]);
+  });
+
+  it('warns when the From domain does not match the sending domain', async () => {
+    const r = await save('mga', { fromAddress: 'billing@acme.example', domain: 'mg.other.example', region: 'eu' });
+    expect(r.body.warnings.join(' ')).toMatch(/does not match the Mailgun sending domain/);
+    await save('mga', { fromAddress: 'billing@mg.acme.example', region: 'eu' });
+  });
+
+  it('sends with v: variables, then signed events reach the history; replays, forgeries and stale posts change nothing', async () => {
+    const id = (await m.call('POST', '/v1/tenants/mga/emails', {
+      to: ['client@customer.example'],
+      subject: 'Invoice MG-1',
+      html: '<p>hi</p>',
+      attachments: [{ filename: 'MG-1.pdf', contentType: 'application/pdf', content: INVOICE_PDF.toString('base64') }],
+    })).body.id;
+    const sent = await waitForEmail(m, 'mga', id, SETTLED);
+    expect(sent.status).toBe('accepted');
+    const msg = eu.sent.find((s) => s.fields.some(([k, v]) => k === 'v:mailroom_email_id' && v === id))!;
+    expect(msg.apiKey).toBe(EU_KEY);
+    expect(msg.files[0].data.equals(INVOICE_PDF)).toBe(true);
+    expect(sent.providerMessageId).toBe(msg.id.replace(/^<|>$/g, ''));
+
+    const [target] = eu.targetsOf(msg);
+    const delivered = await eu.postEvent(url('mga'), mailgunEvents.delivered(target));
+    expect(delivered.status).toBe(200);
+    expect((await eu.postEvent(url('mga'), mailgunEvents.delivered(target), { reuse: delivered.post.signature })).status).toBe(406);
+    const forged = await eu.postEvent(url('mga'), mailgunEvents.failedPermanent(target), { signingKey: 'not-the-key' });
+    const tampered = await eu.postEvent(url('mga'), mailgunEvents.failedPermanent(target), { tamper: 'timestamp' });
+    const unsigned = await eu.postEvent(url('mga'), mailgunEvents.failedPermanent(target), { unsigned: true });
+    const stale = await eu.postEvent(url('mga'), mailgunEvents.failedPermanent(target), { timestamp: Math.floor(Date.now() / 1000) - 7200 });
+    expect([forged.status, tampered.status, unsigned.status, stale.status]).toEqual([401, 401, 401, 406]);
+    await eu.postEvent(url('mga'), mailgunEvents.opened(target, { bot: 'apple' }));
+    await eu.postEvent(url('mga'), mailgunEvents.opened(target));
+    const email = await waitForEmail(m, 'mga', id, (e) => e.status === 'opened');
+    expect(email.opens).toMatchObject({ count: 1, machineCount: 1 });
+    expect(email.recipients[0].status).toBe('opened');
+    expect(email.events.filter((e: any) => e.type === 'bounced')).toHaveLength(0);
+  });
+
+  it('the wrong region answers 401 like a bad key: failed at once with the region hint', async () => {
+    await save('mgwrong', { fromAddress: 'billing@mg.acme.example', privateApiKey: EU_KEY });
+    const settings = await m.call('GET', '/v1/tenants/mgwrong/email-settings');
+    expect(settings.body.webhook).toMatchObject({ registered: false, error: expect.stringMatching(/401|region/i) });
+    const id = (await m.call('POST', '/v1/tenants/mgwrong/emails', { to: ['c@customer.example'], subject: 's', text: 't' })).body.id;
+    const email = await waitForEmail(m, 'mgwrong', id, SETTLED);
+    expect(email.status).toBe('failed');
+    expect(email.attempts).toHaveLength(1);
+    expect(email.attempts[0].hint).toMatch(/Mailgun answered 401: check the private key, and whether the domain is in the EU or US region/);
+  });
+});
