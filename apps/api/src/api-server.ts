@@ -1,10 +1,9 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Config } from '@mailroom/config';
 import { createLogger } from '@mailroom/config';
-import { connectRedis, createRedisConnection, createSendQueue } from '@mailroom/queue';
+import { createSendQueue } from '@mailroom/queue';
+import { listen, openBackends } from '@mailroom/runtime';
 import { SecretBox, TenantTokens } from '@mailroom/security';
-import { createStore, Store } from '@mailroom/store';
+import type { Store } from '@mailroom/store';
 import type { Logger } from 'pino';
 import type { ApiDeps } from './api-deps';
 import { buildApp } from './build-app';
@@ -20,10 +19,8 @@ export interface RunningApi {
 /** Starts the API: store, Redis, queue, HTTP. `port: 0` in tests. Stop closes everything it opened. */
 export async function startApi(config: Config, options: { logger?: Logger; store?: Store } = {}): Promise<RunningApi> {
   const logger = options.logger ?? createLogger('api', config.logLevel);
-  const store = options.store ?? createStore(config.storeUrl, { logger });
-  await store.init();
-  const redis = createRedisConnection(config.redisUrl);
-  await connectRedis(redis, config.redisUrl);
+  const backends = await openBackends(config, logger, options.store);
+  const { store, redis } = backends;
   const queue = createSendQueue(redis, config.queuePrefix);
   const deps: ApiDeps = {
     config,
@@ -39,23 +36,16 @@ export async function startApi(config: Config, options: { logger?: Logger; store
     ready: async () => (await redis.ping()) === 'PONG',
     settingsHooks: { afterSave: (tenantId, input) => registerProviderWebhook(deps, tenantId, input.provider) },
   });
-  const server = http.createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.ports.api, config.host, resolve);
-  });
-  const port = (server.address() as AddressInfo).port;
-  logger.info({ port, store: store.kind }, 'api listening');
+  const http = await listen(app, config.ports.api, config.host);
+  logger.info({ port: http.port, store: store.kind }, 'api listening');
   return {
-    port,
-    url: `http://127.0.0.1:${port}`,
+    port: http.port,
+    url: `http://127.0.0.1:${http.port}`,
     deps,
     stop: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections?.();
+      await http.close();
       await queue.close();
-      redis.disconnect();
-      if (!options.store) await store.close();
+      await backends.close();
     },
   };
 }

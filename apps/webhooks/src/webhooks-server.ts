@@ -1,11 +1,9 @@
 import express from 'express';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Config } from '@mailroom/config';
 import { createLogger } from '@mailroom/config';
-import { connectRedis, createRedisConnection } from '@mailroom/queue';
+import { listen, openBackends } from '@mailroom/runtime';
 import { PixelTokens, SecretBox } from '@mailroom/security';
-import { createStore, Store } from '@mailroom/store';
+import type { Store } from '@mailroom/store';
 import type { Logger } from 'pino';
 import { pixelRoutes } from './routes/pixel.routes';
 import { providerWebhookRoutes } from './routes/provider-webhooks.routes';
@@ -21,10 +19,8 @@ export interface RunningWebhooks {
 /** Public-facing and minimal: the open pixel and the providers' webhook receivers. */
 export async function startWebhooks(config: Config, options: { logger?: Logger; store?: Store } = {}): Promise<RunningWebhooks> {
   const logger = options.logger ?? createLogger('webhooks', config.logLevel);
-  const store = options.store ?? createStore(config.storeUrl, { logger });
-  await store.init();
-  const redis = createRedisConnection(config.redisUrl);
-  await connectRedis(redis, config.redisUrl);
+  const backends = await openBackends(config, logger, options.store);
+  const { store, redis } = backends;
   const deps: WebhooksDeps = {
     config,
     logger,
@@ -43,22 +39,15 @@ export async function startWebhooks(config: Config, options: { logger?: Logger; 
   app.use(pixelRoutes(deps));
   app.use(providerWebhookRoutes(deps));
   app.use((_req, res) => res.status(404).json({ error: { code: 'not_found', message: 'no such route' } }));
-  const server = http.createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.ports.webhooks, config.host, resolve);
-  });
-  const port = (server.address() as AddressInfo).port;
-  logger.info({ port }, 'webhooks listening');
+  const http = await listen(app, config.ports.webhooks, config.host);
+  logger.info({ port: http.port }, 'webhooks listening');
   return {
-    port,
-    url: `http://127.0.0.1:${port}`,
+    port: http.port,
+    url: `http://127.0.0.1:${http.port}`,
     deps,
     stop: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections?.();
-      redis.disconnect();
-      if (!options.store) await store.close();
+      await http.close();
+      await backends.close();
     },
   };
 }

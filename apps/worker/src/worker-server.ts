@@ -1,13 +1,12 @@
 import express from 'express';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Worker } from 'bullmq';
 import type { Config } from '@mailroom/config';
 import { createLogger } from '@mailroom/config';
 import { TransportCache } from '@mailroom/delivery';
-import { connectRedis, createRedisConnection, createSendQueue, jitteredBackoff, SEND_QUEUE, SendJobData } from '@mailroom/queue';
+import { createSendQueue, jitteredBackoff, SEND_QUEUE, SendJobData } from '@mailroom/queue';
+import { listen, openBackends } from '@mailroom/runtime';
 import { PixelTokens, SecretBox } from '@mailroom/security';
-import { createStore, Store } from '@mailroom/store';
+import type { Store } from '@mailroom/store';
 import type { Logger } from 'pino';
 import { deliverEmail } from './deliver-email';
 import { requeueStuckEmails, scheduleStuckSweep } from './requeue-stuck-emails';
@@ -23,10 +22,8 @@ export interface RunningWorker {
 /** Starts a BullMQ worker on the send queue, and the worker's health endpoint. */
 export async function startWorker(config: Config, options: { logger?: Logger; store?: Store } = {}): Promise<RunningWorker> {
   const logger = options.logger ?? createLogger('worker', config.logLevel);
-  const store = options.store ?? createStore(config.storeUrl, { logger });
-  await store.init();
-  const redis = createRedisConnection(config.redisUrl);
-  await connectRedis(redis, config.redisUrl);
+  const backends = await openBackends(config, logger, options.store);
+  const { store, redis } = backends;
   const transports = new TransportCache(config.send.transportCacheSize);
   const deps: WorkerDeps = {
     config,
@@ -64,15 +61,10 @@ export async function startWorker(config: Config, options: { logger?: Logger; st
     const ok = worker.isRunning() && (await redis.ping().catch(() => '')) === 'PONG';
     res.status(ok ? 200 : 503).json({ ok, app: 'worker', transportsCached: transports.size });
   });
-  const server = http.createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.ports.worker, config.host, resolve);
-  });
-  const port = (server.address() as AddressInfo).port;
-  logger.info({ port, concurrency: config.send.concurrency }, 'worker running');
+  const http = await listen(app, config.ports.worker, config.host);
+  logger.info({ port: http.port, concurrency: config.send.concurrency }, 'worker running');
   return {
-    port,
+    port: http.port,
     worker,
     deps,
     stop: async () => {
@@ -80,9 +72,8 @@ export async function startWorker(config: Config, options: { logger?: Logger; st
       await worker.close();
       await queue.close();
       await transports.closeAll();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      redis.disconnect();
-      if (!options.store) await store.close();
+      await http.close();
+      await backends.close();
     },
   };
 }

@@ -1,0 +1,3 @@
+export * from './run-main';
+export * from './open-backends';
+export * from './http-listener';

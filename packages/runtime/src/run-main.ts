@@ -1,0 +1,27 @@
+import { Config, ConfigError, createLogger, loadConfig } from '@mailroom/config';
+import type { Logger } from 'pino';
+
+/**
+ * The whole of each app's main.ts: parse the environment once, say the loud notices, start, and
+ * stop cleanly on SIGTERM/SIGINT (the worker drains its jobs in hand). A bad variable exits 1 with
+ * its name.
+ */
+export function runMain(app: string, start: (config: Config, logger: Logger) => Promise<{ stop(): Promise<void> }>): void {
+  const boot = async () => {
+    const config = loadConfig(process.env);
+    const logger = createLogger(app, config.logLevel);
+    for (const n of config.notices) logger.warn(n);
+    const running = await start(config, logger);
+    const shutdown = async (signal: string) => {
+      logger.info({ signal }, 'stopping: finishing what is in hand, taking nothing new');
+      await running.stop();
+      process.exit(0);
+    };
+    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    process.once('SIGINT', () => void shutdown('SIGINT'));
+  };
+  boot().catch((e) => {
+    console.error(e instanceof ConfigError ? `Configuration error: ${e.message}` : e);
+    process.exit(1);
+  });
+}
