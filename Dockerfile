@@ -1,0 +1,71 @@
+# syntax=docker/dockerfile:1
+#
+# One image for Mailroom's three apps: api, worker and webhooks. They are TypeScript run directly by
+# Node with the tsx loader (no compile step) and configured only by environment variables
+# (packages/config/src/env-schema.ts; every one is documented in .env.example).
+#
+# The default command starts the API. docker-compose.yml overrides `command` per service:
+#   api       ["node", "--import", "tsx", "apps/api/src/main.ts"]        port 8080
+#   worker    ["node", "--import", "tsx", "apps/worker/src/main.ts"]     port 8082 (health; metrics later)
+#   webhooks  ["node", "--import", "tsx", "apps/webhooks/src/main.ts"]   port 8081
+# `node --import tsx` (rather than the tsx CLI) keeps the app itself as the container's process, so
+# SIGTERM reaches it directly and the worker drains the jobs in hand before it exits.
+#
+# HEALTH_PORT names the port the HEALTHCHECK probes: 8080 (the API) unless the container runs another
+# app, in which case set it to that app's port (compose does, per service).
+#
+# Build:  docker build -t mailroom .
+# Run:    docker run --env-file .env -e REDIS_URL=redis://REDIS_HOST:6379 -p 8080:8080 mailroom
+#         docker run --env-file .env -e REDIS_URL=... -e HEALTH_PORT=8082 mailroom node --import tsx apps/worker/src/main.ts
+# (or `docker compose up`, which wires Redis, MongoDB and all three apps: see infra/README.md)
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# --- manifests: only the workspace's package.json files, so the install layer below is rebuilt when a
+# manifest changes, not when any source does (BuildKit keys COPY --from on content).
+FROM ${NODE_IMAGE} AS manifests
+WORKDIR /app
+COPY apps ./apps
+COPY packages ./packages
+RUN find apps packages -type f ! -name package.json -delete \
+ && find apps packages -type d -empty -delete
+
+# --- deps: node_modules for the whole workspace, native addons built here.
+FROM ${NODE_IMAGE} AS deps
+# better-sqlite3 is a native addon that pnpm builds (pnpm.onlyBuiltDependencies); when no prebuilt
+# binary fits it compiles from source with node-gyp, which needs python3, make and g++.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+# Keep in step with "packageManager" in package.json (pnpm would otherwise fetch that version itself).
+ARG PNPM_VERSION=10.34.9
+RUN npm i -g pnpm@${PNPM_VERSION}
+WORKDIR /app
+COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
+COPY --from=manifests /app/ ./
+# NODE_ENV is deliberately unset here: the apps run through tsx, a devDependency, so pnpm must install
+# devDependencies too. The lockfile is the contract: a stale one fails the build.
+RUN --mount=type=cache,id=mailroom-pnpm-store,target=/pnpm-store \
+    pnpm install --frozen-lockfile --store-dir /pnpm-store
+
+# --- runtime
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    DATA_DIR=/data \
+    HEALTH_PORT=8080
+WORKDIR /app
+# node_modules (root and per package, pnpm's relative symlinks intact) and the manifests...
+COPY --from=deps /app/ ./
+# ...then the sources. .dockerignore keeps out node_modules, data, tests, the testkit's sources and
+# certificates, e2e, bench and docs. Files stay owned by root: the app cannot rewrite its own code.
+COPY . .
+# /data holds the SQLite file (when STORE_URL is not set) and the platform outbox (.eml files when
+# PLATFORM_TRANSPORT is not set). Created before VOLUME and owned by node, so a fresh named volume
+# mounted here starts writable by the app.
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+EXPOSE 8080 8081 8082
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.HEALTH_PORT || 8080) + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "--import", "tsx", "apps/api/src/main.ts"]
