@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { RunningApi, startApi } from '@mailroom/api';
-import { Config, loadConfig } from '@mailroom/config';
+import { Config, loadConfig, REDACT_PATHS } from '@mailroom/config';
 import { createRedisConnection, createSendQueue } from '@mailroom/queue';
 import { RunningWebhooks, startWebhooks } from '@mailroom/webhooks';
 import { RunningWorker, startWorker } from '@mailroom/worker';
@@ -29,7 +29,7 @@ export interface Mailroom {
  * The three apps in-process on port 0: a fresh SQLite file, its own queue prefix on the real Redis,
  * fast retries. `env` overrides any variable. Logs are silent unless MAILROOM_TEST_LOGS is set.
  */
-export async function startMailroom(env: Record<string, string> = {}, options: { worker?: boolean } = {}): Promise<Mailroom> {
+export async function startMailroom(env: Record<string, string> = {}, options: { worker?: boolean; logStream?: NodeJS.WritableStream } = {}): Promise<Mailroom> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-e2e-'));
   const base: Record<string, string> = {
     NODE_ENV: 'test',
@@ -52,7 +52,7 @@ export async function startMailroom(env: Record<string, string> = {}, options: {
     LOG_LEVEL: process.env.MAILROOM_TEST_LOGS ? 'debug' : 'silent',
     ...env,
   };
-  const logger = pino({ level: base.LOG_LEVEL });
+  const logger = options.logStream ? pino({ level: 'trace', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, options.logStream) : pino({ level: base.LOG_LEVEL });
   const webhooks = await startWebhooks(loadConfig(base), { logger });
   const fullEnv = { PUBLIC_BASE_URL: webhooks.url, ...base };
   const config = loadConfig(fullEnv);
