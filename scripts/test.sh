@@ -14,7 +14,7 @@ if ! $PNPM -s typecheck; then typecheck_failed=1; echo "typecheck failed"; fi
 
 echo "== jest"
 results=$(mktemp)
-NODE_EXTRA_CA_CERTS="$PWD/packages/testkit/certs/ca.pem" npx jest --ci --json --outputFile="$results" "$@"
+NODE_EXTRA_CA_CERTS="$PWD/packages/testkit/certs/ca.pem" npx jest --ci --forceExit --json --outputFile="$results" "$@"
 jest_status=$?
 summary=$(node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
