@@ -143,6 +143,21 @@ describe('a tenant on its own SendGrid account', () => {
     }
   });
 
+  it("an event about one tenant's email, posted to another tenant's URL, is written nowhere", async () => {
+    const id = (await m.call('POST', '/v1/tenants/sga/emails', invoice('SG-X'))).body.id;
+    await waitForEmail(m, 'sga', id, SETTLED);
+    const mail = sg.sent.find((s) => s.body.custom_args?.mailroom_email_id === id)!;
+    const events = [sendgridEvents.open(sg.targetsOf(mail)[0]), sendgridEvents.delivered(sg.targetsOf(mail)[0]), sendgridEvents.processed(sg.targetsOf(mail)[0])];
+    // sgb is on the same SendGrid account here, so the signature is valid: only the echoed ids can tell.
+    expect((await sg.postEvents(webhookUrl('sgb'), events)).status).toBe(200);
+    const email = (await m.call('GET', `/v1/tenants/sga/emails/${id}`)).body;
+    expect(email.events.filter((e: any) => e.source === 'sendgrid')).toHaveLength(0);
+    // The same shuffled batch (open before delivered before processed) to the right URL ends at opened.
+    expect((await sg.postEvents(webhookUrl('sga'), events)).status).toBe(200);
+    const after = await waitForEmail(m, 'sga', id, (e) => e.recipients[0].status === 'opened');
+    expect(after.events.filter((e: any) => e.source === 'sendgrid').map((e: any) => e.type).sort()).toEqual(['accepted', 'delivered', 'opened']);
+  });
+
   it('429 with Retry-After is retried; a revoked key fails at once with a hint', async () => {
     sg.injectFault({ kind: 'status', status: 429, headers: { 'Retry-After': '1' }, body: { errors: [{ message: 'Too many requests', field: null }] } }, (req) => req.path === '/v3/mail/send');
     const id = (await m.call('POST', '/v1/tenants/sga/emails', invoice('SG-429'))).body.id;
