@@ -2,6 +2,7 @@ import express, { Express } from 'express';
 import type { ApiDeps } from './api-deps';
 import { authenticate, requireTenantAccess } from './http/auth';
 import { errorHandler, notFound } from './http/http-error';
+import { requestLog } from './http/request-log';
 import { emailsRoutes } from './routes/emails.routes';
 import { settingsRoutes, SettingsHooks } from './routes/settings.routes';
 import { tenantsRoutes } from './routes/tenants.routes';
@@ -24,6 +25,7 @@ export function buildApp(deps: ApiDeps, extras: AppExtras): Express {
   // Base64 inflates by 4/3; leave room for the JSON around the attachments.
   const bodyLimit = Math.ceil((deps.config.limits.maxAttachmentBytes * 4) / 3) + 1024 * 1024;
 
+  app.use(requestLog(deps.logger));
   app.get('/healthz', async (_req, res) => {
     const ok = await extras.ready().catch(() => false);
     res.status(ok ? 200 : 503).json({ ok, app: 'api' });
