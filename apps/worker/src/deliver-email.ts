@@ -1,6 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
 import { applySendFailure, applySendSuccess, EmailRecord, markSending } from '@mailroom/domain';
-import { buildOutgoingMessage, createTransport, specFromSettings } from '@mailroom/delivery';
+import { buildOutgoingMessage, createTransport, SettingsIncompleteError, specFromSettings } from '@mailroom/delivery';
 import type { SendJobData } from '@mailroom/queue';
 import { toDeliveryError } from './to-delivery-error';
 import type { WorkerDeps } from './worker-deps';
@@ -25,7 +25,8 @@ export async function deliverEmail(deps: WorkerDeps, job: SendJobData, attempt: 
 
   const started = Date.now();
   try {
-    if (!content || !settings) throw new Error(!settings ? 'the tenant has no email settings' : 'the email content is missing');
+    if (!settings) throw new SettingsIncompleteError('the tenant has no email settings');
+    if (!content) throw new SettingsIncompleteError('the email content is missing from the store');
     const transport = deps.transports.get(job.tenantId, settings.version, () =>
       createTransport(specFromSettings(settings, deps.box), deps.config, log),
     );
