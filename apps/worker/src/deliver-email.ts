@@ -1,5 +1,5 @@
 import { UnrecoverableError } from 'bullmq';
-import { applySendFailure, applySendSuccess, EmailRecord, markSending } from '@mailroom/domain';
+import { applySendFailure, applySendSuccess, DeliveryError, EmailRecord, markSending } from '@mailroom/domain';
 import { buildOutgoingMessage, createTransport, SettingsIncompleteError, specFromSettings } from '@mailroom/delivery';
 import type { SendJobData } from '@mailroom/queue';
 import { toDeliveryError } from './to-delivery-error';
@@ -26,7 +26,7 @@ export async function deliverEmail(deps: WorkerDeps, job: SendJobData, attempt: 
   const started = Date.now();
   try {
     if (!settings) throw new SettingsIncompleteError('the tenant has no email settings');
-    if (!content) throw new SettingsIncompleteError('the email content is missing from the store');
+    if (!content) throw new DeliveryError('the email content is missing from the store', { code: 'ECONTENT', retryable: false, hint: 'the stored body of this email is gone: enqueue the document again' });
     const transport = deps.transports.get(job.tenantId, settings.version, () =>
       createTransport(specFromSettings(settings, deps.box), deps.config, log),
     );
