@@ -120,3 +120,23 @@ describe('enqueue and history (no worker running: what the API promises on its o
     expect((await m.call('GET', '/v1/tenants/shop/emails?documentId=d-1')).body.items).toHaveLength(0);
   });
 });
+
+describe('when Redis is unreachable', () => {
+  it('answers 503 quickly and leaves no record behind', async () => {
+    const m = await startMailroom({ ENQUEUE_TIMEOUT_MS: '300' }, { worker: false });
+    try {
+      await m.call('PUT', '/v1/tenants/nq', { name: 'NQ', plan: 'free' });
+      await m.call('PUT', '/v1/tenants/nq/email-settings', { mode: 'platform', senderName: 'NQ', replyTo: 'n@nq.example' });
+      m.api.deps.redis.disconnect();
+      const started = Date.now();
+      const r = await m.call('POST', '/v1/tenants/nq/emails', { to: ['a@b.example'], subject: 's', text: 't' });
+      expect(r.status).toBe(503);
+      expect(r.body.error.message).toMatch(/nothing was stored, retry/);
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect((await m.call('GET', '/v1/tenants/nq/emails')).body.items).toHaveLength(0);
+      await m.api.deps.redis.connect();
+    } finally {
+      await m.stop();
+    }
+  });
+});

@@ -26,7 +26,7 @@ export interface Config {
   host: string;
   send: { attempts: number; retryBaseMs: number; concurrency: number; lockMs: number; transportCacheSize: number; stuckSweepEveryMs: number; stuckAfterMs: number };
   limits: { maxAttachmentBytes: number; tenantTokenTtlSeconds: number; testEmailsPerMinute: number; webhookMaxAgeSeconds: number };
-  timeouts: { providerMs: number; smtpConnectionMs: number; smtpGreetingMs: number; smtpSocketMs: number; testEmailMs: number };
+  timeouts: { providerMs: number; smtpConnectionMs: number; smtpGreetingMs: number; smtpSocketMs: number; testEmailMs: number; enqueueMs: number };
   providers: { sendgridUrl: string; mailgunUrlUs: string; mailgunUrlEu: string; mailjetUrl: string };
   /** Loud notes for the start-up log: development defaults in use, file outbox... */
   notices: string[];
@@ -129,6 +129,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       smtpGreetingMs: e.SMTP_GREETING_TIMEOUT_MS,
       smtpSocketMs: e.SMTP_SOCKET_TIMEOUT_MS,
       testEmailMs: e.TEST_EMAIL_TIMEOUT_MS,
+      enqueueMs: e.ENQUEUE_TIMEOUT_MS,
     },
     providers: { sendgridUrl: e.SENDGRID_API_URL, mailgunUrlUs: e.MAILGUN_API_URL_US, mailgunUrlEu: e.MAILGUN_API_URL_EU, mailjetUrl: e.MAILJET_API_URL },
     notices,

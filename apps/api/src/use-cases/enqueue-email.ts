@@ -14,6 +14,16 @@ export function decodeAttachments(input: EnqueueEmailInput, maxBytes: number): A
   return attachments;
 }
 
+/** Redis down must mean a quick 503, not a request hanging on ioredis's offline queue. */
+async function withinMs<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`queue did not answer within ${ms} ms`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Enqueue a document email. Reads as its flow: tenant and settings, the record and its content in one
  * write (idempotent on the key), then the job keyed on the email id. The caller hears 202 only when
@@ -42,7 +52,7 @@ export async function enqueueEmail(
   try {
     // A replay re-adds the job too: jobId = email id makes that a no-op when the job exists, and
     // repairs the case where the first request's record was written but its job was not.
-    await deps.queue.add('send', { tenantId: tenant.id, emailId: email.id }, sendJobOptions(email.id, deps.config.send));
+    await withinMs(deps.queue.add('send', { tenantId: tenant.id, emailId: email.id }, sendJobOptions(email.id, deps.config.send)), deps.config.timeouts.enqueueMs);
   } catch (e) {
     deps.logger.error({ err: e, tenantId: tenant.id, emailId: email.id }, 'could not enqueue; removing the record');
     if (created) await deps.store.emails.remove(tenant.id, email.id);
