@@ -1,24 +1,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DeliveryError } from '@mailroom/domain';
 import { MailgunEmulator, mailgunEvents, startMailgunEmulator } from '../../../testkit/src/emulators/mailgun';
 import { MAILGUN_401_HINT } from './classify-mailgun-error';
 import { MAILGUN_WEBHOOK_NAMES, mergeWebhookUrls, registerMailgunWebhook } from './mailgun-registration';
 import { verifyMailgunWebhook } from './mailgun-webhook';
+import { failureOf } from '../test-support/provider-test-kit';
 
 const US_KEY = 'key-us-' + 'u'.repeat(32);
 const EU_KEY = 'key-eu-' + 'e'.repeat(32);
 const OURS = 'https://hooks.mailroom.example/webhooks/mailgun/t_a';
-
-async function failureOf(p: Promise<unknown>): Promise<DeliveryError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(DeliveryError);
-    return e as DeliveryError;
-  }
-  throw new Error('expected the registration to fail');
-}
 
 /** Creates a webhook the way another service sharing the domain would (plain HTTP, urlencoded). */
 async function createForeignWebhook(mg: MailgunEmulator, key: string, domain: string, id: string, urls: string[]): Promise<void> {

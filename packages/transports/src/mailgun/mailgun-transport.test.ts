@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import { DeliveryError } from '@mailroom/domain';
 // The testkit is a sibling workspace package that transports does not depend on at run time.
 import { formValue, formValues, MailgunEmulator, startMailgunEmulator } from '../../../testkit/src/emulators/mailgun';
 import type { OutgoingMessage } from '../transport';
 import { MAILGUN_401_HINT } from './classify-mailgun-error';
 import { MailgunTransport } from './mailgun-transport';
+import { failureOf, invoiceMessage } from '../test-support/provider-test-kit';
 
 const US_KEY_A = 'key-us-tenant-a-' + 'a'.repeat(24);
 const US_KEY_B = 'key-us-tenant-b-' + 'b'.repeat(24);
@@ -13,36 +13,6 @@ const EU_KEY = 'key-eu-tenant-c-' + 'c'.repeat(24);
 const DOMAIN_A = 'mg.tenant-a.example';
 const DOMAIN_B = 'mg.tenant-b.example';
 const DOMAIN_EU = 'mg.tenant-c.example';
-
-function message(overrides: Partial<OutgoingMessage> = {}): OutgoingMessage {
-  return {
-    emailId: 'em_01',
-    tenantId: 't_a',
-    from: { email: `billing@${DOMAIN_A}`, name: 'Tenant A, S.L.' },
-    replyTo: { email: 'support@tenant-a.example', name: 'Support' },
-    to: [{ email: 'client@example.com', name: 'Client' }],
-    cc: [],
-    bcc: [],
-    subject: 'Invoice F-2026-001',
-    text: 'Please find your invoice attached.',
-    html: '<p>Please find your invoice attached.</p>',
-    attachments: [],
-    messageId: '<em_01@mailroom.example>',
-    headers: { 'X-Mailroom-Email-Id': 'em_01' },
-    trackOpens: true,
-    ...overrides,
-  };
-}
-
-async function failureOf(p: Promise<unknown>): Promise<DeliveryError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(DeliveryError);
-    return e as DeliveryError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** A port nobody listens on: a server is opened on port 0, then closed. */
 async function closedPort(): Promise<number> {
@@ -52,6 +22,8 @@ async function closedPort(): Promise<number> {
   await new Promise<void>((r) => server.close(() => r()));
   return port;
 }
+
+const message = (overrides: Partial<OutgoingMessage> = {}): OutgoingMessage => invoiceMessage({ from: { email: `billing@${DOMAIN_A}`, name: 'Tenant A, S.L.' }, ...overrides });
 
 describe('MailgunTransport against the Mailgun emulators (US and EU)', () => {
   let us: MailgunEmulator;

@@ -1,47 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import { DeliveryError } from '@mailroom/domain';
 // The testkit is a sibling workspace package that transports does not depend on at run time.
 import { MailjetEmulator, startMailjetEmulator } from '../../../testkit/src/emulators/mailjet';
-import type { OutgoingMessage } from '../transport';
 import { MailjetTransport } from './mailjet-transport';
+import { failureOf, invoiceMessage } from '../test-support/provider-test-kit';
 
 const A = { public: 'pub-tenant-a-0123456789', private: 'priv-tenant-a-abcdef' };
 const B = { public: 'pub-tenant-b-9876543210', private: 'priv-tenant-b-fedcba' };
 
-function message(overrides: Partial<OutgoingMessage> = {}): OutgoingMessage {
-  return {
-    emailId: 'em_01',
-    tenantId: 't_a',
-    from: { email: 'billing@tenant-a.example', name: 'Tenant A' },
-    replyTo: { email: 'support@tenant-a.example', name: 'Support' },
-    to: [{ email: 'client@example.com', name: 'Client' }],
-    cc: [],
-    bcc: [],
-    subject: 'Invoice F-2026-001',
-    text: 'Please find your invoice attached.',
-    html: '<p>Please find your invoice attached.</p>',
-    attachments: [],
-    messageId: '<em_01@mailroom.example>',
-    headers: { 'X-Mailroom-Email-Id': 'em_01' },
-    trackOpens: true,
-    ...overrides,
-  };
-}
-
-async function failureOf(p: Promise<unknown>): Promise<DeliveryError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(DeliveryError);
-    return e as DeliveryError;
-  }
-  throw new Error('expected the send to fail');
-}
-
 function basicUserOf(header: string | string[] | undefined): string {
   return Buffer.from(String(header).replace(/^Basic /, ''), 'base64').toString('utf8');
 }
+
+const message = invoiceMessage;
 
 describe('MailjetTransport against the HTTPS Mailjet emulator', () => {
   let mj: MailjetEmulator;

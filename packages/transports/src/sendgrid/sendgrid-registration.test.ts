@@ -1,22 +1,12 @@
-import { DeliveryError } from '@mailroom/domain';
 // The testkit is a sibling workspace package that transports does not depend on at run time.
 import { SendgridEmulator, sendgridEvents, startSendgridEmulator } from '../../../testkit/src/emulators/sendgrid';
 import { registerSendgridWebhook } from './sendgrid-registration';
 import { verifySendgridWebhook } from './sendgrid-webhook';
+import { failureOf } from '../test-support/provider-test-kit';
 
 const KEY = 'SG.full-access.' + 'f'.repeat(40);
 const SEND_ONLY = 'SG.mail-send-only.' + 's'.repeat(40);
 const URL = 'https://mailroom.example/webhooks/sendgrid/t_1';
-
-async function failureOf(p: Promise<unknown>): Promise<DeliveryError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(DeliveryError);
-    return e as DeliveryError;
-  }
-  throw new Error('expected the registration to fail');
-}
 
 describe('registerSendgridWebhook', () => {
   let sg: SendgridEmulator;

@@ -1,46 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DeliveryError } from '@mailroom/domain';
 import sgMail from '@sendgrid/mail';
 // The testkit is a sibling workspace package that transports does not depend on at run time.
 import { SendgridEmulator, startSendgridEmulator } from '../../../testkit/src/emulators/sendgrid';
 import type { OutgoingMessage } from '../transport';
 import { SendgridTransport } from './sendgrid-transport';
+import { failureOf, invoiceMessage } from '../test-support/provider-test-kit';
 
 const KEY_A = 'SG.tenant-a.' + 'a'.repeat(40);
 const KEY_B = 'SG.tenant-b.' + 'b'.repeat(40);
 const SEND_ONLY = 'SG.send-only.' + 'c'.repeat(40);
 
-function message(overrides: Partial<OutgoingMessage> = {}): OutgoingMessage {
-  return {
-    emailId: 'em_01',
-    tenantId: 't_a',
-    from: { email: 'billing@tenant-a.example', name: 'Tenant A' },
-    replyTo: { email: 'support@tenant-a.example' },
-    to: [{ email: 'client@example.com', name: 'Client' }],
-    cc: [],
-    bcc: [],
-    subject: 'Invoice F-2026-001',
-    text: 'Please find your invoice attached.',
-    html: '<p>Please find your invoice attached.</p>',
-    attachments: [],
-    messageId: '<em_01@mailroom.example>',
-    headers: { 'X-Mailroom-Email-Id': 'em_01' },
-    trackOpens: true,
-    ...overrides,
-  };
-}
-
-async function failureOf(p: Promise<unknown>): Promise<DeliveryError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(DeliveryError);
-    return e as DeliveryError;
-  }
-  throw new Error('expected the send to fail');
-}
+const message = (overrides: Partial<OutgoingMessage> = {}): OutgoingMessage => invoiceMessage({ replyTo: { email: 'support@tenant-a.example' }, ...overrides });
 
 describe('SendgridTransport against the SendGrid emulator', () => {
   let sg: SendgridEmulator;
