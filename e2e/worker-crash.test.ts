@@ -1,9 +1,8 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
-import { RunningSmtpSink, startSmtpSink } from '@mailroom/testkit';
+import type { ChildProcess } from 'node:child_process';
+import type { RunningSmtpSink } from '@mailroom/testkit';
 import { Mailroom, startMailroom, waitFor } from './support/mailroom-harness';
+import { spawnWorkerProcess, tenantOnSmtpSink } from './support/worker-process';
 
-const ROOT = path.resolve(__dirname, '..');
 const EMAILS = 60;
 const CONCURRENCY = 5;
 
@@ -18,13 +17,7 @@ describe('a worker killed mid-batch', () => {
   let child: ChildProcess | undefined;
   beforeAll(async () => {
     m = await startMailroom({ WORKER_CONCURRENCY: String(CONCURRENCY), WORKER_LOCK_MS: '3000' }, { worker: false });
-    s = await startSmtpSink({ tls: 'starttls', auth: { users: { 'u@crash.example': 'pw-crash-test' } } });
-    await m.call('PUT', '/v1/tenants/crash', { name: 'Crash', plan: 'premium' });
-    await m.call('PUT', '/v1/tenants/crash/email-settings', {
-      mode: 'smtp',
-      senderName: 'Crash',
-      smtp: { preset: 'other', fromAddress: 'u@crash.example', username: 'u@crash.example', password: 'pw-crash-test', host: '127.0.0.1', port: s.port, tls: false },
-    });
+    s = await tenantOnSmtpSink(m, 'crash');
   });
   afterAll(async () => {
     child?.kill('SIGKILL');
@@ -38,12 +31,7 @@ describe('a worker killed mid-batch', () => {
       const r = await m.call('POST', '/v1/tenants/crash/emails', { to: [`c${i}@x.example`], subject: `Invoice ${i}`, text: 'x'.repeat(20_000) });
       ids.push(r.body.id);
     }
-    // node itself with the tsx loader, not the tsx CLI: SIGKILL must hit the process that runs the worker.
-    child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'apps', 'worker', 'src', 'main.ts')], {
-      cwd: ROOT,
-      env: { ...process.env, ...m.env, WORKER_PORT: '0', LOG_LEVEL: 'silent' },
-      stdio: 'ignore',
-    });
+    child = spawnWorkerProcess(m);
     await waitFor(async () => s.messages.length >= 10, 'the child worker to deliver some emails', 30000, 5);
     child.kill('SIGKILL');
     await new Promise((r) => child!.once('exit', r));

@@ -1,9 +1,8 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
-import { RunningSmtpSink, startSmtpSink } from '@mailroom/testkit';
+import type { ChildProcess } from 'node:child_process';
+import type { RunningSmtpSink } from '@mailroom/testkit';
 import { Mailroom, startMailroom, waitFor } from './support/mailroom-harness';
+import { spawnWorkerProcess, tenantOnSmtpSink } from './support/worker-process';
 
-const ROOT = path.resolve(__dirname, '..');
 const EMAILS = 40;
 
 /**
@@ -16,13 +15,7 @@ describe('a worker stopped with SIGTERM mid-batch', () => {
   let child: ChildProcess | undefined;
   beforeAll(async () => {
     m = await startMailroom({ WORKER_CONCURRENCY: '4' }, { worker: false });
-    s = await startSmtpSink({ tls: 'starttls', auth: { users: { 'u@drain.example': 'pw-drain-test' } } });
-    await m.call('PUT', '/v1/tenants/drain', { name: 'Drain', plan: 'premium' });
-    await m.call('PUT', '/v1/tenants/drain/email-settings', {
-      mode: 'smtp',
-      senderName: 'Drain',
-      smtp: { preset: 'other', fromAddress: 'u@drain.example', username: 'u@drain.example', password: 'pw-drain-test', host: '127.0.0.1', port: s.port, tls: false },
-    });
+    s = await tenantOnSmtpSink(m, 'drain');
   });
   afterAll(async () => {
     child?.kill('SIGKILL');
@@ -32,11 +25,7 @@ describe('a worker stopped with SIGTERM mid-batch', () => {
 
   it('exits 0 with nothing half-sent, and the restart delivers each email exactly once', async () => {
     for (let i = 0; i < EMAILS; i++) await m.call('POST', '/v1/tenants/drain/emails', { to: [`c${i}@x.example`], subject: `Invoice ${i}`, text: 'x'.repeat(20_000) });
-    child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'apps', 'worker', 'src', 'main.ts')], {
-      cwd: ROOT,
-      env: { ...process.env, ...m.env, WORKER_PORT: '0', LOG_LEVEL: 'silent' },
-      stdio: 'ignore',
-    });
+    child = spawnWorkerProcess(m);
     await waitFor(async () => s.messages.length >= 5, 'the child worker to deliver some emails', 30000, 5);
     child.kill('SIGTERM');
     const code = await new Promise<number | null>((r) => child!.once('exit', (c) => r(c)));
