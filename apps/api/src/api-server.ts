@@ -1,7 +1,7 @@
 import type { Config } from '@mailroom/config';
 import { createLogger } from '@mailroom/config';
 import { createSendQueue } from '@mailroom/queue';
-import { listen, openBackends } from '@mailroom/runtime';
+import { listen, openBackends, RunningApp } from '@mailroom/runtime';
 import { SecretBox, TenantTokens } from '@mailroom/security';
 import type { Store } from '@mailroom/store';
 import type { Logger } from 'pino';
@@ -9,12 +9,7 @@ import type { ApiDeps } from './api-deps';
 import { buildApp } from './build-app';
 import { registerProviderWebhook } from './use-cases/register-webhook';
 
-export interface RunningApi {
-  port: number;
-  url: string;
-  deps: ApiDeps;
-  stop(): Promise<void>;
-}
+export type RunningApi = RunningApp<ApiDeps>;
 
 /** Starts the API: store, Redis, queue, HTTP. `port: 0` in tests. Stop closes everything it opened. */
 export async function startApi(config: Config, options: { logger?: Logger; store?: Store } = {}): Promise<RunningApi> {

@@ -1,4 +1,4 @@
-import { runMain } from '@mailroom/runtime';
+import { runMain } from '@mailroom/config';
 import { startApi } from './api-server';
 
 runMain('api', (config, logger) => startApi(config, { logger }));

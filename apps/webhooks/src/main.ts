@@ -1,4 +1,4 @@
-import { runMain } from '@mailroom/runtime';
+import { runMain } from '@mailroom/config';
 import { startWebhooks } from './webhooks-server';
 
 runMain('webhooks', (config, logger) => startWebhooks(config, { logger }));

@@ -1,7 +1,7 @@
 import express from 'express';
 import type { Config } from '@mailroom/config';
 import { createLogger } from '@mailroom/config';
-import { listen, openBackends } from '@mailroom/runtime';
+import { listen, openBackends, RunningApp } from '@mailroom/runtime';
 import { PixelTokens, SecretBox } from '@mailroom/security';
 import type { Store } from '@mailroom/store';
 import type { Logger } from 'pino';
@@ -9,12 +9,7 @@ import { pixelRoutes } from './routes/pixel.routes';
 import { providerWebhookRoutes } from './routes/provider-webhooks.routes';
 import type { WebhooksDeps } from './webhooks-deps';
 
-export interface RunningWebhooks {
-  port: number;
-  url: string;
-  deps: WebhooksDeps;
-  stop(): Promise<void>;
-}
+export type RunningWebhooks = RunningApp<WebhooksDeps>;
 
 /** Public-facing and minimal: the open pixel and the providers' webhook receivers. */
 export async function startWebhooks(config: Config, options: { logger?: Logger; store?: Store } = {}): Promise<RunningWebhooks> {

@@ -1,4 +1,4 @@
-import { runMain } from '@mailroom/runtime';
+import { runMain } from '@mailroom/config';
 import { startWorker } from './worker-server';
 
 runMain('worker', (config, logger) => startWorker(config, { logger }));

@@ -2,3 +2,4 @@ export * from './config-error';
 export * from './env-schema';
 export * from './load-config';
 export * from './logger';
+export * from './run-main';

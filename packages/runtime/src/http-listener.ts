@@ -22,3 +22,11 @@ export async function listen(handler: http.RequestListener, port: number, host: 
     },
   };
 }
+
+/** What each app's start() returns: where it listens, what it was built from, and how to stop it. */
+export interface RunningApp<Deps> {
+  port: number;
+  url: string;
+  deps: Deps;
+  stop(): Promise<void>;
+}

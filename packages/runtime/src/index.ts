@@ -1,3 +1,2 @@
-export * from './run-main';
 export * from './open-backends';
 export * from './http-listener';

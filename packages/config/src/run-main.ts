@@ -1,5 +1,7 @@
-import { Config, ConfigError, createLogger, loadConfig } from '@mailroom/config';
 import type { Logger } from 'pino';
+import { ConfigError } from './config-error';
+import { Config, loadConfig } from './load-config';
+import { createLogger } from './logger';
 
 /**
  * The whole of each app's main.ts: parse the environment once, say the loud notices, start, and
