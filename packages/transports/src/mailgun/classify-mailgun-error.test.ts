@@ -1,5 +1,7 @@
 import net from 'node:net';
 import { DeliveryError } from '@mailroom/domain';
+// The testkit is a sibling workspace package that transports does not depend on at run time.
+import { refusingPort } from '../../../testkit/src/smtp/dead-end-servers';
 import { classifyMailgunError, MAILGUN_401_HINT, MailgunApiErrorShape, MailgunErrorContext } from './classify-mailgun-error';
 import { createMailgunClient } from './create-mailgun-client';
 
@@ -64,11 +66,7 @@ describe('classifyMailgunError', () => {
 
 describe('mailgun.js 14 error shapes (what the classifier relies on)', () => {
   it('reports a refused connection as status 400 with the axios code as message', async () => {
-    const server = net.createServer();
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const { port } = server.address() as net.AddressInfo;
-    await new Promise<void>((r) => server.close(() => r()));
-    const client = createMailgunClient({ apiKey: 'key-x', baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 1000 });
+    const client = createMailgunClient({ apiKey: 'key-x', baseUrl: `http://127.0.0.1:${await refusingPort()}`, timeoutMs: 1000 });
     const raw = await client.domains.get('mg.tenant.example').catch((e: unknown) => e);
     expect(raw).toMatchObject({ type: 'MailgunAPIError', status: 400, message: 'ECONNREFUSED' });
   });

@@ -1,10 +1,9 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { MailgunEmulator, mailgunEvents, startMailgunEmulator } from '../../../testkit/src/emulators/mailgun';
 import { MAILGUN_401_HINT } from './classify-mailgun-error';
 import { MAILGUN_WEBHOOK_NAMES, mergeWebhookUrls, registerMailgunWebhook } from './mailgun-registration';
 import { verifyMailgunWebhook } from './mailgun-webhook';
-import { failureOf } from '../test-support/provider-test-kit';
+import { failureOf } from '../test-support/outgoing-message.fixture';
+import { startWebhookReceiver } from '../test-support/webhook-receiver';
 
 const US_KEY = 'key-us-' + 'u'.repeat(32);
 const EU_KEY = 'key-eu-' + 'e'.repeat(32);
@@ -46,23 +45,17 @@ describe('registerMailgunWebhook against the Mailgun emulators', () => {
 
     // The key verifies what the emulator (Mailgun) posts to a real receiver.
     const outcomes: boolean[] = [];
-    const receiver = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        outcomes.push(verifyMailgunWebhook({ rawBody: Buffer.concat(chunks), headers: {} }, registration.verificationKey, new Date()).ok);
-        res.end();
-      });
+    const receiver = await startWebhookReceiver('/webhooks/mailgun/t_a', (post) => {
+      outcomes.push(verifyMailgunWebhook({ rawBody: post.rawBody, headers: {} }, registration.verificationKey, new Date()).ok);
+      return 200;
     });
-    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     try {
-      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/mailgun/t_a`;
       const target = { recipient: 'client@example.com', messageId: '<em_1@mailroom.example>', userVariables: { mailroom_email_id: 'em_1' } };
-      await us.postEvent(url, mailgunEvents.delivered(target));
-      await us.postEvent(url, mailgunEvents.delivered(target), { signingKey: 'key-not-the-account-key' });
+      await us.postEvent(receiver.url, mailgunEvents.delivered(target));
+      await us.postEvent(receiver.url, mailgunEvents.delivered(target), { signingKey: 'key-not-the-account-key' });
       expect(outcomes).toEqual([true, false]);
     } finally {
-      await new Promise<void>((r) => receiver.close(() => r()));
+      await receiver.close();
     }
   });
 

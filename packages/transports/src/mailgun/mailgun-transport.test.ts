@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 // The testkit is a sibling workspace package that transports does not depend on at run time.
 import { formValue, formValues, MailgunEmulator, startMailgunEmulator } from '../../../testkit/src/emulators/mailgun';
+import { refusingPort } from '../../../testkit/src/smtp/dead-end-servers';
 import type { OutgoingMessage } from '../transport';
 import { MAILGUN_401_HINT } from './classify-mailgun-error';
 import { MailgunTransport } from './mailgun-transport';
-import { failureOf, invoiceMessage } from '../test-support/provider-test-kit';
+import { expectRetryableWithoutAnswer, failureOf, invoiceMessage, twoTenantInvoices } from '../test-support/outgoing-message.fixture';
 
 const US_KEY_A = 'key-us-tenant-a-' + 'a'.repeat(24);
 const US_KEY_B = 'key-us-tenant-b-' + 'b'.repeat(24);
@@ -13,15 +13,6 @@ const EU_KEY = 'key-eu-tenant-c-' + 'c'.repeat(24);
 const DOMAIN_A = 'mg.tenant-a.example';
 const DOMAIN_B = 'mg.tenant-b.example';
 const DOMAIN_EU = 'mg.tenant-c.example';
-
-/** A port nobody listens on: a server is opened on port 0, then closed. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 const message = (overrides: Partial<OutgoingMessage> = {}): OutgoingMessage => invoiceMessage({ from: { email: `billing@${DOMAIN_A}`, name: 'Tenant A, S.L.' }, ...overrides });
 
@@ -128,16 +119,14 @@ describe('MailgunTransport against the Mailgun emulators (US and EU)', () => {
   });
 
   it('a refused connection is retryable although mailgun.js reports it as status 400', async () => {
-    const err = await failureOf(transport({ baseUrl: `http://127.0.0.1:${await closedPort()}` }).send(message()));
+    const err = await failureOf(transport({ baseUrl: `http://127.0.0.1:${await refusingPort()}` }).send(message()));
     expect(err).toMatchObject({ code: 'ECONNREFUSED', retryable: true });
     expect(err.responseCode).toBeUndefined();
   });
 
   it('a dropped connection is retryable', async () => {
     us.injectFault({ kind: 'drop' });
-    const err = await failureOf(transport().send(message()));
-    expect(err.retryable).toBe(true);
-    expect(err.responseCode).toBeUndefined();
+    expectRetryableWithoutAnswer(await failureOf(transport().send(message())));
   });
 
   it('an answer slower than timeoutMs is retryable', async () => {
@@ -188,15 +177,8 @@ describe('MailgunTransport against the Mailgun emulators (US and EU)', () => {
     expect(limitedA.retryAfterMs).toBe(3000);
     expect(limitedB.retryAfterMs).toBe(9000);
 
-    const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => {
-        const tenant = i % 2 === 0 ? 't_a' : 't_b';
-        const domain = tenant === 't_a' ? DOMAIN_A : DOMAIN_B;
-        const id = `em_c${i}`;
-        const m = message({ emailId: id, tenantId: tenant, messageId: `<${id}@mailroom.example>`, from: { email: `billing@${domain}` } });
-        return (tenant === 't_a' ? a : b).send(m).then((r) => ({ tenant, r }));
-      }),
-    );
+    const invoices = twoTenantInvoices(10, { t_a: `billing@${DOMAIN_A}`, t_b: `billing@${DOMAIN_B}` });
+    const results = await Promise.all(invoices.map((m) => (m.tenantId === 't_a' ? a : b).send(m).then((r) => ({ tenant: m.tenantId, r }))));
     for (const { tenant, r } of results) {
       const sent = us.sent.find((s) => s.id === `<${r.providerMessageId}>`)!;
       expect(formValue(sent, 'v:mailroom_tenant_id')).toBe(tenant);

@@ -1,12 +1,11 @@
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { buildMailgunWebhookPost, MailgunEmulator, mailgunEvents, startMailgunEmulator } from '../../../testkit/src/emulators/mailgun';
 import type { IncomingWebhook, NormalizedEvent, VerifyOutcome } from '../webhook';
 import { parseMailgunEvent, verifyMailgunWebhook } from './mailgun-webhook';
 import { MailgunWebhookPayloadError } from './mailgun-webhook-payload-error';
 import { MailgunTransport } from './mailgun-transport';
+import { startWebhookReceiver, WebhookReceiver } from '../test-support/webhook-receiver';
 
 /** Signed with `mailroom-vector-signing-key` by `openssl dgst -sha256 -hmac`, independently of the code under test. */
 const VECTOR_KEY = 'mailroom-vector-signing-key';
@@ -143,30 +142,20 @@ describe('parseMailgunEvent', () => {
 describe('Mailgun webhooks over real HTTP: a sent email\'s events, posted by the emulator', () => {
   const KEY = 'key-' + 'k'.repeat(32);
   let mg: MailgunEmulator;
-  let receiver: http.Server;
-  let receiverUrl: string;
+  let receiver: WebhookReceiver;
   const received: { outcome: VerifyOutcome; events?: NormalizedEvent[] }[] = [];
 
   beforeAll(async () => {
     mg = await startMailgunEmulator({ keys: [KEY], domains: ['mg.tenant-a.example'] });
-    receiver = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const rawBody = Buffer.concat(chunks);
-        const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
-        const outcome = verifyMailgunWebhook({ rawBody, headers }, mg.signingKey, new Date());
-        received.push({ outcome, events: outcome.ok ? parseMailgunEvent(rawBody) : undefined });
-        res.statusCode = outcome.ok ? 200 : 406;
-        res.end();
-      });
+    receiver = await startWebhookReceiver('/webhooks/mailgun/t_a', (post) => {
+      const outcome = verifyMailgunWebhook(post, mg.signingKey, new Date());
+      received.push({ outcome, events: outcome.ok ? parseMailgunEvent(post.rawBody) : undefined });
+      return outcome.ok ? 200 : 406;
     });
-    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/mailgun/t_a`;
   });
   afterAll(async () => {
     await mg.close();
-    await new Promise<void>((r) => receiver.close(() => r()));
+    await receiver.close();
   });
 
   it('correlates each event with the email through the v: variables and the bare message id', async () => {
@@ -181,9 +170,9 @@ describe('Mailgun webhooks over real HTTP: a sent email\'s events, posted by the
     expect(targets.map((t) => t.recipient)).toEqual(['client@example.com', 'accounting@example.com']);
 
     const answers = await Promise.all([
-      mg.postEvent(receiverUrl, mailgunEvents.delivered(targets[0])),
-      mg.postEvent(receiverUrl, mailgunEvents.opened(targets[0], { bot: 'apple' })),
-      mg.postEvent(receiverUrl, mailgunEvents.failedPermanent(targets[1])),
+      mg.postEvent(receiver.url, mailgunEvents.delivered(targets[0])),
+      mg.postEvent(receiver.url, mailgunEvents.opened(targets[0], { bot: 'apple' })),
+      mg.postEvent(receiver.url, mailgunEvents.failedPermanent(targets[1])),
     ]);
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
     const events = received.flatMap((r) => r.events ?? []);
@@ -192,7 +181,7 @@ describe('Mailgun webhooks over real HTTP: a sent email\'s events, posted by the
     ]);
     for (const e of events) expect(e).toMatchObject({ emailId: 'em_42', tenantId: 't_a', providerMessageId: result.providerMessageId });
 
-    const forged = await mg.postEvent(receiverUrl, mailgunEvents.delivered(targets[0]), { signingKey: 'key-guessed' });
+    const forged = await mg.postEvent(receiver.url, mailgunEvents.delivered(targets[0]), { signingKey: 'key-guessed' });
     expect(forged.status).toBe(406);
     expect(received[received.length - 1].outcome).toMatchObject({ ok: false, reason: 'bad-signature' });
   });

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 // The testkit is a sibling workspace package that transports does not depend on at run time.
 import { MailjetEmulator, startMailjetEmulator } from '../../../testkit/src/emulators/mailjet';
+import { refusingPort } from '../../../testkit/src/smtp/dead-end-servers';
 import { MailjetTransport } from './mailjet-transport';
-import { failureOf, invoiceMessage } from '../test-support/provider-test-kit';
+import { expectRetryableWithoutAnswer, failureOf, invoiceMessage, twoTenantInvoices } from '../test-support/outgoing-message.fixture';
 
 const A = { public: 'pub-tenant-a-0123456789', private: 'priv-tenant-a-abcdef' };
 const B = { public: 'pub-tenant-b-9876543210', private: 'priv-tenant-b-fedcba' };
@@ -11,8 +11,6 @@ const B = { public: 'pub-tenant-b-9876543210', private: 'priv-tenant-b-fedcba' }
 function basicUserOf(header: string | string[] | undefined): string {
   return Buffer.from(String(header).replace(/^Basic /, ''), 'base64').toString('utf8');
 }
-
-const message = invoiceMessage;
 
 describe('MailjetTransport against the HTTPS Mailjet emulator', () => {
   let mj: MailjetEmulator;
@@ -29,7 +27,7 @@ describe('MailjetTransport against the HTTPS Mailjet emulator', () => {
     const pdf = randomBytes(4096);
     const before = mj.sent.length;
     const result = await transport().send(
-      message({
+      invoiceMessage({
         cc: [{ email: 'accounting@example.com' }],
         bcc: [{ email: 'archive@tenant-a.example' }],
         attachments: [{ filename: 'F-2026-001.pdf', contentType: 'application/pdf', content: pdf }],
@@ -69,8 +67,8 @@ describe('MailjetTransport against the HTTPS Mailjet emulator', () => {
 
   it('does not ask for open tracking without HTML, and tracks opens only when asked', async () => {
     const before = mj.sent.length;
-    await transport().send(message({ html: undefined }));
-    await transport().send(message({ trackOpens: false }));
+    await transport().send(invoiceMessage({ html: undefined }));
+    await transport().send(invoiceMessage({ trackOpens: false }));
     expect(mj.sent[before].message.TrackOpens).toBeUndefined();
     expect(mj.sent[before].message.HTMLPart).toBeUndefined();
     expect(mj.sent[before + 1].message.TrackOpens).toBe('disabled');
@@ -78,7 +76,7 @@ describe('MailjetTransport against the HTTPS Mailjet emulator', () => {
 
   it('keeps every digit of the bigint MessageIDs, as strings', async () => {
     const before = mj.sent.length;
-    const result = await transport().send(message({ to: [{ email: 'one@example.com' }, { email: 'two@example.com' }] }));
+    const result = await transport().send(invoiceMessage({ to: [{ email: 'one@example.com' }, { email: 'two@example.com' }] }));
     const [one, two] = mj.sent[before].recipients.map((r) => r.messageID);
     expect(one).toMatch(/^\d{17}$/);
     expect(BigInt(two) - BigInt(one)).toBe(1n);
@@ -91,7 +89,7 @@ describe('MailjetTransport against the HTTPS Mailjet emulator', () => {
   });
 
   it('refuses a wrong key pair for good, with a hint and without the key in the error', async () => {
-    const err = await failureOf(transport({ public: A.public, private: 'wrong-private-key' }).send(message()));
+    const err = await failureOf(transport({ public: A.public, private: 'wrong-private-key' }).send(invoiceMessage()));
     expect(err.retryable).toBe(false);
     expect(err.code).toBe('http_401');
     expect(err.responseCode).toBe(401);
@@ -102,7 +100,7 @@ describe('MailjetTransport against the HTTPS Mailjet emulator', () => {
   });
 
   it('refuses an unvalidated sender for good, with the sender hint', async () => {
-    const err = await failureOf(transport().send(message({ from: { email: 'someone@elsewhere.example' } })));
+    const err = await failureOf(transport().send(invoiceMessage({ from: { email: 'someone@elsewhere.example' } })));
     expect(err.retryable).toBe(false);
     expect(err.responseCode).toBe(403);
     expect(err.response).toContain('send-0008');
@@ -111,7 +109,7 @@ describe('MailjetTransport against the HTTPS Mailjet emulator', () => {
   });
 
   it("refuses an invalid email for good with Mailjet's own words", async () => {
-    const err = await failureOf(transport().send(message({ subject: 'x'.repeat(300) })));
+    const err = await failureOf(transport().send(invoiceMessage({ subject: 'x'.repeat(300) })));
     expect(err.retryable).toBe(false);
     expect(err.responseCode).toBe(400);
     expect(err.response).toMatch(/Subject/);
@@ -120,7 +118,7 @@ describe('MailjetTransport against the HTTPS Mailjet emulator', () => {
   it('records a mixed bulk answer per recipient instead of failing (or retrying) the email', async () => {
     mj.refuseRecipient('blocked@example.com');
     const before = mj.sent.length;
-    const result = await transport().send(message({ to: [{ email: 'client@example.com' }, { email: 'Blocked@example.com' }] }));
+    const result = await transport().send(invoiceMessage({ to: [{ email: 'client@example.com' }, { email: 'Blocked@example.com' }] }));
     expect(mj.sent[before].recipients.map((r) => r.email)).toEqual(['client@example.com']);
     const [ok, refused] = result.recipients;
     expect(ok).toEqual(expect.objectContaining({ email: 'client@example.com', accepted: true, providerMessageId: mj.sent[before].recipients[0].messageUUID }));
@@ -131,14 +129,14 @@ describe('MailjetTransport against the HTTPS Mailjet emulator', () => {
 
   it('throws when every recipient was refused', async () => {
     mj.refuseRecipient('client@example.com');
-    const err = await failureOf(transport().send(message()));
+    const err = await failureOf(transport().send(invoiceMessage()));
     expect(err.retryable).toBe(false);
     expect(err.response).toContain('exclusion list');
   });
 
   it('retries a 429 after the Retry-After Mailjet gave', async () => {
     mj.injectFault({ kind: 'status', status: 429, headers: { 'Retry-After': '7' }, body: { ErrorMessage: 'Too many requests', StatusCode: 429 } });
-    const err = await failureOf(transport().send(message()));
+    const err = await failureOf(transport().send(invoiceMessage()));
     expect(err.retryable).toBe(true);
     expect(err.responseCode).toBe(429);
     expect(err.retryAfterMs).toBe(7000);
@@ -146,34 +144,26 @@ describe('MailjetTransport against the HTTPS Mailjet emulator', () => {
 
   it('retries a 500', async () => {
     mj.injectFault({ kind: 'status', status: 500, body: { ErrorIdentifier: 'e1', ErrorMessage: 'Internal Server Error', StatusCode: 500 } });
-    const err = await failureOf(transport().send(message()));
+    const err = await failureOf(transport().send(invoiceMessage()));
     expect(err.retryable).toBe(true);
     expect(err.responseCode).toBe(500);
   });
 
   it('does not retry a payload Mailjet finds too large', async () => {
     mj.injectFault({ kind: 'status', status: 413, body: { ErrorIdentifier: 'e2', ErrorCode: 'mj-0011', ErrorMessage: 'Payload too large', StatusCode: 413 } });
-    const err = await failureOf(transport().send(message()));
+    const err = await failureOf(transport().send(invoiceMessage()));
     expect(err.retryable).toBe(false);
     expect(err.hint).toMatch(/too large/);
   });
 
   it('retries a dropped connection', async () => {
     mj.injectFault({ kind: 'drop' });
-    const err = await failureOf(transport().send(message()));
-    expect(err.retryable).toBe(true);
-    expect(err.responseCode).toBeUndefined();
+    expectRetryableWithoutAnswer(await failureOf(transport().send(invoiceMessage())));
   });
 
   it('retries a refused connection', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const s = net.createServer().listen(0, '127.0.0.1', () => {
-        const p = (s.address() as net.AddressInfo).port;
-        s.close(() => resolve(p));
-      });
-    });
-    const t = new MailjetTransport({ publicKey: A.public, privateKey: A.private, baseUrl: `https://127.0.0.1:${port}`, timeoutMs: 2000 });
-    const err = await failureOf(t.send(message()));
+    const t = new MailjetTransport({ publicKey: A.public, privateKey: A.private, baseUrl: `https://127.0.0.1:${await refusingPort()}`, timeoutMs: 2000 });
+    const err = await failureOf(t.send(invoiceMessage()));
     expect(err.retryable).toBe(true);
     expect(err.code).toBe('ECONNREFUSED');
   });
@@ -181,7 +171,7 @@ describe('MailjetTransport against the HTTPS Mailjet emulator', () => {
   it('retries when Mailjet answers later than timeoutMs', async () => {
     mj.injectFault({ kind: 'delay', ms: 800 });
     const started = Date.now();
-    const err = await failureOf(transport(A, 200).send(message()));
+    const err = await failureOf(transport(A, 200).send(invoiceMessage()));
     expect(Date.now() - started).toBeLessThan(700);
     expect(err.retryable).toBe(true);
     expect(err.code).toBe('ETIMEDOUT');
@@ -194,16 +184,10 @@ describe('MailjetTransport against the HTTPS Mailjet emulator', () => {
     const sentBefore = mj.sent.length;
     const ta = transport(A);
     const tb = transport(B);
-    await Promise.all(
-      Array.from({ length: 6 }, (_, i) =>
-        i % 2 === 0
-          ? ta.send(message({ emailId: `a_${i}`, tenantId: 't_a' }))
-          : tb.send(message({ emailId: `b_${i}`, tenantId: 't_b', from: { email: 'billing@tenant-b.example' } })),
-      ),
-    );
+    await Promise.all(twoTenantInvoices(6).map((m) => (m.tenantId === 't_a' ? ta : tb).send(m)));
     const sent = mj.sent.slice(sentBefore);
     expect(sent).toHaveLength(6);
-    for (const s of sent) expect(s.publicKey).toBe(s.message.CustomID!.startsWith('a_') ? A.public : B.public);
+    for (const s of sent) expect(s.publicKey).toBe(s.message.CustomID!.startsWith('em_a') ? A.public : B.public);
     const users = mj.requests.slice(before).map((r) => basicUserOf(r.headers.authorization));
     expect(users.sort()).toEqual([...Array(3).fill(`${A.public}:${A.private}`), ...Array(3).fill(`${B.public}:${B.private}`)].sort());
   });

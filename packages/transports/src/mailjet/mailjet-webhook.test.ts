@@ -1,28 +1,11 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 // The testkit is a sibling workspace package that transports does not depend on at run time.
 import { MailjetEventTarget, mailjetEvents, postEvents } from '../../../testkit/src/emulators/mailjet';
 import type { IncomingWebhook } from '../webhook';
 import { parseMailjetEvents, verifyMailjetWebhook } from './mailjet-webhook';
 import { MailjetWebhookPayloadError } from './mailjet-webhook-payload-error';
+import { startWebhookReceiver, WebhookReceiver } from '../test-support/webhook-receiver';
 
 const CREDS = { user: 'mailroom-t_a', password: 'Zm9vYmFyLXNlY3JldC1wYXNzd29yZA' };
-
-/** A stand-in receiver on 127.0.0.1:0 that keeps each post's exact bytes and headers, answering 200. */
-async function startReceiver(): Promise<{ url: string; posts: IncomingWebhook[]; close(): Promise<void> }> {
-  const posts: IncomingWebhook[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      posts.push({ rawBody: Buffer.concat(chunks), headers: req.headers as Record<string, string | undefined> });
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/webhooks/mailjet/t_a`, posts, close: () => new Promise((r) => server.close(() => r())) };
-}
 
 const ours: MailjetEventTarget = {
   email: 'Client@Example.com',
@@ -34,9 +17,9 @@ const ours: MailjetEventTarget = {
 const at = new Date('2026-03-01T10:00:00Z');
 
 describe('Mailjet webhooks', () => {
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let receiver: WebhookReceiver;
   beforeAll(async () => {
-    receiver = await startReceiver();
+    receiver = await startWebhookReceiver('/webhooks/mailjet/t_a');
   });
   afterAll(() => receiver.close());
 

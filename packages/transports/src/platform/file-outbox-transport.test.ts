@@ -3,7 +3,7 @@ import { parseMessage, samplePdfBytes } from '@mailroom/testkit';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { invoiceEmail } from '../smtp/invoice-email.fixture';
+import { acmeInvoice } from '../test-support/outgoing-message.fixture';
 import { FileOutboxTransport } from './file-outbox-transport';
 
 describe('FileOutboxTransport', () => {
@@ -18,7 +18,7 @@ describe('FileOutboxTransport', () => {
   it('writes <dir>/<emailId>.eml (creating the dir) as a parseable message, Bcc only in the result', async () => {
     const dir = path.join(root, 'data', 'outbox');
     const outbox = new FileOutboxTransport({ dir });
-    const email = invoiceEmail({ bcc: [{ email: 'archivo@acme.test' }] });
+    const email = acmeInvoice({ bcc: [{ email: 'archivo@acme.test' }] });
 
     const result = await outbox.send(email);
 
@@ -44,7 +44,7 @@ describe('FileOutboxTransport', () => {
 
   it('a retry of the same email replaces its file and leaves no temporary files', async () => {
     const outbox = new FileOutboxTransport({ dir: root });
-    const email = invoiceEmail();
+    const email = acmeInvoice();
     await outbox.send(email);
     await outbox.send({ ...email, subject: 'Factura F-2024/0042 (reenvío)' });
 
@@ -56,7 +56,7 @@ describe('FileOutboxTransport', () => {
   it('refuses an email id that could name a file outside the outbox, permanently', async () => {
     const outbox = new FileOutboxTransport({ dir: path.join(root, 'outbox') });
     for (const emailId of ['../escape', 'a/b', '.hidden', '']) {
-      await expect(outbox.send(invoiceEmail({ emailId }))).rejects.toMatchObject({ name: 'DeliveryError', code: 'ECONFIG', retryable: false });
+      await expect(outbox.send(acmeInvoice({ emailId }))).rejects.toMatchObject({ name: 'DeliveryError', code: 'ECONFIG', retryable: false });
     }
     await expect(fs.readdir(root)).resolves.toEqual([]);
   });
@@ -65,7 +65,7 @@ describe('FileOutboxTransport', () => {
     const blocker = path.join(root, 'not-a-dir');
     await fs.writeFile(blocker, 'x');
     const outbox = new FileOutboxTransport({ dir: path.join(blocker, 'outbox') });
-    const error = (await outbox.send(invoiceEmail()).catch((e: unknown) => e)) as DeliveryError;
+    const error = (await outbox.send(acmeInvoice()).catch((e: unknown) => e)) as DeliveryError;
     expect(error).toBeInstanceOf(DeliveryError);
     expect(error).toMatchObject({ code: 'ENOTDIR', retryable: false });
     expect(error.hint).toMatch(/DATA_DIR/);

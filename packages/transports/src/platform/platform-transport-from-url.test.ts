@@ -1,6 +1,6 @@
-import { RunningSmtpSink, startSmtpSink } from '@mailroom/testkit';
-import { SmtpTransport } from '../smtp/smtp-transport';
-import { FAST_TIMEOUTS, invoiceEmail } from '../smtp/invoice-email.fixture';
+import type { RunningSmtpSink } from '@mailroom/testkit';
+import { acmeInvoice } from '../test-support/outgoing-message.fixture';
+import { FAST_TIMEOUTS, smtpTestBench } from '../test-support/smtp-test-bench';
 import { isLoopback, parsePlatformTransportUrl, platformTransportFromUrl } from './platform-transport-from-url';
 
 const USERS = { 'relay@platform.test': 'p@ss/w:rd' };
@@ -50,34 +50,22 @@ describe('parsePlatformTransportUrl', () => {
 });
 
 describe('platformTransportFromUrl against real relays', () => {
-  const open: { sinks: RunningSmtpSink[]; transports: SmtpTransport[] } = { sinks: [], transports: [] };
-  afterEach(async () => {
-    open.transports.splice(0).forEach((t) => t.close());
-    await Promise.all(open.sinks.splice(0).map((s) => s.close()));
-  });
-  async function relay(tls: RunningSmtpSink['tls']) {
-    const s = await startSmtpSink({ tls, auth: { users: USERS } });
-    open.sinks.push(s);
-    return s;
-  }
-  function fromUrl(url: string) {
-    const t = platformTransportFromUrl(url, { timeouts: FAST_TIMEOUTS });
-    open.transports.push(t);
-    return t;
-  }
+  const bench = smtpTestBench();
+  const relay = (tls: RunningSmtpSink['tls']) => bench.sink({ tls, auth: { users: USERS } });
+  const fromUrl = (url: string) => bench.transport(platformTransportFromUrl(url, { timeouts: FAST_TIMEOUTS }));
 
   it('smtp:// to a loopback relay without TLS delivers (the one place plaintext is allowed by default)', async () => {
     const s = await relay('none');
     const t = fromUrl(`smtp://${CREDENTIALS}@127.0.0.1:${s.port}`);
     expect(t.kind).toBe('platform');
-    await t.send(invoiceEmail());
+    await t.send(acmeInvoice());
     const [received] = await s.waitForMessages(1);
     expect(received).toMatchObject({ secure: false, user: 'relay@platform.test' });
   });
 
   it('smtp:// to a loopback relay that offers STARTTLS uses it', async () => {
     const s = await relay('starttls');
-    await fromUrl(`smtp://${CREDENTIALS}@127.0.0.1:${s.port}`).send(invoiceEmail());
+    await fromUrl(`smtp://${CREDENTIALS}@127.0.0.1:${s.port}`).send(acmeInvoice());
     const [received] = await s.waitForMessages(1);
     expect(received.secure).toBe(true);
     expect(s.authAttempts).toEqual([expect.objectContaining({ ok: true, secure: true })]);
@@ -85,7 +73,7 @@ describe('platformTransportFromUrl against real relays', () => {
 
   it('?tls=starttls requires it even on loopback: no STARTTLS, no login, nothing sent', async () => {
     const s = await relay('none');
-    await expect(fromUrl(`smtp://${CREDENTIALS}@localhost:${s.port}?tls=starttls`).send(invoiceEmail())).rejects.toMatchObject({
+    await expect(fromUrl(`smtp://${CREDENTIALS}@localhost:${s.port}?tls=starttls`).send(acmeInvoice())).rejects.toMatchObject({
       code: 'ETLS',
       retryable: false,
     });
@@ -95,7 +83,7 @@ describe('platformTransportFromUrl against real relays', () => {
 
   it('smtps:// speaks implicit TLS', async () => {
     const s = await relay('implicit');
-    await fromUrl(`smtps://${CREDENTIALS}@localhost:${s.port}`).send(invoiceEmail());
+    await fromUrl(`smtps://${CREDENTIALS}@localhost:${s.port}`).send(acmeInvoice());
     const [received] = await s.waitForMessages(1);
     expect(received.secure).toBe(true);
   });

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import sgMail from '@sendgrid/mail';
 // The testkit is a sibling workspace package that transports does not depend on at run time.
 import { SendgridEmulator, startSendgridEmulator } from '../../../testkit/src/emulators/sendgrid';
+import { refusingPort } from '../../../testkit/src/smtp/dead-end-servers';
 import type { OutgoingMessage } from '../transport';
 import { SendgridTransport } from './sendgrid-transport';
-import { failureOf, invoiceMessage } from '../test-support/provider-test-kit';
+import { failureOf, invoiceMessage, twoTenantInvoices } from '../test-support/outgoing-message.fixture';
 
 const KEY_A = 'SG.tenant-a.' + 'a'.repeat(40);
 const KEY_B = 'SG.tenant-b.' + 'b'.repeat(40);
@@ -138,11 +137,7 @@ describe('SendgridTransport against the SendGrid emulator', () => {
   });
 
   it('retries when nothing listens', async () => {
-    const closed = http.createServer();
-    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
-    const { port } = closed.address() as AddressInfo;
-    await new Promise<void>((r) => closed.close(() => r()));
-    const t = new SendgridTransport({ apiKey: KEY_A, baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 2000 });
+    const t = new SendgridTransport({ apiKey: KEY_A, baseUrl: `http://127.0.0.1:${await refusingPort()}`, timeoutMs: 2000 });
     const err = await failureOf(t.send(message()));
     expect(err).toMatchObject({ retryable: true, code: 'ECONNREFUSED' });
   });
@@ -150,12 +145,7 @@ describe('SendgridTransport against the SendGrid emulator', () => {
   it('keeps tenants apart: concurrent sends each reach SendGrid with their own key only', async () => {
     const a = transport(KEY_A);
     const b = transport(KEY_B);
-    const sends = Array.from({ length: 10 }, (_, i) =>
-      i % 2 === 0
-        ? a.send(message({ emailId: `em_a${i}`, tenantId: 't_a' }))
-        : b.send(message({ emailId: `em_b${i}`, tenantId: 't_b', from: { email: 'billing@tenant-b.example' } })),
-    );
-    const results = await Promise.all(sends);
+    const results = await Promise.all(twoTenantInvoices(10).map((m) => (m.tenantId === 't_a' ? a : b).send(m)));
     for (const r of results) {
       const sent = sg.sent.find((s) => s.messageId === r.providerMessageId)!;
       const tenant = sent.body.custom_args!.mailroom_tenant_id;

@@ -1,10 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 // The testkit is a sibling workspace package that transports does not depend on at run time.
 import { SendgridEmulator, SendgridSignedPost, sendgridEvents, startSendgridEmulator } from '../../../testkit/src/emulators/sendgrid';
 import type { IncomingWebhook } from '../webhook';
 import { parseSendgridEvents, SendgridWebhookPayloadError, verifySendgridWebhook } from './sendgrid-webhook';
+import { startWebhookReceiver } from '../test-support/webhook-receiver';
 
 const KEY = 'SG.webhook-tests.' + 'k'.repeat(40);
 const NOW = new Date('2026-11-27T10:00:00Z');
@@ -27,25 +26,15 @@ describe('verifySendgridWebhook', () => {
   const batch = () => [sendgridEvents.processed(target), sendgridEvents.delivered(target), sendgridEvents.open(target)];
 
   it('accepts a genuine post received over HTTP', async () => {
-    const received: IncomingWebhook[] = [];
-    const receiver = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        received.push({ rawBody: Buffer.concat(chunks), headers: req.headers as Record<string, string | undefined> });
-        res.writeHead(200).end();
-      });
-    });
-    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const receiver = await startWebhookReceiver('/webhooks/sendgrid/t_9');
     try {
-      const { port } = receiver.address() as AddressInfo;
-      const answer = await sg.postEvents(`http://127.0.0.1:${port}/webhooks/sendgrid/t_9`, batch());
+      const answer = await sg.postEvents(receiver.url, batch());
       expect(answer.status).toBe(200);
     } finally {
-      await new Promise<void>((r) => receiver.close(() => r()));
+      await receiver.close();
     }
-    expect(received).toHaveLength(1);
-    expect(verifySendgridWebhook(received[0], sg.publicKey, new Date())).toEqual({ ok: true });
+    expect(receiver.posts).toHaveLength(1);
+    expect(verifySendgridWebhook(receiver.posts[0], sg.publicKey, new Date())).toEqual({ ok: true });
   });
 
   it('accepts a post signed at the edge of the window, and refuses one past it either way', () => {

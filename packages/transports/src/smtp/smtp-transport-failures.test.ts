@@ -1,6 +1,7 @@
 import { DeliveryError } from '@mailroom/domain';
-import { refusingPort, selfSignedCertificate, startSilentServer, startSmtpSink } from '@mailroom/testkit';
-import { FAST_TIMEOUTS, invoiceEmail } from './invoice-email.fixture';
+import { refusingPort, selfSignedCertificate, startSilentServer } from '@mailroom/testkit';
+import { acmeInvoice, failureOf } from '../test-support/outgoing-message.fixture';
+import { FAST_TIMEOUTS, smtpTestBench } from '../test-support/smtp-test-bench';
 import { SMTP_HINTS } from './smtp-hints';
 import { SmtpTransport, SmtpTransportOptions } from './smtp-transport';
 
@@ -9,33 +10,17 @@ const PASSWORD = 'correct-horse-battery';
 const USERS = { [USER]: PASSWORD };
 
 describe('SmtpTransport failures are DeliveryErrors that decide the retry', () => {
-  const open: { sinks: { close(): Promise<void> }[]; transports: SmtpTransport[] } = { sinks: [], transports: [] };
-  afterEach(async () => {
-    open.transports.splice(0).forEach((t) => t.close());
-    await Promise.all(open.sinks.splice(0).map((s) => s.close()));
-  });
-  async function sink(...args: Parameters<typeof startSmtpSink>) {
-    const s = await startSmtpSink(...args);
-    open.sinks.push(s);
-    return s;
-  }
+  const bench = smtpTestBench();
+  const sink = bench.sink;
   function transport(target: { host: string; port: number }, options: Partial<SmtpTransportOptions> = {}) {
-    const t = new SmtpTransport({ host: target.host, port: target.port, tls: false, username: USER, password: PASSWORD, timeouts: FAST_TIMEOUTS, ...options });
-    open.transports.push(t);
-    return t;
+    return bench.transport(new SmtpTransport({ host: target.host, port: target.port, tls: false, username: USER, password: PASSWORD, timeouts: FAST_TIMEOUTS, ...options }));
   }
-  async function failureOf(t: SmtpTransport): Promise<DeliveryError> {
-    const error = await t.send(invoiceEmail()).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(DeliveryError);
-    return error as DeliveryError;
-  }
+  /** The DeliveryError sending the invoice through `t` rejects with. */
+  const failureOfSending = (t: SmtpTransport) => failureOf(t.send(acmeInvoice()));
 
   it('never falls back to plaintext: no STARTTLS offered + tls:false is a permanent ETLS, no login, nothing sent', async () => {
     const s = await sink({ tls: 'none', auth: { users: USERS } });
-    const error = await failureOf(transport(s, { tls: false }));
+    const error = await failureOfSending(transport(s, { tls: false }));
 
     expect(error).toMatchObject({ code: 'ETLS', retryable: false, hint: SMTP_HINTS.noStartTls });
     expect(s.authAttempts).toEqual([]);
@@ -44,7 +29,7 @@ describe('SmtpTransport failures are DeliveryErrors that decide the retry', () =
 
   it('535 from Gmail: permanent EAUTH with the app-password hint, and the password nowhere in the error', async () => {
     const s = await sink({ tls: 'implicit', auth: { users: { [USER]: 'the-real-app-password' } } });
-    const error = await failureOf(transport(s, { tls: true, preset: 'gmail' }));
+    const error = await failureOfSending(transport(s, { tls: true, preset: 'gmail' }));
 
     expect(error).toMatchObject({
       code: 'EAUTH',
@@ -60,7 +45,7 @@ describe('SmtpTransport failures are DeliveryErrors that decide the retry', () =
 
   it('535 elsewhere: permanent EAUTH that says to check the username and password', async () => {
     const s = await sink({ tls: 'starttls', auth: { users: { [USER]: 'other' } } });
-    const error = await failureOf(transport(s, { preset: 'other' }));
+    const error = await failureOfSending(transport(s, { preset: 'other' }));
     expect(error).toMatchObject({ code: 'EAUTH', retryable: false, responseCode: 535, hint: SMTP_HINTS.badLogin });
   });
 
@@ -69,13 +54,13 @@ describe('SmtpTransport failures are DeliveryErrors that decide the retry', () =
     ['550 5.7.30 Basic authentication is not supported for Client Submission.', 550],
   ])('Office 365 "%s": permanent, SMTP AUTH must be enabled for the mailbox', async (failureReply, responseCode) => {
     const s = await sink({ tls: 'starttls', auth: { users: { [USER]: 'x' }, failureReply } });
-    const error = await failureOf(transport(s, { preset: 'outlook' }));
+    const error = await failureOfSending(transport(s, { preset: 'outlook' }));
     expect(error).toMatchObject({ code: 'EAUTH', retryable: false, responseCode, response: failureReply, hint: SMTP_HINTS.microsoftSmtpAuthDisabled });
   });
 
   it('"Sender address is not allowed": permanent, with the IONOS hint', async () => {
     const s = await sink({ tls: 'implicit', auth: { users: USERS }, rejectMailFrom: '550 5.7.1 Sender address is not allowed' });
-    const error = await failureOf(transport(s, { tls: true, preset: 'ionos' }));
+    const error = await failureOfSending(transport(s, { tls: true, preset: 'ionos' }));
     expect(error).toMatchObject({ code: 'EENVELOPE', retryable: false, responseCode: 550, hint: SMTP_HINTS.ionosSender });
     expect(s.messages).toEqual([]);
   });
@@ -83,17 +68,17 @@ describe('SmtpTransport failures are DeliveryErrors that decide the retry', () =
   it('421 at the greeting is temporary; the same transport delivers once the server behaves', async () => {
     const s = await sink({ tls: 'starttls', auth: { users: USERS }, greet421Times: 1 });
     const t = transport(s);
-    const error = await failureOf(t);
+    const error = await failureOfSending(t);
     expect(error).toMatchObject({ code: 'EPROTOCOL', retryable: true, responseCode: 421, hint: SMTP_HINTS.tryLater });
 
-    await t.send(invoiceEmail());
+    await t.send(acmeInvoice());
     expect(s.messages).toHaveLength(1);
     expect(s.connections.map((c) => c.refused)).toEqual([true, false]);
   });
 
   it('a refused port is temporary and says to check host and port', async () => {
     const port = await refusingPort();
-    const error = await failureOf(transport({ host: '127.0.0.1', port }));
+    const error = await failureOfSending(transport({ host: '127.0.0.1', port }));
     expect(error).toMatchObject({ code: 'ESOCKET', retryable: true });
     expect(error.hint).toContain(`127.0.0.1:${port}`);
     expect(error.hint).toMatch(/check the host and port/);
@@ -101,9 +86,9 @@ describe('SmtpTransport failures are DeliveryErrors that decide the retry', () =
 
   it('a server that never greets times out (temporary) within the injected timeout', async () => {
     const silent = await startSilentServer();
-    open.sinks.push(silent);
+    bench.server(silent);
     const started = Date.now();
-    const error = await failureOf(transport(silent, { timeouts: { ...FAST_TIMEOUTS, greetingMs: 300 } }));
+    const error = await failureOfSending(transport(silent, { timeouts: { ...FAST_TIMEOUTS, greetingMs: 300 } }));
     expect(error).toMatchObject({ code: 'ETIMEDOUT', retryable: true });
     expect(error.hint).toMatch(/did not answer in time/);
     expect(Date.now() - started).toBeLessThan(2_000);
@@ -112,12 +97,12 @@ describe('SmtpTransport failures are DeliveryErrors that decide the retry', () =
   it('a connection dropped mid-DATA is temporary, and the next attempt delivers', async () => {
     const s = await sink({ tls: 'starttls', auth: { users: USERS }, dropDuringData: 1 });
     const t = transport(s);
-    const error = await failureOf(t);
+    const error = await failureOfSending(t);
     expect(error).toMatchObject({ code: 'ECONNECTION', retryable: true, hint: SMTP_HINTS.connectionLost });
     expect(s.droppedDuringData).toBe(1);
     expect(s.messages).toEqual([]);
 
-    await t.send(invoiceEmail());
+    await t.send(acmeInvoice());
     expect(s.messages).toHaveLength(1);
   });
 
@@ -130,14 +115,14 @@ describe('SmtpTransport failures are DeliveryErrors that decide the retry', () =
       },
     });
     const t = transport(s, { tls: true, username: undefined });
-    const permanent = await t.send(invoiceEmail({ to: [{ email: 'nadie@example.test' }] })).catch((e: DeliveryError) => e);
+    const permanent = await t.send(acmeInvoice({ to: [{ email: 'nadie@example.test' }] })).catch((e: DeliveryError) => e);
     expect(permanent).toMatchObject({
       code: 'EENVELOPE',
       retryable: false,
       hint: SMTP_HINTS.recipientRefused,
       rejectedRecipients: [{ email: 'nadie@example.test', responseCode: 550, response: '550 5.1.1 <nadie@example.test>: User unknown' }],
     });
-    const temporary = await t.send(invoiceEmail({ to: [{ email: 'lleno@example.test' }] })).catch((e: DeliveryError) => e);
+    const temporary = await t.send(acmeInvoice({ to: [{ email: 'lleno@example.test' }] })).catch((e: DeliveryError) => e);
     expect(temporary).toMatchObject({ code: 'EENVELOPE', retryable: true, rejectedRecipients: [{ email: 'lleno@example.test', responseCode: 452 }] });
   });
 
@@ -146,21 +131,21 @@ describe('SmtpTransport failures are DeliveryErrors that decide the retry', () =
     ['554 5.7.1 Message rejected as spam', false],
   ])('DATA answered "%s": retryable %s', async (onDataReply, retryable) => {
     const s = await sink({ tls: 'implicit', onDataReply });
-    const error = await failureOf(transport(s, { tls: true, username: undefined }));
+    const error = await failureOfSending(transport(s, { tls: true, username: undefined }));
     expect(error).toMatchObject({ code: 'EMESSAGE', retryable, response: onDataReply });
     expect(s.refusedMessages).toHaveLength(1);
   });
 
   it('an untrusted certificate is permanent and never skipped', async () => {
     const s = await sink({ tls: 'implicit', certificate: selfSignedCertificate() });
-    const error = await failureOf(transport(s, { tls: true, username: undefined }));
+    const error = await failureOfSending(transport(s, { tls: true, username: undefined }));
     expect(error).toMatchObject({ code: 'ESOCKET', retryable: false, hint: SMTP_HINTS.untrustedCertificate });
     expect(s.messages).toEqual([]);
   });
 
   it('TLS on against a port that starts in plaintext is permanent with the port/TLS hint', async () => {
     const s = await sink({ tls: 'starttls', auth: { users: USERS } });
-    const error = await failureOf(transport(s, { tls: true }));
+    const error = await failureOfSending(transport(s, { tls: true }));
     expect(error).toMatchObject({ code: 'ESOCKET', retryable: false, hint: SMTP_HINTS.tlsMismatch });
     expect(error.message).toMatch(/TLS handshake failed: wrong version number/);
   });

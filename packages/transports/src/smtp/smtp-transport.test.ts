@@ -1,22 +1,15 @@
-import { RunningSmtpSink, samplePdfBytes, startSmtpSink } from '@mailroom/testkit';
-import { FAST_TIMEOUTS, invoiceEmail } from './invoice-email.fixture';
+import { RunningSmtpSink, samplePdfBytes } from '@mailroom/testkit';
+import { acmeInvoice } from '../test-support/outgoing-message.fixture';
+import { FAST_TIMEOUTS, smtpTestBench } from '../test-support/smtp-test-bench';
 import { SmtpTransport, SmtpTransportOptions } from './smtp-transport';
 
 const USERS = { 'facturas@acme.test': 'app-pass-abcd-efgh' };
 
 describe('SmtpTransport delivers through a real SMTP server', () => {
-  const open: { sinks: RunningSmtpSink[]; transports: SmtpTransport[] } = { sinks: [], transports: [] };
-  afterEach(async () => {
-    open.transports.splice(0).forEach((t) => t.close());
-    await Promise.all(open.sinks.splice(0).map((s) => s.close()));
-  });
-  async function sink(...args: Parameters<typeof startSmtpSink>) {
-    const s = await startSmtpSink(...args);
-    open.sinks.push(s);
-    return s;
-  }
+  const bench = smtpTestBench();
+  const sink = bench.sink;
   function transport(s: RunningSmtpSink, options: Partial<SmtpTransportOptions> = {}) {
-    const t = new SmtpTransport({
+    return bench.transport(new SmtpTransport({
       host: s.host,
       port: s.port,
       tls: s.tls === 'implicit',
@@ -24,14 +17,12 @@ describe('SmtpTransport delivers through a real SMTP server', () => {
       password: USERS['facturas@acme.test'],
       timeouts: FAST_TIMEOUTS,
       ...options,
-    });
-    open.transports.push(t);
-    return t;
+    }));
   }
 
   it.each([['PLAIN'], ['LOGIN']] as const)('logs in with AUTH %s over STARTTLS (587-style, required) and delivers', async (method) => {
     const s = await sink({ tls: 'starttls', auth: { users: USERS, methods: [method] } });
-    const result = await transport(s).send(invoiceEmail());
+    const result = await transport(s).send(acmeInvoice());
 
     const [received] = await s.waitForMessages(1);
     expect(s.authAttempts).toEqual([expect.objectContaining({ method, username: 'facturas@acme.test', ok: true, secure: true })]);
@@ -45,7 +36,7 @@ describe('SmtpTransport delivers through a real SMTP server', () => {
     const s = await sink({ tls: 'implicit', auth: { users: USERS } });
     const t = transport(s, { tls: true });
     expect(t.kind).toBe('smtp');
-    await t.send(invoiceEmail());
+    await t.send(acmeInvoice());
     const [received] = await s.waitForMessages(1);
     expect(s.connections[0].secureAtConnect).toBe(true);
     expect(received.secure).toBe(true);
@@ -53,7 +44,7 @@ describe('SmtpTransport delivers through a real SMTP server', () => {
 
   it('sends the headers as given, BCC only in the envelope, and the PDF byte for byte', async () => {
     const s = await sink({ tls: 'starttls', auth: { users: USERS } });
-    const email = invoiceEmail({
+    const email = acmeInvoice({
       cc: [{ email: 'copia@example.test' }],
       bcc: [{ email: 'archivo@acme.test', name: 'Archivo' }],
     });
@@ -94,7 +85,7 @@ describe('SmtpTransport delivers through a real SMTP server', () => {
     const s = await sink({ tls: 'implicit' });
     const csv = Buffer.from('a;b\r\n1;2\n3;4\r\n.\r\nend', 'utf8');
     await transport(s, { tls: true, username: undefined }).send(
-      invoiceEmail({ attachments: [{ filename: 'lineas.csv', contentType: 'text/plain', content: csv }] }),
+      acmeInvoice({ attachments: [{ filename: 'lineas.csv', contentType: 'text/plain', content: csv }] }),
     );
     const [received] = await s.waitForMessages(1);
     expect(Buffer.compare(received.parsed.attachments[0].content, csv)).toBe(0);
@@ -107,7 +98,7 @@ describe('SmtpTransport delivers through a real SMTP server', () => {
       rejectRecipients: { 'nadie@example.test': '550 5.1.1 <nadie@example.test>: Recipient address rejected: User unknown' },
     });
     const result = await transport(s).send(
-      invoiceEmail({ to: [{ email: 'cliente@example.test' }, { email: 'nadie@example.test' }] }),
+      acmeInvoice({ to: [{ email: 'cliente@example.test' }, { email: 'nadie@example.test' }] }),
     );
 
     expect(result.recipients).toEqual([
@@ -126,7 +117,7 @@ describe('SmtpTransport delivers through a real SMTP server', () => {
   it('reuses pooled connections: five sends, one connection, one login', async () => {
     const s = await sink({ tls: 'starttls', auth: { users: USERS } });
     const t = transport(s, { pool: { maxConnections: 1 } });
-    for (let i = 0; i < 5; i += 1) await t.send(invoiceEmail());
+    for (let i = 0; i < 5; i += 1) await t.send(acmeInvoice());
 
     await s.waitForMessages(5);
     expect(s.connections).toHaveLength(1);
@@ -137,13 +128,13 @@ describe('SmtpTransport delivers through a real SMTP server', () => {
   it('opens at most maxConnections for concurrent sends, and a fresh one after maxMessages', async () => {
     const s = await sink({ tls: 'implicit' });
     const concurrent = transport(s, { tls: true, username: undefined, pool: { maxConnections: 2 } });
-    await Promise.all(Array.from({ length: 5 }, () => concurrent.send(invoiceEmail())));
+    await Promise.all(Array.from({ length: 5 }, () => concurrent.send(acmeInvoice())));
     expect(s.messages).toHaveLength(5);
     expect(s.connections.length).toBeLessThanOrEqual(2);
 
     s.clear();
     const recycled = transport(s, { tls: true, username: undefined, pool: { maxConnections: 1, maxMessages: 2 } });
-    for (let i = 0; i < 5; i += 1) await recycled.send(invoiceEmail());
+    for (let i = 0; i < 5; i += 1) await recycled.send(acmeInvoice());
     expect(s.connections).toHaveLength(3);
   });
 
