@@ -92,3 +92,18 @@ describe('ops', () => {
     expect(refused.headers.get('www-authenticate')).toMatch(/Basic/);
   });
 });
+
+describe('readiness', () => {
+  it('/healthz answers 503 when the store no longer answers', async () => {
+    const m = await startMailroom({}, { worker: false });
+    try {
+      expect((await fetch(`${m.api.url}/healthz`)).status).toBe(200);
+      await m.api.deps.store.close();
+      const r = await fetch(`${m.api.url}/healthz`);
+      expect(r.status).toBe(503);
+      expect(await r.json()).toEqual({ ok: false, app: 'api' });
+    } finally {
+      await m.stop().catch(() => undefined);
+    }
+  });
+});

@@ -28,7 +28,7 @@ export async function startApi(config: Config, options: { logger?: Logger; store
     now: () => new Date(),
   };
   const app = buildApp(deps, {
-    ready: async () => (await redis.ping()) === 'PONG',
+    ready: backends.ready,
     settingsHooks: { afterSave: (tenantId, input) => registerProviderWebhook(deps, tenantId, input.provider) },
   });
   const http = await listen(app, config.ports.api, config.host);

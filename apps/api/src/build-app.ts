@@ -13,7 +13,7 @@ export interface AppExtras {
   settingsHooks?: SettingsHooks;
   /** Extra routers mounted behind authentication (test email, ops...). */
   routers?: express.Router[];
-  /** Readiness: resolves when the store and Redis answer. */
+  /** Readiness for /healthz: the store and Redis answer. */
   ready: () => Promise<boolean>;
 }
 

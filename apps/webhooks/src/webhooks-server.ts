@@ -28,7 +28,7 @@ export async function startWebhooks(config: Config, options: { logger?: Logger; 
   const app = express();
   app.disable('x-powered-by');
   app.get('/healthz', async (_req, res) => {
-    const ok = (await redis.ping().catch(() => '')) === 'PONG';
+    const ok = await backends.ready();
     res.status(ok ? 200 : 503).json({ ok, app: 'webhooks' });
   });
   app.use(pixelRoutes(deps));

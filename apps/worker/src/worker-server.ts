@@ -58,7 +58,7 @@ export async function startWorker(config: Config, options: { logger?: Logger; st
 
   const app = express();
   app.get('/healthz', async (_req, res) => {
-    const ok = worker.isRunning() && (await redis.ping().catch(() => '')) === 'PONG';
+    const ok = worker.isRunning() && (await backends.ready());
     res.status(ok ? 200 : 503).json({ ok, app: 'worker', transportsCached: transports.size });
   });
   const http = await listen(app, config.ports.worker, config.host);

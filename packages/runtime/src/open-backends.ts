@@ -7,6 +7,8 @@ import type { Logger } from 'pino';
 export interface Backends {
   store: Store;
   redis: Redis;
+  /** Readiness for /healthz: Redis answers PING and the store answers a read. Never throws. */
+  ready(): Promise<boolean>;
   /** Closes what was opened here (an injected store is the caller's to close). */
   close(): Promise<void>;
 }
@@ -20,6 +22,15 @@ export async function openBackends(config: Config, logger: Logger, injected?: St
   return {
     store,
     redis,
+    ready: async () => {
+      try {
+        // Any read will do: a tenant id that cannot exist (ids are [A-Za-z0-9_-]) costs one index lookup.
+        await store.tenants.get('~healthz');
+        return (await redis.ping()) === 'PONG';
+      } catch {
+        return false;
+      }
+    },
     close: async () => {
       redis.disconnect();
       if (!injected) await store.close();

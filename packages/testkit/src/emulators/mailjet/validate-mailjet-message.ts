@@ -10,6 +10,8 @@ import type { MailjetAddress, MailjetAttachment, MailjetSendError, MailjetV31Mes
 /**
  * Headers that have a dedicated property or that Mailjet sets itself: putting them in `Headers` is
  * `send-0011`. Lower-cased. (Mailjet's send guide plus the list the Symfony/Mautic Mailjet bridges keep.)
+ * Kept apart from the transport's own list on purpose: the emulator plays Mailjet, so a header the
+ * transport wrongly believes allowed must still be refused here.
  */
 export const MAILJET_FORBIDDEN_HEADERS = new Set(
   [
