@@ -71,6 +71,8 @@ describe('enqueue and history (no worker running: what the API promises on its o
     ['CR/LF in the subject', { to: ['a@b.co'], subject: 'Hi\r\nBcc: x@y.z', text: 't' }, 400, /subject must not contain line breaks/],
     ['CR/LF in a name', { to: [{ email: 'a@b.co', name: 'A\nB' }], subject: 's', text: 't' }, 400, /to\.0\.name/],
     ['no body', { to: ['a@b.co'], subject: 's' }, 400, /text or html is required/],
+    ['no subject', { to: ['a@b.co'], text: 't' }, 400, /^subject: subject is required$/],
+    ['a document without its type', { to: ['a@b.co'], subject: 's', text: 't', document: { id: 'inv_1' } }, 400, /^document\.type: is required$/],
     ['an unknown field', { to: ['a@b.co'], subject: 's', text: 't', priority: 'high' }, 400, /priority/],
     ['bad base64', { to: ['a@b.co'], subject: 's', text: 't', attachments: [{ filename: 'a.pdf', content: '***' }] }, 400, /base64/],
   ])('answers %s with a clear 4xx naming the field, writing nothing', async (_what, body, status, message) => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce
-    .number({ invalid_type_error: 'must be a whole number' })
+    .number({ error: (issue) => (issue.code === 'invalid_type' ? 'must be a whole number' : undefined) })
     .int('must be a whole number')
     .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`)
@@ -10,8 +10,7 @@ const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
 const port = (def: number) => int(def, 0, 65535);
 const url = (protocols: string[]) =>
   z
-    .string()
-    .url()
+    .url('must be a URL')
     .refine((u) => protocols.includes(new URL(u).protocol), `must start with ${protocols.map((p) => p + '//').join(' or ')}`);
 
 /** Every variable Mailroom reads, with the design brief's defaults. Parsed once, at start. */
@@ -27,7 +26,7 @@ export const envSchema = z.object({
   ENCRYPTION_KEYS: z.string().optional(),
   PUBLIC_BASE_URL: url(['http:', 'https:']).optional(),
   PLATFORM_TRANSPORT: url(['smtp:', 'smtps:']).optional(),
-  PLATFORM_FROM: z.string().email().default('documents@mailroom.localhost'),
+  PLATFORM_FROM: z.email('must be an email address').default('documents@mailroom.localhost'),
   SMTP_PLANS: z.string().default('advanced,premium'),
   API_PORT: port(8080),
   WEBHOOKS_PORT: port(8081),

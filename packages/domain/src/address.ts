@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { typeError } from './input-errors';
 
 /** A mailbox: what every To/CC/BCC/Reply-To entry becomes once parsed. */
 export interface Address {
@@ -11,28 +12,26 @@ const NO_LINE_BREAKS = /^[^\r\n]*$/;
 /** Refuses CR/LF anywhere a value ends up in a header (header injection). */
 export const headerSafeString = (field: string, max = 998) =>
   z
-    .string({ invalid_type_error: `${field} must be a string` })
+    .string({ error: typeError(field, `${field} must be a string`) })
     .max(max, `${field} is longer than ${max} characters`)
     .regex(NO_LINE_BREAKS, `${field} must not contain line breaks (CR or LF)`);
 
 export const emailAddressSchema = z
-  .string({ invalid_type_error: 'an address must be a string' })
+  .string({ error: typeError('an address', 'an address must be a string') })
   .trim()
   .max(254, 'an email address is at most 254 characters')
   .regex(NO_LINE_BREAKS, 'an email address must not contain line breaks')
-  .email('is not a valid email address')
+  .pipe(z.email('is not a valid email address'))
   .transform((s) => s.toLowerCase());
 
 /** `"a@b.c"` or `{ "email", "name" }`, as the HTTP API accepts it. A bare string becomes `{ email }`. */
 export const addressSchema = z
   .preprocess(
     (v) => (typeof v === 'string' ? { email: v } : v),
-    z
-      .object(
-        { email: emailAddressSchema, name: headerSafeString('name', 200).optional() },
-        { invalid_type_error: 'an address is "a@b.c" or { "email": "a@b.c", "name": "A" }' },
-      )
-      .strict(),
+    z.strictObject(
+      { email: emailAddressSchema, name: headerSafeString('name', 200).optional() },
+      { error: typeError('an address', 'an address is "a@b.c" or { "email": "a@b.c", "name": "A" }') },
+    ),
   )
   .transform((a): Address => (a.name ? { email: a.email, name: a.name } : { email: a.email }));
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { typeError } from './input-errors';
 import { Address, addressSchema, headerSafeString } from './address';
 import { EmailStatus, RecipientStatus, RECIPIENT_STATUSES } from './status';
 import { ProviderName, SendingMode } from './settings';
@@ -111,22 +112,23 @@ export interface EmailContent {
 
 const BASE64 = /^[A-Za-z0-9+/\r\n]*={0,2}$/;
 
-export const attachmentInputSchema = z
-  .object({
-    filename: headerSafeString('filename', 255).min(1, 'filename is required'),
-    contentType: z
-      .string()
-      .regex(/^[\w.+-]+\/[\w.+-]+$/, 'contentType must be a MIME type such as application/pdf')
-      .default('application/octet-stream'),
-    content: z.string({ required_error: 'content (base64) is required' }).min(1, 'content must not be empty').regex(BASE64, 'content must be base64'),
-  })
-  .strict();
+export const attachmentInputSchema = z.strictObject({
+  filename: headerSafeString('filename', 255).min(1, 'filename is required'),
+  contentType: z
+    .string({ error: typeError('contentType', 'contentType must be a string') })
+    .regex(/^[\w.+-]+\/[\w.+-]+$/, 'contentType must be a MIME type such as application/pdf')
+    .default('application/octet-stream'),
+  content: z
+    .string({ error: typeError('content (base64)', 'content must be a base64 string') })
+    .min(1, 'content must not be empty')
+    .regex(BASE64, 'content must be base64'),
+});
 
 const addressList = (field: string, max: number) =>
-  z.array(addressSchema, { invalid_type_error: `${field} must be an array of addresses` }).max(max, `${field} has more than ${max} addresses`);
+  z.array(addressSchema, { error: typeError(field, `${field} must be an array of addresses`) }).max(max, `${field} has more than ${max} addresses`);
 
 export const enqueueEmailSchema = z
-  .object({
+  .strictObject({
     to: addressList('to', 50).min(1, 'to needs at least one recipient'),
     cc: addressList('cc', 50).default([]),
     bcc: addressList('bcc', 50).default([]),
@@ -135,34 +137,40 @@ export const enqueueEmailSchema = z
     html: z.string().max(5_000_000).optional(),
     attachments: z.array(attachmentInputSchema).max(20, 'at most 20 attachments').default([]),
     document: z
-      .object({
+      .strictObject({
         type: z.string().trim().min(1).max(40).regex(/^[a-z_-]+$/i, 'document.type is a word such as invoice, quote or order'),
         id: z.string().trim().min(1).max(128),
         number: z.string().trim().max(64).optional(),
       })
-      .strict()
       .optional(),
-    metadata: z.record(z.union([z.string().max(500), z.number(), z.boolean(), z.null()])).optional(),
+    metadata: z
+      .record(
+        z.string(),
+        z.union([z.string().max(500, 'a metadata value is at most 500 characters'), z.number(), z.boolean(), z.null()], {
+          error: 'a metadata value is a string, a number, true, false or null',
+        }),
+      )
+      .optional(),
   })
-  .strict()
   .refine((e) => e.text !== undefined || e.html !== undefined, { message: 'text or html is required', path: ['text'] });
 export type EnqueueEmailInput = z.infer<typeof enqueueEmailSchema>;
 
-const statusFilter = z.enum(RECIPIENT_STATUSES, { errorMap: () => ({ message: `status must be one of ${RECIPIENT_STATUSES.join(', ')}` }) });
+const statusFilter = z.enum(RECIPIENT_STATUSES, { error: `status must be one of ${RECIPIENT_STATUSES.join(', ')}` });
 
-export const historyQuerySchema = z
-  .object({
-    documentId: z.string().max(128).optional(),
-    documentType: z.string().max(40).optional(),
-    status: statusFilter.optional(),
-    recipient: z.string().trim().toLowerCase().max(254).optional(),
-    since: z.string().datetime({ offset: true, message: 'since must be an ISO 8601 date-time' }).optional(),
-    until: z.string().datetime({ offset: true, message: 'until must be an ISO 8601 date-time' }).optional(),
-    test: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-    limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: z.string().max(200).optional(),
-  })
-  .strict();
+export const historyQuerySchema = z.strictObject({
+  documentId: z.string().max(128).optional(),
+  documentType: z.string().max(40).optional(),
+  status: statusFilter.optional(),
+  recipient: z.string().trim().toLowerCase().max(254).optional(),
+  since: z.iso.datetime({ offset: true, error: 'since must be an ISO 8601 date-time' }).optional(),
+  until: z.iso.datetime({ offset: true, error: 'until must be an ISO 8601 date-time' }).optional(),
+  test: z
+    .enum(['true', 'false'], { error: 'test must be true or false' })
+    .transform((v) => v === 'true')
+    .optional(),
+  limit: z.coerce.number({ error: typeError('limit', 'limit must be a number') }).int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
 export type HistoryQuery = z.infer<typeof historyQuerySchema>;
 
 export interface HistoryPage {

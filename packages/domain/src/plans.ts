@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { typeError } from './input-errors';
 
 export const PLANS = ['free', 'basic', 'standard', 'advanced', 'premium'] as const;
 export type Plan = (typeof PLANS)[number];
-export const planSchema = z.enum(PLANS, { errorMap: () => ({ message: `plan must be one of ${PLANS.join(', ')}` }) });
+export const planSchema = z.enum(PLANS, { error: `plan must be one of ${PLANS.join(', ')}` });
 
 export interface Tenant {
   id: string;
@@ -16,12 +17,15 @@ export const tenantIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'tenantId must be 1-64 letters, digits, "_" or "-"');
 
-export const tenantInputSchema = z
-  .object({
-    name: z.string().trim().min(1, 'name is required').max(200).regex(/^[^\r\n]*$/, 'name must not contain line breaks'),
-    plan: planSchema,
-  })
-  .strict();
+export const tenantInputSchema = z.strictObject({
+  name: z
+    .string({ error: typeError('name', 'name must be a string') })
+    .trim()
+    .min(1, 'name is required')
+    .max(200)
+    .regex(/^[^\r\n]*$/, 'name must not contain line breaks'),
+  plan: planSchema,
+});
 export type TenantInput = z.infer<typeof tenantInputSchema>;
 
 export function mayUseSmtp(plan: Plan, smtpPlans: readonly string[]): boolean {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { typeError } from './input-errors';
 import { Address, addressSchema, emailAddressSchema, headerSafeString } from './address';
 import { PRESET_ENDPOINTS, SMTP_PRESETS, SmtpPreset } from './smtp-presets';
 
@@ -59,11 +60,11 @@ export interface EmailSettings {
 }
 
 const addressList = (field: string) =>
-  z.array(addressSchema, { invalid_type_error: `${field} must be an array of addresses` }).max(50, `${field} has more than 50 addresses`).default([]);
+  z.array(addressSchema, { error: typeError(field, `${field} must be an array of addresses`) }).max(50, `${field} has more than 50 addresses`).default([]);
 
 const smtpInput = z
-  .object({
-    preset: z.enum(SMTP_PRESETS, { errorMap: () => ({ message: `preset must be one of ${SMTP_PRESETS.join(', ')}` }) }),
+  .strictObject({
+    preset: z.enum(SMTP_PRESETS, { error: `preset must be one of ${SMTP_PRESETS.join(', ')}` }),
     fromAddress: emailAddressSchema,
     username: headerSafeString('username', 320).min(1, 'username is required'),
     password: z.string().min(1, 'password must not be empty').max(1024).optional(),
@@ -74,26 +75,25 @@ const smtpInput = z
       .max(253)
       .regex(/^[A-Za-z0-9.-]+$|^\[?[0-9a-fA-F:.]+\]?$/, 'host must be a host name or IP address')
       .optional(),
-    port: z.number({ invalid_type_error: 'port must be a number' }).int().min(1).max(65535).optional(),
-    tls: z.boolean({ invalid_type_error: 'tls must be true (implicit TLS) or false (STARTTLS, required)' }).optional(),
+    port: z.number({ error: typeError('port', 'port must be a number') }).int().min(1).max(65535).optional(),
+    tls: z.boolean({ error: typeError('tls', 'tls must be true (implicit TLS) or false (STARTTLS, required)') }).optional(),
   })
-  .strict()
   .superRefine((s, ctx) => {
     if (s.preset === 'other') {
       for (const f of ['host', 'port', 'tls'] as const) {
-        if (s[f] === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [f], message: `${f} is required when preset is "other"` });
+        if (s[f] === undefined) ctx.addIssue({ code: 'custom', path: [f], message: `${f} is required when preset is "other"` });
       }
     }
   });
 export type SmtpSettingsInput = z.infer<typeof smtpInput>;
 
 const providerInput = z
-  .object({
-    name: z.enum(PROVIDER_NAMES, { errorMap: () => ({ message: `name must be one of ${PROVIDER_NAMES.join(', ')}` }) }),
+  .strictObject({
+    name: z.enum(PROVIDER_NAMES, { error: `name must be one of ${PROVIDER_NAMES.join(', ')}` }),
     fromAddress: emailAddressSchema,
     privateApiKey: z.string().trim().min(1, 'privateApiKey must not be empty').max(512).optional(),
     publicApiKey: z.string().trim().min(1, 'publicApiKey must not be empty').max(512).optional(),
-    region: z.enum(['eu', 'us'], { errorMap: () => ({ message: 'region must be "eu" or "us"' }) }).optional(),
+    region: z.enum(['eu', 'us'], { error: 'region must be "eu" or "us"' }).optional(),
     domain: z
       .string()
       .trim()
@@ -103,18 +103,17 @@ const providerInput = z
     /** Pasted by hand when automatic webhook registration failed. */
     webhookVerificationKey: z.string().trim().min(1).max(4096).optional(),
   })
-  .strict()
   .superRefine((p, ctx) => {
     if (p.name !== 'mailjet' && p.publicApiKey !== undefined)
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['publicApiKey'], message: `${p.name} has no public API key: leave publicApiKey out` });
+      ctx.addIssue({ code: 'custom', path: ['publicApiKey'], message: `${p.name} has no public API key: leave publicApiKey out` });
     if (p.name !== 'mailgun' && (p.region !== undefined || p.domain !== undefined))
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [p.region !== undefined ? 'region' : 'domain'], message: 'region and domain apply to Mailgun only' });
+      ctx.addIssue({ code: 'custom', path: [p.region !== undefined ? 'region' : 'domain'], message: 'region and domain apply to Mailgun only' });
   });
 export type ProviderSettingsInput = z.infer<typeof providerInput>;
 
 export const emailSettingsInputSchema = z
-  .object({
-    mode: z.enum(SENDING_MODES, { errorMap: () => ({ message: `mode must be one of ${SENDING_MODES.join(', ')}` }) }),
+  .strictObject({
+    mode: z.enum(SENDING_MODES, { error: `mode must be one of ${SENDING_MODES.join(', ')}` }),
     senderName: headerSafeString('senderName', 200).trim().min(1, 'senderName is required'),
     replyTo: emailAddressSchema.optional(),
     cc: addressList('cc'),
@@ -122,13 +121,12 @@ export const emailSettingsInputSchema = z
     smtp: smtpInput.optional(),
     provider: providerInput.optional(),
   })
-  .strict()
   .superRefine((s, ctx) => {
-    if (s.mode === 'smtp' && !s.smtp) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['smtp'], message: 'smtp is required when mode is "smtp"' });
+    if (s.mode === 'smtp' && !s.smtp) ctx.addIssue({ code: 'custom', path: ['smtp'], message: 'smtp is required when mode is "smtp"' });
     if (s.mode === 'provider' && !s.provider)
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['provider'], message: 'provider is required when mode is "provider"' });
+      ctx.addIssue({ code: 'custom', path: ['provider'], message: 'provider is required when mode is "provider"' });
     if (s.mode === 'platform' && !s.replyTo)
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['replyTo'], message: 'replyTo is required in platform mode: replies must reach the tenant' });
+      ctx.addIssue({ code: 'custom', path: ['replyTo'], message: 'replyTo is required in platform mode: replies must reach the tenant' });
   });
 export type EmailSettingsInput = z.infer<typeof emailSettingsInputSchema>;
 
