@@ -87,6 +87,10 @@ describe('ops', () => {
     const page = await fetch(`${m.api.url}/ops/dashboard/`, { headers: { authorization: basic } });
     expect(page.status).toBe(200);
     expect(await page.text()).toMatch(/<html/i);
+    const boardApi = await fetch(`${m.api.url}/ops/dashboard/api/queues`, { headers: { authorization: basic } });
+    expect(boardApi.status).toBe(200);
+    const board = (await boardApi.json()) as { queues: { name: string; counts: Record<string, number> }[] };
+    expect(board.queues.map((q) => q.counts.waiting)).toEqual([1]);
     const refused = await fetch(`${m.api.url}/ops/dashboard/`);
     expect(refused.status).toBe(401);
     expect(refused.headers.get('www-authenticate')).toMatch(/Basic/);

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { safeEqual, TenantTokens } from '@mailroom/security';
 import { HttpError } from './http-error';
 
@@ -44,16 +44,22 @@ export function authenticate(deps: AuthDeps): RequestHandler {
   };
 }
 
+/**
+ * A guard placed before a route's handler. Generic in the route's parameters so that it leaves them to the
+ * route path: express 5's types infer `req.params` from the path only when no handler pins them.
+ */
+export type RouteGuard = <P>(req: Request<P>, res: Response, next: NextFunction) => void;
+
 /** Platform keys reach every tenant; a tenant token reaches its own tenant only; the ops token reaches none. */
-export const requireTenantAccess: RequestHandler = (req, _res, next) => {
-  const p = principalOf(req);
+export const requireTenantAccess: RouteGuard = (req, _res, next) => {
+  const p = principalOf(req as Request);
   if (p.kind === 'platform') return next();
-  if (p.kind === 'tenant' && p.tenantId === req.params.tenantId) return next();
+  if (p.kind === 'tenant' && p.tenantId === (req.params as { tenantId?: unknown }).tenantId) return next();
   next(new HttpError(403, 'forbidden', p.kind === 'ops' ? 'the ops token does not reach tenant routes' : 'this token is for another tenant'));
 };
 
-export const requirePlatform: RequestHandler = (req, _res, next) =>
-  principalOf(req).kind === 'platform' ? next() : next(new HttpError(403, 'forbidden', 'only a platform API key may do this'));
+export const requirePlatform: RouteGuard = (req, _res, next) =>
+  principalOf(req as Request).kind === 'platform' ? next() : next(new HttpError(403, 'forbidden', 'only a platform API key may do this'));
 
 export const requireOps: RequestHandler = (req, _res, next) =>
   principalOf(req).kind === 'ops' ? next() : next(new HttpError(403, 'forbidden', 'this route takes the ops token'));

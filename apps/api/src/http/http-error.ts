@@ -33,10 +33,3 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     res.status(e.status).json({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } });
   };
 }
-
-/** Express 4 does not catch rejected promises. */
-export const handle =
-  (fn: (...args: Parameters<RequestHandler>) => Promise<unknown>): RequestHandler =>
-  (req, res, next) => {
-    fn(req, res, next).catch(next);
-  };

@@ -3,7 +3,7 @@ import { EmailRecord, enqueueEmailSchema, historyQuerySchema } from '@mailroom/d
 import { InvalidCursorError } from '@mailroom/store';
 import type { ApiDeps } from '../api-deps';
 import { requireTenantAccess } from '../http/auth';
-import { handle, HttpError } from '../http/http-error';
+import { HttpError } from '../http/http-error';
 import { parseOr400 } from '../http/validate';
 import { enqueueEmail } from '../use-cases/enqueue-email';
 import { loadTenant } from './load-tenant';
@@ -23,7 +23,7 @@ export function emailsRoutes(deps: ApiDeps): Router {
   r.post(
     base,
     requireTenantAccess,
-    handle(async (req, res) => {
+    async (req, res) => {
       const key = req.header('idempotency-key');
       if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw new HttpError(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1-200 visible ASCII characters');
       await loadTenant(deps, req.params.tenantId);
@@ -32,13 +32,13 @@ export function emailsRoutes(deps: ApiDeps): Router {
       res.status(202).setHeader('Location', `/v1/tenants/${email.tenantId}/emails/${email.id}`);
       if (!created) res.setHeader('Idempotent-Replayed', 'true');
       res.json({ id: email.id, status: email.status });
-    }),
+    },
   );
 
   r.get(
     base,
     requireTenantAccess,
-    handle(async (req, res) => {
+    async (req, res) => {
       await loadTenant(deps, req.params.tenantId);
       const query = parseOr400(historyQuerySchema, req.query, 'query');
       try {
@@ -48,18 +48,18 @@ export function emailsRoutes(deps: ApiDeps): Router {
         if (e instanceof InvalidCursorError) throw new HttpError(400, 'invalid_cursor', 'cursor: not a cursor this API handed out; start again without it');
         throw e;
       }
-    }),
+    },
   );
 
   r.get(
     `${base}/:emailId`,
     requireTenantAccess,
-    handle(async (req, res) => {
+    async (req, res) => {
       await loadTenant(deps, req.params.tenantId);
       const email = await deps.store.emails.get(req.params.tenantId, req.params.emailId);
       if (!email) throw new HttpError(404, 'email_not_found', `no email ${req.params.emailId} for tenant ${req.params.tenantId}`);
       res.json(presentEmail(email));
-    }),
+    },
   );
   return r;
 }

@@ -4,7 +4,7 @@ import { ExpressAdapter } from '@bull-board/express';
 import { Router } from 'express';
 import { safeEqual } from '@mailroom/security';
 import type { ApiDeps } from '../api-deps';
-import { handle, HttpError } from '../http/http-error';
+import { HttpError } from '../http/http-error';
 
 const DASHBOARD_PATH = '/ops/dashboard';
 
@@ -32,11 +32,11 @@ export function opsRoutes(deps: ApiDeps): Router {
 
   r.get(
     '/ops/queues',
-    handle(async (_req, res) => {
+    async (_req, res) => {
       const counts = await deps.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'paused', 'prioritized');
       const workers = await deps.queue.getWorkersCount();
       res.json({ queues: [{ name: deps.queue.name, counts, workers }] });
-    }),
+    },
   );
 
   const board = new ExpressAdapter();

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { EmailSettingsInput, emailSettingsInputSchema } from '@mailroom/domain';
 import type { ApiDeps } from '../api-deps';
 import { requireTenantAccess } from '../http/auth';
-import { handle, HttpError } from '../http/http-error';
+import { HttpError } from '../http/http-error';
 import { parseOr400 } from '../http/validate';
 import { presentSettings } from '../use-cases/present-settings';
 import { saveSettings } from '../use-cases/save-settings';
@@ -20,18 +20,18 @@ export function settingsRoutes(deps: ApiDeps, hooks: SettingsHooks = {}): Router
   r.get(
     path,
     requireTenantAccess,
-    handle(async (req, res) => {
+    async (req, res) => {
       const tenant = await loadTenant(deps, req.params.tenantId);
       const s = await deps.store.settings.get(tenant.id);
       if (!s) throw new HttpError(404, 'settings_not_found', `tenant ${tenant.id} has no email settings yet: PUT ${req.path}`);
       res.json(presentSettings(s));
-    }),
+    },
   );
 
   r.put(
     path,
     requireTenantAccess,
-    handle(async (req, res) => {
+    async (req, res) => {
       const tenant = await loadTenant(deps, req.params.tenantId);
       const input = parseOr400(emailSettingsInputSchema, req.body);
       let saved = await saveSettings(deps, tenant, input);
@@ -39,7 +39,7 @@ export function settingsRoutes(deps: ApiDeps, hooks: SettingsHooks = {}): Router
       saved = (await deps.store.settings.get(tenant.id)) ?? saved;
       deps.logger.info({ tenantId: tenant.id, mode: saved.mode, version: saved.version }, 'email settings saved');
       res.json(presentSettings(saved, extra));
-    }),
+    },
   );
   return r;
 }

@@ -1,7 +1,6 @@
 import { Router } from 'express';
 import { emailSettingsInputSchema } from '@mailroom/domain';
 import type { ApiDeps } from '../api-deps';
-import { handle } from '../http/http-error';
 import { parseOr400 } from '../http/validate';
 import { sendTestEmail } from '../use-cases/send-test-email';
 import { loadTenant } from './load-tenant';
@@ -11,13 +10,13 @@ export function testEmailRoutes(deps: ApiDeps): Router {
   const r = Router();
   r.post(
     '/v1/tenants/:tenantId/email-settings/test',
-    handle(async (req, res) => {
+    async (req, res) => {
       const tenant = await loadTenant(deps, req.params.tenantId);
       const body = req.body && typeof req.body === 'object' && Object.keys(req.body).length > 0 ? req.body : undefined;
       const draft = body ? parseOr400(emailSettingsInputSchema, body) : undefined;
       const answer = await sendTestEmail(deps, tenant, draft);
       res.status(200).json(answer);
-    }),
+    },
   );
   return r;
 }

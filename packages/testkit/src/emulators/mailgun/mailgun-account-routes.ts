@@ -39,7 +39,7 @@ export async function readForm(req: Request, res: Response): Promise<MailgunForm
  * already checked the API key.
  */
 export function mountMailgunAccountRoutes(app: Express, state: MailgunAccountState): void {
-  const hooksOf = (req: Request, res: Response): Map<string, string[]> | undefined => {
+  const hooksOf = (req: Request<{ domain: string }>, res: Response): Map<string, string[]> | undefined => {
     const domain = req.params.domain;
     if (!state.domains.includes(domain)) {
       domainNotFound(res, domain);
