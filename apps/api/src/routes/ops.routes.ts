@@ -33,9 +33,13 @@ export function opsRoutes(deps: ApiDeps): Router {
   r.get(
     '/ops/queues',
     async (_req, res) => {
-      const counts = await deps.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'paused', 'prioritized');
-      const workers = await deps.queue.getWorkersCount();
-      res.json({ queues: [{ name: deps.queue.name, counts, workers }] });
+      // BullMQ 6 has no 'paused' state: a paused queue keeps its jobs waiting, and says so itself.
+      const [counts, paused, workers] = await Promise.all([
+        deps.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'),
+        deps.queue.isPaused(),
+        deps.queue.getWorkersCount(),
+      ]);
+      res.json({ queues: [{ name: deps.queue.name, paused, counts, workers }] });
     },
   );
 
