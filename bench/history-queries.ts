@@ -18,10 +18,24 @@ export async function historyQueries(total = Number(process.env.BENCH_HISTORY ??
     const to = `client${i % 500}@x.example`;
     const status = i % 50 === 0 ? 'bounced' : 'delivered';
     const email: EmailRecord = {
-      id: `em_${String(i).padStart(8, '0')}`, tenantId: `t${i % 5}`, status, subject: `Invoice ${i}`,
-      document: { type: i % 3 ? 'invoice' : 'quote', id: `doc-${i}` }, to: [{ email: to }], cc: [], bcc: [],
-      transport: { mode: 'platform' }, recipients: [{ email: to, kind: 'to', status, updatedAt: at }], attempts: [], events: [],
-      opens: { count: 0, machineCount: 0 }, test: false, hasHtml: false, attachmentCount: 0, createdAt: at, updatedAt: at,
+      id: `em_${String(i).padStart(8, '0')}`,
+      tenantId: `t${i % 5}`,
+      status,
+      subject: `Invoice ${i}`,
+      document: { type: i % 3 ? 'invoice' : 'quote', id: `doc-${i}` },
+      to: [{ email: to }],
+      cc: [],
+      bcc: [],
+      transport: { mode: 'platform' },
+      recipients: [{ email: to, kind: 'to', status, updatedAt: at }],
+      attempts: [],
+      events: [],
+      opens: { count: 0, machineCount: 0 },
+      test: false,
+      hasHtml: false,
+      attachmentCount: 0,
+      createdAt: at,
+      updatedAt: at,
     };
     await store.emails.create({ email, content: { text: 'x', attachments: [] } });
   }

@@ -43,21 +43,60 @@ async function timed(fn: () => Promise<void>): Promise<number> {
 
 async function pool<T>(items: T[], width: number, fn: (t: T) => Promise<unknown>) {
   let i = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (i < items.length) await fn(items[i++]);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (i < items.length) await fn(items[i++]);
+    }),
+  );
 }
 
 async function smtpSend() {
   const sink = await startSmtpSink({ tls: 'starttls', auth: { users: { [USER]: PASS } } });
   const ids = Array.from({ length: N }, (_, i) => i);
-  const raw = nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, secure: false, requireTLS: true, pool: true, maxConnections: 2, auth: { user: USER, pass: PASS } });
+  const raw = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: sink.port,
+    secure: false,
+    requireTLS: true,
+    pool: true,
+    maxConnections: 2,
+    auth: { user: USER, pass: PASS },
+  });
   const warm = ids.slice(0, 20);
-  const rawSend = (i: number) => { const m = message(i); return raw.sendMail({ from: m.from.email, to: m.to[0].email, subject: m.subject, text: m.text, html: m.html, attachments: [{ filename: 'f.pdf', content: INVOICE_PDF }] }); };
+  const rawSend = (i: number) => {
+    const m = message(i);
+    return raw.sendMail({
+      from: m.from.email,
+      to: m.to[0].email,
+      subject: m.subject,
+      text: m.text,
+      html: m.html,
+      attachments: [{ filename: 'f.pdf', content: INVOICE_PDF }],
+    });
+  };
   await pool(warm, 4, rawSend);
-  const baseline = await timed(() => pool(ids, 4, (i) => { const m = message(i); return raw.sendMail({ from: m.from.email, to: m.to[0].email, subject: m.subject, text: m.text, html: m.html, attachments: [{ filename: 'f.pdf', content: INVOICE_PDF }] }); }));
+  const baseline = await timed(() =>
+    pool(ids, 4, (i) => {
+      const m = message(i);
+      return raw.sendMail({
+        from: m.from.email,
+        to: m.to[0].email,
+        subject: m.subject,
+        text: m.text,
+        html: m.html,
+        attachments: [{ filename: 'f.pdf', content: INVOICE_PDF }],
+      });
+    }),
+  );
   raw.close();
-  const ours = new SmtpTransport({ host: '127.0.0.1', port: sink.port, tls: false, username: USER, password: PASS, pool: { maxConnections: 2 } });
+  const ours = new SmtpTransport({
+    host: '127.0.0.1',
+    port: sink.port,
+    tls: false,
+    username: USER,
+    password: PASS,
+    pool: { maxConnections: 2 },
+  });
   await pool(warm, 4, (i) => ours.send(message(i)));
   const mailroom = await timed(() => pool(ids, 4, (i) => ours.send(message(i))));
   await ours.close?.();
@@ -70,20 +109,49 @@ async function endToEnd() {
   const m = await startMailroom({ WORKER_CONCURRENCY: '4', LOG_LEVEL: 'silent' });
   await m.call('PUT', '/v1/tenants/bench', { name: 'Bench', plan: 'premium' });
   await m.call('PUT', '/v1/tenants/bench/email-settings', {
-    mode: 'smtp', senderName: 'Bench',
+    mode: 'smtp',
+    senderName: 'Bench',
     smtp: { preset: 'other', fromAddress: USER, username: USER, password: PASS, host: '127.0.0.1', port: sink.port, tls: false },
   });
-  const body = (i: number) => ({ to: [`c${i}@x.example`], subject: `Invoice ${i}`, text: 'Invoice attached', attachments: [{ filename: 'f.pdf', contentType: 'application/pdf', content: INVOICE_PDF.toString('base64') }] });
-  const raw = nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, secure: false, requireTLS: true, pool: true, maxConnections: 2, auth: { user: USER, pass: PASS } });
+  const body = (i: number) => ({
+    to: [`c${i}@x.example`],
+    subject: `Invoice ${i}`,
+    text: 'Invoice attached',
+    attachments: [{ filename: 'f.pdf', contentType: 'application/pdf', content: INVOICE_PDF.toString('base64') }],
+  });
+  const raw = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: sink.port,
+    secure: false,
+    requireTLS: true,
+    pool: true,
+    maxConnections: 2,
+    auth: { user: USER, pass: PASS },
+  });
   const ids = Array.from({ length: N }, (_, i) => i);
-  const baseline = await timed(() => pool(ids, 4, (i) => raw.sendMail({ from: USER, to: `c${i}@x.example`, subject: `Invoice ${i}`, text: 'x', attachments: [{ filename: 'f.pdf', content: INVOICE_PDF }] })));
+  const baseline = await timed(() =>
+    pool(ids, 4, (i) =>
+      raw.sendMail({
+        from: USER,
+        to: `c${i}@x.example`,
+        subject: `Invoice ${i}`,
+        text: 'x',
+        attachments: [{ filename: 'f.pdf', content: INVOICE_PDF }],
+      }),
+    ),
+  );
   raw.close();
   sink.clear();
   const mailroom = await timed(async () => {
     await pool(ids, 4, (i) => m.call('POST', '/v1/tenants/bench/emails', body(i)));
     await waitFor(async () => sink.messages.length >= N, 'all delivered', 120000, 20);
   });
-  rows.push({ name: `End to end, ${N} invoices (API+queue+worker)`, baseline: (N / baseline) * 1000, mailroom: (N / mailroom) * 1000, unit: 'msg/s' });
+  rows.push({
+    name: `End to end, ${N} invoices (API+queue+worker)`,
+    baseline: (N / baseline) * 1000,
+    mailroom: (N / mailroom) * 1000,
+    unit: 'msg/s',
+  });
 
   const redis = createRedisConnection(m.config.redisUrl);
   const q = createSendQueue(redis, `${m.config.queuePrefix}-raw`);
@@ -94,7 +162,12 @@ async function endToEnd() {
   await m.worker?.stop();
   m.worker = undefined;
   const enqueue = await timed(() => pool(ids, 4, (i) => m.call('POST', '/v1/tenants/bench/emails', body(i))));
-  rows.push({ name: `Enqueue, ${N} (raw queue.add vs HTTP POST+record)`, baseline: (N / rawAdd) * 1000, mailroom: (N / enqueue) * 1000, unit: 'req/s' });
+  rows.push({
+    name: `Enqueue, ${N} (raw queue.add vs HTTP POST+record)`,
+    baseline: (N / rawAdd) * 1000,
+    mailroom: (N / enqueue) * 1000,
+    unit: 'req/s',
+  });
   await m.stop();
   await sink.close();
 }
@@ -107,9 +180,18 @@ async function main() {
   console.log(`\n${pad('benchmark', 50)} ${pad('baseline', 12)} ${pad('mailroom', 12)} ratio`);
   console.log('-'.repeat(84));
   const fmt = (v: number, unit: string) => `${v < 10 ? v.toFixed(2) : v.toFixed(0)} ${unit}`;
-  for (const r of rows) console.log(`${pad(r.name, 50)} ${pad(fmt(r.baseline, r.unit), 12)} ${pad(fmt(r.mailroom, r.unit), 12)} ${(r.mailroom / r.baseline).toFixed(2)}x`);
+  for (const r of rows)
+    console.log(
+      `${pad(r.name, 50)} ${pad(fmt(r.baseline, r.unit), 12)} ${pad(fmt(r.mailroom, r.unit), 12)} ${(r.mailroom / r.baseline).toFixed(2)}x`,
+    );
   console.log('(msg/s and req/s: higher is better; ms/q: lower is better)');
   console.log(`\nBaselines run in this same process against the same local servers. N=${N} (BENCH_N).`);
 }
 
-main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

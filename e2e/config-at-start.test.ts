@@ -17,7 +17,11 @@ describe('configuration at start', () => {
   });
 
   it('refuses development defaults in production', () => {
-    const r = spawnSync(TSX, [path.join(ROOT, 'apps', 'api', 'src', 'main.ts')], { env: { ...process.env, NODE_ENV: 'production', API_KEYS: '' }, encoding: 'utf8', timeout: 20000 });
+    const r = spawnSync(TSX, [path.join(ROOT, 'apps', 'api', 'src', 'main.ts')], {
+      env: { ...process.env, NODE_ENV: 'production', API_KEYS: '' },
+      encoding: 'utf8',
+      timeout: 20000,
+    });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/Configuration error: API_KEYS: is required when NODE_ENV=production/);
   });

@@ -37,7 +37,11 @@ describe('enqueue and history (no worker running: what the API promises on its o
     expect(email.to).toEqual([{ email: 'client@x.example' }]);
     expect(email.cc).toEqual([{ email: 'books@shop.example' }]);
     expect(email.bcc).toEqual([{ email: 'archive@shop.example' }]);
-    expect(email).toMatchObject({ status: 'queued', document: { type: 'invoice', id: 'inv-1', number: 'F-1' }, transport: { mode: 'platform' } });
+    expect(email).toMatchObject({
+      status: 'queued',
+      document: { type: 'invoice', id: 'inv-1', number: 'F-1' },
+      transport: { mode: 'platform' },
+    });
     expect(email.recipients).toHaveLength(3);
     expect(JSON.stringify(job?.data)).not.toMatch(/client@|Invoice|PDF/);
   });
@@ -56,7 +60,11 @@ describe('enqueue and history (no worker running: what the API promises on its o
 
   it('refuses attachments over the cap with 413 and writes nothing', async () => {
     const big = Buffer.alloc(70 * 1024, 1).toString('base64');
-    const r = await m.call('POST', `${T}/emails`, invoice(4, { attachments: [{ filename: 'big.pdf', contentType: 'application/pdf', content: big }] }));
+    const r = await m.call(
+      'POST',
+      `${T}/emails`,
+      invoice(4, { attachments: [{ filename: 'big.pdf', contentType: 'application/pdf', content: big }] }),
+    );
     expect(r.status).toBe(413);
     expect(r.body.error.message).toMatch(/limit is 65536 bytes/);
     expect((await m.call('GET', `${T}/emails?documentId=inv-4`)).body.items).toHaveLength(0);
@@ -72,7 +80,12 @@ describe('enqueue and history (no worker running: what the API promises on its o
     ['CR/LF in a name', { to: [{ email: 'a@b.co', name: 'A\nB' }], subject: 's', text: 't' }, 400, /to\.0\.name/],
     ['no body', { to: ['a@b.co'], subject: 's' }, 400, /text or html is required/],
     ['no subject', { to: ['a@b.co'], text: 't' }, 400, /^subject: subject is required$/],
-    ['a document without its type', { to: ['a@b.co'], subject: 's', text: 't', document: { id: 'inv_1' } }, 400, /^document\.type: is required$/],
+    [
+      'a document without its type',
+      { to: ['a@b.co'], subject: 's', text: 't', document: { id: 'inv_1' } },
+      400,
+      /^document\.type: is required$/,
+    ],
     ['an unknown field', { to: ['a@b.co'], subject: 's', text: 't', priority: 'high' }, 400, /priority/],
     ['bad base64', { to: ['a@b.co'], subject: 's', text: 't', attachments: [{ filename: 'a.pdf', content: '***' }] }, 400, /base64/],
   ])('answers %s with a clear 4xx naming the field, writing nothing', async (_what, body, status, message) => {
@@ -96,7 +109,16 @@ describe('enqueue and history (no worker running: what the API promises on its o
     const ids: string[] = [];
     for (let i = 0; i < 12; i++) {
       const type = i % 3 === 0 ? 'quote' : 'invoice';
-      ids.push((await m.call('POST', '/v1/tenants/pager/emails', { to: [`c${i % 2}@x.example`], subject: `d${i}`, text: 't', document: { type, id: `d-${i}` } })).body.id);
+      ids.push(
+        (
+          await m.call('POST', '/v1/tenants/pager/emails', {
+            to: [`c${i % 2}@x.example`],
+            subject: `d${i}`,
+            text: 't',
+            document: { type, id: `d-${i}` },
+          })
+        ).body.id,
+      );
     }
     const seen: string[] = [];
     let cursor: string | null = null;

@@ -22,15 +22,35 @@ describe('a tenant on its own Mailgun account', () => {
   });
 
   const save = (tenant: string, provider: Record<string, unknown>) =>
-    m.call('PUT', `/v1/tenants/${tenant}/email-settings`, { mode: 'provider', senderName: 'ACME', replyTo: 'billing@acme.example', provider: { name: 'mailgun', ...provider } });
+    m.call('PUT', `/v1/tenants/${tenant}/email-settings`, {
+      mode: 'provider',
+      senderName: 'ACME',
+      replyTo: 'billing@acme.example',
+      provider: { name: 'mailgun', ...provider },
+    });
   const url = (tenant: string) => `${m.webhooks.url}/webhooks/mailgun/${tenant}`;
 
   it('registers the domain webhooks in the right region and keeps the signing key', async () => {
     const r = await save('mga', { fromAddress: 'billing@mg.acme.example', privateApiKey: EU_KEY, region: 'eu' });
     expect(r.status).toBe(200);
-    expect(r.body.provider).toMatchObject({ name: 'mailgun', region: 'eu', domain: 'mg.acme.example', hasPrivateApiKey: true, privateApiKeyLast4: '0001' });
+    expect(r.body.provider).toMatchObject({
+      name: 'mailgun',
+      region: 'eu',
+      domain: 'mg.acme.example',
+      hasPrivateApiKey: true,
+      privateApiKeyLast4: '0001',
+    });
     expect(r.body.webhook).toMatchObject({ registered: true, url: url('mga') });
-    expect(Object.keys(eu.webhooksOf('mg.acme.example')).sort()).toEqual(['accepted', 'clicked', 'complained', 'delivered', 'opened', 'permanent_fail', 'temporary_fail', 'unsubscribed']);
+    expect(Object.keys(eu.webhooksOf('mg.acme.example')).sort()).toEqual([
+      'accepted',
+      'clicked',
+      'complained',
+      'delivered',
+      'opened',
+      'permanent_fail',
+      'temporary_fail',
+      'unsubscribed',
+    ]);
     expect(r.body.warnings).toEqual([]);
   });
 
@@ -41,12 +61,14 @@ describe('a tenant on its own Mailgun account', () => {
   });
 
   it('sends with v: variables, then signed events reach the history; replays, forgeries and stale posts change nothing', async () => {
-    const id = (await m.call('POST', '/v1/tenants/mga/emails', {
-      to: ['client@customer.example'],
-      subject: 'Invoice MG-1',
-      html: '<p>hi</p>',
-      attachments: [{ filename: 'MG-1.pdf', contentType: 'application/pdf', content: INVOICE_PDF.toString('base64') }],
-    })).body.id;
+    const id = (
+      await m.call('POST', '/v1/tenants/mga/emails', {
+        to: ['client@customer.example'],
+        subject: 'Invoice MG-1',
+        html: '<p>hi</p>',
+        attachments: [{ filename: 'MG-1.pdf', contentType: 'application/pdf', content: INVOICE_PDF.toString('base64') }],
+      })
+    ).body.id;
     const sent = await waitForEmail(m, 'mga', id, SETTLED);
     expect(sent.status).toBe('accepted');
     const msg = eu.sent.find((s) => s.fields.some(([k, v]) => k === 'v:mailroom_email_id' && v === id))!;
@@ -61,7 +83,9 @@ describe('a tenant on its own Mailgun account', () => {
     const forged = await eu.postEvent(url('mga'), mailgunEvents.failedPermanent(target), { signingKey: 'not-the-key' });
     const tampered = await eu.postEvent(url('mga'), mailgunEvents.failedPermanent(target), { tamper: 'timestamp' });
     const unsigned = await eu.postEvent(url('mga'), mailgunEvents.failedPermanent(target), { unsigned: true });
-    const stale = await eu.postEvent(url('mga'), mailgunEvents.failedPermanent(target), { timestamp: Math.floor(Date.now() / 1000) - 7200 });
+    const stale = await eu.postEvent(url('mga'), mailgunEvents.failedPermanent(target), {
+      timestamp: Math.floor(Date.now() / 1000) - 7200,
+    });
     expect([forged.status, tampered.status, unsigned.status, stale.status]).toEqual([401, 401, 401, 406]);
     await eu.postEvent(url('mga'), mailgunEvents.opened(target, { bot: 'apple' }));
     await eu.postEvent(url('mga'), mailgunEvents.opened(target));

@@ -18,7 +18,12 @@ describe('a tenant on its own Mailjet account', () => {
   });
 
   const save = (provider: Record<string, unknown>) =>
-    m.call('PUT', '/v1/tenants/mj/email-settings', { mode: 'provider', senderName: 'MJ Billing', replyTo: 'billing@mj.example', provider: { name: 'mailjet', fromAddress: 'billing@mj.example', ...provider } });
+    m.call('PUT', '/v1/tenants/mj/email-settings', {
+      mode: 'provider',
+      senderName: 'MJ Billing',
+      replyTo: 'billing@mj.example',
+      provider: { name: 'mailjet', fromAddress: 'billing@mj.example', ...provider },
+    });
 
   it('needs the public key as well as the private one, and refuses region/domain', async () => {
     expect((await save({ privateApiKey: PAIR.private })).body.error.message).toMatch(/publicApiKey/);
@@ -33,12 +38,14 @@ describe('a tenant on its own Mailjet account', () => {
     expect(mj.callbacks.map((c) => c.EventType).sort()).toEqual(['blocked', 'bounce', 'click', 'open', 'sent', 'spam', 'unsub']);
     expect(new URL(mj.callbacks[0].Url).username).toBeTruthy();
 
-    const id = (await m.call('POST', '/v1/tenants/mj/emails', {
-      to: ['client@customer.example'],
-      subject: 'Invoice MJ-1',
-      html: '<p>hi</p>',
-      attachments: [{ filename: 'MJ-1.pdf', contentType: 'application/pdf', content: INVOICE_PDF.toString('base64') }],
-    })).body.id;
+    const id = (
+      await m.call('POST', '/v1/tenants/mj/emails', {
+        to: ['client@customer.example'],
+        subject: 'Invoice MJ-1',
+        html: '<p>hi</p>',
+        attachments: [{ filename: 'MJ-1.pdf', contentType: 'application/pdf', content: INVOICE_PDF.toString('base64') }],
+      })
+    ).body.id;
     const sent = await waitForEmail(m, 'mj', id, SETTLED);
     expect(sent.status).toBe('accepted');
     const message = mj.sent.find((s) => s.message.CustomID === id)!;
@@ -53,10 +60,21 @@ describe('a tenant on its own Mailjet account', () => {
     const single = await postEvents(callbackUrl, [mailjetEvents.bounce({ ...target, email: 'nobody@customer.example' })]);
     expect(single.map((p) => p.status)).toEqual([200]); // acknowledged: not a recipient of this email, so not its history
     const email = await waitForEmail(m, 'mj', id, (e) => e.status === 'opened');
-    expect(email.events.filter((e: any) => e.source === 'mailjet').map((e: any) => e.type).sort()).toEqual(['delivered', 'opened']);
+    expect(
+      email.events
+        .filter((e: any) => e.source === 'mailjet')
+        .map((e: any) => e.type)
+        .sort(),
+    ).toEqual(['delivered', 'opened']);
 
-    const wrong = await postEvents(callbackUrl, [mailjetEvents.spam(target)], { credentials: { user: new URL(callbackUrl).username, password: 'guess' } });
-    const none = await fetch(`${m.webhooks.url}/webhooks/mailjet/mj`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    const wrong = await postEvents(callbackUrl, [mailjetEvents.spam(target)], {
+      credentials: { user: new URL(callbackUrl).username, password: 'guess' },
+    });
+    const none = await fetch(`${m.webhooks.url}/webhooks/mailjet/mj`, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect([wrong[0].status, none.status]).toEqual([401, 401]);
     expect((await m.call('GET', `/v1/tenants/mj/emails/${id}`)).body.status).toBe('opened');
   });

@@ -44,7 +44,12 @@ describe('a tenant on its own SendGrid account', () => {
     await m.call('PUT', '/v1/tenants/sga', { name: 'SG A', plan: 'free' });
     const r = await saveSendgrid('sga', KEY_A);
     expect(r.status).toBe(200);
-    expect(r.body.provider).toEqual({ name: 'sendgrid', fromAddress: 'billing@sga.example', hasPrivateApiKey: true, privateApiKeyLast4: 'cdef' });
+    expect(r.body.provider).toEqual({
+      name: 'sendgrid',
+      fromAddress: 'billing@sga.example',
+      hasPrivateApiKey: true,
+      privateApiKeyLast4: 'cdef',
+    });
     expect(r.body.webhook).toMatchObject({ url: webhookUrl('sga'), registered: true, hasVerificationKey: true, lastEventAt: null });
     expect(JSON.stringify(r.body)).not.toContain(KEY_A);
     expect(sg.webhook.settings).toMatchObject({ enabled: true, url: webhookUrl('sga'), delivered: true, open: true, bounce: true });
@@ -79,13 +84,22 @@ describe('a tenant on its own SendGrid account', () => {
     expect(email.recipients.find((r: any) => r.email === 'archive@sga.example').status).toBe('delivered');
     const keys = email.events.map((e: any) => e.key);
     expect(new Set(keys).size).toBe(keys.length);
-    expect(email.events.filter((e: any) => e.source === 'sendgrid').map((e: any) => e.type).sort()).toEqual(['accepted', 'delivered', 'delivered', 'opened', 'opened']);
+    expect(
+      email.events
+        .filter((e: any) => e.source === 'sendgrid')
+        .map((e: any) => e.type)
+        .sort(),
+    ).toEqual(['accepted', 'delivered', 'delivered', 'opened', 'opened']);
     const settings = await m.call('GET', '/v1/tenants/sga/email-settings');
     expect(settings.body.webhook.lastEventAt).not.toBeNull();
     const bounced = sendgridEvents.bounce(archive);
     await sg.postEvents(webhookUrl('sga'), [bounced]);
     email = await waitForEmail(m, 'sga', id, (e) => e.recipients.some((r: any) => r.status === 'bounced'));
-    expect(email.recipients.find((r: any) => r.status === 'bounced')).toMatchObject({ email: 'archive@sga.example', bounceType: 'hard', statusCode: '5.1.1' });
+    expect(email.recipients.find((r: any) => r.status === 'bounced')).toMatchObject({
+      email: 'archive@sga.example',
+      bounceType: 'hard',
+      statusCode: '5.1.1',
+    });
     expect((await m.call('GET', '/v1/tenants/sga/emails?status=bounced')).body.items.map((e: any) => e.id)).toEqual([id]);
   });
 
@@ -108,7 +122,10 @@ describe('a tenant on its own SendGrid account', () => {
   });
 
   it('acknowledges a valid event for an unknown email and writes it nowhere', async () => {
-    const ghost = sendgridEvents.delivered({ email: 'x@y.example', customArgs: { mailroom_email_id: 'em_unknown', mailroom_tenant_id: 'sga' } });
+    const ghost = sendgridEvents.delivered({
+      email: 'x@y.example',
+      customArgs: { mailroom_email_id: 'em_unknown', mailroom_tenant_id: 'sga' },
+    });
     expect((await sg.postEvents(webhookUrl('sga'), [ghost])).status).toBe(200);
     expect((await m.call('GET', '/v1/tenants/sga/emails/em_unknown')).status).toBe(404);
   });
@@ -125,7 +142,9 @@ describe('a tenant on its own SendGrid account', () => {
     const id = (await m.call('POST', '/v1/tenants/sgr/emails', invoice('SG-3'))).body.id;
     await waitForEmail(m, 'sgr', id, SETTLED);
     const mail = sg.sent.find((s) => s.body.custom_args?.mailroom_email_id === id)!;
-    expect((await sg.postEvents(`${m.webhooks.url}/webhooks/sendgrid/sgr`, [sendgridEvents.delivered(sg.targetsOf(mail)[0])])).status).toBe(200);
+    expect((await sg.postEvents(`${m.webhooks.url}/webhooks/sendgrid/sgr`, [sendgridEvents.delivered(sg.targetsOf(mail)[0])])).status).toBe(
+      200,
+    );
     await waitForEmail(m, 'sgr', id, (e) => e.events.some((ev: any) => ev.type === 'delivered'));
   });
 
@@ -133,7 +152,9 @@ describe('a tenant on its own SendGrid account', () => {
     await m.call('PUT', '/v1/tenants/sgb', { name: 'SG B', plan: 'free' });
     await saveSendgrid('sgb', KEY_B);
     const ids = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => m.call('POST', `/v1/tenants/${i % 2 ? 'sga' : 'sgb'}/emails`, invoice(`C-${i}`)).then((r) => [i % 2 ? 'sga' : 'sgb', r.body.id])),
+      Array.from({ length: 10 }, (_, i) =>
+        m.call('POST', `/v1/tenants/${i % 2 ? 'sga' : 'sgb'}/emails`, invoice(`C-${i}`)).then((r) => [i % 2 ? 'sga' : 'sgb', r.body.id]),
+      ),
     );
     for (const [tenant, id] of ids) await waitForEmail(m, tenant, id, SETTLED);
     for (const [tenant, id] of ids) {
@@ -147,7 +168,11 @@ describe('a tenant on its own SendGrid account', () => {
     const id = (await m.call('POST', '/v1/tenants/sga/emails', invoice('SG-X'))).body.id;
     await waitForEmail(m, 'sga', id, SETTLED);
     const mail = sg.sent.find((s) => s.body.custom_args?.mailroom_email_id === id)!;
-    const events = [sendgridEvents.open(sg.targetsOf(mail)[0]), sendgridEvents.delivered(sg.targetsOf(mail)[0]), sendgridEvents.processed(sg.targetsOf(mail)[0])];
+    const events = [
+      sendgridEvents.open(sg.targetsOf(mail)[0]),
+      sendgridEvents.delivered(sg.targetsOf(mail)[0]),
+      sendgridEvents.processed(sg.targetsOf(mail)[0]),
+    ];
     // sgb is on the same SendGrid account here, so the signature is valid: only the echoed ids can tell.
     expect((await sg.postEvents(webhookUrl('sgb'), events)).status).toBe(200);
     const email = (await m.call('GET', `/v1/tenants/sga/emails/${id}`)).body;
@@ -155,14 +180,25 @@ describe('a tenant on its own SendGrid account', () => {
     // The same shuffled batch (open before delivered before processed) to the right URL ends at opened.
     expect((await sg.postEvents(webhookUrl('sga'), events)).status).toBe(200);
     const after = await waitForEmail(m, 'sga', id, (e) => e.recipients[0].status === 'opened');
-    expect(after.events.filter((e: any) => e.source === 'sendgrid').map((e: any) => e.type).sort()).toEqual(['accepted', 'delivered', 'opened']);
+    expect(
+      after.events
+        .filter((e: any) => e.source === 'sendgrid')
+        .map((e: any) => e.type)
+        .sort(),
+    ).toEqual(['accepted', 'delivered', 'opened']);
   });
 
   it('429 with Retry-After is retried; a revoked key fails at once with a hint', async () => {
-    sg.injectFault({ kind: 'status', status: 429, headers: { 'Retry-After': '1' }, body: { errors: [{ message: 'Too many requests', field: null }] } }, (req) => req.path === '/v3/mail/send');
+    sg.injectFault(
+      { kind: 'status', status: 429, headers: { 'Retry-After': '1' }, body: { errors: [{ message: 'Too many requests', field: null }] } },
+      (req) => req.path === '/v3/mail/send',
+    );
     const id = (await m.call('POST', '/v1/tenants/sga/emails', invoice('SG-429'))).body.id;
     const email = await waitForEmail(m, 'sga', id, (e) => e.status === 'accepted');
-    expect(email.attempts.map((a: any) => [a.ok, a.responseCode ?? null])).toEqual([[false, 429], [true, null]]);
+    expect(email.attempts.map((a: any) => [a.ok, a.responseCode ?? null])).toEqual([
+      [false, 429],
+      [true, null],
+    ]);
     await m.call('PUT', '/v1/tenants/sgx', { name: 'Revoked', plan: 'free' });
     await saveSendgrid('sgx', 'SG.revoked.key.000000000000');
     const failed = await waitForEmail(m, 'sgx', (await m.call('POST', '/v1/tenants/sgx/emails', invoice('SG-401'))).body.id, SETTLED);

@@ -42,7 +42,15 @@ describe('secrets', () => {
     const smtp = (password: string) => ({
       mode: 'smtp',
       senderName: 'S',
-      smtp: { preset: 'other', fromAddress: 'billing@s.example', username: 'billing@s.example', password, host: '127.0.0.1', port: sink.port, tls: false },
+      smtp: {
+        preset: 'other',
+        fromAddress: 'billing@s.example',
+        username: 'billing@s.example',
+        password,
+        host: '127.0.0.1',
+        port: sink.port,
+        tls: false,
+      },
     });
     await m.call('PUT', '/v1/tenants/s/email-settings', smtp(SMTP_PASSWORD));
     const ok = (await m.call('POST', '/v1/tenants/s/emails', { to: ['c@x.example'], subject: 's', text: 't' })).body.id;
@@ -51,7 +59,11 @@ describe('secrets', () => {
     await m.call('PUT', '/v1/tenants/s/email-settings', smtp(WRONG_PASSWORD));
     const bad = (await m.call('POST', '/v1/tenants/s/emails', { to: ['c@x.example'], subject: 's', text: 't' })).body.id;
     expect((await waitForEmail(m, 's', bad, SETTLED)).status).toBe('failed');
-    await m.call('PUT', '/v1/tenants/s/email-settings', { mode: 'provider', senderName: 'S', provider: { name: 'sendgrid', fromAddress: 'billing@s.example', privateApiKey: SG_KEY } });
+    await m.call('PUT', '/v1/tenants/s/email-settings', {
+      mode: 'provider',
+      senderName: 'S',
+      provider: { name: 'sendgrid', fromAddress: 'billing@s.example', privateApiKey: SG_KEY },
+    });
     const viaSg = (await m.call('POST', '/v1/tenants/s/emails', { to: ['c@x.example'], subject: 's', text: 't' })).body.id;
     await waitForEmail(m, 's', viaSg, SETTLED);
     await m.call('GET', '/v1/tenants/s/email-settings');

@@ -19,7 +19,13 @@ describe('email settings', () => {
   });
 
   it('saves platform mode for any plan', async () => {
-    const r = await m.call('PUT', '/v1/tenants/basic-co/email-settings', { mode: 'platform', senderName: 'Basic Co', replyTo: 'hi@basic.example', cc: [], bcc: [] });
+    const r = await m.call('PUT', '/v1/tenants/basic-co/email-settings', {
+      mode: 'platform',
+      senderName: 'Basic Co',
+      replyTo: 'hi@basic.example',
+      cc: [],
+      bcc: [],
+    });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ mode: 'platform', senderName: 'Basic Co', replyTo: 'hi@basic.example', version: 1, warnings: [] });
   });
@@ -34,11 +40,23 @@ describe('email settings', () => {
   it('fills host, port and TLS from the preset, lets the user override, and never shows the password', async () => {
     const r = await m.call('PUT', '/v1/tenants/prem/email-settings', smtp());
     expect(r.status).toBe(200);
-    expect(r.body.smtp).toEqual({ preset: 'gmail', fromAddress: 'billing@prem.example', username: 'billing@prem.example', host: 'smtp.gmail.com', port: 465, tls: true, hasPassword: true });
+    expect(r.body.smtp).toEqual({
+      preset: 'gmail',
+      fromAddress: 'billing@prem.example',
+      username: 'billing@prem.example',
+      host: 'smtp.gmail.com',
+      port: 465,
+      tls: true,
+      hasPassword: true,
+    });
     expect(JSON.stringify(r.body)).not.toContain('app-password-123');
     const outlook = await m.call('PUT', '/v1/tenants/prem/email-settings', smtp({ preset: 'outlook' }));
     expect(outlook.body.smtp).toMatchObject({ host: 'smtp.office365.com', port: 587, tls: false });
-    const overridden = await m.call('PUT', '/v1/tenants/prem/email-settings', smtp({ preset: 'ionos', host: 'smtp.ionos.de', port: 587, tls: false }));
+    const overridden = await m.call(
+      'PUT',
+      '/v1/tenants/prem/email-settings',
+      smtp({ preset: 'ionos', host: 'smtp.ionos.de', port: 587, tls: false }),
+    );
     expect(overridden.body.smtp).toMatchObject({ host: 'smtp.ionos.de', port: 587, tls: false });
   });
 
@@ -51,7 +69,10 @@ describe('email settings', () => {
   it('keeps the stored password when a PUT leaves it out, and stores it encrypted', async () => {
     await m.call('PUT', '/v1/tenants/prem/email-settings', smtp({ password: 'first-secret-pw' }));
     const { password: _p, ...withoutPassword } = smtp().smtp;
-    const r = await m.call('PUT', '/v1/tenants/prem/email-settings', { ...smtp(), smtp: { ...withoutPassword, username: 'other@prem.example' } });
+    const r = await m.call('PUT', '/v1/tenants/prem/email-settings', {
+      ...smtp(),
+      smtp: { ...withoutPassword, username: 'other@prem.example' },
+    });
     expect(r.status).toBe(200);
     expect(r.body.smtp.hasPassword).toBe(true);
     const stored = await m.api.deps.store.settings.get('prem');

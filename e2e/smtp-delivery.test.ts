@@ -135,7 +135,11 @@ describe('documents emailed end to end through the tenant SMTP server and the pl
   });
 
   it('one refused recipient does not sink the others', async () => {
-    const s = await sink({ tls: 'starttls', auth: { users: { [USER]: PASS } }, rejectRecipients: { 'cfo@customer.example': '550 5.1.1 <cfo@customer.example>: User unknown' } });
+    const s = await sink({
+      tls: 'starttls',
+      auth: { users: { [USER]: PASS } },
+      rejectRecipients: { 'cfo@customer.example': '550 5.1.1 <cfo@customer.example>: User unknown' },
+    });
     await smtpTenant('partial', s.port, false);
     const id = await send('partial', invoice('F-107'));
     const email = await waitForEmail(m, 'partial', id, SETTLED);
@@ -160,7 +164,11 @@ describe('documents emailed end to end through the tenant SMTP server and the pl
 
   it('platform mode writes an .eml to the outbox: the platform address, the tenant name, its reply-to', async () => {
     await m.call('PUT', '/v1/tenants/plat', { name: 'Plat', plan: 'free' });
-    await m.call('PUT', '/v1/tenants/plat/email-settings', { mode: 'platform', senderName: 'Panadería Pepa', replyTo: 'pepa@pepa.example' });
+    await m.call('PUT', '/v1/tenants/plat/email-settings', {
+      mode: 'platform',
+      senderName: 'Panadería Pepa',
+      replyTo: 'pepa@pepa.example',
+    });
     const id = await send('plat', invoice('F-110'));
     const email = await waitForEmail(m, 'plat', id, SETTLED);
     expect(email.status).toBe('accepted');
@@ -174,7 +182,12 @@ describe('documents emailed end to end through the tenant SMTP server and the pl
   it('the open pixel marks the email opened once per load, counts machines apart, and ignores forged tokens', async () => {
     const s = await sink({ tls: 'starttls', auth: { users: { [USER]: PASS } } });
     await smtpTenant('opens', s.port, false);
-    const id = await send('opens', { to: ['reader@customer.example'], subject: 'Quote Q-1', html: '<p>Your quote</p>', document: { type: 'quote', id: 'Q-1' } });
+    const id = await send('opens', {
+      to: ['reader@customer.example'],
+      subject: 'Quote Q-1',
+      html: '<p>Your quote</p>',
+      document: { type: 'quote', id: 'Q-1' },
+    });
     await waitForEmail(m, 'opens', id, SETTLED);
     const [msg] = await s.waitForMessages(1);
     const pixel = /<img src="([^"]+\/t\/o\/[^"]+)"/.exec(msg.parsed.html as string)![1];
@@ -185,16 +198,28 @@ describe('documents emailed end to end through the tenant SMTP server and the pl
     expect(first.headers.get('content-type')).toBe('image/gif');
     await fetch(pixel, { headers: { 'user-agent': browser } });
     await fetch(pixel, { headers: { 'user-agent': 'Mozilla/5.0' } }); // Apple MPP prefetch
-    const forged = await fetch(pixel.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')), { headers: { 'user-agent': browser } });
+    const forged = await fetch(
+      pixel.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')),
+      { headers: { 'user-agent': browser } },
+    );
     expect(forged.status).toBe(200);
     expect(forged.headers.get('content-type')).toBe('image/gif');
     const garbage = await fetch(`${m.webhooks.url}/t/o/not-a-token`);
-    expect(Buffer.from(await garbage.arrayBuffer()).subarray(0, 3).toString()).toBe('GIF');
+    expect(
+      Buffer.from(await garbage.arrayBuffer())
+        .subarray(0, 3)
+        .toString(),
+    ).toBe('GIF');
     const email = await waitForEmail(m, 'opens', id, (e) => e.opens.count === 2 && e.opens.machineCount === 1);
     expect(email.status).toBe('opened');
     // Two recipients (the tenant's default BCC) and one pixel per email: we cannot know who opened, so no recipient is claimed.
     expect(email.recipients.map((r: any) => r.status)).toEqual(['accepted', 'accepted']);
-    expect(email.events.filter((e: any) => e.type === 'opened').map((e: any) => Boolean(e.machine)).sort()).toEqual([false, false, true]);
+    expect(
+      email.events
+        .filter((e: any) => e.type === 'opened')
+        .map((e: any) => Boolean(e.machine))
+        .sort(),
+    ).toEqual([false, false, true]);
     expect(email.opens.firstAt).toBeDefined();
     const opened = await m.call('GET', '/v1/tenants/opens/emails?status=opened');
     expect(opened.body.items.map((e: any) => e.id)).toEqual([id]);

@@ -13,7 +13,16 @@ describe('send test email, for the SMTP and platform modes', () => {
     mode: 'smtp',
     senderName: 'Test Co',
     replyTo: 'replies@te.example',
-    smtp: { preset: 'other', fromAddress: 'me@te.example', username: 'me@te.example', password, host: '127.0.0.1', port, tls: false, ...over },
+    smtp: {
+      preset: 'other',
+      fromAddress: 'me@te.example',
+      username: 'me@te.example',
+      password,
+      host: '127.0.0.1',
+      port,
+      tls: false,
+      ...over,
+    },
   });
 
   it('sends to the sender address through the saved SMTP settings and records it as a test', async () => {
@@ -37,10 +46,18 @@ describe('send test email, for the SMTP and platform modes', () => {
     const sink = await startSmtpSink({ tls: 'implicit', auth: { users: { 'me@te.example': 'the-real-one' } } });
     try {
       const before = (await m.call('GET', '/v1/tenants/te/email-settings')).body;
-      const r = await m.call('POST', '/v1/tenants/te/email-settings/test', smtp(sink.port, 'wrong-password', { preset: 'gmail', tls: true }));
+      const r = await m.call(
+        'POST',
+        '/v1/tenants/te/email-settings/test',
+        smtp(sink.port, 'wrong-password', { preset: 'gmail', tls: true }),
+      );
       expect(r.status).toBe(200);
       expect(r.body.ok).toBe(false);
-      expect(r.body.error).toMatchObject({ code: 'EAUTH', response: expect.stringMatching(/^535/), hint: expect.stringMatching(/app password/i) });
+      expect(r.body.error).toMatchObject({
+        code: 'EAUTH',
+        response: expect.stringMatching(/^535/),
+        hint: expect.stringMatching(/app password/i),
+      });
       expect(JSON.stringify(r.body)).not.toContain('wrong-password');
       const after = (await m.call('GET', '/v1/tenants/te/email-settings')).body;
       expect(after).toEqual(before);

@@ -28,7 +28,11 @@ describe('a worker killed mid-batch', () => {
   it('loses nothing and delivers twice at most the in-flight jobs', async () => {
     const ids: string[] = [];
     for (let i = 0; i < EMAILS; i++) {
-      const r = await m.call('POST', '/v1/tenants/crash/emails', { to: [`c${i}@x.example`], subject: `Invoice ${i}`, text: 'x'.repeat(20_000) });
+      const r = await m.call('POST', '/v1/tenants/crash/emails', {
+        to: [`c${i}@x.example`],
+        subject: `Invoice ${i}`,
+        text: 'x'.repeat(20_000),
+      });
       ids.push(r.body.id);
     }
     child = spawnWorkerProcess(m);
@@ -51,7 +55,9 @@ describe('a worker killed mid-batch', () => {
     const perEmail = new Map<string, number>();
     for (const msg of s.messages) perEmail.set(msg.parsed.messageId!, (perEmail.get(msg.parsed.messageId!) ?? 0) + 1);
     const twice = [...perEmail.values()].filter((n) => n > 1).length;
-    console.log(`worker crash: ${EMAILS} emails, ${deliveredBeforeKill} delivered before SIGKILL, ${twice} delivered twice, ${EMAILS - perEmail.size} lost`);
+    console.log(
+      `worker crash: ${EMAILS} emails, ${deliveredBeforeKill} delivered before SIGKILL, ${twice} delivered twice, ${EMAILS - perEmail.size} lost`,
+    );
     expect(perEmail.size).toBe(EMAILS);
     expect(twice).toBeLessThanOrEqual(CONCURRENCY);
   }, 90000);

@@ -24,7 +24,8 @@ describe('a worker stopped with SIGTERM mid-batch', () => {
   });
 
   it('exits 0 with nothing half-sent, and the restart delivers each email exactly once', async () => {
-    for (let i = 0; i < EMAILS; i++) await m.call('POST', '/v1/tenants/drain/emails', { to: [`c${i}@x.example`], subject: `Invoice ${i}`, text: 'x'.repeat(20_000) });
+    for (let i = 0; i < EMAILS; i++)
+      await m.call('POST', '/v1/tenants/drain/emails', { to: [`c${i}@x.example`], subject: `Invoice ${i}`, text: 'x'.repeat(20_000) });
     child = spawnWorkerProcess(m);
     await waitFor(async () => s.messages.length >= 5, 'the child worker to deliver some emails', 30000, 5);
     child.kill('SIGTERM');
@@ -35,10 +36,15 @@ describe('a worker stopped with SIGTERM mid-batch', () => {
     expect(afterStop.filter((e: any) => e.status === 'accepted').length).toBe(s.messages.length);
 
     await m.startWorker();
-    await waitFor(async () => {
-      const r = await m.call('GET', '/v1/tenants/drain/emails?limit=200');
-      return r.body.items.every((e: any) => e.status === 'accepted');
-    }, 'every email accepted', 30000, 100);
+    await waitFor(
+      async () => {
+        const r = await m.call('GET', '/v1/tenants/drain/emails?limit=200');
+        return r.body.items.every((e: any) => e.status === 'accepted');
+      },
+      'every email accepted',
+      30000,
+      100,
+    );
     const ids = s.messages.map((msg) => msg.parsed.messageId);
     expect(ids).toHaveLength(EMAILS);
     expect(new Set(ids).size).toBe(EMAILS);

@@ -10,8 +10,14 @@ const port = Number(url.port || 6379);
 function ping() {
   return new Promise((resolve) => {
     const s = net.connect({ host, port }, () => s.write('PING\r\n'));
-    s.setTimeout(1500, () => { s.destroy(); resolve(false); });
-    s.on('data', (d) => { s.destroy(); resolve(/PONG|NOAUTH/.test(d.toString())); });
+    s.setTimeout(1500, () => {
+      s.destroy();
+      resolve(false);
+    });
+    s.on('data', (d) => {
+      s.destroy();
+      resolve(/PONG|NOAUTH/.test(d.toString()));
+    });
     s.on('error', () => resolve(false));
   });
 }
@@ -21,7 +27,11 @@ const local = ['127.0.0.1', 'localhost', '::1'].includes(host);
 if (local) {
   try {
     console.log(`Redis is not answering at ${host}:${port}; starting redis-server...`);
-    execFileSync('redis-server', ['--daemonize', 'yes', '--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'inherit' });
+    execFileSync(
+      'redis-server',
+      ['--daemonize', 'yes', '--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'],
+      { stdio: 'inherit' },
+    );
     for (let i = 0; i < 50; i++) {
       if (await ping()) process.exit(0);
       await new Promise((r) => setTimeout(r, 100));

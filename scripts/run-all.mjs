@@ -12,8 +12,19 @@ const apps = [
 ];
 const children = apps.map(({ name }) => {
   // node with the tsx loader (not the tsx CLI), so signals reach the app's own process.
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps', name, 'src', 'main.ts')], { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const prefix = (stream, out) => stream.on('data', (d) => d.toString().split('\n').filter(Boolean).forEach((l) => out.write(`[${name}] ${l}\n`)));
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps', name, 'src', 'main.ts')], {
+    cwd: root,
+    env: process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const prefix = (stream, out) =>
+    stream.on('data', (d) =>
+      d
+        .toString()
+        .split('\n')
+        .filter(Boolean)
+        .forEach((l) => out.write(`[${name}] ${l}\n`)),
+    );
   prefix(child.stdout, process.stdout);
   prefix(child.stderr, process.stderr);
   child.on('exit', (code, signal) => {
@@ -50,4 +61,7 @@ for (const { name, port } of apps) {
     await new Promise((r) => setTimeout(r, 300));
   }
 }
-if (!stopping) console.log(`\nMailroom is up: API http://127.0.0.1:${apps[0].port}  webhooks http://127.0.0.1:${apps[2].port}  worker health http://127.0.0.1:${apps[1].port}/healthz\nCtrl-C stops all three.\n`);
+if (!stopping)
+  console.log(
+    `\nMailroom is up: API http://127.0.0.1:${apps[0].port}  webhooks http://127.0.0.1:${apps[2].port}  worker health http://127.0.0.1:${apps[1].port}/healthz\nCtrl-C stops all three.\n`,
+  );

@@ -20,7 +20,12 @@ export interface Mailroom {
   api: RunningApi;
   worker?: RunningWorker;
   webhooks: RunningWebhooks;
-  call(method: string, urlPath: string, body?: unknown, options?: { token?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  call(
+    method: string,
+    urlPath: string,
+    body?: unknown,
+    options?: { token?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   startWorker(): Promise<RunningWorker>;
   stop(): Promise<void>;
 }
@@ -29,7 +34,10 @@ export interface Mailroom {
  * The three apps in-process on port 0: a fresh SQLite file, its own queue prefix on the real Redis,
  * fast retries. `env` overrides any variable. Logs are silent unless MAILROOM_TEST_LOGS is set.
  */
-export async function startMailroom(env: Record<string, string> = {}, options: { worker?: boolean; logStream?: NodeJS.WritableStream } = {}): Promise<Mailroom> {
+export async function startMailroom(
+  env: Record<string, string> = {},
+  options: { worker?: boolean; logStream?: NodeJS.WritableStream } = {},
+): Promise<Mailroom> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-e2e-'));
   const base: Record<string, string> = {
     NODE_ENV: 'test',
@@ -52,7 +60,9 @@ export async function startMailroom(env: Record<string, string> = {}, options: {
     LOG_LEVEL: process.env.MAILROOM_TEST_LOGS ? 'debug' : 'silent',
     ...env,
   };
-  const logger = options.logStream ? pino({ level: 'trace', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, options.logStream) : pino({ level: base.LOG_LEVEL });
+  const logger = options.logStream
+    ? pino({ level: 'trace', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, options.logStream)
+    : pino({ level: base.LOG_LEVEL });
   const webhooks = await startWebhooks(loadConfig(base), { logger });
   const fullEnv = { PUBLIC_BASE_URL: webhooks.url, ...base };
   const config = loadConfig(fullEnv);
@@ -102,7 +112,12 @@ export async function startMailroom(env: Record<string, string> = {}, options: {
   return m;
 }
 
-export async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 15000, everyMs = 50): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | null | false>,
+  what: string,
+  timeoutMs = 15000,
+  everyMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -116,11 +131,15 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | null | fal
 export async function waitForEmail(m: Mailroom, tenantId: string, id: string, done: (e: any) => boolean, timeoutMs = 15000): Promise<any> {
   let last: any;
   try {
-    return await waitFor(async () => {
-      const r = await m.call('GET', `/v1/tenants/${tenantId}/emails/${id}`);
-      last = r.body;
-      return r.status === 200 && done(r.body) ? r.body : undefined;
-    }, `email ${id}`, timeoutMs);
+    return await waitFor(
+      async () => {
+        const r = await m.call('GET', `/v1/tenants/${tenantId}/emails/${id}`);
+        last = r.body;
+        return r.status === 200 && done(r.body) ? r.body : undefined;
+      },
+      `email ${id}`,
+      timeoutMs,
+    );
   } catch (e) {
     throw new Error(`${(e as Error).message}; last seen: ${JSON.stringify(last)?.slice(0, 1500)}`);
   }

@@ -17,7 +17,8 @@ export async function deliverEmail(deps: WorkerDeps, job: SendJobData, attempt: 
   const log = logger.child({ tenantId: job.tenantId, emailId: job.emailId, attempt: attempt.made + 1 });
   const email = await store.emails.get(job.tenantId, job.emailId);
   if (!email) return void log.warn('email not found; nothing to send');
-  if (!email.recipients.some((r) => IN_FLIGHT.has(r.status))) return void log.info({ status: email.status }, 'already settled; not sending again');
+  if (!email.recipients.some((r) => IN_FLIGHT.has(r.status)))
+    return void log.info({ status: email.status }, 'already settled; not sending again');
 
   const [content, settings] = await Promise.all([store.emails.getContent(job.tenantId, job.emailId), store.settings.get(job.tenantId)]);
   const now = () => deps.now().toISOString();
@@ -26,25 +27,45 @@ export async function deliverEmail(deps: WorkerDeps, job: SendJobData, attempt: 
   const started = Date.now();
   try {
     if (!settings) throw new SettingsIncompleteError('the tenant has no email settings');
-    if (!content) throw new DeliveryError('the email content is missing from the store', { code: 'ECONTENT', retryable: false, hint: 'the stored body of this email is gone: enqueue the document again' });
+    if (!content)
+      throw new DeliveryError('the email content is missing from the store', {
+        code: 'ECONTENT',
+        retryable: false,
+        hint: 'the stored body of this email is gone: enqueue the document again',
+      });
     const transport = deps.transports.get(job.tenantId, settings.version, () =>
       createTransport(specFromSettings(settings, deps.box), deps.config, log),
     );
-    const pixelUrl = settings.mode !== 'provider' && content.html !== undefined ? `${deps.config.publicBaseUrl}/t/o/${deps.pixelTokens.mint(job.tenantId, job.emailId)}` : undefined;
+    const pixelUrl =
+      settings.mode !== 'provider' && content.html !== undefined
+        ? `${deps.config.publicBaseUrl}/t/o/${deps.pixelTokens.mint(job.tenantId, job.emailId)}`
+        : undefined;
     const message = buildOutgoingMessage(email, content, settings, { platformFrom: deps.config.platform.from, pixelUrl });
     const result = await transport.send(message);
-    await store.emails.update(job.tenantId, job.emailId, (e) => applySendSuccess(e, { ...result, durationMs: Date.now() - started }, now()));
+    await store.emails.update(job.tenantId, job.emailId, (e) =>
+      applySendSuccess(e, { ...result, durationMs: Date.now() - started }, now()),
+    );
     if (settings.lastFailure) await store.settings.update(job.tenantId, (s) => (s.lastFailure ? { ...s, lastFailure: undefined } : null));
     log.info({ messageId: result.messageId, providerMessageId: result.providerMessageId, ms: Date.now() - started }, 'sent');
   } catch (e) {
     const err = toDeliveryError(e);
     const final = !err.retryable || attempt.made + 1 >= attempt.max;
-    const failure = { code: err.code, retryable: err.retryable, responseCode: err.responseCode, response: err.response ?? err.message, hint: err.hint, durationMs: Date.now() - started };
+    const failure = {
+      code: err.code,
+      retryable: err.retryable,
+      responseCode: err.responseCode,
+      response: err.response ?? err.message,
+      hint: err.hint,
+      durationMs: Date.now() - started,
+    };
     await store.emails.update(job.tenantId, job.emailId, (rec: EmailRecord) => applySendFailure(rec, failure, now(), final));
     log.warn({ code: err.code, responseCode: err.responseCode, retryable: err.retryable, final }, 'send failed');
     if (!err.retryable) {
       deps.transports.evict(job.tenantId);
-      await store.settings.update(job.tenantId, (s) => ({ ...s, lastFailure: { at: now(), code: err.code, hint: err.hint, response: err.response } }));
+      await store.settings.update(job.tenantId, (s) => ({
+        ...s,
+        lastFailure: { at: now(), code: err.code, hint: err.hint, response: err.response },
+      }));
       throw new UnrecoverableError(`${err.code}: ${err.message}`);
     }
     throw err;

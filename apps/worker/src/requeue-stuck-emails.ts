@@ -8,7 +8,11 @@ import type { Logger } from 'pino';
  * created has lost its job (the API died between the two writes, or Redis lost data). Re-adding is
  * harmless: the job id is the email id, so BullMQ ignores it when the job still exists.
  */
-export async function requeueStuckEmails(deps: { store: Store; queue: Queue<SendJobData>; logger: Logger; policy: SendPolicy }, olderThan: Date, limit = 500): Promise<number> {
+export async function requeueStuckEmails(
+  deps: { store: Store; queue: Queue<SendJobData>; logger: Logger; policy: SendPolicy },
+  olderThan: Date,
+  limit = 500,
+): Promise<number> {
   const stuck = await deps.store.emails.listStuckQueued(olderThan.toISOString(), limit);
   for (const { tenantId, id } of stuck) {
     await deps.queue.add('send', { tenantId, emailId: id }, sendJobOptions(id, deps.policy));

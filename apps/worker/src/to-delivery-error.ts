@@ -10,7 +10,11 @@ import { SecretUnavailableError } from '@mailroom/security';
 export function toDeliveryError(e: unknown): DeliveryError {
   if (isDeliveryError(e)) return e;
   if (e instanceof SettingsIncompleteError)
-    return new DeliveryError(e.message, { code: 'ECONFIG', retryable: false, hint: 'the email settings are incomplete: save them again with every required field' });
+    return new DeliveryError(e.message, {
+      code: 'ECONFIG',
+      retryable: false,
+      hint: 'the email settings are incomplete: save them again with every required field',
+    });
   if (e instanceof SecretUnavailableError)
     return new DeliveryError(e.message, {
       code: 'ESECRET',

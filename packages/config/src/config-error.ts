@@ -1,7 +1,10 @@
 /** A configuration problem, naming the variable to fix. Apps print it and exit non-zero. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
-  constructor(readonly variable: string, message: string) {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
     super(`${variable}: ${message}`);
   }
 }

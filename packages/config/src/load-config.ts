@@ -24,9 +24,24 @@ export interface Config {
   smtpPlans: string[];
   ports: { api: number; webhooks: number; worker: number };
   host: string;
-  send: { attempts: number; retryBaseMs: number; concurrency: number; lockMs: number; transportCacheSize: number; stuckSweepEveryMs: number; stuckAfterMs: number };
+  send: {
+    attempts: number;
+    retryBaseMs: number;
+    concurrency: number;
+    lockMs: number;
+    transportCacheSize: number;
+    stuckSweepEveryMs: number;
+    stuckAfterMs: number;
+  };
   limits: { maxAttachmentBytes: number; tenantTokenTtlSeconds: number; testEmailsPerMinute: number; webhookMaxAgeSeconds: number };
-  timeouts: { providerMs: number; smtpConnectionMs: number; smtpGreetingMs: number; smtpSocketMs: number; testEmailMs: number; enqueueMs: number };
+  timeouts: {
+    providerMs: number;
+    smtpConnectionMs: number;
+    smtpGreetingMs: number;
+    smtpSocketMs: number;
+    testEmailMs: number;
+    enqueueMs: number;
+  };
   providers: { sendgridUrl: string; mailgunUrlUs: string; mailgunUrlEu: string; mailjetUrl: string };
   /** Loud notes for the start-up log: development defaults in use, file outbox... */
   notices: string[];
@@ -34,7 +49,10 @@ export interface Config {
 
 const DEV_API_KEY = 'dev-api-key';
 const DEV_OPS_TOKEN = 'dev-ops-token-change-me';
-const DEV_ENCRYPTION_KEY: EncryptionKey = { id: 'dev', key: createHash('sha256').update('mailroom development key, never for production').digest() };
+const DEV_ENCRYPTION_KEY: EncryptionKey = {
+  id: 'dev',
+  key: createHash('sha256').update('mailroom development key, never for production').digest(),
+};
 
 function parseEncryptionKeys(raw: string): EncryptionKey[] {
   return raw
@@ -45,9 +63,11 @@ function parseEncryptionKeys(raw: string): EncryptionKey[] {
       const i = entry.indexOf(':');
       if (i <= 0) throw new ConfigError('ENCRYPTION_KEYS', 'each entry must be keyId:base64-of-32-bytes');
       const id = entry.slice(0, i);
-      if (!/^[A-Za-z0-9_-]{1,32}$/.test(id)) throw new ConfigError('ENCRYPTION_KEYS', `key id "${id}" must be 1-32 letters, digits, "_" or "-"`);
+      if (!/^[A-Za-z0-9_-]{1,32}$/.test(id))
+        throw new ConfigError('ENCRYPTION_KEYS', `key id "${id}" must be 1-32 letters, digits, "_" or "-"`);
       const key = Buffer.from(entry.slice(i + 1), 'base64');
-      if (key.length !== 32) throw new ConfigError('ENCRYPTION_KEYS', `key "${id}" must be 32 bytes once base64-decoded (got ${key.length})`);
+      if (key.length !== 32)
+        throw new ConfigError('ENCRYPTION_KEYS', `key "${id}" must be 32 bytes once base64-decoded (got ${key.length})`);
       return { id, key };
     });
 }
@@ -67,7 +87,10 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     notices.push(`${variable} is not set: using a DEVELOPMENT default (${what}). Never run like this in production.`);
   };
 
-  const apiKeys = (e.API_KEYS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const apiKeys = (e.API_KEYS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (apiKeys.length === 0) {
     devDefault('API_KEYS', `platform API key "${DEV_API_KEY}"`);
     apiKeys.push(DEV_API_KEY);
@@ -82,16 +105,19 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
   if (e.ENCRYPTION_KEYS) {
     encryptionKeys = parseEncryptionKeys(e.ENCRYPTION_KEYS);
     if (encryptionKeys.length === 0) throw new ConfigError('ENCRYPTION_KEYS', 'needs at least one keyId:base64 entry');
-    if (new Set(encryptionKeys.map((k) => k.id)).size !== encryptionKeys.length) throw new ConfigError('ENCRYPTION_KEYS', 'key ids must be unique');
+    if (new Set(encryptionKeys.map((k) => k.id)).size !== encryptionKeys.length)
+      throw new ConfigError('ENCRYPTION_KEYS', 'key ids must be unique');
   } else {
     devDefault('ENCRYPTION_KEYS', 'a fixed, publicly known key: secrets at rest are NOT protected');
     encryptionKeys = [DEV_ENCRYPTION_KEY];
   }
   const dataDir = path.resolve(e.DATA_DIR);
   const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://localhost:${e.WEBHOOKS_PORT}`).replace(/\/+$/, '');
-  if (!e.PUBLIC_BASE_URL) notices.push(`PUBLIC_BASE_URL is not set: links and webhooks will use ${publicBaseUrl}, reachable from this machine only.`);
+  if (!e.PUBLIC_BASE_URL)
+    notices.push(`PUBLIC_BASE_URL is not set: links and webhooks will use ${publicBaseUrl}, reachable from this machine only.`);
   const outboxDir = path.join(dataDir, 'outbox');
-  if (!e.PLATFORM_TRANSPORT) notices.push(`PLATFORM_TRANSPORT is not set: platform-mode emails are written as .eml files under ${outboxDir}, not sent.`);
+  if (!e.PLATFORM_TRANSPORT)
+    notices.push(`PLATFORM_TRANSPORT is not set: platform-mode emails are written as .eml files under ${outboxDir}, not sent.`);
 
   return {
     env: e.NODE_ENV,
@@ -105,7 +131,9 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     encryptionKeys,
     publicBaseUrl,
     platform: { transportUrl: e.PLATFORM_TRANSPORT, from: e.PLATFORM_FROM.toLowerCase(), outboxDir },
-    smtpPlans: e.SMTP_PLANS.split(',').map((s) => s.trim()).filter(Boolean),
+    smtpPlans: e.SMTP_PLANS.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     ports: { api: e.API_PORT, webhooks: e.WEBHOOKS_PORT, worker: e.WORKER_PORT },
     host: e.HOST,
     send: {
@@ -131,7 +159,12 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       testEmailMs: e.TEST_EMAIL_TIMEOUT_MS,
       enqueueMs: e.ENQUEUE_TIMEOUT_MS,
     },
-    providers: { sendgridUrl: e.SENDGRID_API_URL, mailgunUrlUs: e.MAILGUN_API_URL_US, mailgunUrlEu: e.MAILGUN_API_URL_EU, mailjetUrl: e.MAILJET_API_URL },
+    providers: {
+      sendgridUrl: e.SENDGRID_API_URL,
+      mailgunUrlUs: e.MAILGUN_API_URL_US,
+      mailgunUrlEu: e.MAILGUN_API_URL_EU,
+      mailjetUrl: e.MAILJET_API_URL,
+    },
     notices,
   };
 }

@@ -5,10 +5,28 @@ import pino, { Logger } from 'pino';
  * line of defence: secrets should never reach a log call in the first place.
  */
 export const REDACT_PATHS = [
-  'password', '*.password', '*.*.password', 'privateApiKey', '*.privateApiKey', '*.*.privateApiKey',
-  'publicApiKey', '*.publicApiKey', '*.*.publicApiKey', 'apiKey', '*.apiKey', 'authorization', '*.authorization',
-  'req.headers.authorization', 'req.headers.cookie', 'webhookVerificationKey', '*.webhookVerificationKey',
-  'verificationKey', '*.verificationKey', '*.*.verificationKey', 'token', '*.token',
+  'password',
+  '*.password',
+  '*.*.password',
+  'privateApiKey',
+  '*.privateApiKey',
+  '*.*.privateApiKey',
+  'publicApiKey',
+  '*.publicApiKey',
+  '*.*.publicApiKey',
+  'apiKey',
+  '*.apiKey',
+  'authorization',
+  '*.authorization',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'webhookVerificationKey',
+  '*.webhookVerificationKey',
+  'verificationKey',
+  '*.verificationKey',
+  '*.*.verificationKey',
+  'token',
+  '*.token',
 ];
 
 export function createLogger(app: string, level: string): Logger {

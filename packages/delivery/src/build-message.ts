@@ -10,7 +10,8 @@ export interface MessageContext {
 
 /** Who the email is from, per mode: platform mode shows the tenant's name on the platform's address. */
 export function fromAddress(settings: EmailSettings, platformFrom: string): Address {
-  const email = settings.mode === 'smtp' ? settings.smtp!.fromAddress : settings.mode === 'provider' ? settings.provider!.fromAddress : platformFrom;
+  const email =
+    settings.mode === 'smtp' ? settings.smtp!.fromAddress : settings.mode === 'provider' ? settings.provider!.fromAddress : platformFrom;
   return { email, name: settings.senderName };
 }
 
@@ -24,7 +25,12 @@ export function withOpenPixel(html: string, pixelUrl: string): string {
   return /<\/body>/i.test(html) ? html.replace(/<\/body>/i, `${img}</body>`) : html + img;
 }
 
-export function buildOutgoingMessage(email: EmailRecord, content: EmailContent, settings: EmailSettings, ctx: MessageContext): OutgoingMessage {
+export function buildOutgoingMessage(
+  email: EmailRecord,
+  content: EmailContent,
+  settings: EmailSettings,
+  ctx: MessageContext,
+): OutgoingMessage {
   const from = fromAddress(settings, ctx.platformFrom);
   const replyTo = email.replyTo ?? settings.replyTo;
   const html = content.html !== undefined && ctx.pixelUrl ? withOpenPixel(content.html, ctx.pixelUrl) : content.html;

@@ -47,10 +47,20 @@ export function createTransport(spec: TransportSpec, config: TransportConfig, lo
         logger,
       });
     case 'mailjet':
-      return new MailjetTransport({ publicKey: spec.publicKey, privateKey: spec.privateKey, baseUrl: config.providers.mailjetUrl, timeoutMs: t.providerMs, logger });
+      return new MailjetTransport({
+        publicKey: spec.publicKey,
+        privateKey: spec.privateKey,
+        baseUrl: config.providers.mailjetUrl,
+        timeoutMs: t.providerMs,
+        logger,
+      });
   }
 }
 
 function smtpTimeouts(config: TransportConfig) {
-  return { connectionMs: config.timeouts.smtpConnectionMs, greetingMs: config.timeouts.smtpGreetingMs, socketMs: config.timeouts.smtpSocketMs };
+  return {
+    connectionMs: config.timeouts.smtpConnectionMs,
+    greetingMs: config.timeouts.smtpGreetingMs,
+    socketMs: config.timeouts.smtpSocketMs,
+  };
 }

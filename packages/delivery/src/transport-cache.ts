@@ -8,7 +8,10 @@ import type { Transport } from '@mailroom/transports';
 export class TransportCache {
   private readonly entries = new Map<string, { version: number; transport: Transport }>();
 
-  constructor(private readonly maxSize: number, private readonly onClose: (t: Transport) => void = () => undefined) {}
+  constructor(
+    private readonly maxSize: number,
+    private readonly onClose: (t: Transport) => void = () => undefined,
+  ) {}
 
   get(tenantId: string, version: number, create: () => Transport): Transport {
     const hit = this.entries.get(tenantId);

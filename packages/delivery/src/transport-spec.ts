@@ -27,14 +27,23 @@ export function specFromSettings(s: EmailSettings, box: SecretBox): TransportSpe
     case 'smtp': {
       const m = s.smtp;
       if (!m) throw new SettingsIncompleteError('smtp settings are missing');
-      return { kind: 'smtp', preset: m.preset, host: m.host, port: m.port, tls: m.tls, username: m.username, password: open(m.password, 'smtp.password') };
+      return {
+        kind: 'smtp',
+        preset: m.preset,
+        host: m.host,
+        port: m.port,
+        tls: m.tls,
+        username: m.username,
+        password: open(m.password, 'smtp.password'),
+      };
     }
     case 'provider': {
       const p = s.provider;
       if (!p) throw new SettingsIncompleteError('provider settings are missing');
       const privateKey = open(p.privateApiKey, 'provider.privateApiKey');
       if (p.name === 'sendgrid') return { kind: 'sendgrid', apiKey: privateKey };
-      if (p.name === 'mailgun') return { kind: 'mailgun', apiKey: privateKey, domain: p.domain ?? p.fromAddress.split('@')[1], region: p.region };
+      if (p.name === 'mailgun')
+        return { kind: 'mailgun', apiKey: privateKey, domain: p.domain ?? p.fromAddress.split('@')[1], region: p.region };
       return { kind: 'mailjet', privateKey, publicKey: open(p.publicApiKey, 'provider.publicApiKey') };
     }
   }

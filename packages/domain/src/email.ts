@@ -34,8 +34,18 @@ export interface Attempt {
 }
 
 export const EVENT_TYPES = [
-  'queued', 'sending', 'accepted', 'deferred', 'delivered', 'opened', 'clicked', 'bounced', 'dropped',
-  'complained', 'unsubscribed', 'failed',
+  'queued',
+  'sending',
+  'accepted',
+  'deferred',
+  'delivered',
+  'opened',
+  'clicked',
+  'bounced',
+  'dropped',
+  'complained',
+  'unsubscribed',
+  'failed',
 ] as const;
 export type EmailEventType = (typeof EVENT_TYPES)[number];
 
@@ -125,7 +135,9 @@ export const attachmentInputSchema = z.strictObject({
 });
 
 const addressList = (field: string, max: number) =>
-  z.array(addressSchema, { error: typeError(field, `${field} must be an array of addresses`) }).max(max, `${field} has more than ${max} addresses`);
+  z
+    .array(addressSchema, { error: typeError(field, `${field} must be an array of addresses`) })
+    .max(max, `${field} has more than ${max} addresses`);
 
 export const enqueueEmailSchema = z
   .strictObject({
@@ -138,7 +150,12 @@ export const enqueueEmailSchema = z
     attachments: z.array(attachmentInputSchema).max(20, 'at most 20 attachments').default([]),
     document: z
       .strictObject({
-        type: z.string().trim().min(1).max(40).regex(/^[a-z_-]+$/i, 'document.type is a word such as invoice, quote or order'),
+        type: z
+          .string()
+          .trim()
+          .min(1)
+          .max(40)
+          .regex(/^[a-z_-]+$/i, 'document.type is a word such as invoice, quote or order'),
         id: z.string().trim().min(1).max(128),
         number: z.string().trim().max(64).optional(),
       })
@@ -168,7 +185,12 @@ export const historyQuerySchema = z.strictObject({
     .enum(['true', 'false'], { error: 'test must be true or false' })
     .transform((v) => v === 'true')
     .optional(),
-  limit: z.coerce.number({ error: typeError('limit', 'limit must be a number') }).int().min(1).max(200).default(50),
+  limit: z.coerce
+    .number({ error: typeError('limit', 'limit must be a number') })
+    .int()
+    .min(1)
+    .max(200)
+    .default(50),
   cursor: z.string().max(200).optional(),
 });
 export type HistoryQuery = z.infer<typeof historyQuerySchema>;

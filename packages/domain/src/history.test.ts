@@ -10,13 +10,37 @@ const at = (s: number) => new Date(Date.parse(T0) + s * 1000).toISOString();
 
 function email(recipients = ['a@x.example', 'b@x.example']): EmailRecord {
   return {
-    id: 'em_1', tenantId: 't', status: 'queued', subject: 's', to: recipients.map((e) => ({ email: e })), cc: [], bcc: [],
+    id: 'em_1',
+    tenantId: 't',
+    status: 'queued',
+    subject: 's',
+    to: recipients.map((e) => ({ email: e })),
+    cc: [],
+    bcc: [],
     transport: { mode: 'provider', provider: 'sendgrid' },
     recipients: recipients.map((e) => ({ email: e, kind: 'to' as const, status: 'queued' as const, updatedAt: T0 })),
-    attempts: [], events: [], opens: { count: 0, machineCount: 0 }, test: false, hasHtml: true, attachmentCount: 0, createdAt: T0, updatedAt: T0,
+    attempts: [],
+    events: [],
+    opens: { count: 0, machineCount: 0 },
+    test: false,
+    hasHtml: true,
+    attachmentCount: 0,
+    createdAt: T0,
+    updatedAt: T0,
   };
 }
-const sent = () => applySendSuccess(markSending(email(), at(1))!, { messageId: '<m>', recipients: [{ email: 'a@x.example', accepted: true }, { email: 'b@x.example', accepted: true }] }, at(2));
+const sent = () =>
+  applySendSuccess(
+    markSending(email(), at(1))!,
+    {
+      messageId: '<m>',
+      recipients: [
+        { email: 'a@x.example', accepted: true },
+        { email: 'b@x.example', accepted: true },
+      ],
+    },
+    at(2),
+  );
 
 describe('status ladder', () => {
   it('only moves forward', () => {
@@ -38,7 +62,17 @@ describe('status ladder', () => {
 
 describe('history transitions', () => {
   it('records acceptance per recipient and a refused recipient as failed', () => {
-    const rec = applySendSuccess(markSending(email(), at(1))!, { messageId: '<m>', recipients: [{ email: 'a@x.example', accepted: true }, { email: 'b@x.example', accepted: false, response: '550 no' }] }, at(2));
+    const rec = applySendSuccess(
+      markSending(email(), at(1))!,
+      {
+        messageId: '<m>',
+        recipients: [
+          { email: 'a@x.example', accepted: true },
+          { email: 'b@x.example', accepted: false, response: '550 no' },
+        ],
+      },
+      at(2),
+    );
     expect(rec.recipients.map((r) => r.status)).toEqual(['accepted', 'failed']);
     expect(rec.status).toBe('accepted');
     expect(rec.messageId).toBe('<m>');
@@ -54,15 +88,25 @@ describe('history transitions', () => {
   });
 
   it('a duplicate event changes nothing; out-of-order events never move a status backwards', () => {
-    const delivered = applyEvent(sent(), { type: 'delivered', at: at(10), recipient: 'a@x.example', key: 'sg:1', source: 'sendgrid' }, at(11))!;
-    expect(applyEvent(delivered, { type: 'delivered', at: at(10), recipient: 'a@x.example', key: 'sg:1', source: 'sendgrid' }, at(12))).toBeNull();
+    const delivered = applyEvent(
+      sent(),
+      { type: 'delivered', at: at(10), recipient: 'a@x.example', key: 'sg:1', source: 'sendgrid' },
+      at(11),
+    )!;
+    expect(
+      applyEvent(delivered, { type: 'delivered', at: at(10), recipient: 'a@x.example', key: 'sg:1', source: 'sendgrid' }, at(12)),
+    ).toBeNull();
     const late = applyEvent(delivered, { type: 'accepted', at: at(5), recipient: 'a@x.example', key: 'sg:0', source: 'sendgrid' }, at(13))!;
     expect(late.recipients[0].status).toBe('delivered');
     expect(late.events.map((e) => e.key)).toEqual(['worker:accepted:a@x.example', 'worker:accepted:b@x.example', 'sg:0', 'sg:1']);
   });
 
   it('machine opens are recorded but do not count as a person opening', () => {
-    const machine = applyEvent(sent(), { type: 'opened', at: at(3), recipient: 'a@x.example', key: 'o:1', source: 'sendgrid', machine: true }, at(3))!;
+    const machine = applyEvent(
+      sent(),
+      { type: 'opened', at: at(3), recipient: 'a@x.example', key: 'o:1', source: 'sendgrid', machine: true },
+      at(3),
+    )!;
     expect(machine.recipients[0].status).toBe('accepted');
     expect(machine.opens).toEqual({ count: 0, machineCount: 1 });
     const human = applyEvent(machine, { type: 'opened', at: at(60), recipient: 'a@x.example', key: 'o:2', source: 'sendgrid' }, at(60))!;
@@ -76,7 +120,20 @@ describe('history transitions', () => {
   });
 
   it('a bounce keeps its reason, code and type', () => {
-    const b = applyEvent(sent(), { type: 'bounced', at: at(3), recipient: 'b@x.example', key: 'b:1', source: 'mailgun', reason: 'User unknown', statusCode: '5.1.1', bounceType: 'hard' }, at(3))!;
+    const b = applyEvent(
+      sent(),
+      {
+        type: 'bounced',
+        at: at(3),
+        recipient: 'b@x.example',
+        key: 'b:1',
+        source: 'mailgun',
+        reason: 'User unknown',
+        statusCode: '5.1.1',
+        bounceType: 'hard',
+      },
+      at(3),
+    )!;
     expect(b.recipients[1]).toMatchObject({ status: 'bounced', reason: 'User unknown', statusCode: '5.1.1', bounceType: 'hard' });
   });
 });
@@ -95,19 +152,33 @@ describe('machine opens on our pixel', () => {
 
 describe('input schemas', () => {
   it('merges address lists without duplicates, case-insensitively', () => {
-    expect(mergeAddresses([[{ email: 'a@x.co' }], [{ email: 'A@x.co' }, { email: 'b@x.co' }]], [{ email: 'b@x.co' }])).toEqual([{ email: 'a@x.co' }]);
+    expect(mergeAddresses([[{ email: 'a@x.co' }], [{ email: 'A@x.co' }, { email: 'b@x.co' }]], [{ email: 'b@x.co' }])).toEqual([
+      { email: 'a@x.co' },
+    ]);
   });
   it('refuses header injection in subjects and names', () => {
     expect(enqueueEmailSchema.safeParse({ to: ['a@b.co'], subject: 'x\r\nBcc: y@z.co', text: 't' }).success).toBe(false);
     expect(enqueueEmailSchema.safeParse({ to: [{ email: 'a@b.co', name: 'A\nB' }], subject: 'x', text: 't' }).success).toBe(false);
   });
   it('a preset fills the endpoint, an override wins', () => {
-    expect(resolveSmtpEndpoint({ preset: 'gmail', fromAddress: 'a@b.co', username: 'a@b.co' })).toEqual({ host: 'smtp.gmail.com', port: 465, tls: true });
-    expect(resolveSmtpEndpoint({ preset: 'gmail', fromAddress: 'a@b.co', username: 'a@b.co', port: 587 })).toEqual({ host: 'smtp.gmail.com', port: 587, tls: false });
+    expect(resolveSmtpEndpoint({ preset: 'gmail', fromAddress: 'a@b.co', username: 'a@b.co' })).toEqual({
+      host: 'smtp.gmail.com',
+      port: 465,
+      tls: true,
+    });
+    expect(resolveSmtpEndpoint({ preset: 'gmail', fromAddress: 'a@b.co', username: 'a@b.co', port: 587 })).toEqual({
+      host: 'smtp.gmail.com',
+      port: 587,
+      tls: false,
+    });
   });
   it('platform mode needs a reply-to; a provider without a public key refuses one', () => {
     expect(emailSettingsInputSchema.safeParse({ mode: 'platform', senderName: 'x' }).success).toBe(false);
-    const r = emailSettingsInputSchema.safeParse({ mode: 'provider', senderName: 'x', provider: { name: 'sendgrid', fromAddress: 'a@b.co', publicApiKey: 'k' } });
+    const r = emailSettingsInputSchema.safeParse({
+      mode: 'provider',
+      senderName: 'x',
+      provider: { name: 'sendgrid', fromAddress: 'a@b.co', publicApiKey: 'k' },
+    });
     expect(r.success).toBe(false);
   });
 });

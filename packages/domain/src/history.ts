@@ -50,7 +50,14 @@ export function applySendSuccess(rec: EmailRecord, ok: SendSuccess, at: string):
   const recipients = rec.recipients.map((r) => {
     const o = byEmail.get(r.email.toLowerCase());
     if (o && !o.accepted) {
-      events.push({ type: 'failed', at, recipient: r.email, key: `worker:rejected:${rec.attempts.length + 1}:${r.email}`, source: 'worker', reason: o.response });
+      events.push({
+        type: 'failed',
+        at,
+        recipient: r.email,
+        key: `worker:rejected:${rec.attempts.length + 1}:${r.email}`,
+        source: 'worker',
+        reason: o.response,
+      });
       return moveRecipient(r, 'failed', at, { reason: o.response, statusCode: o.responseCode ? String(o.responseCode) : undefined });
     }
     events.push({ type: 'accepted', at, recipient: r.email, key: `worker:accepted:${r.email}`, source: 'worker' });
@@ -87,7 +94,13 @@ export function applySendFailure(rec: EmailRecord, fail: SendFailure, at: string
   const recipients = rec.recipients.map((r) =>
     r.status === 'sending' || r.status === 'queued' || r.status === 'deferred' ? { ...r, status: to, reason, updatedAt: at } : r,
   );
-  const event: EmailEvent = { type: final ? 'failed' : 'deferred', at, key: `worker:attempt:${rec.attempts.length + 1}`, source: 'worker', reason };
+  const event: EmailEvent = {
+    type: final ? 'failed' : 'deferred',
+    at,
+    key: `worker:attempt:${rec.attempts.length + 1}`,
+    source: 'worker',
+    reason,
+  };
   return withSummary({ ...rec, recipients, attempts: [...rec.attempts, attempt], events: mergeEvents(rec.events, [event]) }, at);
 }
 
@@ -121,7 +134,12 @@ export function applyEvent(rec: EmailRecord, ev: IncomingEvent, now: string): Em
   if (ev.type === 'opened') {
     opens = ev.machine
       ? { ...opens, machineCount: opens.machineCount + 1 }
-      : { ...opens, count: opens.count + 1, firstAt: !opens.firstAt || ev.at < opens.firstAt ? ev.at : opens.firstAt, lastAt: !opens.lastAt || ev.at > opens.lastAt ? ev.at : opens.lastAt };
+      : {
+          ...opens,
+          count: opens.count + 1,
+          firstAt: !opens.firstAt || ev.at < opens.firstAt ? ev.at : opens.firstAt,
+          lastAt: !opens.lastAt || ev.at > opens.lastAt ? ev.at : opens.lastAt,
+        };
   }
   const target = EVENT_STATUS[ev.type];
   const skipStatus = ev.type === 'opened' && ev.machine;

@@ -22,7 +22,9 @@ describe('input messages under zod 4', () => {
     expect(firstIssue(enqueueEmailSchema, { ...email, to: 'a@b.test' })).toBe('to: to must be an array of addresses');
     expect(firstIssue(tenantInputSchema, { plan: 'free' })).toBe('name: name is required');
     expect(firstIssue(emailSettingsInputSchema, settings({ port: '587' }))).toBe('smtp.port: port must be a number');
-    expect(firstIssue(enqueueEmailSchema, { ...email, attachments: [{ filename: 'a.pdf' }] })).toBe('attachments.0.content: content (base64) is required');
+    expect(firstIssue(enqueueEmailSchema, { ...email, attachments: [{ filename: 'a.pdf' }] })).toBe(
+      'attachments.0.content: content (base64) is required',
+    );
   });
 
   it('leaves the limits their own words instead of the type message', () => {

@@ -21,6 +21,7 @@ export function isMachineOpen(userAgent: string | undefined, openedAt?: number, 
   if (!ua) return true;
   if (APPLE_MPP.test(ua)) return true;
   if (MACHINE_AGENTS.some((re) => re.test(ua))) return true;
-  if (openedAt !== undefined && acceptedAt !== undefined && openedAt - acceptedAt >= 0 && openedAt - acceptedAt < PREFETCH_WINDOW_MS) return true;
+  if (openedAt !== undefined && acceptedAt !== undefined && openedAt - acceptedAt >= 0 && openedAt - acceptedAt < PREFETCH_WINDOW_MS)
+    return true;
   return false;
 }

@@ -13,9 +13,7 @@ export interface Tenant {
   updatedAt: string;
 }
 
-export const tenantIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'tenantId must be 1-64 letters, digits, "_" or "-"');
+export const tenantIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'tenantId must be 1-64 letters, digits, "_" or "-"');
 
 export const tenantInputSchema = z.strictObject({
   name: z

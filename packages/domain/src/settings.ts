@@ -60,7 +60,10 @@ export interface EmailSettings {
 }
 
 const addressList = (field: string) =>
-  z.array(addressSchema, { error: typeError(field, `${field} must be an array of addresses`) }).max(50, `${field} has more than 50 addresses`).default([]);
+  z
+    .array(addressSchema, { error: typeError(field, `${field} must be an array of addresses`) })
+    .max(50, `${field} has more than 50 addresses`)
+    .default([]);
 
 const smtpInput = z
   .strictObject({
@@ -75,7 +78,12 @@ const smtpInput = z
       .max(253)
       .regex(/^[A-Za-z0-9.-]+$|^\[?[0-9a-fA-F:.]+\]?$/, 'host must be a host name or IP address')
       .optional(),
-    port: z.number({ error: typeError('port', 'port must be a number') }).int().min(1).max(65535).optional(),
+    port: z
+      .number({ error: typeError('port', 'port must be a number') })
+      .int()
+      .min(1)
+      .max(65535)
+      .optional(),
     tls: z.boolean({ error: typeError('tls', 'tls must be true (implicit TLS) or false (STARTTLS, required)') }).optional(),
   })
   .superRefine((s, ctx) => {
@@ -107,7 +115,11 @@ const providerInput = z
     if (p.name !== 'mailjet' && p.publicApiKey !== undefined)
       ctx.addIssue({ code: 'custom', path: ['publicApiKey'], message: `${p.name} has no public API key: leave publicApiKey out` });
     if (p.name !== 'mailgun' && (p.region !== undefined || p.domain !== undefined))
-      ctx.addIssue({ code: 'custom', path: [p.region !== undefined ? 'region' : 'domain'], message: 'region and domain apply to Mailgun only' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [p.region !== undefined ? 'region' : 'domain'],
+        message: 'region and domain apply to Mailgun only',
+      });
   });
 export type ProviderSettingsInput = z.infer<typeof providerInput>;
 

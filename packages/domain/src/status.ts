@@ -4,7 +4,16 @@
  * of order, so a status only ever moves forward by rank.
  */
 export const RECIPIENT_STATUSES = [
-  'queued', 'sending', 'accepted', 'deferred', 'delivered', 'opened', 'bounced', 'dropped', 'complained', 'failed',
+  'queued',
+  'sending',
+  'accepted',
+  'deferred',
+  'delivered',
+  'opened',
+  'bounced',
+  'dropped',
+  'complained',
+  'failed',
 ] as const;
 export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number];
 export type EmailStatus = RecipientStatus;

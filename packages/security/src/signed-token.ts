@@ -9,7 +9,10 @@ import type { KeyMaterial } from './secret-box';
 export class TokenSigner {
   private readonly derived = new Map<string, Buffer>();
 
-  constructor(private readonly keys: KeyMaterial[], private readonly purpose: string) {
+  constructor(
+    private readonly keys: KeyMaterial[],
+    private readonly purpose: string,
+  ) {
     for (const k of keys) this.derived.set(k.id, Buffer.from(hkdfSync('sha256', k.key, Buffer.alloc(0), `mailroom:${purpose}`, 32)));
   }
 

@@ -9,7 +9,10 @@ interface TenantClaims {
 /** Short-lived tokens that reach one tenant only. */
 export class TenantTokens {
   private readonly signer: TokenSigner;
-  constructor(keys: KeyMaterial[], private readonly ttlSeconds: number) {
+  constructor(
+    keys: KeyMaterial[],
+    private readonly ttlSeconds: number,
+  ) {
     this.signer = new TokenSigner(keys, 'tenant-token');
   }
 

@@ -32,12 +32,15 @@ describe('createStore', () => {
     await store.close();
   });
 
-  it.each(['mongodb://127.0.0.1:1/mailroom', 'mongodb+srv://cluster.example.net/mailroom'])('picks MongoDB for %s without connecting', async (url) => {
-    const store = createStore(url);
-    expect(store).toBeInstanceOf(MongoStore);
-    expect(store.kind).toBe('mongo');
-    await store.close();
-  });
+  it.each(['mongodb://127.0.0.1:1/mailroom', 'mongodb+srv://cluster.example.net/mailroom'])(
+    'picks MongoDB for %s without connecting',
+    async (url) => {
+      const store = createStore(url);
+      expect(store).toBeInstanceOf(MongoStore);
+      expect(store.kind).toBe('mongo');
+      await store.close();
+    },
+  );
 
   it.each([
     ['postgres://admin:s3cret@db/mailroom', /STORE_URL.*"postgres:"/],
@@ -48,7 +51,9 @@ describe('createStore', () => {
   });
 
   it('never repeats the credentials of a bad URL', () => {
-    expect(() => createStore('postgres://admin:s3cret@db/mailroom')).toThrow(expect.objectContaining({ message: expect.not.stringContaining('s3cret') }));
+    expect(() => createStore('postgres://admin:s3cret@db/mailroom')).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('s3cret') }),
+    );
   });
 
   it('reads the Mongo database from the URL path', () => {

@@ -55,7 +55,9 @@ export const requireTenantAccess: RouteGuard = (req, _res, next) => {
   const p = principalOf(req as Request);
   if (p.kind === 'platform') return next();
   if (p.kind === 'tenant' && p.tenantId === (req.params as { tenantId?: unknown }).tenantId) return next();
-  next(new HttpError(403, 'forbidden', p.kind === 'ops' ? 'the ops token does not reach tenant routes' : 'this token is for another tenant'));
+  next(
+    new HttpError(403, 'forbidden', p.kind === 'ops' ? 'the ops token does not reach tenant routes' : 'this token is for another tenant'),
+  );
 };
 
 export const requirePlatform: RouteGuard = (req, _res, next) =>

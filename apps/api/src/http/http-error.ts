@@ -4,7 +4,12 @@ import { ZodError } from 'zod';
 
 /** An answer to the caller: status, a stable code, and a message that says what to fix. */
 export class HttpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details?: unknown) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
     super(message);
   }
 }
@@ -25,7 +30,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     else if (err instanceof ZodError) e = zodToHttpError(err);
     else if (err?.type === 'entity.parse.failed') e = new HttpError(400, 'malformed_json', `the body is not valid JSON: ${err.message}`);
     else if (err?.type === 'entity.too.large') e = new HttpError(413, 'payload_too_large', `the body is larger than ${err.limit} bytes`);
-    else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') e = new HttpError(415, 'unsupported_encoding', err.message);
+    else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported')
+      e = new HttpError(415, 'unsupported_encoding', err.message);
     else {
       logger.error({ err, path: req.path }, 'unhandled error');
       e = new HttpError(500, 'internal', 'something went wrong on our side; it has been logged');

@@ -20,46 +20,36 @@ export function emailsRoutes(deps: ApiDeps): Router {
   const r = Router();
   const base = '/v1/tenants/:tenantId/emails';
 
-  r.post(
-    base,
-    requireTenantAccess,
-    async (req, res) => {
-      const key = req.header('idempotency-key');
-      if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw new HttpError(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1-200 visible ASCII characters');
-      await loadTenant(deps, req.params.tenantId);
-      const input = parseOr400(enqueueEmailSchema, req.body);
-      const { email, created } = await enqueueEmail(deps, req.params.tenantId, input, key);
-      res.status(202).setHeader('Location', `/v1/tenants/${email.tenantId}/emails/${email.id}`);
-      if (!created) res.setHeader('Idempotent-Replayed', 'true');
-      res.json({ id: email.id, status: email.status });
-    },
-  );
+  r.post(base, requireTenantAccess, async (req, res) => {
+    const key = req.header('idempotency-key');
+    if (key !== undefined && !IDEMPOTENCY_KEY.test(key))
+      throw new HttpError(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1-200 visible ASCII characters');
+    await loadTenant(deps, req.params.tenantId);
+    const input = parseOr400(enqueueEmailSchema, req.body);
+    const { email, created } = await enqueueEmail(deps, req.params.tenantId, input, key);
+    res.status(202).setHeader('Location', `/v1/tenants/${email.tenantId}/emails/${email.id}`);
+    if (!created) res.setHeader('Idempotent-Replayed', 'true');
+    res.json({ id: email.id, status: email.status });
+  });
 
-  r.get(
-    base,
-    requireTenantAccess,
-    async (req, res) => {
-      await loadTenant(deps, req.params.tenantId);
-      const query = parseOr400(historyQuerySchema, req.query, 'query');
-      try {
-        const page = await deps.store.emails.list(req.params.tenantId, query);
-        res.json({ items: page.items.map(presentEmail), nextCursor: page.nextCursor });
-      } catch (e) {
-        if (e instanceof InvalidCursorError) throw new HttpError(400, 'invalid_cursor', 'cursor: not a cursor this API handed out; start again without it');
-        throw e;
-      }
-    },
-  );
+  r.get(base, requireTenantAccess, async (req, res) => {
+    await loadTenant(deps, req.params.tenantId);
+    const query = parseOr400(historyQuerySchema, req.query, 'query');
+    try {
+      const page = await deps.store.emails.list(req.params.tenantId, query);
+      res.json({ items: page.items.map(presentEmail), nextCursor: page.nextCursor });
+    } catch (e) {
+      if (e instanceof InvalidCursorError)
+        throw new HttpError(400, 'invalid_cursor', 'cursor: not a cursor this API handed out; start again without it');
+      throw e;
+    }
+  });
 
-  r.get(
-    `${base}/:emailId`,
-    requireTenantAccess,
-    async (req, res) => {
-      await loadTenant(deps, req.params.tenantId);
-      const email = await deps.store.emails.get(req.params.tenantId, req.params.emailId);
-      if (!email) throw new HttpError(404, 'email_not_found', `no email ${req.params.emailId} for tenant ${req.params.tenantId}`);
-      res.json(presentEmail(email));
-    },
-  );
+  r.get(`${base}/:emailId`, requireTenantAccess, async (req, res) => {
+    await loadTenant(deps, req.params.tenantId);
+    const email = await deps.store.emails.get(req.params.tenantId, req.params.emailId);
+    if (!email) throw new HttpError(404, 'email_not_found', `no email ${req.params.emailId} for tenant ${req.params.tenantId}`);
+    res.json(presentEmail(email));
+  });
   return r;
 }

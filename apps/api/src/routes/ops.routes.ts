@@ -30,18 +30,15 @@ export function opsRoutes(deps: ApiDeps): Router {
     next(new HttpError(401, 'unauthenticated', 'ops routes take the ops token (Bearer, or Basic with the token as password)'));
   });
 
-  r.get(
-    '/ops/queues',
-    async (_req, res) => {
-      // BullMQ 6 has no 'paused' state: a paused queue keeps its jobs waiting, and says so itself.
-      const [counts, paused, workers] = await Promise.all([
-        deps.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'),
-        deps.queue.isPaused(),
-        deps.queue.getWorkersCount(),
-      ]);
-      res.json({ queues: [{ name: deps.queue.name, paused, counts, workers }] });
-    },
-  );
+  r.get('/ops/queues', async (_req, res) => {
+    // BullMQ 6 has no 'paused' state: a paused queue keeps its jobs waiting, and says so itself.
+    const [counts, paused, workers] = await Promise.all([
+      deps.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'),
+      deps.queue.isPaused(),
+      deps.queue.getWorkersCount(),
+    ]);
+    res.json({ queues: [{ name: deps.queue.name, paused, counts, workers }] });
+  });
 
   const board = new ExpressAdapter();
   board.setBasePath(DASHBOARD_PATH);

@@ -17,29 +17,21 @@ export function settingsRoutes(deps: ApiDeps, hooks: SettingsHooks = {}): Router
   const r = Router();
   const path = '/v1/tenants/:tenantId/email-settings';
 
-  r.get(
-    path,
-    requireTenantAccess,
-    async (req, res) => {
-      const tenant = await loadTenant(deps, req.params.tenantId);
-      const s = await deps.store.settings.get(tenant.id);
-      if (!s) throw new HttpError(404, 'settings_not_found', `tenant ${tenant.id} has no email settings yet: PUT ${req.path}`);
-      res.json(presentSettings(s));
-    },
-  );
+  r.get(path, requireTenantAccess, async (req, res) => {
+    const tenant = await loadTenant(deps, req.params.tenantId);
+    const s = await deps.store.settings.get(tenant.id);
+    if (!s) throw new HttpError(404, 'settings_not_found', `tenant ${tenant.id} has no email settings yet: PUT ${req.path}`);
+    res.json(presentSettings(s));
+  });
 
-  r.put(
-    path,
-    requireTenantAccess,
-    async (req, res) => {
-      const tenant = await loadTenant(deps, req.params.tenantId);
-      const input = parseOr400(emailSettingsInputSchema, req.body);
-      let saved = await saveSettings(deps, tenant, input);
-      const extra = hooks.afterSave ? await hooks.afterSave(tenant.id, input) : [];
-      saved = (await deps.store.settings.get(tenant.id)) ?? saved;
-      deps.logger.info({ tenantId: tenant.id, mode: saved.mode, version: saved.version }, 'email settings saved');
-      res.json(presentSettings(saved, extra));
-    },
-  );
+  r.put(path, requireTenantAccess, async (req, res) => {
+    const tenant = await loadTenant(deps, req.params.tenantId);
+    const input = parseOr400(emailSettingsInputSchema, req.body);
+    let saved = await saveSettings(deps, tenant, input);
+    const extra = hooks.afterSave ? await hooks.afterSave(tenant.id, input) : [];
+    saved = (await deps.store.settings.get(tenant.id)) ?? saved;
+    deps.logger.info({ tenantId: tenant.id, mode: saved.mode, version: saved.version }, 'email settings saved');
+    res.json(presentSettings(saved, extra));
+  });
   return r;
 }

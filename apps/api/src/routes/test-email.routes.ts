@@ -8,15 +8,12 @@ import { loadTenant } from './load-tenant';
 /** POST .../email-settings/test: empty body tests the stored settings; a settings body tests a draft, storing nothing. */
 export function testEmailRoutes(deps: ApiDeps): Router {
   const r = Router();
-  r.post(
-    '/v1/tenants/:tenantId/email-settings/test',
-    async (req, res) => {
-      const tenant = await loadTenant(deps, req.params.tenantId);
-      const body = req.body && typeof req.body === 'object' && Object.keys(req.body).length > 0 ? req.body : undefined;
-      const draft = body ? parseOr400(emailSettingsInputSchema, body) : undefined;
-      const answer = await sendTestEmail(deps, tenant, draft);
-      res.status(200).json(answer);
-    },
-  );
+  r.post('/v1/tenants/:tenantId/email-settings/test', async (req, res) => {
+    const tenant = await loadTenant(deps, req.params.tenantId);
+    const body = req.body && typeof req.body === 'object' && Object.keys(req.body).length > 0 ? req.body : undefined;
+    const draft = body ? parseOr400(emailSettingsInputSchema, body) : undefined;
+    const answer = await sendTestEmail(deps, tenant, draft);
+    res.status(200).json(answer);
+  });
   return r;
 }

@@ -6,10 +6,18 @@ import { loadTenant } from '../routes/load-tenant';
 import { newEmailId, newEmailRecord, requestHash } from './new-email-record';
 
 export function decodeAttachments(input: EnqueueEmailInput, maxBytes: number): Attachment[] {
-  const attachments = input.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.content, 'base64') }));
+  const attachments = input.attachments.map((a) => ({
+    filename: a.filename,
+    contentType: a.contentType,
+    content: Buffer.from(a.content, 'base64'),
+  }));
   const total = attachments.reduce((n, a) => n + a.content.length, 0);
   if (total > maxBytes) {
-    throw new HttpError(413, 'attachments_too_large', `attachments total ${total} bytes; the limit is ${maxBytes} bytes (${(maxBytes / 1048576).toFixed(1)} MB)`);
+    throw new HttpError(
+      413,
+      'attachments_too_large',
+      `attachments total ${total} bytes; the limit is ${maxBytes} bytes (${(maxBytes / 1048576).toFixed(1)} MB)`,
+    );
   }
   return attachments;
 }
@@ -18,7 +26,10 @@ export function decodeAttachments(input: EnqueueEmailInput, maxBytes: number): A
 async function withinMs<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`queue did not answer within ${ms} ms`)), ms)))]);
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`queue did not answer within ${ms} ms`)), ms))),
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -37,22 +48,37 @@ export async function enqueueEmail(
 ): Promise<{ email: EmailRecord; created: boolean }> {
   const tenant = await loadTenant(deps, tenantId);
   const settings = await deps.store.settings.get(tenant.id);
-  if (!settings) throw new HttpError(409, 'settings_missing', `tenant ${tenant.id} has no email settings: PUT /v1/tenants/${tenant.id}/email-settings first`);
+  if (!settings)
+    throw new HttpError(
+      409,
+      'settings_missing',
+      `tenant ${tenant.id} has no email settings: PUT /v1/tenants/${tenant.id}/email-settings first`,
+    );
   const attachments = decodeAttachments(input, deps.config.limits.maxAttachmentBytes);
   const now = deps.now();
   const hash = requestHash(input);
   const record = newEmailRecord({ id: newEmailId(now), tenantId: tenant.id, input, settings, now, idempotencyKey, requestHash: hash });
 
-  const { email, created } = await deps.store.emails.create({ email: record, content: { text: input.text, html: input.html, attachments } });
+  const { email, created } = await deps.store.emails.create({
+    email: record,
+    content: { text: input.text, html: input.html, attachments },
+  });
   if (!created && email.requestHash !== hash) {
-    throw new HttpError(409, 'idempotency_key_reused', `Idempotency-Key "${idempotencyKey}" was already used for a different request (email ${email.id})`);
+    throw new HttpError(
+      409,
+      'idempotency_key_reused',
+      `Idempotency-Key "${idempotencyKey}" was already used for a different request (email ${email.id})`,
+    );
   }
   if (!created && email.status !== 'queued') return { email, created };
 
   try {
     // A replay re-adds the job too: jobId = email id makes that a no-op when the job exists, and
     // repairs the case where the first request's record was written but its job was not.
-    await withinMs(deps.queue.add('send', { tenantId: tenant.id, emailId: email.id }, sendJobOptions(email.id, deps.config.send)), deps.config.timeouts.enqueueMs);
+    await withinMs(
+      deps.queue.add('send', { tenantId: tenant.id, emailId: email.id }, sendJobOptions(email.id, deps.config.send)),
+      deps.config.timeouts.enqueueMs,
+    );
   } catch (e) {
     deps.logger.error({ err: e, tenantId: tenant.id, emailId: email.id }, 'could not enqueue; removing the record');
     if (created) await deps.store.emails.remove(tenant.id, email.id);

@@ -32,7 +32,9 @@ export function newEmailRecord(args: {
   const { input, settings } = args;
   const at = args.now.toISOString();
   const { to, cc, bcc } = mergeRecipients(input, settings);
-  const recipient = (kind: RecipientState['kind']) => (a: Address): RecipientState => ({ ...a, kind, status: 'queued', updatedAt: at });
+  const recipient =
+    (kind: RecipientState['kind']) =>
+    (a: Address): RecipientState => ({ ...a, kind, status: 'queued', updatedAt: at });
   return {
     id: args.id,
     tenantId: args.tenantId,

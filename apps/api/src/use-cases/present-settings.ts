@@ -3,7 +3,15 @@ import { lastFailureWarnings, settingsWarnings } from './settings-warnings';
 
 /** The settings as the API shows them: every secret replaced by whether it is set. */
 export function presentSettings(s: EmailSettings, extraWarnings: string[] = []) {
-  const base = { mode: s.mode, senderName: s.senderName, replyTo: s.replyTo ?? null, cc: s.cc, bcc: s.bcc, version: s.version, updatedAt: s.updatedAt };
+  const base = {
+    mode: s.mode,
+    senderName: s.senderName,
+    replyTo: s.replyTo ?? null,
+    cc: s.cc,
+    bcc: s.bcc,
+    version: s.version,
+    updatedAt: s.updatedAt,
+  };
   const smtp = s.smtp && {
     preset: s.smtp.preset,
     fromAddress: s.smtp.fromAddress,

@@ -27,18 +27,32 @@ export async function registerProviderWebhook(deps: ApiDeps, tenantId: string, i
   } else {
     try {
       const reg = await register(deps, s, url, previous);
-      state = { ...previous, url, registered: true, error: undefined, verificationKey: seal(reg.key), ...(reg.basicUser ? { basicUser: reg.basicUser } : {}) };
+      state = {
+        ...previous,
+        url,
+        registered: true,
+        error: undefined,
+        verificationKey: seal(reg.key),
+        ...(reg.basicUser ? { basicUser: reg.basicUser } : {}),
+      };
     } catch (e) {
       const message = isDeliveryError(e) ? [e.message, e.hint].filter(Boolean).join(': ') : (e as Error).message;
       deps.logger.warn({ tenantId, provider: s.provider.name, err: message }, 'webhook registration failed');
       state = { ...previous, url, registered: false, error: message };
     }
   }
-  await deps.store.settings.update(tenantId, (cur) => (cur.mode === 'provider' && cur.provider ? { ...cur, provider: { ...cur.provider, webhook: state } } : null));
+  await deps.store.settings.update(tenantId, (cur) =>
+    cur.mode === 'provider' && cur.provider ? { ...cur, provider: { ...cur.provider, webhook: state } } : null,
+  );
   return [];
 }
 
-async function register(deps: ApiDeps, s: EmailSettings, url: string, previous: WebhookState | undefined): Promise<{ key: string; basicUser?: string }> {
+async function register(
+  deps: ApiDeps,
+  s: EmailSettings,
+  url: string,
+  previous: WebhookState | undefined,
+): Promise<{ key: string; basicUser?: string }> {
   const spec = specFromSettings(s, deps.box);
   const timeoutMs = deps.config.timeouts.providerMs;
   const p = deps.config.providers;
@@ -52,15 +66,32 @@ async function register(deps: ApiDeps, s: EmailSettings, url: string, previous: 
     case 'mailgun':
       return {
         key: needKey(
-          await registerMailgunWebhook({ apiKey: spec.apiKey, baseUrl: spec.region === 'eu' ? p.mailgunUrlEu : p.mailgunUrlUs, domain: spec.domain, timeoutMs, url }),
+          await registerMailgunWebhook({
+            apiKey: spec.apiKey,
+            baseUrl: spec.region === 'eu' ? p.mailgunUrlEu : p.mailgunUrlUs,
+            domain: spec.domain,
+            timeoutMs,
+            url,
+          }),
         ),
       };
     case 'mailjet': {
       // Mailjet signs nothing: we generate Basic credentials, embed them in the callback URL, and check them on arrival.
       const basicUser = previous?.basicUser ?? `mailroom-${s.tenantId}`.slice(0, 60);
-      const kept = previous?.verificationKey && previous.basicUser ? deps.box.open(previous.verificationKey, secretContext(s.tenantId, WEBHOOK_KEY_FIELD)) : undefined;
+      const kept =
+        previous?.verificationKey && previous.basicUser
+          ? deps.box.open(previous.verificationKey, secretContext(s.tenantId, WEBHOOK_KEY_FIELD))
+          : undefined;
       const basicPassword = kept ?? randomBytes(24).toString('base64url');
-      await registerMailjetWebhook({ publicKey: spec.publicKey, privateKey: spec.privateKey, baseUrl: p.mailjetUrl, timeoutMs, url, basicUser, basicPassword });
+      await registerMailjetWebhook({
+        publicKey: spec.publicKey,
+        privateKey: spec.privateKey,
+        baseUrl: p.mailjetUrl,
+        timeoutMs,
+        url,
+        basicUser,
+        basicPassword,
+      });
       return { key: basicPassword, basicUser };
     }
     default:

@@ -13,7 +13,12 @@ export async function saveSettings(deps: ApiDeps, tenant: Tenant, input: EmailSe
 }
 
 /** What a save would store, without storing it (also what "send test email" tests before saving). */
-export async function draftSettings(deps: ApiDeps, tenant: Tenant, input: EmailSettingsInput, previous: EmailSettings | null): Promise<Omit<EmailSettings, 'version'>> {
+export async function draftSettings(
+  deps: ApiDeps,
+  tenant: Tenant,
+  input: EmailSettingsInput,
+  previous: EmailSettings | null,
+): Promise<Omit<EmailSettings, 'version'>> {
   if (input.mode === 'smtp' && !mayUseSmtp(tenant.plan, deps.config.smtpPlans)) {
     throw new HttpError(
       403,

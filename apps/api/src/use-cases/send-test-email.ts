@@ -1,4 +1,13 @@
-import { applySendFailure, applySendSuccess, DeliveryError, EmailSettings, EmailSettingsInput, isDeliveryError, markSending, Tenant } from '@mailroom/domain';
+import {
+  applySendFailure,
+  applySendSuccess,
+  DeliveryError,
+  EmailSettings,
+  EmailSettingsInput,
+  isDeliveryError,
+  markSending,
+  Tenant,
+} from '@mailroom/domain';
 import { buildOutgoingMessage, createTransport, fromAddress, specFromSettings } from '@mailroom/delivery';
 import type { ApiDeps } from '../api-deps';
 import { HttpError } from '../http/http-error';
@@ -22,7 +31,14 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new DeliveryError(`no answer within ${ms} ms`, { code: 'ETIMEDOUT', retryable: true, hint: 'the server did not answer in time: check host and port, and that outgoing connections are allowed' })),
+      () =>
+        reject(
+          new DeliveryError(`no answer within ${ms} ms`, {
+            code: 'ETIMEDOUT',
+            retryable: true,
+            hint: 'the server did not answer in time: check host and port, and that outgoing connections are allowed',
+          }),
+        ),
       ms,
     );
   });
@@ -37,7 +53,12 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 export async function sendTestEmail(deps: ApiDeps, tenant: Tenant, draft?: EmailSettingsInput): Promise<TestEmailAnswer> {
   const stored = await deps.store.settings.get(tenant.id);
   const settings: EmailSettings | null = draft ? { ...(await draftSettings(deps, tenant, draft, stored)), version: 0 } : stored;
-  if (!settings) throw new HttpError(404, 'settings_not_found', `tenant ${tenant.id} has no email settings: save them, or send them in this request's body to test before saving`);
+  if (!settings)
+    throw new HttpError(
+      404,
+      'settings_not_found',
+      `tenant ${tenant.id} has no email settings: save them, or send them in this request's body to test before saving`,
+    );
   await takeRateToken(deps, tenant.id);
 
   const now = deps.now();
@@ -50,27 +71,64 @@ export async function sendTestEmail(deps: ApiDeps, tenant: Tenant, draft?: Email
     subject: `Mailroom test email for ${tenant.name}`,
     text: `This is a test from Mailroom. If you can read it, ${tenant.name}'s documents can be emailed through this ${settings.mode} configuration.`,
   };
-  const record = newEmailRecord({ id: newEmailId(now), tenantId: tenant.id, input, settings: { ...settings, cc: [], bcc: [] }, now, test: true });
+  const record = newEmailRecord({
+    id: newEmailId(now),
+    tenantId: tenant.id,
+    input,
+    settings: { ...settings, cc: [], bcc: [] },
+    now,
+    test: true,
+  });
   await deps.store.emails.create({ email: record, content: { text: input.text, attachments: [] } });
   await deps.store.emails.update(tenant.id, record.id, (e) => markSending(e, now.toISOString()));
 
   const started = Date.now();
   const transport = createTransport(specFromSettings(settings, deps.box), deps.config, deps.logger);
   try {
-    const message = buildOutgoingMessage(record, { text: input.text, attachments: [] }, settings, { platformFrom: deps.config.platform.from });
+    const message = buildOutgoingMessage(record, { text: input.text, attachments: [] }, settings, {
+      platformFrom: deps.config.platform.from,
+    });
     const result = await withTimeout(transport.send(message), deps.config.timeouts.testEmailMs);
-    await deps.store.emails.update(tenant.id, record.id, (e) => applySendSuccess(e, { ...result, durationMs: Date.now() - started }, deps.now().toISOString()));
+    await deps.store.emails.update(tenant.id, record.id, (e) =>
+      applySendSuccess(e, { ...result, durationMs: Date.now() - started }, deps.now().toISOString()),
+    );
     if (!draft && stored?.lastFailure) await deps.store.settings.update(tenant.id, (s) => ({ ...s, lastFailure: undefined }));
     return { ok: true, emailId: record.id, to, messageId: result.messageId };
   } catch (e) {
     const err = isDeliveryError(e) ? e : new DeliveryError((e as Error).message, { code: 'EINTERNAL', retryable: true });
     const at = deps.now().toISOString();
     await deps.store.emails.update(tenant.id, record.id, (rec) =>
-      applySendFailure(rec, { code: err.code, retryable: err.retryable, responseCode: err.responseCode, response: err.response ?? err.message, hint: err.hint, durationMs: Date.now() - started }, at, true),
+      applySendFailure(
+        rec,
+        {
+          code: err.code,
+          retryable: err.retryable,
+          responseCode: err.responseCode,
+          response: err.response ?? err.message,
+          hint: err.hint,
+          durationMs: Date.now() - started,
+        },
+        at,
+        true,
+      ),
     );
-    if (!draft && !err.retryable) await deps.store.settings.update(tenant.id, (s) => ({ ...s, lastFailure: { at, code: err.code, hint: err.hint, response: err.response } }));
+    if (!draft && !err.retryable)
+      await deps.store.settings.update(tenant.id, (s) => ({
+        ...s,
+        lastFailure: { at, code: err.code, hint: err.hint, response: err.response },
+      }));
     deps.logger.info({ tenantId: tenant.id, emailId: record.id, code: err.code }, 'test email failed');
-    return { ok: false, emailId: record.id, to, error: { code: err.code, message: err.message, ...(err.response ? { response: err.response } : {}), ...(err.hint ? { hint: err.hint } : {}) } };
+    return {
+      ok: false,
+      emailId: record.id,
+      to,
+      error: {
+        code: err.code,
+        message: err.message,
+        ...(err.response ? { response: err.response } : {}),
+        ...(err.hint ? { hint: err.hint } : {}),
+      },
+    };
   } finally {
     void Promise.resolve(transport.close?.()).catch(() => undefined);
   }
@@ -84,6 +142,11 @@ async function takeRateToken(deps: ApiDeps, tenantId: string): Promise<void> {
   if (n === 1) await deps.redis.expire(key, 61);
   if (n > deps.config.limits.testEmailsPerMinute) {
     const retryAfter = 60 - Math.floor((Date.now() / 1000) % 60);
-    throw new HttpError(429, 'rate_limited', `at most ${deps.config.limits.testEmailsPerMinute} test emails a minute; try again in ${retryAfter} s`, { retryAfterSeconds: retryAfter });
+    throw new HttpError(
+      429,
+      'rate_limited',
+      `at most ${deps.config.limits.testEmailsPerMinute} test emails a minute; try again in ${retryAfter} s`,
+      { retryAfterSeconds: retryAfter },
+    );
   }
 }

@@ -22,7 +22,14 @@ export const webhookKeyContext = (tenantId: string) => secretContext(tenantId, W
  * anything but 200 and 406 for ~8 h; Mailjet retries anything but 200 for 24 h.
  */
 export interface ProviderReceiver {
-  verify(incoming: IncomingWebhook, provider: ProviderSettings, tenantId: string, box: SecretBox, now: Date, maxAgeSeconds: number): VerifyOutcome;
+  verify(
+    incoming: IncomingWebhook,
+    provider: ProviderSettings,
+    tenantId: string,
+    box: SecretBox,
+    now: Date,
+    maxAgeSeconds: number,
+  ): VerifyOutcome;
   parse(rawBody: Buffer): NormalizedEvent[];
   /** Status for a request that will never succeed, where the provider lets us say "stop". */
   giveUpStatus: number;

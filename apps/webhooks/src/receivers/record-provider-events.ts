@@ -13,13 +13,21 @@ export interface RecordOutcome {
  * never provider id formats. A duplicate changes nothing; an event for an email we do not know (or of
  * another tenant) is acknowledged, logged and written nowhere.
  */
-export async function recordProviderEvents(deps: WebhooksDeps, tenantId: string, provider: ProviderName, events: NormalizedEvent[]): Promise<RecordOutcome> {
+export async function recordProviderEvents(
+  deps: WebhooksDeps,
+  tenantId: string,
+  provider: ProviderName,
+  events: NormalizedEvent[],
+): Promise<RecordOutcome> {
   const out: RecordOutcome = { applied: 0, duplicates: 0, unknown: 0 };
   const log = deps.logger.child({ tenantId, provider });
   for (const ev of events) {
     if (!ev.emailId || (ev.tenantId && ev.tenantId !== tenantId)) {
       out.unknown++;
-      log.info({ key: ev.key, type: ev.type, echoedTenant: ev.tenantId }, 'event not for an email of this tenant; acknowledged, not recorded');
+      log.info(
+        { key: ev.key, type: ev.type, echoedTenant: ev.tenantId },
+        'event not for an email of this tenant; acknowledged, not recorded',
+      );
       continue;
     }
     let changed = false;

@@ -20,7 +20,10 @@ export function pixelRoutes(deps: WebhooksDeps): Router {
     } catch (e) {
       deps.logger.error({ err: e }, 'could not record an open');
     }
-    res.status(200).set({ 'Content-Type': 'image/gif', 'Cache-Control': 'no-store, no-cache, must-revalidate, private', Pragma: 'no-cache' }).end(PIXEL_GIF);
+    res
+      .status(200)
+      .set({ 'Content-Type': 'image/gif', 'Cache-Control': 'no-store, no-cache, must-revalidate, private', Pragma: 'no-cache' })
+      .end(PIXEL_GIF);
   });
   return r;
 }
@@ -33,7 +36,14 @@ async function recordOpen(deps: WebhooksDeps, tenantId: string, emailId: string,
     const machine = isMachineOpen(userAgent, now.getTime(), accepted ? Date.parse(accepted.at) : undefined);
     return applyEvent(
       email,
-      { type: 'opened', at, key: `pixel:${now.getTime()}:${randomBytes(4).toString('hex')}`, source: 'pixel', machine, ...(userAgent ? { userAgent: userAgent.slice(0, 300) } : {}) },
+      {
+        type: 'opened',
+        at,
+        key: `pixel:${now.getTime()}:${randomBytes(4).toString('hex')}`,
+        source: 'pixel',
+        machine,
+        ...(userAgent ? { userAgent: userAgent.slice(0, 300) } : {}),
+      },
       at,
     );
   });

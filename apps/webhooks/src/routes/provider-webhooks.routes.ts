@@ -62,7 +62,9 @@ export function providerWebhookRoutes(deps: WebhooksDeps): Router {
       const last = p.webhook?.lastEventAt ? Date.parse(p.webhook.lastEventAt) : 0;
       if (now.getTime() - last > LAST_EVENT_EVERY_MS) {
         await deps.store.settings.update(tenantId, (s) =>
-          s.provider?.webhook ? { ...s, provider: { ...s.provider, webhook: { ...s.provider.webhook, lastEventAt: now.toISOString() } } } : null,
+          s.provider?.webhook
+            ? { ...s, provider: { ...s.provider, webhook: { ...s.provider.webhook, lastEventAt: now.toISOString() } } }
+            : null,
         );
       }
       return answer(200, 'ok');

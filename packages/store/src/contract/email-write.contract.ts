@@ -91,7 +91,9 @@ export function describeEmailWriteContract(store: StoreRef): void {
         Array.from({ length: 20 }, (_, i) => store().emails.update(tenantId, email.id, (e) => ({ ...e, events: [...e.events, event(i)] }))),
       );
       const stored = await store().emails.get(tenantId, email.id);
-      expect(stored!.events.map((e) => e.key).sort()).toEqual(['api:queued', ...Array.from({ length: 20 }, (_, i) => `test:event:${i}`)].sort());
+      expect(stored!.events.map((e) => e.key).sort()).toEqual(
+        ['api:queued', ...Array.from({ length: 20 }, (_, i) => `test:event:${i}`)].sort(),
+      );
     });
 
     it('returns the written record, and a mutator returning null writes nothing', async () => {
@@ -113,7 +115,10 @@ export function describeEmailWriteContract(store: StoreRef): void {
       await store().emails.update(tenantId, email.id, (e) => ({
         ...e,
         status: 'delivered',
-        recipients: e.recipients.map((r) => ({ ...r, status: r.email === 'b@example.com' ? ('bounced' as const) : ('delivered' as const) })),
+        recipients: e.recipients.map((r) => ({
+          ...r,
+          status: r.email === 'b@example.com' ? ('bounced' as const) : ('delivered' as const),
+        })),
       }));
       const ids = async (status: 'queued' | 'delivered' | 'bounced') =>
         (await store().emails.list(tenantId, historyQuery({ status }))).items.map((e) => e.id);

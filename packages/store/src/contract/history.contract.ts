@@ -14,7 +14,11 @@ export function describeHistoryContract(store: StoreRef): void {
     beforeAll(async () => {
       const delivered = (email: string) => ({ email, kind: 'to' as const, status: 'delivered' as const, updatedAt: at(9) });
       await createAll(store(), [
-        makeEmail(tenantId, e('inv1'), { createdAt: at(1), document: { type: 'invoice', id: 'inv-1' }, to: [{ email: 'ana@example.com' }] }),
+        makeEmail(tenantId, e('inv1'), {
+          createdAt: at(1),
+          document: { type: 'invoice', id: 'inv-1' },
+          to: [{ email: 'ana@example.com' }],
+        }),
         makeEmail(tenantId, e('inv2'), {
           createdAt: at(2),
           document: { type: 'invoice', id: 'inv-2' },
@@ -74,7 +78,11 @@ export function describeHistoryContract(store: StoreRef): void {
     it('is newest first, ties broken by id (descending), also across pages', async () => {
       const tenantId = uniqueTenantId('order');
       const tied = ['c', 'a', 'e', 'b', 'd'].map((n) => makeEmail(tenantId, `${tenantId}-${n}`, { createdAt: at(5) }));
-      await createAll(store(), [makeEmail(tenantId, `${tenantId}-z-old`, { createdAt: at(1) }), ...tied, makeEmail(tenantId, `${tenantId}-0-new`, { createdAt: at(9) })]);
+      await createAll(store(), [
+        makeEmail(tenantId, `${tenantId}-z-old`, { createdAt: at(1) }),
+        ...tied,
+        makeEmail(tenantId, `${tenantId}-0-new`, { createdAt: at(9) }),
+      ]);
       const expected = ['0-new', 'e', 'd', 'c', 'b', 'a', 'z-old'].map((n) => `${tenantId}-${n}`);
       expect(await ids(tenantId)).toEqual(expected);
 
@@ -91,7 +99,10 @@ export function describeHistoryContract(store: StoreRef): void {
     it('pages through 25 emails by 10, each exactly once, while newer emails arrive', async () => {
       const tenantId = uniqueTenantId('pages');
       const id = (i: number) => `${tenantId}-${String(i).padStart(2, '0')}`;
-      await createAll(store(), Array.from({ length: 25 }, (_, i) => makeEmail(tenantId, id(i), { createdAt: at(i) })));
+      await createAll(
+        store(),
+        Array.from({ length: 25 }, (_, i) => makeEmail(tenantId, id(i), { createdAt: at(i) })),
+      );
 
       const first = await store().emails.list(tenantId, historyQuery({ limit: 10 }));
       expect(first.items.map((e) => e.id)).toEqual(Array.from({ length: 10 }, (_, i) => id(24 - i)));
@@ -116,18 +127,23 @@ export function describeHistoryContract(store: StoreRef): void {
 
     it('answers nextCursor null when the last page is exactly full', async () => {
       const tenantId = uniqueTenantId('full');
-      await createAll(store(), Array.from({ length: 4 }, (_, i) => makeEmail(tenantId, `${tenantId}-${i}`, { createdAt: at(i) })));
+      await createAll(
+        store(),
+        Array.from({ length: 4 }, (_, i) => makeEmail(tenantId, `${tenantId}-${i}`, { createdAt: at(i) })),
+      );
       const page = await store().emails.list(tenantId, historyQuery({ limit: 4 }));
       expect(page.items).toHaveLength(4);
       expect(page.nextCursor).toBeNull();
     });
 
-    it.each(['not a cursor', 'bm90LWpzb24', Buffer.from('["yesterday","x"]').toString('base64url'), Buffer.from('{"a":1}').toString('base64url')])(
-      'rejects the bad cursor %p with InvalidCursorError',
-      async (cursor) => {
-        await expect(store().emails.list(uniqueTenantId('cursor'), historyQuery({ cursor }))).rejects.toBeInstanceOf(InvalidCursorError);
-      },
-    );
+    it.each([
+      'not a cursor',
+      'bm90LWpzb24',
+      Buffer.from('["yesterday","x"]').toString('base64url'),
+      Buffer.from('{"a":1}').toString('base64url'),
+    ])('rejects the bad cursor %p with InvalidCursorError', async (cursor) => {
+      await expect(store().emails.list(uniqueTenantId('cursor'), historyQuery({ cursor }))).rejects.toBeInstanceOf(InvalidCursorError);
+    });
   });
 
   describe('history: tenant isolation', () => {

@@ -74,6 +74,10 @@ export function contentFromDoc(doc: ContentDoc): EmailContent {
   return {
     ...(doc.text !== undefined && doc.text !== null ? { text: doc.text } : {}),
     ...(doc.html !== undefined && doc.html !== null ? { html: doc.html } : {}),
-    attachments: doc.attachments.map((a): Attachment => ({ filename: a.filename, contentType: a.contentType, content: bytesOf(a.content) })),
+    attachments: doc.attachments.map((a): Attachment => ({
+      filename: a.filename,
+      contentType: a.contentType,
+      content: bytesOf(a.content),
+    })),
   };
 }

@@ -47,7 +47,10 @@ run('MongoStore', () => {
       const indexes = await client.db(dbName).collection('emails').indexes();
       const byName = new Map(indexes.map((i) => [i.name, i]));
       for (const spec of EMAIL_INDEXES) expect(byName.get(spec.name!)?.key).toEqual(spec.key);
-      expect(byName.get('tenant_idempotency_key')).toMatchObject({ unique: true, partialFilterExpression: { idempotencyKey: { $type: 'string' } } });
+      expect(byName.get('tenant_idempotency_key')).toMatchObject({
+        unique: true,
+        partialFilterExpression: { idempotencyKey: { $type: 'string' } },
+      });
     });
 
     it('stores the record under _id with a revision, and attachments as BSON binary', async () => {
@@ -63,7 +66,10 @@ run('MongoStore', () => {
       expect(read).not.toHaveProperty('_id');
       expect(read).not.toHaveProperty('rev');
 
-      const content = await client.db(dbName).collection<{ _id: string; attachments: { content: { _bsontype: string } }[] }>('email_contents').findOne({ _id: email.id });
+      const content = await client
+        .db(dbName)
+        .collection<{ _id: string; attachments: { content: { _bsontype: string } }[] }>('email_contents')
+        .findOne({ _id: email.id });
       expect(content!.attachments[0].content._bsontype).toBe('Binary');
     });
   });

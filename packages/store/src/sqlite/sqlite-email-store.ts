@@ -62,7 +62,9 @@ export class SqliteEmailStore implements EmailStore {
           return { email: JSON.parse(winner.doc) as EmailRecord, created: false };
         }
         this.writeRecipients(email);
-        this.sql.get('INSERT INTO email_contents (email_id, text, html) VALUES (?, ?, ?)').run(email.id, content.text ?? null, content.html ?? null);
+        this.sql
+          .get('INSERT INTO email_contents (email_id, text, html) VALUES (?, ?, ?)')
+          .run(email.id, content.text ?? null, content.html ?? null);
         const insertAttachment = this.sql.get(
           'INSERT INTO email_attachments (email_id, position, filename, content_type, content) VALUES (?, ?, ?, ?, ?)',
         );

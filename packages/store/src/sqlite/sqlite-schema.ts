@@ -78,7 +78,9 @@ export function migrateSqliteSchema(db: Database.Database): { from: number; to: 
     .transaction(() => {
       const from = db.pragma('user_version', { simple: true }) as number;
       if (from > SQLITE_SCHEMA_VERSION) {
-        throw new Error(`the SQLite store is at schema version ${from}, newer than this build knows (${SQLITE_SCHEMA_VERSION}): upgrade Mailroom`);
+        throw new Error(
+          `the SQLite store is at schema version ${from}, newer than this build knows (${SQLITE_SCHEMA_VERSION}): upgrade Mailroom`,
+        );
       }
       for (let v = from; v < SQLITE_SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]);
       db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);

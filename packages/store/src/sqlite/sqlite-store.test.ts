@@ -71,7 +71,10 @@ describe('SqliteStore on a shared file (API, worker and webhooks are separate pr
 
     const creates = await Promise.all(
       Array.from({ length: 6 }, (_, i) =>
-        (i % 2 ? api : worker).emails.create({ email: makeEmail(tenantId, `${tenantId}-k${i}`, { idempotencyKey: 'same' }), content: makeContent() }),
+        (i % 2 ? api : worker).emails.create({
+          email: makeEmail(tenantId, `${tenantId}-k${i}`, { idempotencyKey: 'same' }),
+          content: makeContent(),
+        }),
       ),
     );
     expect(creates.filter((c) => c.created)).toHaveLength(1);

@@ -6,7 +6,14 @@ import { parseSmtpReply } from './smtp-reply';
 
 /** A bare nodemailer client (no pool), so each send is one connection the sink can count. */
 function client(port: number, options: { secure?: boolean; auth?: { user: string; pass: string } } = {}) {
-  return nodemailer.createTransport({ host: '127.0.0.1', port, secure: options.secure ?? false, requireTLS: !options.secure, auth: options.auth, greetingTimeout: 1000 });
+  return nodemailer.createTransport({
+    host: '127.0.0.1',
+    port,
+    secure: options.secure ?? false,
+    requireTLS: !options.secure,
+    auth: options.auth,
+    greetingTimeout: 1000,
+  });
 }
 
 describe('startSmtpSink', () => {
@@ -48,7 +55,11 @@ describe('startSmtpSink', () => {
     });
     try {
       const c = client(sink.port, { secure: true });
-      const send = (to: string) => c.sendMail({ from: 'a@a.test', to, subject: 's', text: 't' }).then(() => 'ok', (e: { response?: string }) => e.response);
+      const send = (to: string) =>
+        c.sendMail({ from: 'a@a.test', to, subject: 's', text: 't' }).then(
+          () => 'ok',
+          (e: { response?: string }) => e.response,
+        );
 
       expect(await send('b@b.test')).toBe(SINK_GREETING_421);
       expect(await send('nadie@b.test')).toBe('550 5.1.1 <nadie@b.test>: User unknown');
@@ -66,7 +77,7 @@ describe('startSmtpSink', () => {
     }
   });
 
-  it("answers a wrong password with the configured line and never records passwords", async () => {
+  it('answers a wrong password with the configured line and never records passwords', async () => {
     const failureReply = '535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox.';
     const sink = await startSmtpSink({ tls: 'starttls', auth: { users: { ana: 'right' }, methods: ['LOGIN'], failureReply } });
     try {

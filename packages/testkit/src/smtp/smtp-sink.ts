@@ -134,8 +134,13 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Runn
     get droppedDuringData() {
       return sink.droppedDuringData;
     },
-    waitForMessages: (count, timeoutMs = 5000) => waitFor(events, () => sink.messages.length >= count, timeoutMs,
-      () => `expected ${count} message(s) on the SMTP sink within ${timeoutMs} ms, got ${sink.messages.length}`).then(() => sink.messages.slice(0, count)),
+    waitForMessages: (count, timeoutMs = 5000) =>
+      waitFor(
+        events,
+        () => sink.messages.length >= count,
+        timeoutMs,
+        () => `expected ${count} message(s) on the SMTP sink within ${timeoutMs} ms, got ${sink.messages.length}`,
+      ).then(() => sink.messages.slice(0, count)),
     clear() {
       sink.messages = [];
       sink.refusedMessages = [];

@@ -11,7 +11,19 @@ export const MAILROOM_EMAIL_ID_HEADER = 'X-Mailroom-Email-Id';
 export const stripAngleBrackets = (id: string): string => id.trim().replace(/^<(.*)>$/, '$1');
 
 /** Headers Mailgun builds from its own fields: repeating them as `h:` would duplicate or fight them. */
-const OWN_FIELDS = new Set(['from', 'to', 'cc', 'bcc', 'subject', 'reply-to', 'message-id', 'content-type', 'content-transfer-encoding', 'mime-version', 'date']);
+const OWN_FIELDS = new Set([
+  'from',
+  'to',
+  'cc',
+  'bcc',
+  'subject',
+  'reply-to',
+  'message-id',
+  'content-type',
+  'content-transfer-encoding',
+  'mime-version',
+  'date',
+]);
 
 export interface MailgunMessagePlan {
   data: MailgunMessageData;
@@ -56,7 +68,14 @@ export function buildMailgunMessage(message: OutgoingMessage): MailgunMessagePla
     [`v:${MAILGUN_TENANT_ID_VAR}`]: message.tenantId,
     'o:tracking-opens': message.trackOpens,
     ...(message.attachments.length > 0
-      ? { attachment: message.attachments.map((a) => ({ filename: a.filename, data: a.content, contentType: a.contentType, knownLength: a.content.length })) }
+      ? {
+          attachment: message.attachments.map((a) => ({
+            filename: a.filename,
+            data: a.content,
+            contentType: a.contentType,
+            knownLength: a.content.length,
+          })),
+        }
       : {}),
   } as MailgunMessageData;
   return { data, recipients: [...to, ...cc, ...bcc].map((a) => a.email), droppedHeaders };

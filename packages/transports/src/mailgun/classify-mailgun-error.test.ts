@@ -6,7 +6,12 @@ import { classifyMailgunError, MAILGUN_401_HINT, MailgunApiErrorShape, MailgunEr
 import { createMailgunClient } from './create-mailgun-client';
 
 const ctx: MailgunErrorContext = { action: 'send', domain: 'mg.tenant.example', timeoutMs: 1000, secrets: ['key-secret-1234'] };
-const apiError = (status: number, message: string, details?: unknown): MailgunApiErrorShape => ({ status, message, details, type: 'MailgunAPIError' });
+const apiError = (status: number, message: string, details?: unknown): MailgunApiErrorShape => ({
+  status,
+  message,
+  details,
+  type: 'MailgunAPIError',
+});
 
 describe('classifyMailgunError', () => {
   it.each([
@@ -39,9 +44,13 @@ describe('classifyMailgunError', () => {
 
   it('gives the hints an admin can act on', () => {
     expect(classifyMailgunError(apiError(401, 'Unauthorized', 'Forbidden'), ctx).hint).toBe(MAILGUN_401_HINT);
-    expect(classifyMailgunError(apiError(404, 'Not Found', 'Domain not found'), ctx).hint).toContain('the domain mg.tenant.example is not in this Mailgun account/region');
+    expect(classifyMailgunError(apiError(404, 'Not Found', 'Domain not found'), ctx).hint).toContain(
+      'the domain mg.tenant.example is not in this Mailgun account/region',
+    );
     expect(classifyMailgunError(apiError(413, 'Payload Too Large', ''), ctx).hint).toContain('message too large');
-    expect(classifyMailgunError(apiError(400, 'Bad Request', "Missing parameter 'to'."), ctx)).toMatchObject({ response: "Missing parameter 'to'." });
+    expect(classifyMailgunError(apiError(400, 'Bad Request', "Missing parameter 'to'."), ctx)).toMatchObject({
+      response: "Missing parameter 'to'.",
+    });
   });
 
   it('honours Retry-After only on a retryable answer', () => {
@@ -56,7 +65,10 @@ describe('classifyMailgunError', () => {
   });
 
   it('the SDK\'s own refusal of the API root ("Mailgun Magnificent API") is a configuration error', () => {
-    expect(classifyMailgunError(apiError(400, 'Incorrect url', 'Mailgun Magnificent API'), ctx)).toMatchObject({ code: 'mailgun_wrong_url', retryable: false });
+    expect(classifyMailgunError(apiError(400, 'Incorrect url', 'Mailgun Magnificent API'), ctx)).toMatchObject({
+      code: 'mailgun_wrong_url',
+      retryable: false,
+    });
   });
 
   it('anything that is not an APIError is a permanent SDK refusal', () => {

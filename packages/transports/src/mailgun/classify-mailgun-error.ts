@@ -36,7 +36,14 @@ export const MAILGUN_401_HINT = 'Mailgun answered 401: check the private key, an
 /** axios codes that come with an HTTP answer (only seen when the status text is empty): not network trouble. */
 const ANSWERED_CODES = new Set(['ERR_BAD_REQUEST', 'ERR_BAD_RESPONSE']);
 /** axios refusals before a byte is sent: configuration mistakes. */
-const CONFIG_CODES = new Set(['ERR_BAD_OPTION_VALUE', 'ERR_BAD_OPTION', 'ERR_INVALID_URL', 'ERR_NOT_SUPPORT', 'ERR_DEPRECATED', 'ERR_FR_TOO_MANY_REDIRECTS']);
+const CONFIG_CODES = new Set([
+  'ERR_BAD_OPTION_VALUE',
+  'ERR_BAD_OPTION',
+  'ERR_INVALID_URL',
+  'ERR_NOT_SUPPORT',
+  'ERR_DEPRECATED',
+  'ERR_FR_TOO_MANY_REDIRECTS',
+]);
 const ERROR_CODE = /^(E[A-Z0-9_]+|ERR_[A-Z0-9_]+|UND_ERR_[A-Z0-9_]+)$/;
 
 const ACTION_WORDS: Record<MailgunAction, string> = {
@@ -46,7 +53,12 @@ const ACTION_WORDS: Record<MailgunAction, string> = {
 };
 
 export function isMailgunApiError(e: unknown): e is MailgunApiErrorShape {
-  return typeof e === 'object' && e !== null && (e as { type?: unknown }).type === 'MailgunAPIError' && typeof (e as { status?: unknown }).status === 'number';
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    (e as { type?: unknown }).type === 'MailgunAPIError' &&
+    typeof (e as { status?: unknown }).status === 'number'
+  );
 }
 
 /** The axios code of an APIError that stands for "no HTTP answer", else undefined. */
@@ -68,15 +80,16 @@ function wordsOf(details: unknown): string | undefined {
 
 function httpHint(status: number, words: string | undefined, ctx: MailgunErrorContext): string {
   if (status === 401) return MAILGUN_401_HINT;
-  if (status === 404) return `Mailgun answered 404: the domain ${ctx.domain} is not in this Mailgun account/region: check the sending domain, and whether it is in the EU or US region`;
+  if (status === 404)
+    return `Mailgun answered 404: the domain ${ctx.domain} is not in this Mailgun account/region: check the sending domain, and whether it is in the EU or US region`;
   if (status === 403) {
     return ctx.action === 'register-webhook'
-      ? 'Mailgun answered 403: this key may not manage webhooks (a domain sending key can only send): use the account\'s private API key'
+      ? "Mailgun answered 403: this key may not manage webhooks (a domain sending key can only send): use the account's private API key"
       : `Mailgun answered 403: the key may not use the domain ${ctx.domain}, or the Mailgun account is disabled or still in sandbox`;
   }
   if (status === 413) return 'Mailgun refused the email: message too large (Mailgun accepts at most 25 MB, attachments included)';
   if (status === 400) return `Mailgun refused the request as invalid: ${words ?? 'no reason given'}`;
-  if (status === 429) return 'Mailgun\'s rate limit for this account was reached: the email will be retried';
+  if (status === 429) return "Mailgun's rate limit for this account was reached: the email will be retried";
   if (status >= 500) return 'Mailgun had a temporary problem: the email will be retried';
   if (isRetryableHttpStatus(status)) return 'Mailgun did not answer in time: the email will be retried';
   return `Mailgun refused the request (HTTP ${status})`;
@@ -99,19 +112,26 @@ function fromNetwork(code: string, details: unknown, ctx: MailgunErrorContext): 
   const text = scrub(wordsOf(details), ctx.secrets);
   if (CONFIG_CODES.has(code)) {
     return new DeliveryError(`${ACTION_WORDS[ctx.action]}: the request could not be made (${code})`, {
-      code, retryable: false, response: text, hint: 'The Mailgun API address Mailroom is configured with is not usable (MAILGUN_API_URL_US / MAILGUN_API_URL_EU)',
+      code,
+      retryable: false,
+      response: text,
+      hint: 'The Mailgun API address Mailroom is configured with is not usable (MAILGUN_API_URL_US / MAILGUN_API_URL_EU)',
     });
   }
   const timedOut = code === 'ETIMEDOUT' || (code === 'ECONNABORTED' && /timeout/i.test(text ?? ''));
   return new DeliveryError(
-    timedOut ? `${ACTION_WORDS[ctx.action]}: no answer within ${ctx.timeoutMs} ms` : `${ACTION_WORDS[ctx.action]}: could not reach Mailgun (${code})`,
+    timedOut
+      ? `${ACTION_WORDS[ctx.action]}: no answer within ${ctx.timeoutMs} ms`
+      : `${ACTION_WORDS[ctx.action]}: could not reach Mailgun (${code})`,
     {
       code: timedOut ? 'ETIMEDOUT' : code,
       retryable: true,
       response: text,
       hint: timedOut
         ? `Mailgun did not answer within ${ctx.timeoutMs} ms: it will be retried`
-        : NETWORK_ERROR_CODES.has(code) ? 'Mailgun could not be reached: it will be retried' : 'The connection to Mailgun failed: it will be retried',
+        : NETWORK_ERROR_CODES.has(code)
+          ? 'Mailgun could not be reached: it will be retried'
+          : 'The connection to Mailgun failed: it will be retried',
     },
   );
 }
@@ -124,13 +144,18 @@ export function classifyMailgunError(error: unknown, ctx: MailgunErrorContext): 
     // The SDK's own answer to a URL that reaches Mailgun's root instead of the API ("Mailgun Magnificent API").
     if (error.status === 400 && error.message === 'Incorrect url') {
       return new DeliveryError(`${ACTION_WORDS[ctx.action]}: the API URL is wrong`, {
-        code: 'mailgun_wrong_url', retryable: false, response: wordsOf(error.details), hint: 'The Mailgun API address Mailroom is configured with is wrong (it must not end in /v3)',
+        code: 'mailgun_wrong_url',
+        retryable: false,
+        response: wordsOf(error.details),
+        hint: 'The Mailgun API address Mailroom is configured with is wrong (it must not end in /v3)',
       });
     }
     return fromHttp(error, ctx);
   }
   const detail = scrub(error instanceof Error ? error.message : String(error), ctx.secrets);
   return new DeliveryError(`${ACTION_WORDS[ctx.action]}: the Mailgun SDK refused the request: ${detail}`, {
-    code: 'sdk_refused', retryable: false, hint: 'The request could not be turned into a Mailgun API call: check the addresses and attachments',
+    code: 'sdk_refused',
+    retryable: false,
+    hint: 'The request could not be turned into a Mailgun API call: check the addresses and attachments',
   });
 }

@@ -14,7 +14,10 @@ async function createForeignWebhook(mg: MailgunEmulator, key: string, domain: st
   const form = new URLSearchParams([['id', id], ...urls.map((u): [string, string] => ['url', u])]);
   const res = await fetch(`${mg.url}/v3/domains/${domain}/webhooks`, {
     method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`api:${key}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    headers: {
+      authorization: `Basic ${Buffer.from(`api:${key}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
     body: form.toString(),
   });
   expect(res.status).toBe(200);
@@ -24,10 +27,20 @@ describe('registerMailgunWebhook against the Mailgun emulators', () => {
   let us: MailgunEmulator;
   let eu: MailgunEmulator;
   const register = (o: { domain: string; apiKey?: string; baseUrl?: string; url?: string }) =>
-    registerMailgunWebhook({ apiKey: o.apiKey ?? US_KEY, baseUrl: o.baseUrl ?? us.url, domain: o.domain, timeoutMs: 5000, url: o.url ?? OURS });
+    registerMailgunWebhook({
+      apiKey: o.apiKey ?? US_KEY,
+      baseUrl: o.baseUrl ?? us.url,
+      domain: o.domain,
+      timeoutMs: 5000,
+      url: o.url ?? OURS,
+    });
 
   beforeAll(async () => {
-    us = await startMailgunEmulator({ region: 'us', keys: [US_KEY], domains: ['mg.a.example', 'mg.shared.example', 'mg.moved.example', 'mg.full.example'] });
+    us = await startMailgunEmulator({
+      region: 'us',
+      keys: [US_KEY],
+      domains: ['mg.a.example', 'mg.shared.example', 'mg.moved.example', 'mg.full.example'],
+    });
     eu = await startMailgunEmulator({ region: 'eu', keys: [EU_KEY], domains: ['mg.eu.example'] });
   });
   afterAll(async () => {
@@ -35,7 +48,7 @@ describe('registerMailgunWebhook against the Mailgun emulators', () => {
     await eu.close();
   });
 
-  it('points all eight webhooks at our receiver and returns the signing key, which verifies Mailgun\'s posts', async () => {
+  it("points all eight webhooks at our receiver and returns the signing key, which verifies Mailgun's posts", async () => {
     const registration = await register({ domain: 'mg.a.example' });
     expect(registration.url).toBe(OURS);
     expect(registration.verificationKey).toBe(us.signingKey);
@@ -50,7 +63,11 @@ describe('registerMailgunWebhook against the Mailgun emulators', () => {
       return 200;
     });
     try {
-      const target = { recipient: 'client@example.com', messageId: '<em_1@mailroom.example>', userVariables: { mailroom_email_id: 'em_1' } };
+      const target = {
+        recipient: 'client@example.com',
+        messageId: '<em_1@mailroom.example>',
+        userVariables: { mailroom_email_id: 'em_1' },
+      };
       await us.postEvent(receiver.url, mailgunEvents.delivered(target));
       await us.postEvent(receiver.url, mailgunEvents.delivered(target), { signingKey: 'key-not-the-account-key' });
       expect(outcomes).toEqual([true, false]);
@@ -66,7 +83,7 @@ describe('registerMailgunWebhook against the Mailgun emulators', () => {
     for (const urls of Object.values(us.webhooksOf('mg.a.example'))) expect(urls).toEqual([OURS]);
   });
 
-  it('shares a domain: another service\'s URL is kept beside ours (Mailgun would answer 400 to a second create)', async () => {
+  it("shares a domain: another service's URL is kept beside ours (Mailgun would answer 400 to a second create)", async () => {
     await createForeignWebhook(us, US_KEY, 'mg.shared.example', 'delivered', ['https://crm.example/mailgun']);
     await register({ domain: 'mg.shared.example' });
     const hooks = us.webhooksOf('mg.shared.example');
@@ -74,19 +91,28 @@ describe('registerMailgunWebhook against the Mailgun emulators', () => {
     expect(hooks.opened).toEqual([OURS]);
   });
 
-  it('replaces this tenant\'s receiver at a previous public address instead of keeping both', async () => {
-    await createForeignWebhook(us, US_KEY, 'mg.moved.example', 'delivered', ['https://old-hooks.example/webhooks/mailgun/t_a', 'https://crm.example/mailgun']);
+  it("replaces this tenant's receiver at a previous public address instead of keeping both", async () => {
+    await createForeignWebhook(us, US_KEY, 'mg.moved.example', 'delivered', [
+      'https://old-hooks.example/webhooks/mailgun/t_a',
+      'https://crm.example/mailgun',
+    ]);
     await register({ domain: 'mg.moved.example' });
     expect(us.webhooksOf('mg.moved.example').delivered).toEqual(['https://crm.example/mailgun', OURS]);
   });
 
-  it('refuses, with a hint, when a webhook already has Mailgun\'s three URLs', async () => {
-    await createForeignWebhook(us, US_KEY, 'mg.full.example', 'permanent_fail', ['https://a.example/h', 'https://b.example/h', 'https://c.example/h']);
+  it("refuses, with a hint, when a webhook already has Mailgun's three URLs", async () => {
+    await createForeignWebhook(us, US_KEY, 'mg.full.example', 'permanent_fail', [
+      'https://a.example/h',
+      'https://b.example/h',
+      'https://c.example/h',
+    ]);
     const err = await failureOf(register({ domain: 'mg.full.example' }));
     expect(err).toMatchObject({ code: 'webhook_slots_full', retryable: false });
     expect(err.hint).toContain('"permanent_fail" webhook of mg.full.example');
     // Refused before anything changed: no webhook half-registered.
-    expect(us.webhooksOf('mg.full.example')).toEqual({ permanent_fail: ['https://a.example/h', 'https://b.example/h', 'https://c.example/h'] });
+    expect(us.webhooksOf('mg.full.example')).toEqual({
+      permanent_fail: ['https://a.example/h', 'https://b.example/h', 'https://c.example/h'],
+    });
   });
 
   it('the wrong region answers 401: permanent, with the key-or-region hint', async () => {
@@ -115,6 +141,9 @@ describe('mergeWebhookUrls', () => {
     expect(mergeWebhookUrls([OURS], OURS)).toBeUndefined();
     expect(mergeWebhookUrls(['https://x.example/a'], OURS)).toEqual(['https://x.example/a', OURS]);
     expect(mergeWebhookUrls(['http://localhost:8081/webhooks/mailgun/t_a'], OURS)).toEqual([OURS]);
-    expect(mergeWebhookUrls(['https://hooks.mailroom.example/webhooks/mailgun/t_b'], OURS)).toEqual(['https://hooks.mailroom.example/webhooks/mailgun/t_b', OURS]);
+    expect(mergeWebhookUrls(['https://hooks.mailroom.example/webhooks/mailgun/t_b'], OURS)).toEqual([
+      'https://hooks.mailroom.example/webhooks/mailgun/t_b',
+      OURS,
+    ]);
   });
 });

@@ -5,7 +5,16 @@ import { classifyMailgunError } from './classify-mailgun-error';
 import { createMailgunClient, MailgunConnection } from './create-mailgun-client';
 
 /** Every Mailgun domain webhook Mailroom listens to (contracts §2.3). */
-export const MAILGUN_WEBHOOK_NAMES = ['delivered', 'opened', 'clicked', 'unsubscribed', 'complained', 'permanent_fail', 'temporary_fail', 'accepted'] as const;
+export const MAILGUN_WEBHOOK_NAMES = [
+  'delivered',
+  'opened',
+  'clicked',
+  'unsubscribed',
+  'complained',
+  'permanent_fail',
+  'temporary_fail',
+  'accepted',
+] as const;
 
 /** Mailgun keeps at most three URLs per webhook name. */
 const MAX_URLS_PER_WEBHOOK = 3;
@@ -90,7 +99,11 @@ export async function registerMailgunWebhook(input: MailgunWebhookRegistrationIn
     });
   } catch (e) {
     throw classifyMailgunError(e, {
-      action: 'register-webhook', domain: input.domain, timeoutMs: input.timeoutMs, retryAfter: captured.headers?.['retry-after'], secrets: [input.apiKey],
+      action: 'register-webhook',
+      domain: input.domain,
+      timeoutMs: input.timeoutMs,
+      retryAfter: captured.headers?.['retry-after'],
+      secrets: [input.apiKey],
     });
   }
   if (!signingKey) {

@@ -14,13 +14,19 @@ const DOMAIN_A = 'mg.tenant-a.example';
 const DOMAIN_B = 'mg.tenant-b.example';
 const DOMAIN_EU = 'mg.tenant-c.example';
 
-const message = (overrides: Partial<OutgoingMessage> = {}): OutgoingMessage => invoiceMessage({ from: { email: `billing@${DOMAIN_A}`, name: 'Tenant A, S.L.' }, ...overrides });
+const message = (overrides: Partial<OutgoingMessage> = {}): OutgoingMessage =>
+  invoiceMessage({ from: { email: `billing@${DOMAIN_A}`, name: 'Tenant A, S.L.' }, ...overrides });
 
 describe('MailgunTransport against the Mailgun emulators (US and EU)', () => {
   let us: MailgunEmulator;
   let eu: MailgunEmulator;
   const transport = (o: { apiKey?: string; domain?: string; baseUrl?: string; timeoutMs?: number } = {}) =>
-    new MailgunTransport({ apiKey: o.apiKey ?? US_KEY_A, domain: o.domain ?? DOMAIN_A, baseUrl: o.baseUrl ?? us.url, timeoutMs: o.timeoutMs ?? 5000 });
+    new MailgunTransport({
+      apiKey: o.apiKey ?? US_KEY_A,
+      domain: o.domain ?? DOMAIN_A,
+      baseUrl: o.baseUrl ?? us.url,
+      timeoutMs: o.timeoutMs ?? 5000,
+    });
 
   beforeAll(async () => {
     us = await startMailgunEmulator({ region: 'us', keys: [US_KEY_A, US_KEY_B], domains: [DOMAIN_A, DOMAIN_B] });
@@ -76,12 +82,16 @@ describe('MailgunTransport against the Mailgun emulators (US and EU)', () => {
     expect(result.messageId).toBe('<em_01@mailroom.example>');
     expect(result.response).toBe('200 Queued. Thank you.');
     expect(result.recipients.map((r) => [r.email, r.accepted])).toEqual([
-      ['client@example.com', true], ['accounting@example.com', true], ['archive@tenant-a.example', true],
+      ['client@example.com', true],
+      ['accounting@example.com', true],
+      ['archive@tenant-a.example', true],
     ]);
   });
 
   it('turns open tracking off when not asked for', async () => {
-    const result = await transport().send(message({ emailId: 'em_02', messageId: '<em_02@mailroom.example>', trackOpens: false, html: undefined }));
+    const result = await transport().send(
+      message({ emailId: 'em_02', messageId: '<em_02@mailroom.example>', trackOpens: false, html: undefined }),
+    );
     const sent = us.sent.find((s) => s.id === `<${result.providerMessageId}>`)!;
     expect(formValue(sent, 'o:tracking-opens')).toBe('no');
     expect(formValue(sent, 'html')).toBeUndefined();
@@ -97,11 +107,15 @@ describe('MailgunTransport against the Mailgun emulators (US and EU)', () => {
   it('a tenant configured with the wrong region gets the same 401, permanent, with the region hint', async () => {
     const sentBefore = us.sent.length;
     // An EU account's key and domain, sent to the US API.
-    const err = await failureOf(transport({ apiKey: EU_KEY, domain: DOMAIN_EU, baseUrl: us.url }).send(message({ from: { email: `billing@${DOMAIN_EU}` } })));
+    const err = await failureOf(
+      transport({ apiKey: EU_KEY, domain: DOMAIN_EU, baseUrl: us.url }).send(message({ from: { email: `billing@${DOMAIN_EU}` } })),
+    );
     expect(err).toMatchObject({ code: 'http_401', retryable: false, response: 'Forbidden', hint: MAILGUN_401_HINT });
     expect(us.sent.length).toBe(sentBefore);
     // The same settings with the EU URL work.
-    const ok = await transport({ apiKey: EU_KEY, domain: DOMAIN_EU, baseUrl: eu.url }).send(message({ from: { email: `billing@${DOMAIN_EU}` } }));
+    const ok = await transport({ apiKey: EU_KEY, domain: DOMAIN_EU, baseUrl: eu.url }).send(
+      message({ from: { email: `billing@${DOMAIN_EU}` } }),
+    );
     expect(eu.sent.map((s) => s.id)).toContain(`<${ok.providerMessageId}>`);
   });
 
@@ -111,7 +125,7 @@ describe('MailgunTransport against the Mailgun emulators (US and EU)', () => {
     expect(err.hint).toContain('the domain mg.not-ours.example is not in this Mailgun account/region');
   });
 
-  it('a real 400 is permanent and carries Mailgun\'s words', async () => {
+  it("a real 400 is permanent and carries Mailgun's words", async () => {
     const err = await failureOf(transport().send(message({ text: undefined, html: undefined })));
     expect(err).toMatchObject({ code: 'http_400', retryable: false, responseCode: 400 });
     expect(err.response).toBe("Need at least one of 'text', 'html', 'amp-html' or 'template' parameters specified");
@@ -171,9 +185,18 @@ describe('MailgunTransport against the Mailgun emulators (US and EU)', () => {
     const a = transport({ apiKey: US_KEY_A, domain: DOMAIN_A });
     const b = transport({ apiKey: US_KEY_B, domain: DOMAIN_B });
     const authOf = (key: string) => `Basic ${Buffer.from(`api:${key}`).toString('base64')}`;
-    us.injectFault({ kind: 'status', status: 429, body: { message: 'Too many requests' }, headers: { 'Retry-After': '3' } }, (req) => req.headers.authorization === authOf(US_KEY_A));
-    us.injectFault({ kind: 'status', status: 429, body: { message: 'Too many requests' }, headers: { 'Retry-After': '9' } }, (req) => req.headers.authorization === authOf(US_KEY_B));
-    const [limitedA, limitedB] = await Promise.all([failureOf(a.send(message({ tenantId: 't_a' }))), failureOf(b.send(message({ tenantId: 't_b' })))]);
+    us.injectFault(
+      { kind: 'status', status: 429, body: { message: 'Too many requests' }, headers: { 'Retry-After': '3' } },
+      (req) => req.headers.authorization === authOf(US_KEY_A),
+    );
+    us.injectFault(
+      { kind: 'status', status: 429, body: { message: 'Too many requests' }, headers: { 'Retry-After': '9' } },
+      (req) => req.headers.authorization === authOf(US_KEY_B),
+    );
+    const [limitedA, limitedB] = await Promise.all([
+      failureOf(a.send(message({ tenantId: 't_a' }))),
+      failureOf(b.send(message({ tenantId: 't_b' }))),
+    ]);
     expect(limitedA.retryAfterMs).toBe(3000);
     expect(limitedB.retryAfterMs).toBe(9000);
 

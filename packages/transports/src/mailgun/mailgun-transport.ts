@@ -42,7 +42,8 @@ export class MailgunTransport implements Transport {
   async send(message: OutgoingMessage): Promise<SendResult> {
     const ids = { tenantId: message.tenantId, emailId: message.emailId };
     const plan = buildMailgunMessage(message);
-    if (plan.droppedHeaders.length > 0) this.logger?.warn({ ...ids, headers: plan.droppedHeaders }, 'headers Mailgun sets itself were left out');
+    if (plan.droppedHeaders.length > 0)
+      this.logger?.warn({ ...ids, headers: plan.droppedHeaders }, 'headers Mailgun sets itself were left out');
     const answer = await this.call('send', () => this.client.messages.create(this.domain, plan.data), ids);
     const providerMessageId = answer.id ? stripAngleBrackets(answer.id) : undefined;
     const response = `${answer.status} ${answer.message ?? 'Queued'}`.trim();

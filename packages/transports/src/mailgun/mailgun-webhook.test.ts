@@ -13,7 +13,11 @@ const vector = fs.readFileSync(path.join(__dirname, 'fixtures/mailgun-delivered.
 const VECTOR_TIME = new Date('2026-01-01T00:00:30Z');
 
 const incoming = (rawBody: Buffer): IncomingWebhook => ({ rawBody, headers: { 'content-type': 'application/json' } });
-const target = { recipient: 'client@example.com', messageId: '<em_01@mailroom.example>', userVariables: { mailroom_email_id: 'em_01', mailroom_tenant_id: 't_a' } };
+const target = {
+  recipient: 'client@example.com',
+  messageId: '<em_01@mailroom.example>',
+  userVariables: { mailroom_email_id: 'em_01', mailroom_tenant_id: 't_a' },
+};
 const one = (data: Record<string, unknown>): NormalizedEvent => {
   const events = parseMailgunEvent(Buffer.from(JSON.stringify({ signature: {}, 'event-data': data })));
   expect(events).toHaveLength(1);
@@ -23,10 +27,14 @@ const one = (data: Record<string, unknown>): NormalizedEvent => {
 describe('verifyMailgunWebhook', () => {
   const key = 'key-signing-0123456789abcdef';
   const now = new Date();
-  const post = (options: Parameters<typeof buildMailgunWebhookPost>[2] = {}) => buildMailgunWebhookPost(key, mailgunEvents.delivered(target), options);
+  const post = (options: Parameters<typeof buildMailgunWebhookPost>[2] = {}) =>
+    buildMailgunWebhookPost(key, mailgunEvents.delivered(target), options);
 
   it('accepts an independently signed vector and hands back its token for replay refusal', () => {
-    expect(verifyMailgunWebhook(incoming(vector), VECTOR_KEY, VECTOR_TIME)).toEqual({ ok: true, replayToken: 'f0e1d2c3b4a5968778695a4b3c2d1e0f001122334455667788' });
+    expect(verifyMailgunWebhook(incoming(vector), VECTOR_KEY, VECTOR_TIME)).toEqual({
+      ok: true,
+      replayToken: 'f0e1d2c3b4a5968778695a4b3c2d1e0f001122334455667788',
+    });
     expect(verifyMailgunWebhook(incoming(vector), VECTOR_KEY + 'x', VECTOR_TIME)).toMatchObject({ ok: false, reason: 'bad-signature' });
   });
 
@@ -44,7 +52,10 @@ describe('verifyMailgunWebhook', () => {
   });
 
   it('refuses a post signed with another key', () => {
-    expect(verifyMailgunWebhook(incoming(post({ signingKey: 'key-someone-else' }).body), key, now)).toMatchObject({ ok: false, reason: 'bad-signature' });
+    expect(verifyMailgunWebhook(incoming(post({ signingKey: 'key-someone-else' }).body), key, now)).toMatchObject({
+      ok: false,
+      reason: 'bad-signature',
+    });
   });
 
   it('refuses stale posts, and posts from too far in the future', () => {
@@ -58,7 +69,10 @@ describe('verifyMailgunWebhook', () => {
   it('refuses unsigned posts, posts without a stored key, and bodies that are not Mailgun JSON', () => {
     expect(verifyMailgunWebhook(incoming(post({ unsigned: true }).body), key, now)).toMatchObject({ ok: false, reason: 'unsigned' });
     expect(verifyMailgunWebhook(incoming(post().body), undefined, now)).toMatchObject({ ok: false, reason: 'no-key' });
-    expect(verifyMailgunWebhook(incoming(Buffer.from('timestamp=1&token=a&signature=b')), key, now)).toMatchObject({ ok: false, reason: 'malformed' });
+    expect(verifyMailgunWebhook(incoming(Buffer.from('timestamp=1&token=a&signature=b')), key, now)).toMatchObject({
+      ok: false,
+      reason: 'malformed',
+    });
     const noTime = Buffer.from(JSON.stringify({ signature: { token: 'a'.repeat(50), signature: 'b'.repeat(64) }, 'event-data': {} }));
     expect(verifyMailgunWebhook(incoming(noTime), key, now)).toMatchObject({ ok: false, reason: 'malformed' });
     const shortSig = Buffer.from(JSON.stringify({ signature: { timestamp: '1767225600', token: 'a'.repeat(50), signature: 'abc' } }));
@@ -84,27 +98,55 @@ describe('parseMailgunEvent', () => {
   });
 
   it('maps every event Mailroom tracks', () => {
-    expect(one(mailgunEvents.accepted(target))).toMatchObject({ type: 'accepted', emailId: 'em_01', tenantId: 't_a', providerMessageId: 'em_01@mailroom.example' });
+    expect(one(mailgunEvents.accepted(target))).toMatchObject({
+      type: 'accepted',
+      emailId: 'em_01',
+      tenantId: 't_a',
+      providerMessageId: 'em_01@mailroom.example',
+    });
     expect(one(mailgunEvents.delivered(target))).toMatchObject({ type: 'delivered', statusCode: '250' });
     expect(one(mailgunEvents.failedPermanent(target))).toMatchObject({
-      type: 'bounced', bounceType: 'hard', statusCode: '5.1.1', reason: '5.1.1 The email account that you tried to reach does not exist.',
+      type: 'bounced',
+      bounceType: 'hard',
+      statusCode: '5.1.1',
+      reason: '5.1.1 The email account that you tried to reach does not exist.',
     });
     expect(one(mailgunEvents.failedTemporary(target, { code: 498, message: '', description: 'No MX for example.com' }))).toMatchObject({
-      type: 'deferred', statusCode: '498', reason: 'No MX for example.com',
+      type: 'deferred',
+      statusCode: '498',
+      reason: 'No MX for example.com',
     });
-    expect(one(mailgunEvents.failedPermanent(target, { reason: 'suppress-bounce', code: 605, message: '', description: 'Not delivering to previously bounced address' }))).toMatchObject({
-      type: 'dropped', reason: 'Not delivering to previously bounced address',
+    expect(
+      one(
+        mailgunEvents.failedPermanent(target, {
+          reason: 'suppress-bounce',
+          code: 605,
+          message: '',
+          description: 'Not delivering to previously bounced address',
+        }),
+      ),
+    ).toMatchObject({
+      type: 'dropped',
+      reason: 'Not delivering to previously bounced address',
     });
-    expect(one(mailgunEvents.rejected(target, { reason: 'Sandbox subdomains are for test purposes only' }))).toMatchObject({ type: 'dropped', reason: 'Sandbox subdomains are for test purposes only' });
-    expect(one(mailgunEvents.clicked(target, { url: 'https://pay.example.com/F-2026-001' }))).toMatchObject({ type: 'clicked', url: 'https://pay.example.com/F-2026-001' });
+    expect(one(mailgunEvents.rejected(target, { reason: 'Sandbox subdomains are for test purposes only' }))).toMatchObject({
+      type: 'dropped',
+      reason: 'Sandbox subdomains are for test purposes only',
+    });
+    expect(one(mailgunEvents.clicked(target, { url: 'https://pay.example.com/F-2026-001' }))).toMatchObject({
+      type: 'clicked',
+      url: 'https://pay.example.com/F-2026-001',
+    });
     expect(one(mailgunEvents.unsubscribed(target)).type).toBe('unsubscribed');
     expect(one(mailgunEvents.complained(target)).type).toBe('complained');
   });
 
-  it('tells machine opens from people: Mailgun\'s bot flag first, the User-Agent otherwise', () => {
+  it("tells machine opens from people: Mailgun's bot flag first, the User-Agent otherwise", () => {
     expect(one(mailgunEvents.opened(target))).toMatchObject({ type: 'opened', machine: false });
     expect(one(mailgunEvents.opened(target, { bot: 'apple' }))).toMatchObject({ type: 'opened', machine: true });
-    expect(one(mailgunEvents.opened(target, { bot: 'generic', userAgent: 'Mozilla/5.0 (Windows NT 10.0) Chrome/124.0' })).machine).toBe(true);
+    expect(one(mailgunEvents.opened(target, { bot: 'generic', userAgent: 'Mozilla/5.0 (Windows NT 10.0) Chrome/124.0' })).machine).toBe(
+      true,
+    );
     // An older payload without the bot field: Apple's proxy still shows as a bare Mozilla/5.0.
     const legacy = mailgunEvents.opened(target, { userAgent: 'Mozilla/5.0' });
     delete (legacy['client-info'] as Record<string, unknown>).bot;
@@ -139,7 +181,7 @@ describe('parseMailgunEvent', () => {
   });
 });
 
-describe('Mailgun webhooks over real HTTP: a sent email\'s events, posted by the emulator', () => {
+describe("Mailgun webhooks over real HTTP: a sent email's events, posted by the emulator", () => {
   const KEY = 'key-' + 'k'.repeat(32);
   let mg: MailgunEmulator;
   let receiver: WebhookReceiver;
@@ -161,9 +203,18 @@ describe('Mailgun webhooks over real HTTP: a sent email\'s events, posted by the
   it('correlates each event with the email through the v: variables and the bare message id', async () => {
     const transport = new MailgunTransport({ apiKey: KEY, domain: 'mg.tenant-a.example', baseUrl: mg.url, timeoutMs: 5000 });
     const result = await transport.send({
-      emailId: 'em_42', tenantId: 't_a', from: { email: 'billing@mg.tenant-a.example', name: 'Tenant A' }, to: [{ email: 'client@example.com' }],
-      cc: [{ email: 'accounting@example.com' }], bcc: [], subject: 'Invoice', text: 'Hi', attachments: [], messageId: '<em_42@mailroom.example>',
-      headers: {}, trackOpens: true,
+      emailId: 'em_42',
+      tenantId: 't_a',
+      from: { email: 'billing@mg.tenant-a.example', name: 'Tenant A' },
+      to: [{ email: 'client@example.com' }],
+      cc: [{ email: 'accounting@example.com' }],
+      bcc: [],
+      subject: 'Invoice',
+      text: 'Hi',
+      attachments: [],
+      messageId: '<em_42@mailroom.example>',
+      headers: {},
+      trackOpens: true,
     });
     const sent = mg.sent.find((s) => s.id === `<${result.providerMessageId}>`)!;
     const targets = mg.targetsOf(sent);
@@ -177,7 +228,9 @@ describe('Mailgun webhooks over real HTTP: a sent email\'s events, posted by the
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
     const events = received.flatMap((r) => r.events ?? []);
     expect(events.map((e) => [e.type, e.recipient]).sort()).toEqual([
-      ['bounced', 'accounting@example.com'], ['delivered', 'client@example.com'], ['opened', 'client@example.com'],
+      ['bounced', 'accounting@example.com'],
+      ['delivered', 'client@example.com'],
+      ['opened', 'client@example.com'],
     ]);
     for (const e of events) expect(e).toMatchObject({ emailId: 'em_42', tenantId: 't_a', providerMessageId: result.providerMessageId });
 

@@ -26,7 +26,12 @@ function parseJson(raw: Buffer): unknown {
  * `event-data`, so a captured signature could carry forged events: on success the token comes back as
  * `replayToken`, and the receiver must refuse a token it has already seen (it keeps them in Redis).
  */
-export function verifyMailgunWebhook(incoming: IncomingWebhook, signingKey: string | undefined, now: Date, maxAgeSeconds = 600): VerifyOutcome {
+export function verifyMailgunWebhook(
+  incoming: IncomingWebhook,
+  signingKey: string | undefined,
+  now: Date,
+  maxAgeSeconds = 600,
+): VerifyOutcome {
   const body = parseJson(incoming.rawBody);
   if (!isObject(body)) return { ok: false, reason: 'malformed', message: 'the body is not a JSON object, as Mailgun posts' };
   const signature = body.signature;
@@ -41,14 +46,23 @@ export function verifyMailgunWebhook(incoming: IncomingWebhook, signingKey: stri
     return { ok: false, reason: 'malformed', message: 'signature.token is missing or unreasonable' };
   }
   if (typeof given !== 'string' || given.length === 0) return { ok: false, reason: 'unsigned', message: 'signature.signature is missing' };
-  const expected = Buffer.from(createHmac('sha256', signingKey).update(timestamp + token).digest('hex'), 'utf8');
+  const expected = Buffer.from(
+    createHmac('sha256', signingKey)
+      .update(timestamp + token)
+      .digest('hex'),
+    'utf8',
+  );
   const received = Buffer.from(given.toLowerCase(), 'utf8');
   if (received.length !== expected.length || !timingSafeEqual(received, expected)) {
     return { ok: false, reason: 'bad-signature', message: 'the signature does not match the timestamp, the token and the signing key' };
   }
   const skew = Math.abs(now.getTime() / 1000 - Number(timestamp));
   if (skew > maxAgeSeconds) {
-    return { ok: false, reason: 'stale', message: `the signed timestamp is ${Math.round(skew)} s away from now (at most ${maxAgeSeconds} s allowed)` };
+    return {
+      ok: false,
+      reason: 'stale',
+      message: `the signed timestamp is ${Math.round(skew)} s away from now (at most ${maxAgeSeconds} s allowed)`,
+    };
   }
   return { ok: true, replayToken: token };
 }
@@ -116,7 +130,8 @@ function compact<T extends object>(o: T): T {
  */
 export function parseMailgunEvent(rawBody: Buffer): NormalizedEvent[] {
   const body = parseJson(rawBody);
-  if (body === undefined) throw new MailgunWebhookPayloadError('The Mailgun webhook body is not JSON: Mailgun posts {"signature":{...},"event-data":{...}}');
+  if (body === undefined)
+    throw new MailgunWebhookPayloadError('The Mailgun webhook body is not JSON: Mailgun posts {"signature":{...},"event-data":{...}}');
   const data = isObject(body) ? body['event-data'] : undefined;
   if (!isObject(data)) throw new MailgunWebhookPayloadError('The Mailgun webhook body has no "event-data" object');
   const id = str(data.id);

@@ -39,13 +39,48 @@ export const EMAIL_ID_HEADER = 'X-Mailroom-Email-Id';
  */
 const FORBIDDEN_HEADERS = new Set(
   [
-    'From', 'Sender', 'Subject', 'To', 'Cc', 'Bcc', 'Reply-To', 'Return-Path', 'Delivered-To', 'Date', 'Message-Id',
-    'DKIM-Signature', 'DomainKey-Status', 'Received-SPF', 'Authentication-Results', 'Received', 'X-CSA-Complaints',
-    'X-MJ-StatisticsContactsListID', 'X-Feedback-Id', 'X-Mailjet-Segmentation', 'List-Id', 'X-MJ-MID',
-    'X-MJ-ErrorMessage', 'X-Mailjet-Debug', 'User-Agent', 'X-Mailer', 'X-MJ-WorkflowID', 'X-Mailjet-Prio',
-    'X-Mailjet-Campaign', 'X-Mailjet-DeduplicateCampaign', 'X-Mailjet-TrackOpen', 'X-Mailjet-TrackClick',
-    'X-MJ-CustomID', 'X-MJ-EventPayload', 'X-MJ-TemplateID', 'X-MJ-TemplateLanguage', 'X-MJ-TemplateErrorReporting',
-    'X-MJ-TemplateErrorDeliver', 'X-MJ-Vars', 'Content-Type', 'Content-Transfer-Encoding', 'MIME-Version',
+    'From',
+    'Sender',
+    'Subject',
+    'To',
+    'Cc',
+    'Bcc',
+    'Reply-To',
+    'Return-Path',
+    'Delivered-To',
+    'Date',
+    'Message-Id',
+    'DKIM-Signature',
+    'DomainKey-Status',
+    'Received-SPF',
+    'Authentication-Results',
+    'Received',
+    'X-CSA-Complaints',
+    'X-MJ-StatisticsContactsListID',
+    'X-Feedback-Id',
+    'X-Mailjet-Segmentation',
+    'List-Id',
+    'X-MJ-MID',
+    'X-MJ-ErrorMessage',
+    'X-Mailjet-Debug',
+    'User-Agent',
+    'X-Mailer',
+    'X-MJ-WorkflowID',
+    'X-Mailjet-Prio',
+    'X-Mailjet-Campaign',
+    'X-Mailjet-DeduplicateCampaign',
+    'X-Mailjet-TrackOpen',
+    'X-Mailjet-TrackClick',
+    'X-MJ-CustomID',
+    'X-MJ-EventPayload',
+    'X-MJ-TemplateID',
+    'X-MJ-TemplateLanguage',
+    'X-MJ-TemplateErrorReporting',
+    'X-MJ-TemplateErrorDeliver',
+    'X-MJ-Vars',
+    'Content-Type',
+    'Content-Transfer-Encoding',
+    'MIME-Version',
   ].map((h) => h.toLowerCase()),
 );
 
@@ -91,7 +126,11 @@ export function buildMailjetMessage(m: OutgoingMessage): { message: MailjetMessa
     message.TrackClicks = 'disabled';
   }
   if (m.attachments.length > 0) {
-    message.Attachments = m.attachments.map((a) => ({ ContentType: a.contentType, Filename: a.filename, Base64Content: a.content.toString('base64') }));
+    message.Attachments = m.attachments.map((a) => ({
+      ContentType: a.contentType,
+      Filename: a.filename,
+      Base64Content: a.content.toString('base64'),
+    }));
   }
   return { message, droppedHeaders };
 }

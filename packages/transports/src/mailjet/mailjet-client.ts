@@ -32,7 +32,8 @@ export function mailjetHostOf(baseUrl: string): string {
     throw configError(`"${baseUrl}" is not a URL`);
   }
   if (url.protocol !== 'https:') throw configError(`${url.protocol}// is not supported: node-mailjet only speaks https`);
-  if (url.username || url.password || url.search || url.hash) throw configError('the Mailjet API URL must not carry credentials, a query or a fragment');
+  if (url.username || url.password || url.search || url.hash)
+    throw configError('the Mailjet API URL must not carry credentials, a query or a fragment');
   return url.host + url.pathname.replace(/\/+$/, '');
 }
 

@@ -10,7 +10,15 @@ const URL_A = 'https://hooks.mailroom.example/webhooks/mailjet/t_a';
 describe('registerMailjetWebhook against the Mailjet emulator', () => {
   let mj: MailjetEmulator;
   const register = (keys: typeof A, basicPassword: string, url = URL_A) =>
-    registerMailjetWebhook({ publicKey: keys.public, privateKey: keys.private, baseUrl: mj.url, timeoutMs: 5000, url, basicUser: 'mailroom-t_a', basicPassword });
+    registerMailjetWebhook({
+      publicKey: keys.public,
+      privateKey: keys.private,
+      baseUrl: mj.url,
+      timeoutMs: 5000,
+      url,
+      basicUser: 'mailroom-t_a',
+      basicPassword,
+    });
   const callbacksOf = (keys: typeof A) => mj.callbacks.filter((c) => c.publicKey === keys.public);
 
   beforeAll(async () => {
@@ -24,7 +32,12 @@ describe('registerMailjetWebhook against the Mailjet emulator', () => {
     const mine = callbacksOf(A);
     expect(mine.map((c) => c.EventType).sort()).toEqual([...MAILJET_WEBHOOK_EVENT_TYPES].sort());
     for (const c of mine) {
-      expect(c).toMatchObject({ Url: 'https://mailroom-t_a:first-password_123@hooks.mailroom.example/webhooks/mailjet/t_a', Version: 2, IsBackup: false, Status: 'alive' });
+      expect(c).toMatchObject({
+        Url: 'https://mailroom-t_a:first-password_123@hooks.mailroom.example/webhooks/mailjet/t_a',
+        Version: 2,
+        IsBackup: false,
+        Status: 'alive',
+      });
     }
     const posts = mj.requests.filter((r) => r.method === 'POST' && r.path === '/v3/REST/eventcallbackurl');
     expect(posts).toHaveLength(MAILJET_WEBHOOK_EVENT_TYPES.length);
@@ -63,13 +76,21 @@ describe('registerMailjetWebhook against the Mailjet emulator', () => {
       err = e as DeliveryError;
     }
     expect(err).toBeInstanceOf(DeliveryError);
-    expect(err).toMatchObject({ retryable: false, responseCode: 401, hint: 'Mailjet rejected the API keys: check the public and private key pair' });
+    expect(err).toMatchObject({
+      retryable: false,
+      responseCode: 401,
+      hint: 'Mailjet rejected the API keys: check the public and private key pair',
+    });
     expect(JSON.stringify({ ...err, message: err!.message })).not.toContain('third-password_789');
   });
 
   it("fails with Mailjet's words when it refuses the callback, without the password in them", async () => {
     mj.injectFault(
-      { kind: 'status', status: 400, body: { ErrorInfo: '', ErrorMessage: 'Invalid Url https://mailroom-t_a:fourth-password@hooks.mailroom.example', StatusCode: 400 } },
+      {
+        kind: 'status',
+        status: 400,
+        body: { ErrorInfo: '', ErrorMessage: 'Invalid Url https://mailroom-t_a:fourth-password@hooks.mailroom.example', StatusCode: 400 },
+      },
       (req) => req.method === 'PUT',
     );
     const err = await register(A, 'fourth-password').then(

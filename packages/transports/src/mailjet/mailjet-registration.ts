@@ -39,9 +39,13 @@ function callbackUrls(input: MailjetWebhookRegistrationInput): { plain: string; 
   } catch {
     throw configError(`"${input.url}" is not a URL`, 'Set PUBLIC_BASE_URL to the public https address of the webhooks app.');
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw configError(`${u.protocol} is not http(s)`, 'Set PUBLIC_BASE_URL to an https address.');
+  if (u.protocol !== 'https:' && u.protocol !== 'http:')
+    throw configError(`${u.protocol} is not http(s)`, 'Set PUBLIC_BASE_URL to an https address.');
   if (!URL_SAFE.test(input.basicUser) || !URL_SAFE.test(input.basicPassword)) {
-    throw configError('the webhook credentials hold characters that need URL encoding', 'Generate the webhook user and password from letters, digits, "-", "_", "." and "~".');
+    throw configError(
+      'the webhook credentials hold characters that need URL encoding',
+      'Generate the webhook user and password from letters, digits, "-", "_", "." and "~".',
+    );
   }
   u.username = '';
   u.password = '';
@@ -83,7 +87,10 @@ async function upsertCallback(client: Client, existing: EventCallback[], type: M
   }
   if (current.Url === url && current.Version === 2 && current.Status === 'alive') return;
   // Status "alive" also revives a callback Mailjet suspended after 24 h of failed posts.
-  await client.put('eventcallbackurl', { version: 'v3' }).id(String(current.ID)).request({ Url: url, Version: 2, IsBackup: false, Status: 'alive' });
+  await client
+    .put('eventcallbackurl', { version: 'v3' })
+    .id(String(current.ID))
+    .request({ Url: url, Version: 2, IsBackup: false, Status: 'alive' });
 }
 
 /**

@@ -121,7 +121,13 @@ describe('MailjetTransport against the HTTPS Mailjet emulator', () => {
     const result = await transport().send(invoiceMessage({ to: [{ email: 'client@example.com' }, { email: 'Blocked@example.com' }] }));
     expect(mj.sent[before].recipients.map((r) => r.email)).toEqual(['client@example.com']);
     const [ok, refused] = result.recipients;
-    expect(ok).toEqual(expect.objectContaining({ email: 'client@example.com', accepted: true, providerMessageId: mj.sent[before].recipients[0].messageUUID }));
+    expect(ok).toEqual(
+      expect.objectContaining({
+        email: 'client@example.com',
+        accepted: true,
+        providerMessageId: mj.sent[before].recipients[0].messageUUID,
+      }),
+    );
     expect(refused).toEqual(expect.objectContaining({ email: 'Blocked@example.com', accepted: false, responseCode: 400 }));
     expect(refused.response).toContain('exclusion list');
     expect(result.providerMessageId).toBe(mj.sent[before].recipients[0].messageUUID);
@@ -135,7 +141,12 @@ describe('MailjetTransport against the HTTPS Mailjet emulator', () => {
   });
 
   it('retries a 429 after the Retry-After Mailjet gave', async () => {
-    mj.injectFault({ kind: 'status', status: 429, headers: { 'Retry-After': '7' }, body: { ErrorMessage: 'Too many requests', StatusCode: 429 } });
+    mj.injectFault({
+      kind: 'status',
+      status: 429,
+      headers: { 'Retry-After': '7' },
+      body: { ErrorMessage: 'Too many requests', StatusCode: 429 },
+    });
     const err = await failureOf(transport().send(invoiceMessage()));
     expect(err.retryable).toBe(true);
     expect(err.responseCode).toBe(429);
@@ -143,14 +154,22 @@ describe('MailjetTransport against the HTTPS Mailjet emulator', () => {
   });
 
   it('retries a 500', async () => {
-    mj.injectFault({ kind: 'status', status: 500, body: { ErrorIdentifier: 'e1', ErrorMessage: 'Internal Server Error', StatusCode: 500 } });
+    mj.injectFault({
+      kind: 'status',
+      status: 500,
+      body: { ErrorIdentifier: 'e1', ErrorMessage: 'Internal Server Error', StatusCode: 500 },
+    });
     const err = await failureOf(transport().send(invoiceMessage()));
     expect(err.retryable).toBe(true);
     expect(err.responseCode).toBe(500);
   });
 
   it('does not retry a payload Mailjet finds too large', async () => {
-    mj.injectFault({ kind: 'status', status: 413, body: { ErrorIdentifier: 'e2', ErrorCode: 'mj-0011', ErrorMessage: 'Payload too large', StatusCode: 413 } });
+    mj.injectFault({
+      kind: 'status',
+      status: 413,
+      body: { ErrorIdentifier: 'e2', ErrorCode: 'mj-0011', ErrorMessage: 'Payload too large', StatusCode: 413 },
+    });
     const err = await failureOf(transport().send(invoiceMessage()));
     expect(err.retryable).toBe(false);
     expect(err.hint).toMatch(/too large/);
@@ -162,7 +181,12 @@ describe('MailjetTransport against the HTTPS Mailjet emulator', () => {
   });
 
   it('retries a refused connection', async () => {
-    const t = new MailjetTransport({ publicKey: A.public, privateKey: A.private, baseUrl: `https://127.0.0.1:${await refusingPort()}`, timeoutMs: 2000 });
+    const t = new MailjetTransport({
+      publicKey: A.public,
+      privateKey: A.private,
+      baseUrl: `https://127.0.0.1:${await refusingPort()}`,
+      timeoutMs: 2000,
+    });
     const err = await failureOf(t.send(invoiceMessage()));
     expect(err.retryable).toBe(true);
     expect(err.code).toBe('ECONNREFUSED');

@@ -39,12 +39,21 @@ describe('Mailjet webhooks', () => {
     });
 
     it('refuses a wrong password or user, missing credentials, and a tenant without credentials', () => {
-      expect(verifyMailjetWebhook(withAuth(basic(CREDS.user, CREDS.password + 'x')), CREDS)).toMatchObject({ ok: false, reason: 'bad-signature' });
-      expect(verifyMailjetWebhook(withAuth(basic('mailroom-t_b', CREDS.password)), CREDS)).toMatchObject({ ok: false, reason: 'bad-signature' });
+      expect(verifyMailjetWebhook(withAuth(basic(CREDS.user, CREDS.password + 'x')), CREDS)).toMatchObject({
+        ok: false,
+        reason: 'bad-signature',
+      });
+      expect(verifyMailjetWebhook(withAuth(basic('mailroom-t_b', CREDS.password)), CREDS)).toMatchObject({
+        ok: false,
+        reason: 'bad-signature',
+      });
       expect(verifyMailjetWebhook(withAuth(basic('', '')), CREDS)).toMatchObject({ ok: false, reason: 'bad-signature' });
       expect(verifyMailjetWebhook(withAuth(undefined), CREDS)).toMatchObject({ ok: false, reason: 'unsigned' });
       expect(verifyMailjetWebhook(withAuth('Bearer abc'), CREDS)).toMatchObject({ ok: false, reason: 'malformed' });
-      expect(verifyMailjetWebhook(withAuth(`Basic ${Buffer.from('no-colon').toString('base64')}`), CREDS)).toMatchObject({ ok: false, reason: 'malformed' });
+      expect(verifyMailjetWebhook(withAuth(`Basic ${Buffer.from('no-colon').toString('base64')}`), CREDS)).toMatchObject({
+        ok: false,
+        reason: 'malformed',
+      });
       expect(verifyMailjetWebhook(withAuth(basic(CREDS.user, CREDS.password)), undefined)).toMatchObject({ ok: false, reason: 'no-key' });
     });
   });
@@ -75,7 +84,12 @@ describe('Mailjet webhooks', () => {
         mailjetEvents.open(ours, { at: new Date(at.getTime() + 1000), agent: 'Mozilla/5.0' }),
         mailjetEvents.click(ours, { at, url: 'https://pay.example.com/inv/1' }),
         mailjetEvents.bounce(ours, { at, hard: true }),
-        mailjetEvents.bounce(ours, { at: new Date(at.getTime() + 60_000), hard: false, error: 'greylisted', comment: '451 4.7.1 Greylisted, try again later' }),
+        mailjetEvents.bounce(ours, {
+          at: new Date(at.getTime() + 60_000),
+          hard: false,
+          error: 'greylisted',
+          comment: '451 4.7.1 Greylisted, try again later',
+        }),
         mailjetEvents.blocked(ours, { at }),
         mailjetEvents.spam(ours, { at }),
         mailjetEvents.unsub(ours, { at }),
@@ -84,7 +98,17 @@ describe('Mailjet webhooks', () => {
       expect(receiver.posts.length).toBe(before + 1);
       expect(posted.rawBody.startsWith('[')).toBe(true);
       const parsed = parseMailjetEvents(receiver.posts[before].rawBody);
-      expect(parsed.map((e) => e.type)).toEqual(['delivered', 'opened', 'opened', 'clicked', 'bounced', 'bounced', 'dropped', 'complained', 'unsubscribed']);
+      expect(parsed.map((e) => e.type)).toEqual([
+        'delivered',
+        'opened',
+        'opened',
+        'clicked',
+        'bounced',
+        'bounced',
+        'dropped',
+        'complained',
+        'unsubscribed',
+      ]);
       const [, human, machine, click, hard, soft, blocked, spam] = parsed;
       expect(human.machine).toBe(false);
       expect(machine.machine).toBe(true);
@@ -121,16 +145,43 @@ describe('Mailjet webhooks', () => {
     });
 
     it('finds our ids in Payload when CustomID is empty, and leaves foreign events without them', () => {
-      const viaPayload = parseMailjetEvents(Buffer.from(JSON.stringify(mailjetEvents.sent({ ...ours, messageId: 1n, customId: '' }, { at }), (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))));
+      const viaPayload = parseMailjetEvents(
+        Buffer.from(
+          JSON.stringify(mailjetEvents.sent({ ...ours, messageId: 1n, customId: '' }, { at }), (_k, v: unknown) =>
+            typeof v === 'bigint' ? Number(v) : v,
+          ),
+        ),
+      );
       expect(viaPayload[0]).toMatchObject({ emailId: 'em_01', tenantId: 't_a' });
-      const foreign = parseMailjetEvents(Buffer.from(JSON.stringify({ event: 'open', time: 1433103519, MessageID: 1, email: 'a@b.c', CustomID: '', Payload: 'campaign-7', agent: 'Thunderbird' })));
+      const foreign = parseMailjetEvents(
+        Buffer.from(
+          JSON.stringify({
+            event: 'open',
+            time: 1433103519,
+            MessageID: 1,
+            email: 'a@b.c',
+            CustomID: '',
+            Payload: 'campaign-7',
+            agent: 'Thunderbird',
+          }),
+        ),
+      );
       expect(foreign[0].emailId).toBeUndefined();
       expect(foreign[0].tenantId).toBeUndefined();
     });
 
     it('skips event types it does not track and refuses malformed bodies with a clear error', () => {
       expect(parseMailjetEvents(Buffer.from('{"event":"newtype","time":1,"email":"a@b.c"}'))).toEqual([]);
-      const bad = ['', 'not json', '42', '[1]', '{"time":1,"email":"a@b.c"}', '{"event":"open","email":"a@b.c"}', '{"event":"open","time":1}', '{"event":"open","time":1,"email":"a@b.c","__proto__":{"x":1}}'];
+      const bad = [
+        '',
+        'not json',
+        '42',
+        '[1]',
+        '{"time":1,"email":"a@b.c"}',
+        '{"event":"open","email":"a@b.c"}',
+        '{"event":"open","time":1}',
+        '{"event":"open","time":1,"email":"a@b.c","__proto__":{"x":1}}',
+      ];
       for (const body of bad) {
         expect(() => parseMailjetEvents(Buffer.from(body))).toThrow(MailjetWebhookPayloadError);
       }

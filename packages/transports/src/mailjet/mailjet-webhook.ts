@@ -28,7 +28,8 @@ function sameSecret(given: string, expected: string): boolean {
 export function verifyMailjetWebhook(incoming: IncomingWebhook, expected: MailjetWebhookCredentials | undefined): VerifyOutcome {
   if (!expected) return { ok: false, reason: 'no-key', message: 'no Mailjet webhook credentials are stored for this tenant' };
   const header = incoming.headers.authorization;
-  if (!header) return { ok: false, reason: 'unsigned', message: 'the post carries no Authorization header (Basic credentials from the callback URL)' };
+  if (!header)
+    return { ok: false, reason: 'unsigned', message: 'the post carries no Authorization header (Basic credentials from the callback URL)' };
   const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
   if (!match) return { ok: false, reason: 'malformed', message: 'the Authorization header is not HTTP Basic' };
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
@@ -147,7 +148,14 @@ function toNormalized(e: MailjetEvent, index: number): NormalizedEvent | undefin
   const payload = payloadOf(e.Payload);
   const details = detailsOf(e);
   // Mailjet has no event id: the event, the message, the recipient and the second identify it.
-  const key = ['mailjet', event, guid ?? messageId ?? 'no-id', email, String(seconds), ...(event === 'click' && details.url ? [details.url] : [])].join(':');
+  const key = [
+    'mailjet',
+    event,
+    guid ?? messageId ?? 'no-id',
+    email,
+    String(seconds),
+    ...(event === 'click' && details.url ? [details.url] : []),
+  ].join(':');
   return compact({
     ...details,
     type,
@@ -172,12 +180,15 @@ export function parseMailjetEvents(rawBody: Buffer): NormalizedEvent[] {
   } catch (e) {
     // json-bigint throws a plain { name, message, at, text } object, not an Error.
     const why = typeof (e as { message?: unknown })?.message === 'string' ? (e as { message: string }).message : 'unreadable';
-    throw new MailjetWebhookPayloadError(`The Mailjet webhook body is not valid JSON (${why}): Mailjet posts an event object or an array of them`);
+    throw new MailjetWebhookPayloadError(
+      `The Mailjet webhook body is not valid JSON (${why}): Mailjet posts an event object or an array of them`,
+    );
   }
   const events = Array.isArray(parsed) ? parsed : [parsed];
   return events
     .map((e, i) => {
-      if (typeof e !== 'object' || e === null || Array.isArray(e)) throw new MailjetWebhookPayloadError(`Mailjet event #${i} is not a JSON object`);
+      if (typeof e !== 'object' || e === null || Array.isArray(e))
+        throw new MailjetWebhookPayloadError(`Mailjet event #${i} is not a JSON object`);
       return toNormalized(e as MailjetEvent, i);
     })
     .filter((e): e is NormalizedEvent => e !== undefined);

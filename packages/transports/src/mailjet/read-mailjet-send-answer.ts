@@ -55,9 +55,11 @@ function describeConfirmation(c: Confirmation): string {
 }
 
 export function readMailjetSendAnswer(message: OutgoingMessage, body: unknown): SendResult | undefined {
-  const items = (typeof body === 'object' && body !== null && Array.isArray((body as { Messages?: unknown }).Messages)
-    ? (body as { Messages: unknown[] }).Messages.filter((m) => typeof m === 'object' && m !== null)
-    : []) as MessageAnswer[];
+  const items = (
+    typeof body === 'object' && body !== null && Array.isArray((body as { Messages?: unknown }).Messages)
+      ? (body as { Messages: unknown[] }).Messages.filter((m) => typeof m === 'object' && m !== null)
+      : []
+  ) as MessageAnswer[];
   if (!items.some((i) => i.Status === 'success')) return undefined;
 
   const confirmed = confirmationsOf(items);

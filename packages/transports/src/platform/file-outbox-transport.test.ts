@@ -56,7 +56,11 @@ describe('FileOutboxTransport', () => {
   it('refuses an email id that could name a file outside the outbox, permanently', async () => {
     const outbox = new FileOutboxTransport({ dir: path.join(root, 'outbox') });
     for (const emailId of ['../escape', 'a/b', '.hidden', '']) {
-      await expect(outbox.send(acmeInvoice({ emailId }))).rejects.toMatchObject({ name: 'DeliveryError', code: 'ECONFIG', retryable: false });
+      await expect(outbox.send(acmeInvoice({ emailId }))).rejects.toMatchObject({
+        name: 'DeliveryError',
+        code: 'ECONFIG',
+        retryable: false,
+      });
     }
     await expect(fs.readdir(root)).resolves.toEqual([]);
   });

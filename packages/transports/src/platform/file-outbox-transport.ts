@@ -36,7 +36,10 @@ export class FileOutboxTransport implements Transport {
 
   async send(message: OutgoingMessage): Promise<SendResult> {
     if (!SAFE_ID.test(message.emailId) || message.emailId.includes('..')) {
-      throw new DeliveryError(`email id ${JSON.stringify(message.emailId)} cannot name an outbox file`, { code: 'ECONFIG', retryable: false });
+      throw new DeliveryError(`email id ${JSON.stringify(message.emailId)} cannot name an outbox file`, {
+        code: 'ECONFIG',
+        retryable: false,
+      });
     }
     const file = path.join(this.dir, `${message.emailId}.eml`);
     let envelopeTo: string[];

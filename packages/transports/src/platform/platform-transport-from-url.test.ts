@@ -22,7 +22,10 @@ describe('parsePlatformTransportUrl', () => {
   });
 
   it('percent-decodes the credentials', () => {
-    expect(parsePlatformTransportUrl(`smtp://${CREDENTIALS}@relay.test`)).toMatchObject({ username: 'relay@platform.test', password: 'p@ss/w:rd' });
+    expect(parsePlatformTransportUrl(`smtp://${CREDENTIALS}@relay.test`)).toMatchObject({
+      username: 'relay@platform.test',
+      password: 'p@ss/w:rd',
+    });
   });
 
   it.each([

@@ -49,14 +49,14 @@ export function parsePlatformTransportUrl(url: string): PlatformRelay {
     if (key !== 'tls') throw new Error(`PLATFORM_TRANSPORT ${shown}: unknown parameter "${key}" (only tls=implicit|starttls|none)`);
   }
   const tlsParam = parsed.searchParams.get('tls');
-  if (tlsParam !== null && !(tlsParam in TLS_PARAM))
-    throw new Error(`PLATFORM_TRANSPORT ${shown}: tls must be implicit, starttls or none`);
+  if (tlsParam !== null && !(tlsParam in TLS_PARAM)) throw new Error(`PLATFORM_TRANSPORT ${shown}: tls must be implicit, starttls or none`);
 
   let tls: SmtpTlsMode;
   if (tlsParam !== null) tls = TLS_PARAM[tlsParam];
   else if (scheme === 'smtps') tls = true;
   else tls = isLoopback(host) ? 'optional' : false;
-  if (scheme === 'smtps' && tls !== true) throw new Error(`PLATFORM_TRANSPORT ${shown}: smtps:// is implicit TLS; use smtp:// for tls=${tlsParam}`);
+  if (scheme === 'smtps' && tls !== true)
+    throw new Error(`PLATFORM_TRANSPORT ${shown}: smtps:// is implicit TLS; use smtp:// for tls=${tlsParam}`);
 
   return {
     host,

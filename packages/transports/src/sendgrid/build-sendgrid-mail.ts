@@ -12,9 +12,26 @@ export const SENDGRID_TENANT_ID_ARG = 'mailroom_tenant_id';
  * API call itself (auth, subuser impersonation, framing).
  */
 const HEADERS_NOT_PASSED = new Set([
-  'x-sg-id', 'x-sg-eid', 'received', 'dkim-signature', 'content-type', 'content-transfer-encoding', 'to', 'from',
-  'subject', 'reply-to', 'cc', 'bcc',
-  'authorization', 'on-behalf-of', 'host', 'content-length', 'transfer-encoding', 'connection', 'accept', 'user-agent',
+  'x-sg-id',
+  'x-sg-eid',
+  'received',
+  'dkim-signature',
+  'content-type',
+  'content-transfer-encoding',
+  'to',
+  'from',
+  'subject',
+  'reply-to',
+  'cc',
+  'bcc',
+  'authorization',
+  'on-behalf-of',
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'accept',
+  'user-agent',
 ]);
 
 export interface SendgridMailPlan {
@@ -57,7 +74,9 @@ export function buildSendgridMail(message: OutgoingMessage): SendgridMailPlan {
   const [first, ...rest] = blocks;
   if (!first) {
     throw new DeliveryError('The email has neither a text nor an HTML body', {
-      code: 'empty_body', retryable: false, hint: 'Give the email a text or an HTML body: SendGrid refuses an email without content.',
+      code: 'empty_body',
+      retryable: false,
+      hint: 'Give the email a text or an HTML body: SendGrid refuses an email without content.',
     });
   }
   const content: [MailContent, ...MailContent[]] = [first, ...rest];

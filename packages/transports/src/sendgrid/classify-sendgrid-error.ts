@@ -33,8 +33,13 @@ const AXIOS_CONFIG_CODES = new Set(['ERR_BAD_OPTION_VALUE', 'ERR_BAD_OPTION', 'E
 const RATE_LIMIT_CAP_MS = 3_600_000;
 
 function isResponseError(e: unknown): e is ResponseErrorShape {
-  return typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'number' &&
-    typeof (e as { response?: unknown }).response === 'object' && (e as { response?: unknown }).response !== null;
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof (e as { code?: unknown }).code === 'number' &&
+    typeof (e as { response?: unknown }).response === 'object' &&
+    (e as { response?: unknown }).response !== null
+  );
 }
 
 function isAxiosError(e: unknown): e is AxiosErrorShape {
@@ -74,15 +79,17 @@ function httpHint(status: number, words: string | undefined, action: SendgridAct
   if (action === 'register-webhook' && (status === 401 || status === 403)) {
     return 'The SendGrid API key lacks the Mail Settings / Event Webhook permission: give the key that permission, or paste the Event Webhook verification key by hand.';
   }
-  if (status === 401) return 'SendGrid rejected the API key: create a key with Mail Send permission in SendGrid (Settings > API Keys) and save it in the email settings.';
+  if (status === 401)
+    return 'SendGrid rejected the API key: create a key with Mail Send permission in SendGrid (Settings > API Keys) and save it in the email settings.';
   if (status === 403) {
     return /sender identity|from address/i.test(words ?? '')
       ? 'The From address is not a verified Sender Identity in SendGrid: verify it as a Single Sender, or authenticate its domain, in SendGrid.'
       : 'SendGrid refused access: the From address is not a verified Sender Identity in SendGrid, or the API key lacks Mail Send permission.';
   }
   if (status === 413) return 'SendGrid: the attachment is too large. Keep the email with its attachments under 20 MB.';
-  if (status === 400) return 'SendGrid found the email invalid (its message says which field): check the addresses, subject and attachments.';
-  if (status === 429) return 'SendGrid\'s rate limit for this account was reached: the email will be retried.';
+  if (status === 400)
+    return 'SendGrid found the email invalid (its message says which field): check the addresses, subject and attachments.';
+  if (status === 429) return "SendGrid's rate limit for this account was reached: the email will be retried.";
   if (status >= 500) return 'SendGrid had a temporary problem: the email will be retried.';
   if (status === 404) return 'SendGrid answered Not Found: the SendGrid API address Mailroom is configured with is probably wrong.';
   return `SendGrid refused the request (HTTP ${status}).`;
@@ -110,19 +117,25 @@ function fromHttp(status: number, headers: unknown, body: unknown, ctx: Sendgrid
 function fromNetwork(code: string | undefined, ctx: SendgridErrorContext): DeliveryError {
   if (code && AXIOS_CONFIG_CODES.has(code)) {
     return new DeliveryError(`${ACTION_WORDS[ctx.action]}: the request could not be made (${code})`, {
-      code, retryable: false, hint: 'The SendGrid API address Mailroom is configured with is not usable.',
+      code,
+      retryable: false,
+      hint: 'The SendGrid API address Mailroom is configured with is not usable.',
     });
   }
   const timedOut = code === 'ETIMEDOUT' || code === 'ECONNABORTED';
   const known = code !== undefined && NETWORK_ERROR_CODES.has(code);
   return new DeliveryError(
-    timedOut ? `${ACTION_WORDS[ctx.action]}: no answer within ${ctx.timeoutMs} ms` : `${ACTION_WORDS[ctx.action]}: could not reach SendGrid (${code ?? 'network error'})`,
+    timedOut
+      ? `${ACTION_WORDS[ctx.action]}: no answer within ${ctx.timeoutMs} ms`
+      : `${ACTION_WORDS[ctx.action]}: could not reach SendGrid (${code ?? 'network error'})`,
     {
-      code: timedOut ? 'ETIMEDOUT' : code ?? 'ENETWORK',
+      code: timedOut ? 'ETIMEDOUT' : (code ?? 'ENETWORK'),
       retryable: true,
       hint: timedOut
         ? `SendGrid did not answer within ${ctx.timeoutMs} ms: it will be retried.`
-        : known ? 'SendGrid could not be reached: it will be retried.' : 'The connection to SendGrid failed: it will be retried.',
+        : known
+          ? 'SendGrid could not be reached: it will be retried.'
+          : 'The connection to SendGrid failed: it will be retried.',
     },
   );
 }
@@ -136,6 +149,8 @@ export function classifySendgridError(error: unknown, ctx: SendgridErrorContext)
   }
   const detail = error instanceof Error ? error.message : String(error);
   return new DeliveryError(`${ACTION_WORDS[ctx.action]}: the SendGrid SDK refused the request: ${detail}`, {
-    code: 'sdk_refused', retryable: false, hint: 'The email could not be turned into a SendGrid request: check its addresses and attachments.',
+    code: 'sdk_refused',
+    retryable: false,
+    hint: 'The email could not be turned into a SendGrid request: check its addresses and attachments.',
   });
 }

@@ -16,13 +16,23 @@ describe('registerSendgridWebhook', () => {
   afterAll(() => sg.close());
   const register = (apiKey = KEY) => registerSendgridWebhook({ apiKey, baseUrl: sg.url, timeoutMs: 5000, url: URL });
 
-  it('points the Event Webhook at us, turns signing on, and returns the key that verifies SendGrid\'s posts', async () => {
+  it("points the Event Webhook at us, turns signing on, and returns the key that verifies SendGrid's posts", async () => {
     const registration = await register();
     expect(registration).toEqual({ url: URL, verificationKey: sg.publicKey });
     expect(sg.webhook.signed).toBe(true);
     expect(sg.webhook.settings).toMatchObject({
-      enabled: true, url: URL, delivered: true, processed: true, deferred: true, bounce: true, dropped: true, open: true,
-      click: true, spam_report: true, unsubscribe: true, group_unsubscribe: true,
+      enabled: true,
+      url: URL,
+      delivered: true,
+      processed: true,
+      deferred: true,
+      bounce: true,
+      dropped: true,
+      open: true,
+      click: true,
+      spam_report: true,
+      unsubscribe: true,
+      group_unsubscribe: true,
     });
     const patches = sg.requests.filter((r) => r.method === 'PATCH').map((r) => [r.path, r.headers.authorization]);
     expect(patches).toEqual([
@@ -48,8 +58,11 @@ describe('registerSendgridWebhook', () => {
     expect(err.hint).toMatch(/paste the .*verification key by hand/);
   });
 
-  it('reports SendGrid\'s own trouble as retryable', async () => {
-    sg.injectFault({ kind: 'status', status: 503, body: { errors: [{ message: 'service unavailable', field: null }] } }, (req) => req.method === 'PATCH');
+  it("reports SendGrid's own trouble as retryable", async () => {
+    sg.injectFault(
+      { kind: 'status', status: 503, body: { errors: [{ message: 'service unavailable', field: null }] } },
+      (req) => req.method === 'PATCH',
+    );
     const err = await failureOf(register());
     expect(err).toMatchObject({ retryable: true, code: 'http_503', response: 'service unavailable' });
   });

@@ -10,8 +10,16 @@ export interface RegisterSendgridWebhookOptions extends SendgridConnection {
 
 /** The event types Mailroom asks for: everything that moves a recipient along the status ladder. */
 const EVENTS = {
-  delivered: true, processed: true, deferred: true, bounce: true, dropped: true, open: true, click: true,
-  spam_report: true, unsubscribe: true, group_unsubscribe: true,
+  delivered: true,
+  processed: true,
+  deferred: true,
+  bounce: true,
+  dropped: true,
+  open: true,
+  click: true,
+  spam_report: true,
+  unsubscribe: true,
+  group_unsubscribe: true,
 } as const;
 
 /**
@@ -26,7 +34,11 @@ export async function registerSendgridWebhook(options: RegisterSendgridWebhookOp
   const context = { action: 'register-webhook' as const, timeoutMs: options.timeoutMs };
   let publicKey: unknown;
   try {
-    await client.request({ method: 'PATCH', url: '/v3/user/webhooks/event/settings', body: { enabled: true, url: options.url, ...EVENTS } });
+    await client.request({
+      method: 'PATCH',
+      url: '/v3/user/webhooks/event/settings',
+      body: { enabled: true, url: options.url, ...EVENTS },
+    });
     const [, signed] = await client.request({ method: 'PATCH', url: '/v3/user/webhooks/event/settings/signed', body: { enabled: true } });
     publicKey = (signed as { public_key?: unknown } | undefined)?.public_key;
   } catch (error) {

@@ -11,7 +11,8 @@ const KEY_A = 'SG.tenant-a.' + 'a'.repeat(40);
 const KEY_B = 'SG.tenant-b.' + 'b'.repeat(40);
 const SEND_ONLY = 'SG.send-only.' + 'c'.repeat(40);
 
-const message = (overrides: Partial<OutgoingMessage> = {}): OutgoingMessage => invoiceMessage({ replyTo: { email: 'support@tenant-a.example' }, ...overrides });
+const message = (overrides: Partial<OutgoingMessage> = {}): OutgoingMessage =>
+  invoiceMessage({ replyTo: { email: 'support@tenant-a.example' }, ...overrides });
 
 describe('SendgridTransport against the SendGrid emulator', () => {
   let sg: SendgridEmulator;
@@ -22,7 +23,7 @@ describe('SendgridTransport against the SendGrid emulator', () => {
   });
   afterAll(() => sg.close());
 
-  it('sends the whole email and returns SendGrid\'s message id', async () => {
+  it("sends the whole email and returns SendGrid's message id", async () => {
     const pdf = randomBytes(4096); // every byte value, not just text
     const result = await transport().send(
       message({
@@ -39,7 +40,11 @@ describe('SendgridTransport against the SendGrid emulator', () => {
     expect(body.reply_to).toEqual({ email: 'support@tenant-a.example' });
     // each address once across to/cc/bcc, where it first appears
     expect(body.personalizations).toEqual([
-      { to: [{ email: 'client@example.com', name: 'Client' }], cc: [{ email: 'accounting@example.com' }], bcc: [{ email: 'archive@tenant-a.example' }] },
+      {
+        to: [{ email: 'client@example.com', name: 'Client' }],
+        cc: [{ email: 'accounting@example.com' }],
+        bcc: [{ email: 'archive@tenant-a.example' }],
+      },
     ]);
     expect(body.subject).toBe('Invoice F-2026-001');
     expect(body.content).toEqual([
@@ -55,7 +60,9 @@ describe('SendgridTransport against the SendGrid emulator', () => {
 
     expect(result.messageId).toBe('<em_01@mailroom.example>');
     expect(result.recipients.map((r) => [r.email, r.accepted])).toEqual([
-      ['client@example.com', true], ['accounting@example.com', true], ['archive@tenant-a.example', true],
+      ['client@example.com', true],
+      ['accounting@example.com', true],
+      ['archive@tenant-a.example', true],
     ]);
   });
 
@@ -66,7 +73,7 @@ describe('SendgridTransport against the SendGrid emulator', () => {
     expect(sent.body.content).toEqual([{ type: 'text/plain', value: 'Please find your invoice attached.' }]);
   });
 
-  it('refuses a bad key for good, with a hint and SendGrid\'s words, and never the key', async () => {
+  it("refuses a bad key for good, with a hint and SendGrid's words, and never the key", async () => {
     const badKey = 'SG.revoked.' + 'z'.repeat(40);
     const err = await failureOf(transport(badKey).send(message()));
     expect(err.retryable).toBe(false);
@@ -80,14 +87,24 @@ describe('SendgridTransport against the SendGrid emulator', () => {
   });
 
   it('retries a 429 after the Retry-After SendGrid gives', async () => {
-    sg.injectFault({ kind: 'status', status: 429, headers: { 'Retry-After': '7' }, body: { errors: [{ message: 'too many requests', field: null }] } });
+    sg.injectFault({
+      kind: 'status',
+      status: 429,
+      headers: { 'Retry-After': '7' },
+      body: { errors: [{ message: 'too many requests', field: null }] },
+    });
     const err = await failureOf(transport().send(message()));
     expect(err).toMatchObject({ retryable: true, code: 'http_429', responseCode: 429, retryAfterMs: 7000, response: 'too many requests' });
   });
 
   it('reads X-RateLimit-Reset when a 429 has no Retry-After', async () => {
     const reset = Math.floor(Date.now() / 1000) + 30;
-    sg.injectFault({ kind: 'status', status: 429, headers: { 'X-RateLimit-Reset': String(reset) }, body: { errors: [{ message: 'too many requests', field: null }] } });
+    sg.injectFault({
+      kind: 'status',
+      status: 429,
+      headers: { 'X-RateLimit-Reset': String(reset) },
+      body: { errors: [{ message: 'too many requests', field: null }] },
+    });
     const err = await failureOf(transport().send(message()));
     expect(err.retryable).toBe(true);
     expect(err.retryAfterMs).toBeGreaterThan(25_000);
@@ -110,7 +127,9 @@ describe('SendgridTransport against the SendGrid emulator', () => {
 
   it('refuses an email over the size limit for good', async () => {
     const err = await failureOf(
-      transport().send(message({ attachments: [{ filename: 'big.pdf', contentType: 'application/pdf', content: randomBytes(300 * 1024) }] })),
+      transport().send(
+        message({ attachments: [{ filename: 'big.pdf', contentType: 'application/pdf', content: randomBytes(300 * 1024) }] }),
+      ),
     );
     expect(err).toMatchObject({ retryable: false, code: 'http_413', response: 'content too large' });
     expect(err.hint).toMatch(/SendGrid: the attachment is too large/);

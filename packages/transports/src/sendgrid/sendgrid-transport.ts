@@ -40,7 +40,8 @@ export class SendgridTransport implements Transport {
   async send(message: OutgoingMessage): Promise<SendResult> {
     const ids = { tenantId: message.tenantId, emailId: message.emailId };
     const plan = buildSendgridMail(message);
-    if (plan.droppedHeaders.length > 0) this.logger?.warn({ ...ids, headers: plan.droppedHeaders }, 'headers SendGrid does not accept were left out');
+    if (plan.droppedHeaders.length > 0)
+      this.logger?.warn({ ...ids, headers: plan.droppedHeaders }, 'headers SendGrid does not accept were left out');
     let answer;
     try {
       [answer] = await this.mail.send(plan.mail);

@@ -14,7 +14,11 @@ const incoming = (post: SendgridSignedPost): IncomingWebhook => ({
   headers: Object.fromEntries(Object.entries(post.headers).map(([k, v]) => [k.toLowerCase(), v])),
 });
 
-const target = { email: 'Client@Example.com', messageId: 'LRzXl_NHStOGhQ4kofSm_A', customArgs: { mailroom_email_id: 'em_9', mailroom_tenant_id: 't_9' } };
+const target = {
+  email: 'Client@Example.com',
+  messageId: 'LRzXl_NHStOGhQ4kofSm_A',
+  customArgs: { mailroom_email_id: 'em_9', mailroom_tenant_id: 't_9' },
+};
 
 describe('verifySendgridWebhook', () => {
   let sg: SendgridEmulator;
@@ -60,7 +64,10 @@ describe('verifySendgridWebhook', () => {
   it('refuses a body re-serialised from its JSON: only the raw bytes verify', () => {
     const post = sg.signEvents(batch(), { timestamp: NOW_S });
     const reserialised = Buffer.from(JSON.stringify(JSON.parse(post.rawBody.toString('utf8'))));
-    expect(verifySendgridWebhook({ ...incoming(post), rawBody: reserialised }, sg.publicKey, NOW)).toMatchObject({ ok: false, reason: 'bad-signature' });
+    expect(verifySendgridWebhook({ ...incoming(post), rawBody: reserialised }, sg.publicKey, NOW)).toMatchObject({
+      ok: false,
+      reason: 'bad-signature',
+    });
   });
 
   it('refuses a post signed with another key', () => {
@@ -76,7 +83,10 @@ describe('verifySendgridWebhook', () => {
   });
 
   it('tells unsigned, keyless and malformed posts apart', () => {
-    expect(verifySendgridWebhook(incoming(sg.signEvents(batch(), { unsigned: true })), sg.publicKey, NOW)).toMatchObject({ ok: false, reason: 'unsigned' });
+    expect(verifySendgridWebhook(incoming(sg.signEvents(batch(), { unsigned: true })), sg.publicKey, NOW)).toMatchObject({
+      ok: false,
+      reason: 'unsigned',
+    });
     const genuine = incoming(sg.signEvents(batch(), { timestamp: NOW_S }));
     expect(verifySendgridWebhook(genuine, undefined, NOW)).toMatchObject({ ok: false, reason: 'no-key' });
     expect(verifySendgridWebhook(genuine, 'bm90IGEga2V5', NOW)).toMatchObject({ ok: false, reason: 'no-key' });
@@ -111,12 +121,28 @@ describe('parseSendgridEvents', () => {
     ];
     const parsed = parseSendgridEvents(body(events));
     expect(parsed.map((e) => e.type)).toEqual([
-      'accepted', 'delivered', 'deferred', 'bounced', 'bounced', 'bounced', 'dropped', 'opened', 'opened', 'clicked', 'complained', 'unsubscribed', 'unsubscribed',
+      'accepted',
+      'delivered',
+      'deferred',
+      'bounced',
+      'bounced',
+      'bounced',
+      'dropped',
+      'opened',
+      'opened',
+      'clicked',
+      'complained',
+      'unsubscribed',
+      'unsubscribed',
     ]);
     for (const [i, e] of parsed.entries()) {
       expect(e).toMatchObject({
-        emailId: 'em_9', tenantId: 't_9', recipient: 'client@example.com', at: at.toISOString(),
-        key: `sendgrid:${events[i].sg_event_id}`, providerMessageId: 'LRzXl_NHStOGhQ4kofSm_A',
+        emailId: 'em_9',
+        tenantId: 't_9',
+        recipient: 'client@example.com',
+        at: at.toISOString(),
+        key: `sendgrid:${events[i].sg_event_id}`,
+        providerMessageId: 'LRzXl_NHStOGhQ4kofSm_A',
       });
     }
     expect(new Set(parsed.map((e) => e.key)).size).toBe(parsed.length);
@@ -137,7 +163,7 @@ describe('parseSendgridEvents', () => {
     expect(e.emailId).toBeUndefined();
   });
 
-  it('lets SendGrid\'s reserved keys win over custom args of the same name', () => {
+  it("lets SendGrid's reserved keys win over custom args of the same name", () => {
     const [e] = parseSendgridEvents(body([sendgridEvents.delivered({ ...target, customArgs: { ...target.customArgs, event: 'open' } })]));
     expect(e.type).toBe('delivered');
   });

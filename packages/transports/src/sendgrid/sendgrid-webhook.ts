@@ -42,7 +42,11 @@ export function verifySendgridWebhook(
   if (!genuine) return { ok: false, reason: 'bad-signature', message: 'the signature does not match the body and the verification key' };
   const skew = Math.abs(now.getTime() / 1000 - Number(timestamp));
   if (skew > maxAgeSeconds) {
-    return { ok: false, reason: 'stale', message: `the signed timestamp is ${Math.round(skew)} s away from now (at most ${maxAgeSeconds} s allowed)` };
+    return {
+      ok: false,
+      reason: 'stale',
+      message: `the signed timestamp is ${Math.round(skew)} s away from now (at most ${maxAgeSeconds} s allowed)`,
+    };
   }
   return { ok: true };
 }
@@ -63,7 +67,9 @@ function statusIn(text: string | undefined): string | undefined {
 }
 
 /** What each SendGrid event type means for us; types not listed (group_resubscribe...) are skipped. */
-function mapEvent(e: SendgridEvent): Pick<NormalizedEvent, 'type' | 'reason' | 'statusCode' | 'bounceType' | 'machine' | 'url' | 'userAgent'> | undefined {
+function mapEvent(
+  e: SendgridEvent,
+): Pick<NormalizedEvent, 'type' | 'reason' | 'statusCode' | 'bounceType' | 'machine' | 'url' | 'userAgent'> | undefined {
   const reason = str(e.reason);
   const status = str(e.status);
   switch (e.event) {

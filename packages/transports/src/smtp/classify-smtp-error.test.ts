@@ -1,20 +1,75 @@
 import { DeliveryError } from '@mailroom/domain';
-import { classifySmtpError, describeSmtpFailure, isPermanentSmtpFailure, NodemailerFailure, SmtpFailureContext } from './classify-smtp-error';
+import {
+  classifySmtpError,
+  describeSmtpFailure,
+  isPermanentSmtpFailure,
+  NodemailerFailure,
+  SmtpFailureContext,
+} from './classify-smtp-error';
 import { SMTP_HINTS, smtpProviderOf } from './smtp-hints';
 
 /** Error shapes as nodemailer 10.6 produces them against a scripted server (contracts.md 4.3). */
 const observed: Record<string, NodemailerFailure> = {
-  auth535: { code: 'EAUTH', responseCode: 535, response: '535 5.7.8 Username and Password not accepted', command: 'AUTH PLAIN', permanent: true, message: 'Invalid login: 535 5.7.8 Username and Password not accepted' },
-  auth454: { code: 'EAUTH', responseCode: 454, response: '454 4.7.0 Temporary authentication failure', command: 'AUTH PLAIN', permanent: false, message: 'Invalid login: 454 4.7.0 Temporary authentication failure' },
-  greet421: { code: 'EPROTOCOL', responseCode: 421, response: '421 4.3.2 Service not available, closing channel', command: 'CONN', permanent: false, message: 'Invalid greeting' },
-  mail421: { code: 'EENVELOPE', responseCode: 421, response: '421 4.7.0 Too many connections, try later', command: 'MAIL FROM', permanent: false, message: 'Mail command failed' },
-  data451: { code: 'EMESSAGE', responseCode: 451, response: '451 4.7.1 Temporary local problem, try again later', command: 'DATA', permanent: false, message: 'Message failed' },
-  data554: { code: 'EMESSAGE', responseCode: 554, response: '554 5.7.1 Message rejected as spam', command: 'DATA', permanent: true, message: 'Message failed' },
+  auth535: {
+    code: 'EAUTH',
+    responseCode: 535,
+    response: '535 5.7.8 Username and Password not accepted',
+    command: 'AUTH PLAIN',
+    permanent: true,
+    message: 'Invalid login: 535 5.7.8 Username and Password not accepted',
+  },
+  auth454: {
+    code: 'EAUTH',
+    responseCode: 454,
+    response: '454 4.7.0 Temporary authentication failure',
+    command: 'AUTH PLAIN',
+    permanent: false,
+    message: 'Invalid login: 454 4.7.0 Temporary authentication failure',
+  },
+  greet421: {
+    code: 'EPROTOCOL',
+    responseCode: 421,
+    response: '421 4.3.2 Service not available, closing channel',
+    command: 'CONN',
+    permanent: false,
+    message: 'Invalid greeting',
+  },
+  mail421: {
+    code: 'EENVELOPE',
+    responseCode: 421,
+    response: '421 4.7.0 Too many connections, try later',
+    command: 'MAIL FROM',
+    permanent: false,
+    message: 'Mail command failed',
+  },
+  data451: {
+    code: 'EMESSAGE',
+    responseCode: 451,
+    response: '451 4.7.1 Temporary local problem, try again later',
+    command: 'DATA',
+    permanent: false,
+    message: 'Message failed',
+  },
+  data554: {
+    code: 'EMESSAGE',
+    responseCode: 554,
+    response: '554 5.7.1 Message rejected as spam',
+    command: 'DATA',
+    permanent: true,
+    message: 'Message failed',
+  },
   silent: { code: 'ETIMEDOUT', command: 'CONN', timeoutType: 'GREETING_TIMEOUT', message: 'Greeting never received' },
   refused: { code: 'ESOCKET', command: 'CONN', originalCode: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:1' },
   reset: { code: 'ESOCKET', command: 'CONN', originalCode: 'ECONNRESET', message: 'read ECONNRESET' },
   dns: { code: 'EDNS', command: 'CONN', originalCode: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND smtp.example.invalid' },
-  requireTLS: { code: 'ETLS', responseCode: 502, response: '502 5.5.2 Error: command not recognized', command: 'STARTTLS', permanent: true, message: 'Error upgrading connection with STARTTLS' },
+  requireTLS: {
+    code: 'ETLS',
+    responseCode: 502,
+    response: '502 5.5.2 Error: command not recognized',
+    command: 'STARTTLS',
+    permanent: true,
+    message: 'Error upgrading connection with STARTTLS',
+  },
   requireTlsExtension: { code: 'EREQUIRETLS', command: 'MAIL FROM', message: 'Server does not support REQUIRETLS' },
   config: { code: 'ECONFIG', message: 'Invalid configuration' },
   noAuth: { code: 'ENOAUTH', command: 'API', message: 'Missing credentials for "PLAIN"' },
@@ -44,7 +99,12 @@ describe('classifySmtpError', () => {
   ])('%s -> retryable %s', (name, retryable) => {
     const error = classifySmtpError(observed[name], other);
     expect(error).toBeInstanceOf(DeliveryError);
-    expect(error).toMatchObject({ code: observed[name].code, retryable, responseCode: observed[name].responseCode, response: observed[name].response });
+    expect(error).toMatchObject({
+      code: observed[name].code,
+      retryable,
+      responseCode: observed[name].responseCode,
+      response: observed[name].response,
+    });
   });
 
   it('computes permanence from the reply code when nodemailer did not say (before 10.2)', () => {
@@ -54,7 +114,10 @@ describe('classifySmtpError', () => {
   });
 
   it('trusts nodemailer: 503 is temporary even though it is a 5xx', () => {
-    expect(classifySmtpError({ code: 'EENVELOPE', responseCode: 503, permanent: false, response: '503 5.5.1 Bad sequence of commands' }, other).retryable).toBe(true);
+    expect(
+      classifySmtpError({ code: 'EENVELOPE', responseCode: 503, permanent: false, response: '503 5.5.1 Bad sequence of commands' }, other)
+        .retryable,
+    ).toBe(true);
   });
 
   it('cuts the password (and its base64) out of everything it reports', () => {
@@ -118,7 +181,12 @@ describe('SMTP hints', () => {
     expect(classifySmtpError(ms, other).hint).toBe(SMTP_HINTS.microsoftSmtpAuthDisabled);
     const ionos = { code: 'EENVELOPE', command: 'MAIL FROM', responseCode: 550, response: '550 Sender address is not allowed' };
     expect(classifySmtpError(ionos, other).hint).toBe(SMTP_HINTS.ionosSender);
-    const relay = { code: 'EENVELOPE', command: 'MAIL FROM', responseCode: 553, response: '553 5.7.1 Sender address rejected: not owned by user' };
+    const relay = {
+      code: 'EENVELOPE',
+      command: 'MAIL FROM',
+      responseCode: 553,
+      response: '553 5.7.1 Sender address rejected: not owned by user',
+    };
     expect(classifySmtpError(relay, other).hint).toBe(SMTP_HINTS.senderRefused);
     expect(classifySmtpError(relay, { ...other, preset: 'ionos' }).hint).toBe(SMTP_HINTS.ionosSender);
   });

@@ -78,9 +78,10 @@ export function describeSmtpFailure(error: unknown, ctx: SmtpFailureContext): Sm
     responseCode: r.responseCode,
   }));
   // All recipients refused: worth retrying if any refusal was temporary (452 mailbox full...).
-  const retryable = rejected.length > 0 && code === 'EENVELOPE' && err.command === 'RCPT TO'
-    ? (err.rejectedErrors ?? []).some((r) => !isPermanentSmtpFailure(r))
-    : !isPermanentSmtpFailure(err);
+  const retryable =
+    rejected.length > 0 && code === 'EENVELOPE' && err.command === 'RCPT TO'
+      ? (err.rejectedErrors ?? []).some((r) => !isPermanentSmtpFailure(r))
+      : !isPermanentSmtpFailure(err);
   return {
     message: cut(`SMTP ${describeStep(err)}: ${readableMessage(err)}`),
     code,

@@ -39,9 +39,18 @@ export function smtpProviderOf(ctx: Pick<SmtpEndpointContext, 'preset' | 'host'>
 
 /** Node's and OpenSSL's codes for a certificate the client does not trust. */
 export const CERTIFICATE_ERROR_CODES = new Set([
-  'ERR_TLS_CERT_ALTNAME_INVALID', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID', 'CERT_UNTRUSTED', 'CERT_REVOKED', 'CERT_SIGNATURE_FAILURE', 'HOSTNAME_MISMATCH',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REVOKED',
+  'CERT_SIGNATURE_FAILURE',
+  'HOSTNAME_MISMATCH',
 ]);
 
 /** TLS spoken to a port that starts in plaintext (or the reverse): a setting, not a passing fault. */
@@ -101,7 +110,8 @@ export function smtpHint(facts: SmtpFailureFacts, ctx: SmtpEndpointContext): str
     case 'EDNS':
       return `The host name "${ctx.host}" could not be found: check it for typos.`;
     case 'ETIMEDOUT':
-      if (ctx.tls === false && ctx.port === 465) return `${where} did not greet us: port 465 expects TLS from the first byte, so turn TLS on.`;
+      if (ctx.tls === false && ctx.port === 465)
+        return `${where} did not greet us: port 465 expects TLS from the first byte, so turn TLS on.`;
       return `${where} did not answer in time: check the host and port, and that outgoing connections to this port are allowed.`;
     case 'ECONNECTION':
       return SMTP_HINTS.connectionLost;

@@ -13,7 +13,17 @@ describe('SmtpTransport failures are DeliveryErrors that decide the retry', () =
   const bench = smtpTestBench();
   const sink = bench.sink;
   function transport(target: { host: string; port: number }, options: Partial<SmtpTransportOptions> = {}) {
-    return bench.transport(new SmtpTransport({ host: target.host, port: target.port, tls: false, username: USER, password: PASSWORD, timeouts: FAST_TIMEOUTS, ...options }));
+    return bench.transport(
+      new SmtpTransport({
+        host: target.host,
+        port: target.port,
+        tls: false,
+        username: USER,
+        password: PASSWORD,
+        timeouts: FAST_TIMEOUTS,
+        ...options,
+      }),
+    );
   }
   /** The DeliveryError sending the invoice through `t` rejects with. */
   const failureOfSending = (t: SmtpTransport) => failureOf(t.send(acmeInvoice()));
@@ -55,7 +65,13 @@ describe('SmtpTransport failures are DeliveryErrors that decide the retry', () =
   ])('Office 365 "%s": permanent, SMTP AUTH must be enabled for the mailbox', async (failureReply, responseCode) => {
     const s = await sink({ tls: 'starttls', auth: { users: { [USER]: 'x' }, failureReply } });
     const error = await failureOfSending(transport(s, { preset: 'outlook' }));
-    expect(error).toMatchObject({ code: 'EAUTH', retryable: false, responseCode, response: failureReply, hint: SMTP_HINTS.microsoftSmtpAuthDisabled });
+    expect(error).toMatchObject({
+      code: 'EAUTH',
+      retryable: false,
+      responseCode,
+      response: failureReply,
+      hint: SMTP_HINTS.microsoftSmtpAuthDisabled,
+    });
   });
 
   it('"Sender address is not allowed": permanent, with the IONOS hint', async () => {
@@ -123,7 +139,11 @@ describe('SmtpTransport failures are DeliveryErrors that decide the retry', () =
       rejectedRecipients: [{ email: 'nadie@example.test', responseCode: 550, response: '550 5.1.1 <nadie@example.test>: User unknown' }],
     });
     const temporary = await t.send(acmeInvoice({ to: [{ email: 'lleno@example.test' }] })).catch((e: DeliveryError) => e);
-    expect(temporary).toMatchObject({ code: 'EENVELOPE', retryable: true, rejectedRecipients: [{ email: 'lleno@example.test', responseCode: 452 }] });
+    expect(temporary).toMatchObject({
+      code: 'EENVELOPE',
+      retryable: true,
+      rejectedRecipients: [{ email: 'lleno@example.test', responseCode: 452 }],
+    });
   });
 
   it.each([

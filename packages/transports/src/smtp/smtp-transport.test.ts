@@ -9,15 +9,17 @@ describe('SmtpTransport delivers through a real SMTP server', () => {
   const bench = smtpTestBench();
   const sink = bench.sink;
   function transport(s: RunningSmtpSink, options: Partial<SmtpTransportOptions> = {}) {
-    return bench.transport(new SmtpTransport({
-      host: s.host,
-      port: s.port,
-      tls: s.tls === 'implicit',
-      username: 'facturas@acme.test',
-      password: USERS['facturas@acme.test'],
-      timeouts: FAST_TIMEOUTS,
-      ...options,
-    }));
+    return bench.transport(
+      new SmtpTransport({
+        host: s.host,
+        port: s.port,
+        tls: s.tls === 'implicit',
+        username: 'facturas@acme.test',
+        password: USERS['facturas@acme.test'],
+        timeouts: FAST_TIMEOUTS,
+        ...options,
+      }),
+    );
   }
 
   it.each([['PLAIN'], ['LOGIN']] as const)('logs in with AUTH %s over STARTTLS (587-style, required) and delivers', async (method) => {
@@ -97,9 +99,7 @@ describe('SmtpTransport delivers through a real SMTP server', () => {
       auth: { users: USERS },
       rejectRecipients: { 'nadie@example.test': '550 5.1.1 <nadie@example.test>: Recipient address rejected: User unknown' },
     });
-    const result = await transport(s).send(
-      acmeInvoice({ to: [{ email: 'cliente@example.test' }, { email: 'nadie@example.test' }] }),
-    );
+    const result = await transport(s).send(acmeInvoice({ to: [{ email: 'cliente@example.test' }, { email: 'nadie@example.test' }] }));
 
     expect(result.recipients).toEqual([
       expect.objectContaining({ email: 'cliente@example.test', accepted: true, responseCode: 250 }),

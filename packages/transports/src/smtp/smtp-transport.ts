@@ -80,7 +80,10 @@ export class SmtpTransport implements Transport {
       info = await this.transporter.sendMail(toNodemailerMessage(message));
     } catch (error) {
       const failure = classifySmtpError(error, this.failureContext);
-      this.logger?.debug({ ...ids, code: failure.code, responseCode: failure.responseCode, retryable: failure.retryable }, 'SMTP send failed');
+      this.logger?.debug(
+        { ...ids, code: failure.code, responseCode: failure.responseCode, retryable: failure.retryable },
+        'SMTP send failed',
+      );
       throw failure;
     }
     const recipients = recipientOutcomes(info, this.failureContext);

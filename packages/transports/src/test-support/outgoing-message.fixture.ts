@@ -60,7 +60,10 @@ export async function failureOf(p: Promise<unknown>): Promise<DeliveryError> {
  * `count` invoices for two tenants sending at once: even i is tenant A (`t_a`, email id `em_a<i>`),
  * odd i tenant B (`t_b`, `em_b<i>`), each from its own tenant's sender.
  */
-export function twoTenantInvoices(count: number, senders = { t_a: 'billing@tenant-a.example', t_b: 'billing@tenant-b.example' }): OutgoingMessage[] {
+export function twoTenantInvoices(
+  count: number,
+  senders = { t_a: 'billing@tenant-a.example', t_b: 'billing@tenant-b.example' },
+): OutgoingMessage[] {
   return Array.from({ length: count }, (_, i) => {
     const tenantId = i % 2 === 0 ? 't_a' : 't_b';
     return invoiceMessage({ emailId: `em_${tenantId.slice(2)}${i}`, tenantId, from: { email: senders[tenantId] } });

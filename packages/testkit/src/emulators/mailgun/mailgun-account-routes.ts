@@ -3,7 +3,16 @@ import { rawBodyOf } from '../http-emulator';
 import { formValue, formValues, MailgunForm, parseMailgunForm } from './parse-mailgun-form';
 
 /** The webhook names a Mailgun domain accepts (`POST /v3/domains/{domain}/webhooks` `id`). */
-export const MAILGUN_WEBHOOK_NAMES = ['accepted', 'delivered', 'opened', 'clicked', 'unsubscribed', 'complained', 'permanent_fail', 'temporary_fail'] as const;
+export const MAILGUN_WEBHOOK_NAMES = [
+  'accepted',
+  'delivered',
+  'opened',
+  'clicked',
+  'unsubscribed',
+  'complained',
+  'permanent_fail',
+  'temporary_fail',
+] as const;
 export type MailgunWebhookName = (typeof MAILGUN_WEBHOOK_NAMES)[number];
 
 /** At most three URLs per webhook name, as Mailgun allows. */
@@ -55,9 +64,19 @@ export function mountMailgunAccountRoutes(app: Express, state: MailgunAccountSta
     if (!state.domains.includes(domain)) return domainNotFound(res, domain);
     res.json({
       domain: {
-        name: domain, state: 'active', type: 'custom', created_at: 'Mon, 06 Jan 2025 10:00:00 GMT', spam_action: 'disabled',
-        smtp_login: `postmaster@${domain}`, wildcard: false, web_scheme: 'https', web_prefix: 'email', skip_verification: false,
-        require_tls: false, is_disabled: false, id: Buffer.from(domain).toString('hex').slice(0, 24),
+        name: domain,
+        state: 'active',
+        type: 'custom',
+        created_at: 'Mon, 06 Jan 2025 10:00:00 GMT',
+        spam_action: 'disabled',
+        smtp_login: `postmaster@${domain}`,
+        wildcard: false,
+        web_scheme: 'https',
+        web_prefix: 'email',
+        skip_verification: false,
+        require_tls: false,
+        is_disabled: false,
+        id: Buffer.from(domain).toString('hex').slice(0, 24),
       },
       receiving_dns_records: [],
       sending_dns_records: [],

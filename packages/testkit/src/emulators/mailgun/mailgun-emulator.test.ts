@@ -47,7 +47,7 @@ describe('Mailgun emulator (raw HTTP, as any client would see it)', () => {
     expect(await res.json()).toEqual({ message: 'Domain not found: mg.other.example' });
   });
 
-  it('answers Mailgun\'s 400 words for a missing recipient and for a bad yes/no option', async () => {
+  it("answers Mailgun's 400 words for a missing recipient and for a bad yes/no option", async () => {
     const noTo = new FormData();
     noTo.append('from', 'billing@mg.tenant.example');
     noTo.append('text', 'x');
@@ -83,13 +83,24 @@ describe('Mailgun emulator (raw HTTP, as any client would see it)', () => {
 
   it('keeps domain webhooks: create, 400 when the name is taken, update, list, delete', async () => {
     const path = `/v3/domains/${DOMAIN}/webhooks`;
-    const create = new URLSearchParams([['id', 'delivered'], ['url', 'https://a.example/h']]);
-    expect(await (await post(path, create)).json()).toEqual({ message: 'Webhook has been created', webhook: { urls: ['https://a.example/h'] } });
+    const create = new URLSearchParams([
+      ['id', 'delivered'],
+      ['url', 'https://a.example/h'],
+    ]);
+    expect(await (await post(path, create)).json()).toEqual({
+      message: 'Webhook has been created',
+      webhook: { urls: ['https://a.example/h'] },
+    });
     const again = await post(path, create);
     expect(again.status).toBe(400);
     expect(await again.json()).toEqual({ message: 'Webhook already exists' });
     const put = await fetch(`${mg.url}${path}/delivered`, {
-      method: 'PUT', headers: { authorization: auth(KEY) }, body: new URLSearchParams([['url', 'https://a.example/h'], ['url', 'https://b.example/h']]),
+      method: 'PUT',
+      headers: { authorization: auth(KEY) },
+      body: new URLSearchParams([
+        ['url', 'https://a.example/h'],
+        ['url', 'https://b.example/h'],
+      ]),
     });
     expect(((await put.json()) as { webhook: { urls: string[] } }).webhook.urls).toEqual(['https://a.example/h', 'https://b.example/h']);
     const list = await fetch(`${mg.url}${path}`, { headers: { authorization: auth(KEY) } });
@@ -98,7 +109,7 @@ describe('Mailgun emulator (raw HTTP, as any client would see it)', () => {
     expect(mg.webhooksOf(DOMAIN)).toEqual({});
   });
 
-  it('serves the account\'s signing key, and posts events signed with it exactly as Mailgun signs them', async () => {
+  it("serves the account's signing key, and posts events signed with it exactly as Mailgun signs them", async () => {
     const res = await fetch(`${mg.url}/v5/accounts/http_signing_key`, { headers: { authorization: auth(KEY) } });
     expect(((await res.json()) as { http_signing_key: string }).http_signing_key).toBe(mg.signingKey);
 
@@ -116,7 +127,11 @@ describe('Mailgun emulator (raw HTTP, as any client would see it)', () => {
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     try {
       const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-      const event = mailgunEvents.delivered({ recipient: 'a@example.com', messageId: '<m1@mg.tenant.example>', userVariables: { mailroom_email_id: 'em_1' } });
+      const event = mailgunEvents.delivered({
+        recipient: 'a@example.com',
+        messageId: '<m1@mg.tenant.example>',
+        userVariables: { mailroom_email_id: 'em_1' },
+      });
       const answer = await mg.postEvent(url, event);
       expect(answer.status).toBe(200);
       expect(contentType).toBe('application/json');
@@ -127,14 +142,32 @@ describe('Mailgun emulator (raw HTTP, as any client would see it)', () => {
       const { timestamp, token, signature } = body.signature;
       expect(token).toMatch(/^[0-9a-f]{50}$/);
       expect(Math.abs(Number(timestamp) - Date.now() / 1000)).toBeLessThan(5);
-      expect(signature).toBe(createHmac('sha256', mg.signingKey).update(timestamp + token).digest('hex'));
+      expect(signature).toBe(
+        createHmac('sha256', mg.signingKey)
+          .update(timestamp + token)
+          .digest('hex'),
+      );
     } finally {
       await new Promise<void>((r) => receiver.close(() => r()));
     }
   });
 
   it('reads address lists the way Mailgun does', () => {
-    expect(addressesIn('"Doe, Jane" <Jane@Example.com>, b@example.com,c@example.com')).toEqual(['jane@example.com', 'b@example.com', 'c@example.com']);
-    expect(formValue({ fields: [['a', '1'], ['a', '2']] }, 'a')).toBe('1');
+    expect(addressesIn('"Doe, Jane" <Jane@Example.com>, b@example.com,c@example.com')).toEqual([
+      'jane@example.com',
+      'b@example.com',
+      'c@example.com',
+    ]);
+    expect(
+      formValue(
+        {
+          fields: [
+            ['a', '1'],
+            ['a', '2'],
+          ],
+        },
+        'a',
+      ),
+    ).toBe('1');
   });
 });

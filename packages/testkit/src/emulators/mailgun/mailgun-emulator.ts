@@ -50,11 +50,23 @@ export interface MailgunEmulator extends RunningEmulator {
   /** The post Mailgun would make for this event, signed with the account's key unless options say otherwise. */
   buildPost(eventData: MailgunEventData, options?: MailgunWebhookPostOptions): MailgunWebhookPost;
   /** Posts one event to a receiver as Mailgun does; answers the status, the receiver's text and what was sent. */
-  postEvent(url: string, eventData: MailgunEventData, options?: MailgunWebhookPostOptions): Promise<{ status: number; body: string; post: MailgunWebhookPost }>;
+  postEvent(
+    url: string,
+    eventData: MailgunEventData,
+    options?: MailgunWebhookPostOptions,
+  ): Promise<{ status: number; body: string; post: MailgunWebhookPost }>;
 }
 
 /** Options Mailgun reads as yes/no (mailgun.js turns booleans into these). */
-const YES_NO_OPTIONS = ['o:testmode', 'o:dkim', 'o:tracking', 'o:tracking-opens', 'o:tracking-clicks', 'o:require-tls', 'o:skip-verification'];
+const YES_NO_OPTIONS = [
+  'o:testmode',
+  'o:dkim',
+  'o:tracking',
+  'o:tracking-opens',
+  'o:tracking-clicks',
+  'o:require-tls',
+  'o:skip-verification',
+];
 const YES_NO = ['yes', 'no', 'true', 'false'];
 
 /** Mailgun's own 400 wording for what is missing (mailgun.js test data), or undefined when the form is sendable. */
@@ -125,14 +137,18 @@ export async function startMailgunEmulator(options: MailgunEmulatorOptions): Pro
     webhooks: new Map(),
     signingKey: { value: newKey(), rotate: () => (state.signingKey.value = newKey()) },
   };
-  const base = await startHttpEmulator((app) => {
-    app.use(requireApiKey(options.keys));
-    mountMessages(app, options.domains, sent);
-    mountMailgunAccountRoutes(app, state);
-    app.use((_req, res) => res.status(404).json({ message: 'Not Found' }));
-  }, { tls: options.tls });
+  const base = await startHttpEmulator(
+    (app) => {
+      app.use(requireApiKey(options.keys));
+      mountMessages(app, options.domains, sent);
+      mountMailgunAccountRoutes(app, state);
+      app.use((_req, res) => res.status(404).json({ message: 'Not Found' }));
+    },
+    { tls: options.tls },
+  );
 
-  const buildPost = (eventData: MailgunEventData, postOptions?: MailgunWebhookPostOptions) => buildMailgunWebhookPost(state.signingKey.value, eventData, postOptions);
+  const buildPost = (eventData: MailgunEventData, postOptions?: MailgunWebhookPostOptions) =>
+    buildMailgunWebhookPost(state.signingKey.value, eventData, postOptions);
 
   return {
     ...base,

@@ -58,7 +58,11 @@ function base(event: string, logLevel: string, t: MailgunEventTarget, timing: Ma
 }
 
 /** Opens and clicks: Mailgun sends only the message id in `message.headers`, plus where and who. */
-function engagement(event: 'opened' | 'clicked', t: MailgunEventTarget, opts: { bot?: MailgunBot; userAgent?: string } & MailgunEventTiming): MailgunEventData {
+function engagement(
+  event: 'opened' | 'clicked',
+  t: MailgunEventTarget,
+  opts: { bot?: MailgunBot; userAgent?: string } & MailgunEventTiming,
+): MailgunEventData {
   return {
     id: eventId(),
     timestamp: opts.timestamp ?? now(),
@@ -100,8 +104,15 @@ export const mailgunEvents = {
     return {
       ...base('delivered', 'info', t, timing),
       'delivery-status': {
-        tls: true, 'mx-host': `mx.${t.recipient.slice(t.recipient.lastIndexOf('@') + 1)}`, 'attempt-no': 1, description: '',
-        'session-seconds': 1.2, utf8: true, code: 250, message: 'OK', 'certificate-verified': true,
+        tls: true,
+        'mx-host': `mx.${t.recipient.slice(t.recipient.lastIndexOf('@') + 1)}`,
+        'attempt-no': 1,
+        description: '',
+        'session-seconds': 1.2,
+        utf8: true,
+        code: 250,
+        message: 'OK',
+        'certificate-verified': true,
       },
     };
   },
@@ -112,9 +123,15 @@ export const mailgunEvents = {
       severity: 'permanent',
       reason: opts.reason ?? 'bounce',
       'delivery-status': {
-        tls: true, 'mx-host': `mx.${t.recipient.slice(t.recipient.lastIndexOf('@') + 1)}`, 'attempt-no': 1,
-        description: opts.description ?? '', 'session-seconds': 0.8, utf8: true,
-        code: opts.code ?? 550, message: opts.message ?? '5.1.1 The email account that you tried to reach does not exist.', 'certificate-verified': true,
+        tls: true,
+        'mx-host': `mx.${t.recipient.slice(t.recipient.lastIndexOf('@') + 1)}`,
+        'attempt-no': 1,
+        description: opts.description ?? '',
+        'session-seconds': 0.8,
+        utf8: true,
+        code: opts.code ?? 550,
+        message: opts.message ?? '5.1.1 The email account that you tried to reach does not exist.',
+        'certificate-verified': true,
       },
     };
   },
@@ -126,8 +143,12 @@ export const mailgunEvents = {
       severity: 'temporary',
       reason: opts.reason ?? 'generic',
       'delivery-status': {
-        'attempt-no': 2, description: opts.description ?? message, 'session-seconds': 0.5, 'retry-seconds': 600,
-        code: opts.code ?? 452, message,
+        'attempt-no': 2,
+        description: opts.description ?? message,
+        'session-seconds': 0.5,
+        'retry-seconds': 600,
+        code: opts.code ?? 452,
+        message,
       },
     };
   },

@@ -35,7 +35,9 @@ export interface MailgunWebhookPost {
 }
 
 export function signMailgunWebhook(signingKey: string, timestamp: string, token: string): string {
-  return createHmac('sha256', signingKey).update(timestamp + token).digest('hex');
+  return createHmac('sha256', signingKey)
+    .update(timestamp + token)
+    .digest('hex');
 }
 
 /** A fresh 50-character token, like Mailgun's. */
@@ -52,7 +54,11 @@ function tampered(sig: MailgunSignature, field: NonNullable<MailgunWebhookPostOp
   return { ...sig, token: newMailgunToken() };
 }
 
-export function buildMailgunWebhookPost(accountKey: string, eventData: MailgunEventData, options: MailgunWebhookPostOptions = {}): MailgunWebhookPost {
+export function buildMailgunWebhookPost(
+  accountKey: string,
+  eventData: MailgunEventData,
+  options: MailgunWebhookPostOptions = {},
+): MailgunWebhookPost {
   let signature: MailgunSignature | undefined;
   if (options.reuse) signature = { ...options.reuse };
   else if (!options.unsigned) {

@@ -24,7 +24,11 @@ function parseMultipart(headers: IncomingHttpHeaders, body: Buffer): Promise<Mai
     let parser: Busboy.Busboy;
     try {
       // busboy caps a field at 1 MB by default; an HTML body can be larger, Mailgun takes up to 25 MB.
-      parser = Busboy({ headers, defParamCharset: 'utf8', limits: { fieldSize: NO_LIMIT, fields: NO_LIMIT, files: NO_LIMIT, fileSize: NO_LIMIT, parts: NO_LIMIT } });
+      parser = Busboy({
+        headers,
+        defParamCharset: 'utf8',
+        limits: { fieldSize: NO_LIMIT, fields: NO_LIMIT, files: NO_LIMIT, fileSize: NO_LIMIT, parts: NO_LIMIT },
+      });
     } catch (e) {
       reject(e);
       return;
@@ -33,7 +37,9 @@ function parseMultipart(headers: IncomingHttpHeaders, body: Buffer): Promise<Mai
     parser.on('file', (field, stream, info) => {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => form.files.push({ field, filename: info.filename ?? '', contentType: info.mimeType, data: Buffer.concat(chunks) }));
+      stream.on('end', () =>
+        form.files.push({ field, filename: info.filename ?? '', contentType: info.mimeType, data: Buffer.concat(chunks) }),
+      );
     });
     parser.on('error', reject);
     parser.on('close', () => resolve(form));

@@ -12,7 +12,13 @@ function call(mj: MailjetEmulator, body: unknown, opts: { auth?: string; path?: 
   const payload = typeof body === 'string' ? body : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = https.request(
-      { host: '127.0.0.1', port: mj.port, method: 'POST', path: opts.path ?? '/v3.1/send', headers: { 'content-type': 'application/json', authorization: opts.auth ?? basic(KEY.public, KEY.private) } },
+      {
+        host: '127.0.0.1',
+        port: mj.port,
+        method: 'POST',
+        path: opts.path ?? '/v3.1/send',
+        headers: { 'content-type': 'application/json', authorization: opts.auth ?? basic(KEY.public, KEY.private) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -93,7 +99,9 @@ describe('Mailjet emulator', () => {
 
   it('refuses attachments above the size limit with mj-0011 (413)', async () => {
     const big = Buffer.alloc(2048, 1).toString('base64');
-    const res = await call(mj, { Messages: [message({ Attachments: [{ ContentType: 'application/pdf', Filename: 'a.pdf', Base64Content: big }] })] });
+    const res = await call(mj, {
+      Messages: [message({ Attachments: [{ ContentType: 'application/pdf', Filename: 'a.pdf', Base64Content: big }] })],
+    });
     expect(res.status).toBe(413);
     expect(JSON.parse(res.text)).toMatchObject({ ErrorCode: 'mj-0011' });
   });
@@ -134,8 +142,13 @@ describe('Mailjet emulator', () => {
     try {
       await call(mj, { Messages: [message()] });
       const targets = mailjetEventTargets(mj.sent[mj.sent.length - 1]);
-      await postEvents(url, targets.map((t) => mailjetEvents.sent(t)));
-      await postEvents(url, [mailjetEvents.open(targets[0]), mailjetEvents.click(targets[0], { url: 'https://x.example' })], { grouped: true });
+      await postEvents(
+        url,
+        targets.map((t) => mailjetEvents.sent(t)),
+      );
+      await postEvents(url, [mailjetEvents.open(targets[0]), mailjetEvents.click(targets[0], { url: 'https://x.example' })], {
+        grouped: true,
+      });
     } finally {
       await new Promise((r) => server.close(r));
     }
@@ -146,6 +159,11 @@ describe('Mailjet emulator', () => {
     const sent = mj.sent[mj.sent.length - 1];
     expect(posts[0].body).toContain(`"MessageID":${sent.recipients[0].messageID},`);
     expect(posts[0].body).toContain(`"Message_GUID":"${sent.recipients[0].messageUUID}"`);
-    expect(JSON.parse(posts[0].body)).toMatchObject({ event: 'sent', CustomID: 'em_01', Payload: '{"emailId":"em_01","tenantId":"t_1"}', mj_message_id: sent.recipients[0].messageID });
+    expect(JSON.parse(posts[0].body)).toMatchObject({
+      event: 'sent',
+      CustomID: 'em_01',
+      Payload: '{"emailId":"em_01","tenantId":"t_1"}',
+      mj_message_id: sent.recipients[0].messageID,
+    });
   });
 });

@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Express, Request, Response } from 'express';
 import { RunningEmulator, startHttpEmulator } from '../http-emulator';
 import type {
-  MailjetKeyPair, MailjetMessageAnswer, MailjetRecipientAnswer, MailjetSendError, MailjetV31Message, MailjetV31SendBody,
+  MailjetKeyPair,
+  MailjetMessageAnswer,
+  MailjetRecipientAnswer,
+  MailjetSendError,
+  MailjetV31Message,
+  MailjetV31SendBody,
 } from './mailjet-api-types';
 import { answerUnauthorized, keyPairOf, sendJson } from './mailjet-auth';
 import { mountEventCallbackRoutes, StoredEventCallback } from './mailjet-callback-routes';
@@ -86,7 +91,11 @@ export async function startMailjetEmulator(options: MailjetEmulatorOptions): Pro
 
   const accept = (pair: MailjetKeyPair, m: MailjetV31Message, sandbox: boolean, only: (email: string) => boolean) => {
     const answer = { Status: 'success' as const, CustomID: m.CustomID ?? '', To: [], Cc: [], Bcc: [] } as {
-      Status: 'success'; CustomID: string; To: MailjetRecipientAnswer[]; Cc: MailjetRecipientAnswer[]; Bcc: MailjetRecipientAnswer[];
+      Status: 'success';
+      CustomID: string;
+      To: MailjetRecipientAnswer[];
+      Cc: MailjetRecipientAnswer[];
+      Bcc: MailjetRecipientAnswer[];
     };
     const record: MailjetSentMessage = { publicKey: pair.public, message: m, sandbox, recipients: [], at: Date.now() };
     for (const kind of KINDS) {
@@ -94,7 +103,12 @@ export async function startMailjetEmulator(options: MailjetEmulatorOptions): Pro
         if (!only(a.Email)) continue;
         const id = sandbox ? 0n : nextMessageId++;
         const uuid = sandbox ? '' : randomUUID();
-        answer[kind].push({ Email: a.Email, MessageUUID: uuid, MessageID: id, MessageHref: `https://api.mailjet.com/v3/REST/message/${id}` });
+        answer[kind].push({
+          Email: a.Email,
+          MessageUUID: uuid,
+          MessageID: id,
+          MessageHref: `https://api.mailjet.com/v3/REST/message/${id}`,
+        });
         record.recipients.push({ kind, email: a.Email, messageUUID: uuid, messageID: id.toString() });
       }
     }

@@ -15,13 +15,48 @@ import type { MailjetAddress, MailjetAttachment, MailjetSendError, MailjetV31Mes
  */
 export const MAILJET_FORBIDDEN_HEADERS = new Set(
   [
-    'From', 'Sender', 'Subject', 'To', 'Cc', 'Bcc', 'Reply-To', 'Return-Path', 'Delivered-To', 'Date', 'Message-Id',
-    'DKIM-Signature', 'DomainKey-Status', 'Received-SPF', 'Authentication-Results', 'Received', 'X-CSA-Complaints',
-    'X-MJ-StatisticsContactsListID', 'X-Feedback-Id', 'X-Mailjet-Segmentation', 'List-Id', 'X-MJ-MID',
-    'X-MJ-ErrorMessage', 'X-Mailjet-Debug', 'User-Agent', 'X-Mailer', 'X-MJ-WorkflowID', 'X-Mailjet-Prio',
-    'X-Mailjet-Campaign', 'X-Mailjet-DeduplicateCampaign', 'X-Mailjet-TrackOpen', 'X-Mailjet-TrackClick',
-    'X-MJ-CustomID', 'X-MJ-EventPayload', 'X-MJ-TemplateID', 'X-MJ-TemplateLanguage', 'X-MJ-TemplateErrorReporting',
-    'X-MJ-TemplateErrorDeliver', 'X-MJ-Vars', 'Content-Type', 'Content-Transfer-Encoding', 'MIME-Version',
+    'From',
+    'Sender',
+    'Subject',
+    'To',
+    'Cc',
+    'Bcc',
+    'Reply-To',
+    'Return-Path',
+    'Delivered-To',
+    'Date',
+    'Message-Id',
+    'DKIM-Signature',
+    'DomainKey-Status',
+    'Received-SPF',
+    'Authentication-Results',
+    'Received',
+    'X-CSA-Complaints',
+    'X-MJ-StatisticsContactsListID',
+    'X-Feedback-Id',
+    'X-Mailjet-Segmentation',
+    'List-Id',
+    'X-MJ-MID',
+    'X-MJ-ErrorMessage',
+    'X-Mailjet-Debug',
+    'User-Agent',
+    'X-Mailer',
+    'X-MJ-WorkflowID',
+    'X-Mailjet-Prio',
+    'X-Mailjet-Campaign',
+    'X-Mailjet-DeduplicateCampaign',
+    'X-Mailjet-TrackOpen',
+    'X-Mailjet-TrackClick',
+    'X-MJ-CustomID',
+    'X-MJ-EventPayload',
+    'X-MJ-TemplateID',
+    'X-MJ-TemplateLanguage',
+    'X-MJ-TemplateErrorReporting',
+    'X-MJ-TemplateErrorDeliver',
+    'X-MJ-Vars',
+    'Content-Type',
+    'Content-Transfer-Encoding',
+    'MIME-Version',
   ].map((h) => h.toLowerCase()),
 );
 
@@ -72,8 +107,10 @@ function checkAttachments(field: string, list: unknown, errors: MailjetSendError
   let bytes = 0;
   (list as MailjetAttachment[]).forEach((a, i) => {
     const at = `${field}[${i}]`;
-    if (typeof a?.Filename !== 'string' || a.Filename === '') errors.push(error('mj-0005', 400, `The ${at}.Filename is mandatory but missing from the input`, [`${at}.Filename`]));
-    if (typeof a?.ContentType !== 'string' || !a.ContentType.includes('/')) errors.push(error('mj-0005', 400, `The ${at}.ContentType is mandatory but missing from the input`, [`${at}.ContentType`]));
+    if (typeof a?.Filename !== 'string' || a.Filename === '')
+      errors.push(error('mj-0005', 400, `The ${at}.Filename is mandatory but missing from the input`, [`${at}.Filename`]));
+    if (typeof a?.ContentType !== 'string' || !a.ContentType.includes('/'))
+      errors.push(error('mj-0005', 400, `The ${at}.ContentType is mandatory but missing from the input`, [`${at}.ContentType`]));
     if (typeof a?.Base64Content !== 'string' || !BASE64.test(a.Base64Content)) {
       errors.push(error('send-0010', 400, `${at}.Base64Content is not valid base64.`, [`${at}.Base64Content`]));
     } else {
@@ -90,20 +127,24 @@ export function validateMailjetMessage(
 ): { errors: MailjetSendError[]; attachmentBytes: number } {
   const errors: MailjetSendError[] = [];
   if (m.From === undefined) errors.push(error('mj-0005', 400, 'The From is mandatory but missing from the input', ['From']));
-  else if (!isAddress(m.From) || !EMAIL.test(m.From.Email)) errors.push(error('mj-0013', 400, 'From.Email is an invalid email address.', ['From.Email']));
+  else if (!isAddress(m.From) || !EMAIL.test(m.From.Email))
+    errors.push(error('mj-0013', 400, 'From.Email is an invalid email address.', ['From.Email']));
   checkAddressList('To', m.To, errors);
   checkAddressList('Cc', m.Cc, errors);
   checkAddressList('Bcc', m.Bcc, errors);
   if (m.ReplyTo !== undefined && (!isAddress(m.ReplyTo) || !EMAIL.test(m.ReplyTo.Email))) {
     errors.push(error('mj-0013', 400, 'ReplyTo.Email is an invalid email address.', ['ReplyTo.Email']));
   }
-  if (m.Subject !== undefined && typeof m.Subject !== 'string') errors.push(error('mj-0004', 400, 'Type mismatch. Expected type "string".', ['Subject']));
-  if (typeof m.Subject === 'string' && m.Subject.length > 255) errors.push(error('send-0015', 400, 'Subject is longer than 255 characters.', ['Subject']));
+  if (m.Subject !== undefined && typeof m.Subject !== 'string')
+    errors.push(error('mj-0004', 400, 'Type mismatch. Expected type "string".', ['Subject']));
+  if (typeof m.Subject === 'string' && m.Subject.length > 255)
+    errors.push(error('send-0015', 400, 'Subject is longer than 255 characters.', ['Subject']));
   if (m.TextPart === undefined && m.HTMLPart === undefined && m.TemplateID === undefined) {
     errors.push(error('send-0003', 400, 'At least "HTMLPart", "TextPart" or "TemplateID" must be provided.', ['HTMLPart', 'TextPart']));
   }
   for (const field of ['TextPart', 'HTMLPart', 'CustomID', 'EventPayload'] as const) {
-    if (m[field] !== undefined && typeof m[field] !== 'string') errors.push(error('mj-0004', 400, 'Type mismatch. Expected type "string".', [field]));
+    if (m[field] !== undefined && typeof m[field] !== 'string')
+      errors.push(error('mj-0004', 400, 'Type mismatch. Expected type "string".', [field]));
   }
   for (const field of ['TrackOpens', 'TrackClicks'] as const) {
     if (m[field] !== undefined && !TRACKING.has(String(m[field]))) {
@@ -119,7 +160,8 @@ export function validateMailjetMessage(
       }
     }
   }
-  const attachmentBytes = checkAttachments('Attachments', m.Attachments, errors) + checkAttachments('InlinedAttachments', m.InlinedAttachments, errors);
+  const attachmentBytes =
+    checkAttachments('Attachments', m.Attachments, errors) + checkAttachments('InlinedAttachments', m.InlinedAttachments, errors);
   // The sender check comes last and alone: Mailjet answers it with 403 rather than 400.
   if (errors.length === 0 && isAddress(m.From) && !isValidatedSender(m.From.Email, validatedSenders)) {
     errors.push(error('send-0008', 403, `"${m.From.Email}" is not an authorized sender email address for your account.`, ['From']));

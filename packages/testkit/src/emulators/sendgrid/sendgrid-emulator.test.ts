@@ -9,7 +9,10 @@ const validMail = () => ({
   personalizations: [{ to: [{ email: 'rcpt@example.com', name: 'R' }], cc: [{ email: 'cc@example.com' }] }],
   from: { email: 'noreply@tenant.example', name: 'Tenant' },
   subject: 'Invoice 42',
-  content: [{ type: 'text/plain', value: 'plain' }, { type: 'text/html', value: '<p>html</p>' }],
+  content: [
+    { type: 'text/plain', value: 'plain' },
+    { type: 'text/html', value: '<p>html</p>' },
+  ],
   attachments: [{ content: Buffer.from('hello').toString('base64'), filename: 'a.txt', type: 'text/plain', disposition: 'attachment' }],
   custom_args: { mailroom_email_id: 'em_1', mailroom_tenant_id: 't_1' },
 });
@@ -39,7 +42,7 @@ describe('SendGrid emulator', () => {
     expect(sent?.body.custom_args).toEqual({ mailroom_email_id: 'em_1', mailroom_tenant_id: 't_1' });
   });
 
-  it('refuses a missing or unknown key with SendGrid\'s 401 bodies', async () => {
+  it("refuses a missing or unknown key with SendGrid's 401 bodies", async () => {
     const unknown = await send(validMail(), 'SG.nope');
     expect(unknown.status).toBe(401);
     expect(await unknown.json()).toEqual({
@@ -56,7 +59,16 @@ describe('SendGrid emulator', () => {
       [{ ...validMail(), personalizations: [] }, 'personalizations'],
       [{ ...validMail(), subject: '' }, 'subject'],
       [{ ...validMail(), content: [{ type: 'text/plain', value: '' }] }, 'content.0.value'],
-      [{ ...validMail(), content: [{ type: 'text/html', value: 'h' }, { type: 'text/plain', value: 'p' }] }, 'content'],
+      [
+        {
+          ...validMail(),
+          content: [
+            { type: 'text/html', value: 'h' },
+            { type: 'text/plain', value: 'p' },
+          ],
+        },
+        'content',
+      ],
       [{ ...validMail(), attachments: [{ filename: 'a.txt' }] }, 'attachments.0.content'],
       [{ ...validMail(), attachments: [{ content: 'aGk=' }] }, 'attachments.0.filename'],
       [{ ...validMail(), custom_args: { mailroom_email_id: 42 } }, 'custom_args.mailroom_email_id'],
@@ -98,13 +110,19 @@ describe('SendGrid emulator', () => {
     const tampered = sg.signEvents([sendgridEvents.processed(target)], { tamper: true, timestamp: 1_700_000_000 });
     expect(() => JSON.parse(tampered.rawBody.toString('utf8'))).not.toThrow();
     const tamperedSigned = Buffer.concat([Buffer.from('1700000000'), tampered.rawBody]);
-    expect(verify('sha256', tamperedSigned, key, Buffer.from(tampered.headers['X-Twilio-Email-Event-Webhook-Signature'], 'base64'))).toBe(false);
+    expect(verify('sha256', tamperedSigned, key, Buffer.from(tampered.headers['X-Twilio-Email-Event-Webhook-Signature'], 'base64'))).toBe(
+      false,
+    );
     expect(sg.signEvents([], { unsigned: true }).headers['X-Twilio-Email-Event-Webhook-Signature']).toBeUndefined();
   });
 
   it('serves the Event Webhook settings, and refuses a Mail Send-only key', async () => {
     const patch = (path: string, body: unknown, key = KEY) =>
-      fetch(`${sg.url}${path}`, { method: 'PATCH', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${sg.url}${path}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const forbidden = await patch('/v3/user/webhooks/event/settings', { enabled: true, url: 'https://x.example/h' }, SEND_ONLY_KEY);
     expect(forbidden.status).toBe(403);
     const settings = await patch('/v3/user/webhooks/event/settings', { enabled: true, url: 'https://x.example/h', delivered: true });

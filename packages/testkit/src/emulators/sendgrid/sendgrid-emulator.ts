@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import type { Express, Request, Response } from 'express';
 import { rawBodyOf, RunningEmulator, startHttpEmulator } from '../http-emulator';
 import type { SendgridEvent, SendgridEventTarget } from './sendgrid-events';
-import { generateSendgridSigningKeys, postSendgridWebhook, SendgridSignedPost, SendgridSignedPostOptions, signSendgridPost } from './sendgrid-webhook-signer';
+import {
+  generateSendgridSigningKeys,
+  postSendgridWebhook,
+  SendgridSignedPost,
+  SendgridSignedPostOptions,
+  signSendgridPost,
+} from './sendgrid-webhook-signer';
 import { SendgridMailBody, validateSendgridMail } from './validate-sendgrid-mail';
 
 /**
@@ -65,8 +71,25 @@ export interface SendgridEmulator extends RunningEmulator {
 }
 
 const DEFAULT_MAX_BYTES = 30 * 1024 * 1024;
-const WEBHOOK_EVENTS = ['group_resubscribe', 'delivered', 'group_unsubscribe', 'spam_report', 'bounce', 'deferred', 'unsubscribe', 'processed', 'open', 'click', 'dropped'] as const;
-const FULL_SCOPES = ['mail.send', 'user.webhooks.event.settings.read', 'user.webhooks.event.settings.update', 'user.webhooks.event.test.create'];
+const WEBHOOK_EVENTS = [
+  'group_resubscribe',
+  'delivered',
+  'group_unsubscribe',
+  'spam_report',
+  'bounce',
+  'deferred',
+  'unsubscribe',
+  'processed',
+  'open',
+  'click',
+  'dropped',
+] as const;
+const FULL_SCOPES = [
+  'mail.send',
+  'user.webhooks.event.settings.read',
+  'user.webhooks.event.settings.update',
+  'user.webhooks.event.test.create',
+];
 
 const errorBody = (message: string, field: string | null = null) => ({ errors: [{ message, field, help: null }] });
 
@@ -75,10 +98,20 @@ export async function startSendgridEmulator(options: SendgridEmulatorOptions): P
   const sent: SentSendgridMail[] = [];
   const maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_BYTES;
   const sendOnly = new Set(options.mailSendOnlyKeys ?? []);
-  const fullAccess = typeof options.apiKeys === 'function' ? options.apiKeys : ((list) => (k: string) => list.includes(k))(options.apiKeys);
+  const fullAccess =
+    typeof options.apiKeys === 'function'
+      ? options.apiKeys
+      : (
+          (list) => (k: string) =>
+            list.includes(k)
+        )(options.apiKeys);
   const webhook: SendgridEmulator['webhook'] = {
     settings: {
-      enabled: false, url: '', ...Object.fromEntries(WEBHOOK_EVENTS.map((e) => [e, false])), oauth_client_id: '', oauth_token_url: '',
+      enabled: false,
+      url: '',
+      ...Object.fromEntries(WEBHOOK_EVENTS.map((e) => [e, false])),
+      oauth_client_id: '',
+      oauth_token_url: '',
     } as SendgridEventWebhookSettings,
     signed: false,
   };
@@ -157,7 +190,8 @@ export async function startSendgridEmulator(options: SendgridEmulatorOptions): P
           (next as unknown as Record<string, boolean>)[k] = v;
         }
       }
-      if (next.enabled && !/^https?:\/\/\S+$/.test(next.url)) return res.status(400).json(errorBody('a valid url is required to enable the Event Webhook', 'url'));
+      if (next.enabled && !/^https?:\/\/\S+$/.test(next.url))
+        return res.status(400).json(errorBody('a valid url is required to enable the Event Webhook', 'url'));
       webhook.settings = next;
       return res.json(webhook.settings);
     });

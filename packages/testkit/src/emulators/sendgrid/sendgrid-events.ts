@@ -57,10 +57,18 @@ export const sendgridEvents = {
     base(t, 'delivered', o, { ip: '167.89.101.76', response: o.response ?? '250 2.0.0 OK 1600112495 c17si1130468pgv.34 - gsmtp', tls: 1 }),
 
   deferred: (t: SendgridEventTarget, o: SendgridEventTiming & { response?: string; attempt?: number } = {}): SendgridEvent =>
-    base(t, 'deferred', o, { ip: '167.89.101.76', response: o.response ?? '421 4.7.0 Try again later', attempt: String(o.attempt ?? 1), tls: 1 }),
+    base(t, 'deferred', o, {
+      ip: '167.89.101.76',
+      response: o.response ?? '421 4.7.0 Try again later',
+      attempt: String(o.attempt ?? 1),
+      tls: 1,
+    }),
 
   /** `type: 'blocked'` is SendGrid's block (the receiving server refused this message, not the address). */
-  bounce: (t: SendgridEventTarget, o: SendgridEventTiming & { status?: string; reason?: string; type?: 'bounce' | 'blocked' } = {}): SendgridEvent =>
+  bounce: (
+    t: SendgridEventTarget,
+    o: SendgridEventTiming & { status?: string; reason?: string; type?: 'bounce' | 'blocked' } = {},
+  ): SendgridEvent =>
     base(t, 'bounce', o, {
       ip: '167.89.101.76',
       reason: o.reason ?? '550 5.1.1 The email account that you tried to reach does not exist.',

@@ -52,10 +52,16 @@ function tamperWith(body: Buffer): Buffer {
   return copy;
 }
 
-export function signSendgridPost(events: SendgridEvent[], privateKey: KeyObject, options: SendgridSignedPostOptions = {}): SendgridSignedPost {
+export function signSendgridPost(
+  events: SendgridEvent[],
+  privateKey: KeyObject,
+  options: SendgridSignedPostOptions = {},
+): SendgridSignedPost {
   const body = sendgridWebhookBody(events);
   const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
-  const signature = sign('sha256', Buffer.concat([Buffer.from(timestamp, 'utf8'), body]), options.signWith ?? privateKey).toString('base64');
+  const signature = sign('sha256', Buffer.concat([Buffer.from(timestamp, 'utf8'), body]), options.signWith ?? privateKey).toString(
+    'base64',
+  );
   const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': 'SendGrid Event API' };
   if (!options.unsigned) {
     headers[SIGNATURE_HEADER] = signature;

@@ -46,8 +46,18 @@ const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 /** Headers SendGrid refuses to let a sender override (contracts §1.1). */
 const RESERVED_HEADERS = new Set([
-  'x-sg-id', 'x-sg-eid', 'received', 'dkim-signature', 'content-type', 'content-transfer-encoding', 'to', 'from',
-  'subject', 'reply-to', 'cc', 'bcc',
+  'x-sg-id',
+  'x-sg-eid',
+  'received',
+  'dkim-signature',
+  'content-type',
+  'content-transfer-encoding',
+  'to',
+  'from',
+  'subject',
+  'reply-to',
+  'cc',
+  'bcc',
 ]);
 const MAX_RECIPIENTS = 1000;
 const MAX_CUSTOM_ARGS_BYTES = 10_000;
@@ -76,21 +86,34 @@ function checkStringMap(value: unknown, field: string, errors: SendgridApiError[
     return;
   }
   for (const [k, v] of Object.entries(value)) {
-    if (typeof v !== 'string') errors.push(err(`Invalid type. Expected: string, given: ${typeof v === 'number' ? 'integer' : typeof v}.`, `${field}.${k}`));
+    if (typeof v !== 'string')
+      errors.push(err(`Invalid type. Expected: string, given: ${typeof v === 'number' ? 'integer' : typeof v}.`, `${field}.${k}`));
   }
 }
 
 function checkPersonalizations(body: Record<string, unknown>, errors: SendgridApiError[]): void {
   const list = body.personalizations;
   if (!Array.isArray(list) || list.length === 0) {
-    errors.push(err('The personalizations field is required and must have at least one personalization.', 'personalizations', '-Personalizations-Errors'));
+    errors.push(
+      err(
+        'The personalizations field is required and must have at least one personalization.',
+        'personalizations',
+        '-Personalizations-Errors',
+      ),
+    );
     return;
   }
   let recipients = 0;
   list.forEach((p: unknown, i) => {
     const at = `personalizations.${i}`;
     if (!isObject(p) || !Array.isArray(p.to) || p.to.length === 0) {
-      errors.push(err('The to array is required for all personalization objects, and must have at least one email object with a valid email address.', `${at}.to`, 'message.personalizations.to'));
+      errors.push(
+        err(
+          'The to array is required for all personalization objects, and must have at least one email object with a valid email address.',
+          `${at}.to`,
+          'message.personalizations.to',
+        ),
+      );
       return;
     }
     const seen = new Set<string>();
@@ -111,23 +134,38 @@ function checkPersonalizations(body: Record<string, unknown>, errors: SendgridAp
       });
     }
     if (duplicate) {
-      errors.push(err(
-        `Each email address in the personalization block should be unique between to, cc, and bcc. We found the first duplicate instance of [${duplicate.email}] in the ${at}.${duplicate.kind} field.`,
-        at, 'message.recipient_errors',
-      ));
+      errors.push(
+        err(
+          `Each email address in the personalization block should be unique between to, cc, and bcc. We found the first duplicate instance of [${duplicate.email}] in the ${at}.${duplicate.kind} field.`,
+          at,
+          'message.recipient_errors',
+        ),
+      );
     }
     checkStringMap(p.custom_args, `${at}.custom_args`, errors);
     checkStringMap(p.headers, `${at}.headers`, errors);
   });
   if (recipients > MAX_RECIPIENTS) {
-    errors.push(err(`The total number of recipients must be no more than ${MAX_RECIPIENTS}. This includes all recipients defined within the to, cc, and bcc parameters, across each object that you include in the personalizations array.`, 'personalizations', 'message.recipient_errors'));
+    errors.push(
+      err(
+        `The total number of recipients must be no more than ${MAX_RECIPIENTS}. This includes all recipients defined within the to, cc, and bcc parameters, across each object that you include in the personalizations array.`,
+        'personalizations',
+        'message.recipient_errors',
+      ),
+    );
   }
 }
 
 function checkContent(body: Record<string, unknown>, errors: SendgridApiError[]): void {
   const content = body.content;
   if (!Array.isArray(content) || content.length === 0) {
-    errors.push(err('Unless a valid template_id is provided, the content parameter is required. There must be at least one defined content block. We typically suggest both text/plain and text/html blocks are included, but only one block is required.', 'content', 'message.content'));
+    errors.push(
+      err(
+        'Unless a valid template_id is provided, the content parameter is required. There must be at least one defined content block. We typically suggest both text/plain and text/html blocks are included, but only one block is required.',
+        'content',
+        'message.content',
+      ),
+    );
     return;
   }
   content.forEach((c: unknown, i) => {
@@ -135,14 +173,22 @@ function checkContent(body: Record<string, unknown>, errors: SendgridApiError[])
       errors.push(err('The content type must be a string at least one character in length.', `content.${i}.type`, 'message.content.type'));
     }
     if (!isObject(c) || typeof c.value !== 'string' || c.value.length === 0) {
-      errors.push(err('The content value must be a string at least one character in length.', `content.${i}.value`, 'message.content.value'));
+      errors.push(
+        err('The content value must be a string at least one character in length.', `content.${i}.value`, 'message.content.value'),
+      );
     }
   });
   const htmlAt = content.findIndex((c: unknown) => isObject(c) && c.type === 'text/html');
   const plainAt = content.findIndex((c: unknown) => isObject(c) && c.type === 'text/plain');
   const expectedHtmlAt = plainAt === 0 ? 1 : 0;
   if (plainAt > 0 || (htmlAt >= 0 && htmlAt !== expectedHtmlAt)) {
-    errors.push(err('If present, text/plain and text/html may only be provided in this order: text/plain, text/html, followed by any other content.', 'content', 'message.content'));
+    errors.push(
+      err(
+        'If present, text/plain and text/html may only be provided in this order: text/plain, text/html, followed by any other content.',
+        'content',
+        'message.content',
+      ),
+    );
   }
 }
 
@@ -164,7 +210,13 @@ function checkAttachments(body: Record<string, unknown>, errors: SendgridApiErro
       errors.push(err('The attachment filename parameter is required.', `${at}.filename`, 'message.attachments.filename'));
     }
     if (isObject(a) && a.disposition !== undefined && a.disposition !== 'attachment' && a.disposition !== 'inline') {
-      errors.push(err('The disposition of your attachment can be either "inline" or "attachment".', `${at}.disposition`, 'message.attachments.disposition'));
+      errors.push(
+        err(
+          'The disposition of your attachment can be either "inline" or "attachment".',
+          `${at}.disposition`,
+          'message.attachments.disposition',
+        ),
+      );
     }
   });
 }
@@ -185,16 +237,29 @@ export function validateSendgridMail(body: unknown): SendgridApiError[] {
   if (!isObject(body)) return [err('Bad Request', null)];
   checkPersonalizations(body, errors);
   if (!isObject(body.from) || typeof body.from.email !== 'string') {
-    errors.push(err('The from object must be provided for every email send. It is an object that requires the email parameter, but may also contain a name parameter.', 'from.email', 'message.from'));
+    errors.push(
+      err(
+        'The from object must be provided for every email send. It is an object that requires the email parameter, but may also contain a name parameter.',
+        'from.email',
+        'message.from',
+      ),
+    );
   } else {
     checkAddress(body.from, 'from', errors);
   }
   if (body.reply_to !== undefined) checkAddress(body.reply_to, 'reply_to', errors);
   const everyPersonalizationHasSubject =
-    Array.isArray(body.personalizations) && body.personalizations.length > 0 &&
+    Array.isArray(body.personalizations) &&
+    body.personalizations.length > 0 &&
     body.personalizations.every((p: unknown) => isObject(p) && typeof p.subject === 'string' && p.subject.length > 0);
   if (!(typeof body.subject === 'string' && body.subject.length > 0) && !everyPersonalizationHasSubject) {
-    errors.push(err('The subject is required. You can get around this requirement if you use a template with a subject defined or if every personalization has a subject defined.', 'subject', 'message.subject'));
+    errors.push(
+      err(
+        'The subject is required. You can get around this requirement if you use a template with a subject defined or if every personalization has a subject defined.',
+        'subject',
+        'message.subject',
+      ),
+    );
   }
   checkContent(body, errors);
   checkAttachments(body, errors);
