@@ -4,7 +4,7 @@
  * `count` events to one email and tries one idempotent create; prints the outcome as JSON.
  */
 import { SqliteStore } from '../src/sqlite/sqlite-store';
-import { makeContent, makeEmail } from '../src/contract/contract-fixtures';
+import { makeContent, makeEmail } from './contract/contract-fixtures';
 
 async function main(): Promise<void> {
   const [file, tenantId, emailId, label, count] = process.argv.slice(2);

@@ -2,7 +2,7 @@ import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { makeContent, makeEmail } from '../src/contract/contract-fixtures';
+import { makeContent, makeEmail } from './contract/contract-fixtures';
 import { SqliteStore } from '../src/sqlite/sqlite-store';
 
 /** Several OS processes on one SQLite file: no update lost, one email per idempotency key. */

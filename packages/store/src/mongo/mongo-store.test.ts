@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
-import { describeStoreContract } from '../store.contract';
-import { makeContent, makeEmail, uniqueTenantId } from '../contract/contract-fixtures';
+import { describeStoreContract } from '../../test/contract/store.contract';
+import { makeContent, makeEmail, uniqueTenantId } from '../../test/contract/contract-fixtures';
 import { MongoStore } from './mongo-store';
 import { EMAIL_INDEXES } from './mongo-indexes';
 

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { describeStoreContract } from '../store.contract';
-import { at, comparableContent, historyQuery, makeContent, makeEmail, uniqueTenantId } from '../contract/contract-fixtures';
+import { describeStoreContract } from '../../test/contract/store.contract';
+import { at, comparableContent, historyQuery, makeContent, makeEmail, uniqueTenantId } from '../../test/contract/contract-fixtures';
 import { SqliteStore } from './sqlite-store';
 import { SQLITE_SCHEMA_VERSION } from './sqlite-schema';
 

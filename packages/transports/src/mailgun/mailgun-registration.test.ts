@@ -2,8 +2,8 @@ import { MailgunEmulator, mailgunEvents, startMailgunEmulator } from '../../../t
 import { MAILGUN_401_HINT } from './classify-mailgun-error';
 import { MAILGUN_WEBHOOK_NAMES, mergeWebhookUrls, registerMailgunWebhook } from './mailgun-registration';
 import { verifyMailgunWebhook } from './mailgun-webhook';
-import { failureOf } from '../test-support/outgoing-message.fixture';
-import { startWebhookReceiver } from '../test-support/webhook-receiver';
+import { failureOf } from '../../test/outgoing-message.fixture';
+import { startWebhookReceiver } from '../../test/webhook-receiver';
 
 const US_KEY = 'key-us-' + 'u'.repeat(32);
 const EU_KEY = 'key-eu-' + 'e'.repeat(32);

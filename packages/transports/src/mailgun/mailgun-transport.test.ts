@@ -5,7 +5,7 @@ import { refusingPort } from '../../../testkit/src/smtp/dead-end-servers';
 import type { OutgoingMessage } from '../transport';
 import { MAILGUN_401_HINT } from './classify-mailgun-error';
 import { MailgunTransport } from './mailgun-transport';
-import { expectRetryableWithoutAnswer, failureOf, invoiceMessage, twoTenantInvoices } from '../test-support/outgoing-message.fixture';
+import { expectRetryableWithoutAnswer, failureOf, invoiceMessage, twoTenantInvoices } from '../../test/outgoing-message.fixture';
 
 const US_KEY_A = 'key-us-tenant-a-' + 'a'.repeat(24);
 const US_KEY_B = 'key-us-tenant-b-' + 'b'.repeat(24);

@@ -5,11 +5,11 @@ import type { IncomingWebhook, NormalizedEvent, VerifyOutcome } from '../webhook
 import { parseMailgunEvent, verifyMailgunWebhook } from './mailgun-webhook';
 import { MailgunWebhookPayloadError } from './mailgun-webhook-payload-error';
 import { MailgunTransport } from './mailgun-transport';
-import { startWebhookReceiver, WebhookReceiver } from '../test-support/webhook-receiver';
+import { startWebhookReceiver, WebhookReceiver } from '../../test/webhook-receiver';
 
 /** Signed with `mailroom-vector-signing-key` by `openssl dgst -sha256 -hmac`, independently of the code under test. */
 const VECTOR_KEY = 'mailroom-vector-signing-key';
-const vector = fs.readFileSync(path.join(__dirname, 'fixtures/mailgun-delivered.signed.json'));
+const vector = fs.readFileSync(path.join(__dirname, '../../test/fixtures/mailgun-delivered.signed.json'));
 const VECTOR_TIME = new Date('2026-01-01T00:00:30Z');
 
 const incoming = (rawBody: Buffer): IncomingWebhook => ({ rawBody, headers: { 'content-type': 'application/json' } });

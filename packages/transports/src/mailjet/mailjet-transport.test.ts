@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { MailjetEmulator, startMailjetEmulator } from '../../../testkit/src/emulators/mailjet';
 import { refusingPort } from '../../../testkit/src/smtp/dead-end-servers';
 import { MailjetTransport } from './mailjet-transport';
-import { expectRetryableWithoutAnswer, failureOf, invoiceMessage, twoTenantInvoices } from '../test-support/outgoing-message.fixture';
+import { expectRetryableWithoutAnswer, failureOf, invoiceMessage, twoTenantInvoices } from '../../test/outgoing-message.fixture';
 
 const A = { public: 'pub-tenant-a-0123456789', private: 'priv-tenant-a-abcdef' };
 const B = { public: 'pub-tenant-b-9876543210', private: 'priv-tenant-b-fedcba' };

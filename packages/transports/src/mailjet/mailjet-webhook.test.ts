@@ -3,7 +3,7 @@ import { MailjetEventTarget, mailjetEvents, postEvents } from '../../../testkit/
 import type { IncomingWebhook } from '../webhook';
 import { parseMailjetEvents, verifyMailjetWebhook } from './mailjet-webhook';
 import { MailjetWebhookPayloadError } from './mailjet-webhook-payload-error';
-import { startWebhookReceiver, WebhookReceiver } from '../test-support/webhook-receiver';
+import { startWebhookReceiver, WebhookReceiver } from '../../test/webhook-receiver';
 
 const CREDS = { user: 'mailroom-t_a', password: 'Zm9vYmFyLXNlY3JldC1wYXNzd29yZA' };
 

@@ -3,7 +3,7 @@ import { parseMessage, samplePdfBytes } from '@mailroom/testkit';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { acmeInvoice } from '../test-support/outgoing-message.fixture';
+import { acmeInvoice } from '../../test/outgoing-message.fixture';
 import { FileOutboxTransport } from './file-outbox-transport';
 
 describe('FileOutboxTransport', () => {

@@ -1,6 +1,6 @@
 import type { RunningSmtpSink } from '@mailroom/testkit';
-import { acmeInvoice } from '../test-support/outgoing-message.fixture';
-import { FAST_TIMEOUTS, smtpTestBench } from '../test-support/smtp-test-bench';
+import { acmeInvoice } from '../../test/outgoing-message.fixture';
+import { FAST_TIMEOUTS, smtpTestBench } from '../../test/smtp-test-bench';
 import { isLoopback, parsePlatformTransportUrl, platformTransportFromUrl } from './platform-transport-from-url';
 
 const USERS = { 'relay@platform.test': 'p@ss/w:rd' };

@@ -2,7 +2,7 @@
 import { SendgridEmulator, sendgridEvents, startSendgridEmulator } from '../../../testkit/src/emulators/sendgrid';
 import { registerSendgridWebhook } from './sendgrid-registration';
 import { verifySendgridWebhook } from './sendgrid-webhook';
-import { failureOf } from '../test-support/outgoing-message.fixture';
+import { failureOf } from '../../test/outgoing-message.fixture';
 
 const KEY = 'SG.full-access.' + 'f'.repeat(40);
 const SEND_ONLY = 'SG.mail-send-only.' + 's'.repeat(40);

@@ -5,7 +5,7 @@ import { SendgridEmulator, startSendgridEmulator } from '../../../testkit/src/em
 import { refusingPort } from '../../../testkit/src/smtp/dead-end-servers';
 import type { OutgoingMessage } from '../transport';
 import { SendgridTransport } from './sendgrid-transport';
-import { failureOf, invoiceMessage, twoTenantInvoices } from '../test-support/outgoing-message.fixture';
+import { failureOf, invoiceMessage, twoTenantInvoices } from '../../test/outgoing-message.fixture';
 
 const KEY_A = 'SG.tenant-a.' + 'a'.repeat(40);
 const KEY_B = 'SG.tenant-b.' + 'b'.repeat(40);

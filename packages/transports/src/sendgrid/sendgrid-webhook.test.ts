@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { SendgridEmulator, SendgridSignedPost, sendgridEvents, startSendgridEmulator } from '../../../testkit/src/emulators/sendgrid';
 import type { IncomingWebhook } from '../webhook';
 import { parseSendgridEvents, SendgridWebhookPayloadError, verifySendgridWebhook } from './sendgrid-webhook';
-import { startWebhookReceiver } from '../test-support/webhook-receiver';
+import { startWebhookReceiver } from '../../test/webhook-receiver';
 
 const KEY = 'SG.webhook-tests.' + 'k'.repeat(40);
 const NOW = new Date('2026-11-27T10:00:00Z');

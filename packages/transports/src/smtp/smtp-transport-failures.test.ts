@@ -1,7 +1,7 @@
 import { DeliveryError } from '@mailroom/domain';
 import { refusingPort, selfSignedCertificate, startSilentServer } from '@mailroom/testkit';
-import { acmeInvoice, failureOf } from '../test-support/outgoing-message.fixture';
-import { FAST_TIMEOUTS, smtpTestBench } from '../test-support/smtp-test-bench';
+import { acmeInvoice, failureOf } from '../../test/outgoing-message.fixture';
+import { FAST_TIMEOUTS, smtpTestBench } from '../../test/smtp-test-bench';
 import { SMTP_HINTS } from './smtp-hints';
 import { SmtpTransport, SmtpTransportOptions } from './smtp-transport';
 

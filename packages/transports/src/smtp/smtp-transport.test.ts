@@ -1,6 +1,6 @@
 import { RunningSmtpSink, samplePdfBytes } from '@mailroom/testkit';
-import { acmeInvoice } from '../test-support/outgoing-message.fixture';
-import { FAST_TIMEOUTS, smtpTestBench } from '../test-support/smtp-test-bench';
+import { acmeInvoice } from '../../test/outgoing-message.fixture';
+import { FAST_TIMEOUTS, smtpTestBench } from '../../test/smtp-test-bench';
 import { SmtpTransport, SmtpTransportOptions } from './smtp-transport';
 
 const USERS = { 'facturas@acme.test': 'app-pass-abcd-efgh' };

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { IncomingWebhook } from '../webhook';
+import type { IncomingWebhook } from '../src/webhook';
 
 /** A stand-in for our webhook endpoint, listening on 127.0.0.1:0. */
 export interface WebhookReceiver {

@@ -1,5 +1,5 @@
 import type { HistoryQuery } from '@mailroom/domain';
-import { InvalidCursorError } from '../history-cursor';
+import { InvalidCursorError } from '../../src/history-cursor';
 import type { StoreRef } from './contract-fixtures';
 import { at, createAll, historyQuery, makeEmail, uniqueTenantId } from './contract-fixtures';
 

@@ -1,7 +1,7 @@
-import type { Store } from './store.port';
-import { describeTenantAndSettingsContract } from './contract/tenant-settings.contract';
-import { describeEmailWriteContract } from './contract/email-write.contract';
-import { describeHistoryContract } from './contract/history.contract';
+import type { Store } from '../../src/store.port';
+import { describeTenantAndSettingsContract } from './tenant-settings.contract';
+import { describeEmailWriteContract } from './email-write.contract';
+import { describeHistoryContract } from './history.contract';
 
 /**
  * The one behaviour every Store adapter must show. An adapter's test file calls this with a factory

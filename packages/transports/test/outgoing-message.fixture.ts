@@ -1,7 +1,6 @@
 import { DeliveryError } from '@mailroom/domain';
-// The testkit is a sibling workspace package that transports does not depend on at run time.
-import { samplePdfBytes } from '../../../testkit/src/smtp/sample-attachment';
-import type { OutgoingMessage } from '../transport';
+import { samplePdfBytes } from '@mailroom/testkit';
+import type { OutgoingMessage } from '../src/transport';
 
 /**
  * Test material (for the specs only, not exported by the package): the invoice email the transport

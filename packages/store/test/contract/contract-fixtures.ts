@@ -9,7 +9,7 @@ import type {
   RecipientState,
   RecipientStatus,
 } from '@mailroom/domain';
-import type { Store } from '../store.port';
+import type { Store } from '../../src/store.port';
 
 /** Builders shared by the contract suites: realistic records, fixed clock, one fresh tenant per test. */
 

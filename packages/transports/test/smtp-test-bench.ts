@@ -1,5 +1,4 @@
-// The testkit is a sibling workspace package that transports does not depend on at run time.
-import { RunningSmtpSink, startSmtpSink } from '../../../testkit/src/smtp';
+import { RunningSmtpSink, startSmtpSink } from '@mailroom/testkit';
 
 /** Short waits so SMTP failure scenarios finish in well under a second. */
 export const FAST_TIMEOUTS = { connectionMs: 1_000, greetingMs: 500, socketMs: 2_000 };
