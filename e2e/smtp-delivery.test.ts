@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { refusingPort, RunningSmtpSink, startSmtpSink } from '@mailroom/testkit';
-import { INVOICE_PDF, Mailroom, SETTLED, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
+import { INVOICE_PDF, Mailroom, SETTLED, startMailroom, waitForEmail } from './support/mailroom-harness';
 
 const USER = 'billing@tenant.example';
 const PASS = 'correct horse battery';

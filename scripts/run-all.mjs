@@ -52,7 +52,9 @@ for (const { name, port } of apps) {
     try {
       const r = await fetch(`http://127.0.0.1:${port}/healthz`);
       if (r.ok) break;
-    } catch {}
+    } catch {
+      // not listening yet
+    }
     if (Date.now() > deadline) {
       console.error(`[${name}] did not answer /healthz on port ${port} within 60 s`);
       stop(1);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs everything and runs every test: typecheck, then jest over the whole workspace against the
-# real Redis (started here if none answers) and real SMTP servers and provider emulators in-process.
-# Ends with the plain line "N passed, N failed".
+# Installs everything and runs every test: typecheck, lint (pnpm lint), format check (pnpm format:check),
+# then jest over the whole workspace against the real Redis (started here if none answers) and real SMTP
+# servers and provider emulators in-process. A failed typecheck, lint or format check counts as one
+# failure each and is named. Ends with the plain line "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-pnpm.sh
@@ -11,6 +12,14 @@ node scripts/ensure-redis.mjs || { echo "0 passed, 1 failed"; exit 1; }
 typecheck_failed=0
 echo "== typecheck"
 if ! $PNPM -s typecheck; then typecheck_failed=1; echo "typecheck failed"; fi
+
+lint_failed=0
+echo "== lint"
+if ! $PNPM -s lint; then lint_failed=1; echo "lint failed (pnpm lint)"; fi
+
+format_failed=0
+echo "== format"
+if ! $PNPM -s format:check; then format_failed=1; echo "format check failed (pnpm format writes the fix)"; fi
 
 echo "== jest"
 results=$(mktemp)
@@ -22,6 +31,9 @@ summary=$(node -e '
   console.log(r.numPassedTests, r.numFailedTests + failedSuites, r.numPendingTests);
 ' "$results" 2>/dev/null || echo "0 1 0")
 read -r passed failed skipped <<<"$summary"
-failed=$((failed + typecheck_failed))
+failed=$((failed + typecheck_failed + lint_failed + format_failed))
+[ "$typecheck_failed" -eq 0 ] || echo "failed: typecheck"
+[ "$lint_failed" -eq 0 ] || echo "failed: lint"
+[ "$format_failed" -eq 0 ] || echo "failed: format"
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 if [ "$jest_status" -ne 0 ] || [ "$failed" -ne 0 ]; then exit 1; fi

@@ -141,7 +141,7 @@ export async function waitForEmail(m: Mailroom, tenantId: string, id: string, do
       timeoutMs,
     );
   } catch (e) {
-    throw new Error(`${(e as Error).message}; last seen: ${JSON.stringify(last)?.slice(0, 1500)}`);
+    throw new Error(`${(e as Error).message}; last seen: ${JSON.stringify(last)?.slice(0, 1500)}`, { cause: e });
   }
 }
 

@@ -21,6 +21,7 @@ export async function connectRedis(redis: Redis, url: string, timeoutMs = 5000):
     redis.disconnect();
     throw new Error(
       `Cannot reach Redis at ${safeUrl} (${(e as Error).message}). Start one with: redis-server --daemonize yes --bind 127.0.0.1 --port 6379, or set REDIS_URL.`,
+      { cause: e },
     );
   } finally {
     clearTimeout(timer);

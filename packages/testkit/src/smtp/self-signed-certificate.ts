@@ -30,7 +30,6 @@ interface ForgeSubset {
   md: { sha256: { create(): unknown } };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const forge = require('node-forge') as ForgeSubset;
 
 export function selfSignedCertificate(commonName = 'localhost'): PemCertificate {

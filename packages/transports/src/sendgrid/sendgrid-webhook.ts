@@ -33,7 +33,7 @@ export function verifySendgridWebhook(
   if (!timestamp || !/^\d{1,12}$/.test(timestamp.trim())) {
     return { ok: false, reason: 'malformed', message: 'the X-Twilio-Email-Event-Webhook-Timestamp header is missing or not unix seconds' };
   }
-  let genuine = false;
+  let genuine: boolean;
   try {
     genuine = verify('sha256', Buffer.concat([Buffer.from(timestamp, 'utf8'), incoming.rawBody]), key, Buffer.from(signature, 'base64'));
   } catch {
