@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { ConfigError } from './config-error';
 import { envSchema } from './env-schema';
+import { parseFrameAncestors } from './frame-ancestors';
 
 export interface EncryptionKey {
   id: string;
@@ -28,6 +29,8 @@ export interface Config {
   limits: { maxAttachmentBytes: number; tenantTokenTtlSeconds: number; testEmailsPerMinute: number; webhookMaxAgeSeconds: number };
   timeouts: { providerMs: number; smtpConnectionMs: number; smtpGreetingMs: number; smtpSocketMs: number; testEmailMs: number; enqueueMs: number };
   providers: { sendgridUrl: string; mailgunUrlUs: string; mailgunUrlEu: string; mailjetUrl: string };
+  /** The admin screens under /ui/: who may frame them (a CSP frame-ancestors source list). */
+  ui: { frameAncestors: string };
   /** Loud notes for the start-up log: development defaults in use, file outbox... */
   notices: string[];
 }
@@ -132,6 +135,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       enqueueMs: e.ENQUEUE_TIMEOUT_MS,
     },
     providers: { sendgridUrl: e.SENDGRID_API_URL, mailgunUrlUs: e.MAILGUN_API_URL_US, mailgunUrlEu: e.MAILGUN_API_URL_EU, mailjetUrl: e.MAILJET_API_URL },
+    ui: { frameAncestors: parseFrameAncestors(e.UI_FRAME_ANCESTORS) },
     notices,
   };
 }
