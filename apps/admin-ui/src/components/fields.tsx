@@ -48,10 +48,7 @@ export function TextField(
   const { id, label, help, error, value, onValue, type = 'text', autoComplete = 'off', required, placeholder, inputMode } = props;
   return (
     <div class={`field${error ? ' has-error' : ''}`}>
-      <label for={id}>
-        {label}
-        {required ? <span aria-hidden="true"> *</span> : null}
-      </label>
+      <label for={id}>{label}</label>
       <input
         id={id}
         name={id}

@@ -50,7 +50,7 @@ export const en = {
   'settings.bcc.help': 'A hidden copy of every email. Separate addresses with commas or new lines.',
 
   'settings.smtp.legend': 'Your SMTP server',
-  'settings.smtp.preset': 'Email provider',
+  'settings.smtp.preset': 'Mail service',
   'preset.gmail': 'Gmail',
   'preset.outlook': 'Outlook / Office 365',
   'preset.ionos': 'IONOS',
