@@ -112,7 +112,7 @@ export function EmailDetail({ email: e, i18n, onChanged }: { email: EmailRecord;
                     <span aria-hidden="true">{a.ok ? '✓ ' : '✗ '}</span>
                     {i18n.t(a.ok ? 'email.attempt.ok' : 'email.attempt.failed')}
                   </strong>{' '}
-                  {i18n.date(a.at)}
+                  {i18n.date(a.at, 'precise')}
                   {a.code ? (
                     <>
                       {' '}
@@ -143,7 +143,7 @@ export function EmailDetail({ email: e, i18n, onChanged }: { email: EmailRecord;
         <ol class="timeline">
           {e.events.map((ev, i) => (
             <li key={i}>
-              <time dateTime={ev.at}>{i18n.date(ev.at)}</time> <strong>{i18n.tOr(`event.${ev.type}`, ev.type)}</strong>
+              <time dateTime={ev.at}>{i18n.date(ev.at, 'precise')}</time> <strong>{i18n.tOr(`event.${ev.type}`, ev.type)}</strong>
               {ev.recipient ? ` · ${ev.recipient}` : ''}
               {ev.machine ? ` · ${i18n.t('email.machineOpen')}` : ''}
               {ev.reason ? ` · ${ev.reason}` : ''}

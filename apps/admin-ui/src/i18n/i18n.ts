@@ -26,7 +26,8 @@ export interface I18n {
   t(key: MessageKey, vars?: Record<string, string | number>): string;
   /** A key built at run time (a status, an event type) that may have no string: falls back to the raw value. */
   tOr(key: string, fallback: string, vars?: Record<string, string | number>): string;
-  date(iso: string | null | undefined): string;
+  /** A date and time in the user's locale; `precise` adds the seconds (attempts, the timeline). */
+  date(iso: string | null | undefined, precise?: 'precise'): string;
   list(items: string[]): string;
 }
 
@@ -35,13 +36,14 @@ export function createI18n(lang: Language, browserLanguages: readonly string[] =
   const locale = browserLanguages.find((l) => l.toLowerCase().split('-')[0] === lang) ?? lang;
   const fill = (s: string, vars?: Record<string, string | number>) => (vars ? s.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m)) : s);
   const dates = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+  const preciseDates = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' });
   const lists = new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' });
   return {
     lang,
     locale,
     t: (key, vars) => fill(dict[key] ?? en[key] ?? key, vars),
     tOr: (key, fallback, vars) => fill((dict as Record<string, string>)[key] ?? fallback, vars),
-    date: (iso) => (iso ? dates.format(new Date(iso)) : ''),
+    date: (iso, precise) => (iso ? (precise ? preciseDates : dates).format(new Date(iso)) : ''),
     list: (items) => lists.format(items),
   };
 }
