@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, type ApiClient } from '../api/api-client';
 import type { SettingsAnswer, Warning } from '../api/types';
 import { useApp } from '../app-context';
@@ -76,10 +76,12 @@ function SettingsEditor({ initial }: { initial: SettingsAnswer | null }) {
       showApiError(e);
     } finally {
       setBusy(false);
-      // The result is announced (role=alert/status); focus goes to it so keyboard users start from there.
-      requestAnimationFrame(() => outcomeRef.current?.querySelector<HTMLElement>('[tabindex="-1"]')?.focus());
     }
   };
+  // The result is announced (role=alert/status); focus goes to it so keyboard users go on from there.
+  useEffect(() => {
+    if (outcome) outcomeRef.current?.querySelector<HTMLElement>('#save-outcome')?.focus();
+  }, [outcome]);
 
   const warnings = answer?.warnings ?? [];
   return (
