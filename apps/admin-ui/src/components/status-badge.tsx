@@ -1,4 +1,4 @@
-import type { RecipientStatus } from '../api/types';
+import type { EmailRecord, RecipientStatus } from '../api/types';
 import type { I18n } from '../i18n/i18n';
 
 /** Where each status sits: the symbol and the class say the same as the words, for people who do not see colour. */
@@ -26,5 +26,27 @@ export function StatusBadge({ status, i18n }: { status: string; i18n: I18n }) {
       <span aria-hidden="true">{look.symbol} </span>
       {statusLabel(i18n, status)}
     </span>
+  );
+}
+
+/**
+ * The recipients of one email, each with its own status when it differs from the email's: an email
+ * that reached the archive BCC but bounced for the client must not read as simply "sent".
+ */
+export function RecipientList({ email, i18n }: { email: EmailRecord; i18n: I18n }) {
+  return (
+    <ul class="recipient-list">
+      {email.recipients.map((r) => (
+        <li key={`${r.kind}:${r.email}`}>
+          {r.email}
+          {r.status !== email.status ? (
+            <>
+              {' '}
+              <StatusBadge status={r.status} i18n={i18n} />
+            </>
+          ) : null}
+        </li>
+      ))}
+    </ul>
   );
 }

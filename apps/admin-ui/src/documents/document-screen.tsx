@@ -3,6 +3,7 @@ import { Link } from '../components/link';
 import { LoadProblem, useLoad } from '../components/load-state';
 import { StatusBadge } from '../components/status-badge';
 import { href, paths } from '../router';
+import { documentEmailsLabel } from '../history/document-label';
 
 /**
  * `/ui/documents/:type/:id`: the emails of one document and how far each got, compact enough to
@@ -12,12 +13,11 @@ export function DocumentScreen({ type, id }: { type: string; id: string }) {
   const { api, i18n, search } = useApp();
   const [loaded, reload] = useLoad(() => api.listEmails({ documentType: type, documentId: id }, undefined, 50), `${type}\u0000${id}`);
   const page = loaded.state === 'ready' ? loaded.value : null;
-  const number = page?.items.find((e) => e.document?.number)?.document?.number ?? id;
-  const document = `${i18n.tOr(`docType.${type}`, type)} ${number}`;
+  const number = page?.items.find((e) => e.document?.number)?.document?.number;
   return (
     <>
       <h1 id="page-heading" tabIndex={-1}>
-        {i18n.t('document.heading', { document })}
+        {documentEmailsLabel(i18n, { type, id, number })}
       </h1>
       {!page ? (
         <LoadProblem loaded={loaded} i18n={i18n} reload={reload} />

@@ -8,6 +8,12 @@ import { href, paths } from '../router';
 import { DocumentLabel } from './document-label';
 import { EmailActions } from './email-actions';
 
+/** "hard · 550 5.1.1 User unknown": the code only when the server's words do not already start with it. */
+function recipientReason(r: EmailRecord['recipients'][number]): string {
+  const code = r.statusCode && !r.reason?.startsWith(r.statusCode) ? r.statusCode : undefined;
+  return [r.bounceType, code, r.reason].filter(Boolean).join(' · ');
+}
+
 /** One email whole: who got it and how far each got, every attempt with the server's reply, the timeline. */
 export function EmailDetailScreen({ id }: { id: string }) {
   const { api, i18n, search } = useApp();
@@ -47,7 +53,7 @@ export function EmailDetail({ email: e, i18n, onChanged }: { email: EmailRecord;
               <dt>{i18n.t('email.document')}</dt>
               <dd>
                 <Link to={href(paths.document(e.document.type, e.document.id), {}, search)}>
-                  <DocumentLabel document={e.document} />
+                  <DocumentLabel document={e.document} i18n={i18n} />
                 </Link>
               </dd>
             </>
@@ -90,7 +96,7 @@ export function EmailDetail({ email: e, i18n, onChanged }: { email: EmailRecord;
                   <td>
                     <StatusBadge status={r.status} i18n={i18n} />
                   </td>
-                  <td>{[r.statusCode, r.bounceType, r.reason].filter(Boolean).join(' · ') || '—'}</td>
+                  <td>{recipientReason(r) || '—'}</td>
                   <td>{i18n.date(r.updatedAt)}</td>
                 </tr>
               ))}

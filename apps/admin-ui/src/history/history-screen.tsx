@@ -5,9 +5,9 @@ import { useApp } from '../app-context';
 import { SelectField, TextField } from '../components/fields';
 import { LoadProblem, useLoad } from '../components/load-state';
 import { Notice } from '../components/notices';
-import { StatusBadge } from '../components/status-badge';
+import { RecipientList, StatusBadge } from '../components/status-badge';
 import { href, paths } from '../router';
-import { DocumentLabel } from './document-label';
+import { DocumentLabel, documentEmailsLabel } from './document-label';
 import { apiFilters, FILTER_KEYS, FilterForm, filtersFromSearch } from './history-query';
 import { Link } from '../components/link';
 
@@ -109,9 +109,19 @@ export function HistoryScreen() {
                       </Link>
                       {e.test ? <span class="tag">{i18n.t('history.test')}</span> : null}
                     </th>
-                    <td>{e.document ? <Link to={href(paths.document(e.document.type, e.document.id), {}, search)}><DocumentLabel document={e.document} /></Link> : '—'}</td>
-                    <td>{e.recipients.map((r) => r.email).join(', ')}</td>
                     <td>
+                      {e.document ? (
+                        <Link to={href(paths.document(e.document.type, e.document.id), {}, search)} aria-label={documentEmailsLabel(i18n, e.document)}>
+                          <DocumentLabel document={e.document} i18n={i18n} />
+                        </Link>
+                      ) : (
+                        '—'
+                      )}
+                    </td>
+                    <td>
+                      <RecipientList email={e} i18n={i18n} />
+                    </td>
+                    <td class="status">
                       <StatusBadge status={e.status} i18n={i18n} />
                     </td>
                   </tr>

@@ -198,6 +198,10 @@ export const en = {
   'docType.quote': 'quote',
   'docType.order': 'order',
   'docType.delivery_note': 'delivery note',
+  'docTypeName.invoice': 'Invoice',
+  'docTypeName.quote': 'Quote',
+  'docTypeName.order': 'Order',
+  'docTypeName.delivery_note': 'Delivery note',
 };
 
 export type MessageKey = keyof typeof en;

@@ -200,4 +200,8 @@ export const es: Dictionary = {
   'docType.quote': 'el presupuesto',
   'docType.order': 'el pedido',
   'docType.delivery_note': 'el albarán',
+  'docTypeName.invoice': 'Factura',
+  'docTypeName.quote': 'Presupuesto',
+  'docTypeName.order': 'Pedido',
+  'docTypeName.delivery_note': 'Albarán',
 };
