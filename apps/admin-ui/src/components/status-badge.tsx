@@ -29,9 +29,11 @@ export function StatusBadge({ status, i18n }: { status: string; i18n: I18n }) {
   );
 }
 
+const PROBLEMS = new Set(['bounced', 'dropped', 'complained', 'failed']);
+
 /**
- * The recipients of one email, each with its own status when it differs from the email's: an email
- * that reached the archive BCC but bounced for the client must not read as simply "sent".
+ * The recipients of one email, with a recipient's own status where the email's would hide a problem:
+ * an email that reached the archive BCC but bounced for the client must not read as simply "sent".
  */
 export function RecipientList({ email, i18n }: { email: EmailRecord; i18n: I18n }) {
   return (
@@ -39,7 +41,7 @@ export function RecipientList({ email, i18n }: { email: EmailRecord; i18n: I18n 
       {email.recipients.map((r) => (
         <li key={`${r.kind}:${r.email}`}>
           {r.email}
-          {r.status !== email.status ? (
+          {r.status !== email.status && (PROBLEMS.has(r.status) || PROBLEMS.has(email.status)) ? (
             <>
               {' '}
               <StatusBadge status={r.status} i18n={i18n} />
