@@ -8,6 +8,8 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   base: '/ui/',
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  // `pnpm --filter @mailroom/admin-ui dev`: hot reload against an API running on this machine.
+  server: { proxy: { '/v1': process.env.MAILROOM_API_URL ?? 'http://127.0.0.1:8080' } },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
