@@ -12,7 +12,11 @@ const USER = 'facturas@panaderia-pepa.example';
 const PASS = 'abcd efgh ijkl mnop';
 
 async function main() {
-  const sink = await startSmtpSink({ tls: 'starttls', auth: { users: { [USER]: PASS } }, rejectRecipients: { 'antiguo@cliente.example': '550 5.1.1 <antiguo@cliente.example>: User unknown' } });
+  const sink = await startSmtpSink({
+    tls: 'starttls',
+    auth: { users: { [USER]: PASS } },
+    rejectRecipients: { 'antiguo@cliente.example': '550 5.1.1 <antiguo@cliente.example>: User unknown' },
+  });
   const m = await startMailroom();
   const browser = await launchBrowser({ locale: 'es-ES' });
   try {
@@ -26,8 +30,19 @@ async function main() {
       smtp: { preset: 'other', fromAddress: USER, username: USER, password: PASS, host: '127.0.0.1', port: sink.port, tls: false },
     });
     const send = async (to: string, n: string, type = 'invoice') =>
-      (await m.call('POST', '/v1/tenants/pepa/emails', { to: [to], subject: `Factura ${n}`, html: `<p>Adjuntamos la factura ${n}.</p>`, document: { type, id: n, number: n } })).body.id as string;
-    const ids = [await send('compras@cliente.example', 'F-2026-0040'), await send('antiguo@cliente.example', 'F-2026-0041'), await send('admin@otro.example', 'F-2026-0042')];
+      (
+        await m.call('POST', '/v1/tenants/pepa/emails', {
+          to: [to],
+          subject: `Factura ${n}`,
+          html: `<p>Adjuntamos la factura ${n}.</p>`,
+          document: { type, id: n, number: n },
+        })
+      ).body.id as string;
+    const ids = [
+      await send('compras@cliente.example', 'F-2026-0040'),
+      await send('antiguo@cliente.example', 'F-2026-0041'),
+      await send('admin@otro.example', 'F-2026-0042'),
+    ];
     for (const id of ids) await waitForEmail(m, 'pepa', id, SETTLED);
     const opened = ids[2];
     const msgs = await sink.waitForMessages(3); // F-0041 still goes to the default BCC
@@ -36,7 +51,11 @@ async function main() {
     const pixel = /<img src="([^"]+\/t\/o\/[^"]+)"/.exec(msg.parsed.html as string)![1];
     const started = Date.now();
     await waitFor(async () => Date.now() - started > 2200, 'past the prefetch window', 5000);
-    await fetch(pixel, { headers: { 'user-agent': 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15' } });
+    await fetch(pixel, {
+      headers: {
+        'user-agent': 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15',
+      },
+    });
     await waitForEmail(m, 'pepa', opened, (e) => e.status === 'opened');
     // The settings screenshot shows the Gmail preset (nothing is sent through it here).
     await m.call('PUT', '/v1/tenants/pepa/email-settings', {
@@ -47,7 +66,11 @@ async function main() {
       smtp: { preset: 'gmail', fromAddress: USER, username: USER, password: PASS },
     });
     await m.call('PUT', '/v1/tenants/basico', { name: 'Básico S.L.', plan: 'basic' });
-    await m.call('PUT', '/v1/tenants/basico/email-settings', { mode: 'platform', senderName: 'Básico S.L.', replyTo: 'hola@basico.example' });
+    await m.call('PUT', '/v1/tenants/basico/email-settings', {
+      mode: 'platform',
+      senderName: 'Básico S.L.',
+      replyTo: 'hola@basico.example',
+    });
 
     fs.mkdirSync(OUT, { recursive: true });
     const shoot = async (tenant: string, screen: string, file: string, query = '', width = 1000) => {

@@ -16,8 +16,18 @@ describe('accessibility', () => {
   beforeAll(async () => {
     [m, browser, sink] = await Promise.all([startMailroom(), launchBrowser(), startSmtpSink({ tls: 'starttls' })]);
     await m.call('PUT', '/v1/tenants/basic-co', { name: 'Basic Co', plan: 'basic' });
-    await m.call('PUT', '/v1/tenants/basic-co/email-settings', { mode: 'platform', senderName: 'Basic Co', replyTo: 'hola@basic.example', bcc: ['archive@basic.example'] });
-    const r = await m.call('POST', '/v1/tenants/basic-co/emails', { to: ['client@customer.example'], subject: 'Invoice A-1', text: 'Attached.', document: { type: 'invoice', id: 'A-1', number: 'A-1' } });
+    await m.call('PUT', '/v1/tenants/basic-co/email-settings', {
+      mode: 'platform',
+      senderName: 'Basic Co',
+      replyTo: 'hola@basic.example',
+      bcc: ['archive@basic.example'],
+    });
+    const r = await m.call('POST', '/v1/tenants/basic-co/emails', {
+      to: ['client@customer.example'],
+      subject: 'Invoice A-1',
+      text: 'Attached.',
+      document: { type: 'invoice', id: 'A-1', number: 'A-1' },
+    });
     emailId = r.body.id;
     await waitForEmail(m, 'basic-co', emailId, SETTLED);
     await m.call('PUT', '/v1/tenants/keys-co', { name: 'Keys Co', plan: 'advanced' });
@@ -47,7 +57,9 @@ describe('accessibility', () => {
     await page.getByLabel('Mail service', { exact: true }).selectOption('other');
     await page.getByLabel('Reply to', { exact: true }).fill('not-an-address');
     await page.getByRole('button', { name: 'Save' }).click();
-    await outcome(page).getByText(/The settings were not saved/).waitFor();
+    await outcome(page)
+      .getByText(/The settings were not saved/)
+      .waitFor();
     await page.getByRole('button', { name: 'Send test email' }).click();
     await page.getByText(/The test email was not sent/).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
@@ -58,7 +70,9 @@ describe('accessibility', () => {
 
   it('the check itself finds what it should: a planted unlabelled field is a violation', async () => {
     const { page } = await openAdmin(browser, m, 'basic-co', '/', 'lang=en');
-    await page.evaluate(() => (globalThis as any).document.querySelector('main').insertAdjacentHTML('beforeend', '<input type="text" id="planted">'));
+    await page.evaluate(() =>
+      (globalThis as any).document.querySelector('main').insertAdjacentHTML('beforeend', '<input type="text" id="planted">'),
+    );
     expect((await seriousViolations(page)).map((v) => v.id)).toContain('label');
   });
 

@@ -26,7 +26,11 @@ describe('history, email detail and document view', () => {
     [m, browser, sink] = await Promise.all([
       startMailroom(),
       launchBrowser(),
-      startSmtpSink({ tls: 'starttls', auth: { users: { [USER]: PASS } }, rejectRecipients: { 'gone@customer.example': '550 5.1.1 <gone@customer.example>: User unknown' } }),
+      startSmtpSink({
+        tls: 'starttls',
+        auth: { users: { [USER]: PASS } },
+        rejectRecipients: { 'gone@customer.example': '550 5.1.1 <gone@customer.example>: User unknown' },
+      }),
     ]);
     await m.call('PUT', '/v1/tenants/shop', { name: 'Shop', plan: 'premium' });
     const saved = await m.call('PUT', '/v1/tenants/shop/email-settings', {
@@ -38,8 +42,19 @@ describe('history, email detail and document view', () => {
     expect(saved.status).toBe(200);
 
     // Older mail first, so the invoice is the newest.
-    for (let i = 1; i <= 26; i++) await send({ to: ['someone@customer.example'], subject: `Quote Q-${i}`, text: 'Your quote.', document: { type: 'quote', id: `Q-${i}` } });
-    failedId = await send({ to: ['gone@customer.example'], subject: 'Invoice F-2026-0041', text: 'Invoice attached.', document: { type: 'invoice', id: 'inv_41', number: 'F-2026-0041' } });
+    for (let i = 1; i <= 26; i++)
+      await send({
+        to: ['someone@customer.example'],
+        subject: `Quote Q-${i}`,
+        text: 'Your quote.',
+        document: { type: 'quote', id: `Q-${i}` },
+      });
+    failedId = await send({
+      to: ['gone@customer.example'],
+      subject: 'Invoice F-2026-0041',
+      text: 'Invoice attached.',
+      document: { type: 'invoice', id: 'inv_41', number: 'F-2026-0041' },
+    });
     invoiceId = await send({
       to: [{ email: 'client@customer.example', name: 'Client SA' }],
       cc: ['cfo@customer.example'],
@@ -54,7 +69,7 @@ describe('history, email detail and document view', () => {
 
     // The client opens it in a mail app, past the window in which an open is a scanner's prefetch.
     const msg = (await sink.waitForMessages(27, 15000)) // 26 quotes and the invoice; the refused one never got past RCPT
-     .find((x) => x.parsed.subject === 'Invoice F-2026-0042')!;
+      .find((x) => x.parsed.subject === 'Invoice F-2026-0042')!;
     const pixel = /<img src="([^"]+\/t\/o\/[^"]+)"/.exec(msg.parsed.html as string)![1];
     const acceptedAt = Date.parse(accepted.events.find((e: any) => e.type === 'accepted').at);
     await waitFor(async () => Date.now() > acceptedAt + 2100, 'the prefetch window to pass', 5000);
@@ -100,7 +115,10 @@ describe('history, email detail and document view', () => {
     await page.getByRole('button', { name: 'Clear' }).click();
     await page.getByLabel('Recipient', { exact: true }).fill('CFO@customer.example');
     await page.getByRole('button', { name: 'Apply' }).click();
-    await waitFor(async () => (await rows.count()) === 1 && (await rows.first().getAttribute('data-email-id')) === invoiceId, 'the invoice by its CC');
+    await waitFor(
+      async () => (await rows.count()) === 1 && (await rows.first().getAttribute('data-email-id')) === invoiceId,
+      'the invoice by its CC',
+    );
     await page.reload();
     await waitFor(async () => (await rows.count()) === 1, 'the same filter after a reload');
     expect(await page.getByLabel('Recipient', { exact: true }).inputValue()).toBe('CFO@customer.example');
@@ -147,7 +165,10 @@ describe('history, email detail and document view', () => {
     expect(await items.first().getAttribute('data-email-id')).toBe(invoiceId);
     expect(await items.first().locator('.doc-email-head .badge').innerText()).toMatch(/Abierto \(por una persona\)/);
     expect(await items.first().locator('ul.doc-recipients').innerText()).toMatch(/client@customer\.example \(Para\): .*Enviado/);
-    await items.first().getByRole('link', { name: /Detalle del email/ }).click();
+    await items
+      .first()
+      .getByRole('link', { name: /Detalle del email/ })
+      .click();
     await page.getByRole('heading', { name: 'Invoice F-2026-0042', level: 1 }).waitFor();
     expect(problems).toEqual([]);
   });

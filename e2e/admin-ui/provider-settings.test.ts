@@ -13,7 +13,10 @@ describe('provider settings', () => {
   let eu: MailgunEmulator;
   beforeAll(async () => {
     eu = await startMailgunEmulator({ region: 'eu', keys: [EU_KEY], domains: ['mg.acme.example'] });
-    [m, browser] = await Promise.all([startMailroom({ MAILGUN_API_URL_EU: eu.url, MAILGUN_API_URL_US: eu.url }, { worker: false }), launchBrowser()]);
+    [m, browser] = await Promise.all([
+      startMailroom({ MAILGUN_API_URL_EU: eu.url, MAILGUN_API_URL_US: eu.url }, { worker: false }),
+      launchBrowser(),
+    ]);
     await m.call('PUT', '/v1/tenants/acme', { name: 'ACME', plan: 'free' });
     await m.call('PUT', '/v1/tenants/acme/email-settings', { mode: 'platform', senderName: 'ACME', replyTo: 'billing@acme.example' });
   });
@@ -51,7 +54,9 @@ describe('provider settings', () => {
     await page.getByLabel('Provider', { exact: true }).selectOption('mailjet');
     expect(await page.locator('[id="provider.privateApiKey-help"]').count()).toBe(0);
     await page.getByRole('button', { name: 'Save' }).click();
-    await outcome(page).getByText(/The settings were not saved/).waitFor();
+    await outcome(page)
+      .getByText(/The settings were not saved/)
+      .waitFor();
     expect(await page.locator('[id="provider.privateApiKey-error"]').innerText()).toMatch(/private API key is required/);
     expect((await m.call('GET', '/v1/tenants/acme/email-settings')).body.provider).toMatchObject({ name: 'mailgun', region: 'eu' });
     expect(problems).toEqual([]);

@@ -65,7 +65,11 @@ describe('the admin screens as served by the API', () => {
     await m.call('PUT', '/v1/tenants/basic-co/email-settings', { mode: 'platform', senderName: 'Basic Co', replyTo: 'hi@basic.example' });
     const basic = await m.call('GET', '/v1/tenants/basic-co/email-settings');
     expect(basic.body).toMatchObject({ plan: 'basic', allowedModes: ['platform', 'provider'], smtpPlans: ['advanced', 'premium'] });
-    const saved = await m.call('PUT', '/v1/tenants/prem-co/email-settings', { mode: 'platform', senderName: 'Prem Co', replyTo: 'hi@prem.example' });
+    const saved = await m.call('PUT', '/v1/tenants/prem-co/email-settings', {
+      mode: 'platform',
+      senderName: 'Prem Co',
+      replyTo: 'hi@prem.example',
+    });
     expect(saved.body).toMatchObject({ plan: 'premium', allowedModes: ['platform', 'smtp', 'provider'] });
   });
 });

@@ -72,7 +72,10 @@ describe('settings screen', () => {
     await page.getByLabel('Sender name', { exact: true }).fill('Premium Co S.L.');
     await page.getByRole('button', { name: 'Save' }).click();
     await outcome(page).getByText('Settings saved.').waitFor();
-    expect((await m.call('GET', '/v1/tenants/prem-co/email-settings')).body).toMatchObject({ senderName: 'Premium Co S.L.', smtp: { hasPassword: true } });
+    expect((await m.call('GET', '/v1/tenants/prem-co/email-settings')).body).toMatchObject({
+      senderName: 'Premium Co S.L.',
+      smtp: { hasPassword: true },
+    });
     expect(problems).toEqual([]);
   });
 
@@ -83,7 +86,9 @@ describe('settings screen', () => {
     await page.getByLabel('SMTP server', { exact: true }).fill('');
     await page.getByLabel('Reply to', { exact: true }).fill('not-an-address');
     await page.getByRole('button', { name: 'Save' }).click();
-    await outcome(page).getByText(/The settings were not saved/).waitFor();
+    await outcome(page)
+      .getByText(/The settings were not saved/)
+      .waitFor();
     const replyTo = page.getByLabel('Reply to', { exact: true });
     expect(await replyTo.getAttribute('aria-invalid')).toBe('true');
     expect(await replyTo.getAttribute('aria-describedby')).toContain('replyTo-error');

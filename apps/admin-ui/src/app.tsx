@@ -18,7 +18,10 @@ function currentLocation() {
 export function App({ session }: { session: Session | null }) {
   const [loc, setLoc] = useState(currentLocation);
   const [expired, setExpired] = useState(false);
-  const i18n = useMemo(() => createI18n(pickLanguage(loc.search, navigator.languages ?? [navigator.language]), navigator.languages ?? []), [loc.search]);
+  const i18n = useMemo(
+    () => createI18n(pickLanguage(loc.search, navigator.languages ?? [navigator.language]), navigator.languages ?? []),
+    [loc.search],
+  );
   const route = matchRoute(loc.pathname);
   const moved = useRef(false);
 
@@ -105,7 +108,10 @@ function Header({ route, i18n, search, pathname }: { route: Route; i18n: I18n; s
             </Link>
           </li>
           <li>
-            <Link to={href(paths.history(), {}, search)} aria-current={route.name === 'history' || route.name === 'email' ? 'page' : undefined}>
+            <Link
+              to={href(paths.history(), {}, search)}
+              aria-current={route.name === 'history' || route.name === 'email' ? 'page' : undefined}
+            >
               {i18n.t('nav.history')}
             </Link>
           </li>

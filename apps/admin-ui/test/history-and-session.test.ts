@@ -16,7 +16,11 @@ describe('the token in the fragment', () => {
     const win = {
       location: { hash: '#token=t1&tenant=acme', pathname: '/ui/history', search: '?lang=en' },
       history: { state: null, replaceState: (_s: unknown, _t: string, url: string) => replaced.push(url) },
-      sessionStorage: { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => store.set(k, v), removeItem: (k: string) => store.delete(k) },
+      sessionStorage: {
+        getItem: (k: string) => store.get(k) ?? null,
+        setItem: (k: string, v: string) => store.set(k, v),
+        removeItem: (k: string) => store.delete(k),
+      },
     } as any;
     expect(takeSession(win)).toEqual({ token: 't1', tenantId: 'acme' });
     expect(replaced).toEqual(['/ui/history?lang=en']);
@@ -37,9 +41,13 @@ describe('language', () => {
 
   it('names the plans and lists them in the language chosen', () => {
     const es = createI18n('es', ['es-ES']);
-    expect(es.t('settings.mode.unavailable.plans', { plans: es.list(['Avanzado', 'Premium']) })).toBe('Disponible en los planes Avanzado y Premium.');
+    expect(es.t('settings.mode.unavailable.plans', { plans: es.list(['Avanzado', 'Premium']) })).toBe(
+      'Disponible en los planes Avanzado y Premium.',
+    );
     const en = createI18n('en', ['en-GB']);
-    expect(en.t('settings.mode.unavailable.plans', { plans: en.list(['Advanced', 'Premium']) })).toBe('Available on the Advanced and Premium plans.');
+    expect(en.t('settings.mode.unavailable.plans', { plans: en.list(['Advanced', 'Premium']) })).toBe(
+      'Available on the Advanced and Premium plans.',
+    );
     expect(en.tOr('status.suppressed', 'suppressed')).toBe('suppressed');
   });
 });
@@ -47,9 +55,23 @@ describe('language', () => {
 describe('history filters and routes', () => {
   it('turns the filter form into the API query: days become instants, until is the next day (exclusive)', () => {
     const f = filtersFromSearch('?status=failed&documentId=inv_42&since=2026-03-01&until=2026-03-31&lang=es');
-    expect(f).toEqual({ documentType: '', documentId: 'inv_42', recipient: '', status: 'failed', since: '2026-03-01', until: '2026-03-31' });
+    expect(f).toEqual({
+      documentType: '',
+      documentId: 'inv_42',
+      recipient: '',
+      status: 'failed',
+      since: '2026-03-01',
+      until: '2026-03-31',
+    });
     const q = apiFilters(f);
-    expect(q).toEqual({ documentType: undefined, documentId: 'inv_42', recipient: undefined, status: 'failed', since: dayStart('2026-03-01'), until: dayStart('2026-04-01') });
+    expect(q).toEqual({
+      documentType: undefined,
+      documentId: 'inv_42',
+      recipient: undefined,
+      status: 'failed',
+      since: dayStart('2026-03-01'),
+      until: dayStart('2026-04-01'),
+    });
     expect(new Date(q.until!).getTime() - new Date(dayStart('2026-03-31')!).getTime()).toBeGreaterThanOrEqual(23 * 3600 * 1000);
     expect(dayStart('31/03/2026')).toBeUndefined();
   });

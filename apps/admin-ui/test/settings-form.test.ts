@@ -7,7 +7,15 @@ const savedSmtp: SettingsAnswer = {
   replyTo: 'billing@acme.example',
   cc: [{ email: 'books@acme.example' }],
   bcc: [{ email: 'archive@acme.example', name: 'Archive' }],
-  smtp: { preset: 'gmail', fromAddress: 'billing@acme.example', username: 'billing@acme.example', host: 'smtp.gmail.com', port: 465, tls: true, hasPassword: true },
+  smtp: {
+    preset: 'gmail',
+    fromAddress: 'billing@acme.example',
+    username: 'billing@acme.example',
+    host: 'smtp.gmail.com',
+    port: 465,
+    tls: true,
+    hasPassword: true,
+  },
   warnings: [],
 };
 
@@ -17,7 +25,9 @@ describe('the settings form and the API body', () => {
     expect(form.smtp.password).toBe('');
     const body = bodyFromForm(form) as { smtp: Record<string, unknown> };
     expect(body.smtp).toEqual({ preset: 'gmail', fromAddress: 'billing@acme.example', username: 'billing@acme.example' });
-    expect(bodyFromForm({ ...form, smtp: { ...form.smtp, password: 'abcd efgh ijkl mnop' } })).toMatchObject({ smtp: { password: 'abcd efgh ijkl mnop' } });
+    expect(bodyFromForm({ ...form, smtp: { ...form.smtp, password: 'abcd efgh ijkl mnop' } })).toMatchObject({
+      smtp: { password: 'abcd efgh ijkl mnop' },
+    });
   });
 
   it("sends a preset's server only when it was changed; 'other' always sends what was typed", () => {
@@ -28,7 +38,12 @@ describe('the settings form and the API body', () => {
     const moved = { ...form.smtp, host: 'smtp.ionos.de', port: '587', tls: false };
     expect((bodyFromForm({ ...form, smtp: moved }) as any).smtp).toMatchObject({ host: 'smtp.ionos.de', port: 587, tls: false });
     const other = withPreset({ ...form.smtp, host: '127.0.0.1', port: '2525', tls: true }, 'other');
-    expect((bodyFromForm({ ...form, smtp: other }) as any).smtp).toMatchObject({ preset: 'other', host: '127.0.0.1', port: 2525, tls: true });
+    expect((bodyFromForm({ ...form, smtp: other }) as any).smtp).toMatchObject({
+      preset: 'other',
+      host: '127.0.0.1',
+      port: 2525,
+      tls: true,
+    });
   });
 
   it('splits CC/BCC on commas, semicolons and lines, with optional names, and round-trips them', () => {
@@ -40,16 +55,40 @@ describe('the settings form and the API body', () => {
     ]);
     const form = formFromSettings(savedSmtp);
     expect(form.bcc).toBe('Archive <archive@acme.example>');
-    expect(bodyFromForm(form)).toMatchObject({ cc: [{ email: 'books@acme.example' }], bcc: [{ email: 'archive@acme.example', name: 'Archive' }] });
+    expect(bodyFromForm(form)).toMatchObject({
+      cc: [{ email: 'books@acme.example' }],
+      bcc: [{ email: 'archive@acme.example', name: 'Archive' }],
+    });
   });
 
   it('sends only the active mode, and only the fields its provider takes', () => {
     const form = formFromSettings(null);
     expect(form.mode).toBe('platform');
-    expect(bodyFromForm({ ...form, senderName: 'A', replyTo: 'r@a.example' })).toEqual({ mode: 'platform', senderName: 'A', replyTo: 'r@a.example', cc: [], bcc: [] });
-    const mailgun = bodyFromForm({ ...form, mode: 'provider', provider: { ...form.provider, name: 'mailgun', fromAddress: 'f@mg.a.example', privateApiKey: 'key-1', publicApiKey: 'ignored', region: 'eu' } });
+    expect(bodyFromForm({ ...form, senderName: 'A', replyTo: 'r@a.example' })).toEqual({
+      mode: 'platform',
+      senderName: 'A',
+      replyTo: 'r@a.example',
+      cc: [],
+      bcc: [],
+    });
+    const mailgun = bodyFromForm({
+      ...form,
+      mode: 'provider',
+      provider: {
+        ...form.provider,
+        name: 'mailgun',
+        fromAddress: 'f@mg.a.example',
+        privateApiKey: 'key-1',
+        publicApiKey: 'ignored',
+        region: 'eu',
+      },
+    });
     expect(mailgun.provider).toEqual({ name: 'mailgun', fromAddress: 'f@mg.a.example', privateApiKey: 'key-1', region: 'eu' });
-    const mailjet = bodyFromForm({ ...form, mode: 'provider', provider: { ...form.provider, name: 'mailjet', fromAddress: 'f@a.example', privateApiKey: 'priv', publicApiKey: 'pub' } });
+    const mailjet = bodyFromForm({
+      ...form,
+      mode: 'provider',
+      provider: { ...form.provider, name: 'mailjet', fromAddress: 'f@a.example', privateApiKey: 'priv', publicApiKey: 'pub' },
+    });
     expect(mailjet.provider).toEqual({ name: 'mailjet', fromAddress: 'f@a.example', privateApiKey: 'priv', publicApiKey: 'pub' });
     expect(mailjet.smtp).toBeUndefined();
   });

@@ -26,7 +26,9 @@ export interface Browser {
 /** Headless Chromium on a fresh profile directory, removed again on close. */
 export async function launchBrowser(options: { locale?: string } = {}): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM_PATH)) {
-    throw new Error(`no Chromium at ${CHROMIUM_PATH}: install Debian's package (apt-get install -y chromium; scripts/test.sh does it) or set CHROMIUM_PATH`);
+    throw new Error(
+      `no Chromium at ${CHROMIUM_PATH}: install Debian's package (apt-get install -y chromium; scripts/test.sh does it) or set CHROMIUM_PATH`,
+    );
   }
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -68,7 +70,8 @@ export async function openAdmin(browser: Browser, m: Mailroom, tenantId: string,
   const problems: string[] = [];
   page.on('console', (msg) => {
     // An API answer of 4xx is part of the scenario (a 400 with field errors); anything else is a problem.
-    if (msg.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text())) problems.push(msg.text());
+    if (msg.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text()))
+      problems.push(msg.text());
   });
   page.on('pageerror', (e) => problems.push(e.message));
   await page.goto(await adminUrl(m, tenantId, screen, query));

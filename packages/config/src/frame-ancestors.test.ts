@@ -11,7 +11,13 @@ describe('UI_FRAME_ANCESTORS', () => {
   });
 
   it('refuses what could end the CSP directive or is no source at all, naming the variable', () => {
-    for (const bad of ["https://a.example; script-src 'unsafe-inline'", 'javascript:alert(1)', 'none self', '   ', 'https://a.example/"x']) {
+    for (const bad of [
+      "https://a.example; script-src 'unsafe-inline'",
+      'javascript:alert(1)',
+      'none self',
+      '   ',
+      'https://a.example/"x',
+    ]) {
       expect(() => ancestors(bad)).toThrow(ConfigError);
       try {
         ancestors(bad);

@@ -12,13 +12,18 @@ const HOST_SOURCE = /^(https?:\/\/)?(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:(\d{1,5}|\
 
 export function parseFrameAncestors(raw: string): string {
   const tokens = raw.split(/[\s,]+/).filter(Boolean);
-  if (tokens.length === 0) throw new ConfigError('UI_FRAME_ANCESTORS', "must name at least one source, e.g. self or https://app.example.com (none: no framing)");
+  if (tokens.length === 0)
+    throw new ConfigError('UI_FRAME_ANCESTORS', 'must name at least one source, e.g. self or https://app.example.com (none: no framing)');
   const sources = tokens.map((t) => {
     const k = KEYWORD.exec(t);
     if (k) return `'${k[1].toLowerCase()}'`;
     if (SCHEME.test(t) || HOST_SOURCE.test(t)) return t.replace(/\/$/, '');
-    throw new ConfigError('UI_FRAME_ANCESTORS', `"${t}" is not a frame-ancestors source: use self, none, or an origin such as https://app.example.com`);
+    throw new ConfigError(
+      'UI_FRAME_ANCESTORS',
+      `"${t}" is not a frame-ancestors source: use self, none, or an origin such as https://app.example.com`,
+    );
   });
-  if (sources.includes("'none'") && sources.length > 1) throw new ConfigError('UI_FRAME_ANCESTORS', 'none cannot be combined with other sources');
+  if (sources.includes("'none'") && sources.length > 1)
+    throw new ConfigError('UI_FRAME_ANCESTORS', 'none cannot be combined with other sources');
   return sources.join(' ');
 }

@@ -2,7 +2,14 @@ import type { ComponentChildren, Ref } from 'preact';
 import { useApp } from '../app-context';
 
 /** A real link (middle-click, copy address work) that moves inside the app without a reload. */
-export function Link(props: { to: string; children: ComponentChildren; innerRef?: Ref<HTMLAnchorElement>; class?: string; 'aria-current'?: 'page'; 'aria-label'?: string }) {
+export function Link(props: {
+  to: string;
+  children: ComponentChildren;
+  innerRef?: Ref<HTMLAnchorElement>;
+  class?: string;
+  'aria-current'?: 'page';
+  'aria-label'?: string;
+}) {
   const { navigate } = useApp();
   return (
     <a

@@ -30,7 +30,12 @@ export function LoadProblem({ loaded, i18n, reload }: { loaded: Loaded<unknown>;
   if (loaded.state === 'loading') return <Loading label={i18n.t('common.loading')} />;
   if (loaded.state !== 'failed' || loaded.error instanceof SessionExpiredError) return null;
   const e = loaded.error;
-  const message = e instanceof ApiError && e.status === 403 ? i18n.t('common.forbidden') : e instanceof ApiError && e.status === 404 ? i18n.t('common.notFound') : e.message;
+  const message =
+    e instanceof ApiError && e.status === 403
+      ? i18n.t('common.forbidden')
+      : e instanceof ApiError && e.status === 404
+        ? i18n.t('common.notFound')
+        : e.message;
   return (
     <Notice kind="error" title={i18n.t('common.loadFailed', { message })}>
       <button type="button" class="secondary" onClick={reload}>

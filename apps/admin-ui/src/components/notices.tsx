@@ -4,7 +4,12 @@ import type { ComponentChildren } from 'preact';
  * Messages above a form. `alert` is announced at once (a failure); `status` politely (a success).
  * The kind is written in words and a symbol, never by colour alone.
  */
-export function Notice(props: { kind: 'error' | 'warning' | 'success' | 'info'; title?: string; children?: ComponentChildren; id?: string }) {
+export function Notice(props: {
+  kind: 'error' | 'warning' | 'success' | 'info';
+  title?: string;
+  children?: ComponentChildren;
+  id?: string;
+}) {
   const symbol = { error: '✗', warning: '!', success: '✓', info: 'i' }[props.kind];
   const role = props.kind === 'error' ? 'alert' : props.kind === 'success' ? 'status' : undefined;
   return (

@@ -19,7 +19,13 @@ export interface EmailAction {
 
 export const EMAIL_ACTIONS: readonly EmailAction[] = [];
 
-export function EmailActions(props: { i18n: I18n; api: ApiClient; email: EmailRecord; actions?: readonly EmailAction[]; onDone: () => void }) {
+export function EmailActions(props: {
+  i18n: I18n;
+  api: ApiClient;
+  email: EmailRecord;
+  actions?: readonly EmailAction[];
+  onDone: () => void;
+}) {
   const { i18n, api, email, actions = EMAIL_ACTIONS, onDone } = props;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);

@@ -37,7 +37,10 @@ export function EmailDetailScreen({ id }: { id: string }) {
 
 export function EmailDetail({ email: e, i18n, onChanged }: { email: EmailRecord; i18n: I18n; onChanged: () => void }) {
   const { api, search } = useApp();
-  const transport = e.transport.mode === 'provider' ? i18n.t('transport.provider', { provider: e.transport.provider ?? '' }) : i18n.t(`transport.${e.transport.mode}`);
+  const transport =
+    e.transport.mode === 'provider'
+      ? i18n.t('transport.provider', { provider: e.transport.provider ?? '' })
+      : i18n.t(`transport.${e.transport.mode}`);
   return (
     <>
       <section aria-labelledby="summary-heading">
@@ -71,7 +74,9 @@ export function EmailDetail({ email: e, i18n, onChanged }: { email: EmailRecord;
             </>
           ) : null}
         </dl>
-        {e.opens.count > 0 || e.opens.machineCount > 0 ? <p class="help">{i18n.t('email.opens', { count: e.opens.count, machine: e.opens.machineCount })}</p> : null}
+        {e.opens.count > 0 || e.opens.machineCount > 0 ? (
+          <p class="help">{i18n.t('email.opens', { count: e.opens.count, machine: e.opens.machineCount })}</p>
+        ) : null}
         <EmailActions i18n={i18n} api={api} email={e} onDone={onChanged} />
       </section>
 

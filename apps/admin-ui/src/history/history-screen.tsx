@@ -59,18 +59,49 @@ export function HistoryScreen() {
         {i18n.t('history.heading')}
       </h1>
       <form role="search" class="filters" aria-label={i18n.t('history.filters')} onSubmit={apply}>
-        <TextField id="f-documentType" label={i18n.t('history.documentType')} value={form.documentType} onValue={(documentType) => setForm({ ...form, documentType })} />
-        <TextField id="f-documentId" label={i18n.t('history.documentId')} value={form.documentId} onValue={(documentId) => setForm({ ...form, documentId })} />
-        <TextField id="f-recipient" type="search" label={i18n.t('history.recipient')} value={form.recipient} onValue={(recipient) => setForm({ ...form, recipient })} />
+        <TextField
+          id="f-documentType"
+          label={i18n.t('history.documentType')}
+          value={form.documentType}
+          onValue={(documentType) => setForm({ ...form, documentType })}
+        />
+        <TextField
+          id="f-documentId"
+          label={i18n.t('history.documentId')}
+          value={form.documentId}
+          onValue={(documentId) => setForm({ ...form, documentId })}
+        />
+        <TextField
+          id="f-recipient"
+          type="search"
+          label={i18n.t('history.recipient')}
+          value={form.recipient}
+          onValue={(recipient) => setForm({ ...form, recipient })}
+        />
         <SelectField
           id="f-status"
           label={i18n.t('history.status')}
           value={form.status}
-          options={[{ value: '', label: i18n.t('history.anyStatus') }, ...RECIPIENT_STATUSES.map((s) => ({ value: s, label: i18n.tOr(`status.${s}`, s) }))]}
+          options={[
+            { value: '', label: i18n.t('history.anyStatus') },
+            ...RECIPIENT_STATUSES.map((s) => ({ value: s, label: i18n.tOr(`status.${s}`, s) })),
+          ]}
           onValue={(status) => setForm({ ...form, status })}
         />
-        <TextField id="f-since" type="date" label={i18n.t('history.since')} value={form.since} onValue={(since) => setForm({ ...form, since })} />
-        <TextField id="f-until" type="date" label={i18n.t('history.until')} value={form.until} onValue={(until) => setForm({ ...form, until })} />
+        <TextField
+          id="f-since"
+          type="date"
+          label={i18n.t('history.since')}
+          value={form.since}
+          onValue={(since) => setForm({ ...form, since })}
+        />
+        <TextField
+          id="f-until"
+          type="date"
+          label={i18n.t('history.until')}
+          value={form.until}
+          onValue={(until) => setForm({ ...form, until })}
+        />
         <div class="actions">
           <button type="submit" class="primary">
             {i18n.t('history.apply')}
@@ -111,7 +142,10 @@ export function HistoryScreen() {
                     </th>
                     <td>
                       {e.document ? (
-                        <Link to={href(paths.document(e.document.type, e.document.id), {}, search)} aria-label={documentEmailsLabel(i18n, e.document)}>
+                        <Link
+                          to={href(paths.document(e.document.type, e.document.id), {}, search)}
+                          aria-label={documentEmailsLabel(i18n, e.document)}
+                        >
                           <DocumentLabel document={e.document} i18n={i18n} />
                         </Link>
                       ) : (

@@ -10,7 +10,8 @@ export const en = {
   'session.missing.title': 'Open this screen from your invoicing platform',
   'session.missing.body': 'This page needs an access link from the platform. Go back to the platform and open the email settings again.',
   'session.expired.title': 'Your session has expired',
-  'session.expired.body': 'For your security, access to this screen lasts a short time. Reopen it from your invoicing platform to continue.',
+  'session.expired.body':
+    'For your security, access to this screen lasts a short time. Reopen it from your invoicing platform to continue.',
 
   'common.loading': 'Loading…',
   'common.loadFailed': 'Could not load this page: {message}',
@@ -68,7 +69,8 @@ export const en = {
   'settings.smtp.host': 'SMTP server',
   'settings.smtp.port': 'SMTP port',
   'settings.smtp.tls': 'TLS from the first byte',
-  'settings.smtp.tls.help': 'On: usually port 465. Off: STARTTLS, which is then required (usually port 587). Your password never travels unencrypted.',
+  'settings.smtp.tls.help':
+    'On: usually port 465. Off: STARTTLS, which is then required (usually port 587). Your password never travels unencrypted.',
 
   'settings.provider.legend': 'Your email provider',
   'settings.provider.name': 'Provider',
@@ -133,7 +135,8 @@ export const en = {
   'history.loadedMore': '{n} more emails shown.',
   'history.count': '{n} emails shown.',
   'history.test': 'Test',
-  'history.opensNote': "Opens depend on the recipient's email app: some block images, and automatic opens by scanners or privacy proxies are not counted.",
+  'history.opensNote':
+    "Opens depend on the recipient's email app: some block images, and automatic opens by scanners or privacy proxies are not counted.",
 
   'status.queued': 'Queued',
   'status.sending': 'Sending',

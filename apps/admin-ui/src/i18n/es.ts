@@ -10,9 +10,11 @@ export const es: Dictionary = {
   'lang.label': 'Idioma',
 
   'session.missing.title': 'Abre esta pantalla desde tu plataforma de facturación',
-  'session.missing.body': 'Esta página necesita un enlace de acceso de la plataforma. Vuelve a la plataforma y abre de nuevo los ajustes de email.',
+  'session.missing.body':
+    'Esta página necesita un enlace de acceso de la plataforma. Vuelve a la plataforma y abre de nuevo los ajustes de email.',
   'session.expired.title': 'Tu sesión ha caducado',
-  'session.expired.body': 'Por seguridad, el acceso a esta pantalla dura poco tiempo. Vuelve a abrirla desde tu plataforma de facturación para continuar.',
+  'session.expired.body':
+    'Por seguridad, el acceso a esta pantalla dura poco tiempo. Vuelve a abrirla desde tu plataforma de facturación para continuar.',
 
   'common.loading': 'Cargando…',
   'common.loadFailed': 'No se ha podido cargar esta página: {message}',
@@ -64,13 +66,16 @@ export const es: Dictionary = {
   'settings.smtp.fromAddress': 'Enviar desde',
   'settings.smtp.fromAddress.help': 'La dirección del remitente que aparece en tus emails. El email de prueba llega aquí.',
   'settings.smtp.username': 'SMTP Nombre de usuario',
-  'settings.smtp.username.help': 'Normalmente tu dirección de email completa. Muchos proveedores piden que coincida con la dirección del remitente.',
+  'settings.smtp.username.help':
+    'Normalmente tu dirección de email completa. Muchos proveedores piden que coincida con la dirección del remitente.',
   'settings.smtp.password': 'SMTP Contraseña',
-  'settings.smtp.password.gmail': 'Gmail necesita una contraseña de aplicación (con la verificación en dos pasos activada), no la contraseña de tu cuenta.',
+  'settings.smtp.password.gmail':
+    'Gmail necesita una contraseña de aplicación (con la verificación en dos pasos activada), no la contraseña de tu cuenta.',
   'settings.smtp.host': 'Servidor SMTP',
   'settings.smtp.port': 'SMTP Port',
   'settings.smtp.tls': 'TLS desde el primer byte',
-  'settings.smtp.tls.help': 'Activado: normalmente el puerto 465. Desactivado: STARTTLS, que entonces es obligatorio (normalmente el puerto 587). Tu contraseña nunca viaja sin cifrar.',
+  'settings.smtp.tls.help':
+    'Activado: normalmente el puerto 465. Desactivado: STARTTLS, que entonces es obligatorio (normalmente el puerto 587). Tu contraseña nunca viaja sin cifrar.',
 
   'settings.provider.legend': 'Tu proveedor de email',
   'settings.provider.name': 'Proveedor',
@@ -135,7 +140,8 @@ export const es: Dictionary = {
   'history.loadedMore': 'Se muestran {n} emails más.',
   'history.count': 'Se muestran {n} emails.',
   'history.test': 'Prueba',
-  'history.opensNote': 'La apertura depende del programa de correo del destinatario: algunos bloquean las imágenes, y las aperturas automáticas de antivirus o proxies de privacidad no se cuentan.',
+  'history.opensNote':
+    'La apertura depende del programa de correo del destinatario: algunos bloquean las imágenes, y las aperturas automáticas de antivirus o proxies de privacidad no se cuentan.',
 
   'status.queued': 'En cola',
   'status.sending': 'Enviando',

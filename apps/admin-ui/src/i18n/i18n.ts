@@ -34,7 +34,8 @@ export interface I18n {
 export function createI18n(lang: Language, browserLanguages: readonly string[] = []): I18n {
   const dict = DICTIONARIES[lang];
   const locale = browserLanguages.find((l) => l.toLowerCase().split('-')[0] === lang) ?? lang;
-  const fill = (s: string, vars?: Record<string, string | number>) => (vars ? s.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m)) : s);
+  const fill = (s: string, vars?: Record<string, string | number>) =>
+    vars ? s.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m)) : s;
   const dates = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
   const preciseDates = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' });
   const lists = new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' });

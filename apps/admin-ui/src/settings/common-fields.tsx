@@ -5,7 +5,12 @@ import type { SettingsForm } from './settings-form';
 type Common = Pick<SettingsForm, 'senderName' | 'replyTo' | 'cc' | 'bcc'>;
 
 /** What every mode shares (the seed's "Nombre del email", "Responder a", CC and BCC). */
-export function CommonFields(props: { i18n: I18n; form: SettingsForm; errors: Record<string, string>; onChange: (patch: Partial<Common>) => void }) {
+export function CommonFields(props: {
+  i18n: I18n;
+  form: SettingsForm;
+  errors: Record<string, string>;
+  onChange: (patch: Partial<Common>) => void;
+}) {
   const { i18n, form, errors, onChange } = props;
   return (
     <fieldset>
@@ -31,8 +36,22 @@ export function CommonFields(props: { i18n: I18n; form: SettingsForm; errors: Re
         autoComplete="email"
         required={form.mode === 'platform'}
       />
-      <TextArea id="cc" label={i18n.t('settings.cc')} help={i18n.t('settings.cc.help')} value={form.cc} onValue={(cc) => onChange({ cc })} error={errors.cc} />
-      <TextArea id="bcc" label={i18n.t('settings.bcc')} help={i18n.t('settings.bcc.help')} value={form.bcc} onValue={(bcc) => onChange({ bcc })} error={errors.bcc} />
+      <TextArea
+        id="cc"
+        label={i18n.t('settings.cc')}
+        help={i18n.t('settings.cc.help')}
+        value={form.cc}
+        onValue={(cc) => onChange({ cc })}
+        error={errors.cc}
+      />
+      <TextArea
+        id="bcc"
+        label={i18n.t('settings.bcc')}
+        help={i18n.t('settings.bcc.help')}
+        value={form.bcc}
+        onValue={(bcc) => onChange({ bcc })}
+        error={errors.bcc}
+      />
     </fieldset>
   );
 }

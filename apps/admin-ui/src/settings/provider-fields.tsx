@@ -10,7 +10,13 @@ const PROVIDER_LABEL = { sendgrid: 'SendGrid', mailgun: 'Mailgun', mailjet: 'Mai
  * "Enviar desde tu proveedor": the fields each provider needs (Mailjet: public and private key;
  * Mailgun: key, region, domain; SendGrid: one key). Keys are never shown again: "saved, ends in 1a2b".
  */
-export function ProviderFields(props: { i18n: I18n; provider: ProviderForm; answer: SettingsAnswer | null; errors: Record<string, string>; onChange: (p: ProviderForm) => void }) {
+export function ProviderFields(props: {
+  i18n: I18n;
+  provider: ProviderForm;
+  answer: SettingsAnswer | null;
+  errors: Record<string, string>;
+  onChange: (p: ProviderForm) => void;
+}) {
   const { i18n, provider: p, answer, errors, onChange } = props;
   const set = (patch: Partial<ProviderForm>) => onChange({ ...p, ...patch });
   // What is stored applies only to the same provider: another one starts with no keys.
@@ -72,7 +78,14 @@ export function ProviderFields(props: { i18n: I18n; provider: ProviderForm; answ
             <legend>{i18n.t('settings.provider.region')}</legend>
             {(['eu', 'us'] as const).map((r) => (
               <span class="choice" key={r}>
-                <input type="radio" id={`provider.region-${r}`} name="provider.region" value={r} checked={p.region === r} onChange={() => set({ region: r })} />
+                <input
+                  type="radio"
+                  id={`provider.region-${r}`}
+                  name="provider.region"
+                  value={r}
+                  checked={p.region === r}
+                  onChange={() => set({ region: r })}
+                />
                 <label for={`provider.region-${r}`}>{i18n.t(`region.${r}`)}</label>
               </span>
             ))}
@@ -99,7 +112,13 @@ export function ProviderFields(props: { i18n: I18n; provider: ProviderForm; answ
 }
 
 /** Whether delivered/opened/bounced will reach the history: the webhook registered in the tenant's account. */
-function WebhookStatus(props: { i18n: I18n; answer: SettingsAnswer | null; provider: ProviderForm; errors: Record<string, string>; onChange: (p: ProviderForm) => void }) {
+function WebhookStatus(props: {
+  i18n: I18n;
+  answer: SettingsAnswer | null;
+  provider: ProviderForm;
+  errors: Record<string, string>;
+  onChange: (p: ProviderForm) => void;
+}) {
   const { i18n, answer, provider: p, errors, onChange } = props;
   const w = answer?.webhook;
   return (

@@ -118,9 +118,23 @@ function SettingsEditor({ initial }: { initial: SettingsAnswer | null }) {
           onChange={(mode) => patch({ mode })}
         />
         {form.mode === 'smtp' ? (
-          <SmtpFields i18n={i18n} smtp={form.smtp} saved={answer?.mode === 'smtp' ? answer.smtp : undefined} errors={errors} onChange={(smtp) => patch({ smtp })} />
+          <SmtpFields
+            i18n={i18n}
+            smtp={form.smtp}
+            saved={answer?.mode === 'smtp' ? answer.smtp : undefined}
+            errors={errors}
+            onChange={(smtp) => patch({ smtp })}
+          />
         ) : null}
-        {form.mode === 'provider' ? <ProviderFields i18n={i18n} provider={form.provider} answer={answer} errors={errors} onChange={(provider) => patch({ provider })} /> : null}
+        {form.mode === 'provider' ? (
+          <ProviderFields
+            i18n={i18n}
+            provider={form.provider}
+            answer={answer}
+            errors={errors}
+            onChange={(provider) => patch({ provider })}
+          />
+        ) : null}
         <CommonFields i18n={i18n} form={form} errors={errors} onChange={patch} />
         {/* Slot: sending limits (settings `limits`, issue 8) are one more fieldset here, with their fields in settings-form.ts. */}
         <div class="actions">

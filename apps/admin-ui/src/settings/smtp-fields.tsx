@@ -8,7 +8,13 @@ import { PRESETS, presetEndpoint, SmtpForm, withPreset } from './settings-form';
  * disclosure); `other` shows them as plain fields. The password is never shown again: the field is
  * empty, says it is saved, and left empty keeps the stored one.
  */
-export function SmtpFields(props: { i18n: I18n; smtp: SmtpForm; saved?: SettingsAnswer['smtp']; errors: Record<string, string>; onChange: (s: SmtpForm) => void }) {
+export function SmtpFields(props: {
+  i18n: I18n;
+  smtp: SmtpForm;
+  saved?: SettingsAnswer['smtp'];
+  errors: Record<string, string>;
+  onChange: (s: SmtpForm) => void;
+}) {
   const { i18n, smtp, saved, errors, onChange } = props;
   const set = (patch: Partial<SmtpForm>) => onChange({ ...smtp, ...patch });
   const preset = presetEndpoint(smtp.preset);
@@ -17,13 +23,38 @@ export function SmtpFields(props: { i18n: I18n; smtp: SmtpForm; saved?: Settings
   const passwordHelp = [
     saved?.hasPassword ? i18n.t('settings.secret.saved') : '',
     smtp.preset === 'gmail' ? i18n.t('settings.smtp.password.gmail') : '',
-  ].filter(Boolean).join(' ');
+  ]
+    .filter(Boolean)
+    .join(' ');
 
   const serverFields = (
     <>
-      <TextField id="smtp.host" label={i18n.t('settings.smtp.host')} value={smtp.host} onValue={(host) => set({ host })} error={errors['smtp.host']} required />
-      <TextField id="smtp.port" type="number" inputMode="numeric" label={i18n.t('settings.smtp.port')} value={smtp.port} onValue={(port) => set({ port })} error={errors['smtp.port']} required />
-      <CheckboxField id="smtp.tls" label={i18n.t('settings.smtp.tls')} help={i18n.t('settings.smtp.tls.help')} checked={smtp.tls} onChecked={(v) => set({ tls: v })} error={errors['smtp.tls']} />
+      <TextField
+        id="smtp.host"
+        label={i18n.t('settings.smtp.host')}
+        value={smtp.host}
+        onValue={(host) => set({ host })}
+        error={errors['smtp.host']}
+        required
+      />
+      <TextField
+        id="smtp.port"
+        type="number"
+        inputMode="numeric"
+        label={i18n.t('settings.smtp.port')}
+        value={smtp.port}
+        onValue={(port) => set({ port })}
+        error={errors['smtp.port']}
+        required
+      />
+      <CheckboxField
+        id="smtp.tls"
+        label={i18n.t('settings.smtp.tls')}
+        help={i18n.t('settings.smtp.tls.help')}
+        checked={smtp.tls}
+        onChecked={(v) => set({ tls: v })}
+        error={errors['smtp.tls']}
+      />
     </>
   );
 
