@@ -42,11 +42,20 @@ ARG PNPM_VERSION=10.34.9
 RUN npm i -g pnpm@${PNPM_VERSION}
 WORKDIR /app
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
+# The root postinstall builds the admin screens; here, with only manifests, it says so and skips.
+COPY scripts/build-admin-ui.mjs ./scripts/
 COPY --from=manifests /app/ ./
 # NODE_ENV is deliberately unset here: the apps run through tsx, a devDependency, so pnpm must install
 # devDependencies too. The lockfile is the contract: a stale one fails the build.
 RUN --mount=type=cache,id=mailroom-pnpm-store,target=/pnpm-store \
     pnpm install --frozen-lockfile --store-dir /pnpm-store
+
+# --- ui: the admin screens (apps/admin-ui, which reads the SMTP presets and statuses of packages/domain)
+# built with Vite into apps/admin-ui/dist; only that folder goes into the image.
+FROM deps AS ui
+COPY packages/domain ./packages/domain
+COPY apps/admin-ui ./apps/admin-ui
+RUN node scripts/build-admin-ui.mjs
 
 # --- runtime
 FROM ${NODE_IMAGE} AS runtime
@@ -59,6 +68,8 @@ COPY --from=deps /app/ ./
 # ...then the sources. .dockerignore keeps out node_modules, data, tests, the testkit's sources and
 # certificates, e2e, bench and docs. Files stay owned by root: the app cannot rewrite its own code.
 COPY . .
+# The built admin screens, served by the API under /ui/.
+COPY --from=ui /app/apps/admin-ui/dist ./apps/admin-ui/dist
 # /data holds the SQLite file (when STORE_URL is not set) and the platform outbox (.eml files when
 # PLATFORM_TRANSPORT is not set). Created before VOLUME and owned by node, so a fresh named volume
 # mounted here starts writable by the app.

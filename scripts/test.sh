@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Installs everything and runs every test: typecheck, lint (pnpm lint), format check (pnpm format:check),
-# then jest over the whole workspace against the real Redis (started here if none answers) and real SMTP
-# servers and provider emulators in-process. A failed typecheck, lint or format check counts as one
+# then jest over the whole workspace against the real Redis (started here if none answers), real SMTP
+# servers and provider emulators in-process, and the admin screens in headless Chromium (Debian's
+# package, installed here when missing). A failed typecheck, lint or format check counts as one
 # failure each and is named. Ends with the plain line "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-pnpm.sh
 $PNPM install --frozen-lockfile || { echo "install failed"; echo "0 passed, 1 failed"; exit 1; }
 node scripts/ensure-redis.mjs || { echo "0 passed, 1 failed"; exit 1; }
+# The admin UI tests need a browser; a failure here shows up as those tests failing, with the reason.
+bash scripts/ensure-chromium.sh || true
 
 typecheck_failed=0
 echo "== typecheck"

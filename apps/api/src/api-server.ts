@@ -7,12 +7,13 @@ import type { Store } from '@mailroom/store';
 import type { Logger } from 'pino';
 import type { ApiDeps } from './api-deps';
 import { buildApp } from './build-app';
+import { defaultAdminUiDir } from './http/admin-ui';
 import { registerProviderWebhook } from './use-cases/register-webhook';
 
 export type RunningApi = RunningApp<ApiDeps>;
 
 /** Starts the API: store, Redis, queue, HTTP. `port: 0` in tests. Stop closes everything it opened. */
-export async function startApi(config: Config, options: { logger?: Logger; store?: Store } = {}): Promise<RunningApi> {
+export async function startApi(config: Config, options: { logger?: Logger; store?: Store; adminUiDir?: string } = {}): Promise<RunningApi> {
   const logger = options.logger ?? createLogger('api', config.logLevel);
   const backends = await openBackends(config, logger, options.store);
   const { store, redis } = backends;
@@ -29,6 +30,7 @@ export async function startApi(config: Config, options: { logger?: Logger; store
   };
   const app = buildApp(deps, {
     ready: backends.ready,
+    adminUiDir: options.adminUiDir ?? defaultAdminUiDir(),
     settingsHooks: { afterSave: (tenantId, input) => registerProviderWebhook(deps, tenantId, input.provider) },
   });
   const http = await listen(app, config.ports.api, config.host);

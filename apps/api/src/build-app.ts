@@ -1,5 +1,6 @@
 import express, { Express } from 'express';
 import type { ApiDeps } from './api-deps';
+import { adminUiRoutes } from './http/admin-ui';
 import { authenticate, requireTenantAccess } from './http/auth';
 import { errorHandler, notFound } from './http/http-error';
 import { requestLog } from './http/request-log';
@@ -15,6 +16,8 @@ export interface AppExtras {
   routers?: express.Router[];
   /** Readiness for /healthz: the store and Redis answer. */
   ready: () => Promise<boolean>;
+  /** The built admin screens served under /ui/ (api-server.ts passes apps/admin-ui/dist). */
+  adminUiDir?: string;
 }
 
 /** The API's Express app. No listening, no I/O setup: api-server.ts does that. */
@@ -30,6 +33,7 @@ export function buildApp(deps: ApiDeps, extras: AppExtras): Express {
     const ok = await extras.ready().catch(() => false);
     res.status(ok ? 200 : 503).json({ ok, app: 'api' });
   });
+  if (extras.adminUiDir) app.use('/ui', adminUiRoutes({ dir: extras.adminUiDir, frameAncestors: deps.config.ui.frameAncestors }));
   app.use(opsRoutes(deps));
   app.use(express.json({ limit: bodyLimit, strict: true }));
   app.use('/v1', authenticate({ apiKeys: deps.config.apiKeys, opsToken: deps.config.opsToken, tenantTokens: deps.tenantTokens }));

@@ -59,5 +59,6 @@ export const envSchema = z.object({
   MAILGUN_API_URL_US: url(['http:', 'https:']).default('https://api.mailgun.net'),
   MAILGUN_API_URL_EU: url(['http:', 'https:']).default('https://api.eu.mailgun.net'),
   MAILJET_API_URL: url(['https:']).default('https://api.mailjet.com'),
+  UI_FRAME_ANCESTORS: z.string().default('self'),
 });
 export type Env = z.infer<typeof envSchema>;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { ConfigError } from './config-error';
 import { envSchema } from './env-schema';
+import { parseFrameAncestors } from './frame-ancestors';
 
 export interface EncryptionKey {
   id: string;
@@ -43,6 +44,8 @@ export interface Config {
     enqueueMs: number;
   };
   providers: { sendgridUrl: string; mailgunUrlUs: string; mailgunUrlEu: string; mailjetUrl: string };
+  /** The admin screens under /ui/: who may frame them (a CSP frame-ancestors source list). */
+  ui: { frameAncestors: string };
   /** Loud notes for the start-up log: development defaults in use, file outbox... */
   notices: string[];
 }
@@ -165,6 +168,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       mailgunUrlEu: e.MAILGUN_API_URL_EU,
       mailjetUrl: e.MAILJET_API_URL,
     },
+    ui: { frameAncestors: parseFrameAncestors(e.UI_FRAME_ANCESTORS) },
     notices,
   };
 }

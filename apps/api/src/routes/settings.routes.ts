@@ -4,6 +4,7 @@ import type { ApiDeps } from '../api-deps';
 import { requireTenantAccess } from '../http/auth';
 import { HttpError } from '../http/http-error';
 import { parseOr400 } from '../http/validate';
+import { modeAccess } from '../use-cases/mode-access';
 import { presentSettings } from '../use-cases/present-settings';
 import { saveSettings } from '../use-cases/save-settings';
 import { loadTenant } from './load-tenant';
@@ -21,7 +22,7 @@ export function settingsRoutes(deps: ApiDeps, hooks: SettingsHooks = {}): Router
     const tenant = await loadTenant(deps, req.params.tenantId);
     const s = await deps.store.settings.get(tenant.id);
     if (!s) throw new HttpError(404, 'settings_not_found', `tenant ${tenant.id} has no email settings yet: PUT ${req.path}`);
-    res.json(presentSettings(s));
+    res.json({ ...presentSettings(s), ...modeAccess(tenant, deps.config.smtpPlans) });
   });
 
   r.put(path, requireTenantAccess, async (req, res) => {
@@ -31,7 +32,7 @@ export function settingsRoutes(deps: ApiDeps, hooks: SettingsHooks = {}): Router
     const extra = hooks.afterSave ? await hooks.afterSave(tenant.id, input) : [];
     saved = (await deps.store.settings.get(tenant.id)) ?? saved;
     deps.logger.info({ tenantId: tenant.id, mode: saved.mode, version: saved.version }, 'email settings saved');
-    res.json(presentSettings(saved, extra));
+    res.json({ ...presentSettings(saved, extra), ...modeAccess(tenant, deps.config.smtpPlans) });
   });
   return r;
 }

@@ -1,0 +1,102 @@
+import type { Session } from '../session/session';
+import type { EmailRecord, HistoryFilters, HistoryPage, SettingsAnswer, TestEmailAnswer } from './types';
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/** The API's `{ error: { code, message, details? } }`, with the HTTP status. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: FieldProblem[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** 401: the token expired or is unknown. The screens say so and ask the platform to reopen them. */
+export class SessionExpiredError extends ApiError {}
+
+/**
+ * The only thing the screens talk to: the /v1 API on this origin, with the tenant token as Bearer.
+ * Each route is one small method here, so new routes (retry, cancel, suppressions...) are one line.
+ */
+export class ApiClient {
+  constructor(
+    private readonly session: Session,
+    private readonly onExpired: () => void,
+    private readonly fetchImpl: typeof fetch = (input, init) => fetch(input, init),
+  ) {}
+
+  get tenantId(): string {
+    return this.session.tenantId;
+  }
+
+  private tenantPath(rest: string): string {
+    return `/v1/tenants/${encodeURIComponent(this.session.tenantId)}${rest}`;
+  }
+
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.session.token}`, accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await this.fetchImpl(path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: 'omit',
+        cache: 'no-store',
+      });
+    } catch (e) {
+      throw new ApiError(0, 'network', (e as Error).message);
+    }
+    const text = await res.text();
+    const json = text ? safeJson(text) : undefined;
+    if (res.ok) return json as T;
+    const err = (json as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+    const details = Array.isArray(err?.details) ? (err!.details as FieldProblem[]).filter((d) => d && typeof d.field === 'string') : [];
+    if (res.status === 401) {
+      this.onExpired();
+      throw new SessionExpiredError(401, err?.code ?? 'unauthenticated', err?.message ?? 'unauthenticated');
+    }
+    throw new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? res.statusText, details);
+  }
+
+  getSettings(): Promise<SettingsAnswer> {
+    return this.request('GET', this.tenantPath('/email-settings'));
+  }
+
+  saveSettings(body: unknown): Promise<SettingsAnswer> {
+    return this.request('PUT', this.tenantPath('/email-settings'), body);
+  }
+
+  /** `{}` tests the saved settings; a settings body tests that draft without saving it. */
+  sendTestEmail(draft?: unknown): Promise<TestEmailAnswer> {
+    return this.request('POST', this.tenantPath('/email-settings/test'), draft ?? {});
+  }
+
+  listEmails(filters: HistoryFilters, cursor?: string, limit = 25): Promise<HistoryPage> {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(filters)) if (v) q.set(k, v);
+    q.set('limit', String(limit));
+    if (cursor) q.set('cursor', cursor);
+    return this.request('GET', this.tenantPath(`/emails?${q}`));
+  }
+
+  getEmail(id: string): Promise<EmailRecord> {
+    return this.request('GET', this.tenantPath(`/emails/${encodeURIComponent(id)}`));
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,116 @@
+/** The /v1 answers the screens read, as the API presents them (apps/api routes and presenters). */
+import type { RecipientStatus } from '@mailroom/domain/src/status';
+import type { SmtpPreset } from '@mailroom/domain/src/smtp-presets';
+
+export type SendingMode = 'platform' | 'smtp' | 'provider';
+export type ProviderName = 'sendgrid' | 'mailgun' | 'mailjet';
+export type { RecipientStatus, SmtpPreset };
+
+export interface Address {
+  email: string;
+  name?: string;
+}
+
+/** A warning is a sentence today; a `{ code, message }` object is read the same way. */
+export type Warning = string | { code?: string; message: string };
+
+export interface SettingsAnswer {
+  mode: SendingMode;
+  senderName: string;
+  replyTo: string | null;
+  cc: Address[];
+  bcc: Address[];
+  version?: number;
+  updatedAt?: string;
+  /** false (or absent with a 404) when the tenant never saved settings. */
+  configured?: boolean;
+  smtp?: { preset: SmtpPreset; fromAddress: string; username: string; host: string; port: number; tls: boolean; hasPassword: boolean };
+  provider?: {
+    name: ProviderName;
+    fromAddress: string;
+    region?: 'eu' | 'us';
+    domain?: string;
+    hasPrivateApiKey: boolean;
+    privateApiKeyLast4: string | null;
+    hasPublicApiKey?: boolean;
+  };
+  webhook?: { url: string; registered: boolean; error?: string; lastEventAt: string | null };
+  warnings: Warning[];
+  /** The modes the tenant's plan allows, and the plans that allow SMTP (for the reason shown). */
+  allowedModes?: SendingMode[];
+  smtpPlans?: string[];
+  plan?: string;
+}
+
+export interface TestEmailAnswer {
+  ok: boolean;
+  emailId: string;
+  to: string;
+  messageId?: string;
+  error?: { code: string; message: string; response?: string; hint?: string };
+}
+
+export interface RecipientState {
+  email: string;
+  name?: string;
+  kind: 'to' | 'cc' | 'bcc';
+  status: RecipientStatus;
+  reason?: string;
+  statusCode?: string;
+  bounceType?: 'hard' | 'soft';
+  updatedAt: string;
+}
+
+export interface Attempt {
+  at: string;
+  ok: boolean;
+  code?: string;
+  responseCode?: number;
+  response?: string;
+  hint?: string;
+  retryable?: boolean;
+  durationMs?: number;
+}
+
+export interface EmailEvent {
+  type: string;
+  at: string;
+  recipient?: string;
+  source: string;
+  machine?: boolean;
+  reason?: string;
+  statusCode?: string;
+}
+
+export interface EmailRecord {
+  id: string;
+  status: RecipientStatus;
+  subject: string;
+  document?: { type: string; id: string; number?: string };
+  to: Address[];
+  cc: Address[];
+  bcc: Address[];
+  transport: { mode: SendingMode; provider?: ProviderName };
+  messageId?: string;
+  recipients: RecipientState[];
+  attempts: Attempt[];
+  events: EmailEvent[];
+  opens: { count: number; machineCount: number; firstAt?: string; lastAt?: string };
+  test: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface HistoryPage {
+  items: EmailRecord[];
+  nextCursor: string | null;
+}
+
+export interface HistoryFilters {
+  documentId?: string;
+  documentType?: string;
+  recipient?: string;
+  status?: string;
+  since?: string;
+  until?: string;
+}

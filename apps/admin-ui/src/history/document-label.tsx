@@ -1,0 +1,17 @@
+import type { I18n } from '../i18n/i18n';
+
+/** "Invoice F-2026-0042" (the number when the platform gave one, else its id); an unknown type as the platform wrote it. */
+export function DocumentLabel({ document, i18n }: { document: { type: string; id: string; number?: string }; i18n: I18n }) {
+  return (
+    <span class="doc">
+      <span class="doc-type">{i18n.tOr(`docTypeName.${document.type}`, document.type)}</span> {document.number ?? document.id}
+    </span>
+  );
+}
+
+/** "Emails of invoice F-2026-0042": what a link to the document view leads to. */
+export function documentEmailsLabel(i18n: I18n, document: { type: string; id: string; number?: string }): string {
+  return i18n.t('document.heading', {
+    document: `${i18n.tOr(`docType.${document.type}`, document.type)} ${document.number ?? document.id}`,
+  });
+}

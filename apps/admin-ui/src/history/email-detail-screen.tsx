@@ -1,0 +1,168 @@
+import { useApp } from '../app-context';
+import type { EmailRecord } from '../api/types';
+import { Link } from '../components/link';
+import { LoadProblem, useLoad } from '../components/load-state';
+import { StatusBadge } from '../components/status-badge';
+import type { I18n } from '../i18n/i18n';
+import { href, paths } from '../router';
+import { DocumentLabel } from './document-label';
+import { EmailActions } from './email-actions';
+
+/** "hard · 550 5.1.1 User unknown": the code only when the server's words do not already start with it. */
+function recipientReason(r: EmailRecord['recipients'][number]): string {
+  const code = r.statusCode && !r.reason?.startsWith(r.statusCode) ? r.statusCode : undefined;
+  return [r.bounceType, code, r.reason].filter(Boolean).join(' · ');
+}
+
+/** One email whole: who got it and how far each got, every attempt with the server's reply, the timeline. */
+export function EmailDetailScreen({ id }: { id: string }) {
+  const { api, i18n, search } = useApp();
+  const [loaded, reload] = useLoad(() => api.getEmail(id), id);
+  const e = loaded.state === 'ready' ? loaded.value : null;
+  return (
+    <>
+      <p>
+        <Link to={href(paths.history(), {}, search)}>
+          <span aria-hidden="true">← </span>
+          {i18n.t('email.back')}
+        </Link>
+      </p>
+      <h1 id="page-heading" tabIndex={-1}>
+        {e ? e.subject : i18n.t('history.heading')}
+      </h1>
+      {e ? <EmailDetail email={e} i18n={i18n} onChanged={reload} /> : <LoadProblem loaded={loaded} i18n={i18n} reload={reload} />}
+    </>
+  );
+}
+
+export function EmailDetail({ email: e, i18n, onChanged }: { email: EmailRecord; i18n: I18n; onChanged: () => void }) {
+  const { api, search } = useApp();
+  const transport =
+    e.transport.mode === 'provider'
+      ? i18n.t('transport.provider', { provider: e.transport.provider ?? '' })
+      : i18n.t(`transport.${e.transport.mode}`);
+  return (
+    <>
+      <section aria-labelledby="summary-heading">
+        <h2 id="summary-heading">{i18n.t('email.summary')}</h2>
+        <dl class="summary">
+          <dt>{i18n.t('email.status')}</dt>
+          <dd>
+            <StatusBadge status={e.status} i18n={i18n} />
+            {e.test ? <span class="tag">{i18n.t('email.test')}</span> : null}
+          </dd>
+          {e.document ? (
+            <>
+              <dt>{i18n.t('email.document')}</dt>
+              <dd>
+                <Link to={href(paths.document(e.document.type, e.document.id), {}, search)}>
+                  <DocumentLabel document={e.document} i18n={i18n} />
+                </Link>
+              </dd>
+            </>
+          ) : null}
+          <dt>{i18n.t('email.created')}</dt>
+          <dd>{i18n.date(e.createdAt)}</dd>
+          <dt>{i18n.t('email.transport')}</dt>
+          <dd>{transport}</dd>
+          {e.messageId ? (
+            <>
+              <dt>{i18n.t('email.messageId')}</dt>
+              <dd>
+                <code>{e.messageId}</code>
+              </dd>
+            </>
+          ) : null}
+        </dl>
+        {e.opens.count > 0 || e.opens.machineCount > 0 ? (
+          <p class="help">{i18n.t('email.opens', { count: e.opens.count, machine: e.opens.machineCount })}</p>
+        ) : null}
+        <EmailActions i18n={i18n} api={api} email={e} onDone={onChanged} />
+      </section>
+
+      <section aria-labelledby="recipients-heading">
+        <h2 id="recipients-heading">{i18n.t('email.recipients')}</h2>
+        <div class="table-wrap">
+          <table class="recipients">
+            <thead>
+              <tr>
+                <th scope="col">{i18n.t('email.col.address')}</th>
+                <th scope="col">{i18n.t('email.col.kind')}</th>
+                <th scope="col">{i18n.t('email.col.status')}</th>
+                <th scope="col">{i18n.t('email.col.reason')}</th>
+                <th scope="col">{i18n.t('email.col.updated')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {e.recipients.map((r) => (
+                <tr key={`${r.kind}:${r.email}`}>
+                  <th scope="row">{r.name ? `${r.name} <${r.email}>` : r.email}</th>
+                  <td>{i18n.t(`kind.${r.kind}`)}</td>
+                  <td>
+                    <StatusBadge status={r.status} i18n={i18n} />
+                  </td>
+                  <td>{recipientReason(r) || '—'}</td>
+                  <td>{i18n.date(r.updatedAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      <section aria-labelledby="attempts-heading">
+        <h2 id="attempts-heading">{i18n.t('email.attempts')}</h2>
+        {e.attempts.length === 0 ? (
+          <p>{i18n.t('email.noAttempts')}</p>
+        ) : (
+          <ol class="attempts">
+            {e.attempts.map((a, i) => (
+              <li key={i} class={a.ok ? 'ok' : 'failed'}>
+                <p>
+                  <strong>
+                    <span aria-hidden="true">{a.ok ? '✓ ' : '✗ '}</span>
+                    {i18n.t(a.ok ? 'email.attempt.ok' : 'email.attempt.failed')}
+                  </strong>{' '}
+                  {i18n.date(a.at, 'precise')}
+                  {a.code ? (
+                    <>
+                      {' '}
+                      · <code>{a.code}</code>
+                    </>
+                  ) : null}
+                  {a.ok ? null : ` · ${i18n.t(a.retryable ? 'email.attempt.willRetry' : 'email.attempt.final')}`}
+                  {a.durationMs !== undefined ? ` · ${i18n.t('email.attempt.duration', { ms: a.durationMs })}` : ''}
+                </p>
+                {a.response ? (
+                  <p>
+                    {i18n.t('test.serverSaid')}: <code class="server-words">{a.response}</code>
+                  </p>
+                ) : null}
+                {a.hint ? (
+                  <p class="hint">
+                    {i18n.t('test.hint')}: {a.hint}
+                  </p>
+                ) : null}
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+
+      <section aria-labelledby="timeline-heading">
+        <h2 id="timeline-heading">{i18n.t('email.timeline')}</h2>
+        <ol class="timeline">
+          {e.events.map((ev, i) => (
+            <li key={i}>
+              <time dateTime={ev.at}>{i18n.date(ev.at, 'precise')}</time> <strong>{i18n.tOr(`event.${ev.type}`, ev.type)}</strong>
+              {ev.recipient ? ` · ${ev.recipient}` : ''}
+              {ev.machine ? ` · ${i18n.t('email.machineOpen')}` : ''}
+              {ev.reason ? ` · ${ev.reason}` : ''}
+              <span class="source"> · {i18n.t('email.source', { source: ev.source })}</span>
+            </li>
+          ))}
+        </ol>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,166 @@
+/**
+ * The settings form as plain data, and its translation to and from the API. Pure (no DOM, no
+ * Preact), so the rules that matter are unit-tested: a secret left empty is left out (the API keeps
+ * the stored one), a preset's server is sent only when changed, addresses split on commas or lines.
+ */
+import { PRESET_ENDPOINTS } from '@mailroom/domain/src/smtp-presets';
+import type { Address, ProviderName, SendingMode, SettingsAnswer, SmtpPreset } from '../api/types';
+
+export interface SmtpForm {
+  preset: SmtpPreset;
+  fromAddress: string;
+  username: string;
+  password: string;
+  host: string;
+  port: string;
+  tls: boolean;
+}
+
+export interface ProviderForm {
+  name: ProviderName;
+  fromAddress: string;
+  publicApiKey: string;
+  privateApiKey: string;
+  region: 'eu' | 'us';
+  domain: string;
+  webhookVerificationKey: string;
+}
+
+export interface SettingsForm {
+  mode: SendingMode;
+  senderName: string;
+  replyTo: string;
+  cc: string;
+  bcc: string;
+  smtp: SmtpForm;
+  provider: ProviderForm;
+}
+
+export const MODES: readonly SendingMode[] = ['platform', 'smtp', 'provider'];
+export const PRESETS: readonly SmtpPreset[] = ['gmail', 'outlook', 'ionos', 'other'];
+export const PROVIDERS: readonly ProviderName[] = ['sendgrid', 'mailgun', 'mailjet'];
+
+/** Host, port and TLS a preset fills in (`other` fills nothing). */
+export function presetEndpoint(preset: SmtpPreset): { host: string; port: number; tls: boolean } | undefined {
+  return preset === 'other' ? undefined : PRESET_ENDPOINTS[preset];
+}
+
+export function formatAddresses(list: Address[]): string {
+  return list.map((a) => (a.name ? `${a.name} <${a.email}>` : a.email)).join(', ');
+}
+
+/** "a@b.c, Ana <ana@b.c>\nd@e.f" as the API's address list. Validation is the API's: it names the bad entry. */
+export function parseAddresses(text: string): Address[] {
+  return text
+    .split(/[,;\n]/)
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const m = /^(.*?)\s*<([^<>]+)>$/.exec(entry);
+      if (!m) return { email: entry };
+      const name = m[1].trim().replace(/^"(.*)"$/, '$1');
+      return name ? { email: m[2].trim(), name } : { email: m[2].trim() };
+    });
+}
+
+export function formFromSettings(s: SettingsAnswer | null): SettingsForm {
+  const smtp = s?.smtp;
+  const p = s?.provider;
+  const gmail = PRESET_ENDPOINTS.gmail;
+  return {
+    mode: s?.mode ?? 'platform',
+    senderName: s?.senderName ?? '',
+    replyTo: s?.replyTo ?? '',
+    cc: formatAddresses(s?.cc ?? []),
+    bcc: formatAddresses(s?.bcc ?? []),
+    smtp: {
+      preset: smtp?.preset ?? 'gmail',
+      fromAddress: smtp?.fromAddress ?? '',
+      username: smtp?.username ?? '',
+      password: '',
+      host: smtp?.host ?? gmail.host,
+      port: String(smtp?.port ?? gmail.port),
+      tls: smtp?.tls ?? gmail.tls,
+    },
+    provider: {
+      name: p?.name ?? 'sendgrid',
+      fromAddress: p?.fromAddress ?? '',
+      publicApiKey: '',
+      privateApiKey: '',
+      region: p?.region ?? 'eu',
+      domain: p?.domain ?? '',
+      webhookVerificationKey: '',
+    },
+  };
+}
+
+/** Choosing a preset fills its server in; `other` keeps what was typed. */
+export function withPreset(smtp: SmtpForm, preset: SmtpPreset): SmtpForm {
+  const e = presetEndpoint(preset);
+  return e ? { ...smtp, preset, host: e.host, port: String(e.port), tls: e.tls } : { ...smtp, preset };
+}
+
+const blank = (s: string) => s.trim() === '';
+
+/** The PUT (or test-before-saving) body. Only the active mode's block is sent. */
+export function bodyFromForm(f: SettingsForm): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    mode: f.mode,
+    senderName: f.senderName.trim(),
+    cc: parseAddresses(f.cc),
+    bcc: parseAddresses(f.bcc),
+  };
+  if (!blank(f.replyTo)) body.replyTo = f.replyTo.trim();
+  if (f.mode === 'smtp') body.smtp = smtpBody(f.smtp);
+  if (f.mode === 'provider') body.provider = providerBody(f.provider);
+  return body;
+}
+
+function smtpBody(s: SmtpForm): Record<string, unknown> {
+  const out: Record<string, unknown> = { preset: s.preset, fromAddress: s.fromAddress.trim(), username: s.username.trim() };
+  if (s.password !== '') out.password = s.password;
+  const preset = presetEndpoint(s.preset);
+  const port = blank(s.port) ? undefined : Number(s.port);
+  // A preset's server goes only when changed, so the preset stays the source of truth.
+  if (!preset || s.host.trim() !== preset.host || port !== preset.port || s.tls !== preset.tls) {
+    if (!blank(s.host)) out.host = s.host.trim();
+    if (port !== undefined) out.port = Number.isFinite(port) ? port : s.port;
+    out.tls = s.tls;
+  }
+  return out;
+}
+
+function providerBody(p: ProviderForm): Record<string, unknown> {
+  const out: Record<string, unknown> = { name: p.name, fromAddress: p.fromAddress.trim() };
+  if (!blank(p.privateApiKey)) out.privateApiKey = p.privateApiKey.trim();
+  if (p.name === 'mailjet' && !blank(p.publicApiKey)) out.publicApiKey = p.publicApiKey.trim();
+  if (p.name === 'mailgun') {
+    out.region = p.region;
+    if (!blank(p.domain)) out.domain = p.domain.trim();
+  }
+  if (!blank(p.webhookVerificationKey)) out.webhookVerificationKey = p.webhookVerificationKey.trim();
+  return out;
+}
+
+/**
+ * The API names fields by path (`smtp.password`, `cc.2.email`); the form shows one message per
+ * input. An entry of a list points at the list's box.
+ */
+export function fieldOf(apiField: string): string {
+  const m = /^(cc|bcc)(\.|$)/.exec(apiField);
+  return m ? m[1] : apiField;
+}
+
+export function errorsByField(details: { field: string; message: string }[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const d of details) {
+    const f = fieldOf(d.field);
+    out[f] = out[f] ? `${out[f]}; ${d.message}` : d.message;
+  }
+  return out;
+}
+
+/** Which modes the plan allows; an older API that does not say allows all (it refuses on save). */
+export function allowedModes(s: SettingsAnswer | null): readonly SendingMode[] {
+  return s?.allowedModes ?? MODES;
+}

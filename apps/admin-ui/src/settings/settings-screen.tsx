@@ -1,0 +1,149 @@
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { ApiError, type ApiClient } from '../api/api-client';
+import type { SettingsAnswer, Warning } from '../api/types';
+import { useApp } from '../app-context';
+import { LoadProblem, useLoad } from '../components/load-state';
+import { Notice } from '../components/notices';
+import { CommonFields } from './common-fields';
+import { ModePicker } from './mode-picker';
+import { ProviderFields } from './provider-fields';
+import { allowedModes, bodyFromForm, errorsByField, formFromSettings, SettingsForm } from './settings-form';
+import { SmtpFields } from './smtp-fields';
+import { TestEmailPanel } from './test-email-panel';
+
+/** A tenant that never saved settings: today the API answers 404, later the defaults with `configured: false`. */
+async function loadSettings(api: ApiClient): Promise<SettingsAnswer | null> {
+  try {
+    const s = await api.getSettings();
+    return s.configured === false ? { ...s, warnings: s.warnings ?? [] } : s;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404 && e.code === 'settings_not_found') return null;
+    throw e;
+  }
+}
+
+const warningText = (w: Warning) => (typeof w === 'string' ? w : w.message);
+
+/** "Envío de emails": load, edit, save; the API decides and its words are shown where they belong. */
+export function SettingsScreen() {
+  const { api, i18n } = useApp();
+  const [loaded, reload] = useLoad(() => loadSettings(api), 'settings');
+  return (
+    <>
+      <h1 id="page-heading" tabIndex={-1}>
+        {i18n.t('settings.heading')}
+      </h1>
+      <p class="intro">{i18n.t('settings.intro')}</p>
+      {loaded.state === 'ready' ? <SettingsEditor initial={loaded.value} /> : <LoadProblem loaded={loaded} i18n={i18n} reload={reload} />}
+    </>
+  );
+}
+
+function SettingsEditor({ initial }: { initial: SettingsAnswer | null }) {
+  const { api, i18n } = useApp();
+  const [answer, setAnswer] = useState(initial);
+  const [form, setForm] = useState<SettingsForm>(() => formFromSettings(initial));
+  const [savedBody, setSavedBody] = useState(() => JSON.stringify(bodyFromForm(formFromSettings(initial))));
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [outcome, setOutcome] = useState<{ ok: true } | { ok: false; message: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const outcomeRef = useRef<HTMLDivElement>(null);
+
+  const configured = answer !== null && answer.configured !== false;
+  const body = useMemo(() => bodyFromForm(form), [form]);
+  const dirty = !configured || JSON.stringify(body) !== savedBody;
+  const patch = (p: Partial<SettingsForm>) => setForm((f) => ({ ...f, ...p }));
+
+  const showApiError = (e: unknown) => {
+    const err = e instanceof ApiError ? e : new ApiError(0, 'internal', String(e));
+    setErrors(errorsByField(err.details));
+    setOutcome({ ok: false, message: err.message });
+  };
+
+  const save = async (ev: Event) => {
+    ev.preventDefault();
+    setBusy(true);
+    setOutcome(null);
+    try {
+      const saved = await api.saveSettings(body);
+      const next = formFromSettings(saved);
+      setAnswer(saved);
+      setForm(next);
+      setSavedBody(JSON.stringify(bodyFromForm(next)));
+      setErrors({});
+      setOutcome({ ok: true });
+    } catch (e) {
+      showApiError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  // The result is announced (role=alert/status); focus goes to it so keyboard users go on from there.
+  useEffect(() => {
+    if (outcome) outcomeRef.current?.querySelector<HTMLElement>('#save-outcome')?.focus();
+  }, [outcome]);
+
+  const warnings = answer?.warnings ?? [];
+  return (
+    <>
+      {!configured ? <Notice kind="info">{i18n.t('settings.notConfigured')}</Notice> : null}
+      {warnings.length ? (
+        <Notice kind="warning" title={i18n.t('settings.warnings')}>
+          <ul class="warnings">
+            {warnings.map((w, i) => (
+              <li key={i}>{warningText(w)}</li>
+            ))}
+          </ul>
+        </Notice>
+      ) : null}
+      <div ref={outcomeRef}>
+        {outcome?.ok ? (
+          <Notice kind="success" id="save-outcome">
+            {i18n.t('settings.saved')}
+          </Notice>
+        ) : null}
+        {outcome && !outcome.ok ? (
+          <Notice kind="error" id="save-outcome" title={i18n.t('settings.notSaved', { message: outcome.message })}>
+            {Object.keys(errors).length ? <p>{i18n.t('settings.fix')}</p> : null}
+          </Notice>
+        ) : null}
+      </div>
+      <form class="settings" onSubmit={save} noValidate aria-labelledby="page-heading">
+        <ModePicker
+          i18n={i18n}
+          value={form.mode}
+          allowed={allowedModes(answer)}
+          smtpPlans={answer?.smtpPlans}
+          error={errors.mode}
+          onChange={(mode) => patch({ mode })}
+        />
+        {form.mode === 'smtp' ? (
+          <SmtpFields
+            i18n={i18n}
+            smtp={form.smtp}
+            saved={answer?.mode === 'smtp' ? answer.smtp : undefined}
+            errors={errors}
+            onChange={(smtp) => patch({ smtp })}
+          />
+        ) : null}
+        {form.mode === 'provider' ? (
+          <ProviderFields
+            i18n={i18n}
+            provider={form.provider}
+            answer={answer}
+            errors={errors}
+            onChange={(provider) => patch({ provider })}
+          />
+        ) : null}
+        <CommonFields i18n={i18n} form={form} errors={errors} onChange={patch} />
+        {/* Slot: sending limits (settings `limits`, issue 8) are one more fieldset here, with their fields in settings-form.ts. */}
+        <div class="actions">
+          <button type="submit" class="primary" disabled={busy}>
+            {busy ? i18n.t('settings.saving') : i18n.t('settings.save')}
+          </button>
+        </div>
+      </form>
+      <TestEmailPanel i18n={i18n} api={api} draft={dirty ? body : undefined} onFieldErrors={showApiError} />
+    </>
+  );
+}

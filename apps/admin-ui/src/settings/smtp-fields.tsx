@@ -1,0 +1,116 @@
+import { CheckboxField, SelectField, TextField } from '../components/fields';
+import type { SettingsAnswer } from '../api/types';
+import type { I18n } from '../i18n/i18n';
+import { PRESETS, presetEndpoint, SmtpForm, withPreset } from './settings-form';
+
+/**
+ * "Enviar desde tu SMTP": the preset fills host, port and TLS (shown, and changeable behind a
+ * disclosure); `other` shows them as plain fields. The password is never shown again: the field is
+ * empty, says it is saved, and left empty keeps the stored one.
+ */
+export function SmtpFields(props: {
+  i18n: I18n;
+  smtp: SmtpForm;
+  saved?: SettingsAnswer['smtp'];
+  errors: Record<string, string>;
+  onChange: (s: SmtpForm) => void;
+}) {
+  const { i18n, smtp, saved, errors, onChange } = props;
+  const set = (patch: Partial<SmtpForm>) => onChange({ ...smtp, ...patch });
+  const preset = presetEndpoint(smtp.preset);
+  const serverErrors = Boolean(errors['smtp.host'] || errors['smtp.port'] || errors['smtp.tls']);
+  const tls = i18n.t(smtp.tls ? 'tls.implicit' : 'tls.starttls');
+  const passwordHelp = [
+    saved?.hasPassword ? i18n.t('settings.secret.saved') : '',
+    smtp.preset === 'gmail' ? i18n.t('settings.smtp.password.gmail') : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+
+  const serverFields = (
+    <>
+      <TextField
+        id="smtp.host"
+        label={i18n.t('settings.smtp.host')}
+        value={smtp.host}
+        onValue={(host) => set({ host })}
+        error={errors['smtp.host']}
+        required
+      />
+      <TextField
+        id="smtp.port"
+        type="number"
+        inputMode="numeric"
+        label={i18n.t('settings.smtp.port')}
+        value={smtp.port}
+        onValue={(port) => set({ port })}
+        error={errors['smtp.port']}
+        required
+      />
+      <CheckboxField
+        id="smtp.tls"
+        label={i18n.t('settings.smtp.tls')}
+        help={i18n.t('settings.smtp.tls.help')}
+        checked={smtp.tls}
+        onChecked={(v) => set({ tls: v })}
+        error={errors['smtp.tls']}
+      />
+    </>
+  );
+
+  return (
+    <fieldset>
+      <legend>{i18n.t('settings.smtp.legend')}</legend>
+      <SelectField
+        id="smtp.preset"
+        label={i18n.t('settings.smtp.preset')}
+        value={smtp.preset}
+        options={PRESETS.map((p) => ({ value: p, label: i18n.t(`preset.${p}`) }))}
+        onValue={(p) => onChange(withPreset(smtp, p))}
+        help={preset ? i18n.t('settings.smtp.presetServer', { host: smtp.host, port: smtp.port, tls }) : undefined}
+        error={errors['smtp.preset']}
+      />
+      {/* Slot: "Connect with Google / Microsoft" (OAuth, issue 11) goes here for the gmail and outlook presets. */}
+      {preset ? (
+        <details class="server" open={serverErrors}>
+          <summary>{i18n.t('settings.smtp.changeServer')}</summary>
+          {serverFields}
+        </details>
+      ) : (
+        serverFields
+      )}
+      <TextField
+        id="smtp.fromAddress"
+        type="email"
+        label={i18n.t('settings.smtp.fromAddress')}
+        help={i18n.t('settings.smtp.fromAddress.help')}
+        value={smtp.fromAddress}
+        onValue={(fromAddress) => set({ fromAddress })}
+        error={errors['smtp.fromAddress']}
+        autoComplete="email"
+        required
+      />
+      <TextField
+        id="smtp.username"
+        label={i18n.t('settings.smtp.username')}
+        help={i18n.t('settings.smtp.username.help')}
+        value={smtp.username}
+        onValue={(username) => set({ username })}
+        error={errors['smtp.username']}
+        autoComplete="username"
+        required
+      />
+      <TextField
+        id="smtp.password"
+        type="password"
+        label={i18n.t('settings.smtp.password')}
+        help={passwordHelp || undefined}
+        value={smtp.password}
+        onValue={(password) => set({ password })}
+        error={errors['smtp.password']}
+        autoComplete="new-password"
+        required={!saved?.hasPassword}
+      />
+    </fieldset>
+  );
+}

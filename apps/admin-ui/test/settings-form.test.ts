@@ -1,0 +1,105 @@
+import type { SettingsAnswer } from '../src/api/types';
+import { bodyFromForm, errorsByField, formFromSettings, parseAddresses, withPreset } from '../src/settings/settings-form';
+
+const savedSmtp: SettingsAnswer = {
+  mode: 'smtp',
+  senderName: 'ACME',
+  replyTo: 'billing@acme.example',
+  cc: [{ email: 'books@acme.example' }],
+  bcc: [{ email: 'archive@acme.example', name: 'Archive' }],
+  smtp: {
+    preset: 'gmail',
+    fromAddress: 'billing@acme.example',
+    username: 'billing@acme.example',
+    host: 'smtp.gmail.com',
+    port: 465,
+    tls: true,
+    hasPassword: true,
+  },
+  warnings: [],
+};
+
+describe('the settings form and the API body', () => {
+  it('never shows a stored secret, and leaves an empty one out so the API keeps it', () => {
+    const form = formFromSettings(savedSmtp);
+    expect(form.smtp.password).toBe('');
+    const body = bodyFromForm(form) as { smtp: Record<string, unknown> };
+    expect(body.smtp).toEqual({ preset: 'gmail', fromAddress: 'billing@acme.example', username: 'billing@acme.example' });
+    expect(bodyFromForm({ ...form, smtp: { ...form.smtp, password: 'abcd efgh ijkl mnop' } })).toMatchObject({
+      smtp: { password: 'abcd efgh ijkl mnop' },
+    });
+  });
+
+  it("sends a preset's server only when it was changed; 'other' always sends what was typed", () => {
+    const form = formFromSettings(savedSmtp);
+    const outlook = withPreset(form.smtp, 'outlook');
+    expect(outlook).toMatchObject({ host: 'smtp.office365.com', port: '587', tls: false });
+    expect((bodyFromForm({ ...form, smtp: outlook }) as any).smtp.host).toBeUndefined();
+    const moved = { ...form.smtp, host: 'smtp.ionos.de', port: '587', tls: false };
+    expect((bodyFromForm({ ...form, smtp: moved }) as any).smtp).toMatchObject({ host: 'smtp.ionos.de', port: 587, tls: false });
+    const other = withPreset({ ...form.smtp, host: '127.0.0.1', port: '2525', tls: true }, 'other');
+    expect((bodyFromForm({ ...form, smtp: other }) as any).smtp).toMatchObject({
+      preset: 'other',
+      host: '127.0.0.1',
+      port: 2525,
+      tls: true,
+    });
+  });
+
+  it('splits CC/BCC on commas, semicolons and lines, with optional names, and round-trips them', () => {
+    expect(parseAddresses('a@x.example, Ana <ana@x.example>\n\n"Bea" <bea@x.example>; d@x.example,')).toEqual([
+      { email: 'a@x.example' },
+      { email: 'ana@x.example', name: 'Ana' },
+      { email: 'bea@x.example', name: 'Bea' },
+      { email: 'd@x.example' },
+    ]);
+    const form = formFromSettings(savedSmtp);
+    expect(form.bcc).toBe('Archive <archive@acme.example>');
+    expect(bodyFromForm(form)).toMatchObject({
+      cc: [{ email: 'books@acme.example' }],
+      bcc: [{ email: 'archive@acme.example', name: 'Archive' }],
+    });
+  });
+
+  it('sends only the active mode, and only the fields its provider takes', () => {
+    const form = formFromSettings(null);
+    expect(form.mode).toBe('platform');
+    expect(bodyFromForm({ ...form, senderName: 'A', replyTo: 'r@a.example' })).toEqual({
+      mode: 'platform',
+      senderName: 'A',
+      replyTo: 'r@a.example',
+      cc: [],
+      bcc: [],
+    });
+    const mailgun = bodyFromForm({
+      ...form,
+      mode: 'provider',
+      provider: {
+        ...form.provider,
+        name: 'mailgun',
+        fromAddress: 'f@mg.a.example',
+        privateApiKey: 'key-1',
+        publicApiKey: 'ignored',
+        region: 'eu',
+      },
+    });
+    expect(mailgun.provider).toEqual({ name: 'mailgun', fromAddress: 'f@mg.a.example', privateApiKey: 'key-1', region: 'eu' });
+    const mailjet = bodyFromForm({
+      ...form,
+      mode: 'provider',
+      provider: { ...form.provider, name: 'mailjet', fromAddress: 'f@a.example', privateApiKey: 'priv', publicApiKey: 'pub' },
+    });
+    expect(mailjet.provider).toEqual({ name: 'mailjet', fromAddress: 'f@a.example', privateApiKey: 'priv', publicApiKey: 'pub' });
+    expect(mailjet.smtp).toBeUndefined();
+  });
+
+  it("puts the API's field errors on the inputs that show them", () => {
+    expect(
+      errorsByField([
+        { field: 'smtp.host', message: 'host is required when preset is "other"' },
+        { field: 'cc.1.email', message: 'is not a valid email address' },
+        { field: 'cc.3.email', message: 'is not a valid email address' },
+      ]),
+    ).toEqual({ 'smtp.host': 'host is required when preset is "other"', cc: 'is not a valid email address; is not a valid email address' });
+  });
+});

@@ -1,0 +1,137 @@
+import { startSmtpSink } from '@mailroom/testkit';
+import { Mailroom, startMailroom } from '../support/mailroom-harness';
+import { Browser, launchBrowser, openAdmin, outcome } from './support/browser';
+
+jest.setTimeout(60_000);
+
+/** The settings screen driven in Chromium, against the real API. */
+describe('settings screen', () => {
+  let m: Mailroom;
+  let browser: Browser;
+  beforeAll(async () => {
+    [m, browser] = await Promise.all([startMailroom({ TEST_EMAIL_TIMEOUT_MS: '5000' }, { worker: false }), launchBrowser()]);
+    await m.call('PUT', '/v1/tenants/basic-co', { name: 'Basic Co', plan: 'basic' });
+    await m.call('PUT', '/v1/tenants/basic-co/email-settings', { mode: 'platform', senderName: 'Basic Co', replyTo: 'hola@basic.example' });
+    await m.call('PUT', '/v1/tenants/prem-co', { name: 'Premium Co', plan: 'premium' });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await m?.stop();
+  });
+
+  it('a basic-plan tenant sees SMTP disabled, with the plans that allow it, in Spanish and in English', async () => {
+    const { page, problems } = await openAdmin(browser, m, 'basic-co');
+    await page.getByRole('heading', { name: 'Envío de emails', level: 1 }).waitFor();
+    const smtp = page.getByLabel('Enviar desde tu SMTP', { exact: true });
+    await smtp.waitFor();
+    expect(await smtp.isDisabled()).toBe(true);
+    expect(await page.getByLabel('Enviar desde la plataforma', { exact: true }).isChecked()).toBe(true);
+    // The reason is tied to the radio, so a screen reader reads it with the option.
+    const describedBy = (await smtp.getAttribute('aria-describedby'))!.split(' ');
+    const reasons = await Promise.all(describedBy.map((id) => page.locator(`[id="${id}"]`).innerText()));
+    expect(reasons).toContain('Disponible en los planes Avanzado y Premium.');
+    // The token left the address bar at once.
+    expect(page.url()).not.toContain('#');
+    expect(page.url()).not.toContain('token');
+
+    await page.getByRole('link', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Email sending', level: 1 }).waitFor();
+    expect(await page.getByText('Available on the Advanced and Premium plans.').isVisible()).toBe(true);
+    expect(problems).toEqual([]);
+  });
+
+  it('a premium tenant saves Gmail settings; after a reload the password field is empty and says it is saved', async () => {
+    const { page, problems } = await openAdmin(browser, m, 'prem-co', '/', 'lang=en');
+    await page.getByText('Nothing saved yet').waitFor();
+    await page.getByLabel('Send from your SMTP server', { exact: true }).check();
+    await page.getByLabel('Mail service', { exact: true }).selectOption('gmail');
+    expect(await page.getByText('Server smtp.gmail.com, port 465, TLS from the start.').isVisible()).toBe(true);
+    await page.getByLabel('Send from', { exact: true }).fill('billing@prem.example');
+    await page.getByLabel('SMTP user name', { exact: true }).fill('billing@prem.example');
+    await page.getByLabel('SMTP password', { exact: true }).fill('abcd efgh ijkl mnop');
+    await page.getByLabel('Sender name', { exact: true }).fill('Premium Co');
+    await page.getByLabel('Reply to', { exact: true }).fill('replies@prem.example');
+    await page.getByLabel('Default BCC', { exact: true }).fill('archive@prem.example, Books <books@prem.example>');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await outcome(page).getByText('Settings saved.').waitFor();
+
+    const stored = await m.call('GET', '/v1/tenants/prem-co/email-settings');
+    expect(stored.body).toMatchObject({
+      mode: 'smtp',
+      smtp: { preset: 'gmail', host: 'smtp.gmail.com', port: 465, tls: true, hasPassword: true, username: 'billing@prem.example' },
+      bcc: [{ email: 'archive@prem.example' }, { email: 'books@prem.example', name: 'Books' }],
+    });
+
+    await page.reload();
+    const password = page.getByLabel('SMTP password', { exact: true });
+    await password.waitFor();
+    expect(await password.inputValue()).toBe('');
+    expect(await page.locator('[id="smtp.password-help"]').innerText()).toMatch(/^Saved\. Leave it empty to keep it\./);
+    expect(await page.getByLabel('SMTP user name', { exact: true }).inputValue()).toBe('billing@prem.example');
+    // Saving again without typing the password keeps the stored one.
+    await page.getByLabel('Sender name', { exact: true }).fill('Premium Co S.L.');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await outcome(page).getByText('Settings saved.').waitFor();
+    expect((await m.call('GET', '/v1/tenants/prem-co/email-settings')).body).toMatchObject({
+      senderName: 'Premium Co S.L.',
+      smtp: { hasPassword: true },
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it("shows the API's field errors at the field, tied to it with aria-describedby", async () => {
+    const { page } = await openAdmin(browser, m, 'prem-co', '/', 'lang=en');
+    await page.getByLabel('Send from your SMTP server', { exact: true }).waitFor();
+    await page.getByLabel('Mail service', { exact: true }).selectOption('other');
+    await page.getByLabel('SMTP server', { exact: true }).fill('');
+    await page.getByLabel('Reply to', { exact: true }).fill('not-an-address');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await outcome(page)
+      .getByText(/The settings were not saved/)
+      .waitFor();
+    const replyTo = page.getByLabel('Reply to', { exact: true });
+    expect(await replyTo.getAttribute('aria-invalid')).toBe('true');
+    expect(await replyTo.getAttribute('aria-describedby')).toContain('replyTo-error');
+    expect(await page.locator('[id="replyTo-error"]').innerText()).toMatch(/not a valid email address/);
+    expect(await page.locator('[id="smtp.host-error"]').innerText()).toMatch(/host is required/);
+    // Nothing was written.
+    expect((await m.call('GET', '/v1/tenants/prem-co/email-settings')).body.smtp.preset).toBe('gmail');
+  });
+
+  it("tests the draft before saving: Gmail's 535 shows the server's words and the app-password hint", async () => {
+    const sink = await startSmtpSink({ tls: 'implicit', auth: { users: { 'billing@prem.example': 'the-right-one' } } });
+    try {
+      const { page, problems } = await openAdmin(browser, m, 'prem-co', '/', 'lang=en');
+      // The Gmail preset, with its server moved to a local SMTP server that answers as Gmail does.
+      expect(await page.getByLabel('Mail service', { exact: true }).inputValue()).toBe('gmail');
+      await page.getByText('Server settings (filled in for this provider').click();
+      await page.getByLabel('SMTP server', { exact: true }).fill('127.0.0.1');
+      await page.getByLabel('SMTP port', { exact: true }).fill(String(sink.port));
+      await page.getByLabel('TLS from the first byte', { exact: true }).check();
+      await page.getByLabel('SMTP password', { exact: true }).fill('a-wrong-password');
+      expect(await page.locator('#test-help').innerText()).toMatch(/as they are in this form, without saving/);
+      await page.getByRole('button', { name: 'Send test email' }).click();
+      const failure = page.getByRole('alert').filter({ hasText: 'The test email to billing@prem.example was not sent.' });
+      await failure.waitFor();
+      expect(await failure.locator('.server-words').innerText()).toMatch(/^535 5\.7\.8 Username and Password not accepted/);
+      expect(await failure.locator('.hint').innerText()).toMatch(/app password/);
+      expect(sink.authAttempts.map((a) => a.ok)).toEqual([false]);
+      expect(sink.messages).toHaveLength(0);
+      // A draft is not saved.
+      expect((await m.call('GET', '/v1/tenants/prem-co/email-settings')).body.smtp.host).toBe('smtp.gmail.com');
+      expect(problems).toEqual([]);
+    } finally {
+      await sink.close();
+    }
+  });
+
+  it('an expired or unknown token asks the platform to reopen the screen', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${m.api.url}/ui/?lang=en#token=v1.expired.token&tenant=prem-co`);
+    await page.getByRole('heading', { name: 'Your session has expired' }).waitFor();
+    expect(await page.getByText('Reopen it from your invoicing platform').isVisible()).toBe(true);
+    const bare = await browser.context.newPage();
+    await bare.goto(`${m.api.url}/ui/?lang=en`);
+    await bare.getByRole('heading', { name: 'Open this screen from your invoicing platform' }).waitFor();
+  });
+});
