@@ -5,6 +5,7 @@ import type { Store } from '@mailroom/store';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { ApiObserver } from './api-metrics';
 
 /** What the routes and use cases are given. Built once in api-server.ts; tests may inject their own. */
 export interface ApiDeps {
@@ -16,4 +17,6 @@ export interface ApiDeps {
   box: SecretBox;
   tenantTokens: TenantTokens;
   now: () => Date;
+  /** Told when things happen (metrics). */
+  observer?: ApiObserver;
 }

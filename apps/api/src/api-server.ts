@@ -6,6 +6,7 @@ import { SecretBox, TenantTokens } from '@mailroom/security';
 import type { Store } from '@mailroom/store';
 import type { Logger } from 'pino';
 import type { ApiDeps } from './api-deps';
+import { createApiMetrics } from './api-metrics';
 import { buildApp } from './build-app';
 import { defaultAdminUiDir } from './http/admin-ui';
 import { registerProviderWebhook } from './use-cases/register-webhook';
@@ -18,6 +19,7 @@ export async function startApi(config: Config, options: { logger?: Logger; store
   const backends = await openBackends(config, logger, options.store);
   const { store, redis } = backends;
   const queue = createSendQueue(redis, config.queuePrefix);
+  const { metrics, observer } = createApiMetrics(config, logger, [queue]);
   const deps: ApiDeps = {
     config,
     logger,
@@ -27,13 +29,14 @@ export async function startApi(config: Config, options: { logger?: Logger; store
     box: new SecretBox(config.encryptionKeys),
     tenantTokens: new TenantTokens(config.encryptionKeys, config.limits.tenantTokenTtlSeconds),
     now: () => new Date(),
+    observer,
   };
   const app = buildApp(deps, {
     ready: backends.ready,
     adminUiDir: options.adminUiDir ?? defaultAdminUiDir(),
     settingsHooks: { afterSave: (tenantId, input) => registerProviderWebhook(deps, tenantId, input.provider) },
   });
-  const http = await listen(app, config.ports.api, config.host);
+  const http = await listen(metrics.serve(app), config.ports.api, config.host);
   logger.info({ port: http.port, store: store.kind }, 'api listening');
   return {
     port: http.port,

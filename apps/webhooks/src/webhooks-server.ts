@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { pixelRoutes } from './routes/pixel.routes';
 import { providerWebhookRoutes } from './routes/provider-webhooks.routes';
 import type { WebhooksDeps } from './webhooks-deps';
+import { createWebhooksMetrics } from './webhooks-metrics';
 
 export type RunningWebhooks = RunningApp<WebhooksDeps>;
 
@@ -16,6 +17,7 @@ export async function startWebhooks(config: Config, options: { logger?: Logger; 
   const logger = options.logger ?? createLogger('webhooks', config.logLevel);
   const backends = await openBackends(config, logger, options.store);
   const { store, redis } = backends;
+  const { metrics, observer } = createWebhooksMetrics(config, logger);
   const deps: WebhooksDeps = {
     config,
     logger,
@@ -24,6 +26,7 @@ export async function startWebhooks(config: Config, options: { logger?: Logger; 
     box: new SecretBox(config.encryptionKeys),
     pixelTokens: new PixelTokens(config.encryptionKeys),
     now: () => new Date(),
+    observer,
   };
   const app = express();
   app.disable('x-powered-by');
@@ -34,7 +37,7 @@ export async function startWebhooks(config: Config, options: { logger?: Logger; 
   app.use(pixelRoutes(deps));
   app.use(providerWebhookRoutes(deps));
   app.use((_req, res) => res.status(404).json({ error: { code: 'not_found', message: 'no such route' } }));
-  const http = await listen(app, config.ports.webhooks, config.host);
+  const http = await listen(metrics.serve(app), config.ports.webhooks, config.host);
   logger.info({ port: http.port }, 'webhooks listening');
   return {
     port: http.port,

@@ -45,6 +45,7 @@ export async function deliverEmail(deps: WorkerDeps, job: SendJobData, attempt: 
     await store.emails.update(job.tenantId, job.emailId, (e) =>
       applySendSuccess(e, { ...result, durationMs: Date.now() - started }, now()),
     );
+    deps.observer?.sendAttempted(email, settings, 'accepted');
     if (settings.lastFailure) await store.settings.update(job.tenantId, (s) => (s.lastFailure ? { ...s, lastFailure: undefined } : null));
     log.info({ messageId: result.messageId, providerMessageId: result.providerMessageId, ms: Date.now() - started }, 'sent');
   } catch (e) {
@@ -59,6 +60,7 @@ export async function deliverEmail(deps: WorkerDeps, job: SendJobData, attempt: 
       durationMs: Date.now() - started,
     };
     await store.emails.update(job.tenantId, job.emailId, (rec: EmailRecord) => applySendFailure(rec, failure, now(), final));
+    deps.observer?.sendAttempted(email, settings, final ? 'failed' : 'retry');
     log.warn({ code: err.code, responseCode: err.responseCode, retryable: err.retryable, final }, 'send failed');
     if (!err.retryable) {
       deps.transports.evict(job.tenantId);

@@ -3,6 +3,7 @@ import type { TransportCache } from '@mailroom/delivery';
 import type { PixelTokens, SecretBox } from '@mailroom/security';
 import type { Store } from '@mailroom/store';
 import type { Logger } from 'pino';
+import type { SendObserver } from './worker-metrics';
 
 export interface WorkerDeps {
   config: Config;
@@ -12,4 +13,6 @@ export interface WorkerDeps {
   pixelTokens: PixelTokens;
   transports: TransportCache;
   now: () => Date;
+  /** Told how each send attempt ended (metrics). */
+  observer?: SendObserver;
 }

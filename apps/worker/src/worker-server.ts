@@ -2,7 +2,6 @@ import express from 'express';
 import { Worker } from 'bullmq';
 import type { Config } from '@mailroom/config';
 import { createLogger } from '@mailroom/config';
-import { TransportCache } from '@mailroom/delivery';
 import { createSendQueue, jitteredBackoff, SEND_QUEUE, SendJobData } from '@mailroom/queue';
 import { listen, openBackends } from '@mailroom/runtime';
 import { PixelTokens, SecretBox } from '@mailroom/security';
@@ -11,6 +10,7 @@ import type { Logger } from 'pino';
 import { deliverEmail } from './deliver-email';
 import { requeueStuckEmails, scheduleStuckSweep } from './requeue-stuck-emails';
 import type { WorkerDeps } from './worker-deps';
+import { createWorkerMetrics } from './worker-metrics';
 
 export interface RunningWorker {
   port: number;
@@ -24,7 +24,7 @@ export async function startWorker(config: Config, options: { logger?: Logger; st
   const logger = options.logger ?? createLogger('worker', config.logLevel);
   const backends = await openBackends(config, logger, options.store);
   const { store, redis } = backends;
-  const transports = new TransportCache(config.send.transportCacheSize);
+  const { metrics, observer, transports, watchQueues } = createWorkerMetrics(config, logger);
   const deps: WorkerDeps = {
     config,
     logger,
@@ -33,6 +33,7 @@ export async function startWorker(config: Config, options: { logger?: Logger; st
     pixelTokens: new PixelTokens(config.encryptionKeys),
     transports,
     now: () => new Date(),
+    observer,
   };
   const worker = new Worker<SendJobData>(
     SEND_QUEUE,
@@ -50,6 +51,7 @@ export async function startWorker(config: Config, options: { logger?: Logger; st
   worker.on('error', (e) => logger.error({ err: e }, 'worker error'));
   await worker.waitUntilReady();
   const queue = createSendQueue(redis, config.queuePrefix);
+  watchQueues([queue]);
   const stopSweep = scheduleStuckSweep(
     () => requeueStuckEmails({ store, queue, logger, policy: config.send }, new Date(Date.now() - config.send.stuckAfterMs)),
     config.send.stuckSweepEveryMs,
@@ -61,7 +63,7 @@ export async function startWorker(config: Config, options: { logger?: Logger; st
     const ok = worker.isRunning() && (await backends.ready());
     res.status(ok ? 200 : 503).json({ ok, app: 'worker', transportsCached: transports.size });
   });
-  const http = await listen(app, config.ports.worker, config.host);
+  const http = await listen(metrics.serve(app), config.ports.worker, config.host);
   logger.info({ port: http.port, concurrency: config.send.concurrency }, 'worker running');
   return {
     port: http.port,

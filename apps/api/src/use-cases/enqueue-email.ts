@@ -85,5 +85,6 @@ export async function enqueueEmail(
     throw new HttpError(503, 'queue_unavailable', 'the send queue is unavailable; nothing was stored, retry the request');
   }
   deps.logger.info({ tenantId: tenant.id, emailId: email.id, created }, 'email queued');
+  if (created) deps.observer?.emailEnqueued(email);
   return { email, created };
 }

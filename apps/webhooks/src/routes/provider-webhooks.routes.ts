@@ -28,6 +28,7 @@ export function providerWebhookRoutes(deps: WebhooksDeps): Router {
       const p = settings?.mode === 'provider' && settings.provider?.name === provider ? settings.provider : undefined;
       if (!p) {
         log.warn('webhook for a tenant not configured for this provider');
+        deps.observer?.webhookRefused(provider);
         return answer(provider === 'mailgun' ? 406 : 404, 'no such webhook');
       }
       const rawBody: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -36,6 +37,7 @@ export function providerWebhookRoutes(deps: WebhooksDeps): Router {
       const verified = receiver.verify({ rawBody, headers }, p, tenantId, deps.box, now, deps.config.limits.webhookMaxAgeSeconds);
       if (!verified.ok) {
         log.warn({ reason: verified.reason }, `webhook refused: ${verified.message}`);
+        deps.observer?.webhookRefused(provider);
         // A stale or malformed request never becomes valid: tell Mailgun to stop. A bad signature may
         // be our outdated key, which the admin can fix: let the provider retry.
         const never = verified.reason === 'stale' || verified.reason === 'malformed';
@@ -47,6 +49,7 @@ export function providerWebhookRoutes(deps: WebhooksDeps): Router {
         if (fresh !== 'OK') {
           tokenKey = undefined;
           log.warn('webhook token seen before: replay refused');
+          deps.observer?.webhookRefused(provider);
           return answer(receiver.giveUpStatus, 'replayed');
         }
       }
@@ -55,10 +58,12 @@ export function providerWebhookRoutes(deps: WebhooksDeps): Router {
         events = receiver.parse(rawBody);
       } catch (e) {
         log.warn({ err: (e as Error).message }, 'verified webhook with an unreadable body');
+        deps.observer?.webhookRefused(provider);
         return answer(receiver.giveUpStatus, 'unreadable body');
       }
       const outcome = await recordProviderEvents(deps, tenantId, provider, events);
       log.info({ ...outcome, received: events.length }, 'webhook processed');
+      deps.observer?.webhookProcessed(provider, outcome);
       const last = p.webhook?.lastEventAt ? Date.parse(p.webhook.lastEventAt) : 0;
       if (now.getTime() - last > LAST_EVENT_EVERY_MS) {
         await deps.store.settings.update(tenantId, (s) =>
