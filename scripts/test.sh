@@ -24,6 +24,13 @@ format_failed=0
 echo "== format"
 if ! $PNPM -s format:check; then format_failed=1; echo "format check failed (pnpm format writes the fix)"; fi
 
+# The Prometheus config, alert rules and their unit tests, and the dashboard's queries (promtool;
+# installed when missing and root, as in CI). Not run without promtool: counted as skipped.
+rules_failed=0; rules_skipped=0
+echo "== alert rules"
+bash scripts/test-alert-rules.sh
+case $? in 0) ;; 2) rules_skipped=1 ;; *) rules_failed=1; echo "alert rules failed (scripts/test-alert-rules.sh)" ;; esac
+
 echo "== jest"
 results=$(mktemp)
 NODE_EXTRA_CA_CERTS="$PWD/packages/testkit/certs/ca.pem" npx jest --ci --forceExit --json --outputFile="$results" "$@"
@@ -38,5 +45,7 @@ failed=$((failed + typecheck_failed + lint_failed + format_failed))
 [ "$typecheck_failed" -eq 0 ] || echo "failed: typecheck"
 [ "$lint_failed" -eq 0 ] || echo "failed: lint"
 [ "$format_failed" -eq 0 ] || echo "failed: format"
+failed=$((failed + rules_failed)); skipped=$((skipped + rules_skipped))
+[ "$rules_failed" -eq 0 ] || echo "failed: alert rules"
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 if [ "$jest_status" -ne 0 ] || [ "$failed" -ne 0 ]; then exit 1; fi
