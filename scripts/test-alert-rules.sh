@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Checks the Prometheus config and alert rules (infra/prometheus) and runs the rules' unit tests with
-# promtool, which Debian's `prometheus` package carries. When promtool is missing and we are root (as
-# in CI), the package is installed first. Exit 0: passed; 1: failed (or promtool could not be
-# installed as root); 2: not run, because promtool is missing and we may not install it.
+# Checks the Prometheus config and alert rules (infra/prometheus), runs the rules' unit tests and
+# checks the Grafana dashboard's queries, with promtool (Debian's `prometheus` package carries it).
+# When promtool is missing and we are root (as in CI), the package is installed first.
+# Exit 0: passed; 1: failed (or promtool could not be installed as root); 2: not run, because
+# promtool is missing and we may not install it.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,7 +28,19 @@ if ! command -v promtool >/dev/null 2>&1; then
   exit 2
 fi
 
+# The Grafana dashboard's queries are PromQL too: checked as recording rules ($__rate_interval as 5m).
+dashboard_queries=$(mktemp --suffix .yml)
+trap 'rm -f "$dashboard_queries"' EXIT
+node -e '
+  const panels = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).panels;
+  const exprs = panels.flatMap((p) => (p.targets || []).map((t) => t.expr.replace(/\$__rate_interval/g, "5m")));
+  console.log("groups:\n  - name: dashboard-queries\n    rules:");
+  exprs.forEach((e, i) => console.log(`      - record: dashboard_query_${i}\n        expr: ${JSON.stringify(e)}`));
+' infra/grafana/dashboards/mailroom.json >"$dashboard_queries" || exit 1
+
 promtool --version 2>&1 | head -n 1
 promtool check config --syntax-only infra/prometheus/prometheus.yml &&
   promtool check rules infra/prometheus/alerts.yml &&
-  promtool test rules infra/prometheus/alerts.test.yml
+  promtool test rules infra/prometheus/alerts.test.yml &&
+  echo "Checking the dashboard's queries (infra/grafana/dashboards/mailroom.json)" &&
+  promtool check rules "$dashboard_queries"
