@@ -5,7 +5,13 @@ import { API_KEY, OPS_TOKEN, startMailroom } from './support/mailroom-harness';
 it('scrapes of /metrics are logged at debug level only, refused ones too', async () => {
   const lines: { level: number; msg?: string; req?: unknown; path?: string }[] = [];
   const stream = new PassThrough();
-  stream.on('data', (d: Buffer) => d.toString().split('\n').filter(Boolean).forEach((l) => lines.push(JSON.parse(l))));
+  stream.on('data', (d: Buffer) =>
+    d
+      .toString()
+      .split('\n')
+      .filter(Boolean)
+      .forEach((l) => lines.push(JSON.parse(l))),
+  );
   const m = await startMailroom({}, { logStream: stream });
   try {
     const urls = [m.api.url, m.webhooks.url, `http://127.0.0.1:${m.worker!.port}`];

@@ -1,4 +1,12 @@
-import { MailgunEmulator, mailgunEvents, parsePrometheusText, PromFamily, RunningSmtpSink, sampleValue, startMailgunEmulator } from '@mailroom/testkit';
+import {
+  MailgunEmulator,
+  mailgunEvents,
+  parsePrometheusText,
+  PromFamily,
+  RunningSmtpSink,
+  sampleValue,
+  startMailgunEmulator,
+} from '@mailroom/testkit';
 import { MAILGUN_EMAIL_ID_VAR } from '@mailroom/transports';
 import { API_KEY, Mailroom, OPS_TOKEN, SETTLED, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
 import { tenantOnSmtpSink } from './support/worker-process';
@@ -49,7 +57,12 @@ describe('metrics and /metrics on every app', () => {
     }, what);
   const enqueue = async (tenant: string, to: string, headers: Record<string, string> = {}) => {
     addresses.add(to);
-    const r = await m.call('POST', `/v1/tenants/${tenant}/emails`, { to: [to], subject: 'Invoice', text: 'Invoice attached.' }, { headers });
+    const r = await m.call(
+      'POST',
+      `/v1/tenants/${tenant}/emails`,
+      { to: [to], subject: 'Invoice', text: 'Invoice attached.' },
+      { headers },
+    );
     expect(r.status).toBe(202);
     emailIds.push(r.body.id);
     return r.body.id as string;
@@ -76,7 +89,12 @@ describe('metrics and /metrics on every app', () => {
 
   it('the API counts new enqueues (not replays) and shows the jobs waiting and the age of the oldest', async () => {
     await enqueue(SMTP_TENANT, 'first@customer.example', { 'Idempotency-Key': 'metrics-1' });
-    const replay = await m.call('POST', `/v1/tenants/${SMTP_TENANT}/emails`, { to: ['first@customer.example'], subject: 'Invoice', text: 'Invoice attached.' }, { headers: { 'Idempotency-Key': 'metrics-1' } });
+    const replay = await m.call(
+      'POST',
+      `/v1/tenants/${SMTP_TENANT}/emails`,
+      { to: ['first@customer.example'], subject: 'Invoice', text: 'Invoice attached.' },
+      { headers: { 'Idempotency-Key': 'metrics-1' } },
+    );
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     await enqueue(SMTP_TENANT, 'second@customer.example');
     await enqueue(SMTP_TENANT, 'third@customer.example');
@@ -94,8 +112,14 @@ describe('metrics and /metrics on every app', () => {
     await m.startWorker();
     for (const id of emailIds) expect((await waitForEmail(m, SMTP_TENANT, id, SETTLED)).status).toBe('accepted');
     await sink.waitForMessages(3);
-    const worker = await scrapeUntil('worker', (f) => sampleValue(f, 'mailroom_send_attempts_total', { outcome: 'accepted' }) === 3, '3 accepted sends counted');
-    expect(sampleValue(worker, 'mailroom_send_attempts_total', { app: 'worker', mode: 'smtp', provider: 'none', outcome: 'accepted' })).toBe(3);
+    const worker = await scrapeUntil(
+      'worker',
+      (f) => sampleValue(f, 'mailroom_send_attempts_total', { outcome: 'accepted' }) === 3,
+      '3 accepted sends counted',
+    );
+    expect(
+      sampleValue(worker, 'mailroom_send_attempts_total', { app: 'worker', mode: 'smtp', provider: 'none', outcome: 'accepted' }),
+    ).toBe(3);
     expect(sampleValue(worker, 'mailroom_send_attempts_total', { outcome: 'failed' })).toBe(0);
     expect(sampleValue(worker, 'mailroom_send_duration_seconds_count', { mode: 'smtp', provider: 'none' })).toBe(3);
     expect(sampleValue(worker, 'mailroom_send_duration_seconds_sum', { mode: 'smtp' })).toBeGreaterThan(0);
@@ -104,7 +128,11 @@ describe('metrics and /metrics on every app', () => {
     expect(sampleValue(worker, 'mailroom_enqueue_to_accepted_seconds_bucket', { mode: 'smtp', le: '1' })).toBe(0);
     expect(sampleValue(worker, 'mailroom_transport_cache_size')).toBe(1);
 
-    const api = await scrapeUntil('api', (f) => sampleValue(f, 'mailroom_queue_jobs', { queue: 'send', state: 'completed' }) === 3, 'the queue drained');
+    const api = await scrapeUntil(
+      'api',
+      (f) => sampleValue(f, 'mailroom_queue_jobs', { queue: 'send', state: 'completed' }) === 3,
+      'the queue drained',
+    );
     expect(sampleValue(api, 'mailroom_queue_jobs', { queue: 'send', state: 'waiting' })).toBe(0);
     expect(sampleValue(api, 'mailroom_queue_oldest_waiting_seconds', { queue: 'send' })).toBe(0);
     expect(sampleValue(await scrape('worker'), 'mailroom_queue_jobs', { queue: 'send', state: 'completed' })).toBe(3);
@@ -119,7 +147,11 @@ describe('metrics and /metrics on every app', () => {
     expect((await waitForEmail(m, SMTP_TENANT, refused, SETTLED)).status).toBe('failed');
     sink.behaviour.rejectMailFrom = undefined;
 
-    const worker = await scrapeUntil('worker', (f) => sampleValue(f, 'mailroom_send_attempts_total', { outcome: 'failed' }) === 1, 'the failure counted');
+    const worker = await scrapeUntil(
+      'worker',
+      (f) => sampleValue(f, 'mailroom_send_attempts_total', { outcome: 'failed' }) === 1,
+      'the failure counted',
+    );
     expect(sampleValue(worker, 'mailroom_send_attempts_total', { mode: 'smtp', outcome: 'retry' })).toBe(1);
     expect(sampleValue(worker, 'mailroom_send_attempts_total', { mode: 'smtp', outcome: 'accepted' })).toBe(4);
     expect(sampleValue(worker, 'mailroom_send_attempts_total', { mode: 'smtp', provider: 'none', outcome: 'failed' })).toBe(1);
@@ -145,14 +177,23 @@ describe('metrics and /metrics on every app', () => {
 
     const hooks = await scrape('webhooks');
     const count = (result: string) => sampleValue(hooks, 'mailroom_webhook_events_total', { app: 'webhooks', provider: 'mailgun', result });
-    expect({ recorded: count('recorded'), duplicate: count('duplicate'), unknown_email: count('unknown_email'), refused: count('refused') }).toEqual({
+    expect({
+      recorded: count('recorded'),
+      duplicate: count('duplicate'),
+      unknown_email: count('unknown_email'),
+      refused: count('refused'),
+    }).toEqual({
       recorded: 1,
       duplicate: 1,
       unknown_email: 1,
       refused: 2,
     });
     expect(sampleValue(hooks, 'mailroom_webhook_events_total', { provider: 'sendgrid' })).toBe(0);
-    const worker = await scrapeUntil('worker', (f) => sampleValue(f, 'mailroom_send_attempts_total', { provider: 'mailgun', outcome: 'accepted' }) === 1, 'the Mailgun send counted');
+    const worker = await scrapeUntil(
+      'worker',
+      (f) => sampleValue(f, 'mailroom_send_attempts_total', { provider: 'mailgun', outcome: 'accepted' }) === 1,
+      'the Mailgun send counted',
+    );
     expect(sampleValue(worker, 'mailroom_send_duration_seconds_count', { mode: 'provider', provider: 'mailgun' })).toBe(1);
     expect(sampleValue(await scrape('api'), 'mailroom_emails_enqueued_total', { mode: 'provider' })).toBe(1);
   });
@@ -164,7 +205,9 @@ describe('metrics and /metrics on every app', () => {
       const samples = (await scrape(app)).flatMap((f) => f.samples);
       expect(samples.length).toBeGreaterThan(50);
       const values = new Set(samples.flatMap((s) => Object.values(s.labels)));
-      const leaked = [...values].filter((v) => forbidden.has(v) || v.includes('@') || /^em_/.test(v) || [...forbidden].some((f) => v.includes(f)));
+      const leaked = [...values].filter(
+        (v) => forbidden.has(v) || v.includes('@') || /^em_/.test(v) || [...forbidden].some((f) => v.includes(f)),
+      );
       expect({ app, leaked }).toEqual({ app, leaked: [] });
       const names = new Set(samples.flatMap((s) => Object.keys(s.labels)));
       expect([...names].filter((n) => /tenant|email|address|recipient/i.test(n))).toEqual([]);

@@ -25,7 +25,10 @@ function timed(transport: Transport, timer: TransportTimer): Transport {
 
 /** The worker's transport cache, every transport it creates timed: the send duration metric measures the transport call alone. */
 export class TimedTransportCache extends TransportCache {
-  constructor(maxSize: number, private readonly timer: TransportTimer) {
+  constructor(
+    maxSize: number,
+    private readonly timer: TransportTimer,
+  ) {
     super(maxSize);
   }
 

@@ -49,7 +49,8 @@ describe('AppMetrics', () => {
       );
     });
     afterAll(() => server.close());
-    const scrape = (headers: Record<string, string> = {}, method = 'GET', path = '/metrics') => fetch(server.url + path, { method, headers });
+    const scrape = (headers: Record<string, string> = {}, method = 'GET', path = '/metrics') =>
+      fetch(server.url + path, { method, headers });
 
     it('answers the Prometheus text format to the ops token as a Bearer token', async () => {
       const res = await scrape({ authorization: `Bearer ${OPS_TOKEN}` });
@@ -64,7 +65,9 @@ describe('AppMetrics', () => {
       const none = await scrape();
       expect(none.status).toBe(401);
       expect(none.headers.get('www-authenticate')).toBe('Bearer realm="mailroom metrics"');
-      expect(await none.json()).toEqual({ error: { code: 'unauthenticated', message: expect.stringContaining('Authorization: Bearer <OPS_TOKEN>') } });
+      expect(await none.json()).toEqual({
+        error: { code: 'unauthenticated', message: expect.stringContaining('Authorization: Bearer <OPS_TOKEN>') },
+      });
       const basic = await scrape({ authorization: `Basic ${Buffer.from(`x:${OPS_TOKEN}`).toString('base64')}` });
       expect(basic.status).toBe(401);
       for (const token of ['a-platform-api-key', OPS_TOKEN.slice(0, -1), `${OPS_TOKEN}x`]) {

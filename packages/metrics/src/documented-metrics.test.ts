@@ -19,7 +19,9 @@ function exposedMetrics(): Map<string, string> {
   new WebhookMetrics(metrics.registry);
   watchQueues(metrics.registry, []);
   watchTransportCache(metrics.registry, { size: 0 });
-  return new Map(metrics.registry.getMetricsAsArray().map((m) => [(m as unknown as { name: string }).name, (m as unknown as { type: string }).type]));
+  return new Map(
+    metrics.registry.getMetricsAsArray().map((m) => [(m as unknown as { name: string }).name, (m as unknown as { type: string }).type]),
+  );
 }
 
 /** A sample name as queries use it, back to its metric (`x_bucket` of histogram `x` is `x`). */
@@ -60,7 +62,15 @@ describe('metrics named in infra/ and the README', () => {
     expect(alerts.match(/^\s+summary: /gm)).toHaveLength(names.length);
     expect(alerts.match(/^\s+description: /gm)).toHaveLength(names.length);
     expect(runbooks).toEqual(names.map((n) => n.toLowerCase()));
-    const headings = new Set([...read('README.md').matchAll(/^#{2,4} (.+)$/gm)].map((m) => m[1].trim().toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-')));
+    const headings = new Set(
+      [...read('README.md').matchAll(/^#{2,4} (.+)$/gm)].map((m) =>
+        m[1]
+          .trim()
+          .toLowerCase()
+          .replace(/[^\w\- ]/g, '')
+          .replace(/ /g, '-'),
+      ),
+    );
     expect(runbooks.filter((r) => !headings.has(r))).toEqual([]);
   });
 });

@@ -24,16 +24,31 @@ function refuse(res: ServerResponse, challenge: string, code: string, message: s
  * A platform key or tenant token is refused like no token: metrics are for operators. Scrapes are
  * logged at debug level only, since Prometheus calls every 15 s.
  */
-export async function answerMetricsRequest(req: IncomingMessage, res: ServerResponse, registry: Registry, access: { opsToken: string; logger: Logger }): Promise<void> {
+export async function answerMetricsRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  registry: Registry,
+  access: { opsToken: string; logger: Logger },
+): Promise<void> {
   const started = process.hrtime.bigint();
   const token = bearerToken(req);
   if (!token) {
     access.logger.debug({ path: METRICS_PATH, status: 401 }, 'metrics scrape without a token');
-    return refuse(res, 'Bearer realm="mailroom metrics"', 'unauthenticated', 'GET /metrics takes the ops token: Authorization: Bearer <OPS_TOKEN>');
+    return refuse(
+      res,
+      'Bearer realm="mailroom metrics"',
+      'unauthenticated',
+      'GET /metrics takes the ops token: Authorization: Bearer <OPS_TOKEN>',
+    );
   }
   if (!safeEqual(token, access.opsToken)) {
     access.logger.debug({ path: METRICS_PATH, status: 401 }, 'metrics scrape with a token that is not the ops token');
-    return refuse(res, 'Bearer realm="mailroom metrics", error="invalid_token"', 'invalid_token', 'GET /metrics takes the ops token, not a platform key or tenant token');
+    return refuse(
+      res,
+      'Bearer realm="mailroom metrics", error="invalid_token"',
+      'invalid_token',
+      'GET /metrics takes the ops token, not a platform key or tenant token',
+    );
   }
   try {
     const body = await registry.metrics();

@@ -84,7 +84,11 @@ describe('queue gauges, read from Redis on scrape', () => {
 
   it('reads each queue once per scrape for all three gauges', async () => {
     let reads = 0;
-    const counted = { name: 'send', getJobCounts: (...t: Parameters<typeof send.getJobCounts>) => (reads++, send.getJobCounts(...t)), getJobs: send.getJobs.bind(send) };
+    const counted = {
+      name: 'send',
+      getJobCounts: (...t: Parameters<typeof send.getJobCounts>) => (reads++, send.getJobCounts(...t)),
+      getJobs: send.getJobs.bind(send),
+    };
     const registry = new Registry();
     watchQueues(registry, [counted]);
     await registry.metrics();

@@ -23,7 +23,8 @@ export interface WatchedQueue {
   getJobs(types: QueueState[], start?: number, end?: number, asc?: boolean): Promise<WaitingJob[]>;
 }
 
-type QueueSnapshot = { queue: string; ok: true; counts: Record<string, number>; oldestWaitingSeconds: number } | { queue: string; ok: false };
+type QueueSnapshot =
+  { queue: string; ok: true; counts: Record<string, number>; oldestWaitingSeconds: number } | { queue: string; ok: false };
 
 /**
  * Since when a job has been ready to run: added (plus its initial delay), or, for a job that already
@@ -37,7 +38,11 @@ export function waitingSince(job: WaitingJob): number {
 async function readQueue(q: WatchedQueue, timeoutMs: number, now: () => number, logger?: Logger): Promise<QueueSnapshot> {
   try {
     // The next job to run of each ready list: the tail of `wait` (FIFO), the lowest score of `prioritized`.
-    const [counts, heads] = await within(Promise.all([q.getJobCounts(...QUEUE_STATES), q.getJobs(['waiting', 'prioritized'], 0, 0, true)]), timeoutMs, `queue ${q.name}`);
+    const [counts, heads] = await within(
+      Promise.all([q.getJobCounts(...QUEUE_STATES), q.getJobs(['waiting', 'prioritized'], 0, 0, true)]),
+      timeoutMs,
+      `queue ${q.name}`,
+    );
     const oldest = heads.length ? Math.min(...heads.map(waitingSince)) : undefined;
     return { queue: q.name, ok: true, counts, oldestWaitingSeconds: oldest === undefined ? 0 : Math.max(0, now() - oldest) / 1000 };
   } catch (e) {
@@ -51,7 +56,11 @@ async function readQueue(q: WatchedQueue, timeoutMs: number, now: () => number, 
  * every queue given, read from Redis when Prometheus scrapes (one read per queue per scrape, each
  * bounded by `timeoutMs`). Every app that holds a queue reports it, so queries take `max by (queue, state)`.
  */
-export function watchQueues(registry: Registry, queues: WatchedQueue[], options: { timeoutMs?: number; now?: () => number; logger?: Logger } = {}): void {
+export function watchQueues(
+  registry: Registry,
+  queues: WatchedQueue[],
+  options: { timeoutMs?: number; now?: () => number; logger?: Logger } = {},
+): void {
   const timeoutMs = options.timeoutMs ?? DEFAULT_COLLECT_TIMEOUT_MS;
   const now = options.now ?? Date.now;
   const snapshot = onePerScrape(() => Promise.all(queues.map((q) => readQueue(q, timeoutMs, now, options.logger))));
@@ -62,7 +71,10 @@ export function watchQueues(registry: Registry, queues: WatchedQueue[], options:
     help: 'Jobs in each queue by state (waiting, prioritized, active, delayed, failed, completed; paused on BullMQ 5), read from Redis on scrape.',
     labelNames: ['queue', 'state'],
     timeoutMs: backstopMs,
-    read: async () => (await snapshot()).flatMap((s) => (s.ok ? Object.entries(s.counts).map(([state, value]) => ({ labels: { queue: s.queue, state }, value })) : [])),
+    read: async () =>
+      (await snapshot()).flatMap((s) =>
+        s.ok ? Object.entries(s.counts).map(([state, value]) => ({ labels: { queue: s.queue, state }, value })) : [],
+      ),
   });
   registerCollectedGauge(registry, {
     name: 'mailroom_queue_oldest_waiting_seconds',

@@ -17,7 +17,10 @@ export class SendMetrics {
   private readonly sendDuration: Histogram<'mode' | 'provider'>;
   private readonly enqueueToAccepted: Histogram<'mode' | 'provider'>;
 
-  constructor(registry: Registry, private readonly now: () => number = Date.now) {
+  constructor(
+    registry: Registry,
+    private readonly now: () => number = Date.now,
+  ) {
     this.attempts = new Counter({
       name: 'mailroom_send_attempts_total',
       help: 'Send attempts by how they ended: accepted, retry (will be tried again), failed (for good), deferred (held back by our own limits).',
@@ -45,7 +48,11 @@ export class SendMetrics {
    * One attempt ended. The labels are those of the settings it was sent with, or of the email's own
    * record when there were none (a tenant without settings still counts, as a failure).
    */
-  sendAttempted(email: Pick<EmailRecord, 'transport' | 'createdAt'>, settings: Pick<EmailSettings, 'mode' | 'provider'> | null | undefined, outcome: SendOutcome): void {
+  sendAttempted(
+    email: Pick<EmailRecord, 'transport' | 'createdAt'>,
+    settings: Pick<EmailSettings, 'mode' | 'provider'> | null | undefined,
+    outcome: SendOutcome,
+  ): void {
     const labels = transportLabels(settings ?? email.transport);
     this.attempts.inc({ ...labels, outcome });
     if (outcome === 'accepted') this.enqueueToAccepted.observe(labels, Math.max(0, this.now() - Date.parse(email.createdAt)) / 1000);

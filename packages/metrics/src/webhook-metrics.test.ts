@@ -11,7 +11,12 @@ describe('WebhookMetrics', () => {
     webhooks.webhookRefused('mailjet');
     const f = parsePrometheusText(await registry.metrics());
     const count = (provider: string, result: string) => sampleValue(f, 'mailroom_webhook_events_total', { provider, result });
-    expect([count('sendgrid', 'recorded'), count('sendgrid', 'duplicate'), count('sendgrid', 'unknown_email'), count('sendgrid', 'refused')]).toEqual([3, 1, 2, 1]);
+    expect([
+      count('sendgrid', 'recorded'),
+      count('sendgrid', 'duplicate'),
+      count('sendgrid', 'unknown_email'),
+      count('sendgrid', 'refused'),
+    ]).toEqual([3, 1, 2, 1]);
     expect(count('mailjet', 'refused')).toBe(1);
     expect(samplesOf(f, 'mailroom_webhook_events_total')).toHaveLength(3 * 4);
   });

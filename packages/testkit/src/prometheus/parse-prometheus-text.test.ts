@@ -21,14 +21,24 @@ describe('parsePrometheusText', () => {
 
     const wait = families.find((f) => f.name === 'wait_seconds')!;
     expect(wait.type).toBe('histogram');
-    expect(samplesOf(families, 'wait_seconds_bucket').map((s) => [s.labels.le, s.value])).toEqual([['1', 0], ['5', 1], ['+Inf', 2]]);
+    expect(samplesOf(families, 'wait_seconds_bucket').map((s) => [s.labels.le, s.value])).toEqual([
+      ['1', 0],
+      ['5', 1],
+      ['+Inf', 2],
+    ]);
     expect(sampleValue(families, 'wait_seconds_sum')).toBe(9);
     expect(sampleValue(families, 'wait_seconds_count')).toBe(2);
   });
 
   it('takes timestamps, special values and plain comments; refuses a malformed line, naming it', () => {
     const families = parsePrometheusText('# a comment\nup 1 1700000000000\nratio NaN\nlag Nan\nbig +Inf\nsmall -Inf\n');
-    expect(families.map((f) => [f.name, f.samples[0].value])).toEqual([['up', 1], ['ratio', NaN], ['lag', NaN], ['big', Infinity], ['small', -Infinity]]);
+    expect(families.map((f) => [f.name, f.samples[0].value])).toEqual([
+      ['up', 1],
+      ['ratio', NaN],
+      ['lag', NaN],
+      ['big', Infinity],
+      ['small', -Infinity],
+    ]);
     expect(() => parsePrometheusText('ok 1\nbroken{a="x" 1\n')).toThrow(new PrometheusTextError(2, 'expected , or } after label a'));
     expect(() => parsePrometheusText('x{a="1"} one\n')).toThrow(PrometheusTextError);
   });

@@ -19,7 +19,10 @@ export interface PromFamily {
 
 export class PrometheusTextError extends Error {
   override readonly name = 'PrometheusTextError';
-  constructor(readonly line: number, message: string) {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
     super(`line ${line}: ${message}`);
   }
 }
@@ -106,7 +109,8 @@ export function parsePrometheusText(text: string): PromFamily[] {
     let labels: Record<string, string> = {};
     if (rest.startsWith('{')) ({ labels, rest } = parseLabels(rest, lineNo));
     const [value, timestamp, extra] = rest.trim().split(/\s+/);
-    if (extra !== undefined || (timestamp !== undefined && !/^-?\d+$/.test(timestamp))) throw new PrometheusTextError(lineNo, `unexpected "${rest.trim()}" after the labels`);
+    if (extra !== undefined || (timestamp !== undefined && !/^-?\d+$/.test(timestamp)))
+      throw new PrometheusTextError(lineNo, `unexpected "${rest.trim()}" after the labels`);
     familyOf(families, name).samples.push({ name, labels, value: parseValue(value ?? '', lineNo) });
   });
   return [...families.values()];
@@ -114,9 +118,7 @@ export function parsePrometheusText(text: string): PromFamily[] {
 
 /** The samples named `name` whose labels include all of `labels`. */
 export function samplesOf(families: PromFamily[], name: string, labels: Record<string, string> = {}): PromSample[] {
-  return families
-    .flatMap((f) => f.samples)
-    .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+  return families.flatMap((f) => f.samples).filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
 }
 
 /** The sum of the matching samples' values (0 when none match). */
