@@ -57,7 +57,7 @@ describe('metrics named in infra/ and the README', () => {
   it('every alert has a summary, a description and a runbook that is a README heading', () => {
     const alerts = read('infra/prometheus/alerts.yml');
     const names = [...alerts.matchAll(/- alert: (\w+)/g)].map((m) => m[1]);
-    const runbooks = [...alerts.matchAll(/runbook: "README\.md#([\w-]+)"/g)].map((m) => m[1]);
+    const runbooks = [...alerts.matchAll(/runbook: ['"]README\.md#([\w-]+)['"]/g)].map((m) => m[1]);
     expect(names).toHaveLength(6);
     expect(alerts.match(/^\s+summary: /gm)).toHaveLength(names.length);
     expect(alerts.match(/^\s+description: /gm)).toHaveLength(names.length);
