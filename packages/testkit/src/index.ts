@@ -4,3 +4,6 @@ export * from './emulators/sendgrid';
 export * from './emulators/mailgun';
 export * from './emulators/mailjet';
 export * from './prometheus/parse-prometheus-text';
+export * from './emulators/oauth';
+export * from './oauth';
+export * from './redis';

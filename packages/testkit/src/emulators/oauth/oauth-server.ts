@@ -44,6 +44,11 @@ export interface OAuthServerEmulator extends RunningEmulator {
   expireAccessToken(token: string): void;
   /** Revokes every grant of the user (default the signed-in one): its next refresh answers 400 invalid_grant; its access tokens die. */
   revokeGrant(email?: string): number;
+  /**
+   * Plays the admin's browser: opens the authorize URL, consents (or not, per `behaviour.consent`),
+   * and returns the query the vendor redirected to the callback with. Throws on an error page.
+   */
+  consentTo(authorizeUrl: string): Promise<Record<string, string>>;
 }
 
 /** A local OAuth 2.0 / OpenID Connect authorization server that plays Google or Microsoft. */
@@ -92,6 +97,12 @@ export async function startOAuthServer(options: OAuthServerOptions): Promise<OAu
     issuedAccessToken: (token) => ctx.book.knows(token),
     expireAccessToken: (token) => ctx.book.expireAccessToken(token),
     revokeGrant: (email) => ctx.book.revokeGrantsOf(email ?? ctx.behaviour.user.email),
+    consentTo: async (authorizeUrl) => {
+      const res = await fetch(authorizeUrl, { redirect: 'manual' });
+      const location = res.headers.get('location');
+      if (res.status !== 302 || !location) throw new Error(`the authorize page answered ${res.status}: ${await res.text()}`);
+      return Object.fromEntries(new URL(location).searchParams);
+    },
   };
 }
 
