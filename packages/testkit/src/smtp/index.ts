@@ -5,3 +5,4 @@ export * from './dead-end-servers';
 export * from './self-signed-certificate';
 export * from './sample-attachment';
 export * from './parse-message';
+export * from './smtp-sink-xoauth2';

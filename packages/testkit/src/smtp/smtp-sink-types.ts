@@ -6,8 +6,10 @@ export type SinkTls = 'implicit' | 'starttls' | 'none';
 export interface SinkAuthOptions {
   /** username -> password. */
   users: Record<string, string>;
-  /** Advertised mechanisms; default PLAIN and LOGIN. */
-  methods?: ('PLAIN' | 'LOGIN')[];
+  /** Advertised mechanisms; default PLAIN and LOGIN (and XOAUTH2 when `xoauth2` is set). */
+  methods?: ('PLAIN' | 'LOGIN' | 'XOAUTH2')[];
+  /** Accept AUTH XOAUTH2 (smtp-sink-xoauth2.ts). */
+  xoauth2?: SinkXOAuth2Options;
   /**
    * The reply to a wrong username or password, as a whole line. Default
    * `535 5.7.8 Username and Password not accepted` (Gmail's words). Office 365 says
@@ -15,6 +17,17 @@ export interface SinkAuthOptions {
    * or `550 5.7.30 Basic authentication is not supported for Client Submission`.
    */
   failureReply?: string;
+}
+
+export interface SinkXOAuth2Options {
+  /**
+   * The mailbox a live access token belongs to, or undefined for a bad one (expired, revoked,
+   * unknown, without the SMTP scope): e.g. `(t) => oauth.isValidAccessToken(t, scope)?.email`.
+   * The login succeeds when it names the XOAUTH2 user.
+   */
+  mailboxOf(accessToken: string): string | undefined;
+  /** How a bad token is refused: Gmail's 334 challenge then 535 5.7.8 (default), or Office 365's 535 5.7.3. */
+  style?: 'gmail' | 'office365';
 }
 
 /**

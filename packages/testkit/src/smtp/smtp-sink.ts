@@ -4,6 +4,7 @@ import { simpleParser } from 'mailparser';
 import { SMTPServer, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { testTlsCredentials } from '../emulators/http-emulator';
 import { smtpReplyError } from './smtp-reply';
+import { xoauth2Login } from './smtp-sink-xoauth2';
 import type { SinkMessage, RunningSmtpSink, SinkBehaviour, SmtpSinkOptions } from './smtp-sink-types';
 
 export const SINK_GREETING_421 = '421 4.3.2 Service not available, try again later';
@@ -44,7 +45,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Runn
     disabledCommands: [...(tls === 'none' ? ['STARTTLS'] : []), ...(auth ? [] : ['AUTH'])],
     allowInsecureAuth: tls === 'none',
     authOptional: !auth,
-    authMethods: auth?.methods ?? ['PLAIN', 'LOGIN'],
+    authMethods: auth?.methods ?? ['PLAIN', 'LOGIN', ...(auth?.xoauth2 ? ['XOAUTH2'] : [])],
     hideENHANCEDSTATUSCODES: true,
     disableReverseLookup: true,
     size: options.maxSizeBytes ?? 40 * 1024 * 1024,
@@ -58,6 +59,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Runn
     },
 
     onAuth(attempt, session, callback) {
+      if (attempt.method === 'XOAUTH2') return xoauth2Login(server, auth?.xoauth2, attempt, session, (a) => sink.authAttempts.push(a), callback);
       const username = attempt.username ?? '';
       const ok = !!auth && Object.prototype.hasOwnProperty.call(auth.users, username) && auth.users[username] === attempt.password;
       sink.authAttempts.push({ method: attempt.method, username, ok, secure: session.secure, connectionId: session.id });
