@@ -5,5 +5,6 @@ export * from './emulators/mailgun';
 export * from './emulators/mailjet';
 export * from './prometheus/parse-prometheus-text';
 export * from './emulators/oauth';
+export * from './emulators/graph';
 export * from './oauth';
 export * from './redis';

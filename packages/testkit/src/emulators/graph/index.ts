@@ -1,0 +1,2 @@
+export * from './graph-emulator';
+export * from './graph-errors';
