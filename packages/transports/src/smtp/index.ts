@@ -2,3 +2,4 @@ export * from './smtp-transport';
 export * from './classify-smtp-error';
 export * from './smtp-hints';
 export * from './to-nodemailer-message';
+export * from './smtp-xoauth2-login';

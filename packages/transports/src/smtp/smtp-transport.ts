@@ -2,6 +2,7 @@ import type { SmtpPreset } from '@mailroom/domain';
 import nodemailer, { SMTPPoolOptions, SMTPPoolSentMessageInfo, Transporter } from 'nodemailer';
 import type { OutgoingMessage, RecipientOutcome, SendResult, Transport } from '../transport';
 import { classifySmtpError, describeSmtpFailure, SmtpFailureContext } from './classify-smtp-error';
+import { SmtpOAuth2Options, SmtpXOAuth2Login } from './smtp-xoauth2-login';
 import { toNodemailerMessage } from './to-nodemailer-message';
 
 /** A pino-compatible logger; the transport logs ids and codes, never passwords or bodies. */
@@ -30,6 +31,8 @@ export interface SmtpTransportOptions {
   tls: SmtpTlsMode;
   username?: string;
   password?: string;
+  /** Log in with XOAUTH2 (a connected Gmail or Microsoft 365 mailbox) instead of a password. */
+  oauth2?: SmtpOAuth2Options;
   /** Picks the hints (Gmail app passwords, Microsoft SMTP AUTH...). */
   preset?: SmtpPreset;
   pool?: { maxConnections?: number; maxMessages?: number };
@@ -59,10 +62,12 @@ export class SmtpTransport implements Transport {
   private readonly transporter: Transporter<SMTPPoolSentMessageInfo, SMTPPoolOptions>;
   private readonly failureContext: SmtpFailureContext;
   private readonly logger?: SmtpTransportLogger;
+  private readonly xoauth2?: SmtpXOAuth2Login;
 
   constructor(options: SmtpTransportOptions) {
     this.kind = options.kind ?? 'smtp';
     this.logger = options.logger;
+    this.xoauth2 = options.oauth2 ? new SmtpXOAuth2Login(options.oauth2) : undefined;
     this.failureContext = {
       preset: options.preset,
       host: options.host,
@@ -70,20 +75,18 @@ export class SmtpTransport implements Transport {
       tls: options.tls,
       secrets: options.password ? [options.password] : [],
     };
-    this.transporter = nodemailer.createTransport(poolOptions(options));
+    this.transporter = nodemailer.createTransport(poolOptions(options, this.xoauth2));
   }
 
   async send(message: OutgoingMessage): Promise<SendResult> {
     const ids = { tenantId: message.tenantId, emailId: message.emailId, transport: this.kind };
     let info: SMTPPoolSentMessageInfo;
     try {
-      info = await this.transporter.sendMail(toNodemailerMessage(message));
+      const submit = () => this.transporter.sendMail(toNodemailerMessage(message));
+      info = this.xoauth2 ? await this.xoauth2.withToken(submit) : await submit();
     } catch (error) {
-      const failure = classifySmtpError(error, this.failureContext);
-      this.logger?.debug(
-        { ...ids, code: failure.code, responseCode: failure.responseCode, retryable: failure.retryable },
-        'SMTP send failed',
-      );
+      const failure = this.classify(error);
+      this.logger?.debug({ ...ids, code: failure.code, responseCode: failure.responseCode, retryable: failure.retryable }, 'SMTP send failed');
       throw failure;
     }
     const recipients = recipientOutcomes(info, this.failureContext);
@@ -102,9 +105,9 @@ export class SmtpTransport implements Transport {
   /** Connects, upgrades to TLS, logs in and says goodbye: what "test these settings" needs before a send. */
   async verify(): Promise<void> {
     try {
-      await this.transporter.verify();
+      await (this.xoauth2 ? this.xoauth2.withToken(() => this.transporter.verify()) : this.transporter.verify());
     } catch (error) {
-      throw classifySmtpError(error, this.failureContext);
+      throw this.classify(error);
     }
   }
 
@@ -112,9 +115,13 @@ export class SmtpTransport implements Transport {
   close(): void {
     this.transporter.close();
   }
+
+  private classify(error: unknown) {
+    return this.xoauth2 ? this.xoauth2.classify(error, this.failureContext) : classifySmtpError(error, this.failureContext);
+  }
 }
 
-function poolOptions(o: SmtpTransportOptions): SMTPPoolOptions & { pool: true } {
+function poolOptions(o: SmtpTransportOptions, xoauth2: SmtpXOAuth2Login | undefined): SMTPPoolOptions & { pool: true } {
   return {
     pool: true,
     host: o.host,
@@ -122,7 +129,7 @@ function poolOptions(o: SmtpTransportOptions): SMTPPoolOptions & { pool: true } 
     secure: o.tls === true,
     requireTLS: o.tls === false,
     ignoreTLS: o.tls === 'none',
-    auth: o.username ? { user: o.username, pass: o.password } : undefined,
+    auth: xoauth2 ? xoauth2.nodemailerAuth() : o.username ? { user: o.username, pass: o.password } : undefined,
     name: o.name,
     maxConnections: o.pool?.maxConnections ?? SMTP_DEFAULTS.maxConnections,
     maxMessages: o.pool?.maxMessages ?? SMTP_DEFAULTS.maxMessages,
