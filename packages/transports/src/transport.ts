@@ -45,7 +45,7 @@ export interface SendResult {
  * `retryable` decides retries; `verify` and `close` are optional and callers probe for them.
  */
 export interface Transport {
-  readonly kind: 'platform' | 'smtp' | 'sendgrid' | 'mailgun' | 'mailjet';
+  readonly kind: 'platform' | 'smtp' | 'graph' | 'sendgrid' | 'mailgun' | 'mailjet';
   send(message: OutgoingMessage): Promise<SendResult>;
   verify?(): Promise<void>;
   close?(): Promise<void> | void;

@@ -1,0 +1,3 @@
+export * from './graph-transport';
+export * from './classify-graph-error';
+export * from './compose-mime';
