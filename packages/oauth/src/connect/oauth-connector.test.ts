@@ -96,6 +96,22 @@ describe('OAuthConnector: start, consent at a local vendor, callback', () => {
     expect(e).toMatchObject({ kind: 'reconnect_required', oauthError: 'invalid_grant' });
   });
 
+  it('refuses a Google address Google has not verified (claims as the vendor sets them)', async () => {
+    const unverified = await startOAuthServer({ flavour: 'google', clients: [CLIENT], user: { email: 'nuevo@acme.test' }, idTokenClaims: { email_verified: false } });
+    try {
+      const c = new OAuthConnector({
+        apps: { google: { clientId: CLIENT.clientId, clientSecret: CLIENT.clientSecret, authUrl: unverified.urls.authorize, tokenUrl: unverified.urls.token } },
+        states: new OAuthStates({ keys: [{ id: 'k', key: randomBytes(32) }], store: new RedisOAuthStateStore(t.redis, t.prefix) }),
+        tokenEndpoint: new TokenEndpoint({ timeoutMs: 2000 }),
+        redirectUri: REDIRECT,
+      });
+      const { authorizeUrl } = await c.start({ tenantId: 'tn_new', vendor: 'google', via: 'smtp', returnUrl: 'https://app.example/s' });
+      await expect(c.finish(await unverified.consentTo(authorizeUrl))).rejects.toMatchObject({ code: 'no_mailbox', pending: { returnUrl: 'https://app.example/s' } });
+    } finally {
+      await unverified.close();
+    }
+  });
+
   it('offers only configured vendors and ways of sending', async () => {
     expect(connector.offered()).toEqual(['google', 'microsoft']);
     await expect(connector.start({ tenantId: 't', vendor: 'google', via: 'graph' })).rejects.toMatchObject({ code: 'via_not_supported' });

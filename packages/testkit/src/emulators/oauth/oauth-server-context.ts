@@ -41,6 +41,8 @@ export interface OAuthServerContext {
   issuer: string;
   clients: OAuthTestClient[];
   scopes: Set<string>;
+  /** Added to (or replacing) the vendor's claims in every id token. */
+  extraClaims: Record<string, unknown>;
   behaviour: OAuthServerBehaviour;
   stats: OAuthServerStats;
   book: OAuthGrantBook;

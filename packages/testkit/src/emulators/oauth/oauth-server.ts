@@ -18,6 +18,8 @@ export interface OAuthServerOptions {
   paths?: Partial<OAuthServerPaths>;
   /** Scopes it grants; default the vendor's that matter to Mailroom. */
   scopes?: string[];
+  /** Claims added to (or replacing) the vendor's in every id token, e.g. `{ email_verified: false }`. */
+  idTokenClaims?: Record<string, unknown>;
   accessTokenTtlSeconds?: number;
   codeTtlSeconds?: number;
   /** Default: Microsoft rotates, Google does not. */
@@ -61,6 +63,7 @@ export async function startOAuthServer(options: OAuthServerOptions): Promise<OAu
     issuer: options.issuer ?? FLAVOUR_ISSUERS[options.flavour],
     clients: options.clients,
     scopes: new Set(options.scopes ?? FLAVOUR_SCOPES[options.flavour]),
+    extraClaims: options.idTokenClaims ?? {},
     behaviour: {
       consent: 'grant',
       user: options.user,

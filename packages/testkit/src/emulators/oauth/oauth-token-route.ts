@@ -100,7 +100,13 @@ function idToken(ctx: OAuthServerContext, grant: Grant, scopes: string[]): strin
   const common = { iss: ctx.issuer, aud: grant.clientId, sub: grant.subject, iat, exp: iat + 3600, ...(grant.nonce ? { nonce: grant.nonce } : {}) };
   const user = grant.user;
   if (ctx.flavour === 'google') {
-    return ctx.signer.sign({ ...common, azp: grant.clientId, ...(scopes.includes('email') ? { email: user.email, email_verified: true } : {}), ...(user.name ? { name: user.name } : {}) });
+    return ctx.signer.sign({
+      ...common,
+      azp: grant.clientId,
+      ...(scopes.includes('email') ? { email: user.email, email_verified: true } : {}),
+      ...(user.name ? { name: user.name } : {}),
+      ...ctx.extraClaims,
+    });
   }
   const tid = /\/([0-9a-f-]{36})\/v2\.0$/.exec(ctx.issuer)?.[1] ?? '9188040d-6c67-4c5b-b112-36a304b66dad';
   return ctx.signer.sign({
@@ -112,6 +118,7 @@ function idToken(ctx: OAuthServerContext, grant: Grant, scopes: string[]): strin
     name: user.name ?? user.email,
     preferred_username: user.userPrincipalName ?? user.email,
     ...(scopes.includes('email') && user.emailClaim !== false ? { email: user.email } : {}),
+    ...ctx.extraClaims,
   });
 }
 
