@@ -1,7 +1,7 @@
 import { GraphEmulator, ParsedMail, samplePdfBytes, startGraphEmulator } from '@mailroom/testkit';
-import { acmeInvoice, failureOf } from '../test-support/outgoing-message.fixture';
-import { OAuthBench, startOAuthBench } from '../test-support/oauth-bench';
-import { FAST_TIMEOUTS, smtpTestBench } from '../test-support/smtp-test-bench';
+import { acmeInvoice, failureOf } from '../../test/outgoing-message.fixture';
+import { OAuthBench, startOAuthBench } from '../../test/oauth-bench';
+import { FAST_TIMEOUTS, smtpTestBench } from '../../test/smtp-test-bench';
 import type { AccessTokenSource } from '../access-token-source';
 import { SmtpTransport } from '../smtp/smtp-transport';
 import { GRAPH_HINTS } from './classify-graph-error';
