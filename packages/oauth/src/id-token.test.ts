@@ -8,8 +8,12 @@ const microsoft = microsoftVendor({ clientId: 'm-client', clientSecret: 's' });
 describe('the mailbox from the id token', () => {
   it("reads Google's email and Microsoft's preferred_username (email when that is not an address)", () => {
     expect(mailboxFromIdToken(google, jwt({ aud: 'g-client', email: 'Ana@acme.test', email_verified: true }))).toBe('Ana@acme.test');
-    expect(mailboxFromIdToken(microsoft, jwt({ aud: 'm-client', preferred_username: 'facturas@contoso.test' }))).toBe('facturas@contoso.test');
-    expect(mailboxFromIdToken(microsoft, jwt({ aud: 'm-client', preferred_username: '+34600000000', email: 'b@contoso.test' }))).toBe('b@contoso.test');
+    expect(mailboxFromIdToken(microsoft, jwt({ aud: 'm-client', preferred_username: 'facturas@contoso.test' }))).toBe(
+      'facturas@contoso.test',
+    );
+    expect(mailboxFromIdToken(microsoft, jwt({ aud: 'm-client', preferred_username: '+34600000000', email: 'b@contoso.test' }))).toBe(
+      'b@contoso.test',
+    );
   });
 
   it('refuses a token for another client, an unverified Google address, no mailbox, or no JWT', () => {

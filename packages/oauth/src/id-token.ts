@@ -20,7 +20,8 @@ export function readIdTokenClaims(idToken: string): Record<string, unknown> {
   } catch {
     throw new IdTokenError('the id token payload is not JSON');
   }
-  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) throw new IdTokenError('the id token payload is not an object');
+  if (typeof claims !== 'object' || claims === null || Array.isArray(claims))
+    throw new IdTokenError('the id token payload is not an object');
   return claims as Record<string, unknown>;
 }
 
@@ -34,7 +35,8 @@ export function mailboxFromIdToken(vendor: OAuthVendor, idToken: string): string
   const claims = readIdTokenClaims(idToken);
   const aud = claims.aud;
   const audiences = Array.isArray(aud) ? aud : [aud];
-  if (!audiences.includes(vendor.clientId)) throw new IdTokenError(`the id token was issued to another client (aud ${JSON.stringify(aud)})`);
+  if (!audiences.includes(vendor.clientId))
+    throw new IdTokenError(`the id token was issued to another client (aud ${JSON.stringify(aud)})`);
   if (vendor.name === 'google' && claims.email_verified === false) throw new IdTokenError('Google says this email address is not verified');
   for (const claim of vendor.mailboxClaims) {
     const value = claims[claim];

@@ -6,7 +6,15 @@ const app = { clientId: 'cid', clientSecret: 'secret' };
 
 describe('vendors and the authorize URL', () => {
   it('asks Google for offline access with a fresh consent, PKCE S256, and the SMTP scopes', () => {
-    const url = new URL(buildAuthorizeUrl(googleVendor(app), { via: 'smtp', redirectUri: 'https://mr.example/oauth/callback', state: 'st', codeChallenge: 'ch', loginHint: 'a@acme.test' }));
+    const url = new URL(
+      buildAuthorizeUrl(googleVendor(app), {
+        via: 'smtp',
+        redirectUri: 'https://mr.example/oauth/callback',
+        state: 'st',
+        codeChallenge: 'ch',
+        loginHint: 'a@acme.test',
+      }),
+    );
     expect(`${url.origin}${url.pathname}`).toBe('https://accounts.google.com/o/oauth2/v2/auth');
     expect(Object.fromEntries(url.searchParams)).toEqual({
       client_id: 'cid',
@@ -29,9 +37,9 @@ describe('vendors and the authorize URL', () => {
     expect(common.tokenUrl).toBe('https://login.microsoftonline.com/common/oauth2/v2.0/token');
     const local = microsoftVendor({ ...app, loginUrl: 'http://127.0.0.1:4000/', authority: 'organizations' });
     expect(local.tokenUrl).toBe('http://127.0.0.1:4000/organizations/oauth2/v2.0/token');
-    expect(new URL(buildAuthorizeUrl(local, { via: 'graph', redirectUri: 'r', state: 's', codeChallenge: 'c' })).searchParams.get('scope')).toBe(
-      'openid email offline_access https://graph.microsoft.com/Mail.Send',
-    );
+    expect(
+      new URL(buildAuthorizeUrl(local, { via: 'graph', redirectUri: 'r', state: 's', codeChallenge: 'c' })).searchParams.get('scope'),
+    ).toBe('openid email offline_access https://graph.microsoft.com/Mail.Send');
     expect(scopesFor('microsoft', 'smtp')).toEqual(['openid', 'email', 'offline_access', 'https://outlook.office.com/SMTP.Send']);
     expect(() => scopesFor('google', 'graph')).toThrow(/google cannot send via graph/);
   });
@@ -39,7 +47,9 @@ describe('vendors and the authorize URL', () => {
   it('offers only the vendors with an app', () => {
     expect(Object.keys(configuredVendors({}))).toEqual([]);
     expect(Object.keys(configuredVendors({ microsoft: app }))).toEqual(['microsoft']);
-    expect(configuredVendors({ google: { ...app, authUrl: 'http://x/auth', tokenUrl: 'http://x/token' } }).google?.tokenUrl).toBe('http://x/token');
+    expect(configuredVendors({ google: { ...app, authUrl: 'http://x/auth', tokenUrl: 'http://x/token' } }).google?.tokenUrl).toBe(
+      'http://x/token',
+    );
   });
 
   it('makes RFC 7636 verifiers and S256 challenges', () => {

@@ -80,10 +80,18 @@ function readTokenSet(vendor: OAuthVendor, json: Record<string, unknown> | undef
   const expiresIn = Number(json?.expires_in);
   const tokenType = json?.token_type;
   if (typeof accessToken !== 'string' || accessToken === '' || !Number.isFinite(expiresIn) || expiresIn <= 0) {
-    throw new OAuthError(`${vendor.name} answered the token request without an access token and its lifetime`, { kind: 'temporary', vendor: vendor.name, status: 200 });
+    throw new OAuthError(`${vendor.name} answered the token request without an access token and its lifetime`, {
+      kind: 'temporary',
+      vendor: vendor.name,
+      status: 200,
+    });
   }
   if (typeof tokenType === 'string' && tokenType.toLowerCase() !== 'bearer') {
-    throw new OAuthError(`${vendor.name} issued a "${tokenType}" token; only Bearer tokens are used`, { kind: 'refused', vendor: vendor.name, status: 200 });
+    throw new OAuthError(`${vendor.name} issued a "${tokenType}" token; only Bearer tokens are used`, {
+      kind: 'refused',
+      vendor: vendor.name,
+      status: 200,
+    });
   }
   const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
   return {
@@ -100,21 +108,28 @@ function answerFailure(vendor: OAuthVendor, res: Response, json: Record<string, 
   const oauthError = typeof json?.error === 'string' ? json.error : undefined;
   const description = typeof json?.error_description === 'string' ? json.error_description.split(/\r?\n/)[0].trim() : undefined;
   const kind = failureKindOf(res.status, oauthError);
-  return new OAuthError(`${vendor.name} token endpoint answered ${res.status}${oauthError ? ` ${oauthError}` : ''}${description ? `: ${description}` : ''}`, {
-    kind,
-    vendor: vendor.name,
-    status: res.status,
-    oauthError,
-    description,
-    retryAfterMs: kind === 'temporary' ? retryAfterMs(res.headers.get('retry-after')) : undefined,
-  });
+  return new OAuthError(
+    `${vendor.name} token endpoint answered ${res.status}${oauthError ? ` ${oauthError}` : ''}${description ? `: ${description}` : ''}`,
+    {
+      kind,
+      vendor: vendor.name,
+      status: res.status,
+      oauthError,
+      description,
+      retryAfterMs: kind === 'temporary' ? retryAfterMs(res.headers.get('retry-after')) : undefined,
+    },
+  );
 }
 
 function networkFailure(vendor: OAuthVendor, e: unknown, timeoutMs: number): OAuthError {
   const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   const timedOut = err?.name === 'TimeoutError' || err?.name === 'AbortError';
   const detail = timedOut ? `no answer within ${timeoutMs} ms` : (err?.cause?.code ?? err?.cause?.message ?? err?.message ?? String(e));
-  return new OAuthError(`${vendor.name} token endpoint could not be reached: ${detail}`, { kind: 'temporary', vendor: vendor.name }, { cause: e });
+  return new OAuthError(
+    `${vendor.name} token endpoint could not be reached: ${detail}`,
+    { kind: 'temporary', vendor: vendor.name },
+    { cause: e },
+  );
 }
 
 function parseJson(text: string): Record<string, unknown> | undefined {

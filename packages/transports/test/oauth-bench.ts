@@ -1,6 +1,15 @@
 import { randomBytes } from 'node:crypto';
 // The oauth package and the testkit are sibling workspace packages transports uses in its tests only.
-import { AccessTokenManager, configuredVendors, OAuthApps, OAuthConnector, OAuthStates, OAuthVia, RedisOAuthStateStore, TokenEndpoint } from '@mailroom/oauth';
+import {
+  AccessTokenManager,
+  configuredVendors,
+  OAuthApps,
+  OAuthConnector,
+  OAuthStates,
+  OAuthVia,
+  RedisOAuthStateStore,
+  TokenEndpoint,
+} from '@mailroom/oauth';
 import { connectTestRedis, OAuthServerEmulator, SharedGrantStore, sharedGrantStore, startOAuthServer, TestRedis } from '@mailroom/testkit';
 
 const REDIRECT = 'https://mailroom.example/oauth/callback';
@@ -28,7 +37,14 @@ export async function startOAuthBench(flavour: 'google' | 'microsoft', mailbox: 
   const redis = connectTestRedis(`transports-${flavour}`);
   const apps: OAuthApps =
     flavour === 'google'
-      ? { google: { clientId: CLIENT.clientId, clientSecret: CLIENT.clientSecret, authUrl: oauth.urls.authorize, tokenUrl: oauth.urls.token } }
+      ? {
+          google: {
+            clientId: CLIENT.clientId,
+            clientSecret: CLIENT.clientSecret,
+            authUrl: oauth.urls.authorize,
+            tokenUrl: oauth.urls.token,
+          },
+        }
       : { microsoft: { clientId: CLIENT.clientId, clientSecret: CLIENT.clientSecret, loginUrl: oauth.url } };
   const tokenEndpoint = new TokenEndpoint({ timeoutMs: 5000 });
   const connector = new OAuthConnector({
@@ -54,7 +70,8 @@ export async function startOAuthBench(flavour: 'google' | 'microsoft', mailbox: 
         }),
       };
     },
-    manager: (r = redis.redis) => new AccessTokenManager({ redis: r, keyPrefix: redis.prefix, vendors: configuredVendors(apps), tokenEndpoint }),
+    manager: (r = redis.redis) =>
+      new AccessTokenManager({ redis: r, keyPrefix: redis.prefix, vendors: configuredVendors(apps), tokenEndpoint }),
     async close() {
       await oauth.close();
       await redis.close();

@@ -18,10 +18,19 @@ describe('OAuthConnector: start, consent at a local vendor, callback', () => {
   beforeAll(async () => {
     t = connectTestRedis('oauth-connect');
     google = await startOAuthServer({ flavour: 'google', clients: [CLIENT], user: { email: 'facturas@acme.test' } });
-    microsoft = await startOAuthServer({ flavour: 'microsoft', clients: [CLIENT], user: { email: 'facturas@contoso.test', emailClaim: false } });
+    microsoft = await startOAuthServer({
+      flavour: 'microsoft',
+      clients: [CLIENT],
+      user: { email: 'facturas@contoso.test', emailClaim: false },
+    });
     connector = new OAuthConnector({
       apps: {
-        google: { clientId: CLIENT.clientId, clientSecret: CLIENT.clientSecret, authUrl: google.urls.authorize, tokenUrl: google.urls.token },
+        google: {
+          clientId: CLIENT.clientId,
+          clientSecret: CLIENT.clientSecret,
+          authUrl: google.urls.authorize,
+          tokenUrl: google.urls.token,
+        },
         microsoft: { clientId: CLIENT.clientId, clientSecret: CLIENT.clientSecret, loginUrl: microsoft.url },
       },
       states: new OAuthStates({ keys: [{ id: 'k1', key: randomBytes(32) }], store: new RedisOAuthStateStore(t.redis, t.prefix) }),
@@ -39,7 +48,12 @@ describe('OAuthConnector: start, consent at a local vendor, callback', () => {
   });
 
   it('connects a Gmail mailbox: the URL carries PKCE and a state, the callback yields tokens and the address', async () => {
-    const { authorizeUrl } = await connector.start({ tenantId: 'tn_acme', vendor: 'google', via: 'smtp', returnUrl: 'https://app.example/s' });
+    const { authorizeUrl } = await connector.start({
+      tenantId: 'tn_acme',
+      vendor: 'google',
+      via: 'smtp',
+      returnUrl: 'https://app.example/s',
+    });
     const url = new URL(authorizeUrl);
     expect(url.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(url.searchParams.get('code_challenge_method')).toBe('S256');
@@ -47,7 +61,13 @@ describe('OAuthConnector: start, consent at a local vendor, callback', () => {
     expect(url.searchParams.get('redirect_uri')).toBe(REDIRECT);
 
     const connected = await connector.finish(await google.consentTo(authorizeUrl));
-    expect(connected).toMatchObject({ tenantId: 'tn_acme', vendor: 'google', via: 'smtp', returnUrl: 'https://app.example/s', mailbox: 'facturas@acme.test' });
+    expect(connected).toMatchObject({
+      tenantId: 'tn_acme',
+      vendor: 'google',
+      via: 'smtp',
+      returnUrl: 'https://app.example/s',
+      mailbox: 'facturas@acme.test',
+    });
     expect(google.isValidAccessToken(connected.accessToken, 'https://mail.google.com/')?.email).toBe('facturas@acme.test');
     expect(connected.refreshToken).toMatch(/^1\/\//);
     expect(connected.accessTokenExpiresAt).toBeGreaterThan(Date.now() + 3500_000);
@@ -55,10 +75,20 @@ describe('OAuthConnector: start, consent at a local vendor, callback', () => {
   });
 
   it('connects a Microsoft 365 mailbox for Graph, the address from preferred_username, overrides kept', async () => {
-    const { authorizeUrl } = await connector.start({ tenantId: 'tn_contoso', vendor: 'microsoft', via: 'graph', smtp: { host: 'smtp-legacy.office365.com' } });
+    const { authorizeUrl } = await connector.start({
+      tenantId: 'tn_contoso',
+      vendor: 'microsoft',
+      via: 'graph',
+      smtp: { host: 'smtp-legacy.office365.com' },
+    });
     expect(new URL(authorizeUrl).pathname).toBe('/common/oauth2/v2.0/authorize');
     const connected = await connector.finish(await microsoft.consentTo(authorizeUrl));
-    expect(connected).toMatchObject({ tenantId: 'tn_contoso', via: 'graph', mailbox: 'facturas@contoso.test', smtp: { host: 'smtp-legacy.office365.com' } });
+    expect(connected).toMatchObject({
+      tenantId: 'tn_contoso',
+      via: 'graph',
+      mailbox: 'facturas@contoso.test',
+      smtp: { host: 'smtp-legacy.office365.com' },
+    });
     expect(microsoft.isValidAccessToken(connected.accessToken, 'https://graph.microsoft.com/Mail.Send')).toBeDefined();
   });
 
@@ -68,14 +98,21 @@ describe('OAuthConnector: start, consent at a local vendor, callback', () => {
     await connector.finish(callback);
     const exchanges = google.stats.codeExchanges;
     await expect(connector.finish(callback)).rejects.toMatchObject({ name: 'OAuthStateError', reason: 'used' });
-    await expect(connector.finish({ ...callback, state: callback.state.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')) })).rejects.toBeInstanceOf(OAuthStateError);
+    await expect(
+      connector.finish({ ...callback, state: callback.state.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')) }),
+    ).rejects.toBeInstanceOf(OAuthStateError);
     await expect(connector.finish({ code: callback.code })).rejects.toMatchObject({ code: 'state_missing' });
     expect(google.stats.codeExchanges).toBe(exchanges);
   });
 
   it('says consent_refused (with the pending connection, for the redirect) when the admin declines, and burns the state', async () => {
     microsoft.behaviour.consent = 'deny';
-    const { authorizeUrl } = await connector.start({ tenantId: 'tn_contoso', vendor: 'microsoft', via: 'smtp', returnUrl: 'https://app.example/s' });
+    const { authorizeUrl } = await connector.start({
+      tenantId: 'tn_contoso',
+      vendor: 'microsoft',
+      via: 'smtp',
+      returnUrl: 'https://app.example/s',
+    });
     const callback = await microsoft.consentTo(authorizeUrl);
     const e = await connector.finish(callback).catch((err: unknown) => err);
     expect(e).toBeInstanceOf(OAuthConnectError);
@@ -97,16 +134,31 @@ describe('OAuthConnector: start, consent at a local vendor, callback', () => {
   });
 
   it('refuses a Google address Google has not verified (claims as the vendor sets them)', async () => {
-    const unverified = await startOAuthServer({ flavour: 'google', clients: [CLIENT], user: { email: 'nuevo@acme.test' }, idTokenClaims: { email_verified: false } });
+    const unverified = await startOAuthServer({
+      flavour: 'google',
+      clients: [CLIENT],
+      user: { email: 'nuevo@acme.test' },
+      idTokenClaims: { email_verified: false },
+    });
     try {
       const c = new OAuthConnector({
-        apps: { google: { clientId: CLIENT.clientId, clientSecret: CLIENT.clientSecret, authUrl: unverified.urls.authorize, tokenUrl: unverified.urls.token } },
+        apps: {
+          google: {
+            clientId: CLIENT.clientId,
+            clientSecret: CLIENT.clientSecret,
+            authUrl: unverified.urls.authorize,
+            tokenUrl: unverified.urls.token,
+          },
+        },
         states: new OAuthStates({ keys: [{ id: 'k', key: randomBytes(32) }], store: new RedisOAuthStateStore(t.redis, t.prefix) }),
         tokenEndpoint: new TokenEndpoint({ timeoutMs: 2000 }),
         redirectUri: REDIRECT,
       });
       const { authorizeUrl } = await c.start({ tenantId: 'tn_new', vendor: 'google', via: 'smtp', returnUrl: 'https://app.example/s' });
-      await expect(c.finish(await unverified.consentTo(authorizeUrl))).rejects.toMatchObject({ code: 'no_mailbox', pending: { returnUrl: 'https://app.example/s' } });
+      await expect(c.finish(await unverified.consentTo(authorizeUrl))).rejects.toMatchObject({
+        code: 'no_mailbox',
+        pending: { returnUrl: 'https://app.example/s' },
+      });
     } finally {
       await unverified.close();
     }
@@ -121,6 +173,8 @@ describe('OAuthConnector: start, consent at a local vendor, callback', () => {
       tokenEndpoint: new TokenEndpoint({ timeoutMs: 1000 }),
       redirectUri: REDIRECT,
     });
-    await expect(onlyMicrosoft.start({ tenantId: 't', vendor: 'google', via: 'smtp' })).rejects.toMatchObject({ code: 'vendor_not_configured' });
+    await expect(onlyMicrosoft.start({ tenantId: 't', vendor: 'google', via: 'smtp' })).rejects.toMatchObject({
+      code: 'vendor_not_configured',
+    });
   });
 });

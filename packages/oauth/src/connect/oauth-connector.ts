@@ -6,13 +6,7 @@ import type { TokenEndpoint } from '../token-endpoint';
 
 /** Why a connection could not be started or finished; `code` goes into the `{ error: { code } }` answer. */
 export type OAuthConnectFailure =
-  | 'vendor_not_configured'
-  | 'via_not_supported'
-  | 'state_missing'
-  | 'consent_refused'
-  | 'code_missing'
-  | 'no_refresh_token'
-  | 'no_mailbox';
+  'vendor_not_configured' | 'via_not_supported' | 'state_missing' | 'consent_refused' | 'code_missing' | 'no_refresh_token' | 'no_mailbox';
 
 export class OAuthConnectError extends Error {
   override readonly name = 'OAuthConnectError';
@@ -101,9 +95,17 @@ export class OAuthConnector {
   private async exchange(redeemed: RedeemedState, code: string): Promise<ConnectedMailbox> {
     const pending = withoutVerifier(redeemed);
     const vendor = this.vendorFor(pending.vendor, pending.via);
-    const tokens = await this.options.tokenEndpoint.exchangeCode(vendor, { code, redirectUri: this.options.redirectUri, codeVerifier: redeemed.codeVerifier });
+    const tokens = await this.options.tokenEndpoint.exchangeCode(vendor, {
+      code,
+      redirectUri: this.options.redirectUri,
+      codeVerifier: redeemed.codeVerifier,
+    });
     if (!tokens.refreshToken) {
-      throw new OAuthConnectError('no_refresh_token', `${vendor.name} granted no refresh token, so Mailroom could not keep sending: connect again and accept every permission`, pending);
+      throw new OAuthConnectError(
+        'no_refresh_token',
+        `${vendor.name} granted no refresh token, so Mailroom could not keep sending: connect again and accept every permission`,
+        pending,
+      );
     }
     if (!tokens.idToken) throw new OAuthConnectError('no_mailbox', `${vendor.name} sent no id token naming the mailbox`, pending);
     let mailbox: string;

@@ -15,6 +15,8 @@ describe('return URLs', () => {
   });
   it('adds the outcome to the query', () => {
     expect(returnUrlWithOutcome('https://app.example/s?tab=email', { ok: true })).toBe('https://app.example/s?tab=email&oauth=connected');
-    expect(returnUrlWithOutcome('https://app.example/s', { ok: false, reason: 'consent_refused' })).toBe('https://app.example/s?oauth=error&reason=consent_refused');
+    expect(returnUrlWithOutcome('https://app.example/s', { ok: false, reason: 'consent_refused' })).toBe(
+      'https://app.example/s?oauth=error&reason=consent_refused',
+    );
   });
 });

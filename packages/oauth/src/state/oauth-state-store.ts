@@ -16,7 +16,10 @@ export interface OAuthStateStore {
 /** SET NX PX to keep, GETDEL (Redis 6.2+) to take: both single commands, so atomic across processes. */
 export class RedisOAuthStateStore implements OAuthStateStore {
   /** `keyPrefix` is the deployment's prefix (QUEUE_PREFIX), e.g. `mailroom:`; keys are `<prefix>oauth:state:<id>`. */
-  constructor(private readonly redis: Redis, private readonly keyPrefix: string) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly keyPrefix: string,
+  ) {}
 
   async put(id: string, value: string, ttlMs: number): Promise<boolean> {
     return (await this.redis.set(this.key(id), value, 'PX', ttlMs, 'NX')) === 'OK';

@@ -5,10 +5,19 @@ import { RedisOAuthStateStore } from './oauth-state-store';
 import { OAuthStateError, OAuthStates, PendingConnection } from './oauth-states';
 
 const keys = [{ id: 'k1', key: randomBytes(32) }];
-const pending: PendingConnection = { tenantId: 'tn_acme', vendor: 'microsoft', via: 'graph', returnUrl: 'https://app.example/settings', smtp: { port: 587 } };
+const pending: PendingConnection = {
+  tenantId: 'tn_acme',
+  vendor: 'microsoft',
+  via: 'graph',
+  returnUrl: 'https://app.example/settings',
+  smtp: { port: 587 },
+};
 
 async function reason(p: Promise<unknown>): Promise<string> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(OAuthStateError);
   return (e as OAuthStateError).reason;
 }
@@ -34,7 +43,10 @@ describe('OAuthStates on the real Redis', () => {
   it('lets one of two simultaneous callbacks with the same state through', async () => {
     const states = new OAuthStates({ keys, store });
     const { state } = await states.issue(pending);
-    const outcomes = await Promise.allSettled([states.redeem(state), new OAuthStates({ keys, store: new RedisOAuthStateStore(t.another(), t.prefix) }).redeem(state)]);
+    const outcomes = await Promise.allSettled([
+      states.redeem(state),
+      new OAuthStates({ keys, store: new RedisOAuthStateStore(t.another(), t.prefix) }).redeem(state),
+    ]);
     expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
   });
 

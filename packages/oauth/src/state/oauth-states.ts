@@ -33,7 +33,10 @@ export type OAuthStateFailure = 'forged' | 'expired' | 'used';
 /** A callback whose state is not one we issued, is too old, or was already used: refuse it (400). */
 export class OAuthStateError extends Error {
   override readonly name = 'OAuthStateError';
-  constructor(readonly reason: OAuthStateFailure, message: string) {
+  constructor(
+    readonly reason: OAuthStateFailure,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -20,7 +20,12 @@ describe('AccessTokenManager: one refresh per tenant across workers (real Redis,
   beforeAll(async () => {
     t = connectTestRedis('oauth-tokens');
     // Strict rotation: a refresh with an already-rotated token fails, so a second refresher would be caught.
-    ms = await startOAuthServer({ flavour: 'microsoft', clients: [CLIENT], user: { email: 'facturas@contoso.test' }, retireRotatedRefreshTokens: true });
+    ms = await startOAuthServer({
+      flavour: 'microsoft',
+      clients: [CLIENT],
+      user: { email: 'facturas@contoso.test' },
+      retireRotatedRefreshTokens: true,
+    });
     vendor = microsoftVendor({ clientId: CLIENT.clientId, clientSecret: CLIENT.clientSecret, loginUrl: ms.url });
   });
   afterAll(async () => {
@@ -31,7 +36,9 @@ describe('AccessTokenManager: one refresh per tenant across workers (real Redis,
   /** A tenant freshly connected at the local Microsoft, its grant in a store both "workers" share. */
   async function connectedTenant(tenantId: string, accessTokenExpiresAt?: number) {
     const pkce = createPkcePair();
-    const query = await ms.consentTo(buildAuthorizeUrl(vendor, { via: 'smtp', redirectUri: REDIRECT, state: 's', codeChallenge: pkce.challenge }));
+    const query = await ms.consentTo(
+      buildAuthorizeUrl(vendor, { via: 'smtp', redirectUri: REDIRECT, state: 's', codeChallenge: pkce.challenge }),
+    );
     const tokens = await endpoint.exchangeCode(vendor, { code: query.code, redirectUri: REDIRECT, codeVerifier: pkce.verifier });
     return sharedGrantStore(tenantId, {
       vendor: 'microsoft',
@@ -58,7 +65,9 @@ describe('AccessTokenManager: one refresh per tenant across workers (real Redis,
     expect(renewed).not.toBe(old.accessToken);
     expect(ms.isValidAccessToken(renewed, SMTP_SEND)?.email).toBe('facturas@contoso.test');
     expect(ms.stats.refreshes).toBe(before + 1);
-    expect(store.writes).toEqual([{ accessToken: renewed, accessTokenExpiresAt: expect.any(Number), refreshToken: expect.any(String), refreshTokenRotated: true }]);
+    expect(store.writes).toEqual([
+      { accessToken: renewed, accessTokenExpiresAt: expect.any(Number), refreshToken: expect.any(String), refreshTokenRotated: true },
+    ]);
     expect(store.current.refreshToken).not.toBe(old.refreshToken);
   });
 
@@ -103,14 +112,22 @@ describe('AccessTokenManager: one refresh per tenant across workers (real Redis,
     const outcomes = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).getAccessToken(store)));
 
     expect(outcomes.every((o) => o.status === 'rejected')).toBe(true);
-    for (const o of outcomes) expect((o as PromiseRejectedResult).reason).toMatchObject({ name: 'OAuthError', kind: 'reconnect_required', oauthError: 'invalid_grant' });
+    for (const o of outcomes)
+      expect((o as PromiseRejectedResult).reason).toMatchObject({
+        name: 'OAuthError',
+        kind: 'reconnect_required',
+        oauthError: 'invalid_grant',
+      });
     expect(ms.stats.refreshes - before.refreshes).toBe(1);
     expect(ms.stats.refusedRefreshes - before.refused).toBe(1);
     expect(store.writes).toHaveLength(0);
 
     // What a transport sees: a permanent DeliveryError that says to reconnect.
     await expect(worker(t.redis).tokensFor(store).getAccessToken()).rejects.toMatchObject({
-      name: 'DeliveryError', code: 'oauth_reconnect_required', retryable: false, responseCode: 400,
+      name: 'DeliveryError',
+      code: 'oauth_reconnect_required',
+      retryable: false,
+      responseCode: 400,
     });
     expect(ms.stats.refreshes - before.refreshes).toBe(1);
 
@@ -132,7 +149,9 @@ describe('AccessTokenManager: one refresh per tenant across workers (real Redis,
   it('gives up waiting with a retryable error when the refresh takes too long', async () => {
     const store = await connectedTenant('tn_stuck', Date.now() - 1000);
     await t.redis.set(`${t.prefix}oauth:refresh:tn_stuck`, 'slow-worker', 'PX', 10_000);
-    const e = await worker(t.redis, { waitTimeoutMs: 200, pollMs: 20 }).getAccessToken(store).catch((err: unknown) => err);
+    const e = await worker(t.redis, { waitTimeoutMs: 200, pollMs: 20 })
+      .getAccessToken(store)
+      .catch((err: unknown) => err);
     expect(e).toBeInstanceOf(OAuthError);
     expect(e).toMatchObject({ kind: 'temporary', retryable: true });
     await t.redis.del(`${t.prefix}oauth:refresh:tn_stuck`);

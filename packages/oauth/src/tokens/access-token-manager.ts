@@ -121,7 +121,10 @@ export class AccessTokenManager {
       if (this.usable(stored, rejected)) return stored.accessToken!;
       await this.throwIfDead(grant.tenantId, stored);
       if (this.now() > deadline) {
-        throw new OAuthError(`another worker's refresh of the access token took longer than ${this.waitTimeoutMs} ms`, { kind: 'temporary', vendor: stored.vendor });
+        throw new OAuthError(`another worker's refresh of the access token took longer than ${this.waitTimeoutMs} ms`, {
+          kind: 'temporary',
+          vendor: stored.vendor,
+        });
       }
     }
   }
@@ -130,7 +133,10 @@ export class AccessTokenManager {
     await this.throwIfDead(grant.tenantId, stored);
     const vendor = this.options.vendors[stored.vendor];
     if (!vendor) {
-      throw new OAuthError(`the platform has no ${stored.vendor} OAuth app configured any more`, { kind: 'client_rejected', vendor: stored.vendor });
+      throw new OAuthError(`the platform has no ${stored.vendor} OAuth app configured any more`, {
+        kind: 'client_rejected',
+        vendor: stored.vendor,
+      });
     }
     const log = { tenantId: grant.tenantId, vendor: stored.vendor, via: stored.via };
     const startedAt = this.now();
@@ -139,7 +145,10 @@ export class AccessTokenManager {
       tokens = await this.options.tokenEndpoint.refresh(vendor, { refreshToken: stored.refreshToken, via: stored.via });
     } catch (e) {
       if (isOAuthError(e) && e.kind === 'reconnect_required') await this.rememberDead(grant.tenantId, stored, e);
-      this.options.logger?.warn({ ...log, kind: isOAuthError(e) ? e.kind : 'unexpected', status: isOAuthError(e) ? e.status : undefined }, 'OAuth access token refresh failed');
+      this.options.logger?.warn(
+        { ...log, kind: isOAuthError(e) ? e.kind : 'unexpected', status: isOAuthError(e) ? e.status : undefined },
+        'OAuth access token refresh failed',
+      );
       throw e;
     }
     const rotated = tokens.refreshToken !== undefined && tokens.refreshToken !== stored.refreshToken;
@@ -149,7 +158,10 @@ export class AccessTokenManager {
       refreshToken: rotated ? tokens.refreshToken! : stored.refreshToken,
       refreshTokenRotated: rotated,
     });
-    this.options.logger?.info({ ...log, rotated, ms: this.now() - startedAt, expiresAt: new Date(tokens.expiresAt).toISOString() }, 'OAuth access token refreshed');
+    this.options.logger?.info(
+      { ...log, rotated, ms: this.now() - startedAt, expiresAt: new Date(tokens.expiresAt).toISOString() },
+      'OAuth access token refreshed',
+    );
     return tokens.accessToken;
   }
 
@@ -165,14 +177,19 @@ export class AccessTokenManager {
 
   private async rememberDead(tenantId: string, grant: OAuthGrant, e: OAuthError): Promise<void> {
     const dead: DeadGrant = { kind: e.kind, vendor: e.vendor, status: e.status, oauthError: e.oauthError, description: e.description };
-    await this.options.redis.set(this.deadKey(tenantId, grant.refreshToken), JSON.stringify(dead), 'PX', this.deadGrantTtlMs).catch(() => undefined);
+    await this.options.redis
+      .set(this.deadKey(tenantId, grant.refreshToken), JSON.stringify(dead), 'PX', this.deadGrantTtlMs)
+      .catch(() => undefined);
   }
 
   private async throwIfDead(tenantId: string, grant: OAuthGrant): Promise<void> {
     const raw = await this.options.redis.get(this.deadKey(tenantId, grant.refreshToken));
     if (!raw) return;
     const dead = JSON.parse(raw) as DeadGrant;
-    throw new OAuthError(`${dead.vendor ?? 'the vendor'} refused this connection's refresh token (${dead.oauthError ?? dead.status})`, dead);
+    throw new OAuthError(
+      `${dead.vendor ?? 'the vendor'} refused this connection's refresh token (${dead.oauthError ?? dead.status})`,
+      dead,
+    );
   }
 }
 

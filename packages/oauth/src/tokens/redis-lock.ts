@@ -11,7 +11,11 @@ const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
  * token refresh) tolerates the rare double run of a failover; it only must not run ten times at once.
  */
 export class RedisLock {
-  private constructor(private readonly redis: Redis, readonly key: string, private readonly token: string) {}
+  private constructor(
+    private readonly redis: Redis,
+    readonly key: string,
+    private readonly token: string,
+  ) {}
 
   /** The lock, or undefined when another holds it. */
   static async acquire(redis: Redis, key: string, ttlMs: number): Promise<RedisLock | undefined> {

@@ -39,7 +39,12 @@ export function sharedGrantStore(tenantId: string, initial: SharedGrant, options
     },
     async write(tokens) {
       store.writes.push(tokens);
-      store.current = { ...store.current, accessToken: tokens.accessToken, accessTokenExpiresAt: tokens.accessTokenExpiresAt, refreshToken: tokens.refreshToken };
+      store.current = {
+        ...store.current,
+        accessToken: tokens.accessToken,
+        accessTokenExpiresAt: tokens.accessTokenExpiresAt,
+        refreshToken: tokens.refreshToken,
+      };
     },
   };
   return store;

@@ -12,10 +12,29 @@ async function accessTokenFrom(oauth: OAuthServerEmulator): Promise<string> {
   const { createHash, randomBytes } = await import('node:crypto');
   const verifier = randomBytes(32).toString('base64url');
   const url = new URL(oauth.urls.authorize);
-  const params = { client_id: 'c', redirect_uri: CLIENT.redirectUris[0], response_type: 'code', scope: `openid email ${SCOPE}`, state: 's', code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' };
+  const params = {
+    client_id: 'c',
+    redirect_uri: CLIENT.redirectUris[0],
+    response_type: 'code',
+    scope: `openid email ${SCOPE}`,
+    state: 's',
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+  };
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
   const { code } = await oauth.consentTo(url.toString());
-  const res = await fetch(oauth.urls.token, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: CLIENT.redirectUris[0], code_verifier: verifier, client_id: 'c', client_secret: 's' }) });
+  const res = await fetch(oauth.urls.token, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: CLIENT.redirectUris[0],
+      code_verifier: verifier,
+      client_id: 'c',
+      client_secret: 's',
+    }),
+  });
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
@@ -66,16 +85,26 @@ describe('SMTP sink with AUTH XOAUTH2', () => {
   afterAll(() => oauth.close());
 
   const sinkFor = (style?: 'gmail' | 'office365') =>
-    startSmtpSink({ tls: 'implicit', auth: { users: {}, xoauth2: { style, mailboxOf: (t) => oauth.isValidAccessToken(t, SCOPE)?.email } } });
+    startSmtpSink({
+      tls: 'implicit',
+      auth: { users: {}, xoauth2: { style, mailboxOf: (t) => oauth.isValidAccessToken(t, SCOPE)?.email } },
+    });
 
   it('logs in a live token of the named mailbox, and says so in EHLO', async () => {
     const sink = await sinkFor();
     try {
       const token = await accessTokenFrom(oauth);
-      await client(sink.port, 'facturas@acme.test', token).sendMail({ from: 'facturas@acme.test', to: 'b@b.test', subject: 's', text: 't' });
+      await client(sink.port, 'facturas@acme.test', token).sendMail({
+        from: 'facturas@acme.test',
+        to: 'b@b.test',
+        subject: 's',
+        text: 't',
+      });
       const [m] = await sink.waitForMessages(1);
       expect(m.user).toBe('facturas@acme.test');
-      expect(sink.authAttempts).toEqual([{ method: 'XOAUTH2', username: 'facturas@acme.test', ok: true, secure: true, connectionId: m.connectionId }]);
+      expect(sink.authAttempts).toEqual([
+        { method: 'XOAUTH2', username: 'facturas@acme.test', ok: true, secure: true, connectionId: m.connectionId },
+      ]);
       expect(JSON.stringify(sink.authAttempts)).not.toContain(token);
       const ehlo = await rawXOAuth2(sink.port, 'facturas@acme.test', token);
       expect(ehlo.find((l) => /AUTH /.test(l))).toMatch(/AUTH PLAIN LOGIN XOAUTH2/);
@@ -84,7 +113,7 @@ describe('SMTP sink with AUTH XOAUTH2', () => {
     }
   });
 
-  it("refuses a revoked token as Gmail does: 334 with the JSON challenge, then 535 5.7.8", async () => {
+  it('refuses a revoked token as Gmail does: 334 with the JSON challenge, then 535 5.7.8', async () => {
     const sink = await sinkFor('gmail');
     try {
       const token = await accessTokenFrom(oauth);
@@ -96,7 +125,9 @@ describe('SMTP sink with AUTH XOAUTH2', () => {
         '535-5.7.8 Username and Password not accepted. For more information, go to',
         expect.stringMatching(/^535 5\.7\.8 {2}https:\/\/support\.google\.com\/mail\/\?p=BadCredentials/),
       ]);
-      const error = await client(sink.port, 'facturas@acme.test', token).verify().catch((e: unknown) => e);
+      const error = await client(sink.port, 'facturas@acme.test', token)
+        .verify()
+        .catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'EAUTH', responseCode: 535, command: 'AUTH XOAUTH2' });
       expect(sink.authAttempts.every((a) => a.method === 'XOAUTH2' && !a.ok)).toBe(true);
     } finally {
@@ -119,7 +150,9 @@ describe('SMTP sink with AUTH XOAUTH2', () => {
     const sink = await sinkFor('office365');
     try {
       const token = await accessTokenFrom(oauth);
-      const error = await client(sink.port, 'jefe@acme.test', token).verify().catch((e: unknown) => e);
+      const error = await client(sink.port, 'jefe@acme.test', token)
+        .verify()
+        .catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'EAUTH', responseCode: 535 });
       expect(sink.authAttempts).toEqual([expect.objectContaining({ username: 'jefe@acme.test', ok: false })]);
     } finally {

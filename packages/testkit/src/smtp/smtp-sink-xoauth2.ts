@@ -16,7 +16,8 @@ export const GMAIL_XOAUTH2_REFUSAL = [
   '5.7.8 Username and Password not accepted. For more information, go to',
   '5.7.8  https://support.google.com/mail/?p=BadCredentials d2e1a72fcca58-7d4e.20 - gsmtp',
 ];
-export const OFFICE365_XOAUTH2_REFUSAL = '535 5.7.3 Authentication unsuccessful [AM0PR02CA0123.eurprd02.prod.outlook.com 2026-01-05T10:00:00.000Z 08DE2C1A9F3B4D21]';
+export const OFFICE365_XOAUTH2_REFUSAL =
+  '535 5.7.3 Authentication unsuccessful [AM0PR02CA0123.eurprd02.prod.outlook.com 2026-01-05T10:00:00.000Z 08DE2C1A9F3B4D21]';
 
 type AuthCallback = (err: Error | null | undefined, response?: SMTPServerAuthenticationResponse) => void;
 

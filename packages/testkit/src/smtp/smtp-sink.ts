@@ -59,7 +59,8 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Runn
     },
 
     onAuth(attempt, session, callback) {
-      if (attempt.method === 'XOAUTH2') return xoauth2Login(server, auth?.xoauth2, attempt, session, (a) => sink.authAttempts.push(a), callback);
+      if (attempt.method === 'XOAUTH2')
+        return xoauth2Login(server, auth?.xoauth2, attempt, session, (a) => sink.authAttempts.push(a), callback);
       const username = attempt.username ?? '';
       const ok = !!auth && Object.prototype.hasOwnProperty.call(auth.users, username) && auth.users[username] === attempt.password;
       sink.authAttempts.push({ method: attempt.method, username, ok, secure: session.secure, connectionId: session.id });

@@ -16,8 +16,9 @@ export const GRAPH_HINTS = {
     'Microsoft 365 did not allow this app to send as the mailbox (the "Send mail as you" permission, Mail.Send, is missing or an administrator blocked it). Reconnect the mailbox choosing Microsoft Graph and accept the permission, or ask an administrator to allow it.',
   sendAsDenied:
     'Microsoft 365 refused the From address: with Microsoft Graph the email must come from the connected mailbox (or an address it has Send As permission for).',
-  recipients: "Microsoft 365 found no valid recipient in the email: check the addresses for typos.",
-  tooLarge: 'The email is larger than Microsoft Graph accepts in one request (4 MB, attachments included, after encoding): send fewer or smaller attachments, or connect through SMTP.',
+  recipients: 'Microsoft 365 found no valid recipient in the email: check the addresses for typos.',
+  tooLarge:
+    'The email is larger than Microsoft Graph accepts in one request (4 MB, attachments included, after encoding): send fewer or smaller attachments, or connect through SMTP.',
   invalid: 'Microsoft Graph refused the message as invalid; its words say why.',
   throttled: 'Microsoft 365 is limiting how fast this mailbox may send: the email will be retried.',
   unavailable: 'Microsoft Graph had a temporary problem: the email will be retried.',
@@ -43,14 +44,17 @@ export function classifyGraphAnswer(answer: GraphAnswer, now = Date.now()): Deli
   const { code, message } = graphErrorOf(answer.body);
   const retryable = isRetryableHttpStatus(answer.status);
   const words = code ? `${code}: ${message ?? ''}`.trim() : answer.body.trim().slice(0, 300) || undefined;
-  return new DeliveryError(`Microsoft Graph did not accept the email: HTTP ${answer.status}${words ? ` ${words}` : ''}${answer.requestId ? ` (request-id ${answer.requestId})` : ''}`, {
-    code: `http_${answer.status}`,
-    retryable,
-    responseCode: answer.status,
-    response: words,
-    hint: hintFor(answer.status, code),
-    retryAfterMs: retryable ? parseRetryAfter(answer.retryAfter, now) : undefined,
-  });
+  return new DeliveryError(
+    `Microsoft Graph did not accept the email: HTTP ${answer.status}${words ? ` ${words}` : ''}${answer.requestId ? ` (request-id ${answer.requestId})` : ''}`,
+    {
+      code: `http_${answer.status}`,
+      retryable,
+      responseCode: answer.status,
+      response: words,
+      hint: hintFor(answer.status, code),
+      retryAfterMs: retryable ? parseRetryAfter(answer.retryAfter, now) : undefined,
+    },
+  );
 }
 
 function hintFor(status: number, code: string | undefined): string {

@@ -25,7 +25,10 @@ describe('GraphTransport against a local Microsoft and Graph', () => {
   let graph: GraphEmulator;
   beforeAll(async () => {
     o = await startOAuthBench('microsoft', MAILBOX);
-    graph = await startGraphEmulator({ tokenOwner: (t) => o.oauth.isValidAccessToken(t), tokenIssued: (t) => o.oauth.issuedAccessToken(t) });
+    graph = await startGraphEmulator({
+      tokenOwner: (t) => o.oauth.isValidAccessToken(t),
+      tokenIssued: (t) => o.oauth.issuedAccessToken(t),
+    });
   });
   afterAll(async () => {
     await graph.close();
@@ -44,15 +47,22 @@ describe('GraphTransport against a local Microsoft and Graph', () => {
     const [viaGraph] = graph.sent;
     expect(viaGraph.mailbox).toBe(MAILBOX);
     expect(graph.requests.at(-1)!.headers['content-type']).toBe('text/plain');
-    expect(result).toMatchObject({ messageId: '<em_g1@contoso.test>', recipients: [
-      { email: 'cliente@example.test', accepted: true, responseCode: 202 },
-      { email: 'copia@example.test', accepted: true, responseCode: 202 },
-      { email: 'archivo@contoso.test', accepted: true, responseCode: 202 },
-    ] });
+    expect(result).toMatchObject({
+      messageId: '<em_g1@contoso.test>',
+      recipients: [
+        { email: 'cliente@example.test', accepted: true, responseCode: 202 },
+        { email: 'copia@example.test', accepted: true, responseCode: 202 },
+        { email: 'archivo@contoso.test', accepted: true, responseCode: 202 },
+      ],
+    });
 
     // The same email through the SMTP transport, to a real SMTP server.
     const sink = await smtp.sink({ tls: 'starttls', auth: { users: { [mailbox]: 'pw' } } });
-    await smtp.transport(new SmtpTransport({ host: sink.host, port: sink.port, tls: false, username: mailbox, password: 'pw', timeouts: FAST_TIMEOUTS })).send(invoice());
+    await smtp
+      .transport(
+        new SmtpTransport({ host: sink.host, port: sink.port, tls: false, username: mailbox, password: 'pw', timeouts: FAST_TIMEOUTS }),
+      )
+      .send(invoice());
     const [viaSmtp] = await sink.waitForMessages(1);
 
     const facts = (m: ParsedMail) => ({
@@ -82,7 +92,10 @@ describe('GraphTransport against a local Microsoft and Graph', () => {
     await transport(o.manager().tokensFor(grant)).send(invoice());
     expect(o.oauth.stats.refreshes - before).toBe(1);
     expect(graph.sent).toHaveLength(1);
-    expect(graph.requests.slice(-2).map((r) => r.headers.authorization)).toEqual([`Bearer ${refused}`, `Bearer ${grant.current.accessToken}`]);
+    expect(graph.requests.slice(-2).map((r) => r.headers.authorization)).toEqual([
+      `Bearer ${refused}`,
+      `Bearer ${grant.current.accessToken}`,
+    ]);
   });
 
   it('a revoked grant: oauth_reconnect_required, permanent, after one refresh attempt', async () => {
@@ -100,7 +113,9 @@ describe('GraphTransport against a local Microsoft and Graph', () => {
     try {
       const { grant } = await o.connect('tn_graph_picky', 'graph');
       const before = o.oauth.stats.refreshes;
-      const e = await failureOf(new GraphTransport({ baseUrl: picky.url, tokens: o.manager().tokensFor(grant), timeoutMs: 2000 }).send(invoice()));
+      const e = await failureOf(
+        new GraphTransport({ baseUrl: picky.url, tokens: o.manager().tokensFor(grant), timeoutMs: 2000 }).send(invoice()),
+      );
       expect(e).toMatchObject({ code: 'http_401', retryable: false, responseCode: 401, hint: GRAPH_HINTS.tokenRefused });
       expect(e.response).toMatch(/^InvalidAuthenticationToken: /);
       expect(o.oauth.stats.refreshes - before).toBe(1);
@@ -113,7 +128,13 @@ describe('GraphTransport against a local Microsoft and Graph', () => {
     const { grant } = await o.connect('tn_graph_busy', 'graph');
     const t = transport(o.manager().tokensFor(grant), 300);
     graph.throttleNext(3);
-    expect(await failureOf(t.send(invoice()))).toMatchObject({ code: 'http_429', retryable: true, retryAfterMs: 3000, response: 'ApplicationThrottled: Application is over its MailboxConcurrency limit.', hint: GRAPH_HINTS.throttled });
+    expect(await failureOf(t.send(invoice()))).toMatchObject({
+      code: 'http_429',
+      retryable: true,
+      retryAfterMs: 3000,
+      response: 'ApplicationThrottled: Application is over its MailboxConcurrency limit.',
+      hint: GRAPH_HINTS.throttled,
+    });
     graph.unavailableNext(10);
     expect(await failureOf(t.send(invoice()))).toMatchObject({ code: 'http_503', retryable: true, retryAfterMs: 10_000 });
     graph.injectFault({ kind: 'delay', ms: 800 });
@@ -137,8 +158,15 @@ describe('GraphTransport against a local Microsoft and Graph', () => {
   it('refuses an email over 4 MB once encoded before asking Graph, permanently', async () => {
     const { grant } = await o.connect('tn_graph_big', 'graph');
     const requests = graph.requests.length;
-    const big = acmeInvoice({ from: { email: MAILBOX }, attachments: [{ filename: 'big.pdf', contentType: 'application/pdf', content: Buffer.alloc(2_400_000, 7) }] });
-    expect(await failureOf(transport(o.manager().tokensFor(grant)).send(big))).toMatchObject({ code: 'graph_message_too_large', retryable: false, hint: GRAPH_HINTS.tooLarge });
+    const big = acmeInvoice({
+      from: { email: MAILBOX },
+      attachments: [{ filename: 'big.pdf', contentType: 'application/pdf', content: Buffer.alloc(2_400_000, 7) }],
+    });
+    expect(await failureOf(transport(o.manager().tokensFor(grant)).send(big))).toMatchObject({
+      code: 'graph_message_too_large',
+      retryable: false,
+      hint: GRAPH_HINTS.tooLarge,
+    });
     expect(graph.requests.length).toBe(requests);
   });
 });

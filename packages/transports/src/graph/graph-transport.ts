@@ -44,7 +44,9 @@ export class GraphTransport implements Transport {
     const body = (await composeMime(message)).toString('base64');
     if (body.length > GRAPH_MAX_REQUEST_BYTES) {
       throw new DeliveryError(`the email is ${body.length} bytes once encoded for Microsoft Graph, above its 4 MB request limit`, {
-        code: 'graph_message_too_large', retryable: false, hint: GRAPH_HINTS.tooLarge,
+        code: 'graph_message_too_large',
+        retryable: false,
+        hint: GRAPH_HINTS.tooLarge,
       });
     }
     let token = await this.options.tokens.getAccessToken();
@@ -56,7 +58,10 @@ export class GraphTransport implements Transport {
     }
     if (answer.status !== 202) {
       const failure = classifyGraphAnswer(answer);
-      this.options.logger?.debug({ ...ids, status: answer.status, requestId: answer.requestId, retryable: failure.retryable }, 'Graph send failed');
+      this.options.logger?.debug(
+        { ...ids, status: answer.status, requestId: answer.requestId, retryable: failure.retryable },
+        'Graph send failed',
+      );
       throw failure;
     }
     this.options.logger?.debug({ ...ids, requestId: answer.requestId }, 'Graph took the email');
@@ -77,7 +82,12 @@ export class GraphTransport implements Transport {
         signal: AbortSignal.timeout(this.options.timeoutMs),
         redirect: 'error',
       });
-      return { status: res.status, retryAfter: res.headers.get('retry-after'), requestId: res.headers.get('request-id'), body: await res.text() };
+      return {
+        status: res.status,
+        retryAfter: res.headers.get('retry-after'),
+        requestId: res.headers.get('request-id'),
+        body: await res.text(),
+      };
     } catch (e) {
       throw networkFailure(e, this.options.timeoutMs);
     }
@@ -87,7 +97,11 @@ export class GraphTransport implements Transport {
 function networkFailure(e: unknown, timeoutMs: number): DeliveryError {
   const err = e as { name?: string; cause?: { code?: string } };
   if (err?.name === 'TimeoutError' || err?.name === 'AbortError') {
-    return new DeliveryError(`Microsoft Graph did not answer within ${timeoutMs} ms`, { code: 'ETIMEDOUT', retryable: true, hint: GRAPH_HINTS.unavailable });
+    return new DeliveryError(`Microsoft Graph did not answer within ${timeoutMs} ms`, {
+      code: 'ETIMEDOUT',
+      retryable: true,
+      hint: GRAPH_HINTS.unavailable,
+    });
   }
   const code = err?.cause?.code;
   return new DeliveryError(`Microsoft Graph could not be reached (${code ?? 'network error'})`, {

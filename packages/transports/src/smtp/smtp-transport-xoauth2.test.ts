@@ -10,11 +10,18 @@ const GMAIL_SCOPE = 'https://mail.google.com/';
 const OUTLOOK_SCOPE = 'https://outlook.office.com/SMTP.Send';
 
 /** An invoice from the connected mailbox itself, as the worker builds it for an OAuth-connected tenant. */
-const invoiceFrom = (mailbox: string, emailId = 'em_01') => acmeInvoice({ emailId, from: { email: mailbox, name: 'Acme Facturación, S.L.' }, messageId: `<${emailId}@acme.test>` });
+const invoiceFrom = (mailbox: string, emailId = 'em_01') =>
+  acmeInvoice({ emailId, from: { email: mailbox, name: 'Acme Facturación, S.L.' }, messageId: `<${emailId}@acme.test>` });
 
 describe.each([
   { flavour: 'google' as const, style: 'gmail' as const, scope: GMAIL_SCOPE, preset: 'gmail' as const, tls: 'implicit' as const },
-  { flavour: 'microsoft' as const, style: 'office365' as const, scope: OUTLOOK_SCOPE, preset: 'outlook' as const, tls: 'starttls' as const },
+  {
+    flavour: 'microsoft' as const,
+    style: 'office365' as const,
+    scope: OUTLOOK_SCOPE,
+    preset: 'outlook' as const,
+    tls: 'starttls' as const,
+  },
 ])('SmtpTransport with XOAUTH2 ($flavour, a $style server)', ({ flavour, style, scope, preset, tls }) => {
   const bench = smtpTestBench();
   let o: OAuthBench;
@@ -30,9 +37,27 @@ describe.each([
   });
 
   const sink = () =>
-    bench.sink({ tls, auth: { users: {}, xoauth2: { style, mailboxOf: (t) => (shown.push(t), o.oauth.isValidAccessToken(t, scope)?.email) } } });
-  const transport = (s: RunningSmtpSink, user: string, tokens: AccessTokenSource, pool?: { maxConnections?: number; maxMessages?: number }) =>
-    bench.transport(new SmtpTransport({ host: s.host, port: s.port, tls: tls === 'implicit', preset, oauth2: { user, tokens }, timeouts: FAST_TIMEOUTS, pool }));
+    bench.sink({
+      tls,
+      auth: { users: {}, xoauth2: { style, mailboxOf: (t) => (shown.push(t), o.oauth.isValidAccessToken(t, scope)?.email) } },
+    });
+  const transport = (
+    s: RunningSmtpSink,
+    user: string,
+    tokens: AccessTokenSource,
+    pool?: { maxConnections?: number; maxMessages?: number },
+  ) =>
+    bench.transport(
+      new SmtpTransport({
+        host: s.host,
+        port: s.port,
+        tls: tls === 'implicit',
+        preset,
+        oauth2: { user, tokens },
+        timeouts: FAST_TIMEOUTS,
+        pool,
+      }),
+    );
 
   it('after the whole connect flow, delivers over XOAUTH2 with the connected mailbox as From', async () => {
     const s = await sink();
@@ -47,7 +72,10 @@ describe.each([
     expect(received.envelope.mailFrom).toBe('facturas@acme.test');
     expect(received.parsed.from?.value).toEqual([{ address: 'facturas@acme.test', name: 'Acme Facturación, S.L.' }]);
     expect(result.recipients).toEqual([expect.objectContaining({ email: 'cliente@example.test', accepted: true })]);
-    expect(s.authAttempts.map((a) => [a.method, a.ok])).toEqual([['XOAUTH2', true], ['XOAUTH2', true]]);
+    expect(s.authAttempts.map((a) => [a.method, a.ok])).toEqual([
+      ['XOAUTH2', true],
+      ['XOAUTH2', true],
+    ]);
   });
 
   it('10 concurrent sends with an expired token on two workers: one refresh, all delivered, new connections on the new token', async () => {
@@ -125,9 +153,25 @@ describe('SmtpTransport with XOAUTH2 and a pool', () => {
 
   it('keeps a logged-in connection, and logs new connections in with the token another worker refreshed', async () => {
     const shown: string[] = [];
-    const s = await bench.sink({ tls: 'starttls', auth: { users: {}, xoauth2: { style: 'office365', mailboxOf: (t) => (shown.push(t), o.oauth.isValidAccessToken(t, OUTLOOK_SCOPE)?.email) } } });
+    const s = await bench.sink({
+      tls: 'starttls',
+      auth: {
+        users: {},
+        xoauth2: { style: 'office365', mailboxOf: (t) => (shown.push(t), o.oauth.isValidAccessToken(t, OUTLOOK_SCOPE)?.email) },
+      },
+    });
     const { mailbox, grant } = await o.connect('tn_pool');
-    const t = bench.transport(new SmtpTransport({ host: s.host, port: s.port, tls: false, preset: 'outlook', oauth2: { user: mailbox, tokens: o.manager().tokensFor(grant) }, timeouts: FAST_TIMEOUTS, pool: { maxConnections: 1, maxMessages: 2 } }));
+    const t = bench.transport(
+      new SmtpTransport({
+        host: s.host,
+        port: s.port,
+        tls: false,
+        preset: 'outlook',
+        oauth2: { user: mailbox, tokens: o.manager().tokensFor(grant) },
+        timeouts: FAST_TIMEOUTS,
+        pool: { maxConnections: 1, maxMessages: 2 },
+      }),
+    );
     const first = grant.current.accessToken!;
     await t.send(invoiceFrom(mailbox, 'em_1'));
     await t.send(invoiceFrom(mailbox, 'em_2'));
@@ -146,7 +190,18 @@ describe('SmtpTransport with XOAUTH2 and a pool', () => {
 
   it('password logins are untouched by the OAuth option', async () => {
     const s = await bench.sink({ tls: 'starttls', auth: { users: { 'facturas@acme.test': 'pw' } } });
-    await bench.transport(new SmtpTransport({ host: s.host, port: s.port, tls: false, username: 'facturas@acme.test', password: 'pw', timeouts: FAST_TIMEOUTS })).send(acmeInvoice());
+    await bench
+      .transport(
+        new SmtpTransport({
+          host: s.host,
+          port: s.port,
+          tls: false,
+          username: 'facturas@acme.test',
+          password: 'pw',
+          timeouts: FAST_TIMEOUTS,
+        }),
+      )
+      .send(acmeInvoice());
     expect(s.authAttempts).toEqual([expect.objectContaining({ method: 'PLAIN', ok: true })]);
   });
 });

@@ -86,7 +86,10 @@ export class SmtpTransport implements Transport {
       info = this.xoauth2 ? await this.xoauth2.withToken(submit) : await submit();
     } catch (error) {
       const failure = this.classify(error);
-      this.logger?.debug({ ...ids, code: failure.code, responseCode: failure.responseCode, retryable: failure.retryable }, 'SMTP send failed');
+      this.logger?.debug(
+        { ...ids, code: failure.code, responseCode: failure.responseCode, retryable: failure.retryable },
+        'SMTP send failed',
+      );
       throw failure;
     }
     const recipients = recipientOutcomes(info, this.failureContext);

@@ -92,7 +92,10 @@ export class SmtpXOAuth2Login {
     if (isDeliveryError(error)) return error;
     const cause = (error as { cause?: unknown } | undefined)?.cause;
     if (isDeliveryError(cause)) return cause;
-    const described = describeSmtpFailure(error, { ...ctx, secrets: [...(ctx.secrets ?? []), ...(this.lastToken ? [this.lastToken] : [])] });
+    const described = describeSmtpFailure(error, {
+      ...ctx,
+      secrets: [...(ctx.secrets ?? []), ...(this.lastToken ? [this.lastToken] : [])],
+    });
     const { message, ...fields } = described;
     if (fields.code === 'EAUTH' && fields.retryable === false) fields.hint = tokenRefusedHint(ctx, fields.response);
     return new DeliveryError(message, fields);

@@ -9,8 +9,14 @@ const TOKENS: Record<string, { email: string; scopes: string[] }> = {
 /** A MIME message as a mail client would build it, Bcc header kept (Graph has no envelope). */
 function mime(over: ConstructorParameters<typeof MailComposer>[0] = {}): Promise<Buffer> {
   const node = new MailComposer({
-    from: 'Contoso <facturas@contoso.test>', to: 'cliente@example.test', bcc: 'archivo@contoso.test', subject: 'Factura 7', text: 'adjunta', messageId: '<em_7@contoso.test>',
-    attachments: [{ filename: 'f7.pdf', content: Buffer.from('%PDF-1.4 siete'), contentType: 'application/pdf' }], ...over,
+    from: 'Contoso <facturas@contoso.test>',
+    to: 'cliente@example.test',
+    bcc: 'archivo@contoso.test',
+    subject: 'Factura 7',
+    text: 'adjunta',
+    messageId: '<em_7@contoso.test>',
+    attachments: [{ filename: 'f7.pdf', content: Buffer.from('%PDF-1.4 siete'), contentType: 'application/pdf' }],
+    ...over,
   }).compile();
   node.keepBcc = true;
   return node.build();
@@ -19,12 +25,20 @@ function mime(over: ConstructorParameters<typeof MailComposer>[0] = {}): Promise
 describe('Microsoft Graph emulator: POST /v1.0/me/sendMail (MIME)', () => {
   let graph: GraphEmulator;
   beforeAll(async () => {
-    graph = await startGraphEmulator({ tokenOwner: (t) => TOKENS[t], tokenIssued: (t) => t === 'expired', sendAs: { 'facturas@contoso.test': ['ventas@contoso.test'] } });
+    graph = await startGraphEmulator({
+      tokenOwner: (t) => TOKENS[t],
+      tokenIssued: (t) => t === 'expired',
+      sendAs: { 'facturas@contoso.test': ['ventas@contoso.test'] },
+    });
   });
   afterAll(() => graph.close());
 
   const send = (body: string | Buffer, token: string | null = 'good', contentType = 'text/plain') =>
-    fetch(`${graph.url}/v1.0/me/sendMail`, { method: 'POST', headers: { 'content-type': contentType, ...(token ? { authorization: `Bearer ${token}` } : {}) }, body });
+    fetch(`${graph.url}/v1.0/me/sendMail`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body,
+    });
   const errorOf = async (res: Response) => ({ status: res.status, code: ((await res.json()) as { error: { code: string } }).error.code });
 
   it('answers 202 with no body and keeps the message parsed, Bcc among the recipients', async () => {
@@ -51,11 +65,23 @@ describe('Microsoft Graph emulator: POST /v1.0/me/sendMail (MIME)', () => {
 
   it('refuses a body that is not base64 MIME, no recipients, and a From it may not send as', async () => {
     expect(await errorOf(await send('this is not base64!'))).toEqual({ status: 400, code: 'ErrorMimeContentInvalidBase64String' });
-    expect(await errorOf(await send(Buffer.from('just some words, no headers').toString('base64')))).toEqual({ status: 400, code: 'ErrorMimeContentInvalid' });
-    expect(await errorOf(await send((await mime({ to: [], bcc: [] })).toString('base64')))).toEqual({ status: 400, code: 'ErrorInvalidRecipients' });
-    expect(await errorOf(await send((await mime({ from: 'jefe@contoso.test' })).toString('base64')))).toEqual({ status: 403, code: 'ErrorSendAsDenied' });
+    expect(await errorOf(await send(Buffer.from('just some words, no headers').toString('base64')))).toEqual({
+      status: 400,
+      code: 'ErrorMimeContentInvalid',
+    });
+    expect(await errorOf(await send((await mime({ to: [], bcc: [] })).toString('base64')))).toEqual({
+      status: 400,
+      code: 'ErrorInvalidRecipients',
+    });
+    expect(await errorOf(await send((await mime({ from: 'jefe@contoso.test' })).toString('base64')))).toEqual({
+      status: 403,
+      code: 'ErrorSendAsDenied',
+    });
     expect((await send((await mime({ from: 'ventas@contoso.test' })).toString('base64'))).status).toBe(202);
-    expect(await errorOf(await send(JSON.stringify({ message: {} }), 'good', 'application/json'))).toEqual({ status: 400, code: 'ErrorInvalidRequest' });
+    expect(await errorOf(await send(JSON.stringify({ message: {} }), 'good', 'application/json'))).toEqual({
+      status: 400,
+      code: 'ErrorInvalidRequest',
+    });
     expect(await errorOf(await send(Buffer.alloc(4 * 1024 * 1024 + 4, 65).toString()))).toEqual({ status: 413, code: 'BadRequest' });
   });
 

@@ -49,16 +49,22 @@ export interface GraphEmulator extends RunningEmulator {
  */
 export async function startGraphEmulator(options: GraphEmulatorOptions): Promise<GraphEmulator> {
   const sent: GraphSentMessage[] = [];
-  const emulator = await startHttpEmulator((app) => {
-    app.post('/v1.0/me/sendMail', (req, res) => {
-      void sendMail(options, rawBodyOf(req), req.headers.authorization, req.headers['content-type'], sent).then((answer) => {
-        if (answer) return reply(res, answer);
-        res.status(202).set('request-id', randomUUID()).end();
+  const emulator = await startHttpEmulator(
+    (app) => {
+      app.post('/v1.0/me/sendMail', (req, res) => {
+        void sendMail(options, rawBodyOf(req), req.headers.authorization, req.headers['content-type'], sent).then((answer) => {
+          if (answer) return reply(res, answer);
+          res.status(202).set('request-id', randomUUID()).end();
+        });
       });
-    });
-  }, { tls: options.tls });
+    },
+    { tls: options.tls },
+  );
   const fault = (answer: GraphErrorAnswer) =>
-    emulator.injectFault({ kind: 'status', status: answer.status, body: answer.body, headers: answer.headers }, (req) => req.path === '/v1.0/me/sendMail');
+    emulator.injectFault(
+      { kind: 'status', status: answer.status, body: answer.body, headers: answer.headers },
+      (req) => req.path === '/v1.0/me/sendMail',
+    );
   return {
     ...emulator,
     sent,

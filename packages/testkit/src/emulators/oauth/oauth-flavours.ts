@@ -17,7 +17,11 @@ export interface OAuthServerPaths {
 
 export const FLAVOUR_PATHS: Record<OAuthFlavour, OAuthServerPaths> = {
   google: { authorize: '/o/oauth2/v2/auth', token: '/token', jwks: '/oauth2/v3/certs' },
-  microsoft: { authorize: '/{authority}/oauth2/v2.0/authorize', token: '/{authority}/oauth2/v2.0/token', jwks: '/{authority}/discovery/v2.0/keys' },
+  microsoft: {
+    authorize: '/{authority}/oauth2/v2.0/authorize',
+    token: '/{authority}/oauth2/v2.0/token',
+    jwks: '/{authority}/discovery/v2.0/keys',
+  },
 };
 
 /** Microsoft's directory id for the test organisation (issuer and `tid`). */
@@ -91,18 +95,78 @@ const GOOGLE: Record<TokenRefusal, Refusal> = {
 };
 
 const MICROSOFT: Record<TokenRefusal, Refusal> = {
-  client_unknown: { status: 400, error: 'unauthorized_client', aadsts: 700016, description: "Application with identifier was not found in the directory. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant." },
-  client_secret_wrong: { status: 401, error: 'invalid_client', aadsts: 7000215, description: "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app." },
+  client_unknown: {
+    status: 400,
+    error: 'unauthorized_client',
+    aadsts: 700016,
+    description:
+      'Application with identifier was not found in the directory. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.',
+  },
+  client_secret_wrong: {
+    status: 401,
+    error: 'invalid_client',
+    aadsts: 7000215,
+    description:
+      'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app.',
+  },
   code_unknown: { status: 400, error: 'invalid_grant', aadsts: 9002313, description: 'Invalid request. Request is malformed or invalid.' },
-  code_expired: { status: 400, error: 'invalid_grant', aadsts: 70008, description: 'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.' },
-  code_used: { status: 400, error: 'invalid_grant', aadsts: 54005, description: 'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.' },
-  redirect_uri_mismatch: { status: 400, error: 'invalid_grant', aadsts: 500112, description: 'The reply address does not match the reply address provided when requesting Authorization code.' },
-  pkce_mismatch: { status: 400, error: 'invalid_grant', aadsts: 501481, description: 'The Code_Verifier does not match the code_challenge supplied in the authorization request.' },
-  refresh_token_dead: { status: 400, error: 'invalid_grant', aadsts: 70000, description: 'The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password.' },
-  scope_not_granted: { status: 400, error: 'invalid_grant', aadsts: 65001, description: 'The user or administrator has not consented to use the application. Send an interactive authorization request for this user and resource.' },
-  several_resources: { status: 400, error: 'invalid_scope', aadsts: 28000, description: 'Provided value for the input parameter scope is not valid because it contains more than one resource.' },
-  grant_type_unsupported: { status: 400, error: 'unsupported_grant_type', aadsts: 70003, description: 'The app requested an unsupported grant type.' },
-  request_invalid: { status: 400, error: 'invalid_request', aadsts: 900144, description: "The request body must contain the following parameter: " },
+  code_expired: {
+    status: 400,
+    error: 'invalid_grant',
+    aadsts: 70008,
+    description:
+      'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.',
+  },
+  code_used: {
+    status: 400,
+    error: 'invalid_grant',
+    aadsts: 54005,
+    description: 'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.',
+  },
+  redirect_uri_mismatch: {
+    status: 400,
+    error: 'invalid_grant',
+    aadsts: 500112,
+    description: 'The reply address does not match the reply address provided when requesting Authorization code.',
+  },
+  pkce_mismatch: {
+    status: 400,
+    error: 'invalid_grant',
+    aadsts: 501481,
+    description: 'The Code_Verifier does not match the code_challenge supplied in the authorization request.',
+  },
+  refresh_token_dead: {
+    status: 400,
+    error: 'invalid_grant',
+    aadsts: 70000,
+    description:
+      'The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password.',
+  },
+  scope_not_granted: {
+    status: 400,
+    error: 'invalid_grant',
+    aadsts: 65001,
+    description:
+      'The user or administrator has not consented to use the application. Send an interactive authorization request for this user and resource.',
+  },
+  several_resources: {
+    status: 400,
+    error: 'invalid_scope',
+    aadsts: 28000,
+    description: 'Provided value for the input parameter scope is not valid because it contains more than one resource.',
+  },
+  grant_type_unsupported: {
+    status: 400,
+    error: 'unsupported_grant_type',
+    aadsts: 70003,
+    description: 'The app requested an unsupported grant type.',
+  },
+  request_invalid: {
+    status: 400,
+    error: 'invalid_request',
+    aadsts: 900144,
+    description: 'The request body must contain the following parameter: ',
+  },
 };
 
 /** The status and JSON body a vendor answers a refused token request with. */
@@ -112,7 +176,10 @@ export function tokenRefusal(flavour: OAuthFlavour, why: TokenRefusal, detail = 
   if (flavour === 'google') return { status: r.status, body: { error: r.error, error_description: description } };
   const traceId = randomUUID();
   const correlationId = randomUUID();
-  const timestamp = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  const timestamp = new Date()
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
   return {
     status: r.status,
     body: {

@@ -49,7 +49,10 @@ export interface AccessTokenOwner {
 }
 
 export class GrantRefusal extends Error {
-  constructor(readonly why: TokenRefusal, readonly detail = '') {
+  constructor(
+    readonly why: TokenRefusal,
+    readonly detail = '',
+  ) {
     super(why);
   }
 }
@@ -66,7 +69,10 @@ export class OAuthGrantBook {
   private readonly consented = new Set<string>();
   private readonly subjects = new Map<string, string>();
 
-  constructor(private readonly flavour: OAuthFlavour, private readonly now: () => number) {}
+  constructor(
+    private readonly flavour: OAuthFlavour,
+    private readonly now: () => number,
+  ) {}
 
   /** Whether this user consented to this client before (Google issues a refresh token on first consent only, unless prompt=consent). */
   hasConsented(clientId: string, email: string): boolean {
@@ -81,7 +87,10 @@ export class OAuthGrantBook {
   }
 
   /** Redeems a code: checks client, redirect URI and PKCE verifier; single use. */
-  redeemCode(input: { code: string; clientId: string; redirectUri?: string; codeVerifier?: string }): { grant: Grant; issueRefreshToken: boolean } {
+  redeemCode(input: { code: string; clientId: string; redirectUri?: string; codeVerifier?: string }): {
+    grant: Grant;
+    issueRefreshToken: boolean;
+  } {
     const pending = this.codes.get(input.code);
     if (!pending || pending.clientId !== input.clientId) throw new GrantRefusal('code_unknown');
     if (pending.redeemed) throw new GrantRefusal('code_used');
@@ -173,5 +182,7 @@ export class OAuthGrantBook {
 }
 
 function random(chars: number): string {
-  return randomBytes(Math.ceil((chars * 3) / 4)).toString('base64url').slice(0, chars);
+  return randomBytes(Math.ceil((chars * 3) / 4))
+    .toString('base64url')
+    .slice(0, chars);
 }

@@ -22,20 +22,45 @@ async function authorize(server: OAuthServerEmulator, params: Record<string, str
 async function consent(server: OAuthServerEmulator, scope: string, extra: Record<string, string> = {}) {
   const p = pkce();
   const { location } = await authorize(server, {
-    client_id: CLIENT.clientId, redirect_uri: REDIRECT, response_type: 'code', scope, state: 'st-1', code_challenge: p.challenge, code_challenge_method: 'S256', ...extra,
+    client_id: CLIENT.clientId,
+    redirect_uri: REDIRECT,
+    response_type: 'code',
+    scope,
+    state: 'st-1',
+    code_challenge: p.challenge,
+    code_challenge_method: 'S256',
+    ...extra,
   });
   return { code: location!.searchParams.get('code')!, verifier: p.verifier, location: location! };
 }
 
 async function token(server: OAuthServerEmulator, form: Record<string, string>) {
-  const res = await fetch(server.urls.token, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) });
+  const res = await fetch(server.urls.token, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(form),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
 
 const exchange = (server: OAuthServerEmulator, code: string, verifier: string, over: Record<string, string> = {}) =>
-  token(server, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier, client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret, ...over });
+  token(server, {
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: REDIRECT,
+    code_verifier: verifier,
+    client_id: CLIENT.clientId,
+    client_secret: CLIENT.clientSecret,
+    ...over,
+  });
 const refresh = (server: OAuthServerEmulator, refreshToken: string, over: Record<string, string> = {}) =>
-  token(server, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret, ...over });
+  token(server, {
+    grant_type: 'refresh_token',
+    refresh_token: refreshToken,
+    client_id: CLIENT.clientId,
+    client_secret: CLIENT.clientSecret,
+    ...over,
+  });
 
 function claimsOf(jwt: string) {
   return JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
@@ -58,7 +83,11 @@ describe('OAuth server emulator playing Google', () => {
     expect(first.body).toMatchObject({ token_type: 'Bearer', expires_in: 3599, scope: GOOGLE_SCOPE });
     expect(first.body.access_token).toMatch(/^ya29\./);
     expect(first.body.refresh_token).toMatch(/^1\/\//);
-    expect(google.isValidAccessToken(first.body.access_token, 'https://mail.google.com/')).toEqual({ email: 'facturas@acme.test', clientId: CLIENT.clientId, scopes: GOOGLE_SCOPE.split(' ') });
+    expect(google.isValidAccessToken(first.body.access_token, 'https://mail.google.com/')).toEqual({
+      email: 'facturas@acme.test',
+      clientId: CLIENT.clientId,
+      scopes: GOOGLE_SCOPE.split(' '),
+    });
     expect(google.isValidAccessToken(first.body.access_token, 'https://graph.microsoft.com/Mail.Send')).toBeUndefined();
 
     const again = await exchange(google, code, verifier);
@@ -75,7 +104,12 @@ describe('OAuth server emulator playing Google', () => {
     expect(verify('sha256', Buffer.from(`${header}.${payload}`), key, Buffer.from(signature, 'base64url'))).toBe(true);
     expect(JSON.parse(Buffer.from(header, 'base64url').toString())).toMatchObject({ alg: 'RS256', kid: jwks.keys[0].kid });
     const claims = claimsOf(body.id_token);
-    expect(claims).toMatchObject({ iss: 'https://accounts.google.com', aud: CLIENT.clientId, email: 'facturas@acme.test', email_verified: true });
+    expect(claims).toMatchObject({
+      iss: 'https://accounts.google.com',
+      aud: CLIENT.clientId,
+      email: 'facturas@acme.test',
+      email_verified: true,
+    });
     expect(Number(claims.exp) - Number(claims.iat)).toBe(3600);
   });
 
@@ -88,12 +122,21 @@ describe('OAuth server emulator playing Google', () => {
     expect((await exchange(google, forced.code, forced.verifier)).body.refresh_token).toBeDefined();
   });
 
-  it('refuses a wrong verifier, redirect URI, secret or expired code with Google\'s answers', async () => {
+  it("refuses a wrong verifier, redirect URI, secret or expired code with Google's answers", async () => {
     let c = await consent(google, GOOGLE_SCOPE);
-    expect(await exchange(google, c.code, pkce().verifier)).toEqual({ status: 400, body: { error: 'invalid_grant', error_description: 'Invalid code verifier.' } });
+    expect(await exchange(google, c.code, pkce().verifier)).toEqual({
+      status: 400,
+      body: { error: 'invalid_grant', error_description: 'Invalid code verifier.' },
+    });
     c = await consent(google, GOOGLE_SCOPE);
-    expect(await exchange(google, c.code, c.verifier, { redirect_uri: 'http://127.0.0.1:9/other' })).toEqual({ status: 400, body: { error: 'redirect_uri_mismatch', error_description: 'Bad Request' } });
-    expect(await exchange(google, c.code, c.verifier, { client_secret: 'nope' })).toEqual({ status: 401, body: { error: 'invalid_client', error_description: 'Unauthorized' } });
+    expect(await exchange(google, c.code, c.verifier, { redirect_uri: 'http://127.0.0.1:9/other' })).toEqual({
+      status: 400,
+      body: { error: 'redirect_uri_mismatch', error_description: 'Bad Request' },
+    });
+    expect(await exchange(google, c.code, c.verifier, { client_secret: 'nope' })).toEqual({
+      status: 401,
+      body: { error: 'invalid_client', error_description: 'Unauthorized' },
+    });
     google.behaviour.codeTtlSeconds = 0;
     c = await consent(google, GOOGLE_SCOPE);
     expect((await exchange(google, c.code, c.verifier)).body.error).toBe('invalid_grant');
@@ -111,13 +154,22 @@ describe('OAuth server emulator playing Google', () => {
 
     expect(google.revokeGrant()).toBe(1);
     expect(google.isValidAccessToken(renewed.body.access_token)).toBeUndefined();
-    expect(await refresh(google, body.refresh_token)).toEqual({ status: 400, body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' } });
+    expect(await refresh(google, body.refresh_token)).toEqual({
+      status: 400,
+      body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' },
+    });
     expect(google.stats).toMatchObject({ refreshes: 2, refusedRefreshes: 1 });
   });
 
   it('expires access tokens by their lifetime, or at once when told', async () => {
     let clock = Date.now();
-    const timed = await startOAuthServer({ flavour: 'google', clients: [CLIENT], user: { email: 'a@acme.test' }, accessTokenTtlSeconds: 60, now: () => clock });
+    const timed = await startOAuthServer({
+      flavour: 'google',
+      clients: [CLIENT],
+      user: { email: 'a@acme.test' },
+      accessTokenTtlSeconds: 60,
+      now: () => clock,
+    });
     try {
       const { code, verifier } = await consent(timed, GOOGLE_SCOPE, { access_type: 'offline' });
       const { body } = await exchange(timed, code, verifier);
@@ -135,10 +187,22 @@ describe('OAuth server emulator playing Google', () => {
 
   it('checks the authorize request: unknown client and redirect URI get an error page, the rest a redirect with error', async () => {
     const p = pkce();
-    const good = { client_id: CLIENT.clientId, redirect_uri: REDIRECT, response_type: 'code', scope: GOOGLE_SCOPE, state: 's', code_challenge: p.challenge, code_challenge_method: 'S256' };
+    const good = {
+      client_id: CLIENT.clientId,
+      redirect_uri: REDIRECT,
+      response_type: 'code',
+      scope: GOOGLE_SCOPE,
+      state: 's',
+      code_challenge: p.challenge,
+      code_challenge_method: 'S256',
+    };
     expect(await authorize(google, { ...good, client_id: 'other' })).toMatchObject({ status: 401, location: undefined });
-    expect(await authorize(google, { ...good, redirect_uri: 'https://evil.example/cb' })).toMatchObject({ status: 400, location: undefined });
-    const errorOf = async (over: Record<string, string | undefined>) => (await authorize(google, { ...good, ...over })).location?.searchParams.get('error');
+    expect(await authorize(google, { ...good, redirect_uri: 'https://evil.example/cb' })).toMatchObject({
+      status: 400,
+      location: undefined,
+    });
+    const errorOf = async (over: Record<string, string | undefined>) =>
+      (await authorize(google, { ...good, ...over })).location?.searchParams.get('error');
     expect(await errorOf({ response_type: 'token' })).toBe('unsupported_response_type');
     expect(await errorOf({ scope: 'openid https://www.googleapis.com/auth/drive' })).toBe('invalid_scope');
     expect(await errorOf({ code_challenge: undefined })).toBe('invalid_request');
@@ -162,7 +226,14 @@ describe('OAuth server emulator playing Microsoft', () => {
   it('serves any authority, names the mailbox in preferred_username, and rotates refresh tokens', async () => {
     expect(ms.urls.authorize).toBe(`${ms.url}/common/oauth2/v2.0/authorize`);
     const { code, verifier } = await consent(ms, MS_SCOPE);
-    const { status, body } = await token(ms, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier, client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret });
+    const { status, body } = await token(ms, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT,
+      code_verifier: verifier,
+      client_id: CLIENT.clientId,
+      client_secret: CLIENT.clientSecret,
+    });
     expect(status).toBe(200);
     expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599 });
     const claims = claimsOf(body.id_token);
@@ -170,10 +241,17 @@ describe('OAuth server emulator playing Microsoft', () => {
     expect(claims.email).toBeUndefined();
     expect(claims.iss).toBe(ms.issuer);
 
-    const viaOrganizations = (await fetch(`${ms.url}/organizations/oauth2/v2.0/token`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: body.refresh_token, client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret, scope: MS_SCOPE }),
-    }));
+    const viaOrganizations = await fetch(`${ms.url}/organizations/oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: body.refresh_token,
+        client_id: CLIENT.clientId,
+        client_secret: CLIENT.clientSecret,
+        scope: MS_SCOPE,
+      }),
+    });
     const rotated = (await viaOrganizations.json()) as Record<string, string>;
     expect(viaOrganizations.status).toBe(200);
     expect(rotated.refresh_token).toBeDefined();
@@ -186,14 +264,16 @@ describe('OAuth server emulator playing Microsoft', () => {
     expect((await refresh(ms, strict.body.refresh_token)).status).toBe(200);
   });
 
-  it('answers a revoked grant with Microsoft\'s invalid_grant body (AADSTS70000, trace ids)', async () => {
+  it("answers a revoked grant with Microsoft's invalid_grant body (AADSTS70000, trace ids)", async () => {
     const { code, verifier } = await consent(ms, MS_SCOPE);
     const { body } = await exchange(ms, code, verifier);
     ms.revokeGrant('FACTURAS@contoso.test');
     const refused = await refresh(ms, body.refresh_token);
     expect(refused.status).toBe(400);
     expect(refused.body).toMatchObject({ error: 'invalid_grant', error_codes: [70000] });
-    expect(refused.body.error_description).toMatch(/^AADSTS70000: The provided grant has expired due to it being revoked.*\r\nTrace ID: [0-9a-f-]{36}\r\nCorrelation ID: /s);
+    expect(refused.body.error_description).toMatch(
+      /^AADSTS70000: The provided grant has expired due to it being revoked.*\r\nTrace ID: [0-9a-f-]{36}\r\nCorrelation ID: /s,
+    );
   });
 
   it('issues a refresh token only with offline_access, refuses two resources in one token and scopes never granted', async () => {
@@ -203,14 +283,20 @@ describe('OAuth server emulator playing Microsoft', () => {
     expect((await exchange(ms, two.code, two.verifier)).body).toMatchObject({ error: 'invalid_scope', error_codes: [28000] });
     const smtp = await consent(ms, MS_SCOPE);
     const { body } = await exchange(ms, smtp.code, smtp.verifier);
-    expect((await refresh(ms, body.refresh_token, { scope: 'offline_access https://graph.microsoft.com/Mail.Send' })).body).toMatchObject({ error: 'invalid_grant', error_codes: [65001] });
+    expect((await refresh(ms, body.refresh_token, { scope: 'offline_access https://graph.microsoft.com/Mail.Send' })).body).toMatchObject({
+      error: 'invalid_grant',
+      error_codes: [65001],
+    });
   });
 
   it('refuses a wrong client secret with 401 invalid_client (AADSTS7000215), also in Basic auth', async () => {
     const { code, verifier } = await consent(ms, MS_SCOPE);
     const res = await fetch(ms.urls.token, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${CLIENT.clientId}:wrong`).toString('base64')}` },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${CLIENT.clientId}:wrong`).toString('base64')}`,
+      },
       body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier }),
     });
     expect(res.status).toBe(401);
@@ -220,7 +306,15 @@ describe('OAuth server emulator playing Microsoft', () => {
   it('says access_denied with an AADSTS description when the user declines', async () => {
     ms.behaviour.consent = 'deny';
     const p = pkce();
-    const { location } = await authorize(ms, { client_id: CLIENT.clientId, redirect_uri: REDIRECT, response_type: 'code', scope: MS_SCOPE, state: 'x', code_challenge: p.challenge, code_challenge_method: 'S256' });
+    const { location } = await authorize(ms, {
+      client_id: CLIENT.clientId,
+      redirect_uri: REDIRECT,
+      response_type: 'code',
+      scope: MS_SCOPE,
+      state: 'x',
+      code_challenge: p.challenge,
+      code_challenge_method: 'S256',
+    });
     expect(location?.searchParams.get('error')).toBe('access_denied');
     expect(location?.searchParams.get('error_description')).toMatch(/^AADSTS65004/);
   });

@@ -78,14 +78,17 @@ export async function startOAuthServer(options: OAuthServerOptions): Promise<OAu
     now,
   };
 
-  const emulator = await startHttpEmulator((app) => {
-    app.use((req, res, next) => {
-      if (req.method === 'GET' && matches(paths.authorize, req)) return handleAuthorize(ctx, req, res);
-      if (req.method === 'POST' && matches(paths.token, req)) return handleToken(ctx, req, res);
-      if (req.method === 'GET' && matches(paths.jwks, req)) return void res.json(signer.jwks());
-      next();
-    });
-  }, { tls: options.tls });
+  const emulator = await startHttpEmulator(
+    (app) => {
+      app.use((req, res, next) => {
+        if (req.method === 'GET' && matches(paths.authorize, req)) return handleAuthorize(ctx, req, res);
+        if (req.method === 'POST' && matches(paths.token, req)) return handleToken(ctx, req, res);
+        if (req.method === 'GET' && matches(paths.jwks, req)) return void res.json(signer.jwks());
+        next();
+      });
+    },
+    { tls: options.tls },
+  );
 
   const fill = (path: string) => emulator.url + path.replace('{authority}', 'common');
   return {
@@ -113,5 +116,5 @@ export async function startOAuthServer(options: OAuthServerOptions): Promise<OAu
 function matches(pattern: string, req: Request): boolean {
   const want = pattern.split('/');
   const got = req.path.split('/');
-  return want.length === got.length && want.every((w, i) => w === '{authority}' ? /^[\w.-]+$/.test(got[i]) : w === got[i]);
+  return want.length === got.length && want.every((w, i) => (w === '{authority}' ? /^[\w.-]+$/.test(got[i]) : w === got[i]));
 }

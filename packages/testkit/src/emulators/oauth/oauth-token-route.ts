@@ -64,7 +64,8 @@ function exchangeCode(ctx: OAuthServerContext, res: Response, client: OAuthTestC
     codeVerifier: form.get('code_verifier') ?? undefined,
   });
   // Microsoft: one token is for one resource.
-  if (ctx.flavour === 'microsoft' && new Set(grant.scopes.map(resourceOf).filter(Boolean)).size > 1) throw new GrantRefusal('several_resources');
+  if (ctx.flavour === 'microsoft' && new Set(grant.scopes.map(resourceOf).filter(Boolean)).size > 1)
+    throw new GrantRefusal('several_resources');
   answerTokens(ctx, res, grant, grant.scopes, issueRefreshToken ? ctx.book.issueRefreshToken(grant) : undefined);
 }
 
@@ -97,7 +98,14 @@ function answerTokens(ctx: OAuthServerContext, res: Response, grant: Grant, scop
 
 function idToken(ctx: OAuthServerContext, grant: Grant, scopes: string[]): string {
   const iat = Math.floor(ctx.now() / 1000);
-  const common = { iss: ctx.issuer, aud: grant.clientId, sub: grant.subject, iat, exp: iat + 3600, ...(grant.nonce ? { nonce: grant.nonce } : {}) };
+  const common = {
+    iss: ctx.issuer,
+    aud: grant.clientId,
+    sub: grant.subject,
+    iat,
+    exp: iat + 3600,
+    ...(grant.nonce ? { nonce: grant.nonce } : {}),
+  };
   const user = grant.user;
   if (ctx.flavour === 'google') {
     return ctx.signer.sign({
