@@ -3,7 +3,7 @@ export * from './redis-connection';
 export * from './lanes/lane-keys';
 export * from './lanes/tenant-lanes';
 export * from './lanes/reconcile-lanes';
-export * from './lanes/release-when-jobs-finish';
+export * from './lanes/release-tenant-lane';
 export * from './limits/sending-limits';
 export * from './limits/tenant-rate-limiter';
 export * from './limits/defer-job';

@@ -50,8 +50,8 @@ const SEND_JOB_NAME = 'send';
  * BullMQ's wait list, and another tenant's single email waits behind at most (busy tenants x K) jobs.
  * See docs/decisions/0009-fair-scheduling.md.
  *
- * Calls: the API `admitAndEnqueue`s; the worker `releaseAndPromote`s when a job leaves BullMQ for good
- * (see `releaseWhenJobsFinish`); cancel goes through `cancel`; the sweep runs `reconcileLanes`.
+ * Calls: the API `admitAndEnqueue`s; the worker releases a slot when a job's work is done or it failed
+ * for good (see release-tenant-lane.ts); cancel goes through `cancel`; the sweep runs `reconcileLanes`.
  */
 export class TenantLanes {
   readonly maxInFlight: number;
@@ -128,7 +128,7 @@ export class TenantLanes {
     return admission;
   }
 
-  /** Job left BullMQ for good (completed, failed for good, removed): free its slot and add the promoted ids' jobs. */
+  /** The job's work is over (sent, failed for good, removed): free its slot and add the promoted ids' jobs. */
   async releaseAndPromote(queue: Queue<SendJobData>, tenantId: string, emailId: string, jobOptionsFor: JobOptionsFor): Promise<string[]> {
     const promoted = await this.release(tenantId, emailId);
     await addSendJobs(queue, tenantId, promoted, jobOptionsFor);
@@ -161,5 +161,7 @@ export class TenantLanes {
 /** jobId = email id (in `jobOptionsFor`), so adding an id whose job exists is a no-op. */
 export async function addSendJobs(queue: Queue<SendJobData>, tenantId: string, emailIds: string[], jobOptionsFor: JobOptionsFor): Promise<void> {
   if (emailIds.length === 0) return;
+  // One id (the usual promotion) as a plain add: one round trip instead of MULTI + script + EXEC.
+  if (emailIds.length === 1) return void (await queue.add(SEND_JOB_NAME, { tenantId, emailId: emailIds[0] }, jobOptionsFor(emailIds[0])));
   await queue.addBulk(emailIds.map((emailId) => ({ name: SEND_JOB_NAME, data: { tenantId, emailId }, opts: jobOptionsFor(emailId) })));
 }

@@ -1,7 +1,7 @@
 import { Job, Processor, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createSendQueue, jitteredBackoff, SEND_QUEUE, SendJobData, sendJobOptions } from '../../src/send-queue';
-import { releaseWhenJobsFinish } from '../../src/lanes/release-when-jobs-finish';
+import { releaseLaneAfterSuccess, releaseLaneOnFinalFailure } from '../../src/lanes/release-tenant-lane';
 import { JobOptionsFor, TenantLanes } from '../../src/lanes/tenant-lanes';
 import { deleteKeysUnder, openRedis } from './redis-test-prefix';
 
@@ -45,7 +45,8 @@ export async function startSendWorkers(prefix: string, options: { maxInFlight?: 
     async addWorker(processor, concurrency) {
       const connection = await openRedis();
       connections.push(connection);
-      const worker = new Worker<SendJobData>(SEND_QUEUE, processor, {
+      const deps = lanes && { lanes, queue, jobOptionsFor, logger };
+      const worker = new Worker<SendJobData>(SEND_QUEUE, deps ? releaseLaneAfterSuccess(deps, processor) : processor, {
         connection,
         prefix,
         concurrency,
@@ -56,7 +57,7 @@ export async function startSendWorkers(prefix: string, options: { maxInFlight?: 
         if (job?.finishedOn !== undefined) finished += 1;
       });
       worker.on('error', () => undefined);
-      if (lanes) releaseWhenJobsFinish(worker, lanes, queue, jobOptionsFor, logger);
+      if (deps) releaseLaneOnFinalFailure(worker, deps);
       await worker.waitUntilReady();
       workers.push(worker);
       return worker;
