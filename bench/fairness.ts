@@ -85,7 +85,11 @@ export async function fairnessBench(options = fairnessOptionsFromEnv()): Promise
       const all = ms.flatMap((m) => m.run.latenciesMs);
       return { p50: quantile(all, 0.5), p99: quantile(all, 0.99) };
     };
-    const of = (f: (m: Measured) => number) => ({ fifo: med(runs.fifo.map(f)), fair: med(runs.fair.map(f)), fairUncapped: med(runs.fairUncapped.map(f)) });
+    const of = (f: (m: Measured) => number) => ({
+      fifo: med(runs.fifo.map(f)),
+      fair: med(runs.fair.map(f)),
+      fairUncapped: med(runs.fairUncapped.map(f)),
+    });
     const throughput = of((m) => m.run.throughput);
     return {
       options,
@@ -106,7 +110,9 @@ export async function fairnessBench(options = fairnessOptionsFromEnv()): Promise
 
 async function measure(smtp: TenantSmtp, o: FairnessBenchOptions, scheduling: Scheduling, maxInFlight: number): Promise<Measured> {
   smtp.sink.clear();
-  const { result: run, commands } = await countRedisCommands(() => runFairness({ ...o, maxInFlight, scheduling, smtp, timeoutMs: 15 * 60_000 }));
+  const { result: run, commands } = await countRedisCommands(() =>
+    runFairness({ ...o, maxInFlight, scheduling, smtp, timeoutMs: 15 * 60_000 }),
+  );
   smtp.sink.clear();
   return { run, commandsPerEmail: commands / (o.burst + o.trials) };
 }
@@ -143,14 +149,26 @@ function print(r: FairnessBenchResult): void {
   const c = r.commandsPerEmail;
   const cpu = r.cpuUsPerEmail;
   console.log(`\nFairness: A's burst of ${o.burst}, ${o.trials} single invoices from other tenants every ${o.trialGapMs} ms;`);
-  console.log(`${o.workers} worker(s) x concurrency ${o.concurrency}, TENANT_MAX_IN_FLIGHT ${o.maxInFlight}; real SMTP server (STARTTLS + AUTH); ${o.rounds} round(s), medians.\n`);
-  console.log(`single invoice, enqueue -> accepted   FIFO p50 ${ms(r.fifo.p50)}  p99 ${ms(r.fifo.p99)}   lanes p50 ${ms(r.fair.p50)}  p99 ${ms(r.fair.p99)}`);
-  console.log(`A's throughput (msg/s)                FIFO ${r.throughputFifo.toFixed(0)}   lanes ${r.throughputFair.toFixed(0)} (x${(r.throughputFair / r.throughputFifo).toFixed(2)})   lanes K=${o.concurrency * o.workers} ${r.throughputFairUncapped.toFixed(0)} (x${(r.throughputFairUncapped / r.throughputFifo).toFixed(2)})`);
-  console.log(`Redis commands per email              FIFO ${c.fifo.toFixed(2)}   lanes ${c.fair.toFixed(2)}   lanes K=${o.concurrency * o.workers} ${c.fairUncapped.toFixed(2)}`);
-  console.log(`process CPU per email (µs)            FIFO ${cpu.fifo.toFixed(0)}   lanes ${cpu.fair.toFixed(0)}   lanes K=${o.concurrency * o.workers} ${cpu.fairUncapped.toFixed(0)}`);
+  console.log(
+    `${o.workers} worker(s) x concurrency ${o.concurrency}, TENANT_MAX_IN_FLIGHT ${o.maxInFlight}; real SMTP server (STARTTLS + AUTH); ${o.rounds} round(s), medians.\n`,
+  );
+  console.log(
+    `single invoice, enqueue -> accepted   FIFO p50 ${ms(r.fifo.p50)}  p99 ${ms(r.fifo.p99)}   lanes p50 ${ms(r.fair.p50)}  p99 ${ms(r.fair.p99)}`,
+  );
+  console.log(
+    `A's throughput (msg/s)                FIFO ${r.throughputFifo.toFixed(0)}   lanes ${r.throughputFair.toFixed(0)} (x${(r.throughputFair / r.throughputFifo).toFixed(2)})   lanes K=${o.concurrency * o.workers} ${r.throughputFairUncapped.toFixed(0)} (x${(r.throughputFairUncapped / r.throughputFifo).toFixed(2)})`,
+  );
+  console.log(
+    `Redis commands per email              FIFO ${c.fifo.toFixed(2)}   lanes ${c.fair.toFixed(2)}   lanes K=${o.concurrency * o.workers} ${c.fairUncapped.toFixed(2)}`,
+  );
+  console.log(
+    `process CPU per email (µs)            FIFO ${cpu.fifo.toFixed(0)}   lanes ${cpu.fair.toFixed(0)}   lanes K=${o.concurrency * o.workers} ${cpu.fairUncapped.toFixed(0)}`,
+  );
   console.log(`enqueue A's burst                     FIFO ${ms(r.burstEnqueueMs.fifo)}   lanes ${ms(r.burstEnqueueMs.fair)}`);
   const a = r.admissionOverheadMs;
-  console.log(`per email, sequential                 queue.add ${ms(a.addMs)}   admit+add ${ms(a.admitAndAddMs)}   release+promote+add ${ms(a.releaseAndPromoteMs)}`);
+  console.log(
+    `per email, sequential                 queue.add ${ms(a.addMs)}   admit+add ${ms(a.admitAndAddMs)}   release+promote+add ${ms(a.releaseAndPromoteMs)}`,
+  );
 }
 
 if (require.main === module) {

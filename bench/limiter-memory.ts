@@ -1,6 +1,6 @@
 /**
  * What one tenant's sending limits cost in Redis memory at perDay = 2,000 (Gmail's figure), for the
- * choice in docs/decisions/0022: our bucketed sliding window vs a sliding log (a sorted set of
+ * choice in docs/decisions/0026: our bucketed sliding window vs a sliding log (a sorted set of
  * timestamps, the exact textbook answer) vs a log kept as a plain list. Prints bytes per tenant and
  * the total for 10,000 tenants each at its limit.
  *
@@ -35,7 +35,8 @@ async function main() {
     const zset = (await redis.memory('USAGE', zsetKey)) ?? 0;
     const list = (await redis.memory('USAGE', listKey)) ?? 0;
     const day = ours[2] ?? 0;
-    const row = (name: string, bytes: number) => console.log(`${name.padEnd(44)} ${String(bytes).padStart(7)} B   x 10,000 tenants: ${((bytes * 10_000) / 1048576).toFixed(1)} MB`);
+    const row = (name: string, bytes: number) =>
+      console.log(`${name.padEnd(44)} ${String(bytes).padStart(7)} B   x 10,000 tenants: ${((bytes * 10_000) / 1048576).toFixed(1)} MB`);
     console.log(`one tenant at perDay = ${PER_DAY}, the day window only:`);
     row('bucketed sliding window (ours, 60 buckets)', day);
     row('sliding log, sorted set', zset);
@@ -47,4 +48,10 @@ async function main() {
   }
 }
 
-main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

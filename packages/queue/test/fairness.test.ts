@@ -21,7 +21,16 @@ describe('fair scheduling between tenants (real workers, real SMTP server)', () 
   for (const scheduling of ['fifo', 'lanes'] as const) {
     it(`${scheduling}: delivers A's burst and every single invoice, each once`, async () => {
       smtp.sink.clear();
-      runs[scheduling] = await runFairness({ scheduling, burst: BURST, trials: TRIALS, trialGapMs: 20, concurrency: 10, maxInFlight: 5, smtp, timeoutMs: 60_000 });
+      runs[scheduling] = await runFairness({
+        scheduling,
+        burst: BURST,
+        trials: TRIALS,
+        trialGapMs: 20,
+        concurrency: 10,
+        maxInFlight: 5,
+        smtp,
+        timeoutMs: 60_000,
+      });
       const ids = smtp.sink.messages.map((m) => m.parsed.headers.get('x-mailroom-email-id'));
       expect(ids).toHaveLength(BURST + TRIALS);
       expect(new Set(ids).size).toBe(BURST + TRIALS);

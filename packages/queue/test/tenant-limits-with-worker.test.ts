@@ -44,7 +44,13 @@ describe('tenant sending limits with real workers and a real SMTP server', () =>
     }
 
     const started = Date.now();
-    await sw.queue.addBulk(Array.from({ length: 8 }, (_, i) => ({ name: 'send', data: { tenantId: 'A', emailId: `em_a${i}` }, opts: { jobId: `em_a${i}`, attempts: 1 } })));
+    await sw.queue.addBulk(
+      Array.from({ length: 8 }, (_, i) => ({
+        name: 'send',
+        data: { tenantId: 'A', emailId: `em_a${i}` },
+        opts: { jobId: `em_a${i}`, attempts: 1 },
+      })),
+    );
     await sw.queue.add('send', { tenantId: 'B', emailId: 'em_b0' }, { jobId: 'em_b0', attempts: 1 });
     await sw.waitForFinished(9, 15_000);
 

@@ -25,13 +25,16 @@ describe('tenant lanes with real BullMQ workers', () => {
     await sw.addWorker(processor, 4);
     let maxInQueue = 0;
     let maxAdmitted = 0;
-    let sampling = true;
+    const sampling = { on: true };
     const sampler = (async () => {
-      while (sampling) {
+      while (sampling.on) {
         // Waiting + delayed (not started) jobs are always admitted ones; active ones may include a job
         // that already released its slot and is being marked completed.
-        const c = await sw.queue.getJobCounts('waiting', 'delayed', 'prioritized', 'paused');
-        maxInQueue = Math.max(maxInQueue, Object.values(c).reduce((a, b) => a + b, 0));
+        const c = await sw.queue.getJobCounts('waiting', 'delayed', 'prioritized');
+        maxInQueue = Math.max(
+          maxInQueue,
+          Object.values(c).reduce((a, b) => a + b, 0),
+        );
         maxAdmitted = Math.max(maxAdmitted, await sw.lanes!.admittedCount('A'));
         await sleep(2);
       }
@@ -40,7 +43,7 @@ describe('tenant lanes with real BullMQ workers', () => {
     const burst = ids(120);
     for (let i = 0; i < burst.length; i += 40) await sw.lanes!.admitAndEnqueue(sw.queue, 'A', burst.slice(i, i + 40), jobOptionsFor);
     await sw.waitForFinished(burst.length);
-    sampling = false;
+    sampling.on = false;
     await sampler;
 
     expect([...started.keys()].sort()).toEqual(burst);
@@ -90,15 +93,15 @@ describe('tenant lanes with real BullMQ workers', () => {
 
     const processed: string[] = [];
     let releaseEm1!: () => void;
-    const em1Running = new Promise<void>((resolve) => {
-      sw.addWorker(async (job) => {
-        processed.push(job.data.emailId);
-        if (job.data.emailId === 'em_1') {
-          resolve();
-          await new Promise<void>((r) => (releaseEm1 = r));
-        }
-      }, 1);
-    });
+    let em1Started!: () => void;
+    const em1Running = new Promise<void>((resolve) => (em1Started = resolve));
+    await sw.addWorker(async (job) => {
+      processed.push(job.data.emailId);
+      if (job.data.emailId === 'em_1') {
+        em1Started();
+        await new Promise<void>((r) => (releaseEm1 = r));
+      }
+    }, 1);
     await em1Running;
     expect(await lanes.cancel(sw.queue, 'A', 'em_1', jobOptionsFor)).toBe('in-flight');
     releaseEm1();

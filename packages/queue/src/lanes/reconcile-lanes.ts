@@ -28,7 +28,12 @@ export interface ReconcileOptions {
  * tenants with a backlog but free slots (promoted and added). Safe to run from several workers at
  * once: every step is idempotent.
  */
-export async function reconcileLanes(lanes: TenantLanes, queue: Queue<SendJobData>, jobOptionsFor: JobOptionsFor, options: ReconcileOptions): Promise<LaneRepairs> {
+export async function reconcileLanes(
+  lanes: TenantLanes,
+  queue: Queue<SendJobData>,
+  jobOptionsFor: JobOptionsFor,
+  options: ReconcileOptions,
+): Promise<LaneRepairs> {
   const repairs: LaneRepairs = { readded: [], released: [], promoted: [] };
   const checkBefore = (options.now ?? Date.now()) - options.graceMs;
   for (const tenantId of await lanes.tenants()) {

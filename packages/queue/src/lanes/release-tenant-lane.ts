@@ -18,7 +18,7 @@ export interface LaneReleaseDeps {
  * Wraps the send processor so that a job that succeeded gives its tenant's slot back as soon as its
  * work is done, before BullMQ marks it completed: the promoted job is then already waiting when
  * BullMQ moves this one to completed and fetches the next in the same round trip (measured: 3.0
- * instead of 4.6 Redis commands per email with the worker busy; docs/decisions/0009). The
+ * instead of 4.6 Redis commands per email with the worker busy; docs/decisions/0026). The
  * tenant never has more than K jobs working at once; BullMQ may briefly hold K + the jobs being
  * marked completed. A job that throws (retry, DelayedError deferral, failure) keeps its slot.
  * A release that fails is logged, never fails the job (the email was sent): the sweep repairs it.

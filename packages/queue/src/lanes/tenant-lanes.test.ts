@@ -112,13 +112,13 @@ describe('TenantLanes (the scripts, on the real Redis)', () => {
         maxSeen = Math.max(maxSeen, await redis.zcard(laneKeys(prefix, 'A').admitted));
       };
       // Two "API instances" admit 200 ids between them while two "workers" release whatever is admitted.
-      let admitting = 2;
+      const admitting = { left: 2 };
       const admitters = [lanes, lanes2].map(async (l, n) => {
         for (let i = 0; i < 100; i += 10) await note((await l.admit('A', ids(n * 100 + i, n * 100 + i + 9))).admitted);
-        admitting -= 1;
+        admitting.left -= 1;
       });
       const releasers = [lanes, lanes2].map(async (l) => {
-        while (admitting > 0 || inLane.size > 0) {
+        while (admitting.left > 0 || inLane.size > 0) {
           const next = inLane.values().next();
           if (next.done) {
             await new Promise((r) => setImmediate(r));

@@ -48,7 +48,7 @@ const SEND_JOB_NAME = 'send';
  * dashboard), but at most K jobs of one tenant are in the send queue at a time; the rest wait in
  * the tenant's own FIFO backlog in Redis. A burst of 10,000 from one tenant therefore puts K jobs in
  * BullMQ's wait list, and another tenant's single email waits behind at most (busy tenants x K) jobs.
- * See docs/decisions/0009-fair-scheduling.md.
+ * See docs/decisions/0026-fair-scheduling.md.
  *
  * Calls: the API `admitAndEnqueue`s; the worker releases a slot when a job's work is done or it failed
  * for good (see release-tenant-lane.ts); cancel goes through `cancel`; the sweep runs `reconcileLanes`.
@@ -60,7 +60,8 @@ export class TenantLanes {
   private readonly now: () => number;
 
   constructor(redis: Redis, options: TenantLanesOptions) {
-    if (!Number.isInteger(options.maxInFlight) || options.maxInFlight < 1) throw new RangeError(`maxInFlight must be a positive integer, got ${options.maxInFlight}`);
+    if (!Number.isInteger(options.maxInFlight) || options.maxInFlight < 1)
+      throw new RangeError(`maxInFlight must be a positive integer, got ${options.maxInFlight}`);
     this.maxInFlight = options.maxInFlight;
     this.prefix = options.prefix;
     this.now = options.now ?? Date.now;
@@ -73,7 +74,13 @@ export class TenantLanes {
 
   /** Admits what fits under K (backlog first, then `emailIds` in order) and backlogs the rest. Idempotent per id. */
   async admit(tenantId: string, emailIds: string[]): Promise<Admission> {
-    const [admitted, backlogged] = await this.redis.mailroomLanesAdmit(...this.keys(tenantId), tenantId, String(this.maxInFlight), String(this.now()), ...emailIds);
+    const [admitted, backlogged] = await this.redis.mailroomLanesAdmit(
+      ...this.keys(tenantId),
+      tenantId,
+      String(this.maxInFlight),
+      String(this.now()),
+      ...emailIds,
+    );
     return { admitted, backlogged };
   }
 
@@ -159,7 +166,12 @@ export class TenantLanes {
 }
 
 /** jobId = email id (in `jobOptionsFor`), so adding an id whose job exists is a no-op. */
-export async function addSendJobs(queue: Queue<SendJobData>, tenantId: string, emailIds: string[], jobOptionsFor: JobOptionsFor): Promise<void> {
+export async function addSendJobs(
+  queue: Queue<SendJobData>,
+  tenantId: string,
+  emailIds: string[],
+  jobOptionsFor: JobOptionsFor,
+): Promise<void> {
   if (emailIds.length === 0) return;
   // One id (the usual promotion) as a plain add: one round trip instead of MULTI + script + EXEC.
   if (emailIds.length === 1) return void (await queue.add(SEND_JOB_NAME, { tenantId, emailId: emailIds[0] }, jobOptionsFor(emailIds[0])));

@@ -93,7 +93,9 @@ describe('TenantRateLimiter (sliding windows in Redis)', () => {
     const connections = await Promise.all(Array.from({ length: 4 }, () => openRedis()));
     try {
       const limiters = connections.map((c) => new TenantRateLimiter(c, { prefix }));
-      const results = await Promise.all(Array.from({ length: 200 }, (_, i) => limiters[i % 4].tryTake('A', { perMinute: 50, perHour: 70 }, s(1))));
+      const results = await Promise.all(
+        Array.from({ length: 200 }, (_, i) => limiters[i % 4].tryTake('A', { perMinute: 50, perHour: 70 }, s(1))),
+      );
       expect(results.filter((r) => r.ok)).toHaveLength(50);
     } finally {
       await Promise.all(connections.map((c) => c.quit()));

@@ -19,12 +19,15 @@ interface LimiterCommands {
  * The tenants' own sending limits, counted in Redis so every worker shares them: a sliding window
  * per limit (sends in any last minute / hour / day), counted in sub-window buckets. Never lets more
  * than the limit through in any window; may defer a send by up to one bucket more than strictly
- * needed. See docs/decisions/0009-fair-scheduling.md for why not fixed windows, a log or GCRA.
+ * needed. See docs/decisions/0026-fair-scheduling.md for why not fixed windows, a log or GCRA.
  */
 export class TenantRateLimiter {
   private readonly redis: Redis & LimiterCommands;
 
-  constructor(redis: Redis, private readonly options: { prefix: string }) {
+  constructor(
+    redis: Redis,
+    private readonly options: { prefix: string },
+  ) {
     redis.defineCommand('mailroomTakeSends', { lua: TAKE_LUA });
     this.redis = redis as Redis & LimiterCommands;
   }
@@ -38,7 +41,13 @@ export class TenantRateLimiter {
     if (windows.length === 0) return { ok: true };
     if (!Number.isInteger(cost) || cost < 1) throw new RangeError(`cost must be a positive integer, got ${cost}`);
     const args = windows.flatMap((w) => [w.windowMs, w.limit, bucketMsOf(w)]);
-    const [ok, retryAtMs, blockedBy] = await this.redis.mailroomTakeSends(windows.length, ...windows.map((w) => this.key(tenantId, w)), Math.floor(now), cost, ...args);
+    const [ok, retryAtMs, blockedBy] = await this.redis.mailroomTakeSends(
+      windows.length,
+      ...windows.map((w) => this.key(tenantId, w)),
+      Math.floor(now),
+      cost,
+      ...args,
+    );
     return ok === 1 ? { ok: true } : { ok: false, retryAtMs, window: windows[blockedBy - 1].name };
   }
 

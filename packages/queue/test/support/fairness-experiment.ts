@@ -82,7 +82,10 @@ export async function runFairness(o: FairnessOptions): Promise<FairnessRun> {
 
     const deadline = Date.now() + (o.timeoutMs ?? 600_000);
     while (acceptedA < o.burst || [...enqueuedAt.keys()].some((id) => !acceptedAt.has(id))) {
-      if (Date.now() > deadline) throw new Error(`${o.scheduling}: ${acceptedA}/${o.burst} of A and ${[...enqueuedAt.keys()].filter((id) => acceptedAt.has(id)).length}/${o.trials} trials accepted in time`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `${o.scheduling}: ${acceptedA}/${o.burst} of A and ${[...enqueuedAt.keys()].filter((id) => acceptedAt.has(id)).length}/${o.trials} trials accepted in time`,
+        );
       await new Promise((r) => setTimeout(r, 20));
     }
     const drainMs = lastA - started;

@@ -28,12 +28,16 @@ export interface SendWorkers {
  * connection, as separate worker processes would be), and, when `maxInFlight` is given, tenant lanes
  * released by the workers' events.
  */
-export async function startSendWorkers(prefix: string, options: { maxInFlight?: number; logErrors?: (e: unknown) => void } = {}): Promise<SendWorkers> {
+export async function startSendWorkers(
+  prefix: string,
+  options: { maxInFlight?: number; logErrors?: (e: unknown) => void } = {},
+): Promise<SendWorkers> {
   const connections: Redis[] = [await openRedis()];
   const queue = createSendQueue(connections[0], prefix);
-  const lanes = options.maxInFlight === undefined ? undefined : new TenantLanes(connections[0], { prefix, maxInFlight: options.maxInFlight });
+  const lanes =
+    options.maxInFlight === undefined ? undefined : new TenantLanes(connections[0], { prefix, maxInFlight: options.maxInFlight });
   const workers: Worker<SendJobData>[] = [];
-  let finished = 0;
+  const counted = { finished: 0 };
   const logger = { error: (obj: object) => (options.logErrors ?? ((e) => console.error(e)))(obj) };
 
   return {
@@ -52,9 +56,9 @@ export async function startSendWorkers(prefix: string, options: { maxInFlight?: 
         concurrency,
         settings: { backoffStrategy: (made: number) => jitteredBackoff(made, RETRY_BASE_MS) },
       });
-      worker.on('completed', () => (finished += 1));
+      worker.on('completed', () => (counted.finished += 1));
       worker.on('failed', (job?: Job<SendJobData>) => {
-        if (job?.finishedOn !== undefined) finished += 1;
+        if (job?.finishedOn !== undefined) counted.finished += 1;
       });
       worker.on('error', () => undefined);
       if (deps) releaseLaneOnFinalFailure(worker, deps);
@@ -64,8 +68,8 @@ export async function startSendWorkers(prefix: string, options: { maxInFlight?: 
     },
     async waitForFinished(n, timeoutMs = 20_000) {
       const until = Date.now() + timeoutMs;
-      while (finished < n) {
-        if (Date.now() > until) throw new Error(`expected ${n} finished jobs within ${timeoutMs} ms, got ${finished}`);
+      while (counted.finished < n) {
+        if (Date.now() > until) throw new Error(`expected ${n} finished jobs within ${timeoutMs} ms, got ${counted.finished}`);
         await new Promise((r) => setTimeout(r, 10));
       }
     },
