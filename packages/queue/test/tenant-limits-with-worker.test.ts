@@ -31,12 +31,13 @@ describe('tenant sending limits with real workers and a real SMTP server', () =>
       const limiter = new TenantRateLimiter(sw.redis, { prefix: sw.prefix });
       const worker = await sw.addWorker(async (job, token) => {
         const { tenantId, emailId } = job.data;
-        const take = await limiter.tryTakeWindows(tenantId, windows[tenantId]);
+        const now = Date.now(); // the limiter's clock for this send
+        const take = await limiter.tryTakeWindows(tenantId, windows[tenantId], now);
         if (!take.ok) {
           deferred.push({ emailId, until: take.retryAtMs });
           await deferJob(job, token, take.retryAtMs);
         }
-        taken[tenantId].push(Date.now());
+        taken[tenantId].push(now);
         attemptsAtSend.push(job.attemptsMade);
         await smtp.send(job.data);
       }, 4);
