@@ -1,0 +1,48 @@
+/**
+ * Where the tenant lanes live in Redis. Every key starts with the queue prefix the apps give BullMQ
+ * (QUEUE_PREFIX), so on a Redis Cluster a hash-tagged prefix such as `{mailroom}` puts the lanes, the
+ * limits and BullMQ's own keys in one slot: the Lua scripts touch several of them at once, and the
+ * sweep builds tenant keys inside a script, which a Cluster only allows within one slot.
+ * The `tenant-lanes` segment cannot collide with a BullMQ queue's keys (`<prefix>:<queue>:...`)
+ * unless somebody names a queue `tenant-lanes`.
+ */
+export interface LaneKeys {
+  /** Set of tenant ids that have anything admitted or waiting: what the sweep and the stats walk. */
+  tenants: string;
+  /** Sorted set: email ids admitted into BullMQ, scored by the time they were admitted (ms). */
+  admitted: string;
+  /** List: email ids waiting for a slot, oldest first. */
+  backlog: string;
+  /** Set: the same ids as `backlog`, for O(1) "is it already waiting?". */
+  backlogged: string;
+}
+
+export function laneRoot(prefix: string): string {
+  return `${prefix}:tenant-lanes`;
+}
+
+export function laneTenantsKey(prefix: string): string {
+  return `${laneRoot(prefix)}:tenants`;
+}
+
+export function laneKeys(prefix: string, tenantId: string): LaneKeys {
+  const root = laneRoot(prefix);
+  return {
+    tenants: laneTenantsKey(prefix),
+    admitted: `${root}:t:${tenantId}:admitted`,
+    backlog: `${root}:t:${tenantId}:backlog`,
+    backlogged: `${root}:t:${tenantId}:backlogged`,
+  };
+}
+
+/**
+ * Whether every key under this prefix hashes to one Redis Cluster slot: Redis hashes only what lies
+ * between the first `{` of a key and the first `}` after it, when that is not empty, so the prefix
+ * must hold such a tag (`{mailroom}`, `mr-{prod}`). Required on a Cluster, harmless on a single Redis.
+ */
+export function isHashTagged(prefix: string): boolean {
+  const open = prefix.indexOf('{');
+  if (open < 0) return false;
+  const close = prefix.indexOf('}', open + 1);
+  return close > open + 1;
+}

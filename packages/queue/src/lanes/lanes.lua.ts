@@ -1,0 +1,112 @@
+/**
+ * The tenant lanes' Redis scripts. Each runs atomically, so two API instances admitting and two
+ * workers releasing at the same moment can never put more than K of one tenant's ids into BullMQ.
+ *
+ * Every script takes the same four keys (see lane-keys.ts):
+ *   KEYS[1] tenants set, KEYS[2] admitted zset (id -> admitted at, ms), KEYS[3] backlog list,
+ *   KEYS[4] backlogged set
+ * and ARGV[1] = tenant id. Invariant kept by all of them: a tenant's backlog is not empty only while
+ * its admitted set holds K ids (or more, after K was lowered).
+ */
+
+/** Moves backlog ids, oldest first, into the free slots; appends them to `out`. */
+const PROMOTE = `
+local function promote(k, now, out)
+  local free = k - redis.call('ZCARD', KEYS[2])
+  while free > 0 do
+    local id = redis.call('LPOP', KEYS[3])
+    if not id then break end
+    redis.call('SREM', KEYS[4], id)
+    redis.call('ZADD', KEYS[2], now, id)
+    out[#out + 1] = id
+    free = free - 1
+  end
+  return free
+end
+
+local function forgetTenantIfIdle()
+  if redis.call('ZCARD', KEYS[2]) == 0 and redis.call('LLEN', KEYS[3]) == 0 then
+    redis.call('SREM', KEYS[1], ARGV[1])
+  end
+end
+`;
+
+/**
+ * ARGV: tenantId, K, nowMs, id1, id2, ... -> { admitted ids, backlogged ids }.
+ * Free slots go to the backlog first (FIFO across calls), then to the new ids in order. An id that is
+ * already admitted is answered as admitted again (the caller re-adds its job; jobId = email id makes
+ * that a no-op, and repairs a job that was never added); one already waiting stays where it is.
+ */
+export const ADMIT_LUA = `${PROMOTE}
+local k = tonumber(ARGV[2])
+local now = ARGV[3]
+local admitted, backlogged, seen = {}, {}, {}
+local free = promote(k, now, admitted)
+for i = 4, #ARGV do
+  local id = ARGV[i]
+  if not seen[id] then
+    seen[id] = true
+    if redis.call('ZSCORE', KEYS[2], id) then
+      admitted[#admitted + 1] = id
+    elseif redis.call('SISMEMBER', KEYS[4], id) == 1 then
+      backlogged[#backlogged + 1] = id
+    elseif free > 0 then
+      redis.call('ZADD', KEYS[2], now, id)
+      admitted[#admitted + 1] = id
+      free = free - 1
+    else
+      redis.call('RPUSH', KEYS[3], id)
+      redis.call('SADD', KEYS[4], id)
+      backlogged[#backlogged + 1] = id
+    end
+  end
+end
+if #admitted + #backlogged > 0 then redis.call('SADD', KEYS[1], ARGV[1]) end
+forgetTenantIfIdle()
+return { admitted, backlogged }
+`;
+
+/**
+ * ARGV: tenantId, K, nowMs, emailId ('' to only fill free slots) -> ids promoted from the backlog.
+ * The id leaves the lane wherever it is (admitted, or still waiting: an enqueue that was undone).
+ * Releasing an id twice, or one the lane never had, only fills free slots: safe to repeat.
+ */
+export const RELEASE_LUA = `${PROMOTE}
+local id = ARGV[4]
+if id ~= '' and redis.call('ZREM', KEYS[2], id) == 0 and redis.call('SREM', KEYS[4], id) == 1 then
+  redis.call('LREM', KEYS[3], 1, id)
+end
+local promoted = {}
+promote(tonumber(ARGV[2]), ARGV[3], promoted)
+forgetTenantIfIdle()
+return promoted
+`;
+
+/**
+ * ARGV: tenantId, emailId -> 'backlog' (it was waiting and is gone now), 'admitted' (it holds a slot:
+ * its BullMQ job has to be removed before the slot is released) or 'none'.
+ */
+export const REMOVE_FROM_BACKLOG_LUA = `${PROMOTE}
+local id = ARGV[2]
+if redis.call('SREM', KEYS[4], id) == 1 then
+  redis.call('LREM', KEYS[3], 1, id)
+  forgetTenantIfIdle()
+  return 'backlog'
+end
+if redis.call('ZSCORE', KEYS[2], id) then return 'admitted' end
+return 'none'
+`;
+
+/**
+ * KEYS[1] tenants set; ARGV[1] the lanes' key root -> { tenants, admitted total, backlog total }.
+ * Builds each tenant's keys from the root: same hash slot on a Cluster as long as the prefix is tagged.
+ */
+export const STATS_LUA = `
+local tenants = redis.call('SMEMBERS', KEYS[1])
+local admitted, backlog = 0, 0
+for _, t in ipairs(tenants) do
+  admitted = admitted + redis.call('ZCARD', ARGV[1] .. ':t:' .. t .. ':admitted')
+  backlog = backlog + redis.call('LLEN', ARGV[1] .. ':t:' .. t .. ':backlog')
+end
+return { #tenants, admitted, backlog }
+`;
