@@ -34,6 +34,7 @@ export const envSchema = z.object({
   PLATFORM_TRANSPORT: url(['smtp:', 'smtps:']).optional(),
   PLATFORM_FROM: z.email('must be an email address').default('documents@mailroom.localhost'),
   SMTP_PLANS: z.string().default('advanced,premium'),
+  SMTP_PRIVATE_HOSTS_ALLOWED: z.string().default(''),
   API_PORT: port(8080),
   WEBHOOKS_PORT: port(8081),
   WORKER_PORT: port(8082),

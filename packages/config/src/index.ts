@@ -1,3 +1,4 @@
+export * from './address-ranges';
 export * from './config-error';
 export * from './env-schema';
 export * from './load-config';

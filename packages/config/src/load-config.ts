@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { AddressRange, parseAddressRanges } from './address-ranges';
 import { ConfigError } from './config-error';
 import { envSchema } from './env-schema';
 import { parseFrameAncestors } from './frame-ancestors';
@@ -23,6 +24,12 @@ export interface Config {
   publicBaseUrl: string;
   platform: { transportUrl?: string; from: string; outboxDir: string };
   smtpPlans: string[];
+  /**
+   * Private, loopback or otherwise non-public addresses a tenant's own SMTP host may still resolve to
+   * (SMTP_PRIVATE_HOSTS_ALLOWED). Empty by default: tenants reach public addresses only. The
+   * platform's relay (PLATFORM_TRANSPORT) is operator configuration and is not subject to it.
+   */
+  smtpPrivateHostsAllowed: AddressRange[];
   ports: { api: number; webhooks: number; worker: number };
   host: string;
   send: {
@@ -122,6 +129,14 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
   if (!e.PLATFORM_TRANSPORT)
     notices.push(`PLATFORM_TRANSPORT is not set: platform-mode emails are written as .eml files under ${outboxDir}, not sent.`);
 
+  const smtpPrivateHostsAllowed = parseAddressRanges('SMTP_PRIVATE_HOSTS_ALLOWED', e.SMTP_PRIVATE_HOSTS_ALLOWED);
+  if (smtpPrivateHostsAllowed.length > 0)
+    notices.push(
+      `SMTP_PRIVATE_HOSTS_ALLOWED lets tenants' own SMTP settings reach these non-public addresses: ${smtpPrivateHostsAllowed
+        .map((r) => `${r.address}/${r.prefixLength}`)
+        .join(', ')}.`,
+    );
+
   return {
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
@@ -137,6 +152,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     smtpPlans: e.SMTP_PLANS.split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    smtpPrivateHostsAllowed,
     ports: { api: e.API_PORT, webhooks: e.WEBHOOKS_PORT, worker: e.WORKER_PORT },
     host: e.HOST,
     send: {
