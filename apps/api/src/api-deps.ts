@@ -2,6 +2,7 @@ import type { Config } from '@mailroom/config';
 import type { SendJobData } from '@mailroom/queue';
 import type { SecretBox, TenantTokens } from '@mailroom/security';
 import type { Store } from '@mailroom/store';
+import type { SmtpHostGuard } from '@mailroom/transports';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -16,6 +17,8 @@ export interface ApiDeps {
   redis: Redis;
   box: SecretBox;
   tenantTokens: TenantTokens;
+  /** The SSRF guard of tenants' own SMTP servers: on save, on test, and at every connection. */
+  smtpHosts: SmtpHostGuard;
   now: () => Date;
   /** Told when things happen (metrics). */
   observer?: ApiObserver;

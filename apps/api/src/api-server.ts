@@ -1,9 +1,11 @@
 import type { Config } from '@mailroom/config';
 import { createLogger } from '@mailroom/config';
+import { buildSmtpHostGuard } from '@mailroom/delivery';
 import { createSendQueue } from '@mailroom/queue';
 import { listen, openBackends, RunningApp } from '@mailroom/runtime';
 import { SecretBox, TenantTokens } from '@mailroom/security';
 import type { Store } from '@mailroom/store';
+import type { HostResolver } from '@mailroom/transports';
 import type { Logger } from 'pino';
 import type { ApiDeps } from './api-deps';
 import { createApiMetrics } from './api-metrics';
@@ -14,7 +16,10 @@ import { registerProviderWebhook } from './use-cases/register-webhook';
 export type RunningApi = RunningApp<ApiDeps>;
 
 /** Starts the API: store, Redis, queue, HTTP. `port: 0` in tests. Stop closes everything it opened. */
-export async function startApi(config: Config, options: { logger?: Logger; store?: Store; adminUiDir?: string } = {}): Promise<RunningApi> {
+export async function startApi(
+  config: Config,
+  options: { logger?: Logger; store?: Store; adminUiDir?: string; resolveHost?: HostResolver } = {},
+): Promise<RunningApi> {
   const logger = options.logger ?? createLogger('api', config.logLevel);
   const backends = await openBackends(config, logger, options.store);
   const { store, redis } = backends;
@@ -28,6 +33,7 @@ export async function startApi(config: Config, options: { logger?: Logger; store
     redis,
     box: new SecretBox(config.encryptionKeys),
     tenantTokens: new TenantTokens(config.encryptionKeys, config.limits.tenantTokenTtlSeconds),
+    smtpHosts: buildSmtpHostGuard(config, options.resolveHost),
     now: () => new Date(),
     observer,
   };

@@ -34,7 +34,7 @@ export async function deliverEmail(deps: WorkerDeps, job: SendJobData, attempt: 
         hint: 'the stored body of this email is gone: enqueue the document again',
       });
     const transport = deps.transports.get(job.tenantId, settings.version, () =>
-      createTransport(specFromSettings(settings, deps.box), deps.config, log),
+      createTransport(specFromSettings(settings, deps.box), deps.config, { logger: log, smtpHosts: deps.smtpHosts }),
     );
     const pixelUrl =
       settings.mode !== 'provider' && content.html !== undefined

@@ -2,6 +2,7 @@ import type { Config } from '@mailroom/config';
 import type { TransportCache } from '@mailroom/delivery';
 import type { PixelTokens, SecretBox } from '@mailroom/security';
 import type { Store } from '@mailroom/store';
+import type { SmtpHostGuard } from '@mailroom/transports';
 import type { Logger } from 'pino';
 import type { SendObserver } from './worker-metrics';
 
@@ -12,6 +13,8 @@ export interface WorkerDeps {
   box: SecretBox;
   pixelTokens: PixelTokens;
   transports: TransportCache;
+  /** The SSRF guard of tenants' own SMTP servers: checked again at every connection. */
+  smtpHosts: SmtpHostGuard;
   now: () => Date;
   /** Told how each send attempt ended (metrics). */
   observer?: SendObserver;

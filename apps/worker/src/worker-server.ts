@@ -2,10 +2,12 @@ import express from 'express';
 import { Worker } from 'bullmq';
 import type { Config } from '@mailroom/config';
 import { createLogger } from '@mailroom/config';
+import { buildSmtpHostGuard } from '@mailroom/delivery';
 import { createSendQueue, jitteredBackoff, SEND_QUEUE, SendJobData } from '@mailroom/queue';
 import { listen, openBackends } from '@mailroom/runtime';
 import { PixelTokens, SecretBox } from '@mailroom/security';
 import type { Store } from '@mailroom/store';
+import type { HostResolver } from '@mailroom/transports';
 import type { Logger } from 'pino';
 import { deliverEmail } from './deliver-email';
 import { requeueStuckEmails, scheduleStuckSweep } from './requeue-stuck-emails';
@@ -20,7 +22,10 @@ export interface RunningWorker {
 }
 
 /** Starts a BullMQ worker on the send queue, and the worker's health endpoint. */
-export async function startWorker(config: Config, options: { logger?: Logger; store?: Store } = {}): Promise<RunningWorker> {
+export async function startWorker(
+  config: Config,
+  options: { logger?: Logger; store?: Store; resolveHost?: HostResolver } = {},
+): Promise<RunningWorker> {
   const logger = options.logger ?? createLogger('worker', config.logLevel);
   const backends = await openBackends(config, logger, options.store);
   const { store, redis } = backends;
@@ -32,6 +37,7 @@ export async function startWorker(config: Config, options: { logger?: Logger; st
     box: new SecretBox(config.encryptionKeys),
     pixelTokens: new PixelTokens(config.encryptionKeys),
     transports,
+    smtpHosts: buildSmtpHostGuard(config, options.resolveHost),
     now: () => new Date(),
     observer,
   };

@@ -5,6 +5,7 @@ import {
   MailjetTransport,
   platformTransportFromUrl,
   SendgridTransport,
+  SmtpHostGuard,
   SmtpTransport,
   Transport,
 } from '@mailroom/transports';
@@ -13,12 +14,20 @@ import type { TransportSpec } from './transport-spec';
 
 export type TransportConfig = Pick<Config, 'platform' | 'providers' | 'timeouts'>;
 
+/** What a transport is built with besides the config. */
+export interface TransportContext {
+  logger?: Logger;
+  /** The SSRF guard every tenant SMTP connection goes through (buildSmtpHostGuard). */
+  smtpHosts: SmtpHostGuard;
+}
+
 /**
  * The registry: a spec in, a NEW transport out. Never hands out a shared instance, so two tenants
  * on one provider never share a client or its keys.
  */
-export function createTransport(spec: TransportSpec, config: TransportConfig, logger?: Logger): Transport {
+export function createTransport(spec: TransportSpec, config: TransportConfig, context: TransportContext): Transport {
   const t = config.timeouts;
+  const logger = context.logger;
   switch (spec.kind) {
     case 'platform':
       return config.platform.transportUrl
@@ -35,6 +44,7 @@ export function createTransport(spec: TransportSpec, config: TransportConfig, lo
         pool: { maxConnections: 2 },
         timeouts: smtpTimeouts(config),
         logger,
+        hostGuard: context.smtpHosts,
       });
     case 'sendgrid':
       return new SendgridTransport({ apiKey: spec.apiKey, baseUrl: config.providers.sendgridUrl, timeoutMs: t.providerMs, logger });

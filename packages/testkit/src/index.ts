@@ -8,3 +8,4 @@ export * from './emulators/oauth';
 export * from './emulators/graph';
 export * from './oauth';
 export * from './redis';
+export * from './dns';

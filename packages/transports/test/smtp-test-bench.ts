@@ -1,7 +1,17 @@
+import { OutboundAddressPolicy } from '@mailroom/security';
 import { RunningSmtpSink, startSmtpSink } from '@mailroom/testkit';
+import { SmtpHostGuard } from '../src/smtp/smtp-host-guard';
 
 /** Short waits so SMTP failure scenarios finish in well under a second. */
 export const FAST_TIMEOUTS = { connectionMs: 1_000, greetingMs: 500, socketMs: 2_000 };
+
+/** The SSRF guard as the tests configure it: the local SMTP servers (127.0.0.1, ::1) allowlisted, nothing else. */
+export const LOCAL_SMTP_HOSTS = new SmtpHostGuard(
+  new OutboundAddressPolicy([
+    { address: '127.0.0.1', prefixLength: 32 },
+    { address: '::1', prefixLength: 128 },
+  ]),
+);
 
 /** What a describe block opens against real SMTP servers; `smtpTestBench` closes it all after each test. */
 export interface SmtpTestBench {

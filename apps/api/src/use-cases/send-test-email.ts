@@ -83,7 +83,7 @@ export async function sendTestEmail(deps: ApiDeps, tenant: Tenant, draft?: Email
   await deps.store.emails.update(tenant.id, record.id, (e) => markSending(e, now.toISOString()));
 
   const started = Date.now();
-  const transport = createTransport(specFromSettings(settings, deps.box), deps.config, deps.logger);
+  const transport = createTransport(specFromSettings(settings, deps.box), deps.config, { logger: deps.logger, smtpHosts: deps.smtpHosts });
   try {
     const message = buildOutgoingMessage(record, { text: input.text, attachments: [] }, settings, {
       platformFrom: deps.config.platform.from,

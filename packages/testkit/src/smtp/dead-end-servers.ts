@@ -53,3 +53,46 @@ export async function startSilentServer(): Promise<SilentServer> {
       }),
   };
 }
+
+export interface CountingListener {
+  host: string;
+  port: number;
+  /** Connections accepted so far. */
+  connections: number;
+  close(): Promise<void>;
+}
+
+/**
+ * A TCP listener that counts who connects and greets each with `banner` (say, an internal service's
+ * own words): the place an SSRF guard must never reach. `host` may be any loopback address
+ * (127.0.0.2...), `port` a fixed one (the same port as a sink on 127.0.0.1).
+ */
+export async function startCountingListener(options: { host?: string; port?: number; banner?: string } = {}): Promise<CountingListener> {
+  const host = options.host ?? '127.0.0.1';
+  const sockets = new Set<net.Socket>();
+  const state = { connections: 0 };
+  const server = net.createServer((socket) => {
+    state.connections += 1;
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+    if (options.banner) socket.write(`${options.banner}\r\n`);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    host,
+    port,
+    get connections() {
+      return state.connections;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

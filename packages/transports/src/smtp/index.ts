@@ -1,4 +1,5 @@
 export * from './smtp-transport';
+export * from './smtp-host-guard';
 export * from './classify-smtp-error';
 export * from './smtp-hints';
 export * from './to-nodemailer-message';

@@ -1,9 +1,9 @@
 import { DeliveryError } from '@mailroom/domain';
 import { refusingPort, selfSignedCertificate, startSilentServer } from '@mailroom/testkit';
 import { acmeInvoice, failureOf } from '../../test/outgoing-message.fixture';
-import { FAST_TIMEOUTS, smtpTestBench } from '../../test/smtp-test-bench';
+import { FAST_TIMEOUTS, LOCAL_SMTP_HOSTS, smtpTestBench } from '../../test/smtp-test-bench';
 import { SMTP_HINTS } from './smtp-hints';
-import { SmtpTransport, SmtpTransportOptions } from './smtp-transport';
+import { SmtpConnectionOptions, SmtpTransport } from './smtp-transport';
 
 const USER = 'facturas@acme.test';
 const PASSWORD = 'correct-horse-battery';
@@ -12,7 +12,7 @@ const USERS = { [USER]: PASSWORD };
 describe('SmtpTransport failures are DeliveryErrors that decide the retry', () => {
   const bench = smtpTestBench();
   const sink = bench.sink;
-  function transport(target: { host: string; port: number }, options: Partial<SmtpTransportOptions> = {}) {
+  function transport(target: { host: string; port: number }, options: Partial<SmtpConnectionOptions> = {}) {
     return bench.transport(
       new SmtpTransport({
         host: target.host,
@@ -21,6 +21,7 @@ describe('SmtpTransport failures are DeliveryErrors that decide the retry', () =
         username: USER,
         password: PASSWORD,
         timeouts: FAST_TIMEOUTS,
+        hostGuard: LOCAL_SMTP_HOSTS,
         ...options,
       }),
     );

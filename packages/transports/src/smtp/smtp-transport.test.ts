@@ -1,14 +1,14 @@
 import { RunningSmtpSink, samplePdfBytes } from '@mailroom/testkit';
 import { acmeInvoice } from '../../test/outgoing-message.fixture';
-import { FAST_TIMEOUTS, smtpTestBench } from '../../test/smtp-test-bench';
-import { SmtpTransport, SmtpTransportOptions } from './smtp-transport';
+import { FAST_TIMEOUTS, LOCAL_SMTP_HOSTS, smtpTestBench } from '../../test/smtp-test-bench';
+import { SmtpConnectionOptions, SmtpTransport } from './smtp-transport';
 
 const USERS = { 'facturas@acme.test': 'app-pass-abcd-efgh' };
 
 describe('SmtpTransport delivers through a real SMTP server', () => {
   const bench = smtpTestBench();
   const sink = bench.sink;
-  function transport(s: RunningSmtpSink, options: Partial<SmtpTransportOptions> = {}) {
+  function transport(s: RunningSmtpSink, options: Partial<SmtpConnectionOptions> = {}) {
     return bench.transport(
       new SmtpTransport({
         host: s.host,
@@ -17,6 +17,7 @@ describe('SmtpTransport delivers through a real SMTP server', () => {
         username: 'facturas@acme.test',
         password: USERS['facturas@acme.test'],
         timeouts: FAST_TIMEOUTS,
+        hostGuard: LOCAL_SMTP_HOSTS,
         ...options,
       }),
     );

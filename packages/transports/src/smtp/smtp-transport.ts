@@ -1,7 +1,9 @@
-import type { SmtpPreset } from '@mailroom/domain';
+import { isDeliveryError, SmtpPreset } from '@mailroom/domain';
+import { parseIpLiteral } from '@mailroom/security';
 import nodemailer, { SMTPPoolOptions, SMTPPoolSentMessageInfo, Transporter } from 'nodemailer';
 import type { OutgoingMessage, RecipientOutcome, SendResult, Transport } from '../transport';
 import { classifySmtpError, describeSmtpFailure, SmtpFailureContext } from './classify-smtp-error';
+import type { SmtpHostGuard } from './smtp-host-guard';
 import { SmtpOAuth2Options, SmtpXOAuth2Login } from './smtp-xoauth2-login';
 import { toNodemailerMessage } from './to-nodemailer-message';
 
@@ -25,7 +27,8 @@ export interface SmtpTransportLogger {
  */
 export type SmtpTlsMode = boolean | 'optional' | 'none';
 
-export interface SmtpTransportOptions {
+/** Where and how to connect, whoever the server belongs to. */
+export interface SmtpConnectionOptions {
   host: string;
   port: number;
   tls: SmtpTlsMode;
@@ -40,9 +43,16 @@ export interface SmtpTransportOptions {
   /** The EHLO name; nodemailer's default is this machine's host name. */
   name?: string;
   logger?: SmtpTransportLogger;
-  /** 'platform' when this is the platform's own relay (platformTransportFromUrl). */
-  kind?: 'smtp' | 'platform';
 }
+
+/**
+ * A tenant's own server (`kind: 'smtp'`, the default) is tenant input: every connection goes through
+ * the SSRF guard, which resolves the host, refuses non-public addresses and connects to exactly the
+ * address it checked. The platform's relay (`kind: 'platform'`, platformTransportFromUrl) is operator
+ * configuration and connects directly.
+ */
+export type SmtpTransportOptions = SmtpConnectionOptions &
+  ({ kind?: 'smtp'; hostGuard: SmtpHostGuard } | { kind: 'platform'; hostGuard?: undefined });
 
 export const SMTP_DEFAULTS = {
   maxConnections: 2,
@@ -120,14 +130,21 @@ export class SmtpTransport implements Transport {
   }
 
   private classify(error: unknown) {
+    // The host guard's refusals are DeliveryErrors already (smtp-host-guard.ts).
+    if (isDeliveryError(error)) return error;
     return this.xoauth2 ? this.xoauth2.classify(error, this.failureContext) : classifySmtpError(error, this.failureContext);
   }
 }
 
 function poolOptions(o: SmtpTransportOptions, xoauth2: SmtpXOAuth2Login | undefined): SMTPPoolOptions & { pool: true } {
+  const connectionMs = o.timeouts?.connectionMs ?? SMTP_DEFAULTS.connectionMs;
+  const guard = o.hostGuard;
   return {
     pool: true,
-    host: o.host,
+    // An IP literal in any spelling (`[::1]`, `127.1`) is given to nodemailer canonical. A host name
+    // stays a name: it is what TLS sends as SNI and verifies the certificate against, also when the
+    // guard hands nodemailer a socket it opened to the checked address.
+    host: guard ? (parseIpLiteral(o.host) ?? o.host) : o.host,
     port: o.port,
     secure: o.tls === true,
     requireTLS: o.tls === false,
@@ -136,7 +153,16 @@ function poolOptions(o: SmtpTransportOptions, xoauth2: SmtpXOAuth2Login | undefi
     name: o.name,
     maxConnections: o.pool?.maxConnections ?? SMTP_DEFAULTS.maxConnections,
     maxMessages: o.pool?.maxMessages ?? SMTP_DEFAULTS.maxMessages,
-    connectionTimeout: o.timeouts?.connectionMs ?? SMTP_DEFAULTS.connectionMs,
+    connectionTimeout: connectionMs,
+    ...(guard
+      ? {
+          getSocket: (_options, callback) =>
+            void guard.connect(o.host, o.port, connectionMs).then(
+              (connection) => callback(null, { connection }),
+              (error: Error) => callback(error),
+            ),
+        }
+      : {}),
     greetingTimeout: o.timeouts?.greetingMs ?? SMTP_DEFAULTS.greetingMs,
     socketTimeout: o.timeouts?.socketMs ?? SMTP_DEFAULTS.socketMs,
     // nodemailer's own log lines (connections opened, pool events) go to debug; its protocol
