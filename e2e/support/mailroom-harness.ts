@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { RunningApi, startApi } from '@mailroom/api';
 import { Config, loadConfig, REDACT_PATHS } from '@mailroom/config';
 import { createRedisConnection, createSendQueue } from '@mailroom/queue';
+import { RunningDnsServer, startDnsServer } from '@mailroom/testkit';
 import { RunningWebhooks, startWebhooks } from '@mailroom/webhooks';
 import { RunningWorker, startWorker } from '@mailroom/worker';
 import pino from 'pino';
@@ -13,6 +14,17 @@ export const API_KEY = 'test-platform-key-0001';
 export const OPS_TOKEN = 'test-ops-token-000000001';
 export const ENCRYPTION_KEYS = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
 
+/**
+ * The DNS the apps see in these tests (a real DNS server, see the testkit): the public mail servers
+ * the tests name, at public addresses that are never connected to. Tests add names (`m.dns.set`).
+ */
+export const PUBLIC_MAIL_HOSTS: Record<string, string[]> = {
+  'smtp.gmail.com': ['142.250.110.108', '2a00:1450:4013:c06::6c'],
+  'smtp.office365.com': ['52.98.59.2'],
+  'smtp.ionos.es': ['212.227.17.190'],
+  'smtp.ionos.de': ['212.227.15.183'],
+};
+
 export interface Mailroom {
   config: Config;
   env: Record<string, string>;
@@ -20,6 +32,8 @@ export interface Mailroom {
   api: RunningApi;
   worker?: RunningWorker;
   webhooks: RunningWebhooks;
+  /** The DNS server the API and the worker resolve tenants' SMTP hosts with. */
+  dns: RunningDnsServer;
   call(
     method: string,
     urlPath: string,
@@ -57,6 +71,8 @@ export async function startMailroom(
     SMTP_GREETING_TIMEOUT_MS: '3000',
     SMTP_SOCKET_TIMEOUT_MS: '5000',
     PROVIDER_TIMEOUT_MS: '3000',
+    // The local SMTP servers of the tests: the SSRF guard lets tenants reach these and no other private address.
+    SMTP_PRIVATE_HOSTS_ALLOWED: '127.0.0.1,::1',
     LOG_LEVEL: process.env.MAILROOM_TEST_LOGS ? 'debug' : 'silent',
     ...env,
   };
@@ -66,13 +82,15 @@ export async function startMailroom(
   const webhooks = await startWebhooks(loadConfig(base), { logger });
   const fullEnv = { PUBLIC_BASE_URL: webhooks.url, ...base };
   const config = loadConfig(fullEnv);
-  const api = await startApi(config, { logger });
+  const dns = await startDnsServer(PUBLIC_MAIL_HOSTS);
+  const api = await startApi(config, { logger, resolveHost: dns.resolve });
   const m: Mailroom = {
     config,
     env: fullEnv,
     dataDir,
     api,
     webhooks,
+    dns,
     async call(method, urlPath, body, opts = {}) {
       const headers: Record<string, string> = { ...(opts.headers ?? {}) };
       const token = opts.token === undefined ? API_KEY : opts.token;
@@ -93,13 +111,14 @@ export async function startMailroom(
       return { status: res.status, body: parsed, headers: res.headers };
     },
     async startWorker() {
-      m.worker = await startWorker(config, { logger });
+      m.worker = await startWorker(config, { logger, resolveHost: dns.resolve });
       return m.worker;
     },
     async stop() {
       await m.worker?.stop();
       await api.stop();
       await webhooks.stop();
+      await dns.close();
       const redis = createRedisConnection(config.redisUrl);
       const q = createSendQueue(redis, config.queuePrefix);
       await q.obliterate({ force: true }).catch(() => undefined);

@@ -2,6 +2,7 @@ import { EmailSettings, EmailSettingsInput, mayUseSmtp, Tenant } from '@mailroom
 import type { ApiDeps } from '../api-deps';
 import { HttpError } from '../http/http-error';
 import { buildProviderSettings, buildSmtpSettings } from './settings-secrets';
+import { vetSmtpHost } from './vet-smtp-host';
 
 /**
  * Replace a tenant's email settings. Plan gate first (nothing written on refusal), then secrets
@@ -26,6 +27,7 @@ export async function draftSettings(
       `sending through your own SMTP server needs the ${deps.config.smtpPlans.join(' or ')} plan; tenant ${tenant.id} is on ${tenant.plan}. Use mode "platform" or "provider", or upgrade the plan.`,
     );
   }
+  if (input.mode === 'smtp' && input.smtp) await vetSmtpHost(deps, tenant.id, input.smtp);
   return {
     tenantId: tenant.id,
     mode: input.mode,
