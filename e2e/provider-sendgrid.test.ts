@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { SendgridEmulator, sendgridEvents, startSendgridEmulator } from '@mailroom/testkit';
+import { EmulatedEventWebhook, SendgridEmulator, sendgridEvents, startSendgridEmulator } from '@mailroom/testkit';
 import { INVOICE_PDF, Mailroom, SETTLED, startMailroom, waitForEmail } from './support/mailroom-harness';
 
 const KEY_A = 'SG.tenant-a.0123456789abcdef';
@@ -13,8 +13,13 @@ const RESTRICTED = 'SG.mail-send-only.000000000001';
 describe('a tenant on its own SendGrid account', () => {
   let m: Mailroom;
   let sg: SendgridEmulator;
+  /** The Event Webhook the account already had: the tenant's ERP listens on it, and must keep doing so. */
+  let theirs: EmulatedEventWebhook;
+  const THEIRS = 'https://erp.shared-account.example/sendgrid-events';
   beforeAll(async () => {
+    // KEY_A and KEY_B are two tenants' keys on one SendGrid account.
     sg = await startSendgridEmulator({ apiKeys: [KEY_A, KEY_B], mailSendOnlyKeys: [RESTRICTED] });
+    theirs = sg.addEventWebhook({ url: THEIRS, delivered: true, bounce: true, friendly_name: 'ERP' }, { signed: true, legacy: true });
     m = await startMailroom({ SENDGRID_API_URL: sg.url });
   });
   afterAll(async () => {
@@ -39,6 +44,7 @@ describe('a tenant on its own SendGrid account', () => {
     document: { type: 'invoice', id: n },
   });
   const webhookUrl = (tenant: string) => `${m.webhooks.url}/webhooks/sendgrid/${tenant}`;
+  const ourWebhook = (tenant: string) => sg.eventWebhooks().find((h) => h.settings.url === webhookUrl(tenant));
 
   it('saves the keys (never shown again) and registers the signed webhook on the tenant account', async () => {
     await m.call('PUT', '/v1/tenants/sga', { name: 'SG A', plan: 'free' });
@@ -52,8 +58,17 @@ describe('a tenant on its own SendGrid account', () => {
     });
     expect(r.body.webhook).toMatchObject({ url: webhookUrl('sga'), registered: true, hasVerificationKey: true, lastEventAt: null });
     expect(JSON.stringify(r.body)).not.toContain(KEY_A);
-    expect(sg.webhook.settings).toMatchObject({ enabled: true, url: webhookUrl('sga'), delivered: true, open: true, bounce: true });
-    expect(sg.webhook.signed).toBe(true);
+    const ours = ourWebhook('sga')!;
+    expect(ours.settings).toMatchObject({ enabled: true, url: webhookUrl('sga'), delivered: true, open: true, bounce: true });
+    expect(ours.signed).toBe(true);
+    expect((await m.api.deps.store.settings.get('sga'))!.provider!.webhook!.providerWebhookId).toBe(ours.id);
+    // The account's own webhook is as it was: same URL, same events, still signed with its own key.
+    expect(theirs.settings).toMatchObject({ enabled: true, url: THEIRS, delivered: true, bounce: true, open: false });
+    expect(theirs.signed).toBe(true);
+    expect(theirs.publicKey).not.toBe(ours.publicKey);
+    // Saving again updates the same webhook: no second one.
+    await saveSendgrid('sga', undefined);
+    expect(sg.eventWebhooks().map((h) => h.settings.url)).toEqual([THEIRS, webhookUrl('sga')]);
   });
 
   it('sends through the tenant account, then delivered and opened events move the history forward, once each', async () => {
@@ -136,7 +151,9 @@ describe('a tenant on its own SendGrid account', () => {
     expect(r.status).toBe(200);
     expect(r.body.webhook).toMatchObject({ registered: false, error: expect.stringMatching(/permission|paste/i) });
     expect(r.body.warnings.join(' ')).toMatch(/not registered/);
-    const pasted = await saveSendgrid('sgr', undefined, { webhookVerificationKey: sg.publicKey });
+    // The admin makes a webhook for our URL by hand in SendGrid, turns signing on, and pastes its key.
+    const byHand = sg.addEventWebhook({ url: `${m.webhooks.url}/webhooks/sendgrid/sgr` }, { signed: true });
+    const pasted = await saveSendgrid('sgr', undefined, { webhookVerificationKey: byHand.publicKey });
     expect(pasted.body.webhook).toMatchObject({ registered: true, hasVerificationKey: true });
     expect(pasted.body.provider.hasPrivateApiKey).toBe(true);
     const id = (await m.call('POST', '/v1/tenants/sgr/emails', invoice('SG-3'))).body.id;
@@ -151,6 +168,9 @@ describe('a tenant on its own SendGrid account', () => {
   it('two tenants on SendGrid sending concurrently each reach it with their own key only', async () => {
     await m.call('PUT', '/v1/tenants/sgb', { name: 'SG B', plan: 'free' });
     await saveSendgrid('sgb', KEY_B);
+    // Same account, two webhooks, two keys: registering the second tenant left the first one's alone.
+    expect(ourWebhook('sgb')!.publicKey).not.toBe(ourWebhook('sga')!.publicKey);
+    expect(ourWebhook('sga')!.settings.url).toBe(webhookUrl('sga'));
     const ids = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
         m.call('POST', `/v1/tenants/${i % 2 ? 'sga' : 'sgb'}/emails`, invoice(`C-${i}`)).then((r) => [i % 2 ? 'sga' : 'sgb', r.body.id]),
@@ -173,7 +193,8 @@ describe('a tenant on its own SendGrid account', () => {
       sendgridEvents.delivered(sg.targetsOf(mail)[0]),
       sendgridEvents.processed(sg.targetsOf(mail)[0]),
     ];
-    // sgb is on the same SendGrid account here, so the signature is valid: only the echoed ids can tell.
+    // sgb is on the same SendGrid account, so SendGrid posts the event to its webhook too, signed with
+    // that webhook's key: the signature is valid, and only the echoed ids can tell.
     expect((await sg.postEvents(webhookUrl('sgb'), events)).status).toBe(200);
     const email = (await m.call('GET', `/v1/tenants/sga/emails/${id}`)).body;
     expect(email.events.filter((e: any) => e.source === 'sendgrid')).toHaveLength(0);

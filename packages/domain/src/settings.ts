@@ -29,6 +29,8 @@ export interface WebhookState {
   /** SendGrid public key / Mailgun signing key (sealed), or Mailjet's generated Basic password (sealed). */
   verificationKey?: SealedSecret;
   basicUser?: string;
+  /** The provider's id of the webhook registered for this tenant (SendGrid: one of the account's several Event Webhooks). */
+  providerWebhookId?: string;
 }
 
 export interface ProviderSettings {

@@ -36,4 +36,6 @@ export interface WebhookRegistration {
   url: string;
   /** SendGrid public key, Mailgun signing key: what verification needs. Mailjet: none (we generate Basic credentials). */
   verificationKey?: string;
+  /** The provider's id of the webhook registered (SendGrid: one of the account's several Event Webhooks). */
+  webhookId?: string;
 }

@@ -34,6 +34,7 @@ export async function registerProviderWebhook(deps: ApiDeps, tenantId: string, i
         error: undefined,
         verificationKey: seal(reg.key),
         ...(reg.basicUser ? { basicUser: reg.basicUser } : {}),
+        ...(reg.providerWebhookId ? { providerWebhookId: reg.providerWebhookId } : {}),
       };
     } catch (e) {
       const message = isDeliveryError(e) ? [e.message, e.hint].filter(Boolean).join(': ') : (e as Error).message;
@@ -52,7 +53,7 @@ async function register(
   s: EmailSettings,
   url: string,
   previous: WebhookState | undefined,
-): Promise<{ key: string; basicUser?: string }> {
+): Promise<{ key: string; basicUser?: string; providerWebhookId?: string }> {
   const spec = specFromSettings(s, deps.box);
   const timeoutMs = deps.config.timeouts.providerMs;
   const p = deps.config.providers;
@@ -61,8 +62,17 @@ async function register(
     return r.verificationKey;
   };
   switch (spec.kind) {
-    case 'sendgrid':
-      return { key: needKey(await registerSendgridWebhook({ apiKey: spec.apiKey, baseUrl: p.sendgridUrl, timeoutMs, url })) };
+    case 'sendgrid': {
+      // Our own webhook among the account's others, found again by the id kept from last time.
+      const reg = await registerSendgridWebhook({
+        apiKey: spec.apiKey,
+        baseUrl: p.sendgridUrl,
+        timeoutMs,
+        url,
+        webhookId: previous?.providerWebhookId,
+      });
+      return { key: needKey(reg), providerWebhookId: reg.webhookId };
+    }
     case 'mailgun':
       return {
         key: needKey(

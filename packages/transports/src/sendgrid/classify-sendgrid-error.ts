@@ -79,6 +79,9 @@ function httpHint(status: number, words: string | undefined, action: SendgridAct
   if (action === 'register-webhook' && (status === 401 || status === 403)) {
     return 'The SendGrid API key lacks the Mail Settings / Event Webhook permission: give the key that permission, or paste the Event Webhook verification key by hand.';
   }
+  if (action === 'register-webhook' && status === 400) {
+    return "SendGrid refused the Event Webhook (its message says why). If the account already has as many Event Webhooks as its plan allows, delete one it no longer uses in SendGrid, or paste the verification key of a webhook that posts to Mailroom's URL.";
+  }
   if (status === 401)
     return 'SendGrid rejected the API key: create a key with Mail Send permission in SendGrid (Settings > API Keys) and save it in the email settings.';
   if (status === 403) {

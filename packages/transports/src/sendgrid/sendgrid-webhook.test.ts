@@ -1,6 +1,12 @@
 import { generateKeyPairSync } from 'node:crypto';
 // The testkit is a sibling workspace package that transports does not depend on at run time.
-import { SendgridEmulator, SendgridSignedPost, sendgridEvents, startSendgridEmulator } from '../../../testkit/src/emulators/sendgrid';
+import {
+  EmulatedEventWebhook,
+  SendgridEmulator,
+  SendgridSignedPost,
+  sendgridEvents,
+  startSendgridEmulator,
+} from '../../../testkit/src/emulators/sendgrid';
 import type { IncomingWebhook } from '../webhook';
 import { parseSendgridEvents, SendgridWebhookPayloadError, verifySendgridWebhook } from './sendgrid-webhook';
 import { startWebhookReceiver } from '../../test/webhook-receiver';
@@ -22,8 +28,10 @@ const target = {
 
 describe('verifySendgridWebhook', () => {
   let sg: SendgridEmulator;
+  let hook: EmulatedEventWebhook;
   beforeAll(async () => {
     sg = await startSendgridEmulator({ apiKeys: [KEY] });
+    hook = sg.addEventWebhook({ url: 'https://mailroom.example/webhooks/sendgrid/t_9' }, { signed: true });
   });
   afterAll(() => sg.close());
 
@@ -31,6 +39,7 @@ describe('verifySendgridWebhook', () => {
 
   it('accepts a genuine post received over HTTP', async () => {
     const receiver = await startWebhookReceiver('/webhooks/sendgrid/t_9');
+    const posting = sg.addEventWebhook({ url: receiver.url }, { signed: true });
     try {
       const answer = await sg.postEvents(receiver.url, batch());
       expect(answer.status).toBe(200);
@@ -38,33 +47,34 @@ describe('verifySendgridWebhook', () => {
       await receiver.close();
     }
     expect(receiver.posts).toHaveLength(1);
-    expect(verifySendgridWebhook(receiver.posts[0], sg.publicKey, new Date())).toEqual({ ok: true });
+    expect(verifySendgridWebhook(receiver.posts[0], posting.publicKey, new Date())).toEqual({ ok: true });
+    expect(verifySendgridWebhook(receiver.posts[0], hook.publicKey, new Date())).toMatchObject({ ok: false, reason: 'bad-signature' });
   });
 
   it('accepts a post signed at the edge of the window, and refuses one past it either way', () => {
-    expect(verifySendgridWebhook(incoming(sg.signEvents(batch(), { timestamp: NOW_S - 590 })), sg.publicKey, NOW).ok).toBe(true);
-    const old = verifySendgridWebhook(incoming(sg.signEvents(batch(), { timestamp: NOW_S - 3600 })), sg.publicKey, NOW);
+    expect(verifySendgridWebhook(incoming(hook.sign(batch(), { timestamp: NOW_S - 590 })), hook.publicKey, NOW).ok).toBe(true);
+    const old = verifySendgridWebhook(incoming(hook.sign(batch(), { timestamp: NOW_S - 3600 })), hook.publicKey, NOW);
     expect(old).toMatchObject({ ok: false, reason: 'stale' });
-    const future = verifySendgridWebhook(incoming(sg.signEvents(batch(), { timestamp: NOW_S + 3600 })), sg.publicKey, NOW);
+    const future = verifySendgridWebhook(incoming(hook.sign(batch(), { timestamp: NOW_S + 3600 })), hook.publicKey, NOW);
     expect(future).toMatchObject({ ok: false, reason: 'stale' });
-    const tight = verifySendgridWebhook(incoming(sg.signEvents(batch(), { timestamp: NOW_S - 120 })), sg.publicKey, NOW, 60);
+    const tight = verifySendgridWebhook(incoming(hook.sign(batch(), { timestamp: NOW_S - 120 })), hook.publicKey, NOW, 60);
     expect(tight).toMatchObject({ ok: false, reason: 'stale' });
   });
 
   it('accepts the key pasted with PEM armour and line breaks', () => {
-    const pem = `-----BEGIN PUBLIC KEY-----\n${sg.publicKey.match(/.{1,64}/g)!.join('\n')}\n-----END PUBLIC KEY-----\n`;
-    expect(verifySendgridWebhook(incoming(sg.signEvents(batch(), { timestamp: NOW_S })), pem, NOW)).toEqual({ ok: true });
+    const pem = `-----BEGIN PUBLIC KEY-----\n${hook.publicKey.match(/.{1,64}/g)!.join('\n')}\n-----END PUBLIC KEY-----\n`;
+    expect(verifySendgridWebhook(incoming(hook.sign(batch(), { timestamp: NOW_S })), pem, NOW)).toEqual({ ok: true });
   });
 
   it('refuses a tampered byte', () => {
-    const post = sg.signEvents(batch(), { tamper: true, timestamp: NOW_S });
-    expect(verifySendgridWebhook(incoming(post), sg.publicKey, NOW)).toMatchObject({ ok: false, reason: 'bad-signature' });
+    const post = hook.sign(batch(), { tamper: true, timestamp: NOW_S });
+    expect(verifySendgridWebhook(incoming(post), hook.publicKey, NOW)).toMatchObject({ ok: false, reason: 'bad-signature' });
   });
 
   it('refuses a body re-serialised from its JSON: only the raw bytes verify', () => {
-    const post = sg.signEvents(batch(), { timestamp: NOW_S });
+    const post = hook.sign(batch(), { timestamp: NOW_S });
     const reserialised = Buffer.from(JSON.stringify(JSON.parse(post.rawBody.toString('utf8'))));
-    expect(verifySendgridWebhook({ ...incoming(post), rawBody: reserialised }, sg.publicKey, NOW)).toMatchObject({
+    expect(verifySendgridWebhook({ ...incoming(post), rawBody: reserialised }, hook.publicKey, NOW)).toMatchObject({
       ok: false,
       reason: 'bad-signature',
     });
@@ -72,28 +82,28 @@ describe('verifySendgridWebhook', () => {
 
   it('refuses a post signed with another key', () => {
     const forger = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
-    const post = sg.signEvents(batch(), { signWith: forger, timestamp: NOW_S });
-    expect(verifySendgridWebhook(incoming(post), sg.publicKey, NOW)).toMatchObject({ ok: false, reason: 'bad-signature' });
+    const post = hook.sign(batch(), { signWith: forger, timestamp: NOW_S });
+    expect(verifySendgridWebhook(incoming(post), hook.publicKey, NOW)).toMatchObject({ ok: false, reason: 'bad-signature' });
   });
 
   it('refuses a signature moved to another timestamp', () => {
-    const post = incoming(sg.signEvents(batch(), { timestamp: NOW_S }));
+    const post = incoming(hook.sign(batch(), { timestamp: NOW_S }));
     post.headers['x-twilio-email-event-webhook-timestamp'] = String(NOW_S - 1);
-    expect(verifySendgridWebhook(post, sg.publicKey, NOW)).toMatchObject({ ok: false, reason: 'bad-signature' });
+    expect(verifySendgridWebhook(post, hook.publicKey, NOW)).toMatchObject({ ok: false, reason: 'bad-signature' });
   });
 
   it('tells unsigned, keyless and malformed posts apart', () => {
-    expect(verifySendgridWebhook(incoming(sg.signEvents(batch(), { unsigned: true })), sg.publicKey, NOW)).toMatchObject({
+    expect(verifySendgridWebhook(incoming(hook.sign(batch(), { unsigned: true })), hook.publicKey, NOW)).toMatchObject({
       ok: false,
       reason: 'unsigned',
     });
-    const genuine = incoming(sg.signEvents(batch(), { timestamp: NOW_S }));
+    const genuine = incoming(hook.sign(batch(), { timestamp: NOW_S }));
     expect(verifySendgridWebhook(genuine, undefined, NOW)).toMatchObject({ ok: false, reason: 'no-key' });
     expect(verifySendgridWebhook(genuine, 'bm90IGEga2V5', NOW)).toMatchObject({ ok: false, reason: 'no-key' });
     const noTimestamp = { ...genuine, headers: { ...genuine.headers, 'x-twilio-email-event-webhook-timestamp': undefined } };
-    expect(verifySendgridWebhook(noTimestamp, sg.publicKey, NOW)).toMatchObject({ ok: false, reason: 'malformed' });
+    expect(verifySendgridWebhook(noTimestamp, hook.publicKey, NOW)).toMatchObject({ ok: false, reason: 'malformed' });
     const garbage = { ...genuine, headers: { ...genuine.headers, 'x-twilio-email-event-webhook-signature': '!!not base64 der!!' } };
-    expect(verifySendgridWebhook(garbage, sg.publicKey, NOW)).toMatchObject({ ok: false, reason: 'bad-signature' });
+    expect(verifySendgridWebhook(garbage, hook.publicKey, NOW)).toMatchObject({ ok: false, reason: 'bad-signature' });
   });
 });
 

@@ -1,5 +1,6 @@
 import { createPublicKey, verify } from 'node:crypto';
 import { SendgridEmulator, startSendgridEmulator } from './sendgrid-emulator';
+import { MAX_WEBHOOKS_MESSAGE } from './sendgrid-event-webhooks';
 import { sendgridEvents } from './sendgrid-events';
 
 const KEY = 'SG.emulator-test-key';
@@ -92,9 +93,10 @@ describe('SendGrid emulator', () => {
     expect(await res.json()).toEqual({ errors: [{ message: 'content too large', field: null, help: null }] });
   });
 
-  it('signs webhook posts over timestamp + the raw CRLF body with a P-256 key it publishes', async () => {
+  it("signs each webhook's posts over timestamp + the raw CRLF body with that webhook's own P-256 key", async () => {
+    const hook = sg.addEventWebhook({ url: 'https://signing.example/h' }, { signed: true });
     const target = { email: 'rcpt@example.com', customArgs: { mailroom_email_id: 'em_1' } };
-    const post = sg.signEvents([sendgridEvents.processed(target), sendgridEvents.delivered(target)], { timestamp: 1_700_000_000 });
+    const post = hook.sign([sendgridEvents.processed(target), sendgridEvents.delivered(target)], { timestamp: 1_700_000_000 });
     const text = post.rawBody.toString('utf8');
     expect(text.startsWith('[{')).toBe(true);
     expect(text).toContain('},\r\n{');
@@ -102,35 +104,107 @@ describe('SendGrid emulator', () => {
     const events = JSON.parse(text) as Record<string, unknown>[];
     expect(events[0].mailroom_email_id).toBe('em_1');
     expect(events[0].sg_event_id).not.toBe(events[1].sg_event_id);
-    const key = createPublicKey({ key: Buffer.from(sg.publicKey, 'base64'), format: 'der', type: 'spki' });
+    const key = createPublicKey({ key: Buffer.from(hook.publicKey, 'base64'), format: 'der', type: 'spki' });
     expect(key.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
     const signed = Buffer.concat([Buffer.from('1700000000'), post.rawBody]);
     expect(verify('sha256', signed, key, Buffer.from(post.headers['X-Twilio-Email-Event-Webhook-Signature'], 'base64'))).toBe(true);
 
-    const tampered = sg.signEvents([sendgridEvents.processed(target)], { tamper: true, timestamp: 1_700_000_000 });
+    const tampered = hook.sign([sendgridEvents.processed(target)], { tamper: true, timestamp: 1_700_000_000 });
     expect(() => JSON.parse(tampered.rawBody.toString('utf8'))).not.toThrow();
     const tamperedSigned = Buffer.concat([Buffer.from('1700000000'), tampered.rawBody]);
     expect(verify('sha256', tamperedSigned, key, Buffer.from(tampered.headers['X-Twilio-Email-Event-Webhook-Signature'], 'base64'))).toBe(
       false,
     );
-    expect(sg.signEvents([], { unsigned: true }).headers['X-Twilio-Email-Event-Webhook-Signature']).toBeUndefined();
+    expect(hook.sign([], { unsigned: true }).headers['X-Twilio-Email-Event-Webhook-Signature']).toBeUndefined();
+    const other = sg.addEventWebhook({ url: 'https://signing.example/other' }, { signed: true });
+    expect(other.publicKey).not.toBe(hook.publicKey);
+    const unsignedHook = sg.addEventWebhook({ url: 'https://signing.example/unsigned' });
+    expect(unsignedHook.sign([sendgridEvents.processed(target)]).headers['X-Twilio-Email-Event-Webhook-Signature']).toBeUndefined();
+  });
+});
+
+describe('SendGrid emulator: multiple Event Webhooks per account', () => {
+  let sg: SendgridEmulator;
+  const OTHER = 'SG.other-account-key';
+  beforeAll(async () => {
+    sg = await startSendgridEmulator({
+      apiKeys: [KEY, OTHER],
+      mailSendOnlyKeys: [SEND_ONLY_KEY],
+      accountOf: (k) => (k === OTHER ? 'other' : 'main'),
+      maxWebhooks: 3,
+    });
+  });
+  afterAll(() => sg.close());
+  const call = async (method: string, path: string, body?: unknown, key = KEY) => {
+    const res = await fetch(`${sg.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  const BASE = '/v3/user/webhooks/event/settings';
+
+  it('creates, lists, reads and updates webhooks by id, each signed with its own key', async () => {
+    expect((await call('GET', `${BASE}/all`)).body).toEqual({ max_allowed: 3, webhooks: [{}] });
+    expect((await call('POST', BASE, { url: 'https://a.example/h' }, SEND_ONLY_KEY)).status).toBe(403);
+    const a = await call('POST', BASE, { enabled: true, url: 'https://a.example/h', delivered: true, friendly_name: 'A' });
+    expect(a.status).toBe(201);
+    expect(a.body).toMatchObject({
+      id: expect.any(String),
+      url: 'https://a.example/h',
+      enabled: true,
+      delivered: true,
+      open: false,
+      created_date: expect.any(String),
+    });
+    expect(a.body.public_key).toBeUndefined();
+    const b = (await call('POST', BASE, { enabled: true, url: 'https://b.example/h' })).body;
+    const signedA = await call('PATCH', `${BASE}/signed/${a.body.id}`, { enabled: true });
+    const signedB = await call('PATCH', `${BASE}/signed/${b.id}`, { enabled: true });
+    expect(signedA.body).toEqual({ id: a.body.id, public_key: expect.stringMatching(/^MFkw/) });
+    expect(signedB.body.public_key).not.toBe(signedA.body.public_key);
+    expect((await call('GET', `${BASE}/signed/${a.body.id}`)).body).toEqual(signedA.body);
+
+    const all = (await call('GET', `${BASE}/all`)).body;
+    expect(all.webhooks.map((w: any) => [w.url, w.public_key])).toEqual([
+      ['https://a.example/h', signedA.body.public_key],
+      ['https://b.example/h', signedB.body.public_key],
+    ]);
+    const patched = await call('PATCH', `${BASE}/${b.id}`, { open: true });
+    expect(patched.body).toMatchObject({ id: b.id, url: 'https://b.example/h', open: true });
+    expect((await call('GET', `${BASE}/${a.body.id}`)).body).toMatchObject({ open: false, public_key: signedA.body.public_key });
+    expect((await call('GET', `${BASE}/nope`)).status).toBe(404);
+    expect((await call('PATCH', `${BASE}/signed/nope`, { enabled: true })).body).toEqual({ errors: [{ message: 'Invalid id provided.' }] });
+    // Another account sees none of them.
+    expect((await call('GET', `${BASE}/all`, undefined, OTHER)).body.webhooks).toEqual([{}]);
   });
 
-  it('serves the Event Webhook settings, and refuses a Mail Send-only key', async () => {
-    const patch = (path: string, body: unknown, key = KEY) =>
-      fetch(`${sg.url}${path}`, {
-        method: 'PATCH',
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-    const forbidden = await patch('/v3/user/webhooks/event/settings', { enabled: true, url: 'https://x.example/h' }, SEND_ONLY_KEY);
-    expect(forbidden.status).toBe(403);
-    const settings = await patch('/v3/user/webhooks/event/settings', { enabled: true, url: 'https://x.example/h', delivered: true });
-    expect(settings.status).toBe(200);
-    expect(await settings.json()).toMatchObject({ enabled: true, url: 'https://x.example/h', delivered: true, open: false });
-    const signed = await patch('/v3/user/webhooks/event/settings/signed', { enabled: true });
-    expect(await signed.json()).toEqual({ public_key: sg.publicKey });
-    const read = await fetch(`${sg.url}/v3/user/webhooks/event/settings`, { headers: { authorization: `Bearer ${KEY}` } });
-    expect(((await read.json()) as { url: string }).url).toBe('https://x.example/h');
+  it("refuses a URL the account already uses, a bad URL, and one webhook over the account's limit", async () => {
+    const taken = await call('POST', BASE, { url: 'https://a.example/h' });
+    expect(taken.status).toBe(400);
+    expect(taken.body.errors[0]).toMatchObject({
+      message: "Webhook at 'https://a.example/h' already exists. Please provide a unique URL.",
+      url: 'https://a.example/h',
+      id: sg.eventWebhooks('main')[0].id,
+    });
+    expect((await call('POST', BASE, { url: 'not a url' })).body).toEqual({ errors: [{ message: "'not a url' is not a valid url" }] });
+    expect((await call('POST', BASE, { url: 'https://c.example/h' })).status).toBe(201);
+    const over = await call('POST', BASE, { url: 'https://d.example/h' });
+    expect(over).toEqual({ status: 400, body: { errors: [{ message: MAX_WEBHOOKS_MESSAGE }] } });
+    expect((await call('POST', BASE, { url: 'https://d.example/h' }, OTHER)).status).toBe(201);
+  });
+
+  it('the legacy endpoints act on the oldest webhook, as SendGrid documents', async () => {
+    const oldest = sg.eventWebhooks('main')[0];
+    const legacy = await call('PATCH', BASE, { enabled: true, url: 'https://overwritten.example/h' });
+    expect(legacy.body).toMatchObject({ id: oldest.id, url: 'https://overwritten.example/h' });
+    expect((await call('GET', `${BASE}/signed`)).body).toEqual({ id: oldest.id, public_key: oldest.publicKey });
+  });
+
+  it('posts events to a webhook URL signed with that webhook key, and nowhere else', async () => {
+    const receiver = sg.eventWebhooks('other')[0];
+    await expect(sg.postEvents('https://nobody.example/h', [])).rejects.toThrow(/no enabled Event Webhook/);
+    expect(receiver.settings.url).toBe('https://d.example/h');
   });
 });

@@ -1,27 +1,27 @@
 import { randomBytes } from 'node:crypto';
 import type { Express, Request, Response } from 'express';
 import { rawBodyOf, RunningEmulator, startHttpEmulator } from '../http-emulator';
+import { EmulatedEventWebhook, SendgridEventWebhookSettings, SendgridWebhookAccounts } from './sendgrid-event-webhooks';
 import type { SendgridEvent, SendgridEventTarget } from './sendgrid-events';
-import {
-  generateSendgridSigningKeys,
-  postSendgridWebhook,
-  SendgridSignedPost,
-  SendgridSignedPostOptions,
-  signSendgridPost,
-} from './sendgrid-webhook-signer';
+import { postSendgridWebhook, SendgridSignedPostOptions } from './sendgrid-webhook-signer';
 import { SendgridMailBody, validateSendgridMail } from './validate-sendgrid-mail';
 
 /**
  * A local SendGrid v3 API, faithful to contracts §1 and §6: `POST /v3/mail/send` with SendGrid's auth,
- * validation, size limit and answers; the Event Webhook settings endpoints with a real P-256 key pair
- * per emulator; and `postEvents`, which delivers webhook batches signed as SendGrid signs them.
- * Fault injection (status, delay, dropped connection) comes from the HTTP emulator base.
+ * validation, size limit and answers; the Webhooks API with several Event Webhooks per account, each
+ * with its own P-256 key pair (sendgrid-event-webhooks.ts); and `postEvents`, which delivers a batch
+ * to a webhook's URL signed with that webhook's key, as SendGrid does. Fault injection (status,
+ * delay, dropped connection) comes from the HTTP emulator base.
  */
 export interface SendgridEmulatorOptions {
   /** Keys that may do everything, or a predicate. */
   apiKeys: string[] | ((key: string) => boolean);
   /** Keys restricted to Mail Send: the webhook settings answer them 403, as for a restricted API key. */
   mailSendOnlyKeys?: string[];
+  /** Which account a key belongs to; default: every key on one account ("account"). */
+  accountOf?: (apiKey: string) => string;
+  /** Event Webhooks an account may hold (`max_allowed`); default 5. */
+  maxWebhooks?: number;
   /** Request bodies above this many bytes answer 413 (SendGrid: 20–30 MB). */
   maxMessageBytes?: number;
   tls?: boolean;
@@ -39,51 +39,25 @@ export interface SentSendgridMail {
   at: number;
 }
 
-export interface SendgridEventWebhookSettings {
-  enabled: boolean;
-  url: string;
-  group_resubscribe: boolean;
-  delivered: boolean;
-  group_unsubscribe: boolean;
-  spam_report: boolean;
-  bounce: boolean;
-  deferred: boolean;
-  unsubscribe: boolean;
-  processed: boolean;
-  open: boolean;
-  click: boolean;
-  dropped: boolean;
-  oauth_client_id: string;
-  oauth_token_url: string;
-}
-
 export interface SendgridEmulator extends RunningEmulator {
   sent: SentSendgridMail[];
-  /** The account's verification key (base64 DER SPKI), as `GET .../settings/signed` returns it once signing is on. */
-  publicKey: string;
-  webhook: { settings: SendgridEventWebhookSettings; signed: boolean };
-  /** The batch as SendGrid would post it, signed with this account's key unless options say otherwise. */
-  signEvents(events: SendgridEvent[], options?: SendgridSignedPostOptions): SendgridSignedPost;
-  /** Posts a signed batch to a receiver, as SendGrid does. */
+  /** An account's Event Webhooks, oldest first (default account: "account"). */
+  eventWebhooks(account?: string): EmulatedEventWebhook[];
+  /** Adds an Event Webhook as the account's owner would in SendGrid's screens (a tenant's own, say). */
+  addEventWebhook(
+    settings: Partial<SendgridEventWebhookSettings> & { url: string },
+    options?: { account?: string; signed?: boolean; legacy?: boolean },
+  ): EmulatedEventWebhook;
+  /**
+   * Posts a batch to the webhook registered at `url`, as SendGrid does: signed with that webhook's own
+   * key when its signing is on. Throws when no enabled webhook posts there (SendGrid would post nothing).
+   */
   postEvents(url: string, events: SendgridEvent[], options?: SendgridSignedPostOptions): Promise<{ status: number; body: string }>;
   /** One event target per recipient of a sent mail, carrying its custom args and message id. */
   targetsOf(sent: SentSendgridMail): SendgridEventTarget[];
 }
 
 const DEFAULT_MAX_BYTES = 30 * 1024 * 1024;
-const WEBHOOK_EVENTS = [
-  'group_resubscribe',
-  'delivered',
-  'group_unsubscribe',
-  'spam_report',
-  'bounce',
-  'deferred',
-  'unsubscribe',
-  'processed',
-  'open',
-  'click',
-  'dropped',
-] as const;
 const FULL_SCOPES = [
   'mail.send',
   'user.webhooks.event.settings.read',
@@ -94,7 +68,6 @@ const FULL_SCOPES = [
 const errorBody = (message: string, field: string | null = null) => ({ errors: [{ message, field, help: null }] });
 
 export async function startSendgridEmulator(options: SendgridEmulatorOptions): Promise<SendgridEmulator> {
-  const keys = generateSendgridSigningKeys();
   const sent: SentSendgridMail[] = [];
   const maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_BYTES;
   const sendOnly = new Set(options.mailSendOnlyKeys ?? []);
@@ -105,16 +78,8 @@ export async function startSendgridEmulator(options: SendgridEmulatorOptions): P
           (list) => (k: string) =>
             list.includes(k)
         )(options.apiKeys);
-  const webhook: SendgridEmulator['webhook'] = {
-    settings: {
-      enabled: false,
-      url: '',
-      ...Object.fromEntries(WEBHOOK_EVENTS.map((e) => [e, false])),
-      oauth_client_id: '',
-      oauth_token_url: '',
-    } as SendgridEventWebhookSettings,
-    signed: false,
-  };
+  const accountOf = options.accountOf ?? (() => 'account');
+  const webhooks = new SendgridWebhookAccounts(options.maxWebhooks ?? 5);
 
   /** Answers 401/403 itself and returns undefined, or returns the key. */
   function authorise(req: Request, res: Response, scope: 'mail.send' | 'settings'): string | undefined {
@@ -145,8 +110,6 @@ export async function startSendgridEmulator(options: SendgridEmulatorOptions): P
     }
   }
 
-  const signedAnswer = () => ({ public_key: webhook.signed ? keys.publicKeyBase64 : '' });
-
   const mount = (app: Express) => {
     app.post('/v3/mail/send', (req, res) => {
       const apiKey = authorise(req, res, 'mail.send');
@@ -171,57 +134,29 @@ export async function startSendgridEmulator(options: SendgridEmulatorOptions): P
       res.json({ scopes: fullAccess(apiKey) ? FULL_SCOPES : ['mail.send'] });
     });
 
-    app.get('/v3/user/webhooks/event/settings', (req, res) => {
-      if (!authorise(req, res, 'settings')) return;
-      res.json(webhook.settings);
-    });
-
-    app.patch('/v3/user/webhooks/event/settings', (req, res) => {
-      if (!authorise(req, res, 'settings')) return;
-      const body = readJson(req, res) as Record<string, unknown> | undefined;
-      if (body === undefined) return;
-      const next = { ...webhook.settings };
-      for (const [k, v] of Object.entries(body ?? {})) {
-        if (k === 'url') {
-          if (typeof v !== 'string') return res.status(400).json(errorBody('url must be a string', 'url'));
-          next.url = v;
-        } else if (k === 'enabled' || (WEBHOOK_EVENTS as readonly string[]).includes(k)) {
-          if (typeof v !== 'boolean') return res.status(400).json(errorBody(`${k} must be a boolean`, k));
-          (next as unknown as Record<string, boolean>)[k] = v;
-        }
-      }
-      if (next.enabled && !/^https?:\/\/\S+$/.test(next.url))
-        return res.status(400).json(errorBody('a valid url is required to enable the Event Webhook', 'url'));
-      webhook.settings = next;
-      return res.json(webhook.settings);
-    });
-
-    app.get('/v3/user/webhooks/event/settings/signed', (req, res) => {
-      if (!authorise(req, res, 'settings')) return;
-      res.json(signedAnswer());
-    });
-
-    app.patch('/v3/user/webhooks/event/settings/signed', (req, res) => {
-      if (!authorise(req, res, 'settings')) return;
-      const body = readJson(req, res) as { enabled?: unknown } | undefined;
-      if (body === undefined) return;
-      if (typeof body?.enabled !== 'boolean') return res.status(400).json(errorBody('enabled must be a boolean', 'enabled'));
-      webhook.signed = body.enabled;
-      return res.json(signedAnswer());
-    });
+    webhooks.mount(
+      app,
+      (req, res) => {
+        const key = authorise(req, res, 'settings');
+        return key ? accountOf(key) : undefined;
+      },
+      readJson,
+    );
 
     app.use((_req, res) => res.status(404).json(errorBody('resource not found')));
   };
 
   const base = await startHttpEmulator(mount, { tls: options.tls });
-  const signEvents = (events: SendgridEvent[], opts?: SendgridSignedPostOptions) => signSendgridPost(events, keys.privateKey, opts);
   return {
     ...base,
     sent,
-    publicKey: keys.publicKeyBase64,
-    webhook,
-    signEvents,
-    postEvents: (url, events, opts) => postSendgridWebhook(url, signEvents(events, opts)),
+    eventWebhooks: (account = 'account') => webhooks.list(account),
+    addEventWebhook: (settings, opts = {}) => webhooks.add(opts.account ?? 'account', settings, opts),
+    postEvents: async (url, events, opts) => {
+      const hook = webhooks.byUrl(url);
+      if (!hook?.settings.enabled) throw new Error(`SendGrid has no enabled Event Webhook posting to ${url}`);
+      return postSendgridWebhook(url, hook.sign(events, opts));
+    },
     targetsOf: (mail) =>
       mail.body.personalizations.flatMap((p) =>
         [...p.to, ...(p.cc ?? []), ...(p.bcc ?? [])].map((a) => ({
