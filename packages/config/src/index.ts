@@ -4,3 +4,4 @@ export * from './env-schema';
 export * from './load-config';
 export * from './logger';
 export * from './run-main';
+export * from './run-command';

@@ -15,6 +15,11 @@ export interface SettingsStore {
   put(settings: Omit<EmailSettings, 'version'>): Promise<EmailSettings>;
   /** Read-modify-write without bumping `version` (webhook state, lastEventAt). Atomic per tenant. */
   update(tenantId: string, mutate: Mutator<EmailSettings>): Promise<EmailSettings | null>;
+  /**
+   * The ids of tenants that have settings, in ascending order, after `after` (exclusive), at most
+   * `limit`: a keyset page, for operations that visit every tenant's settings (re-sealing secrets).
+   */
+  listTenantIds(after: string | undefined, limit: number): Promise<string[]>;
 }
 
 export interface CreateEmailInput {

@@ -39,4 +39,13 @@ export class MongoSettingsStore implements SettingsStore {
     );
     return doc ? settingsFromDoc(doc) : null;
   }
+
+  async listTenantIds(after: string | undefined, limit: number): Promise<string[]> {
+    const docs = await this.settings
+      .find(after === undefined ? {} : { _id: { $gt: after } }, { projection: { _id: 1 } })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .toArray();
+    return docs.map((d) => d._id);
+  }
 }

@@ -54,4 +54,11 @@ export class SqliteSettingsStore implements SettingsStore {
       })
       .immediate();
   }
+
+  async listTenantIds(after: string | undefined, limit: number): Promise<string[]> {
+    const rows = this.sql
+      .get('SELECT tenant_id FROM email_settings WHERE tenant_id > ? ORDER BY tenant_id LIMIT ?')
+      .all(after ?? '', limit) as { tenant_id: string }[];
+    return rows.map((r) => r.tenant_id);
+  }
 }

@@ -72,5 +72,29 @@ export function describeTenantAndSettingsContract(store: StoreRef): void {
       expect(await store().settings.update(tenantId, () => null)).toEqual(saved);
       expect(await store().settings.get(tenantId)).toEqual(saved);
     });
+
+    it('listTenantIds pages through every tenant with settings, in id order, without repeats', async () => {
+      const prefix = uniqueTenantId('list');
+      const ids = ['c', 'a', 'e', 'b', 'd'].map((x) => `${prefix}-${x}`);
+      for (const id of ids) await store().settings.put(makeSettings(id));
+      const seen: string[] = [];
+      let after: string | undefined = `${prefix}-`;
+      for (;;) {
+        const page: string[] = (await store().settings.listTenantIds(after, 2)).filter((id) => id.startsWith(prefix));
+        if (page.length === 0) break;
+        seen.push(...page);
+        after = page[page.length - 1];
+      }
+      expect(seen).toEqual([...ids].sort());
+      const all: string[] = [];
+      for (
+        let page = await store().settings.listTenantIds(undefined, 1000);
+        page.length > 0;
+        page = await store().settings.listTenantIds(page[page.length - 1], 1000)
+      )
+        all.push(...page);
+      expect(all).toEqual(expect.arrayContaining(ids));
+      expect(new Set(all).size).toBe(all.length);
+    });
   });
 }
