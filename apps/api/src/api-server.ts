@@ -48,6 +48,7 @@ export async function startApi(
     port: http.port,
     url: `http://127.0.0.1:${http.port}`,
     deps,
+    app,
     stop: async () => {
       await http.close();
       await queue.close();

@@ -43,6 +43,7 @@ export async function startWebhooks(config: Config, options: { logger?: Logger; 
     port: http.port,
     url: `http://127.0.0.1:${http.port}`,
     deps,
+    app,
     stop: async () => {
       await http.close();
       await backends.close();

@@ -28,5 +28,7 @@ export interface RunningApp<Deps> {
   port: number;
   url: string;
   deps: Deps;
+  /** The request handler it serves (the Express app): what a test walks to find every route. */
+  app: http.RequestListener;
   stop(): Promise<void>;
 }
