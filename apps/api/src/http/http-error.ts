@@ -32,6 +32,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     else if (err?.type === 'entity.too.large') e = new HttpError(413, 'payload_too_large', `the body is larger than ${err.limit} bytes`);
     else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported')
       e = new HttpError(415, 'unsupported_encoding', err.message);
+    // The router could not percent-decode a path parameter (`/v1/tenants/%E0%A4%A`).
+    else if (err instanceof URIError && (err as URIError & { status?: number }).status === 400)
+      e = new HttpError(400, 'malformed_url', `the URL path is not valid percent-encoded UTF-8: ${err.message}`);
     else {
       logger.error({ err, path: req.path }, 'unhandled error');
       e = new HttpError(500, 'internal', 'something went wrong on our side; it has been logged');

@@ -1,0 +1,28 @@
+import { rawRequest } from './fuzz/raw-http';
+import { API_KEY, Mailroom, startMailroom } from './support/mailroom-harness';
+
+/**
+ * Requests the fuzzer (fuzz-api.test.ts) found answered with a 500, each kept here as the plain
+ * regression it became: a 4xx in the API's error shape that says what is wrong.
+ */
+describe('malformed requests get a 4xx that says what is wrong, never a 500', () => {
+  let m: Mailroom;
+  beforeAll(async () => {
+    m = await startMailroom({}, { worker: false });
+    await m.call('PUT', '/v1/tenants/re', { name: 'RE', plan: 'premium' });
+  });
+  afterAll(() => m.stop());
+  const auth: [string, string] = ['Authorization', `Bearer ${API_KEY}`];
+
+  it.each(['/v1/tenants/re/emails/%FF%FE', '/v1/tenants/re/emails/%'])(
+    'a path parameter that is not percent-encoded UTF-8 (%s) is a 400 malformed_url',
+    async (path) => {
+      const r = await rawRequest(m.api.port, { method: 'GET', path, headers: [auth] });
+      expect(r.status).toBe(400);
+      expect(r.json.error).toMatchObject({
+        code: 'malformed_url',
+        message: expect.stringMatching(/URL path is not valid percent-encoded UTF-8/),
+      });
+    },
+  );
+});
