@@ -14,15 +14,18 @@ describe('malformed requests get a 4xx that says what is wrong, never a 500', ()
   afterAll(() => m.stop());
   const auth: [string, string] = ['Authorization', `Bearer ${API_KEY}`];
 
-  it.each(['/v1/tenants/re/emails/%FF%FE', '/v1/tenants/re/emails/%'])(
-    'a path parameter that is not percent-encoded UTF-8 (%s) is a 400 malformed_url',
-    async (path) => {
-      const r = await rawRequest(m.api.port, { method: 'GET', path, headers: [auth] });
-      expect(r.status).toBe(400);
-      expect(r.json.error).toMatchObject({
-        code: 'malformed_url',
-        message: expect.stringMatching(/URL path is not valid percent-encoded UTF-8/),
-      });
-    },
-  );
+  it.each([
+    '/v1/tenants/re/emails/%FF%FE',
+    '/v1/tenants/re/emails/%',
+    '/v1/tenants/%',
+    '/v1/tenants/%E0%A4%A/emails',
+    '/v1/tenants/%ED%A0%80/email-settings',
+  ])('a path parameter that is not percent-encoded UTF-8 (%s) is a 400 malformed_url', async (path) => {
+    const r = await rawRequest(m.api.port, { method: 'GET', path, headers: [auth] });
+    expect(r.status).toBe(400);
+    expect(r.json.error).toMatchObject({
+      code: 'malformed_url',
+      message: expect.stringMatching(/URL path is not valid percent-encoded UTF-8/),
+    });
+  });
 });

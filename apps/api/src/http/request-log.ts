@@ -18,8 +18,17 @@ export function requestLog(logger: Logger): RequestHandler {
     },
     customProps: (req) => {
       const m = /^\/v1\/tenants\/([^/?]+)/.exec(req.url ?? '');
-      return m ? { tenantId: decodeURIComponent(m[1]) } : {};
+      return m ? { tenantId: decodedOrRaw(m[1]) } : {};
     },
     autoLogging: { ignore: (req) => req.url === '/healthz' },
   });
+}
+
+/** A path segment decoded, or as received when it is not valid percent-encoding (the route answers 400 for it). */
+function decodedOrRaw(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
