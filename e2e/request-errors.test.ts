@@ -28,4 +28,22 @@ describe('malformed requests get a 4xx that says what is wrong, never a 500', ()
       message: expect.stringMatching(/URL path is not valid percent-encoded UTF-8/),
     });
   });
+
+  it.each([
+    ['gzip', Buffer.from('{"name":"RE","plan":"premium"}')],
+    ['deflate', Buffer.from('not deflated at all')],
+    ['gzip', Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00])],
+  ])('a body that is not valid %s data is a 400 naming the Content-Encoding', async (encoding, bytes) => {
+    const r = await rawRequest(m.api.port, {
+      method: 'PUT',
+      path: '/v1/tenants/re',
+      headers: [auth, ['Content-Type', 'application/json'], ['Content-Encoding', encoding]],
+      body: bytes,
+    });
+    expect(r.status).toBe(400);
+    expect(r.json.error).toMatchObject({
+      code: 'bad_request',
+      message: expect.stringMatching(new RegExp(`body could not be decoded as Content-Encoding ${encoding}`)),
+    });
+  });
 });

@@ -35,10 +35,31 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     // The router could not percent-decode a path parameter (`/v1/tenants/%E0%A4%A`).
     else if (err instanceof URIError && (err as URIError & { status?: number }).status === 400)
       e = new HttpError(400, 'malformed_url', `the URL path is not valid percent-encoded UTF-8: ${err.message}`);
+    // Any other client error the HTTP layer raised (http-errors with a 4xx status): a body that does
+    // not decode under its Content-Encoding, a body shorter than its Content-Length...
+    else if (isClientError(err)) e = new HttpError(err.status, 'bad_request', readingProblem(err, req.headers['content-encoding']));
     else {
       logger.error({ err, path: req.path }, 'unhandled error');
       e = new HttpError(500, 'internal', 'something went wrong on our side; it has been logged');
     }
     res.status(e.status).json({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } });
   };
+}
+
+interface ClientError {
+  status: number;
+  message: string;
+  code?: unknown;
+}
+
+function isClientError(err: unknown): err is ClientError {
+  const e = err as { status?: unknown; expose?: unknown } | null;
+  return typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose !== false;
+}
+
+function readingProblem(err: ClientError, contentEncoding: string | undefined): string {
+  // zlib's codes (Z_DATA_ERROR, Z_BUF_ERROR): the bytes are not what Content-Encoding says.
+  if (typeof err.code === 'string' && err.code.startsWith('Z_'))
+    return `the body could not be decoded as Content-Encoding ${contentEncoding ?? '(none)'}: ${err.message}`;
+  return `the request body could not be read: ${err.message}`;
 }
