@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { RunningSmtpSink, refusingPort, startSmtpSink } from '@mailroom/testkit';
 import { authorization, bodyHeaders, idempotencyKey, pathSegment } from './fuzz/arbitraries';
 import { apiCatalogue, RouteArbitraries } from './fuzz/api-catalogue';
-import { expressRoutes, FoundRoute } from './fuzz/express-routes';
+import { expressRoutes, FoundRoute, SERVED_BEFORE_THE_ROUTER } from './fuzz/express-routes';
 import { soundnessProblem } from './fuzz/expect-sound-answer';
 import { FUZZ, fuzzOptions, statusTable } from './fuzz/fuzz-settings';
 import { describeRequest, rawRequest, RawRequest } from './fuzz/raw-http';
@@ -46,7 +46,7 @@ describe(`fuzzing every API route (seed ${FUZZ.seed}, ${FUZZ.numRuns} runs each)
       tenantToken: (await m.call('POST', '/v1/tenants/fz/tokens')).body.token,
       otherTenantToken: (await m.call('POST', '/v1/tenants/fz-other/tokens')).body.token,
     };
-    routes = expressRoutes(m.api.app);
+    routes = [...expressRoutes(m.api.app), ...SERVED_BEFORE_THE_ROUTER];
     catalogue = apiCatalogue({ tenant: 'fz', emailId: email.body.id, sinkPort: sink.port });
   });
   afterAll(async () => {

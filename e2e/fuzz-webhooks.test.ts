@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { secretContext, WEBHOOK_KEY_FIELD } from '@mailroom/delivery';
 import { generateSendgridSigningKeys, refusingPort } from '@mailroom/testkit';
-import { expressRoutes, FoundRoute } from './fuzz/express-routes';
+import { expressRoutes, FoundRoute, SERVED_BEFORE_THE_ROUTER } from './fuzz/express-routes';
 import { FUZZ, fuzzOptions, statusTable } from './fuzz/fuzz-settings';
 import { describeRequest, rawRequest, RawRequest } from './fuzz/raw-http';
 import { webhooksCatalogue } from './fuzz/webhooks-catalogue';
-import { Mailroom, startMailroom } from './support/mailroom-harness';
+import { Mailroom, OPS_TOKEN, startMailroom } from './support/mailroom-harness';
 
 /**
  * The webhooks app's public routes, fuzzed as the internet would: providers' posts with garbage
@@ -54,8 +54,8 @@ describe(`fuzzing the webhooks app (seed ${FUZZ.seed}, ${FUZZ.numRuns} runs each
     }
     const email = await m.call('POST', '/v1/tenants/wh-sg/emails', { to: ['client@customer.example'], subject: 'Invoice W-1', text: 'x' });
     const pixelToken = m.webhooks.deps.pixelTokens.mint('wh-sg', email.body.id);
-    routes = expressRoutes(m.webhooks.app);
-    catalogue = webhooksCatalogue({ ...fixtures, pixelToken, emailId: email.body.id });
+    routes = [...expressRoutes(m.webhooks.app), ...SERVED_BEFORE_THE_ROUTER];
+    catalogue = webhooksCatalogue({ ...fixtures, pixelToken, emailId: email.body.id, opsToken: OPS_TOKEN });
   });
   afterAll(() => m.stop());
 

@@ -49,3 +49,6 @@ export function expressRoutes(app: unknown): FoundRoute[] {
   walk(router.stack, '');
   return out;
 }
+
+/** Served by packages/metrics in front of each app's Express handler, so no router walk finds it. */
+export const SERVED_BEFORE_THE_ROUTER: FoundRoute[] = [{ key: 'GET /metrics', method: 'GET', path: '/metrics' }];

@@ -9,6 +9,7 @@ import type { RawRequest } from './raw-http';
  * tenants that are not. The routes are found by walking the app; one missing here fails the test.
  */
 export interface WebhookFixtures {
+  opsToken: string;
   /** Tenants configured for each provider, with the credentials their posts are signed with. */
   sendgrid: { tenant: string; privateKey: KeyObject };
   mailgun: { tenant: string; signingKey: string };
@@ -140,6 +141,13 @@ export function webhooksCatalogue(f: WebhookFixtures): Record<string, fc.Arbitra
 
   return {
     'GET /healthz': fc.constant({ method: 'GET', path: '/healthz', headers: [] }),
+    'GET /metrics': fc
+      .constantFrom(`Bearer ${f.opsToken}`, `bearer ${f.opsToken}`, 'Bearer', 'Bearer x', `Basic ${f.opsToken}`, '', '\u00ff')
+      .chain((auth) =>
+        fc
+          .constantFrom('/metrics', '/metrics?x=1', '/metrics?%zz', '/metrics/', '/metrics%00')
+          .map((path) => ({ method: 'GET', path, headers: auth ? [['Authorization', auth] as [string, string]] : [] })),
+      ),
     'GET /t/o/:token': fc
       .oneof(fc.constant(f.pixelToken), fc.constant(`${f.pixelToken}.gif`), pathSegment('x'), oddString.map(percentEncode))
       .chain((token) =>

@@ -1,5 +1,6 @@
 import { RunningSmtpSink, startSmtpSink } from '@mailroom/testkit';
-import { SmtpTransport } from '@mailroom/transports';
+import { OutboundAddressPolicy } from '@mailroom/security';
+import { SmtpHostGuard, SmtpTransport } from '@mailroom/transports';
 import type { SendJobData } from '../../src/send-queue';
 
 const USER = 'sender@tenant.example';
@@ -20,10 +21,12 @@ export interface TenantSmtp {
 export async function startTenantSmtp(): Promise<TenantSmtp> {
   const sink = await startSmtpSink({ tls: 'starttls', auth: { users: { [USER]: PASSWORD } } });
   const transports = new Map<string, SmtpTransport>();
+  // The SSRF guard as the worker runs it, with the local sink allowlisted (SMTP_PRIVATE_HOSTS_ALLOWED).
+  const localSink = new SmtpHostGuard(new OutboundAddressPolicy([{ address: sink.host, prefixLength: 32 }]));
   const transportOf = (tenantId: string) => {
     let t = transports.get(tenantId);
     if (!t) {
-      t = new SmtpTransport({ host: sink.host, port: sink.port, tls: false, username: USER, password: PASSWORD });
+      t = new SmtpTransport({ host: sink.host, port: sink.port, tls: false, username: USER, password: PASSWORD, hostGuard: localSink });
       transports.set(tenantId, t);
     }
     return t;

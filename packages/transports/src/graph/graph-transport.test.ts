@@ -1,7 +1,7 @@
 import { GraphEmulator, ParsedMail, samplePdfBytes, startGraphEmulator } from '@mailroom/testkit';
 import { acmeInvoice, failureOf } from '../../test/outgoing-message.fixture';
 import { OAuthBench, startOAuthBench } from '../../test/oauth-bench';
-import { FAST_TIMEOUTS, smtpTestBench } from '../../test/smtp-test-bench';
+import { FAST_TIMEOUTS, LOCAL_SMTP_HOSTS, smtpTestBench } from '../../test/smtp-test-bench';
 import type { AccessTokenSource } from '../access-token-source';
 import { SmtpTransport } from '../smtp/smtp-transport';
 import { GRAPH_HINTS } from './classify-graph-error';
@@ -60,7 +60,15 @@ describe('GraphTransport against a local Microsoft and Graph', () => {
     const sink = await smtp.sink({ tls: 'starttls', auth: { users: { [mailbox]: 'pw' } } });
     await smtp
       .transport(
-        new SmtpTransport({ host: sink.host, port: sink.port, tls: false, username: mailbox, password: 'pw', timeouts: FAST_TIMEOUTS }),
+        new SmtpTransport({
+          host: sink.host,
+          port: sink.port,
+          tls: false,
+          username: mailbox,
+          password: 'pw',
+          timeouts: FAST_TIMEOUTS,
+          hostGuard: LOCAL_SMTP_HOSTS,
+        }),
       )
       .send(invoice());
     const [viaSmtp] = await sink.waitForMessages(1);

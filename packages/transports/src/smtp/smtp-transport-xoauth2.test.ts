@@ -1,7 +1,7 @@
 import type { RunningSmtpSink } from '@mailroom/testkit';
 import { acmeInvoice, failureOf } from '../../test/outgoing-message.fixture';
 import { OAuthBench, startOAuthBench } from '../../test/oauth-bench';
-import { FAST_TIMEOUTS, smtpTestBench } from '../../test/smtp-test-bench';
+import { FAST_TIMEOUTS, LOCAL_SMTP_HOSTS, smtpTestBench } from '../../test/smtp-test-bench';
 import type { AccessTokenSource } from '../access-token-source';
 import { SmtpTransport } from './smtp-transport';
 import { XOAUTH2_HINTS } from './smtp-xoauth2-login';
@@ -56,6 +56,7 @@ describe.each([
         oauth2: { user, tokens },
         timeouts: FAST_TIMEOUTS,
         pool,
+        hostGuard: LOCAL_SMTP_HOSTS,
       }),
     );
 
@@ -170,6 +171,7 @@ describe('SmtpTransport with XOAUTH2 and a pool', () => {
         oauth2: { user: mailbox, tokens: o.manager().tokensFor(grant) },
         timeouts: FAST_TIMEOUTS,
         pool: { maxConnections: 1, maxMessages: 2 },
+        hostGuard: LOCAL_SMTP_HOSTS,
       }),
     );
     const first = grant.current.accessToken!;
@@ -199,6 +201,7 @@ describe('SmtpTransport with XOAUTH2 and a pool', () => {
           username: 'facturas@acme.test',
           password: 'pw',
           timeouts: FAST_TIMEOUTS,
+          hostGuard: LOCAL_SMTP_HOSTS,
         }),
       )
       .send(acmeInvoice());
