@@ -12,7 +12,8 @@
 # SIGTERM reaches it directly and the worker drains the jobs in hand before it exits.
 #
 # HEALTH_PORT names the port the HEALTHCHECK probes: 8080 (the API) unless the container runs another
-# app, in which case set it to that app's port (compose does, per service).
+# app, in which case set it to that app's port (compose does, per service). The HEALTHCHECK asks
+# /readyz (the store and Redis answer): "healthy" means ready to work. /healthz is liveness only.
 #
 # Build:  docker build -t mailroom .
 # Run:    docker run --env-file .env -e REDIS_URL=redis://REDIS_HOST:6379 -p 8080:8080 mailroom
@@ -78,5 +79,5 @@ USER node
 VOLUME ["/data"]
 EXPOSE 8080 8081 8082
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.HEALTH_PORT || 8080) + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.HEALTH_PORT || 8080) + '/readyz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "--import", "tsx", "apps/api/src/main.ts"]

@@ -61,10 +61,12 @@ describe('tenants, plans and auth', () => {
     expect((await m.call('GET', '/v1/tenants/acme', undefined, { token: OPS_TOKEN })).status).toBe(403);
   });
 
-  it('GET /healthz answers once ready', async () => {
+  it('GET /healthz and /readyz answer once ready', async () => {
     const r = await fetch(`${m.api.url}/healthz`);
     expect(r.status).toBe(200);
     expect((await fetch(`${m.webhooks.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${m.api.url}/readyz`)).status).toBe(200);
+    expect((await fetch(`${m.webhooks.url}/readyz`)).status).toBe(200);
   });
 });
 
@@ -98,14 +100,15 @@ describe('ops', () => {
 });
 
 describe('readiness', () => {
-  it('/healthz answers 503 when the store no longer answers', async () => {
+  it('/readyz answers 503 when the store is closed; /healthz still 200 (the process is alive)', async () => {
     const m = await startMailroom({}, { worker: false });
     try {
-      expect((await fetch(`${m.api.url}/healthz`)).status).toBe(200);
+      expect((await fetch(`${m.api.url}/readyz`)).status).toBe(200);
       await m.api.deps.store.close();
-      const r = await fetch(`${m.api.url}/healthz`);
+      const r = await fetch(`${m.api.url}/readyz`);
       expect(r.status).toBe(503);
-      expect(await r.json()).toEqual({ ok: false, app: 'api' });
+      expect(await r.json()).toEqual({ ok: false, app: 'api', checks: { store: 'failed: The database connection is not open', redis: 'ok' } });
+      expect((await fetch(`${m.api.url}/healthz`)).status).toBe(200);
     } finally {
       await m.stop().catch(() => undefined);
     }

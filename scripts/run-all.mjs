@@ -1,5 +1,5 @@
 // Starts the API, the worker and the webhooks receiver as three processes on the embedded defaults,
-// prefixes their logs, waits until each answers /healthz, and stops them all on Ctrl-C / SIGTERM.
+// prefixes their logs, waits until each answers /readyz (ready to work), and stops them all on Ctrl-C / SIGTERM.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,13 +50,13 @@ const deadline = Date.now() + 60_000;
 for (const { name, port } of apps) {
   for (;;) {
     try {
-      const r = await fetch(`http://127.0.0.1:${port}/healthz`);
+      const r = await fetch(`http://127.0.0.1:${port}/readyz`);
       if (r.ok) break;
     } catch {
       // not listening yet
     }
     if (Date.now() > deadline) {
-      console.error(`[${name}] did not answer /healthz on port ${port} within 60 s`);
+      console.error(`[${name}] was not ready (/readyz) on port ${port} within 60 s`);
       stop(1);
       break;
     }
@@ -65,5 +65,5 @@ for (const { name, port } of apps) {
 }
 if (!stopping)
   console.log(
-    `\nMailroom is up: API http://127.0.0.1:${apps[0].port}  webhooks http://127.0.0.1:${apps[2].port}  worker health http://127.0.0.1:${apps[1].port}/healthz\nCtrl-C stops all three.\n`,
+    `\nMailroom is up: API http://127.0.0.1:${apps[0].port}  webhooks http://127.0.0.1:${apps[2].port}  worker readiness http://127.0.0.1:${apps[1].port}/readyz\nCtrl-C stops all three.\n`,
   );

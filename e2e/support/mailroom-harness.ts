@@ -8,6 +8,7 @@ import { createRedisConnection, createSendQueue } from '@mailroom/queue';
 import { RunningDnsServer, startDnsServer } from '@mailroom/testkit';
 import { RunningWebhooks, startWebhooks } from '@mailroom/webhooks';
 import { RunningWorker, startWorker } from '@mailroom/worker';
+import type { Store } from '@mailroom/store';
 import pino from 'pino';
 
 export const API_KEY = 'test-platform-key-0001';
@@ -47,10 +48,11 @@ export interface Mailroom {
 /**
  * The three apps in-process on port 0: a fresh SQLite file, its own queue prefix on the real Redis,
  * fast retries. `env` overrides any variable. Logs are silent unless MAILROOM_TEST_LOGS is set.
+ * `options.store`: one store for all three apps instead of their own (the caller closes it).
  */
 export async function startMailroom(
   env: Record<string, string> = {},
-  options: { worker?: boolean; logStream?: NodeJS.WritableStream } = {},
+  options: { worker?: boolean; logStream?: NodeJS.WritableStream; store?: Store } = {},
 ): Promise<Mailroom> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-e2e-'));
   const base: Record<string, string> = {
@@ -79,11 +81,11 @@ export async function startMailroom(
   const logger = options.logStream
     ? pino({ level: 'trace', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, options.logStream)
     : pino({ level: base.LOG_LEVEL });
-  const webhooks = await startWebhooks(loadConfig(base), { logger });
+  const webhooks = await startWebhooks(loadConfig(base), { logger, store: options.store });
   const fullEnv = { PUBLIC_BASE_URL: webhooks.url, ...base };
   const config = loadConfig(fullEnv);
   const dns = await startDnsServer(PUBLIC_MAIL_HOSTS);
-  const api = await startApi(config, { logger, resolveHost: dns.resolve });
+  const api = await startApi(config, { logger, resolveHost: dns.resolve, store: options.store });
   const m: Mailroom = {
     config,
     env: fullEnv,
@@ -111,7 +113,7 @@ export async function startMailroom(
       return { status: res.status, body: parsed, headers: res.headers };
     },
     async startWorker() {
-      m.worker = await startWorker(config, { logger, resolveHost: dns.resolve });
+      m.worker = await startWorker(config, { logger, resolveHost: dns.resolve, store: options.store });
       return m.worker;
     },
     async stop() {

@@ -21,10 +21,12 @@ export async function startApi(
   options: { logger?: Logger; store?: Store; adminUiDir?: string; resolveHost?: HostResolver } = {},
 ): Promise<RunningApi> {
   const logger = options.logger ?? createLogger('api', config.logLevel);
-  const backends = await openBackends(config, logger, options.store);
+  const backends = await openBackends(config, logger, options.store, 'request-path');
   const { store, redis } = backends;
   const queue = createSendQueue(redis, config.queuePrefix);
   const { metrics, observer } = createApiMetrics(config, logger, [queue]);
+  // The connection's own errors are logged by openBackends; BullMQ repeats them here.
+  queue.on('error', (e) => logger.debug({ err: e.message }, 'send queue error'));
   const deps: ApiDeps = {
     config,
     logger,
@@ -38,7 +40,7 @@ export async function startApi(
     observer,
   };
   const app = buildApp(deps, {
-    ready: backends.ready,
+    readiness: backends.readiness,
     adminUiDir: options.adminUiDir ?? defaultAdminUiDir(),
     settingsHooks: { afterSave: (tenantId, input) => registerProviderWebhook(deps, tenantId, input.provider) },
   });

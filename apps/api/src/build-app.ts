@@ -1,4 +1,5 @@
 import express, { Express } from 'express';
+import { healthRoutes, ReadinessCheck } from '@mailroom/runtime';
 import type { ApiDeps } from './api-deps';
 import { adminUiRoutes } from './http/admin-ui';
 import { authenticate, requireTenantAccess } from './http/auth';
@@ -14,8 +15,8 @@ export interface AppExtras {
   settingsHooks?: SettingsHooks;
   /** Extra routers mounted behind authentication (test email, ops...). */
   routers?: express.Router[];
-  /** Readiness for /healthz: the store and Redis answer. */
-  ready: () => Promise<boolean>;
+  /** What /readyz checks: the store and Redis answer. */
+  readiness: Record<string, ReadinessCheck>;
   /** The built admin screens served under /ui/ (api-server.ts passes apps/admin-ui/dist). */
   adminUiDir?: string;
 }
@@ -29,10 +30,7 @@ export function buildApp(deps: ApiDeps, extras: AppExtras): Express {
   const bodyLimit = Math.ceil((deps.config.limits.maxAttachmentBytes * 4) / 3) + 1024 * 1024;
 
   app.use(requestLog(deps.logger));
-  app.get('/healthz', async (_req, res) => {
-    const ok = await extras.ready().catch(() => false);
-    res.status(ok ? 200 : 503).json({ ok, app: 'api' });
-  });
+  app.use(healthRoutes('api', extras.readiness));
   if (extras.adminUiDir) app.use('/ui', adminUiRoutes({ dir: extras.adminUiDir, frameAncestors: deps.config.ui.frameAncestors }));
   app.use(opsRoutes(deps));
   app.use(express.json({ limit: bodyLimit, strict: true }));

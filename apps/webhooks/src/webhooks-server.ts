@@ -1,7 +1,7 @@
 import express from 'express';
 import type { Config } from '@mailroom/config';
 import { createLogger } from '@mailroom/config';
-import { listen, openBackends, RunningApp } from '@mailroom/runtime';
+import { healthRoutes, listen, openBackends, RunningApp } from '@mailroom/runtime';
 import { PixelTokens, SecretBox } from '@mailroom/security';
 import type { Store } from '@mailroom/store';
 import type { Logger } from 'pino';
@@ -15,7 +15,7 @@ export type RunningWebhooks = RunningApp<WebhooksDeps>;
 /** Public-facing and minimal: the open pixel and the providers' webhook receivers. */
 export async function startWebhooks(config: Config, options: { logger?: Logger; store?: Store } = {}): Promise<RunningWebhooks> {
   const logger = options.logger ?? createLogger('webhooks', config.logLevel);
-  const backends = await openBackends(config, logger, options.store);
+  const backends = await openBackends(config, logger, options.store, 'request-path');
   const { store, redis } = backends;
   const { metrics, observer } = createWebhooksMetrics(config, logger);
   const deps: WebhooksDeps = {
@@ -30,10 +30,7 @@ export async function startWebhooks(config: Config, options: { logger?: Logger; 
   };
   const app = express();
   app.disable('x-powered-by');
-  app.get('/healthz', async (_req, res) => {
-    const ok = await backends.ready();
-    res.status(ok ? 200 : 503).json({ ok, app: 'webhooks' });
-  });
+  app.use(healthRoutes('webhooks', backends.readiness));
   app.use(pixelRoutes(deps));
   app.use(providerWebhookRoutes(deps));
   app.use((_req, res) => res.status(404).json({ error: { code: 'not_found', message: 'no such route' } }));

@@ -4,7 +4,7 @@ import type { Config } from '@mailroom/config';
 import { createLogger } from '@mailroom/config';
 import { buildSmtpHostGuard } from '@mailroom/delivery';
 import { createSendQueue, jitteredBackoff, SEND_QUEUE, SendJobData } from '@mailroom/queue';
-import { listen, openBackends } from '@mailroom/runtime';
+import { healthRoutes, listen, openBackends } from '@mailroom/runtime';
 import { PixelTokens, SecretBox } from '@mailroom/security';
 import type { Store } from '@mailroom/store';
 import type { HostResolver } from '@mailroom/transports';
@@ -58,6 +58,7 @@ export async function startWorker(
   await worker.waitUntilReady();
   const queue = createSendQueue(redis, config.queuePrefix);
   watchQueues([queue]);
+  queue.on('error', (e) => logger.debug({ err: e.message }, 'send queue error'));
   const stopSweep = scheduleStuckSweep(
     () => requeueStuckEmails({ store, queue, logger, policy: config.send }, new Date(Date.now() - config.send.stuckAfterMs)),
     config.send.stuckSweepEveryMs,
@@ -65,10 +66,18 @@ export async function startWorker(
   );
 
   const app = express();
-  app.get('/healthz', async (_req, res) => {
-    const ok = worker.isRunning() && (await backends.ready());
-    res.status(ok ? 200 : 503).json({ ok, app: 'worker', transportsCached: transports.size });
-  });
+  app.use(
+    healthRoutes(
+      'worker',
+      {
+        ...backends.readiness,
+        worker: async () => {
+          if (!worker.isRunning()) throw new Error('the BullMQ worker is not running');
+        },
+      },
+      () => ({ transportsCached: transports.size }),
+    ),
+  );
   const http = await listen(metrics.serve(app), config.ports.worker, config.host);
   logger.info({ port: http.port, concurrency: config.send.concurrency }, 'worker running');
   return {

@@ -22,7 +22,13 @@ export interface Config {
   /** The first key encrypts; all of them decrypt (rotation). */
   encryptionKeys: EncryptionKey[];
   publicBaseUrl: string;
-  platform: { transportUrl?: string; from: string; outboxDir: string };
+  platform: {
+    transportUrl?: string;
+    from: string;
+    outboxDir: string;
+    /** Connections one worker keeps to the relay, shared by every platform tenant. */
+    maxConnections: number;
+  };
   smtpPlans: string[];
   /**
    * Private, loopback or otherwise non-public addresses a tenant's own SMTP host may still resolve to
@@ -49,7 +55,11 @@ export interface Config {
     smtpSocketMs: number;
     testEmailMs: number;
     enqueueMs: number;
+    /** Every other Redis call on a request path (test-email rate limit, Mailgun replay check, ops counts). */
+    redisRequestMs: number;
   };
+  /** Email bodies and attachments are deleted this long after the email reached a final status. */
+  retention: { contentSeconds: number; sweepEveryMs: number };
   providers: { sendgridUrl: string; mailgunUrlUs: string; mailgunUrlEu: string; mailjetUrl: string };
   /** The admin screens under /ui/: who may frame them (a CSP frame-ancestors source list). */
   ui: { frameAncestors: string };
@@ -148,7 +158,12 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     opsToken,
     encryptionKeys,
     publicBaseUrl,
-    platform: { transportUrl: e.PLATFORM_TRANSPORT, from: e.PLATFORM_FROM.toLowerCase(), outboxDir },
+    platform: {
+      transportUrl: e.PLATFORM_TRANSPORT,
+      from: e.PLATFORM_FROM.toLowerCase(),
+      outboxDir,
+      maxConnections: e.PLATFORM_MAX_CONNECTIONS,
+    },
     smtpPlans: e.SMTP_PLANS.split(',')
       .map((s) => s.trim())
       .filter(Boolean),
@@ -177,7 +192,9 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       smtpSocketMs: e.SMTP_SOCKET_TIMEOUT_MS,
       testEmailMs: e.TEST_EMAIL_TIMEOUT_MS,
       enqueueMs: e.ENQUEUE_TIMEOUT_MS,
+      redisRequestMs: e.REDIS_REQUEST_TIMEOUT_MS,
     },
+    retention: { contentSeconds: e.CONTENT_RETENTION_SECONDS, sweepEveryMs: e.RETENTION_SWEEP_EVERY_MS },
     providers: {
       sendgridUrl: e.SENDGRID_API_URL,
       mailgunUrlUs: e.MAILGUN_API_URL_US,

@@ -1,2 +1,5 @@
 export * from './open-backends';
 export * from './http-listener';
+export * from './within-ms';
+export * from './readiness';
+export * from './health-routes';

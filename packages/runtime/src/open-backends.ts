@@ -1,39 +1,60 @@
 import type { Config } from '@mailroom/config';
-import { connectRedis, createRedisConnection } from '@mailroom/queue';
+import { connectRedis, createRedisConnection, createRequestPathRedisConnection } from '@mailroom/queue';
 import { createStore, Store } from '@mailroom/store';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { ReadinessCheck, redisCheck, storeCheck } from './readiness';
 
 export interface Backends {
   store: Store;
   redis: Redis;
-  /** Readiness for /healthz: Redis answers PING and the store answers a read. Never throws. */
-  ready(): Promise<boolean>;
+  /** For /readyz: the store answers a read, Redis answers PING (each within a second). */
+  readiness: { store: ReadinessCheck; redis: ReadinessCheck };
   /** Closes what was opened here (an injected store is the caller's to close). */
   close(): Promise<void>;
 }
 
+/**
+ * Who uses the Redis connection: `request-path` (API, webhooks) fails fast while Redis is down;
+ * `worker` (BullMQ's Worker) waits for it, as BullMQ requires.
+ */
+export type RedisUse = 'request-path' | 'worker';
+
 /** The store (initialised) and a connected Redis, or an error that says what to do. */
-export async function openBackends(config: Config, logger: Logger, injected?: Store): Promise<Backends> {
+export async function openBackends(config: Config, logger: Logger, injected?: Store, redisUse: RedisUse = 'worker'): Promise<Backends> {
   const store = injected ?? createStore(config.storeUrl, { logger });
   await store.init();
-  const redis = createRedisConnection(config.redisUrl);
+  const redis =
+    redisUse === 'request-path'
+      ? createRequestPathRedisConnection(config.redisUrl, Math.max(config.timeouts.enqueueMs, config.timeouts.redisRequestMs))
+      : createRedisConnection(config.redisUrl);
   await connectRedis(redis, config.redisUrl);
+  watchRedis(redis, logger);
   return {
     store,
     redis,
-    ready: async () => {
-      try {
-        // Any read will do: a tenant id that cannot exist (ids are [A-Za-z0-9_-]) costs one index lookup.
-        await store.tenants.get('~healthz');
-        return (await redis.ping()) === 'PONG';
-      } catch {
-        return false;
-      }
-    },
+    readiness: { store: storeCheck(store), redis: redisCheck(redis) },
     close: async () => {
       redis.disconnect();
       if (!injected) await store.close();
     },
   };
+}
+
+/**
+ * One warning when the connection is lost and one line when it is back. ioredis also reports every
+ * failed reconnect as an 'error' event (without a listener, each one is printed to stderr): those go
+ * to debug, as /readyz and the callers' 503s already say that Redis is down.
+ */
+function watchRedis(redis: Redis, logger: Logger): void {
+  let up = true;
+  redis.on('error', (e: Error) => logger.debug({ err: e.message }, 'redis connection error'));
+  redis.on('close', () => {
+    if (up) logger.warn('redis connection lost; reconnecting');
+    up = false;
+  });
+  redis.on('ready', () => {
+    if (!up) logger.info('redis connection is back');
+    up = true;
+  });
 }

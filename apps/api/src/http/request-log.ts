@@ -20,7 +20,7 @@ export function requestLog(logger: Logger): RequestHandler {
       const m = /^\/v1\/tenants\/([^/?]+)/.exec(req.url ?? '');
       return m ? { tenantId: decodedOrRaw(m[1]) } : {};
     },
-    autoLogging: { ignore: (req) => req.url === '/healthz' },
+    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
   });
 }
 

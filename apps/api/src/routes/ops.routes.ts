@@ -2,6 +2,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { Router } from 'express';
+import { withinMs } from '@mailroom/runtime';
 import { safeEqual } from '@mailroom/security';
 import type { ApiDeps } from '../api-deps';
 import { HttpError } from '../http/http-error';
@@ -32,11 +33,17 @@ export function opsRoutes(deps: ApiDeps): Router {
 
   r.get('/ops/queues', async (_req, res) => {
     // BullMQ 6 has no 'paused' state: a paused queue keeps its jobs waiting, and says so itself.
-    const [counts, paused, workers] = await Promise.all([
-      deps.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'),
-      deps.queue.isPaused(),
-      deps.queue.getWorkersCount(),
-    ]);
+    const [counts, paused, workers] = await withinMs(
+      Promise.all([
+        deps.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'),
+        deps.queue.isPaused(),
+        deps.queue.getWorkersCount(),
+      ]),
+      deps.config.timeouts.redisRequestMs,
+      'the send queue',
+    ).catch((e: Error) => {
+      throw new HttpError(503, 'queue_unavailable', `the send queue cannot be read right now: ${e.message}`);
+    });
     res.json({ queues: [{ name: deps.queue.name, paused, counts, workers }] });
   });
 

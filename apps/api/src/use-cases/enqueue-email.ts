@@ -1,5 +1,6 @@
 import { Attachment, EmailRecord, EnqueueEmailInput } from '@mailroom/domain';
 import { sendJobOptions } from '@mailroom/queue';
+import { withinMs } from '@mailroom/runtime';
 import type { ApiDeps } from '../api-deps';
 import { HttpError } from '../http/http-error';
 import { loadTenant } from '../routes/load-tenant';
@@ -20,19 +21,6 @@ export function decodeAttachments(input: EnqueueEmailInput, maxBytes: number): A
     );
   }
   return attachments;
-}
-
-/** Redis down must mean a quick 503, not a request hanging on ioredis's offline queue. */
-async function withinMs<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      p,
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`queue did not answer within ${ms} ms`)), ms))),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**
@@ -78,6 +66,7 @@ export async function enqueueEmail(
     await withinMs(
       deps.queue.add('send', { tenantId: tenant.id, emailId: email.id }, sendJobOptions(email.id, deps.config.send)),
       deps.config.timeouts.enqueueMs,
+      'the send queue',
     );
   } catch (e) {
     deps.logger.error({ err: e, tenantId: tenant.id, emailId: email.id }, 'could not enqueue; removing the record');

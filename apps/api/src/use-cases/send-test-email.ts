@@ -13,6 +13,7 @@ import type { ApiDeps } from '../api-deps';
 import { HttpError } from '../http/http-error';
 import { newEmailId, newEmailRecord } from './new-email-record';
 import { draftSettings } from './save-settings';
+import { takeTestEmailToken } from './test-email-rate-limit';
 
 export interface TestEmailAnswer {
   ok: boolean;
@@ -59,7 +60,7 @@ export async function sendTestEmail(deps: ApiDeps, tenant: Tenant, draft?: Email
       'settings_not_found',
       `tenant ${tenant.id} has no email settings: save them, or send them in this request's body to test before saving`,
     );
-  await takeRateToken(deps, tenant.id);
+  await takeTestEmailToken(deps, tenant.id);
 
   const now = deps.now();
   const to = testRecipient(settings, deps.config.platform.from);
@@ -131,22 +132,5 @@ export async function sendTestEmail(deps: ApiDeps, tenant: Tenant, draft?: Email
     };
   } finally {
     void Promise.resolve(transport.close?.()).catch(() => undefined);
-  }
-}
-
-/** A fixed window per tenant in Redis, shared by every API instance. */
-async function takeRateToken(deps: ApiDeps, tenantId: string): Promise<void> {
-  const windowStart = Math.floor(Date.now() / 60_000);
-  const key = `${deps.config.queuePrefix}:test-email:${tenantId}:${windowStart}`;
-  const n = await deps.redis.incr(key);
-  if (n === 1) await deps.redis.expire(key, 61);
-  if (n > deps.config.limits.testEmailsPerMinute) {
-    const retryAfter = 60 - Math.floor((Date.now() / 1000) % 60);
-    throw new HttpError(
-      429,
-      'rate_limited',
-      `at most ${deps.config.limits.testEmailsPerMinute} test emails a minute; try again in ${retryAfter} s`,
-      { retryAfterSeconds: retryAfter },
-    );
   }
 }

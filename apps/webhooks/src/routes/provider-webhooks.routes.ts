@@ -2,10 +2,9 @@ import express, { Router } from 'express';
 import { PROVIDER_NAMES, ProviderName } from '@mailroom/domain';
 import { RECEIVERS } from '../receivers/provider-receivers';
 import { recordProviderEvents } from '../receivers/record-provider-events';
+import { claimWebhookToken, releaseWebhookToken } from '../receivers/replay-tokens';
 import type { WebhooksDeps } from '../webhooks-deps';
 
-/** How long a Mailgun token is remembered to refuse replays: longer than the accepted signature age. */
-const replayTtlSeconds = (maxAge: number) => maxAge * 2;
 /** lastEventAt is written at most this often per tenant, so a busy tenant does not hammer its settings row. */
 const LAST_EVENT_EVERY_MS = 60_000;
 
@@ -22,7 +21,7 @@ export function providerWebhookRoutes(deps: WebhooksDeps): Router {
     const answer = (status: number, message: string) => res.status(status).type('text/plain').send(message);
     if (!(PROVIDER_NAMES as readonly string[]).includes(provider)) return answer(404, 'unknown provider');
     const receiver = RECEIVERS[provider];
-    let tokenKey: string | undefined;
+    let claimedToken: string | undefined;
     try {
       const settings = await deps.store.settings.get(tenantId);
       const p = settings?.mode === 'provider' && settings.provider?.name === provider ? settings.provider : undefined;
@@ -44,14 +43,23 @@ export function providerWebhookRoutes(deps: WebhooksDeps): Router {
         return answer(never ? receiver.giveUpStatus : 401, 'webhook not verified');
       }
       if (verified.replayToken) {
-        tokenKey = `${deps.config.queuePrefix}:webhook-token:${tenantId}:${verified.replayToken}`;
-        const fresh = await deps.redis.set(tokenKey, '1', 'EX', replayTtlSeconds(deps.config.limits.webhookMaxAgeSeconds), 'NX');
-        if (fresh !== 'OK') {
-          tokenKey = undefined;
+        let claim: 'fresh' | 'replayed';
+        try {
+          claim = await claimWebhookToken(deps, tenantId, verified.replayToken);
+        } catch (e) {
+          // Nothing recorded: the provider retries a 5xx later, when the replay check works again. A
+          // stalled Redis may still run the claim when it wakes: the release, sent after it on the same
+          // connection, undoes it, so that retry is not refused as a replay.
+          log.warn({ err: (e as Error).message }, 'webhook replay check unavailable; asking the provider to retry');
+          void releaseWebhookToken(deps, tenantId, verified.replayToken);
+          return answer(503, 'try again later');
+        }
+        if (claim === 'replayed') {
           log.warn('webhook token seen before: replay refused');
           deps.observer?.webhookRefused(provider);
           return answer(receiver.giveUpStatus, 'replayed');
         }
+        claimedToken = verified.replayToken;
       }
       let events;
       try {
@@ -77,7 +85,7 @@ export function providerWebhookRoutes(deps: WebhooksDeps): Router {
       // Our failure (store down...): a 5xx makes every provider retry later.
       log.error({ err: e }, 'webhook processing failed');
       // Forget the token, so the provider's retry of this very request is not taken for a replay.
-      if (tokenKey) await deps.redis.del(tokenKey).catch(() => undefined);
+      if (claimedToken) await releaseWebhookToken(deps, tenantId, claimedToken);
       return answer(500, 'try again later');
     }
   });

@@ -1,0 +1,136 @@
+import { MailgunEmulator, mailgunEvents, RedisServerProcess, startMailgunEmulator, startRedisServer } from '@mailroom/testkit';
+import { Mailroom, OPS_TOKEN, SETTLED, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
+
+const MG_KEY = 'key-outage-tenant-00000000000000001';
+const ENQUEUE_TIMEOUT_MS = 3000;
+const REDIS_REQUEST_TIMEOUT_MS = 1000;
+/** What a provider allows before it gives up on a webhook post and retries later. */
+const WEBHOOK_ANSWER_MS = 5000;
+
+/**
+ * Redis taken away under the running apps (a redis-server of this test's own: killed, then frozen),
+ * never the shared one: every request that needs it answers a quick, clear 5xx, those that do not
+ * keep working, /readyz says which backend is missing, and everything recovers by itself.
+ */
+describe('Redis down: fast answers, nothing lost, recovery by itself', () => {
+  let redis: RedisServerProcess;
+  let eu: MailgunEmulator;
+  let m: Mailroom;
+  const apps = () => ({ api: m.api.url, webhooks: m.webhooks.url, worker: `http://127.0.0.1:${m.worker!.port}` });
+  const hook = () => `${m.webhooks.url}/webhooks/mailgun/mgout`;
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    eu = await startMailgunEmulator({ region: 'eu', keys: [MG_KEY], domains: ['mg.out.example'] });
+    m = await startMailroom({
+      REDIS_URL: redis.url,
+      ENQUEUE_TIMEOUT_MS: String(ENQUEUE_TIMEOUT_MS),
+      REDIS_REQUEST_TIMEOUT_MS: String(REDIS_REQUEST_TIMEOUT_MS),
+      MAILGUN_API_URL_EU: eu.url,
+    });
+    await m.call('PUT', '/v1/tenants/plat', { name: 'Plat', plan: 'free' });
+    await m.call('PUT', '/v1/tenants/plat/email-settings', { mode: 'platform', senderName: 'Plat', replyTo: 'billing@plat.example' });
+    await m.call('PUT', '/v1/tenants/mgout', { name: 'MG', plan: 'free' });
+    await m.call('PUT', '/v1/tenants/mgout/email-settings', {
+      mode: 'provider',
+      senderName: 'MG',
+      replyTo: 'billing@mg.out.example',
+      provider: { name: 'mailgun', fromAddress: 'billing@mg.out.example', privateApiKey: MG_KEY, region: 'eu' },
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    redis.resume();
+    await redis.start();
+    await m.stop();
+    await redis.close();
+    await eu.close();
+  });
+
+  /** A Mailgun email sent while Redis is up, and the target its events are about. */
+  async function sentThroughMailgun(subject: string) {
+    const id = (await m.call('POST', '/v1/tenants/mgout/emails', { to: ['client@customer.example'], subject, text: 't' })).body.id;
+    expect((await waitForEmail(m, 'mgout', id, SETTLED)).status).toBe('accepted');
+    const sent = eu.sent.find((s) => s.fields.some(([k, v]) => k === 'v:mailroom_email_id' && v === id))!;
+    return { id, target: eu.targetsOf(sent)[0] };
+  }
+
+  async function timed<T>(work: Promise<T>): Promise<{ value: T; ms: number }> {
+    const started = performance.now();
+    const value = await work;
+    return { value, ms: performance.now() - started };
+  }
+
+  const historyIds = async () => (await m.call('GET', '/v1/tenants/plat/emails')).body.items.map((e: { id: string }) => e.id);
+  const enqueue = (subject: string) => m.call('POST', '/v1/tenants/plat/emails', { to: ['a@customer.example'], subject, text: 't' });
+
+  async function expectEverythingAnswersFast(readyzRedis: RegExp) {
+    const before = await historyIds();
+    const queued = await timed(enqueue('during the outage'));
+    expect(queued.value.status).toBe(503);
+    expect(queued.value.body.error.code).toBe('queue_unavailable');
+    expect(queued.ms).toBeLessThan(ENQUEUE_TIMEOUT_MS + 1000);
+    expect(await historyIds()).toEqual(before); // nothing stored
+
+    const test = await timed(m.call('POST', '/v1/tenants/plat/email-settings/test', {}));
+    expect(test.value.status).toBe(503);
+    expect(test.value.body.error).toMatchObject({ code: 'rate_limit_unavailable', message: expect.stringMatching(/Redis/) });
+    expect(test.ms).toBeLessThan(REDIS_REQUEST_TIMEOUT_MS + 1000);
+    expect(await historyIds()).toEqual(before);
+
+    const ops = await timed(m.call('GET', '/ops/queues', undefined, { token: OPS_TOKEN }));
+    expect(ops.value.status).toBe(503);
+    expect(ops.ms).toBeLessThan(REDIS_REQUEST_TIMEOUT_MS + 1000);
+
+    for (const [app, url] of Object.entries(apps())) {
+      const live = await timed(fetch(`${url}/healthz`));
+      expect([app, live.value.status]).toEqual([app, 200]);
+      const ready = await timed(fetch(`${url}/readyz`));
+      expect([app, ready.value.status]).toEqual([app, 503]);
+      const body = await ready.value.json();
+      expect(body).toMatchObject({ ok: false, app, checks: { redis: expect.stringMatching(readyzRedis), store: 'ok' } });
+      expect(ready.ms).toBeLessThan(1000 + 1000);
+    }
+  }
+
+  async function expectRecovered() {
+    for (const url of Object.values(apps()))
+      await waitFor(async () => (await fetch(`${url}/readyz`)).status === 200, `${url}/readyz`, 20_000, 200);
+    const again = await enqueue('after the outage');
+    expect(again.status).toBe(202);
+    expect((await waitForEmail(m, 'plat', again.body.id, SETTLED, 20_000)).status).toBe('accepted');
+  }
+
+  it('killed: 503s within their budgets, webhooks needing Redis answer 503 in time and are recorded on the retry', async () => {
+    const { id, target } = await sentThroughMailgun('before the kill');
+    await redis.stop();
+
+    await expectEverythingAnswersFast(/not connected/);
+    const delivered = await timed(eu.postEvent(hook(), mailgunEvents.delivered(target)));
+    expect(delivered.value.status).toBe(503);
+    expect(delivered.ms).toBeLessThan(WEBHOOK_ANSWER_MS);
+    expect((await m.call('GET', `/v1/tenants/mgout/emails/${id}`)).body.status).toBe('accepted'); // not recorded
+
+    await redis.start(); // empty, as after a crash without persistence
+    await expectRecovered();
+    // Mailgun retries the very same post: it is not taken for a replay, and the event is recorded.
+    expect((await eu.postEvent(hook(), mailgunEvents.delivered(target), { reuse: delivered.value.post.signature })).status).toBe(200);
+    expect((await waitForEmail(m, 'mgout', id, (e) => e.status === 'delivered')).status).toBe('delivered');
+  }, 90_000);
+
+  it('frozen (connections open, no answers): the same, bounded by the timeouts', async () => {
+    const { id, target } = await sentThroughMailgun('before the freeze');
+    redis.pause();
+
+    await expectEverythingAnswersFast(/timeout after 1000 ms/);
+    const delivered = await timed(eu.postEvent(hook(), mailgunEvents.delivered(target)));
+    expect(delivered.value.status).toBe(503);
+    expect(delivered.ms).toBeLessThan(WEBHOOK_ANSWER_MS);
+
+    redis.resume();
+    await expectRecovered();
+    // The claim that timed out ran late, when Redis woke up; the release sent after it undid it.
+    expect((await eu.postEvent(hook(), mailgunEvents.delivered(target), { reuse: delivered.value.post.signature })).status).toBe(200);
+    expect((await waitForEmail(m, 'mgout', id, (e) => e.status === 'delivered')).status).toBe('delivered');
+  }, 90_000);
+});
