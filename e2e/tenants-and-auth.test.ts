@@ -107,7 +107,11 @@ describe('readiness', () => {
       await m.api.deps.store.close();
       const r = await fetch(`${m.api.url}/readyz`);
       expect(r.status).toBe(503);
-      expect(await r.json()).toEqual({ ok: false, app: 'api', checks: { store: 'failed: The database connection is not open', redis: 'ok' } });
+      expect(await r.json()).toEqual({
+        ok: false,
+        app: 'api',
+        checks: { store: 'failed: The database connection is not open', redis: 'ok' },
+      });
       expect((await fetch(`${m.api.url}/healthz`)).status).toBe(200);
     } finally {
       await m.stop().catch(() => undefined);

@@ -30,6 +30,9 @@ export async function startWebhooks(config: Config, options: { logger?: Logger; 
   };
   const app = express();
   app.disable('x-powered-by');
+  // The client's address for the open pixel's "same client" rule: X-Forwarded-For is believed from a
+  // proxy on a private network (the TLS-terminating one in front of this app), never from the internet.
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.use(healthRoutes('webhooks', backends.readiness));
   app.use(pixelRoutes(deps));
   app.use(providerWebhookRoutes(deps));

@@ -3,6 +3,7 @@ import { typeError } from './input-errors';
 import { Address, addressSchema, headerSafeString } from './address';
 import { EmailStatus, RecipientStatus, RECIPIENT_STATUSES } from './status';
 import { ProviderName, SendingMode } from './settings';
+import type { RecentOpenClient } from './open-events';
 
 export type RecipientKind = 'to' | 'cc' | 'bcc';
 
@@ -76,6 +77,16 @@ export interface Opens {
   firstAt?: string;
   lastAt?: string;
   machineCount: number;
+  /** Open events counted above but left out of the timeline, which keeps at most 50 (open-events.ts). */
+  omittedFromTimeline?: number;
+}
+
+/** What the history keeps of an attachment once its bytes are gone (and before). */
+export interface AttachmentInfo {
+  filename: string;
+  contentType: string;
+  /** Bytes, decoded. */
+  size: number;
 }
 
 export interface EmailRecord {
@@ -96,6 +107,14 @@ export interface EmailRecord {
   attempts: Attempt[];
   events: EmailEvent[];
   opens: Opens;
+  /** Clients (a keyed hash of user agent and IP, never the IP itself) that loaded the pixel in the last minute. */
+  openClients?: RecentOpenClient[];
+  /** Names, types and sizes of the attachments, recorded at enqueue; they outlive the content. */
+  attachments?: AttachmentInfo[];
+  /** When the email last reached a final status (status.ts FINAL_STATUSES): the content retention clock. */
+  finalAt?: string;
+  /** When its body and attachments were deleted (CONTENT_RETENTION_SECONDS after finalAt). */
+  contentPurgedAt?: string;
   metadata?: Record<string, string | number | boolean | null>;
   test: boolean;
   idempotencyKey?: string;

@@ -1,5 +1,7 @@
 import type { Attempt, EmailEvent, EmailEventType, EmailRecord, RecipientState } from './email';
 import { canMove, RecipientStatus, summariseStatus } from './status';
+import { withFinalAt } from './content-retention';
+import { capOpenEvents, isRepeatOpen, rememberOpenClient } from './open-events';
 
 /**
  * Pure transitions of an email record. The store applies them atomically (read, mutate, write);
@@ -20,7 +22,7 @@ const EVENT_STATUS: Partial<Record<EmailEventType, RecipientStatus>> = {
 function withSummary(rec: EmailRecord, at: string): EmailRecord {
   let status = summariseStatus(rec.recipients.map((r) => r.status));
   if (rec.opens.count > 0 && (status === 'accepted' || status === 'delivered')) status = 'opened';
-  return { ...rec, status, updatedAt: at };
+  return withFinalAt({ ...rec, status, updatedAt: at }, at);
 }
 
 function moveRecipient(r: RecipientState, to: RecipientStatus, at: string, extra: Partial<RecipientState> = {}): RecipientState {
@@ -118,17 +120,23 @@ function mergeEvents(existing: EmailEvent[], incoming: EmailEvent[]): EmailEvent
 export interface IncomingEvent extends EmailEvent {
   bounceType?: 'hard' | 'soft';
   providerMessageId?: string;
+  /** Who loaded the pixel (an opaque keyed hash): the same client within a minute counts once. Not stored in the event. */
+  client?: string;
 }
 
 /**
  * A provider's or the pixel's event. A duplicate (same key) changes nothing; the status never moves
- * backwards; machine opens are kept in the timeline and counted apart from human opens.
+ * backwards; machine opens are kept in the timeline and counted apart from human opens. Opens are
+ * bounded (open-events.ts): a repeat from the same client within a minute changes nothing, and the
+ * timeline keeps the first and the latest open events only.
  */
 export function applyEvent(rec: EmailRecord, ev: IncomingEvent, now: string): EmailRecord | null {
   if (rec.events.some((e) => e.key === ev.key)) return null;
   // An event about an address this email was never sent to is not this email's history.
   if (ev.recipient && !rec.recipients.some((r) => r.email.toLowerCase() === ev.recipient!.toLowerCase())) return null;
-  const { bounceType, providerMessageId, ...event } = ev;
+  const opening = ev.type === 'opened';
+  if (opening && ev.client && isRepeatOpen(rec.openClients, ev.client, ev.at)) return null;
+  const { bounceType, providerMessageId, client, ...event } = ev;
   let opens = rec.opens;
   let recipients = rec.recipients;
   if (ev.type === 'opened') {
@@ -158,5 +166,8 @@ export function applyEvent(rec: EmailRecord, ev: IncomingEvent, now: string): Em
         : r,
     );
   }
-  return withSummary({ ...rec, opens, recipients, events: mergeEvents(rec.events, [event]) }, now);
+  const timeline = capOpenEvents(mergeEvents(rec.events, [event]));
+  if (timeline.omitted > 0) opens = { ...opens, omittedFromTimeline: (opens.omittedFromTimeline ?? 0) + timeline.omitted };
+  const openClients = opening && client ? { openClients: rememberOpenClient(rec.openClients, client, ev.at) } : {};
+  return withSummary({ ...rec, ...openClients, opens, recipients, events: timeline.events }, now);
 }

@@ -7,3 +7,5 @@ export * from './email';
 export * from './delivery-error';
 export * from './history';
 export * from './machine-open';
+export * from './content-retention';
+export * from './open-events';

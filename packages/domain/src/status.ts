@@ -37,6 +37,23 @@ const RANK: Record<RecipientStatus, number> = {
   complained: 7,
 };
 
+/**
+ * Statuses after which no send of ours is pending: the transport took the email, or we gave up. Only a
+ * manual retry of a failed email could need its content again, so the content is deleted
+ * CONTENT_RETENTION_SECONDS after the email reaches one of these (decision 0016). `accepted` is here
+ * because SMTP and platform mode never report past it. `suppressed` and `canceled` join when those
+ * statuses exist.
+ */
+export const FINAL_STATUSES: ReadonlySet<EmailStatus> = new Set([
+  'accepted',
+  'delivered',
+  'opened',
+  'bounced',
+  'dropped',
+  'complained',
+  'failed',
+] as const);
+
 export const PROBLEM_STATUSES: ReadonlySet<RecipientStatus> = new Set(['bounced', 'dropped', 'complained', 'failed']);
 
 export function statusRank(s: RecipientStatus): number {

@@ -8,9 +8,9 @@ import { parseOr400 } from '../http/validate';
 import { enqueueEmail } from '../use-cases/enqueue-email';
 import { loadTenant } from './load-tenant';
 
-/** The history as callers see it: no internal fingerprints. */
+/** The history as callers see it: no internal fingerprints (the request's hash, the pixel's recent clients). */
 export function presentEmail(e: EmailRecord) {
-  const { requestHash: _hash, ...rest } = e;
+  const { requestHash: _hash, openClients: _clients, ...rest } = e;
   return rest;
 }
 

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Address, EmailRecord, EmailSettings, EnqueueEmailInput, mergeAddresses, RecipientState } from '@mailroom/domain';
+import { Address, AttachmentInfo, EmailRecord, EmailSettings, EnqueueEmailInput, mergeAddresses, RecipientState } from '@mailroom/domain';
 
 /** Time-ordered ids: `em_` + 12 hex of milliseconds + 16 hex of randomness. */
 export function newEmailId(now: Date): string {
@@ -17,6 +17,11 @@ export function mergeRecipients(input: Pick<EnqueueEmailInput, 'to' | 'cc' | 'bc
   const cc = mergeAddresses([input.cc, settings.cc], to);
   const bcc = mergeAddresses([input.bcc, settings.bcc], [...to, ...cc]);
   return { to, cc, bcc };
+}
+
+/** What the history keeps of each attachment: it outlives the bytes, which go after CONTENT_RETENTION_SECONDS. */
+export function attachmentInfo(attachments: EnqueueEmailInput['attachments']): AttachmentInfo[] {
+  return attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, size: Buffer.from(a.content, 'base64').length }));
 }
 
 export function newEmailRecord(args: {
@@ -56,6 +61,7 @@ export function newEmailRecord(args: {
     ...(args.requestHash ? { requestHash: args.requestHash } : {}),
     hasHtml: input.html !== undefined,
     attachmentCount: input.attachments.length,
+    ...(input.attachments.length > 0 ? { attachments: attachmentInfo(input.attachments) } : {}),
     createdAt: at,
     updatedAt: at,
   };

@@ -28,7 +28,11 @@ export async function claimWebhookToken(deps: WebhooksDeps, tenantId: string, to
  * landed either (the request-path connection queues nothing).
  */
 export async function releaseWebhookToken(deps: WebhooksDeps, tenantId: string, token: string): Promise<void> {
-  await withinMs(deps.redis.del(tokenKey(deps, tenantId, token)), deps.config.timeouts.redisRequestMs, 'Redis (webhook replay release)').catch(
-    (e: Error) => deps.logger.warn({ tenantId, err: e.message }, 'could not forget a webhook token; a retry of this request may be refused'),
+  await withinMs(
+    deps.redis.del(tokenKey(deps, tenantId, token)),
+    deps.config.timeouts.redisRequestMs,
+    'Redis (webhook replay release)',
+  ).catch((e: Error) =>
+    deps.logger.warn({ tenantId, err: e.message }, 'could not forget a webhook token; a retry of this request may be refused'),
   );
 }

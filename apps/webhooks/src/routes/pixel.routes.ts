@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
 import { applyEvent, isMachineOpen } from '@mailroom/domain';
+import { OpenClientFingerprint } from '@mailroom/security';
 import type { WebhooksDeps } from '../webhooks-deps';
 
 /** The smallest transparent GIF. */
@@ -9,14 +10,17 @@ export const PIXEL_GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAA
 /**
  * GET /t/o/:token: always the GIF, whatever the token; a valid token records an open (human or
  * machine), a forged one changes nothing. Recording happens before answering but never blocks it
- * from being a GIF.
+ * from being a GIF. The same client (user agent and IP, as a keyed fingerprint) loading it again
+ * within a minute counts once, and the timeline keeps at most 50 opens (packages/domain open-events.ts).
  */
 export function pixelRoutes(deps: WebhooksDeps): Router {
   const r = Router();
+  const fingerprint = new OpenClientFingerprint(deps.config.encryptionKeys);
   r.get('/t/o/:token', async (req, res) => {
     try {
       const claims = deps.pixelTokens.verify(req.params.token.replace(/\.gif$/, ''));
-      if (claims) await recordOpen(deps, claims.tenantId, claims.emailId, req.header('user-agent'));
+      const userAgent = req.header('user-agent');
+      if (claims) await recordOpen(deps, claims.tenantId, claims.emailId, userAgent, fingerprint.of(claims.emailId, req.ip, userAgent));
     } catch (e) {
       deps.logger.error({ err: e }, 'could not record an open');
     }
@@ -28,7 +32,7 @@ export function pixelRoutes(deps: WebhooksDeps): Router {
   return r;
 }
 
-async function recordOpen(deps: WebhooksDeps, tenantId: string, emailId: string, userAgent: string | undefined) {
+async function recordOpen(deps: WebhooksDeps, tenantId: string, emailId: string, userAgent: string | undefined, client: string) {
   const now = deps.now();
   const at = now.toISOString();
   await deps.store.emails.update(tenantId, emailId, (email) => {
@@ -42,6 +46,7 @@ async function recordOpen(deps: WebhooksDeps, tenantId: string, emailId: string,
         key: `pixel:${now.getTime()}:${randomBytes(4).toString('hex')}`,
         source: 'pixel',
         machine,
+        client,
         ...(userAgent ? { userAgent: userAgent.slice(0, 300) } : {}),
       },
       at,
