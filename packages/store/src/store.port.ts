@@ -22,6 +22,12 @@ export interface SettingsStore {
   listTenantIds(after: string | undefined, limit: number): Promise<string[]>;
 }
 
+/** An email, by tenant and id. */
+export interface EmailRef {
+  tenantId: string;
+  id: string;
+}
+
 export interface CreateEmailInput {
   email: EmailRecord;
   content: EmailContent;
@@ -52,6 +58,19 @@ export interface EmailStore {
   list(tenantId: string, query: HistoryQuery): Promise<HistoryPage>;
   /** Emails still `queued` created before `olderThan`: for the sweeper that re-enqueues lost jobs. */
   listStuckQueued(olderThan: string, limit: number): Promise<{ tenantId: string; id: string }[]>;
+  /**
+   * Emails whose content may go: `finalAt` at or before `finalBefore` and content not purged yet;
+   * oldest `finalAt` first, across tenants. For the worker's retention sweep.
+   */
+  listContentToPurge(finalBefore: string, limit: number): Promise<EmailRef[]>;
+  /**
+   * Deletes the body and attachments of each given email that still qualifies (`finalAt` at or before
+   * `finalBefore`, content not purged: a retry may have re-queued it since it was listed) and sets its
+   * `contentPurgedAt` to `at`; the rest of the record stays. Checked and done atomically per email, so
+   * two workers running it at once purge each email once. Answers the emails it purged. Afterwards no
+   * byte of that content is left readable in the store's files (SQLite: secure_delete, WAL checkpoint).
+   */
+  purgeContent(emails: EmailRef[], finalBefore: string, at: string): Promise<EmailRef[]>;
 }
 
 export interface Store {

@@ -1,6 +1,6 @@
 import type { Collection, OptionalUnlessRequiredId } from 'mongodb';
 import type { EmailContent, EmailRecord, HistoryPage, HistoryQuery } from '@mailroom/domain';
-import type { CreateEmailInput, EmailStore, Mutator } from '../store.port';
+import type { CreateEmailInput, EmailRef, EmailStore, Mutator } from '../store.port';
 import type { StoreLogger } from '../store-logger';
 import { toHistoryFilter, toHistoryPage } from '../history-filter';
 import { ContentDoc, contentFromDoc, contentToDoc, EmailDoc, emailBody, emailFromDoc } from './mongo-documents';
@@ -92,5 +92,34 @@ export class MongoEmailStore implements EmailStore {
       .limit(limit)
       .toArray();
     return docs.map((d) => ({ tenantId: d.tenantId, id: d._id }));
+  }
+
+  async listContentToPurge(finalBefore: string, limit: number): Promise<EmailRef[]> {
+    const docs = await this.emails
+      .find({ contentPurgedAt: { $exists: false }, finalAt: { $type: 'string', $lte: finalBefore } }, { projection: { tenantId: 1 } })
+      .sort({ finalAt: 1, _id: 1 })
+      .limit(limit)
+      .toArray();
+    return docs.map((d) => ({ tenantId: d.tenantId, id: d._id }));
+  }
+
+  /**
+   * Per email, the record is claimed first, in one conditional update (still final before the cut-off,
+   * not purged: a retry that re-queued it, or another worker that got there first, makes it match
+   * nothing), then its content document is deleted. A crash between the two leaves that one content
+   * document behind under a record that says purged (decision 0016).
+   */
+  async purgeContent(emails: EmailRef[], finalBefore: string, at: string): Promise<EmailRef[]> {
+    const purged: EmailRef[] = [];
+    for (const { tenantId, id } of emails) {
+      const claimed = await this.emails.updateOne(
+        { _id: id, tenantId, contentPurgedAt: { $exists: false }, finalAt: { $type: 'string', $lte: finalBefore } },
+        { $set: { contentPurgedAt: at }, $inc: { rev: 1 } },
+      );
+      if (claimed.modifiedCount !== 1) continue;
+      await this.contents.deleteOne({ _id: id, tenantId });
+      purged.push({ tenantId, id });
+    }
+    return purged;
   }
 }

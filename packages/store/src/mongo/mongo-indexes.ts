@@ -18,6 +18,12 @@ export const EMAIL_INDEXES: IndexDescription[] = [
   { name: 'tenant_recipient_status', key: { tenantId: 1, 'recipients.status': 1, ...HISTORY_ORDER } },
   { name: 'tenant_test', key: { tenantId: 1, test: 1, ...HISTORY_ORDER } },
   { name: 'stuck_queued', key: { createdAt: 1, _id: 1 }, partialFilterExpression: { status: 'queued' } },
+  // The retention sweep: not yet purged (no contentPurgedAt: the index holds it as null), oldest finalAt first.
+  {
+    name: 'content_to_purge',
+    key: { contentPurgedAt: 1, finalAt: 1, _id: 1 },
+    partialFilterExpression: { finalAt: { $type: 'string' } },
+  },
 ];
 
 export const IDEMPOTENCY_INDEX = 'tenant_idempotency_key';

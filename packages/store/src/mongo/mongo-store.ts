@@ -3,6 +3,7 @@ import type { Store } from '../store.port';
 import { silentStoreLogger, StoreLogger } from '../store-logger';
 import { ContentDoc, EmailDoc, SettingsDoc, TenantDoc } from './mongo-documents';
 import { ensureMongoIndexes } from './mongo-indexes';
+import { backfillFinalAt } from './backfill-final-at';
 import { MongoTenantStore } from './mongo-tenant-store';
 import { MongoSettingsStore } from './mongo-settings-store';
 import { MongoEmailStore } from './mongo-email-store';
@@ -52,6 +53,8 @@ export class MongoStore implements Store {
   async init(): Promise<void> {
     await this.client.connect();
     await ensureMongoIndexes(this.client.db(this.dbName));
+    const backfilled = await backfillFinalAt(this.client.db(this.dbName));
+    if (backfilled > 0) this.logger.info({ store: 'mongo', emails: backfilled }, 'retention clock started for emails already final');
     this.logger.info({ store: 'mongo', db: this.dbName }, 'store ready');
   }
 

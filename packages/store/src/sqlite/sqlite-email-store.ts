@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Attachment, EmailContent, EmailRecord, HistoryPage, HistoryQuery } from '@mailroom/domain';
-import type { CreateEmailInput, EmailStore, Mutator } from '../store.port';
+import type { CreateEmailInput, EmailRef, EmailStore, Mutator } from '../store.port';
+import { silentStoreLogger, StoreLogger } from '../store-logger';
 import { toHistoryFilter, toHistoryPage } from '../history-filter';
 import { SqliteStatements } from './sqlite-statements';
 import { historySql } from './sqlite-history-sql';
@@ -31,24 +32,28 @@ function emailColumns(email: EmailRecord) {
     created_at: email.createdAt,
     idempotency_key: email.idempotencyKey ?? null,
     test: email.test ? 1 : 0,
+    final_at: email.finalAt ?? null,
+    content_purged_at: email.contentPurgedAt ?? null,
     doc: JSON.stringify(email),
   };
 }
 
 const INSERT_EMAIL = `
-  INSERT INTO emails (id, tenant_id, status, document_type, document_id, created_at, idempotency_key, test, doc)
-  VALUES (@id, @tenant_id, @status, @document_type, @document_id, @created_at, @idempotency_key, @test, @doc)
+  INSERT INTO emails (id, tenant_id, status, document_type, document_id, created_at, idempotency_key, test, final_at, content_purged_at, doc)
+  VALUES (@id, @tenant_id, @status, @document_type, @document_id, @created_at, @idempotency_key, @test, @final_at, @content_purged_at, @doc)
   ON CONFLICT (tenant_id, idempotency_key) DO NOTHING`;
 
 const UPDATE_EMAIL = `
   UPDATE emails SET status = @status, document_type = @document_type, document_id = @document_id,
-    created_at = @created_at, idempotency_key = @idempotency_key, test = @test, doc = @doc
+    created_at = @created_at, idempotency_key = @idempotency_key, test = @test, final_at = @final_at,
+    content_purged_at = @content_purged_at, doc = @doc
   WHERE id = @id AND tenant_id = @tenant_id`;
 
 export class SqliteEmailStore implements EmailStore {
   constructor(
     private readonly db: Database.Database,
     private readonly sql: SqliteStatements,
+    private readonly logger: StoreLogger = silentStoreLogger,
   ) {}
 
   async create({ email, content }: CreateEmailInput): Promise<{ email: EmailRecord; created: boolean }> {
@@ -130,6 +135,51 @@ export class SqliteEmailStore implements EmailStore {
     return this.sql
       .get(`SELECT tenant_id AS tenantId, id FROM emails WHERE status = 'queued' AND created_at < ? ORDER BY created_at, id LIMIT ?`)
       .all(olderThan, limit) as { tenantId: string; id: string }[];
+  }
+
+  async listContentToPurge(finalBefore: string, limit: number): Promise<EmailRef[]> {
+    return this.sql
+      .get(
+        `SELECT tenant_id AS tenantId, id FROM emails
+         WHERE final_at IS NOT NULL AND content_purged_at IS NULL AND final_at <= ? ORDER BY final_at, id LIMIT ?`,
+      )
+      .all(finalBefore, limit) as EmailRef[];
+  }
+
+  /**
+   * One IMMEDIATE transaction: each email is checked again under the write lock, so a second worker
+   * finds it purged, and a retry that re-queued it since it was listed keeps its content. The
+   * connection runs with secure_delete (sqlite-store.ts), so the deleted rows are overwritten with
+   * zeros in the pages that held them; the WAL checkpoint afterwards writes those pages into the
+   * database file and empties the WAL, so no earlier copy of the bytes survives there either.
+   */
+  async purgeContent(emails: EmailRef[], finalBefore: string, at: string): Promise<EmailRef[]> {
+    const purged = this.db
+      .transaction(() =>
+        emails.filter(({ tenantId, id }) => {
+          const row = this.sql
+            .get('SELECT doc FROM emails WHERE tenant_id = ? AND id = ? AND content_purged_at IS NULL AND final_at <= ?')
+            .get(tenantId, id, finalBefore) as DocRow | undefined;
+          if (!row) return false;
+          this.sql.get('DELETE FROM email_attachments WHERE email_id = ?').run(id);
+          this.sql.get('DELETE FROM email_contents WHERE email_id = ?').run(id);
+          const doc = JSON.stringify({ ...(JSON.parse(row.doc) as EmailRecord), contentPurgedAt: at });
+          this.sql.get('UPDATE emails SET content_purged_at = ?, doc = ? WHERE id = ?').run(at, doc, id);
+          return true;
+        }),
+      )
+      .immediate();
+    if (purged.length > 0) this.checkpoint();
+    return purged;
+  }
+
+  private checkpoint(): void {
+    const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
+    if (result && result.busy !== 0)
+      this.logger.warn(
+        { store: 'sqlite', ...result },
+        'WAL checkpoint after a content purge could not finish (another connection was busy); the next purge tries again',
+      );
   }
 
   private read(tenantId: string, id: string): EmailRecord | null {

@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
  * Schema migrations, applied in order; `PRAGMA user_version` records how many ran. Add a migration
  * by appending to the list, never by editing one that has shipped.
  */
-const MIGRATIONS: readonly string[] = [
+export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE tenants (
     id TEXT PRIMARY KEY,
@@ -65,9 +65,19 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (email_id, position)
   );
   `,
+  // 2: content retention. final_at (the record's finalAt) starts the clock; content_purged_at says the
+  // body and attachments are gone. Emails already in a final status start their clock at updatedAt.
+  `
+  ALTER TABLE emails ADD COLUMN final_at TEXT;
+  ALTER TABLE emails ADD COLUMN content_purged_at TEXT;
+  UPDATE emails
+    SET final_at = json_extract(doc, '$.updatedAt'), doc = json_set(doc, '$.finalAt', json_extract(doc, '$.updatedAt'))
+    WHERE status IN ('accepted', 'delivered', 'opened', 'bounced', 'dropped', 'complained', 'failed');
+  CREATE INDEX emails_content_to_purge ON emails (final_at, id) WHERE final_at IS NOT NULL AND content_purged_at IS NULL;
+  `,
 ];
 
-export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
+export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS.length;
 
 /**
  * Brings the file up to the current schema inside one IMMEDIATE transaction, so several processes
@@ -82,7 +92,7 @@ export function migrateSqliteSchema(db: Database.Database): { from: number; to: 
           `the SQLite store is at schema version ${from}, newer than this build knows (${SQLITE_SCHEMA_VERSION}): upgrade Mailroom`,
         );
       }
-      for (let v = from; v < SQLITE_SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]);
+      for (let v = from; v < SQLITE_SCHEMA_VERSION; v++) db.exec(SQLITE_MIGRATIONS[v]);
       db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
       return { from, to: SQLITE_SCHEMA_VERSION };
     })

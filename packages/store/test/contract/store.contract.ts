@@ -2,6 +2,7 @@ import type { Store } from '../../src/store.port';
 import { describeTenantAndSettingsContract } from './tenant-settings.contract';
 import { describeEmailWriteContract } from './email-write.contract';
 import { describeHistoryContract } from './history.contract';
+import { describeContentRetentionContract } from './content-retention.contract';
 
 /**
  * The one behaviour every Store adapter must show. An adapter's test file calls this with a factory
@@ -32,5 +33,6 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     describeTenantAndSettingsContract(current);
     describeEmailWriteContract(current);
     describeHistoryContract(current);
+    describeContentRetentionContract(current);
   });
 }

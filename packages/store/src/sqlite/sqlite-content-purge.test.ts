@@ -1,0 +1,101 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { makeEmail } from '../../test/contract/contract-fixtures';
+import { SQLITE_MIGRATIONS } from './sqlite-schema';
+import { SqliteStore } from './sqlite-store';
+
+/** Bytes of every file of the database (the file, its WAL, its shared-memory index). */
+function filesContaining(dir: string, needle: Buffer): string[] {
+  return readdirSync(dir).filter((f) => readFileSync(path.join(dir, f)).includes(needle));
+}
+
+describe('SqliteStore: a purge leaves no content bytes in its files', () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'mailroom-purge-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  const withMarker = () => {
+    const marker = `MARKER-${randomBytes(8).toString('hex')}`;
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(6000), Buffer.from(marker), randomBytes(9000)]);
+    return {
+      marker,
+      content: {
+        text: `text ${marker}-text`,
+        html: `<p>${marker}-html</p>`,
+        attachments: [{ filename: 'f.pdf', contentType: 'application/pdf', content: pdf }],
+      },
+    };
+  };
+
+  it.each([
+    ['already checkpointed into the database file', true],
+    ['still in the WAL', false],
+  ])('content %s', async (_label, checkpointFirst) => {
+    const dir = mkdtempSync(path.join(root, 'db-'));
+    const store = new SqliteStore({ filename: path.join(dir, 'mailroom.db') });
+    // The API's connection, open all along as in production (another process on the same file).
+    const api = new SqliteStore({ filename: path.join(dir, 'mailroom.db') });
+    await store.init();
+    await api.init();
+    const { marker, content } = withMarker();
+    const email = makeEmail('t1', 'em-1', { status: 'accepted', finalAt: '2024-01-01T00:00:00.000Z', attachmentCount: 1 });
+    await api.emails.create({ email, content });
+    await api.emails.create({ email: makeEmail('t1', 'em-2'), content: { text: 'kept', attachments: [] } });
+    if (checkpointFirst) {
+      const raw = new Database(path.join(dir, 'mailroom.db'));
+      raw.pragma('wal_checkpoint(TRUNCATE)');
+      raw.close();
+    }
+    expect(filesContaining(dir, Buffer.from(marker)).length).toBeGreaterThan(0);
+
+    expect(
+      await store.emails.purgeContent([{ tenantId: 't1', id: 'em-1' }], '2025-01-01T00:00:00.000Z', '2025-02-01T00:00:00.000Z'),
+    ).toHaveLength(1);
+
+    expect(filesContaining(dir, Buffer.from(marker))).toEqual([]);
+    expect(await api.emails.getContent('t1', 'em-1')).toBeNull();
+    expect(await api.emails.getContent('t1', 'em-2')).toEqual({ text: 'kept', attachments: [] });
+    await api.close();
+    await store.close();
+    expect(filesContaining(dir, Buffer.from(marker))).toEqual([]);
+  });
+
+  it('two connections purging the same emails at once purge each once', async () => {
+    const file = path.join(mkdtempSync(path.join(root, 'db-')), 'mailroom.db');
+    const [a, b] = [new SqliteStore({ filename: file }), new SqliteStore({ filename: file })];
+    await a.init();
+    await b.init();
+    const refs = Array.from({ length: 6 }, (_, i) => ({ tenantId: 't', id: `e${i}` }));
+    for (const r of refs)
+      await a.emails.create({
+        email: makeEmail('t', r.id, { status: 'failed', finalAt: '2024-01-01T00:00:00.000Z' }),
+        content: withMarker().content,
+      });
+    const cutoff = '2025-01-01T00:00:00.000Z';
+    const [x, y] = await Promise.all([a.emails.purgeContent(refs, cutoff, cutoff), b.emails.purgeContent(refs, cutoff, cutoff)]);
+    expect([...x, ...y].map((r) => r.id).sort()).toEqual(refs.map((r) => r.id));
+    await a.close();
+    await b.close();
+  });
+
+  it('a file from before retention starts the clock of emails already final at their updatedAt', async () => {
+    const file = path.join(mkdtempSync(path.join(root, 'db-')), 'mailroom.db');
+    const v1 = new Database(file);
+    v1.exec(SQLITE_MIGRATIONS[0]);
+    v1.pragma('user_version = 1');
+    const insert = v1.prepare('INSERT INTO emails (id, tenant_id, status, created_at, test, doc) VALUES (?, ?, ?, ?, 0, ?)');
+    const done = makeEmail('t', 'done', { status: 'delivered', updatedAt: '2020-01-02T00:00:00.000Z' });
+    const pending = makeEmail('t', 'pending', { status: 'deferred', updatedAt: '2020-01-02T00:00:00.000Z' });
+    for (const e of [done, pending]) insert.run(e.id, e.tenantId, e.status, e.createdAt, JSON.stringify(e));
+    v1.close();
+
+    const store = new SqliteStore({ filename: file });
+    await store.init();
+    expect(await store.emails.listContentToPurge('2021-01-01T00:00:00.000Z', 10)).toEqual([{ tenantId: 't', id: 'done' }]);
+    expect((await store.emails.get('t', 'done'))!.finalAt).toBe('2020-01-02T00:00:00.000Z');
+    expect((await store.emails.get('t', 'pending'))!.finalAt).toBeUndefined();
+    await store.close();
+  });
+});
