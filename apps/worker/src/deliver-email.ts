@@ -28,11 +28,16 @@ export async function deliverEmail(deps: WorkerDeps, job: SendJobData, attempt: 
   try {
     if (!settings) throw new SettingsIncompleteError('the tenant has no email settings');
     if (!content)
-      throw new DeliveryError('the email content is missing from the store', {
-        code: 'ECONTENT',
-        retryable: false,
-        hint: 'the stored body of this email is gone: enqueue the document again',
-      });
+      throw new DeliveryError(
+        email.contentPurgedAt
+          ? `the email content was deleted on ${email.contentPurgedAt}, CONTENT_RETENTION_SECONDS after the email was final`
+          : 'the email content is missing from the store',
+        {
+          code: email.contentPurgedAt ? 'ECONTENT_PURGED' : 'ECONTENT',
+          retryable: false,
+          hint: 'the stored body of this email is gone: enqueue the document again',
+        },
+      );
     const transport = deps.transports.get(job.tenantId, settings.version, () =>
       createTransport(specFromSettings(settings, deps.box), deps.config, { logger: log, smtpHosts: deps.smtpHosts }),
     );

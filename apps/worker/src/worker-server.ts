@@ -11,6 +11,8 @@ import type { HostResolver } from '@mailroom/transports';
 import type { Logger } from 'pino';
 import { deliverEmail } from './deliver-email';
 import { requeueStuckEmails, scheduleStuckSweep } from './requeue-stuck-emails';
+import { purgeExpiredContent } from './purge-expired-content';
+import { schedulePeriodic } from './periodic-task';
 import type { WorkerDeps } from './worker-deps';
 import { createWorkerMetrics } from './worker-metrics';
 
@@ -64,6 +66,19 @@ export async function startWorker(
     config.send.stuckSweepEveryMs,
     logger,
   );
+  const stopRetention = schedulePeriodic(
+    'content retention sweep',
+    () =>
+      purgeExpiredContent({
+        store,
+        logger,
+        outboxDir: config.platform.outboxDir,
+        retentionSeconds: config.retention.contentSeconds,
+        now: () => deps.now(),
+      }),
+    config.retention.sweepEveryMs,
+    logger,
+  );
 
   const app = express();
   app.use(
@@ -86,6 +101,7 @@ export async function startWorker(
     deps,
     stop: async () => {
       stopSweep();
+      await stopRetention();
       await worker.close();
       await queue.close();
       await transports.closeAll();

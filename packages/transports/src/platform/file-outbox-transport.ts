@@ -6,15 +6,13 @@ import nodemailer, { Transport as NodemailerTransport } from 'nodemailer';
 import type { OutgoingMessage, SendResult, Transport } from '../transport';
 import type { SmtpTransportLogger } from '../smtp/smtp-transport';
 import { toNodemailerMessage } from '../smtp/to-nodemailer-message';
+import { outboxFileOf } from './outbox-files';
 
 export interface FileOutboxTransportOptions {
   /** Created when missing. Usually `$DATA_DIR/outbox`. */
   dir: string;
   logger?: SmtpTransportLogger;
 }
-
-/** An email id becomes a file name: nothing that could climb out of the outbox. */
-const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 
 /**
  * The platform transport when no PLATFORM_TRANSPORT is configured: each email is composed exactly
@@ -35,13 +33,13 @@ export class FileOutboxTransport implements Transport {
   }
 
   async send(message: OutgoingMessage): Promise<SendResult> {
-    if (!SAFE_ID.test(message.emailId) || message.emailId.includes('..')) {
+    const file = outboxFileOf(this.dir, message.emailId);
+    if (!file) {
       throw new DeliveryError(`email id ${JSON.stringify(message.emailId)} cannot name an outbox file`, {
         code: 'ECONFIG',
         retryable: false,
       });
     }
-    const file = path.join(this.dir, `${message.emailId}.eml`);
     let envelopeTo: string[];
     try {
       const info = await this.composer.sendMail(toNodemailerMessage(message));

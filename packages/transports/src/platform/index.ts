@@ -1,2 +1,3 @@
 export * from './file-outbox-transport';
 export * from './platform-transport-from-url';
+export * from './outbox-files';
