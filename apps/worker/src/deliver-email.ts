@@ -1,6 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
 import { applySendFailure, applySendSuccess, DeliveryError, EmailRecord, markSending } from '@mailroom/domain';
-import { buildOutgoingMessage, createTransport, SettingsIncompleteError, specFromSettings } from '@mailroom/delivery';
+import { buildOutgoingMessage, createTransport, SettingsIncompleteError, specFromSettings, TransportLease } from '@mailroom/delivery';
 import type { SendJobData } from '@mailroom/queue';
 import { toDeliveryError } from './to-delivery-error';
 import type { WorkerDeps } from './worker-deps';
@@ -25,6 +25,7 @@ export async function deliverEmail(deps: WorkerDeps, job: SendJobData, attempt: 
   await store.emails.update(job.tenantId, job.emailId, (e) => markSending(e, now()));
 
   const started = Date.now();
+  let lease: TransportLease | undefined;
   try {
     if (!settings) throw new SettingsIncompleteError('the tenant has no email settings');
     if (!content)
@@ -38,9 +39,15 @@ export async function deliverEmail(deps: WorkerDeps, job: SendJobData, attempt: 
           hint: 'the stored body of this email is gone: enqueue the document again',
         },
       );
-    const transport = deps.transports.get(job.tenantId, settings.version, () =>
-      createTransport(specFromSettings(settings, deps.box), deps.config, { logger: log, smtpHosts: deps.smtpHosts }),
+    // Leased for this send: evicting the tenant's transport meanwhile never closes it under the send.
+    lease = deps.transports.acquire(job.tenantId, settings.version, () =>
+      createTransport(specFromSettings(settings, deps.box), deps.config, {
+        logger: log,
+        smtpHosts: deps.smtpHosts,
+        platform: deps.platformTransport,
+      }),
     );
+    const transport = lease.transport;
     const pixelUrl =
       settings.mode !== 'provider' && content.html !== undefined
         ? `${deps.config.publicBaseUrl}/t/o/${deps.pixelTokens.mint(job.tenantId, job.emailId)}`
@@ -76,5 +83,7 @@ export async function deliverEmail(deps: WorkerDeps, job: SendJobData, attempt: 
       throw new UnrecoverableError(`${err.code}: ${err.message}`);
     }
     throw err;
+  } finally {
+    lease?.release();
   }
 }

@@ -15,11 +15,18 @@ describe('TimedTransportCache', () => {
     const calls: [string, number][] = [];
     const cache = new TimedTransportCache(10, { transportCallTook: (kind, seconds) => calls.push([kind, seconds]) });
     const real = scriptedTransport('smtp', async () => (await later(30), { messageId: '<m@x>', recipients: [] }));
-    const t = cache.get('t1', 1, () => real);
-    expect(cache.get('t1', 1, () => scriptedTransport('smtp', async () => ({ messageId: 'other', recipients: [] })))).toBe(t);
+    const lease = cache.acquire('t1', 1, () => real);
+    const t = lease.transport;
+    const again = cache.acquire('t1', 1, () => scriptedTransport('smtp', async () => ({ messageId: 'other', recipients: [] })));
+    expect(again.transport).toBe(t);
+    again.release();
     expect(await t.send(message)).toEqual({ messageId: '<m@x>', recipients: [] });
-    const failing = cache.get('t2', 1, () => scriptedTransport('mailgun', async () => (await later(20), Promise.reject(new Error('500')))));
-    await expect(failing.send(message)).rejects.toThrow('500');
+    lease.release();
+    const failing = cache.acquire('t2', 1, () =>
+      scriptedTransport('mailgun', async () => (await later(20), Promise.reject(new Error('500')))),
+    );
+    await expect(failing.transport.send(message)).rejects.toThrow('500');
+    failing.release();
     expect(calls.map(([k]) => k)).toEqual(['smtp', 'mailgun']);
     expect(calls[0][1]).toBeGreaterThanOrEqual(0.025);
     expect(calls[1][1]).toBeGreaterThanOrEqual(0.015);

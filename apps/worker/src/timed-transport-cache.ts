@@ -1,4 +1,4 @@
-import { TransportCache } from '@mailroom/delivery';
+import { TransportCache, TransportLease } from '@mailroom/delivery';
 import type { OutgoingMessage, Transport } from '@mailroom/transports';
 
 /** Told how long each transport call took, whatever its outcome. */
@@ -32,7 +32,7 @@ export class TimedTransportCache extends TransportCache {
     super(maxSize);
   }
 
-  override get(tenantId: string, version: number, create: () => Transport): Transport {
-    return super.get(tenantId, version, () => timed(create(), this.timer));
+  override acquire(tenantId: string, version: number, create: () => Transport): TransportLease {
+    return super.acquire(tenantId, version, () => timed(create(), this.timer));
   }
 }

@@ -2,7 +2,7 @@ import type { Config } from '@mailroom/config';
 import type { TransportCache } from '@mailroom/delivery';
 import type { PixelTokens, SecretBox } from '@mailroom/security';
 import type { Store } from '@mailroom/store';
-import type { SmtpHostGuard } from '@mailroom/transports';
+import type { SmtpHostGuard, Transport } from '@mailroom/transports';
 import type { Logger } from 'pino';
 import type { SendObserver } from './worker-metrics';
 
@@ -15,6 +15,8 @@ export interface WorkerDeps {
   transports: TransportCache;
   /** The SSRF guard of tenants' own SMTP servers: checked again at every connection. */
   smtpHosts: SmtpHostGuard;
+  /** The platform's relay, one pooled connection set shared by every platform tenant of this worker. */
+  platformTransport?: Transport;
   now: () => Date;
   /** Told how each send attempt ended (metrics). */
   observer?: SendObserver;

@@ -2,7 +2,7 @@ import express from 'express';
 import { Worker } from 'bullmq';
 import type { Config } from '@mailroom/config';
 import { createLogger } from '@mailroom/config';
-import { buildSmtpHostGuard } from '@mailroom/delivery';
+import { buildSmtpHostGuard, createPlatformTransport, SharedPlatformTransport } from '@mailroom/delivery';
 import { createSendQueue, jitteredBackoff, SEND_QUEUE, SendJobData } from '@mailroom/queue';
 import { healthRoutes, listen, openBackends } from '@mailroom/runtime';
 import { PixelTokens, SecretBox } from '@mailroom/security';
@@ -32,6 +32,7 @@ export async function startWorker(
   const backends = await openBackends(config, logger, options.store);
   const { store, redis } = backends;
   const { metrics, observer, transports, watchQueues } = createWorkerMetrics(config, logger);
+  const platformRelay = new SharedPlatformTransport(createPlatformTransport(config, logger));
   const deps: WorkerDeps = {
     config,
     logger,
@@ -40,6 +41,7 @@ export async function startWorker(
     pixelTokens: new PixelTokens(config.encryptionKeys),
     transports,
     smtpHosts: buildSmtpHostGuard(config, options.resolveHost),
+    platformTransport: platformRelay,
     now: () => new Date(),
     observer,
   };
@@ -105,6 +107,7 @@ export async function startWorker(
       await worker.close();
       await queue.close();
       await transports.closeAll();
+      await platformRelay.shutdown();
       await http.close();
       await backends.close();
     },

@@ -19,20 +19,24 @@ export interface TransportContext {
   logger?: Logger;
   /** The SSRF guard every tenant SMTP connection goes through (buildSmtpHostGuard). */
   smtpHosts: SmtpHostGuard;
+  /**
+   * The platform's relay as the worker shares it between every platform tenant
+   * (shared-platform-transport.ts); without it, a new platform transport.
+   */
+  platform?: Transport;
 }
 
 /**
- * The registry: a spec in, a NEW transport out. Never hands out a shared instance, so two tenants
- * on one provider never share a client or its keys.
+ * The registry: a spec in, a NEW transport out, so two tenants on one provider never share a client or
+ * its keys. The one exception is the platform's relay, which is the platform's own: `context.platform`,
+ * when given (the worker's), serves every platform tenant.
  */
 export function createTransport(spec: TransportSpec, config: TransportConfig, context: TransportContext): Transport {
   const t = config.timeouts;
   const logger = context.logger;
   switch (spec.kind) {
     case 'platform':
-      return config.platform.transportUrl
-        ? platformTransportFromUrl(config.platform.transportUrl, { timeouts: smtpTimeouts(config), logger })
-        : new FileOutboxTransport({ dir: config.platform.outboxDir });
+      return context.platform ?? createPlatformTransport(config, logger);
     case 'smtp':
       return new SmtpTransport({
         host: spec.host,
@@ -65,6 +69,20 @@ export function createTransport(spec: TransportSpec, config: TransportConfig, co
         logger,
       });
   }
+}
+
+/**
+ * The platform transport: the relay of PLATFORM_TRANSPORT, pooled with up to PLATFORM_MAX_CONNECTIONS
+ * connections, or the file outbox when none is configured.
+ */
+export function createPlatformTransport(config: TransportConfig, logger?: Logger): Transport {
+  return config.platform.transportUrl
+    ? platformTransportFromUrl(config.platform.transportUrl, {
+        timeouts: smtpTimeouts(config),
+        pool: { maxConnections: config.platform.maxConnections },
+        logger,
+      })
+    : new FileOutboxTransport({ dir: config.platform.outboxDir });
 }
 
 function smtpTimeouts(config: TransportConfig) {

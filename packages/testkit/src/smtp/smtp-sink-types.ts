@@ -45,6 +45,8 @@ export interface SinkBehaviour {
   rejectMailFrom?: string;
   /** A whole reply line to answer DATA with instead of 250 (the message is then not captured). */
   onDataReply?: string | ((message: SinkMessage) => string | undefined);
+  /** Wait this long before answering DATA (a slow server: sends stay in flight). Default 0. */
+  dataReplyDelayMs?: number;
 }
 
 export interface SmtpSinkOptions extends Partial<SinkBehaviour> {

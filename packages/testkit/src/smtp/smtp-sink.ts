@@ -25,6 +25,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Runn
     rejectRecipients: lowerKeys(options.rejectRecipients ?? {}),
     rejectMailFrom: options.rejectMailFrom,
     onDataReply: options.onDataReply,
+    dataReplyDelayMs: options.dataReplyDelayMs,
   };
   const sink = {
     messages: [] as SinkMessage[],
@@ -85,6 +86,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Runn
       }
       readAll(stream)
         .then(async (raw) => {
+          if (behaviour.dataReplyDelayMs) await new Promise((r) => setTimeout(r, behaviour.dataReplyDelayMs));
           const message: SinkMessage = {
             envelope: {
               mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
