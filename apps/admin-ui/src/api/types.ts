@@ -95,7 +95,14 @@ export interface EmailRecord {
   recipients: RecipientState[];
   attempts: Attempt[];
   events: EmailEvent[];
-  opens: { count: number; machineCount: number; firstAt?: string; lastAt?: string };
+  opens: { count: number; machineCount: number; firstAt?: string; lastAt?: string; omittedFromTimeline?: number };
+  attachmentCount: number;
+  /** Names, types and sizes (bytes), kept after the content itself is deleted. */
+  attachments?: { filename: string; contentType: string; size: number }[];
+  /** When the email reached a final status: the content retention period counts from here. */
+  finalAt?: string;
+  /** When its text and attachments were deleted (the retention period passed). */
+  contentPurgedAt?: string;
   test: boolean;
   createdAt: string;
   updatedAt: string;

@@ -73,10 +73,28 @@ export function EmailDetail({ email: e, i18n, onChanged }: { email: EmailRecord;
               </dd>
             </>
           ) : null}
+          {e.attachments && e.attachments.length > 0 ? (
+            <>
+              <dt>{i18n.t('email.attachments')}</dt>
+              <dd>
+                <ul class="attachments">
+                  {e.attachments.map((a, i) => (
+                    <li key={i}>
+                      {a.filename} ({fileSize(a.size, i18n.locale)})
+                    </li>
+                  ))}
+                </ul>
+              </dd>
+            </>
+          ) : null}
         </dl>
+        {e.contentPurgedAt ? (
+          <p class="help content-purged">{i18n.t('email.contentPurged', { date: i18n.date(e.contentPurgedAt) })}</p>
+        ) : null}
         {e.opens.count > 0 || e.opens.machineCount > 0 ? (
           <p class="help">{i18n.t('email.opens', { count: e.opens.count, machine: e.opens.machineCount })}</p>
         ) : null}
+        {e.opens.omittedFromTimeline ? <p class="help">{i18n.t('email.opensOmitted', { count: e.opens.omittedFromTimeline })}</p> : null}
         <EmailActions i18n={i18n} api={api} email={e} onDone={onChanged} />
       </section>
 
@@ -165,4 +183,10 @@ export function EmailDetail({ email: e, i18n, onChanged }: { email: EmailRecord;
       </section>
     </>
   );
+}
+
+/** 2.1 kB, 340 B, 1.2 MB, in the reader's locale. */
+function fileSize(bytes: number, locale: string): string {
+  const [value, unit] = bytes < 1000 ? [bytes, 'byte'] : bytes < 1_000_000 ? [bytes / 1000, 'kilobyte'] : [bytes / 1_000_000, 'megabyte'];
+  return new Intl.NumberFormat(locale, { style: 'unit', unit, maximumFractionDigits: 1 }).format(value);
 }

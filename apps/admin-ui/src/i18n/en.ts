@@ -178,6 +178,9 @@ export const en = {
   'email.attempt.duration': '{ms} ms',
   'email.timeline': 'Timeline',
   'email.opens': 'Opened {count} times by a person; {machine} automatic opens not counted.',
+  'email.opensOmitted': '{count} more opens are counted but not listed in the timeline.',
+  'email.attachments': 'Attachments',
+  'email.contentPurged': 'The text and the attachments were deleted on {date}, at the end of the retention period; this history stays.',
   'email.machineOpen': 'automatic open (scanner or privacy proxy), not counted',
   'email.source': 'source: {source}',
 

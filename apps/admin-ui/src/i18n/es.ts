@@ -183,6 +183,9 @@ export const es: Dictionary = {
   'email.attempt.duration': '{ms} ms',
   'email.timeline': 'Cronología',
   'email.opens': 'Abierto {count} veces por una persona; {machine} aperturas automáticas no contadas.',
+  'email.opensOmitted': 'Otras {count} aperturas están contadas pero no aparecen en la cronología.',
+  'email.attachments': 'Adjuntos',
+  'email.contentPurged': 'El texto y los adjuntos se borraron el {date}, al acabar el plazo de conservación; este historial se mantiene.',
   'email.machineOpen': 'apertura automática (antivirus o proxy de privacidad), no contada',
   'email.source': 'origen: {source}',
 

@@ -65,7 +65,9 @@ export const SMTP_DEFAULTS = {
 /**
  * Sends through one SMTP server with a nodemailer connection pool: connections (and their TLS
  * handshakes and logins) are reused across messages until `close()`. One instance per tenant and
- * settings version; never shared between tenants. Failures are DeliveryErrors (classify-smtp-error.ts).
+ * settings version, never shared between tenants; the platform's own relay is the one exception (one
+ * per worker, for every platform tenant: delivery's SharedPlatformTransport). Failures are
+ * DeliveryErrors (classify-smtp-error.ts).
  */
 export class SmtpTransport implements Transport {
   readonly kind: 'smtp' | 'platform';
