@@ -1,7 +1,17 @@
-import { MailgunEmulator, mailgunEvents, RedisServerProcess, startMailgunEmulator, startRedisServer } from '@mailroom/testkit';
+import {
+  MailgunEmulator,
+  mailgunEvents,
+  RedisServerProcess,
+  SendgridEmulator,
+  sendgridEvents,
+  startMailgunEmulator,
+  startRedisServer,
+  startSendgridEmulator,
+} from '@mailroom/testkit';
 import { Mailroom, OPS_TOKEN, SETTLED, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
 
 const MG_KEY = 'key-outage-tenant-00000000000000001';
+const SG_KEY = 'SG.outage-tenant.0123456789abcdef';
 const ENQUEUE_TIMEOUT_MS = 3000;
 const REDIS_REQUEST_TIMEOUT_MS = 1000;
 /** What a provider allows before it gives up on a webhook post and retries later. */
@@ -15,6 +25,7 @@ const WEBHOOK_ANSWER_MS = 5000;
 describe('Redis down: fast answers, nothing lost, recovery by itself', () => {
   let redis: RedisServerProcess;
   let eu: MailgunEmulator;
+  let sg: SendgridEmulator;
   let m: Mailroom;
   const apps = () => ({ api: m.api.url, webhooks: m.webhooks.url, worker: `http://127.0.0.1:${m.worker!.port}` });
   const hook = () => `${m.webhooks.url}/webhooks/mailgun/mgout`;
@@ -22,11 +33,13 @@ describe('Redis down: fast answers, nothing lost, recovery by itself', () => {
   beforeAll(async () => {
     redis = await startRedisServer();
     eu = await startMailgunEmulator({ region: 'eu', keys: [MG_KEY], domains: ['mg.out.example'] });
+    sg = await startSendgridEmulator({ apiKeys: [SG_KEY] });
     m = await startMailroom({
       REDIS_URL: redis.url,
       ENQUEUE_TIMEOUT_MS: String(ENQUEUE_TIMEOUT_MS),
       REDIS_REQUEST_TIMEOUT_MS: String(REDIS_REQUEST_TIMEOUT_MS),
       MAILGUN_API_URL_EU: eu.url,
+      SENDGRID_API_URL: sg.url,
     });
     await m.call('PUT', '/v1/tenants/plat', { name: 'Plat', plan: 'free' });
     await m.call('PUT', '/v1/tenants/plat/email-settings', { mode: 'platform', senderName: 'Plat', replyTo: 'billing@plat.example' });
@@ -37,6 +50,13 @@ describe('Redis down: fast answers, nothing lost, recovery by itself', () => {
       replyTo: 'billing@mg.out.example',
       provider: { name: 'mailgun', fromAddress: 'billing@mg.out.example', privateApiKey: MG_KEY, region: 'eu' },
     });
+    await m.call('PUT', '/v1/tenants/sgout', { name: 'SG', plan: 'free' });
+    await m.call('PUT', '/v1/tenants/sgout/email-settings', {
+      mode: 'provider',
+      senderName: 'SG',
+      replyTo: 'billing@sg.out.example',
+      provider: { name: 'sendgrid', fromAddress: 'billing@sg.out.example', privateApiKey: SG_KEY },
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -45,6 +65,7 @@ describe('Redis down: fast answers, nothing lost, recovery by itself', () => {
     await m.stop();
     await redis.close();
     await eu.close();
+    await sg.close();
   });
 
   /** A Mailgun email sent while Redis is up, and the target its events are about. */
@@ -82,6 +103,7 @@ describe('Redis down: fast answers, nothing lost, recovery by itself', () => {
     expect(ops.value.status).toBe(503);
     expect(ops.ms).toBeLessThan(REDIS_REQUEST_TIMEOUT_MS + 1000);
 
+    const readyMs: string[] = [];
     for (const [app, url] of Object.entries(apps())) {
       const live = await timed(fetch(`${url}/healthz`));
       expect([app, live.value.status]).toEqual([app, 200]);
@@ -90,7 +112,12 @@ describe('Redis down: fast answers, nothing lost, recovery by itself', () => {
       const body = await ready.value.json();
       expect(body).toMatchObject({ ok: false, app, checks: { redis: expect.stringMatching(readyzRedis), store: 'ok' } });
       expect(ready.ms).toBeLessThan(1000 + 1000);
+      readyMs.push(`${app} ${Math.round(ready.ms)}`);
     }
+    process.stdout.write(
+      `Redis down (${readyzRedis.source}): enqueue 503 in ${Math.round(queued.ms)} ms, test email 503 in ${Math.round(test.ms)} ms, ` +
+        `/ops/queues 503 in ${Math.round(ops.ms)} ms, /readyz 503 in ms: ${readyMs.join(', ')}\n`,
+    );
   }
 
   async function expectRecovered() {
@@ -103,6 +130,8 @@ describe('Redis down: fast answers, nothing lost, recovery by itself', () => {
 
   it('killed: 503s within their budgets, webhooks needing Redis answer 503 in time and are recorded on the retry', async () => {
     const { id, target } = await sentThroughMailgun('before the kill');
+    const sgId = (await m.call('POST', '/v1/tenants/sgout/emails', { to: ['client@customer.example'], subject: 'sg', text: 't' })).body.id;
+    expect((await waitForEmail(m, 'sgout', sgId, SETTLED)).status).toBe('accepted');
     await redis.stop();
 
     await expectEverythingAnswersFast(/not connected/);
@@ -110,6 +139,13 @@ describe('Redis down: fast answers, nothing lost, recovery by itself', () => {
     expect(delivered.value.status).toBe(503);
     expect(delivered.ms).toBeLessThan(WEBHOOK_ANSWER_MS);
     expect((await m.call('GET', `/v1/tenants/mgout/emails/${id}`)).body.status).toBe('accepted'); // not recorded
+
+    // SendGrid's events need no Redis: recorded during the outage as usual.
+    const sgTarget = sg.targetsOf(sg.sent.find((s) => s.body.custom_args?.mailroom_email_id === sgId)!)[0];
+    const sgDelivered = await timed(sg.postEvents(`${m.webhooks.url}/webhooks/sendgrid/sgout`, [sendgridEvents.delivered(sgTarget)]));
+    expect(sgDelivered.value.status).toBe(200);
+    expect(sgDelivered.ms).toBeLessThan(WEBHOOK_ANSWER_MS);
+    expect((await m.call('GET', `/v1/tenants/sgout/emails/${sgId}`)).body.status).toBe('delivered');
 
     await redis.start(); // empty, as after a crash without persistence
     await expectRecovered();
