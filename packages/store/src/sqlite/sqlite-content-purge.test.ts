@@ -62,6 +62,25 @@ describe('SqliteStore: a purge leaves no content bytes in its files', () => {
     expect(filesContaining(dir, Buffer.from(marker))).toEqual([]);
   });
 
+  it('remove() (an enqueue undone) overwrites the content too', async () => {
+    const dir = mkdtempSync(path.join(root, 'db-'));
+    const store = new SqliteStore({ filename: path.join(dir, 'mailroom.db') });
+    await store.init();
+    const { marker, content } = withMarker();
+    await store.emails.create({ email: makeEmail('t1', 'undone'), content });
+    const checkpoint = () => {
+      const raw = new Database(path.join(dir, 'mailroom.db'));
+      raw.pragma('wal_checkpoint(TRUNCATE)');
+      raw.close();
+    };
+    checkpoint();
+    expect(filesContaining(dir, Buffer.from(marker))).toEqual(['mailroom.db']);
+    await store.emails.remove('t1', 'undone');
+    checkpoint();
+    expect(filesContaining(dir, Buffer.from(marker))).toEqual([]);
+    await store.close();
+  });
+
   it('two connections purging the same emails at once purge each once', async () => {
     const file = path.join(mkdtempSync(path.join(root, 'db-')), 'mailroom.db');
     const [a, b] = [new SqliteStore({ filename: file }), new SqliteStore({ filename: file })];

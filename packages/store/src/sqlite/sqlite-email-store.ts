@@ -117,8 +117,9 @@ export class SqliteEmailStore implements EmailStore {
   }
 
   async remove(tenantId: string, id: string): Promise<void> {
-    // Recipients, content and attachments go with it (ON DELETE CASCADE).
-    this.sql.get('DELETE FROM emails WHERE tenant_id = ? AND id = ?').run(tenantId, id);
+    // Recipients, content and attachments go with it (ON DELETE CASCADE); the caller was told nothing
+    // was stored, so the bytes are overwritten too.
+    this.withSecureDelete(() => this.sql.get('DELETE FROM emails WHERE tenant_id = ? AND id = ?').run(tenantId, id));
   }
 
   async list(tenantId: string, query: HistoryQuery): Promise<HistoryPage> {
@@ -148,29 +149,46 @@ export class SqliteEmailStore implements EmailStore {
 
   /**
    * One IMMEDIATE transaction: each email is checked again under the write lock, so a second worker
-   * finds it purged, and a retry that re-queued it since it was listed keeps its content. The
-   * connection runs with secure_delete (sqlite-store.ts), so the deleted rows are overwritten with
-   * zeros in the pages that held them; the WAL checkpoint afterwards writes those pages into the
-   * database file and empties the WAL, so no earlier copy of the bytes survives there either.
+   * finds it purged, and a retry that re-queued it since it was listed keeps its content. It runs with
+   * secure_delete, so the deleted rows are overwritten with zeros in the pages that held them; the WAL
+   * checkpoint afterwards writes those pages into the database file and empties the WAL, so no earlier
+   * copy of the bytes survives there either.
    */
   async purgeContent(emails: EmailRef[], finalBefore: string, at: string): Promise<EmailRef[]> {
-    const purged = this.db
-      .transaction(() =>
-        emails.filter(({ tenantId, id }) => {
-          const row = this.sql
-            .get('SELECT doc FROM emails WHERE tenant_id = ? AND id = ? AND content_purged_at IS NULL AND final_at <= ?')
-            .get(tenantId, id, finalBefore) as DocRow | undefined;
-          if (!row) return false;
-          this.sql.get('DELETE FROM email_attachments WHERE email_id = ?').run(id);
-          this.sql.get('DELETE FROM email_contents WHERE email_id = ?').run(id);
-          const doc = JSON.stringify({ ...(JSON.parse(row.doc) as EmailRecord), contentPurgedAt: at });
-          this.sql.get('UPDATE emails SET content_purged_at = ?, doc = ? WHERE id = ?').run(at, doc, id);
-          return true;
-        }),
-      )
-      .immediate();
+    const purged = this.withSecureDelete(() =>
+      this.db
+        .transaction(() =>
+          emails.filter(({ tenantId, id }) => {
+            const row = this.sql
+              .get('SELECT doc FROM emails WHERE tenant_id = ? AND id = ? AND content_purged_at IS NULL AND final_at <= ?')
+              .get(tenantId, id, finalBefore) as DocRow | undefined;
+            if (!row) return false;
+            this.sql.get('DELETE FROM email_attachments WHERE email_id = ?').run(id);
+            this.sql.get('DELETE FROM email_contents WHERE email_id = ?').run(id);
+            const doc = JSON.stringify({ ...(JSON.parse(row.doc) as EmailRecord), contentPurgedAt: at });
+            this.sql.get('UPDATE emails SET content_purged_at = ?, doc = ? WHERE id = ?').run(at, doc, id);
+            return true;
+          }),
+        )
+        .immediate(),
+    );
     if (purged.length > 0) this.checkpoint();
     return purged;
+  }
+
+  /**
+   * Deleted content is overwritten with zeros, not merely unlinked from the b-tree, where its bytes
+   * would stay readable in free pages (decision 0016). Only around the statements that delete content
+   * (the purge, and remove() undoing an enqueue): on for the whole connection it would also zero what
+   * every update of a record frees, work nobody needs on the busiest path.
+   */
+  private withSecureDelete<T>(work: () => T): T {
+    this.db.pragma('secure_delete = ON');
+    try {
+      return work();
+    } finally {
+      this.db.pragma('secure_delete = OFF');
+    }
   }
 
   private checkpoint(): void {

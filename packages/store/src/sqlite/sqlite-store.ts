@@ -40,9 +40,6 @@ export class SqliteStore implements Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
-    // Deleted content (a purged email's body and attachments) is overwritten with zeros, not merely
-    // unlinked from the b-tree, where its bytes would stay readable in free pages (decision 0016).
-    this.db.pragma('secure_delete = ON');
     const statements = new SqliteStatements(this.db);
     this.tenants = new SqliteTenantStore(statements);
     this.settings = new SqliteSettingsStore(this.db, statements);
