@@ -1,4 +1,4 @@
-import { INVOICE_PDF, Mailroom, startMailroom } from './support/mailroom-harness';
+import { INVOICE_PDF, Mailroom, startMailroom, waitFor } from './support/mailroom-harness';
 
 const T = '/v1/tenants/shop';
 
@@ -158,6 +158,8 @@ describe('when Redis is unreachable', () => {
       expect(r.body.error.message).toMatch(/nothing was stored, retry/);
       expect(Date.now() - started).toBeLessThan(3000);
       expect((await m.call('GET', '/v1/tenants/nq/emails')).body.items).toHaveLength(0);
+      // The request-path connection refuses at once, possibly before it has finished closing.
+      await waitFor(async () => m.api.deps.redis.status === 'end', 'the connection to close', 5000);
       await m.api.deps.redis.connect();
     } finally {
       await m.stop();
