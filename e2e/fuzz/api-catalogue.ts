@@ -75,6 +75,7 @@ export function apiCatalogue(f: ApiFixtures): Record<string, RouteArbitraries> {
   );
   return {
     'GET /healthz': {},
+    'GET /readyz': {},
     'GET /ops/queues': { auth: 'ops' },
     'GET /metrics': { auth: 'ops', query: queryString(['name[]', 'x']) },
     'MOUNT /ops/dashboard': {

@@ -141,6 +141,7 @@ export function webhooksCatalogue(f: WebhookFixtures): Record<string, fc.Arbitra
 
   return {
     'GET /healthz': fc.constant({ method: 'GET', path: '/healthz', headers: [] }),
+    'GET /readyz': fc.constant({ method: 'GET', path: '/readyz', headers: [] }),
     'GET /metrics': fc
       .constantFrom(`Bearer ${f.opsToken}`, `bearer ${f.opsToken}`, 'Bearer', 'Bearer x', `Basic ${f.opsToken}`, '', '\u00ff')
       .chain((auth) =>
