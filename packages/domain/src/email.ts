@@ -4,6 +4,7 @@ import { Address, addressSchema, headerSafeString } from './address';
 import { EmailStatus, RecipientStatus, RECIPIENT_STATUSES } from './status';
 import { ProviderName, SendingMode } from './settings';
 import type { RecentOpenClient } from './open-events';
+import type { SuppressionReason } from './suppression';
 
 export type RecipientKind = 'to' | 'cc' | 'bcc';
 
@@ -18,6 +19,8 @@ export interface RecipientState {
   statusCode?: string;
   bounceType?: 'hard' | 'soft';
   providerMessageId?: string;
+  /** Set when the recipient was not sent to because its address is on the tenant's suppression list. */
+  suppression?: { reason: SuppressionReason; since: string };
   updatedAt: string;
 }
 
@@ -47,6 +50,8 @@ export const EVENT_TYPES = [
   'complained',
   'unsubscribed',
   'failed',
+  'suppressed',
+  'canceled',
 ] as const;
 export type EmailEventType = (typeof EVENT_TYPES)[number];
 

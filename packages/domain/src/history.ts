@@ -19,7 +19,8 @@ const EVENT_STATUS: Partial<Record<EmailEventType, RecipientStatus>> = {
   failed: 'failed',
 };
 
-function withSummary(rec: EmailRecord, at: string): EmailRecord {
+/** The record with its email-level status recomputed from its recipients (and human opens). */
+export function withSummary(rec: EmailRecord, at: string): EmailRecord {
   let status = summariseStatus(rec.recipients.map((r) => r.status));
   if (rec.opens.count > 0 && (status === 'accepted' || status === 'delivered')) status = 'opened';
   return withFinalAt({ ...rec, status, updatedAt: at }, at);
@@ -106,7 +107,8 @@ export function applySendFailure(rec: EmailRecord, fail: SendFailure, at: string
   return withSummary({ ...rec, recipients, attempts: [...rec.attempts, attempt], events: mergeEvents(rec.events, [event]) }, at);
 }
 
-function mergeEvents(existing: EmailEvent[], incoming: EmailEvent[]): EmailEvent[] {
+/** Adds events whose key is new, keeping the timeline in time order. */
+export function mergeEvents(existing: EmailEvent[], incoming: EmailEvent[]): EmailEvent[] {
   const keys = new Set(existing.map((e) => e.key));
   const out = [...existing];
   for (const e of incoming) {

@@ -9,3 +9,7 @@ export * from './history';
 export * from './machine-open';
 export * from './content-retention';
 export * from './open-events';
+export * from './suppression';
+export * from './suppression-rules';
+export * from './callback-events';
+export * from './settings-callback-events';

@@ -1,0 +1,170 @@
+import type { DocumentRef, EmailRecord, RecipientState } from './email';
+import type { ProviderName, SendingMode } from './settings';
+import type { EmailStatus, RecipientStatus } from './status';
+import type { SuppressionReason } from './suppression';
+
+/**
+ * The events Mailroom tells the platform about (signed callbacks, Standard Webhooks). Each is
+ * `{ type, timestamp, data }` on the wire; `key` and `orderKey` travel beside it: the key makes the
+ * webhook-id (the same event always gets the same id), and events sharing an order key are delivered
+ * one after the other. Never a secret or a body.
+ */
+export const CALLBACK_EVENT_TYPES = [
+  'email.accepted',
+  'email.deferred',
+  'email.delivered',
+  'email.opened',
+  'email.bounced',
+  'email.complained',
+  'email.failed',
+  'email.suppressed',
+  'email.canceled',
+  'settings.failing',
+] as const;
+export type CallbackEventType = (typeof CALLBACK_EVENT_TYPES)[number];
+export type EmailCallbackType = Exclude<CallbackEventType, 'settings.failing'>;
+
+/** What the server or provider said, for failures, deferrals and bounces; and what to do about it. */
+export interface CallbackReply {
+  /** Our error code (`EAUTH`, `http_401`...) when the attempt failed. */
+  code?: string;
+  /** SMTP reply code or HTTP status. */
+  responseCode?: number;
+  /** The server's or provider's own words. */
+  response?: string;
+  /** SMTP enhanced status code of a bounce or rejection (`5.1.1`). */
+  statusCode?: string;
+  hint?: string;
+}
+
+export interface EmailCallbackData {
+  tenantId: string;
+  emailId: string;
+  document?: DocumentRef;
+  /** Absent only for an email-level open (the open pixel of an email with several recipients). */
+  recipient?: string;
+  /** The recipient's status after this event (`dropped` comes as `email.failed`). */
+  status: RecipientStatus;
+  /** The email's own status after this event: `suppressed` when every recipient was. */
+  emailStatus: EmailStatus;
+  test: boolean;
+  reply?: CallbackReply;
+  bounceType?: 'hard' | 'soft';
+  suppression?: { reason: SuppressionReason; since: string };
+}
+
+export const SETTINGS_FAILING_REASONS = ['login_rejected', 'provider_key_rejected', 'plan_fallback'] as const;
+export type SettingsFailingReason = (typeof SETTINGS_FAILING_REASONS)[number];
+
+export interface SettingsFailingData {
+  tenantId: string;
+  reason: SettingsFailingReason;
+  mode: SendingMode;
+  provider?: ProviderName;
+  /** plan_fallback: the plan that no longer allows the tenant's own server. */
+  plan?: string;
+  reply?: CallbackReply;
+}
+
+interface CallbackEnvelope {
+  /** Stable for this event: re-publishing it keeps its webhook-id. Unique within the order key. */
+  key: string;
+  /** Events of one order key are delivered in order: `email:<emailId>`, `settings:<tenantId>`. */
+  orderKey: string;
+  /** When it happened (ISO 8601); the payload's `timestamp`. */
+  timestamp: string;
+}
+
+export type CallbackEvent =
+  | (CallbackEnvelope & { type: EmailCallbackType; data: EmailCallbackData })
+  | (CallbackEnvelope & { type: 'settings.failing'; data: SettingsFailingData });
+
+/** The body sent to the platform: exactly this, nothing of the envelope. */
+export function callbackPayload(event: CallbackEvent): { type: CallbackEventType; timestamp: string; data: unknown } {
+  return { type: event.type, timestamp: event.timestamp, data: event.data };
+}
+
+const TYPE_OF_STATUS: Partial<Record<RecipientStatus, EmailCallbackType>> = {
+  accepted: 'email.accepted',
+  deferred: 'email.deferred',
+  delivered: 'email.delivered',
+  opened: 'email.opened',
+  bounced: 'email.bounced',
+  complained: 'email.complained',
+  failed: 'email.failed',
+  dropped: 'email.failed',
+  suppressed: 'email.suppressed',
+  canceled: 'email.canceled',
+};
+
+export const emailOrderKey = (emailId: string): string => `email:${emailId}`;
+export const settingsOrderKey = (tenantId: string): string => `settings:${tenantId}`;
+
+function compact<T extends object>(o: T): T | undefined {
+  const entries = Object.entries(o).filter(([, v]) => v !== undefined && v !== '');
+  return entries.length ? (Object.fromEntries(entries) as T) : undefined;
+}
+
+/** The words behind a failure: the attempt made in this transition when there is one, else the recipient's own. */
+function replyFor(r: RecipientState, before: EmailRecord, after: EmailRecord): CallbackReply | undefined {
+  const attempt = after.attempts.length > before.attempts.length ? after.attempts[after.attempts.length - 1] : undefined;
+  if (attempt && !attempt.ok && (r.status === 'failed' || r.status === 'deferred')) {
+    return compact({ code: attempt.code, responseCode: attempt.responseCode, response: attempt.response, hint: attempt.hint });
+  }
+  return compact({ response: r.reason, statusCode: r.statusCode });
+}
+
+const REPLY_STATUSES: ReadonlySet<RecipientStatus> = new Set(['deferred', 'failed', 'dropped', 'bounced', 'complained']);
+
+/**
+ * The callbacks one history transition gives: one per recipient whose status changed (to accepted,
+ * deferred, delivered, opened, bounced, complained, failed or dropped, suppressed, canceled), plus
+ * `email.opened` without a recipient for the first person opening an email whose pixel cannot say
+ * which recipient it was. Call it with the record before and after each store update; an update that
+ * changed nothing (a duplicate provider event) gives nothing, and so does a machine open (it moves no
+ * status and counts apart from people).
+ *
+ * Keys are `<status>:<recipient>:<attempt count>`, so repeating the call for the same transition gives
+ * the same events, and a recipient deferred again after a later attempt gets a new one.
+ */
+export function emailCallbackEvents(before: EmailRecord, after: EmailRecord): CallbackEvent[] {
+  if (before === after) return [];
+  const previous = new Map(before.recipients.map((r) => [r.email.toLowerCase(), r.status]));
+  const attemptCount = after.attempts.length;
+  const base = {
+    tenantId: after.tenantId,
+    emailId: after.id,
+    ...(after.document ? { document: after.document } : {}),
+    emailStatus: after.status,
+    test: after.test,
+  };
+  const orderKey = emailOrderKey(after.id);
+  const out: CallbackEvent[] = [];
+  for (const r of after.recipients) {
+    const address = r.email.toLowerCase();
+    if (previous.get(address) === r.status) continue;
+    const type = TYPE_OF_STATUS[r.status];
+    if (!type) continue;
+    const reply = REPLY_STATUSES.has(r.status) ? replyFor(r, before, after) : undefined;
+    const data: EmailCallbackData = {
+      ...base,
+      recipient: r.email,
+      status: r.status,
+      ...(reply ? { reply } : {}),
+      ...(r.status === 'bounced' && r.bounceType ? { bounceType: r.bounceType } : {}),
+      ...(r.status === 'suppressed' && r.suppression ? { suppression: r.suppression } : {}),
+    };
+    out.push({ type, key: `${r.status}:${address}:${attemptCount}`, orderKey, timestamp: r.updatedAt, data });
+  }
+  const someoneOpened = out.some((e) => e.type === 'email.opened');
+  if (!someoneOpened && before.opens.count === 0 && after.opens.count > 0) {
+    out.push({
+      type: 'email.opened',
+      key: 'opened:email',
+      orderKey,
+      timestamp: after.opens.firstAt ?? after.updatedAt,
+      data: { ...base, status: 'opened' },
+    });
+  }
+  return out;
+}
