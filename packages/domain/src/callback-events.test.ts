@@ -1,5 +1,5 @@
 import { acceptedEmail, at, queuedEmail } from '../test/email-fixture';
-import { callbackPayload, CallbackEvent, emailCallbackEvents } from './callback-events';
+import { callbackPayload, CallbackEvent, EmailCallbackData, emailCallbackEvents } from './callback-events';
 import type { EmailRecord } from './email';
 import type { EmailSettings } from './settings';
 import { applyEvent, applySendFailure, applySendSuccess, IncomingEvent, markSending } from './history';
@@ -7,7 +7,8 @@ import { planFallbackCallbackEvent, settingsCallbackEvents } from './settings-ca
 import { newSuppression } from './suppression';
 import { applySuppressions } from './suppression-rules';
 
-const brief = (events: CallbackEvent[]) => events.map((e) => [e.type, e.data.status, 'recipient' in e.data ? e.data.recipient : undefined]);
+const emailData = (e: CallbackEvent) => e.data as EmailCallbackData;
+const brief = (events: CallbackEvent[]) => events.map((e) => [e.type, emailData(e).status, emailData(e).recipient]);
 const event = (rec: EmailRecord, ev: Omit<IncomingEvent, 'at' | 'source'>, s: number) =>
   applyEvent(rec, { at: at(s), source: 'sendgrid', ...ev } as IncomingEvent, at(s));
 
@@ -150,7 +151,7 @@ describe('callback events of a history transition', () => {
     ]);
     const both = applySuppressions(q, [s('a@x.example'), s('b@x.example')], at(1), 'api')!;
     const events = emailCallbackEvents(q, both);
-    expect(events.map((e) => [e.type, e.data.status, 'emailStatus' in e.data && e.data.emailStatus])).toEqual([
+    expect(events.map((e) => [e.type, emailData(e).status, emailData(e).emailStatus])).toEqual([
       ['email.suppressed', 'suppressed', 'suppressed'],
       ['email.suppressed', 'suppressed', 'suppressed'],
     ]);

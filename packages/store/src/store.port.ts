@@ -1,4 +1,14 @@
-import type { EmailContent, EmailRecord, EmailSettings, HistoryPage, HistoryQuery, Tenant } from '@mailroom/domain';
+import type {
+  EmailContent,
+  EmailRecord,
+  EmailSettings,
+  HistoryPage,
+  HistoryQuery,
+  Suppression,
+  SuppressionPage,
+  SuppressionReason,
+  Tenant,
+} from '@mailroom/domain';
 
 /** Returned by a mutator to leave the record as it is (no write, no updatedAt bump). */
 export type Mutator<T> = (current: T) => T | null;
@@ -73,11 +83,47 @@ export interface EmailStore {
   purgeContent(emails: EmailRef[], finalBefore: string, at: string): Promise<EmailRef[]>;
 }
 
+export interface SuppressionListQuery {
+  /** Exactly this address (lower-cased by the store). */
+  address?: string;
+  /** Addresses starting with this (lower-cased by the store). */
+  addressPrefix?: string;
+  reason?: SuppressionReason;
+  limit: number;
+  /** The `nextCursor` of the previous page; one the store did not issue throws InvalidCursorError. */
+  cursor?: string;
+}
+
+/**
+ * Each tenant's suppression list, keyed by (tenant, lower-cased address). Every method takes the
+ * tenant: one tenant's entries never answer for another. An entry past its `expiresAt` is absent to
+ * every read (and `removeExpired` deletes it for good). Times are ISO strings in UTC.
+ */
+export interface SuppressionStore {
+  /**
+   * Adds the entry, atomically against concurrent adds of the same address: what is kept is
+   * `preferSuppression(existing, entry, now)` (a permanent entry is never replaced by an expiring one).
+   * `created`: there was no active entry before.
+   */
+  add(entry: Suppression, now: string): Promise<{ suppression: Suppression; created: boolean }>;
+  /** The active entry for this address, or null. */
+  get(tenantId: string, address: string, now: string): Promise<Suppression | null>;
+  /** The active entries among `addresses` (any case), in one query: the send path's batch check. */
+  findActive(tenantId: string, addresses: string[], now: string): Promise<Suppression[]>;
+  /** Active entries, newest first (createdAt desc, address desc), keyset cursor. */
+  list(tenantId: string, query: SuppressionListQuery, now: string): Promise<SuppressionPage>;
+  /** Removes the entry; true when an active one was there (an expired one is removed too, and answers false). */
+  remove(tenantId: string, address: string, now: string): Promise<boolean>;
+  /** Deletes up to `limit` entries expired at `now`, across tenants (for the worker's sweep); answers how many. */
+  removeExpired(now: string, limit: number): Promise<number>;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'mongo';
   tenants: TenantStore;
   settings: SettingsStore;
   emails: EmailStore;
+  suppressions: SuppressionStore;
   /** Creates tables/collections and indexes. Idempotent. */
   init(): Promise<void>;
   close(): Promise<void>;

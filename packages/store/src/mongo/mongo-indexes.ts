@@ -28,7 +28,19 @@ export const EMAIL_INDEXES: IndexDescription[] = [
 
 export const IDEMPOTENCY_INDEX = 'tenant_idempotency_key';
 
+/**
+ * The suppression list: `_id` is `<tenantId>:<address>`, so the batch check (`findActive`) and a
+ * single lookup are `_id` lookups; the list pages newest first, by reason or by address prefix.
+ */
+export const SUPPRESSION_INDEXES: IndexDescription[] = [
+  { name: 'tenant_newest', key: { tenantId: 1, createdAt: -1, address: -1 } },
+  { name: 'tenant_reason_newest', key: { tenantId: 1, reason: 1, createdAt: -1, address: -1 } },
+  { name: 'tenant_address', key: { tenantId: 1, address: 1 } },
+  { name: 'expiring', key: { expiresAt: 1 }, partialFilterExpression: { expiresAt: { $type: 'string' } } },
+];
+
 /** Idempotent: creating an index that exists with the same spec is a no-op. */
 export async function ensureMongoIndexes(db: Db): Promise<void> {
   await db.collection('emails').createIndexes(EMAIL_INDEXES);
+  await db.collection('suppressions').createIndexes(SUPPRESSION_INDEXES);
 }

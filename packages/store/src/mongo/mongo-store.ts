@@ -7,6 +7,7 @@ import { backfillFinalAt } from './backfill-final-at';
 import { MongoTenantStore } from './mongo-tenant-store';
 import { MongoSettingsStore } from './mongo-settings-store';
 import { MongoEmailStore } from './mongo-email-store';
+import { MongoSuppressionStore, SuppressionDoc } from './mongo-suppression-store';
 
 export interface MongoStoreOptions {
   /** `mongodb://` or `mongodb+srv://`. */
@@ -35,6 +36,7 @@ export class MongoStore implements Store {
   readonly tenants: MongoTenantStore;
   readonly settings: MongoSettingsStore;
   readonly emails: MongoEmailStore;
+  readonly suppressions: MongoSuppressionStore;
   private readonly client: MongoClient;
   private readonly logger: StoreLogger;
   private readonly dbName: string;
@@ -48,6 +50,7 @@ export class MongoStore implements Store {
     this.tenants = new MongoTenantStore(db.collection<TenantDoc>('tenants'));
     this.settings = new MongoSettingsStore(db.collection<SettingsDoc>('email_settings'), this.logger);
     this.emails = new MongoEmailStore(db.collection<EmailDoc>('emails'), db.collection<ContentDoc>('email_contents'), this.logger);
+    this.suppressions = new MongoSuppressionStore(db.collection<SuppressionDoc>('suppressions'), this.logger);
   }
 
   async init(): Promise<void> {

@@ -75,6 +75,22 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     WHERE status IN ('accepted', 'delivered', 'opened', 'bounced', 'dropped', 'complained', 'failed');
   CREATE INDEX emails_content_to_purge ON emails (final_at, id) WHERE final_at IS NOT NULL AND content_purged_at IS NULL;
   `,
+  // 3: each tenant's suppression list, one row per (tenant, lower-cased address).
+  `
+  CREATE TABLE suppressions (
+    tenant_id TEXT NOT NULL,
+    address TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    source_email_id TEXT,
+    detail TEXT,
+    created_at TEXT NOT NULL,
+    expires_at TEXT,
+    PRIMARY KEY (tenant_id, address)
+  ) WITHOUT ROWID;
+  CREATE INDEX suppressions_newest ON suppressions (tenant_id, created_at DESC, address DESC);
+  CREATE INDEX suppressions_by_reason ON suppressions (tenant_id, reason, created_at DESC, address DESC);
+  CREATE INDEX suppressions_expiring ON suppressions (expires_at) WHERE expires_at IS NOT NULL;
+  `,
 ];
 
 export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS.length;

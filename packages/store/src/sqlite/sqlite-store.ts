@@ -8,6 +8,7 @@ import { SqliteStatements } from './sqlite-statements';
 import { SqliteTenantStore } from './sqlite-tenant-store';
 import { SqliteSettingsStore } from './sqlite-settings-store';
 import { SqliteEmailStore } from './sqlite-email-store';
+import { SqliteSuppressionStore } from './sqlite-suppression-store';
 
 export interface SqliteStoreOptions {
   /** A file path, or `:memory:` (one connection only: tests). */
@@ -27,6 +28,7 @@ export class SqliteStore implements Store {
   readonly tenants: SqliteTenantStore;
   readonly settings: SqliteSettingsStore;
   readonly emails: SqliteEmailStore;
+  readonly suppressions: SqliteSuppressionStore;
   private readonly db: Database.Database;
   private readonly logger: StoreLogger;
   private readonly filename: string;
@@ -44,6 +46,7 @@ export class SqliteStore implements Store {
     this.tenants = new SqliteTenantStore(statements);
     this.settings = new SqliteSettingsStore(this.db, statements);
     this.emails = new SqliteEmailStore(this.db, statements, this.logger);
+    this.suppressions = new SqliteSuppressionStore(this.db, statements);
   }
 
   async init(): Promise<void> {

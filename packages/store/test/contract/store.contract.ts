@@ -3,6 +3,7 @@ import { describeTenantAndSettingsContract } from './tenant-settings.contract';
 import { describeEmailWriteContract } from './email-write.contract';
 import { describeHistoryContract } from './history.contract';
 import { describeContentRetentionContract } from './content-retention.contract';
+import { describeSuppressionsContract } from './suppressions.contract';
 
 /**
  * The one behaviour every Store adapter must show. An adapter's test file calls this with a factory
@@ -34,5 +35,6 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     describeEmailWriteContract(current);
     describeHistoryContract(current);
     describeContentRetentionContract(current);
+    describeSuppressionsContract(current);
   });
 }
