@@ -65,5 +65,13 @@ export const envSchema = z.object({
   MAILGUN_API_URL_EU: url(['http:', 'https:']).default('https://api.eu.mailgun.net'),
   MAILJET_API_URL: url(['https:']).default('https://api.mailjet.com'),
   UI_FRAME_ANCESTORS: z.string().default('self'),
+  CALLBACK_URL: url(['http:', 'https:']).optional(),
+  CALLBACK_SECRETS: z.string().optional(),
+  CALLBACK_RETRY_SCALE: z.coerce
+    .number({ error: 'must be a number' })
+    .positive('must be more than 0')
+    .max(1, 'must be at most 1 (it only shrinks the schedule)')
+    .default(1),
+  SUPPRESSION_BOUNCE_DAYS: int(30, 1, 3650),
 });
 export type Env = z.infer<typeof envSchema>;

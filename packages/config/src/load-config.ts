@@ -61,6 +61,13 @@ export interface Config {
   /** Email bodies and attachments are deleted this long after the email reached a final status. */
   retention: { contentSeconds: number; sweepEveryMs: number };
   providers: { sendgridUrl: string; mailgunUrlUs: string; mailgunUrlEu: string; mailjetUrl: string };
+  /**
+   * Signed status callbacks to the platform (Standard Webhooks). No `url`: none are sent. `secrets`
+   * are the decoded key bytes of each `whsec_` secret: the first signs, all sign during a rotation.
+   */
+  callbacks: { url?: string; secrets: Buffer[]; retryScale: number };
+  /** Bounces and mailbox rejections leave the suppression list after this many days. */
+  suppression: { bounceDays: number };
   /** The admin screens under /ui/: who may frame them (a CSP frame-ancestors source list). */
   ui: { frameAncestors: string };
   /** Loud notes for the start-up log: development defaults in use, file outbox... */
@@ -90,6 +97,28 @@ function parseEncryptionKeys(raw: string): EncryptionKey[] {
         throw new ConfigError('ENCRYPTION_KEYS', `key "${id}" must be 32 bytes once base64-decoded (got ${key.length})`);
       return { id, key };
     });
+}
+
+const WHSEC = 'whsec_';
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** Standard Webhooks secrets: `whsec_` + base64 of 24 to 64 random bytes, comma-separated. */
+function parseCallbackSecrets(raw: string): Buffer[] {
+  const entries = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (entries.length === 0) throw new ConfigError('CALLBACK_SECRETS', 'needs at least one whsec_ secret');
+  return entries.map((entry, i) => {
+    const which = `secret ${i + 1}`;
+    if (!entry.startsWith(WHSEC)) throw new ConfigError('CALLBACK_SECRETS', `${which} must start with ${WHSEC}`);
+    const body = entry.slice(WHSEC.length);
+    if (!BASE64.test(body)) throw new ConfigError('CALLBACK_SECRETS', `${which} must be ${WHSEC} followed by base64`);
+    const key = Buffer.from(body, 'base64');
+    if (key.length < 24 || key.length > 64)
+      throw new ConfigError('CALLBACK_SECRETS', `${which} must be 24 to 64 bytes once base64-decoded (got ${key.length})`);
+    return key;
+  });
 }
 
 /** Parses and validates the environment once. Throws ConfigError naming the first bad variable. */
@@ -146,6 +175,10 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
         .map((r) => `${r.address}/${r.prefixLength}`)
         .join(', ')}.`,
     );
+  if (e.CALLBACK_URL && !e.CALLBACK_SECRETS)
+    throw new ConfigError('CALLBACK_SECRETS', 'is required when CALLBACK_URL is set: every callback is signed');
+  const callbackSecrets = e.CALLBACK_URL && e.CALLBACK_SECRETS ? parseCallbackSecrets(e.CALLBACK_SECRETS) : [];
+  if (!e.CALLBACK_URL) notices.push('CALLBACK_URL is not set: no status callbacks are sent to the platform.');
 
   return {
     env: e.NODE_ENV,
@@ -201,6 +234,8 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       mailgunUrlEu: e.MAILGUN_API_URL_EU,
       mailjetUrl: e.MAILJET_API_URL,
     },
+    callbacks: { url: e.CALLBACK_URL, secrets: callbackSecrets, retryScale: e.CALLBACK_RETRY_SCALE },
+    suppression: { bounceDays: e.SUPPRESSION_BOUNCE_DAYS },
     ui: { frameAncestors: parseFrameAncestors(e.UI_FRAME_ANCESTORS) },
     notices,
   };
