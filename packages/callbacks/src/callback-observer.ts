@@ -1,0 +1,16 @@
+import type { CallbackEventType } from '@mailroom/domain';
+
+/**
+ * How an attempt ended: `delivered`; `retry` (it will be tried again); `failed` (given up: a final
+ * answer, or the last attempt); `disabled` (not delivered because callbacks are switched off, the
+ * 410 that switched them off included; the event is kept).
+ */
+export type CallbackOutcome = 'delivered' | 'retry' | 'failed' | 'disabled';
+export const CALLBACK_OUTCOMES: readonly CallbackOutcome[] = ['delivered', 'retry', 'failed', 'disabled'];
+
+/** Told as callbacks happen (metrics). Optional everywhere: nothing depends on being observed. */
+export interface CallbackObserver {
+  callbackAttempted(type: CallbackEventType, outcome: CallbackOutcome): void;
+  /** An event could not be put on the queue (Redis down or slow): it is lost, and logged. */
+  callbackUnpublished(type: CallbackEventType): void;
+}
