@@ -48,6 +48,9 @@ describe('tenants, plans and auth', () => {
       ['GET', '/v1/tenants/globex/emails'],
       ['GET', '/v1/tenants/globex/emails/em_1'],
       ['POST', '/v1/tenants/globex/tokens'],
+      ['GET', '/v1/tenants/globex/suppressions'],
+      ['POST', '/v1/tenants/globex/suppressions', { address: 'a@b.co' }],
+      ['DELETE', '/v1/tenants/globex/suppressions/a@b.co'],
     ];
     for (const [method, url, body] of routes) {
       const r = await m.call(method, url, body, { token });
@@ -92,7 +95,10 @@ describe('ops', () => {
     const boardApi = await fetch(`${m.api.url}/ops/dashboard/api/queues`, { headers: { authorization: basic } });
     expect(boardApi.status).toBe(200);
     const board = (await boardApi.json()) as { queues: { name: string; counts: Record<string, number> }[] };
-    expect(board.queues.map((q) => q.counts.waiting)).toEqual([1]);
+    expect(board.queues.map((q) => [q.name, q.counts.waiting])).toEqual([
+      ['send', 1],
+      ['callbacks', 0],
+    ]);
     const refused = await fetch(`${m.api.url}/ops/dashboard/`);
     expect(refused.status).toBe(401);
     expect(refused.headers.get('www-authenticate')).toMatch(/Basic/);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { RunningApi, startApi } from '@mailroom/api';
 import { Config, loadConfig, REDACT_PATHS } from '@mailroom/config';
+import { createCallbackQueue } from '@mailroom/callbacks';
 import { createRedisConnection, createSendQueue } from '@mailroom/queue';
 import { RunningDnsServer, startDnsServer } from '@mailroom/testkit';
 import { RunningWebhooks, startWebhooks } from '@mailroom/webhooks';
@@ -125,6 +126,11 @@ export async function startMailroom(
       const q = createSendQueue(redis, config.queuePrefix);
       await q.obliterate({ force: true }).catch(() => undefined);
       await q.close();
+      const callbacks = createCallbackQueue(redis, config.queuePrefix);
+      await callbacks.obliterate({ force: true }).catch(() => undefined);
+      await callbacks.close();
+      const leftovers = await redis.keys(`${config.queuePrefix}:callback-*`);
+      if (leftovers.length) await redis.del(...leftovers);
       redis.disconnect();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

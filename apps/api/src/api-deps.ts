@@ -1,3 +1,4 @@
+import type { Callbacks } from '@mailroom/callbacks';
 import type { Config } from '@mailroom/config';
 import type { SendJobData } from '@mailroom/queue';
 import type { SecretBox, TenantTokens } from '@mailroom/security';
@@ -20,6 +21,8 @@ export interface ApiDeps {
   /** The SSRF guard of tenants' own SMTP servers: on save, on test, and at every connection. */
   smtpHosts: SmtpHostGuard;
   now: () => Date;
+  /** Status callbacks to the platform: `callbacks.publisher.publish(events)`, the queue, /ops/callbacks. */
+  callbacks?: Callbacks;
   /** Told when things happen (metrics). */
   observer?: ApiObserver;
 }

@@ -1,3 +1,4 @@
+import { createCallbacks } from '@mailroom/callbacks';
 import type { Config } from '@mailroom/config';
 import { createLogger } from '@mailroom/config';
 import { buildSmtpHostGuard } from '@mailroom/delivery';
@@ -24,9 +25,11 @@ export async function startApi(
   const backends = await openBackends(config, logger, options.store, 'request-path');
   const { store, redis } = backends;
   const queue = createSendQueue(redis, config.queuePrefix);
-  const { metrics, observer } = createApiMetrics(config, logger, [queue]);
+  const callbacks = createCallbacks({ redis, prefix: config.queuePrefix, url: config.callbacks.url, logger });
+  const { metrics, observer } = createApiMetrics(config, logger, [queue, callbacks.queue]);
   // The connection's own errors are logged by openBackends; BullMQ repeats them here.
   queue.on('error', (e) => logger.debug({ err: e.message }, 'send queue error'));
+  callbacks.queue.on('error', (e) => logger.debug({ err: e.message }, 'callbacks queue error'));
   const deps: ApiDeps = {
     config,
     logger,
@@ -38,6 +41,7 @@ export async function startApi(
     smtpHosts: buildSmtpHostGuard(config, options.resolveHost),
     now: () => new Date(),
     observer,
+    callbacks,
   };
   const app = buildApp(deps, {
     readiness: backends.readiness,
@@ -54,6 +58,7 @@ export async function startApi(
     stop: async () => {
       await http.close();
       await queue.close();
+      await callbacks.close();
       await backends.close();
     },
   };

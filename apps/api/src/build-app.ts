@@ -10,6 +10,7 @@ import { settingsRoutes, SettingsHooks } from './routes/settings.routes';
 import { tenantsRoutes } from './routes/tenants.routes';
 import { testEmailRoutes } from './routes/test-email.routes';
 import { opsRoutes } from './routes/ops.routes';
+import { suppressionsRoutes } from './routes/suppressions.routes';
 
 export interface AppExtras {
   settingsHooks?: SettingsHooks;
@@ -41,6 +42,7 @@ export function buildApp(deps: ApiDeps, extras: AppExtras): Express {
   app.use(settingsRoutes(deps, extras.settingsHooks));
   app.use(testEmailRoutes(deps));
   app.use(emailsRoutes(deps));
+  app.use(suppressionsRoutes(deps));
   for (const r of extras.routers ?? []) app.use(r);
   app.use(notFound);
   app.use(errorHandler(deps.logger));

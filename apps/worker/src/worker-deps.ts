@@ -1,3 +1,4 @@
+import type { CallbackPublisher } from '@mailroom/callbacks';
 import type { Config } from '@mailroom/config';
 import type { TransportCache } from '@mailroom/delivery';
 import type { PixelTokens, SecretBox } from '@mailroom/security';
@@ -18,6 +19,8 @@ export interface WorkerDeps {
   /** The platform's relay, one pooled connection set shared by every platform tenant of this worker. */
   platformTransport?: Transport;
   now: () => Date;
+  /** Status callbacks to the platform: `publish(events)` after each store update; never throws. */
+  callbacks?: CallbackPublisher;
   /** Told how each send attempt ended (metrics). */
   observer?: SendObserver;
 }

@@ -1,11 +1,13 @@
 import express from 'express';
 import { Worker } from 'bullmq';
+import { createCallbacks, startCallbackWorker } from '@mailroom/callbacks';
 import type { Config } from '@mailroom/config';
 import { createLogger } from '@mailroom/config';
 import { buildSmtpHostGuard, createPlatformTransport, SharedPlatformTransport } from '@mailroom/delivery';
 import { createSendQueue, jitteredBackoff, SEND_QUEUE, SendJobData } from '@mailroom/queue';
 import { healthRoutes, listen, openBackends } from '@mailroom/runtime';
 import { PixelTokens, SecretBox } from '@mailroom/security';
+import { CallbackMetrics } from '@mailroom/metrics';
 import type { Store } from '@mailroom/store';
 import type { HostResolver } from '@mailroom/transports';
 import type { Logger } from 'pino';
@@ -33,6 +35,8 @@ export async function startWorker(
   const { store, redis } = backends;
   const { metrics, observer, transports, watchQueues } = createWorkerMetrics(config, logger);
   const platformRelay = new SharedPlatformTransport(createPlatformTransport(config, logger));
+  const callbackMetrics = new CallbackMetrics(metrics.registry);
+  const callbacks = createCallbacks({ redis, prefix: config.queuePrefix, url: config.callbacks.url, logger, observer: callbackMetrics });
   const deps: WorkerDeps = {
     config,
     logger,
@@ -44,6 +48,7 @@ export async function startWorker(
     platformTransport: platformRelay,
     now: () => new Date(),
     observer,
+    callbacks: callbacks.publisher,
   };
   const worker = new Worker<SendJobData>(
     SEND_QUEUE,
@@ -61,8 +66,21 @@ export async function startWorker(
   worker.on('error', (e) => logger.error({ err: e }, 'worker error'));
   await worker.waitUntilReady();
   const queue = createSendQueue(redis, config.queuePrefix);
-  watchQueues([queue]);
+  watchQueues([queue, callbacks.queue]);
   queue.on('error', (e) => logger.debug({ err: e.message }, 'send queue error'));
+  callbacks.queue.on('error', (e) => logger.debug({ err: e.message }, 'callbacks queue error'));
+  const { url: callbackUrl, secrets, retryScale } = config.callbacks;
+  const callbackWorker = callbackUrl
+    ? await startCallbackWorker({
+        redis,
+        prefix: config.queuePrefix,
+        url: callbackUrl,
+        secrets,
+        retryScale,
+        logger,
+        observer: callbackMetrics,
+      })
+    : undefined;
   const stopSweep = scheduleStuckSweep(
     () => requeueStuckEmails({ store, queue, logger, policy: config.send }, new Date(Date.now() - config.send.stuckAfterMs)),
     config.send.stuckSweepEveryMs,
@@ -105,7 +123,9 @@ export async function startWorker(
       stopSweep();
       await stopRetention();
       await worker.close();
+      await callbackWorker?.close();
       await queue.close();
+      await callbacks.close();
       await transports.closeAll();
       await platformRelay.shutdown();
       await http.close();

@@ -12,7 +12,7 @@ import {
   RunningCallbackWorker,
   startCallbackWorker,
 } from '../src';
-import { CallbackReceiver, Script, startCallbackReceiver } from './callback-receiver';
+import { CallbackReceiver, Script, startCallbackReceiver } from '@mailroom/testkit';
 import { testRedis } from './redis-prefix';
 
 /** Counts what the delivery reports, as the metrics would. */

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { AppMetrics } from './app-metrics';
+import { CallbackMetrics } from './callback-metrics';
 import { EnqueueMetrics } from './enqueue-metrics';
 import { watchQueues } from './queue-gauges';
 import { SendMetrics } from './send-metrics';
@@ -17,6 +18,7 @@ function exposedMetrics(): Map<string, string> {
   new EnqueueMetrics(metrics.registry);
   new SendMetrics(metrics.registry);
   new WebhookMetrics(metrics.registry);
+  new CallbackMetrics(metrics.registry);
   watchQueues(metrics.registry, []);
   watchTransportCache(metrics.registry, { size: 0 });
   return new Map(
@@ -50,7 +52,7 @@ describe('metrics named in infra/ and the README', () => {
   it('the README documents every Mailroom metric', () => {
     const readme = read('README.md');
     const mailroom = [...exposed.keys()].filter((n) => n.startsWith('mailroom_'));
-    expect(mailroom.length).toBe(9);
+    expect(mailroom.length).toBe(11);
     expect(mailroom.filter((n) => !readme.includes(`\`${n}\``))).toEqual([]);
   });
 

@@ -7,3 +7,4 @@ export * from './send-metrics';
 export * from './enqueue-metrics';
 export * from './webhook-metrics';
 export * from './transport-cache-gauge';
+export * from './callback-metrics';

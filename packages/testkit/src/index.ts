@@ -9,3 +9,4 @@ export * from './emulators/graph';
 export * from './oauth';
 export * from './redis';
 export * from './dns';
+export * from './callbacks';

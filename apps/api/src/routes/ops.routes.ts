@@ -6,6 +6,7 @@ import { withinMs } from '@mailroom/runtime';
 import { safeEqual } from '@mailroom/security';
 import type { ApiDeps } from '../api-deps';
 import { HttpError } from '../http/http-error';
+import { callbacksOpsRoutes } from './callbacks-ops.routes';
 
 const DASHBOARD_PATH = '/ops/dashboard';
 
@@ -47,9 +48,12 @@ export function opsRoutes(deps: ApiDeps): Router {
     res.json({ queues: [{ name: deps.queue.name, paused, counts, workers }] });
   });
 
+  r.use(callbacksOpsRoutes(deps));
+
   const board = new ExpressAdapter();
   board.setBasePath(DASHBOARD_PATH);
-  createBullBoard({ queues: [new BullMQAdapter(deps.queue, { readOnlyMode: false })], serverAdapter: board });
+  const queues = [deps.queue, ...(deps.callbacks ? [deps.callbacks.queue] : [])];
+  createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode: false })), serverAdapter: board });
   r.use(DASHBOARD_PATH, board.getRouter());
   return r;
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 
 /**
- * The platform's side in the tests: a real HTTP endpoint that verifies every callback with the
+ * The platform's side of signed status callbacks, for tests: a real HTTP endpoint that verifies every callback with the
  * `standardwebhooks` package (one verifier per secret it knows) and answers as scripted.
  */
 export interface ReceivedCallback {
