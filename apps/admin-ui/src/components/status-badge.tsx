@@ -13,6 +13,8 @@ const TONE: Record<RecipientStatus, { tone: 'ok' | 'progress' | 'problem' | 'wai
   dropped: { tone: 'problem', symbol: '✗' },
   complained: { tone: 'problem', symbol: '✗' },
   failed: { tone: 'problem', symbol: '✗' },
+  suppressed: { tone: 'problem', symbol: '⊘' },
+  canceled: { tone: 'wait', symbol: '⊘' },
 };
 
 export function statusLabel(i18n: I18n, status: string): string {
@@ -29,7 +31,7 @@ export function StatusBadge({ status, i18n }: { status: string; i18n: I18n }) {
   );
 }
 
-const PROBLEMS = new Set(['bounced', 'dropped', 'complained', 'failed']);
+const PROBLEMS = new Set(['bounced', 'dropped', 'complained', 'failed', 'suppressed']);
 
 /**
  * The recipients of one email, with a recipient's own status where the email's would hide a problem:

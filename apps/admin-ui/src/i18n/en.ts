@@ -148,6 +148,8 @@ export const en = {
   'status.dropped': 'Not sent by the provider',
   'status.complained': 'Marked as spam',
   'status.failed': 'Failed',
+  'status.suppressed': 'Not sent: address on the suppression list',
+  'status.canceled': 'Canceled',
 
   'email.back': 'Back to the history',
   'email.summary': 'Summary',
@@ -196,6 +198,8 @@ export const en = {
   'event.complained': 'Marked as spam',
   'event.unsubscribed': 'Unsubscribed',
   'event.failed': 'Failed',
+  'event.suppressed': 'Not sent: address on the suppression list',
+  'event.canceled': 'Canceled',
 
   'document.heading': 'Emails of {document}',
   'document.empty': 'This document has not been emailed yet.',

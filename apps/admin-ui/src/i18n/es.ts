@@ -153,6 +153,8 @@ export const es: Dictionary = {
   'status.dropped': 'No enviado por el proveedor',
   'status.complained': 'Marcado como spam',
   'status.failed': 'Fallido',
+  'status.suppressed': 'No enviado: dirección en la lista de supresión',
+  'status.canceled': 'Cancelado',
 
   'email.back': 'Volver al historial',
   'email.summary': 'Resumen',
@@ -201,6 +203,8 @@ export const es: Dictionary = {
   'event.complained': 'Marcado como spam',
   'event.unsubscribed': 'Baja',
   'event.failed': 'Fallido',
+  'event.suppressed': 'No enviado: dirección en la lista de supresión',
+  'event.canceled': 'Cancelado',
 
   'document.heading': 'Emails de {document}',
   'document.empty': 'Este documento aún no se ha enviado por email.',
