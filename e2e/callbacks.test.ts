@@ -92,7 +92,7 @@ describe('platform callbacks through the apps', () => {
     await m.worker!.deps.callbacks!.publish(await sentEmailEvents());
     const off = await waitFor(async () => {
       const r = await ops('GET');
-      return r.body.enabled === false && r.body;
+      return r.body.enabled === false && r.body.paused === true && r.body;
     }, 'callbacks off');
     expect(off).toMatchObject({ paused: true, pending: 1, disabledReason: expect.stringContaining('410'), lastError: { status: 410 } });
     answer = 204;

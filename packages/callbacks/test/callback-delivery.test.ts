@@ -10,9 +10,16 @@ describe('callback delivery', () => {
   });
 
   it("delivers one email's events signed and in order, the next only after the one before was answered", async () => {
-    // The first answer is slow, and parked jobs wake up every 100 ms to check their turn: with ten
-    // deliveries at once and no ordering, the later events would overtake it.
-    bench = await startBench({ parkMs: 100, script: async (n) => (n === 0 ? sleep(600).then(() => 200) : 204) });
+    // The first answer is held until another email's event has arrived (at least 600 ms), and parked
+    // jobs wake up every 100 ms to check their turn: with ten deliveries at once and no ordering, the
+    // later events of the same email would overtake it.
+    const held = async () => {
+      const until = Date.now() + 5000;
+      await sleep(600);
+      while (Date.now() < until && !bench!.receiver.received.some((r) => r.payload.data.emailId === 'em_b')) await sleep(20);
+      return 200;
+    };
+    bench = await startBench({ parkMs: 100, script: (n) => (n === 0 ? held() : 204) });
     const a = ['email.accepted', 'email.delivered', 'email.opened'] as const;
     const events = a.map((t) => emailEvent('em_a', t));
     const other = emailEvent('em_b', 'email.accepted');
@@ -31,7 +38,7 @@ describe('callback delivery', () => {
     for (const r of b.receiver.received) expect(r.verifiedBy).toEqual([true]);
     expect(ofA[0].payload).toEqual({ type: 'email.accepted', timestamp: events[0].timestamp, data: events[0].data });
     expect(Object.keys(ofA[0].payload)).toEqual(['type', 'timestamp', 'data']);
-    expect(b.observer.count('delivered')).toBe(4);
+    await waitFor(() => b.observer.count('delivered') === 4, 'four counted as delivered');
     expect((await b.callbacks.control.status()).lastDeliveredAt).toEqual(expect.any(String));
   });
 

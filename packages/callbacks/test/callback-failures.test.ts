@@ -18,7 +18,7 @@ describe('callback failures', () => {
       [idOf(first), 400],
       [idOf(second), 204],
     ]);
-    expect(await (await b.job(idOf(first)))!.getState()).toBe('failed');
+    await waitFor(async () => (await (await b.job(idOf(first)))!.getState()) === 'failed', 'the first job failed');
     expect(b.observer.attempts).toEqual([
       { type: 'email.accepted', outcome: 'failed' },
       { type: 'email.delivered', outcome: 'delivered' },
@@ -36,7 +36,7 @@ describe('callback failures', () => {
     expect(b.receiver.received.map((r) => r.id)).toEqual([...Array(8).fill(idOf(first)), idOf(second)]);
     expect(b.observer.count('retry')).toBe(7);
     expect(b.observer.count('failed')).toBe(1);
-    expect(await (await b.job(idOf(first)))!.getState()).toBe('failed');
+    await waitFor(async () => (await (await b.job(idOf(first)))!.getState()) === 'failed', 'the first job failed');
   });
 
   it('connection errors are retried and recorded', async () => {
