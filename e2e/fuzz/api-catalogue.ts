@@ -77,6 +77,8 @@ export function apiCatalogue(f: ApiFixtures): Record<string, RouteArbitraries> {
     'GET /healthz': {},
     'GET /readyz': {},
     'GET /ops/queues': { auth: 'ops' },
+    'GET /ops/callbacks': { auth: 'ops' },
+    'POST /ops/callbacks': { auth: 'ops', body: body({ enabled: true }, { enabled: false }) },
     'GET /metrics': { auth: 'ops', query: queryString(['name[]', 'x']) },
     'MOUNT /ops/dashboard': {
       auth: 'ops',
@@ -132,5 +134,16 @@ export function apiCatalogue(f: ApiFixtures): Record<string, RouteArbitraries> {
       query: queryString(['documentId', 'documentType', 'status', 'recipient', 'since', 'until', 'test', 'limit', 'cursor']),
     },
     'GET /v1/tenants/:tenantId/emails/:emailId': { params: { ...TENANT(f), emailId: [f.emailId, 'em_000000000000deadbeefdeadbeef'] } },
+    'GET /v1/tenants/:tenantId/suppressions': {
+      params: TENANT(f),
+      query: queryString(['address', 'addressPrefix', 'reason', 'limit', 'cursor']),
+    },
+    'POST /v1/tenants/:tenantId/suppressions': {
+      params: TENANT(f),
+      body: body({ address: 'old@customer.example', note: 'left the company' }, { address: 'client@customer.example', reason: 'manual' }),
+    },
+    'DELETE /v1/tenants/:tenantId/suppressions/:address': {
+      params: { ...TENANT(f), address: ['old@customer.example', 'nobody@customer.example'] },
+    },
   };
 }
