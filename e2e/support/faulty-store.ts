@@ -22,6 +22,7 @@ export function faultyStore(inner: Store): { store: Store; fault(mode: StoreFaul
     tenants,
     settings: inner.settings,
     emails: inner.emails,
+    suppressions: inner.suppressions,
     init: () => inner.init(),
     close: () => inner.close(),
   };
