@@ -31,7 +31,17 @@ const fail = { code: 'ESOCKET', retryable: true, response: 'refused' };
 
 describe('the content retention clock (finalAt)', () => {
   it('is one constant: every status after which no send of ours is pending', () => {
-    expect([...FINAL_STATUSES].sort()).toEqual(['accepted', 'bounced', 'complained', 'delivered', 'dropped', 'failed', 'opened']);
+    expect([...FINAL_STATUSES].sort()).toEqual([
+      'accepted',
+      'bounced',
+      'canceled',
+      'complained',
+      'delivered',
+      'dropped',
+      'failed',
+      'opened',
+      'suppressed',
+    ]);
   });
 
   it('starts when the transport accepts (SMTP and platform never report further), and later events do not restart it', () => {

@@ -138,6 +138,7 @@ describe('what the history says for a suppressed recipient', () => {
     const a = { ...bounce, address: 'a@x.example', reason: 'complaint' as const };
     const rec = applySuppressions(queuedEmail(), [a, bounce], at(1), 'worker')!;
     expect(rec.status).toBe('suppressed');
+    expect(rec.finalAt).toBe(at(1)); // nothing will be sent: the content retention clock starts
     expect(sendableRecipients(rec)).toEqual([]);
     expect(applySuppressions(rec, [a, bounce], at(2), 'worker')).toBeNull();
   });
