@@ -13,6 +13,11 @@ export interface DeliveryErrorFields {
   /** What a tenant's admin should do about it. */
   hint?: string;
   retryAfterMs?: number;
+  /**
+   * The server or provider says the sender is over its rate (SMTP 4xx "too many", HTTP 429): the worker
+   * defers the email until `retryAfterMs` (or its own backoff) without using up an attempt.
+   */
+  rateLimited?: boolean;
   /** Per-recipient outcome when the server took some and refused others. */
   rejectedRecipients?: { email: string; response?: string; responseCode?: number }[];
 }
@@ -25,6 +30,7 @@ export class DeliveryError extends Error implements DeliveryErrorFields {
   readonly response?: string;
   readonly hint?: string;
   readonly retryAfterMs?: number;
+  readonly rateLimited?: boolean;
   readonly rejectedRecipients?: { email: string; response?: string; responseCode?: number }[];
 
   constructor(message: string, fields: DeliveryErrorFields, options?: { cause?: unknown }) {
@@ -35,6 +41,7 @@ export class DeliveryError extends Error implements DeliveryErrorFields {
     this.response = fields.response;
     this.hint = fields.hint;
     this.retryAfterMs = fields.retryAfterMs;
+    this.rateLimited = fields.rateLimited;
     this.rejectedRecipients = fields.rejectedRecipients;
   }
 }

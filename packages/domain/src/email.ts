@@ -21,6 +21,8 @@ export interface RecipientState {
   providerMessageId?: string;
   /** Set when the recipient was not sent to because its address is on the tenant's suppression list. */
   suppression?: { reason: SuppressionReason; since: string };
+  /** While deferred by our own retry: when the next try is due. */
+  nextAttemptAt?: string;
   updatedAt: string;
 }
 
@@ -34,6 +36,8 @@ export interface Attempt {
   response?: string;
   hint?: string;
   retryable?: boolean;
+  /** The server or provider said the sender is over its rate: this attempt did not count against SEND_ATTEMPTS. */
+  rateLimited?: boolean;
   durationMs?: number;
 }
 
@@ -94,6 +98,27 @@ export interface AttachmentInfo {
   size: number;
 }
 
+/** Why an email goes through another transport than the tenant's settings name. */
+export type TransportFallbackReason = 'plan_fallback';
+
+/** The transport an email is (or will be) sent through, as the history shows it. */
+export interface TransportChoice {
+  mode: SendingMode;
+  provider?: ProviderName;
+  /** Set when this is not the mode the tenant saved: `plan_fallback` (the plan no longer allows it). */
+  reason?: TransportFallbackReason;
+}
+
+/**
+ * An enqueue still in progress: the record is written, its job may not be yet. The request that wrote
+ * it (`owner`) either commits it (the marker goes) once the job exists, or removes it; a replay of the
+ * same Idempotency-Key meanwhile answers 409 (decision 0014).
+ */
+export interface PendingEnqueue {
+  owner: string;
+  since: string;
+}
+
 export interface EmailRecord {
   id: string;
   tenantId: string;
@@ -105,7 +130,7 @@ export interface EmailRecord {
   to: Address[];
   cc: Address[];
   bcc: Address[];
-  transport: { mode: SendingMode; provider?: ProviderName };
+  transport: TransportChoice;
   messageId?: string;
   providerMessageId?: string;
   recipients: RecipientState[];
@@ -127,6 +152,9 @@ export interface EmailRecord {
   requestHash?: string;
   hasHtml: boolean;
   attachmentCount: number;
+  /** While deferred by our own retry or a provider's rate limit: when the next try is due. */
+  nextAttemptAt?: string;
+  pendingEnqueue?: PendingEnqueue;
   createdAt: string;
   updatedAt: string;
 }

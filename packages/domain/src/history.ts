@@ -1,4 +1,4 @@
-import type { Attempt, EmailEvent, EmailEventType, EmailRecord, RecipientState } from './email';
+import type { Attempt, EmailEvent, EmailEventType, EmailRecord, RecipientState, TransportChoice } from './email';
 import { canMove, RecipientStatus, summariseStatus } from './status';
 import { withFinalAt } from './content-retention';
 import { capOpenEvents, isRepeatOpen, rememberOpenClient } from './open-events';
@@ -23,18 +23,30 @@ const EVENT_STATUS: Partial<Record<EmailEventType, RecipientStatus>> = {
 export function withSummary(rec: EmailRecord, at: string): EmailRecord {
   let status = summariseStatus(rec.recipients.map((r) => r.status));
   if (rec.opens.count > 0 && (status === 'accepted' || status === 'delivered')) status = 'opened';
-  return withFinalAt({ ...rec, status, updatedAt: at }, at);
+  const { nextAttemptAt, ...rest } = rec;
+  return withFinalAt({ ...rest, ...(status === 'deferred' && nextAttemptAt ? { nextAttemptAt } : {}), status, updatedAt: at }, at);
 }
 
-function moveRecipient(r: RecipientState, to: RecipientStatus, at: string, extra: Partial<RecipientState> = {}): RecipientState {
+/** A recipient leaving a status leaves its `nextAttemptAt` behind (it belongs to our own deferral). */
+export function moveRecipient(r: RecipientState, to: RecipientStatus, at: string, extra: Partial<RecipientState> = {}): RecipientState {
   if (!canMove(r.status, to)) return r;
-  return { ...r, ...extra, status: to, updatedAt: at };
+  const { nextAttemptAt: _due, ...rest } = r;
+  return { ...rest, ...extra, status: to, updatedAt: at };
 }
 
-export function markSending(rec: EmailRecord, at: string): EmailRecord | null {
+/**
+ * A send attempt starts: queued recipients become `sending`. The job exists, so an enqueue still
+ * marked pending is committed here too; `transport` records what the worker really sends through.
+ */
+export function markSending(rec: EmailRecord, at: string, transport?: TransportChoice): EmailRecord | null {
   if (!rec.recipients.some((r) => r.status === 'queued' || r.status === 'deferred')) return null;
+  const { pendingEnqueue: _committed, ...rest } = rec;
   return withSummary(
-    { ...rec, recipients: rec.recipients.map((r) => (r.status === 'queued' ? { ...r, status: 'sending' as const, updatedAt: at } : r)) },
+    {
+      ...rest,
+      ...(transport ? { transport } : {}),
+      recipients: rec.recipients.map((r) => (r.status === 'queued' ? { ...r, status: 'sending' as const, updatedAt: at } : r)),
+    },
     at,
   );
 }
@@ -86,17 +98,25 @@ export interface SendFailure {
   responseCode?: number;
   response?: string;
   hint?: string;
+  rateLimited?: boolean;
   durationMs?: number;
 }
 
-/** Records a failed attempt. `final`: we give up (permanent error, or attempts exhausted). */
-export function applySendFailure(rec: EmailRecord, fail: SendFailure, at: string, final: boolean): EmailRecord {
-  const attempt: Attempt = { at, ok: false, ...fail };
+/**
+ * Records a failed attempt. `final`: we give up (permanent error, or attempts exhausted); otherwise
+ * the recipients are deferred until `nextAttemptAt`, which the history shows.
+ */
+export function applySendFailure(rec: EmailRecord, fail: SendFailure, at: string, final: boolean, nextAttemptAt?: string): EmailRecord {
+  const { rateLimited, ...facts } = fail;
+  const attempt: Attempt = { at, ok: false, ...facts, ...(rateLimited ? { rateLimited: true } : {}) };
   const to: RecipientStatus = final ? 'failed' : 'deferred';
   const reason = fail.response ?? fail.code;
-  const recipients = rec.recipients.map((r) =>
-    r.status === 'sending' || r.status === 'queued' || r.status === 'deferred' ? { ...r, status: to, reason, updatedAt: at } : r,
-  );
+  const due = !final && nextAttemptAt ? { nextAttemptAt } : {};
+  const recipients = rec.recipients.map((r) => {
+    if (r.status !== 'sending' && r.status !== 'queued' && r.status !== 'deferred') return r;
+    const { nextAttemptAt: _previous, ...rest } = r;
+    return { ...rest, status: to, reason, ...due, updatedAt: at };
+  });
   const event: EmailEvent = {
     type: final ? 'failed' : 'deferred',
     at,
@@ -104,7 +124,8 @@ export function applySendFailure(rec: EmailRecord, fail: SendFailure, at: string
     source: 'worker',
     reason,
   };
-  return withSummary({ ...rec, recipients, attempts: [...rec.attempts, attempt], events: mergeEvents(rec.events, [event]) }, at);
+  const { nextAttemptAt: _previous, ...rest } = rec;
+  return withSummary({ ...rest, ...due, recipients, attempts: [...rec.attempts, attempt], events: mergeEvents(rec.events, [event]) }, at);
 }
 
 /** Adds events whose key is new, keeping the timeline in time order. */

@@ -13,3 +13,5 @@ export * from './suppression';
 export * from './suppression-rules';
 export * from './callback-events';
 export * from './settings-callback-events';
+export * from './send-lifecycle';
+export * from './effective-settings';

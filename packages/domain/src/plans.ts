@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { typeError } from './input-errors';
+import { emailAddressSchema } from './address';
 
 export const PLANS = ['free', 'basic', 'standard', 'advanced', 'premium'] as const;
 export type Plan = (typeof PLANS)[number];
@@ -9,6 +10,8 @@ export interface Tenant {
   id: string;
   name: string;
   plan: Plan;
+  /** The company's contact address: the default reply-to, and where a platform-mode test email goes. */
+  email?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -23,6 +26,8 @@ export const tenantInputSchema = z.strictObject({
     .max(200)
     .regex(/^[^\r\n]*$/, 'name must not contain line breaks'),
   plan: planSchema,
+  /** Left out: the stored one is kept; `null`: it is removed. */
+  email: emailAddressSchema.nullable().optional(),
 });
 export type TenantInput = z.infer<typeof tenantInputSchema>;
 
