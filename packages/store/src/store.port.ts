@@ -13,9 +13,17 @@ import type {
 /** Returned by a mutator to leave the record as it is (no write, no updatedAt bump). */
 export type Mutator<T> = (current: T) => T | null;
 
+export interface TenantUpsert {
+  id: string;
+  name: string;
+  plan: Tenant['plan'];
+  /** A string sets the contact address, `null` removes it, left out keeps the stored one. */
+  email?: string | null;
+}
+
 export interface TenantStore {
-  /** Insert or update name/plan; keeps createdAt. */
-  upsert(tenant: { id: string; name: string; plan: Tenant['plan'] }, now: string): Promise<Tenant>;
+  /** Insert or update name/plan (and email, see TenantUpsert); keeps createdAt. */
+  upsert(tenant: TenantUpsert, now: string): Promise<Tenant>;
   get(id: string): Promise<Tenant | null>;
 }
 
@@ -58,16 +66,31 @@ export interface EmailStore {
    * The mutator may be called more than once; it must be pure.
    */
   update(tenantId: string, id: string, mutate: Mutator<EmailRecord>): Promise<EmailRecord | null>;
-  /** Removes an email and its content: only to undo a create whose job could not be enqueued. */
+  /** Removes an email and its content. */
   remove(tenantId: string, id: string): Promise<void>;
+  /**
+   * The enqueue that wrote `pendingEnqueue` with this owner has added its job: drop the marker. One
+   * small conditional write (the enqueue hot path). False when the marker is gone or another owner's.
+   */
+  commitPendingEnqueue(tenantId: string, id: string, owner: string): Promise<boolean>;
+  /**
+   * Undoes an enqueue whose job could not be added: removes the email and its content only while it
+   * is still pending under this owner (not committed by a worker, not taken over by a replay).
+   * Atomic; true when it removed it.
+   */
+  removePendingEnqueue(tenantId: string, id: string, owner: string): Promise<boolean>;
   /**
    * Newest first, stable order (createdAt desc, id desc), keyset cursor: pages neither skip nor repeat
    * while new emails arrive. `status` matches the email's status or any recipient's; `recipient`
    * matches any of to/cc/bcc exactly (lower-cased).
    */
   list(tenantId: string, query: HistoryQuery): Promise<HistoryPage>;
-  /** Emails still `queued` created before `olderThan`: for the sweeper that re-enqueues lost jobs. */
-  listStuckQueued(olderThan: string, limit: number): Promise<{ tenantId: string; id: string }[]>;
+  /**
+   * Emails that still wait for a send of ours (domain `sendDueAt`: queued, sending, or deferred by
+   * our retry) whose due time is before `dueBefore`, oldest due first, across tenants: for the sweep
+   * that checks their jobs. Served by an index on the derived due time.
+   */
+  listAwaitingSend(dueBefore: string, limit: number): Promise<EmailRef[]>;
   /**
    * Emails whose content may go: `finalAt` at or before `finalBefore` and content not purged yet;
    * oldest `finalAt` first, across tenants. For the worker's retention sweep.

@@ -1,5 +1,6 @@
 import { Binary } from 'mongodb';
 import type { Attachment, EmailContent, EmailRecord, EmailSettings, Tenant } from '@mailroom/domain';
+import { sendDueAt } from '@mailroom/domain';
 
 /**
  * How the domain shapes sit in MongoDB, and the way back. `_id` carries the id and `rev` the
@@ -9,12 +10,14 @@ export interface TenantDoc {
   _id: string;
   name: string;
   plan: Tenant['plan'];
+  email?: string;
   createdAt: string;
   updatedAt: string;
 }
 
 export type SettingsDoc = Omit<EmailSettings, 'tenantId'> & { _id: string; rev: number };
-export type EmailDoc = Omit<EmailRecord, 'id'> & { _id: string; rev: number };
+/** `sendDueAt` is derived (domain `sendDueAt`) and indexed for the sweep; absent when nothing waits for a send. */
+export type EmailDoc = Omit<EmailRecord, 'id'> & { _id: string; rev: number; sendDueAt?: string };
 
 export interface AttachmentDoc {
   filename: string;
@@ -31,7 +34,14 @@ export interface ContentDoc {
 }
 
 export function tenantFromDoc(doc: TenantDoc): Tenant {
-  return { id: doc._id, name: doc.name, plan: doc.plan, createdAt: doc.createdAt, updatedAt: doc.updatedAt };
+  return {
+    id: doc._id,
+    name: doc.name,
+    plan: doc.plan,
+    ...(typeof doc.email === 'string' ? { email: doc.email } : {}),
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+  };
 }
 
 export function settingsFromDoc(doc: SettingsDoc): EmailSettings {
@@ -46,13 +56,14 @@ export function settingsBody(settings: EmailSettings): Omit<SettingsDoc, '_id' |
 }
 
 export function emailFromDoc(doc: EmailDoc): EmailRecord {
-  const { _id, rev: _rev, ...rest } = doc;
+  const { _id, rev: _rev, sendDueAt: _due, ...rest } = doc;
   return { id: _id, ...rest };
 }
 
 export function emailBody(email: EmailRecord): Omit<EmailDoc, '_id' | 'rev'> {
   const { id: _id, ...rest } = email;
-  return rest;
+  const due = sendDueAt(email);
+  return due === null ? rest : { ...rest, sendDueAt: due };
 }
 
 export function contentToDoc(email: EmailRecord, content: EmailContent): ContentDoc {

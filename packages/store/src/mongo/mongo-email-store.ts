@@ -75,6 +75,22 @@ export class MongoEmailStore implements EmailStore {
     if (deletedCount > 0) await this.contents.deleteOne({ _id: id, tenantId });
   }
 
+  async commitPendingEnqueue(tenantId: string, id: string, owner: string): Promise<boolean> {
+    // $inc rev: an optimistic update that read the pending record must not overwrite the commit.
+    const { modifiedCount } = await this.emails.updateOne(
+      { _id: id, tenantId, 'pendingEnqueue.owner': owner },
+      { $unset: { pendingEnqueue: '' }, $inc: { rev: 1 } },
+    );
+    return modifiedCount === 1;
+  }
+
+  async removePendingEnqueue(tenantId: string, id: string, owner: string): Promise<boolean> {
+    const { deletedCount } = await this.emails.deleteOne({ _id: id, tenantId, 'pendingEnqueue.owner': owner });
+    if (deletedCount === 0) return false;
+    await this.contents.deleteOne({ _id: id, tenantId });
+    return true;
+  }
+
   async list(tenantId: string, query: HistoryQuery): Promise<HistoryPage> {
     const filter = toHistoryFilter(tenantId, query);
     const docs = await this.emails
@@ -85,10 +101,10 @@ export class MongoEmailStore implements EmailStore {
     return toHistoryPage(docs.map(emailFromDoc), filter.limit);
   }
 
-  async listStuckQueued(olderThan: string, limit: number): Promise<{ tenantId: string; id: string }[]> {
+  async listAwaitingSend(dueBefore: string, limit: number): Promise<{ tenantId: string; id: string }[]> {
     const docs = await this.emails
-      .find({ status: 'queued', createdAt: { $lt: olderThan } }, { projection: { tenantId: 1 } })
-      .sort({ createdAt: 1, _id: 1 })
+      .find({ sendDueAt: { $type: 'string', $lt: dueBefore } }, { projection: { tenantId: 1 } })
+      .sort({ sendDueAt: 1, _id: 1 })
       .limit(limit)
       .toArray();
     return docs.map((d) => ({ tenantId: d.tenantId, id: d._id }));

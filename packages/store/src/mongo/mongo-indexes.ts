@@ -17,14 +17,17 @@ export const EMAIL_INDEXES: IndexDescription[] = [
   { name: 'tenant_recipient_email', key: { tenantId: 1, 'recipients.email': 1, ...HISTORY_ORDER } },
   { name: 'tenant_recipient_status', key: { tenantId: 1, 'recipients.status': 1, ...HISTORY_ORDER } },
   { name: 'tenant_test', key: { tenantId: 1, test: 1, ...HISTORY_ORDER } },
-  { name: 'stuck_queued', key: { createdAt: 1, _id: 1 }, partialFilterExpression: { status: 'queued' } },
   // The retention sweep: not yet purged (no contentPurgedAt: the index holds it as null), oldest finalAt first.
   {
     name: 'content_to_purge',
     key: { contentPurgedAt: 1, finalAt: 1, _id: 1 },
     partialFilterExpression: { finalAt: { $type: 'string' } },
   },
+  { name: 'send_due', key: { sendDueAt: 1, _id: 1 }, partialFilterExpression: { sendDueAt: { $type: 'string' } } },
 ];
+
+/** Indexes of earlier versions, dropped at init (the sweep reads `send_due` now). */
+const RETIRED_EMAIL_INDEXES = ['stuck_queued'];
 
 export const IDEMPOTENCY_INDEX = 'tenant_idempotency_key';
 
@@ -41,6 +44,9 @@ export const SUPPRESSION_INDEXES: IndexDescription[] = [
 
 /** Idempotent: creating an index that exists with the same spec is a no-op. */
 export async function ensureMongoIndexes(db: Db): Promise<void> {
-  await db.collection('emails').createIndexes(EMAIL_INDEXES);
+  const emails = db.collection('emails');
+  await emails.createIndexes(EMAIL_INDEXES);
+  const existing = new Set((await emails.indexes()).map((i) => i.name));
+  for (const name of RETIRED_EMAIL_INDEXES) if (existing.has(name)) await emails.dropIndex(name);
   await db.collection('suppressions').createIndexes(SUPPRESSION_INDEXES);
 }

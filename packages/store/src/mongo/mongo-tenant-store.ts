@@ -1,17 +1,22 @@
 import type { Collection } from 'mongodb';
 import type { Tenant } from '@mailroom/domain';
-import type { TenantStore } from '../store.port';
+import type { TenantStore, TenantUpsert } from '../store.port';
 import { isDuplicateKeyError } from './mongo-errors';
 import { TenantDoc, tenantFromDoc } from './mongo-documents';
 
 export class MongoTenantStore implements TenantStore {
   constructor(private readonly tenants: Collection<TenantDoc>) {}
 
-  async upsert(tenant: { id: string; name: string; plan: Tenant['plan'] }, now: string): Promise<Tenant> {
+  async upsert(tenant: TenantUpsert, now: string): Promise<Tenant> {
+    const set = { name: tenant.name, plan: tenant.plan, updatedAt: now, ...(typeof tenant.email === 'string' ? { email: tenant.email } : {}) };
     const write = () =>
       this.tenants.findOneAndUpdate(
         { _id: tenant.id },
-        { $set: { name: tenant.name, plan: tenant.plan, updatedAt: now }, $setOnInsert: { createdAt: now } },
+        {
+          $set: set,
+          $setOnInsert: { createdAt: now },
+          ...(tenant.email === null ? { $unset: { email: '' as const } } : {}),
+        },
         { upsert: true, returnDocument: 'after' },
       );
     let doc: TenantDoc | null;

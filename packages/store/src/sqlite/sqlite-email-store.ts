@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Attachment, EmailContent, EmailRecord, HistoryPage, HistoryQuery } from '@mailroom/domain';
+import { sendDueAt } from '@mailroom/domain';
 import type { CreateEmailInput, EmailRef, EmailStore, Mutator } from '../store.port';
 import { silentStoreLogger, StoreLogger } from '../store-logger';
 import { toHistoryFilter, toHistoryPage } from '../history-filter';
@@ -34,20 +35,29 @@ function emailColumns(email: EmailRecord) {
     test: email.test ? 1 : 0,
     final_at: email.finalAt ?? null,
     content_purged_at: email.contentPurgedAt ?? null,
+    send_due_at: sendDueAt(email),
+    pending_owner: email.pendingEnqueue?.owner ?? null,
     doc: JSON.stringify(email),
   };
 }
 
 const INSERT_EMAIL = `
-  INSERT INTO emails (id, tenant_id, status, document_type, document_id, created_at, idempotency_key, test, final_at, content_purged_at, doc)
-  VALUES (@id, @tenant_id, @status, @document_type, @document_id, @created_at, @idempotency_key, @test, @final_at, @content_purged_at, @doc)
+  INSERT INTO emails (id, tenant_id, status, document_type, document_id, created_at, idempotency_key, test, final_at, content_purged_at,
+    send_due_at, pending_owner, doc)
+  VALUES (@id, @tenant_id, @status, @document_type, @document_id, @created_at, @idempotency_key, @test, @final_at, @content_purged_at,
+    @send_due_at, @pending_owner, @doc)
   ON CONFLICT (tenant_id, idempotency_key) DO NOTHING`;
 
 const UPDATE_EMAIL = `
   UPDATE emails SET status = @status, document_type = @document_type, document_id = @document_id,
     created_at = @created_at, idempotency_key = @idempotency_key, test = @test, final_at = @final_at,
-    content_purged_at = @content_purged_at, doc = @doc
+    content_purged_at = @content_purged_at, send_due_at = @send_due_at, pending_owner = @pending_owner, doc = @doc
   WHERE id = @id AND tenant_id = @tenant_id`;
+
+/** The marker goes from the column and the doc in one statement: no recipient rows are rewritten. */
+const COMMIT_PENDING = `
+  UPDATE emails SET pending_owner = NULL, doc = json_remove(doc, '$.pendingEnqueue')
+  WHERE tenant_id = ? AND id = ? AND pending_owner = ?`;
 
 export class SqliteEmailStore implements EmailStore {
   constructor(
@@ -122,6 +132,18 @@ export class SqliteEmailStore implements EmailStore {
     this.withSecureDelete(() => this.sql.get('DELETE FROM emails WHERE tenant_id = ? AND id = ?').run(tenantId, id));
   }
 
+  async commitPendingEnqueue(tenantId: string, id: string, owner: string): Promise<boolean> {
+    return this.sql.get(COMMIT_PENDING).run(tenantId, id, owner).changes === 1;
+  }
+
+  async removePendingEnqueue(tenantId: string, id: string, owner: string): Promise<boolean> {
+    // As remove(): the caller is told nothing was stored, so the bytes are overwritten too.
+    const removed = this.withSecureDelete(() =>
+      this.sql.get('DELETE FROM emails WHERE tenant_id = ? AND id = ? AND pending_owner = ?').run(tenantId, id, owner),
+    );
+    return removed.changes === 1;
+  }
+
   async list(tenantId: string, query: HistoryQuery): Promise<HistoryPage> {
     const filter = toHistoryFilter(tenantId, query);
     const { sql, params } = historySql(filter);
@@ -132,10 +154,12 @@ export class SqliteEmailStore implements EmailStore {
     );
   }
 
-  async listStuckQueued(olderThan: string, limit: number): Promise<{ tenantId: string; id: string }[]> {
+  async listAwaitingSend(dueBefore: string, limit: number): Promise<EmailRef[]> {
     return this.sql
-      .get(`SELECT tenant_id AS tenantId, id FROM emails WHERE status = 'queued' AND created_at < ? ORDER BY created_at, id LIMIT ?`)
-      .all(olderThan, limit) as { tenantId: string; id: string }[];
+      .get(
+        `SELECT tenant_id AS tenantId, id FROM emails WHERE send_due_at IS NOT NULL AND send_due_at < ? ORDER BY send_due_at, id LIMIT ?`,
+      )
+      .all(dueBefore, limit) as EmailRef[];
   }
 
   async listContentToPurge(finalBefore: string, limit: number): Promise<EmailRef[]> {

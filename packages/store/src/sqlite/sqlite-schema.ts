@@ -91,6 +91,17 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX suppressions_by_reason ON suppressions (tenant_id, reason, created_at DESC, address DESC);
   CREATE INDEX suppressions_expiring ON suppressions (expires_at) WHERE expires_at IS NOT NULL;
   `,
+  // 4: the tenant's contact address; the sweep's due time (domain sendDueAt) for queued, sending and
+  // deferred emails alike; the owner of an enqueue still in progress (the marker is in the doc too).
+  `
+  ALTER TABLE tenants ADD COLUMN email TEXT;
+  ALTER TABLE emails ADD COLUMN send_due_at TEXT;
+  ALTER TABLE emails ADD COLUMN pending_owner TEXT;
+  UPDATE emails SET send_due_at = json_extract(doc, '$.updatedAt')
+    WHERE status IN ('queued', 'sending') OR (status = 'deferred' AND json_extract(doc, '$.messageId') IS NULL);
+  DROP INDEX emails_stuck_queued;
+  CREATE INDEX emails_send_due ON emails (send_due_at, id) WHERE send_due_at IS NOT NULL;
+  `,
 ];
 
 export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS.length;
@@ -99,7 +110,7 @@ export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS.length;
  * Brings the file up to the current schema inside one IMMEDIATE transaction, so several processes
  * starting together run each migration once. Refuses a file written by a newer version.
  */
-export function migrateSqliteSchema(db: Database.Database): { from: number; to: number } {
+export function migrateSqliteSchema(db: Database.Database, target = SQLITE_SCHEMA_VERSION): { from: number; to: number } {
   return db
     .transaction(() => {
       const from = db.pragma('user_version', { simple: true }) as number;
@@ -108,9 +119,10 @@ export function migrateSqliteSchema(db: Database.Database): { from: number; to: 
           `the SQLite store is at schema version ${from}, newer than this build knows (${SQLITE_SCHEMA_VERSION}): upgrade Mailroom`,
         );
       }
-      for (let v = from; v < SQLITE_SCHEMA_VERSION; v++) db.exec(SQLITE_MIGRATIONS[v]);
-      db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
-      return { from, to: SQLITE_SCHEMA_VERSION };
+      const to = Math.max(from, Math.min(target, SQLITE_SCHEMA_VERSION));
+      for (let v = from; v < to; v++) db.exec(SQLITE_MIGRATIONS[v]);
+      db.pragma(`user_version = ${to}`);
+      return { from, to };
     })
     .immediate();
 }

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { describeStoreContract } from '../../test/contract/store.contract';
 import { at, comparableContent, historyQuery, makeContent, makeEmail, uniqueTenantId } from '../../test/contract/contract-fixtures';
 import { SqliteStore } from './sqlite-store';
-import { SQLITE_SCHEMA_VERSION } from './sqlite-schema';
+import { migrateSqliteSchema, SQLITE_SCHEMA_VERSION } from './sqlite-schema';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'mailroom-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -88,5 +88,31 @@ describe('SqliteStore on a shared file (API, worker and webhooks are separate pr
     await again.init();
     expect(await again.settings.get(tenantId)).toMatchObject({ version: 1, senderName: 'Acme' });
     await again.close();
+  });
+});
+
+describe('SqliteStore on a file written by schema version 1', () => {
+  it('adds the tenant email and the sweep due time, backfilled for what waits for a send', async () => {
+    const file = path.join(dir, 'v1.db');
+    const v1 = new Database(file);
+    migrateSqliteSchema(v1, 1);
+    const insert = v1.prepare(
+      'INSERT INTO emails (id, tenant_id, status, document_type, document_id, created_at, idempotency_key, test, doc) VALUES (?, ?, ?, NULL, NULL, ?, NULL, 0, ?)',
+    );
+    const old = makeEmail('t-v1', 'em-queued', { createdAt: at(0), updatedAt: at(5) });
+    const legacyRetry = makeEmail('t-v1', 'em-retry', { status: 'deferred', createdAt: at(0), updatedAt: at(6) });
+    const providerDeferred = makeEmail('t-v1', 'em-provider', { status: 'deferred', messageId: '<m@x>', createdAt: at(0), updatedAt: at(7) });
+    for (const e of [old, legacyRetry, providerDeferred]) insert.run(e.id, e.tenantId, e.status, e.createdAt, JSON.stringify(e));
+    v1.prepare("INSERT INTO tenants (id, name, plan, created_at, updated_at) VALUES ('t-v1', 'Old', 'free', ?, ?)").run(at(0), at(0));
+    v1.close();
+
+    const store = new SqliteStore({ filename: file });
+    await store.init();
+    try {
+      expect(await store.tenants.get('t-v1')).toEqual({ id: 't-v1', name: 'Old', plan: 'free', createdAt: at(0), updatedAt: at(0) });
+      expect((await store.emails.listAwaitingSend(at(100), 10)).map((r) => r.id)).toEqual(['em-queued', 'em-retry']);
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import type { EmailEvent } from '@mailroom/domain';
+import type { EmailEvent, RecipientStatus } from '@mailroom/domain';
 import type { StoreRef } from './contract-fixtures';
 import { at, comparableContent, historyQuery, makeContent, makeEmail, uniqueTenantId } from './contract-fixtures';
 
@@ -128,7 +128,7 @@ export function describeEmailWriteContract(store: StoreRef): void {
     });
   });
 
-  describe('emails: remove and the stuck-queue sweep', () => {
+  describe('emails: remove and the sweep', () => {
     it('remove deletes the record and its content, and frees its idempotency key', async () => {
       const tenantId = uniqueTenantId('remove');
       const email = makeEmail(tenantId, `${tenantId}-e1`, { idempotencyKey: 'retry-me' });
@@ -143,30 +143,107 @@ export function describeEmailWriteContract(store: StoreRef): void {
       await store().emails.remove(tenantId, `${tenantId}-never-existed`);
     });
 
-    it('listStuckQueued lists queued emails created before the cut-off, oldest first, up to the limit', async () => {
-      const tenantId = uniqueTenantId('stuck');
+    it('listAwaitingSend lists what waits for a send of ours by due time, oldest first, up to the limit', async () => {
+      const tenantId = uniqueTenantId('due');
       // Long before any other test's emails, so the oldest-first answer starts with these.
       const old = (s: number) => new Date(Date.parse('1999-01-01T00:00:00.000Z') + s * 1000).toISOString();
+      const recipient = (status: RecipientStatus, nextAttemptAt?: string) => [
+        { email: 'buyer@example.com', kind: 'to' as const, status, ...(nextAttemptAt ? { nextAttemptAt } : {}), updatedAt: old(0) },
+      ];
       const emails = [
-        makeEmail(tenantId, `${tenantId}-q1`, { createdAt: old(1) }),
-        makeEmail(tenantId, `${tenantId}-q2`, { createdAt: old(2) }),
-        makeEmail(tenantId, `${tenantId}-sent`, { createdAt: old(3), status: 'accepted' }),
-        makeEmail(tenantId, `${tenantId}-q3`, { createdAt: old(4) }),
-        makeEmail(tenantId, `${tenantId}-fresh`, { createdAt: old(100) }),
+        makeEmail(tenantId, `${tenantId}-queued`, { createdAt: old(0), updatedAt: old(1) }),
+        makeEmail(tenantId, `${tenantId}-sending`, { status: 'sending', createdAt: old(0), updatedAt: old(2), recipients: recipient('sending') }),
+        // Deferred by our retry: due at its next try, not at its last change.
+        makeEmail(tenantId, `${tenantId}-retry`, {
+          status: 'deferred',
+          createdAt: old(0),
+          updatedAt: old(0),
+          nextAttemptAt: old(3),
+          recipients: recipient('deferred', old(3)),
+        }),
+        makeEmail(tenantId, `${tenantId}-later`, {
+          status: 'deferred',
+          createdAt: old(0),
+          updatedAt: old(0),
+          nextAttemptAt: old(90),
+          recipients: recipient('deferred', old(90)),
+        }),
+        // Deferred by the provider after it accepted the message: the provider retries, not us.
+        makeEmail(tenantId, `${tenantId}-provider`, {
+          status: 'deferred',
+          messageId: '<m@acme.test>',
+          createdAt: old(0),
+          updatedAt: old(0),
+          recipients: recipient('deferred'),
+        }),
+        makeEmail(tenantId, `${tenantId}-sent`, { status: 'accepted', createdAt: old(0), updatedAt: old(0), recipients: recipient('accepted') }),
+        makeEmail(tenantId, `${tenantId}-fresh`, { createdAt: old(100), updatedAt: old(100) }),
       ];
       for (const email of emails) await store().emails.create({ email, content: makeContent() });
 
-      expect(await store().emails.listStuckQueued(old(50), 10)).toEqual([
-        { tenantId, id: `${tenantId}-q1` },
-        { tenantId, id: `${tenantId}-q2` },
-        { tenantId, id: `${tenantId}-q3` },
+      expect(await store().emails.listAwaitingSend(old(50), 10)).toEqual([
+        { tenantId, id: `${tenantId}-queued` },
+        { tenantId, id: `${tenantId}-sending` },
+        { tenantId, id: `${tenantId}-retry` },
       ]);
-      expect(await store().emails.listStuckQueued(old(50), 2)).toEqual([
-        { tenantId, id: `${tenantId}-q1` },
-        { tenantId, id: `${tenantId}-q2` },
+      expect(await store().emails.listAwaitingSend(old(50), 2)).toEqual([
+        { tenantId, id: `${tenantId}-queued` },
+        { tenantId, id: `${tenantId}-sending` },
       ]);
-      await store().emails.update(tenantId, `${tenantId}-q1`, (e) => ({ ...e, status: 'sending' }));
-      expect((await store().emails.listStuckQueued(old(50), 10)).map((r) => r.id)).toEqual([`${tenantId}-q2`, `${tenantId}-q3`]);
+      // The due time follows every update.
+      await store().emails.update(tenantId, `${tenantId}-queued`, (e) => ({ ...e, updatedAt: old(60) }));
+      await store().emails.update(tenantId, `${tenantId}-sending`, (e) => ({
+        ...e,
+        status: 'accepted',
+        recipients: e.recipients.map((r) => ({ ...r, status: 'accepted' as const })),
+      }));
+      expect((await store().emails.listAwaitingSend(old(70), 10)).map((r) => r.id)).toEqual([`${tenantId}-retry`, `${tenantId}-queued`]);
+    });
+  });
+
+  describe('emails: an enqueue in progress', () => {
+    const pending = (tenantId: string, id: string, owner: string) =>
+      makeEmail(tenantId, id, { idempotencyKey: `key-${id}`, pendingEnqueue: { owner, since: at(0) } });
+
+    it('commit drops the marker for its owner only, and keeps everything else', async () => {
+      const tenantId = uniqueTenantId('pending');
+      const email = pending(tenantId, `${tenantId}-e1`, 'req-a');
+      await store().emails.create({ email, content: makeContent() });
+      expect(await store().emails.get(tenantId, email.id)).toEqual(email);
+
+      expect(await store().emails.commitPendingEnqueue(tenantId, email.id, 'req-b')).toBe(false);
+      expect((await store().emails.get(tenantId, email.id))!.pendingEnqueue).toEqual({ owner: 'req-a', since: at(0) });
+      expect(await store().emails.commitPendingEnqueue(tenantId, email.id, 'req-a')).toBe(true);
+      const { pendingEnqueue: _gone, ...committed } = email;
+      expect(await store().emails.get(tenantId, email.id)).toEqual(committed);
+      expect(await store().emails.commitPendingEnqueue(tenantId, email.id, 'req-a')).toBe(false);
+      // A later update of the committed record does not bring the marker back.
+      await store().emails.update(tenantId, email.id, (e) => ({ ...e, subject: 'changed' }));
+      expect(await store().emails.get(tenantId, email.id)).not.toHaveProperty('pendingEnqueue');
+    });
+
+    it('remove-if-pending removes only a record still pending under the same owner, with its content and key', async () => {
+      const tenantId = uniqueTenantId('pending');
+      const a = pending(tenantId, `${tenantId}-a`, 'req-a');
+      const b = pending(tenantId, `${tenantId}-b`, 'req-b');
+      await store().emails.create({ email: a, content: makeContent() });
+      await store().emails.create({ email: b, content: makeContent() });
+
+      expect(await store().emails.removePendingEnqueue(tenantId, a.id, 'someone-else')).toBe(false);
+      expect(await store().emails.get(tenantId, a.id)).not.toBeNull();
+      expect(await store().emails.removePendingEnqueue(tenantId, a.id, 'req-a')).toBe(true);
+      expect(await store().emails.get(tenantId, a.id)).toBeNull();
+      expect(await store().emails.getContent(tenantId, a.id)).toBeNull();
+      const again = makeEmail(tenantId, `${tenantId}-a2`, { idempotencyKey: a.idempotencyKey });
+      expect((await store().emails.create({ email: again, content: makeContent() })).created).toBe(true);
+
+      // Taken over by a replay (a new owner), or committed by the worker: never removed.
+      await store().emails.update(tenantId, b.id, (e) => ({ ...e, pendingEnqueue: { owner: 'replay', since: at(9) } }));
+      expect(await store().emails.removePendingEnqueue(tenantId, b.id, 'req-b')).toBe(false);
+      await store().emails.commitPendingEnqueue(tenantId, b.id, 'replay');
+      expect(await store().emails.removePendingEnqueue(tenantId, b.id, 'replay')).toBe(false);
+      expect(await store().emails.get(tenantId, b.id)).not.toBeNull();
+      expect(await store().emails.removePendingEnqueue(tenantId, `${tenantId}-never`, 'x')).toBe(false);
     });
   });
 }

@@ -13,6 +13,19 @@ export function describeTenantAndSettingsContract(store: StoreRef): void {
       expect(await store().tenants.get(id)).toEqual(second);
     });
 
+    it('keeps the contact email when an upsert leaves it out, and removes it on null', async () => {
+      const id = uniqueTenantId('tenant');
+      const created = await store().tenants.upsert({ id, name: 'Acme', plan: 'basic', email: 'hello@acme.test' }, at(0));
+      expect(created).toEqual({ id, name: 'Acme', plan: 'basic', email: 'hello@acme.test', createdAt: at(0), updatedAt: at(0) });
+      expect(await store().tenants.upsert({ id, name: 'Acme SL', plan: 'basic' }, at(1))).toMatchObject({ email: 'hello@acme.test' });
+      expect(await store().tenants.upsert({ id, name: 'Acme SL', plan: 'basic', email: 'billing@acme.test' }, at(2))).toMatchObject({
+        email: 'billing@acme.test',
+      });
+      const removed = await store().tenants.upsert({ id, name: 'Acme SL', plan: 'basic', email: null }, at(3));
+      expect(removed).not.toHaveProperty('email');
+      expect(await store().tenants.get(id)).toEqual(removed);
+    });
+
     it('get answers null for an unknown tenant', async () => {
       expect(await store().tenants.get(uniqueTenantId('nobody'))).toBeNull();
     });
