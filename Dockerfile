@@ -72,7 +72,7 @@ COPY . .
 # The built admin screens, served by the API under /ui/.
 COPY --from=ui /app/apps/admin-ui/dist ./apps/admin-ui/dist
 # /data holds the SQLite file (when STORE_URL is not set) and the platform outbox (.eml files when
-# PLATFORM_TRANSPORT is not set). Created before VOLUME and owned by node, so a fresh named volume
+# PLATFORM_TRANSPORT=file:///data/outbox). Created before VOLUME and owned by node, so a fresh named volume
 # mounted here starts writable by the app.
 RUN mkdir -p /data && chown node:node /data
 USER node

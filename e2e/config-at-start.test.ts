@@ -25,4 +25,22 @@ describe('configuration at start', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/Configuration error: API_KEYS: is required when NODE_ENV=production/);
   });
+
+  it.each(['api', 'worker', 'webhooks'])('%s refuses production without PLATFORM_TRANSPORT, naming it', (app) => {
+    const { PLATFORM_TRANSPORT: _unset, ...env } = process.env;
+    const r = spawnSync(TSX, [path.join(ROOT, 'apps', app, 'src', 'main.ts')], {
+      env: {
+        ...env,
+        NODE_ENV: 'production',
+        API_KEYS: 'a-production-key-0001',
+        OPS_TOKEN: 'a-production-ops-token-0001',
+        ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 9).toString('base64')}`,
+        LOG_LEVEL: 'silent',
+      },
+      encoding: 'utf8',
+      timeout: 20000,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/Configuration error: PLATFORM_TRANSPORT: is required when NODE_ENV=production/);
+  });
 });

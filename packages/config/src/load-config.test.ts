@@ -21,6 +21,25 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', API_KEYS: 'k'.repeat(20) })).toThrow(/OPS_TOKEN/);
   });
 
+  it('refuses production without PLATFORM_TRANSPORT, naming it; files only when asked for with file:///', () => {
+    const secrets = {
+      NODE_ENV: 'production',
+      API_KEYS: 'k'.repeat(20),
+      OPS_TOKEN: 'o'.repeat(20),
+      ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 3).toString('base64')}`,
+    };
+    expect(() => loadConfig(secrets)).toThrow(/^PLATFORM_TRANSPORT: is required when NODE_ENV=production/);
+    const relay = loadConfig({ ...secrets, PLATFORM_TRANSPORT: 'smtps://u:p@relay.example:465' });
+    expect(relay.platform.transportUrl).toBe('smtps://u:p@relay.example:465');
+    const files = loadConfig({ ...secrets, PLATFORM_TRANSPORT: 'file:///var/mailroom/outbox' });
+    expect(files.platform.outboxDir).toBe('/var/mailroom/outbox');
+    expect(files.platform.transportUrl).toBeUndefined();
+    expect(files.notices.join('\n')).toMatch(/\.eml files under \/var\/mailroom\/outbox/);
+    expect(() => loadConfig({ ...secrets, PLATFORM_TRANSPORT: 'file://relay.example/outbox' })).toThrow(/^PLATFORM_TRANSPORT: a file URL/);
+    // Development keeps its loud default outbox.
+    expect(loadConfig({}).platform.outboxDir).toMatch(/data[/\\]outbox$/);
+  });
+
   it('names the bad variable', () => {
     const bad = (env: Record<string, string>) => {
       try {

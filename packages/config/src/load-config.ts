@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { AddressRange, parseAddressRanges } from './address-ranges';
 import { ConfigError } from './config-error';
 import { envSchema } from './env-schema';
@@ -46,6 +47,8 @@ export interface Config {
     transportCacheSize: number;
     stuckSweepEveryMs: number;
     stuckAfterMs: number;
+    /** How long after its creation an email may be deferred for a provider's rate limit without using up attempts. */
+    rateLimitGraceMs: number;
   };
   limits: { maxAttachmentBytes: number; tenantTokenTtlSeconds: number; testEmailsPerMinute: number; webhookMaxAgeSeconds: number };
   timeouts: {
@@ -121,6 +124,37 @@ function parseCallbackSecrets(raw: string): Buffer[] {
   });
 }
 
+/**
+ * Where platform-mode mail goes: an `smtp://`/`smtps://` relay, or `.eml` files in a directory. Files
+ * are the development default (said loudly); in production only when asked for by name
+ * (`file:///absolute/dir`), and an unset PLATFORM_TRANSPORT refuses to start: a production deployment
+ * that silently writes every invoice to disk instead of sending it is the worst default.
+ */
+function platformTransport(
+  raw: string | undefined,
+  dataDir: string,
+  production: boolean,
+  notices: string[],
+): { transportUrl?: string; outboxDir: string } {
+  if (raw === undefined) {
+    if (production)
+      throw new ConfigError(
+        'PLATFORM_TRANSPORT',
+        'is required when NODE_ENV=production: the relay for platform-mode emails (smtp:// or smtps://), or file:///absolute/dir to write them as .eml files on purpose',
+      );
+    const outboxDir = path.join(dataDir, 'outbox');
+    notices.push(`PLATFORM_TRANSPORT is not set: platform-mode emails are written as .eml files under ${outboxDir}, not sent.`);
+    return { outboxDir };
+  }
+  const url = new URL(raw);
+  if (url.protocol !== 'file:') return { transportUrl: raw, outboxDir: path.join(dataDir, 'outbox') };
+  if (url.hostname !== '' && url.hostname !== 'localhost')
+    throw new ConfigError('PLATFORM_TRANSPORT', 'a file URL names a local absolute directory: file:///var/mailroom/outbox');
+  const outboxDir = fileURLToPath(url);
+  notices.push(`PLATFORM_TRANSPORT=${raw}: platform-mode emails are written as .eml files under ${outboxDir}, not sent.`);
+  return { outboxDir };
+}
+
 /** Parses and validates the environment once. Throws ConfigError naming the first bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv): Config {
   const parsed = envSchema.safeParse(source);
@@ -164,9 +198,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
   const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://localhost:${e.WEBHOOKS_PORT}`).replace(/\/+$/, '');
   if (!e.PUBLIC_BASE_URL)
     notices.push(`PUBLIC_BASE_URL is not set: links and webhooks will use ${publicBaseUrl}, reachable from this machine only.`);
-  const outboxDir = path.join(dataDir, 'outbox');
-  if (!e.PLATFORM_TRANSPORT)
-    notices.push(`PLATFORM_TRANSPORT is not set: platform-mode emails are written as .eml files under ${outboxDir}, not sent.`);
+  const platform = platformTransport(e.PLATFORM_TRANSPORT, dataDir, production, notices);
 
   const smtpPrivateHostsAllowed = parseAddressRanges('SMTP_PRIVATE_HOSTS_ALLOWED', e.SMTP_PRIVATE_HOSTS_ALLOWED);
   if (smtpPrivateHostsAllowed.length > 0)
@@ -191,12 +223,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     opsToken,
     encryptionKeys,
     publicBaseUrl,
-    platform: {
-      transportUrl: e.PLATFORM_TRANSPORT,
-      from: e.PLATFORM_FROM.toLowerCase(),
-      outboxDir,
-      maxConnections: e.PLATFORM_MAX_CONNECTIONS,
-    },
+    platform: { ...platform, from: e.PLATFORM_FROM.toLowerCase(), maxConnections: e.PLATFORM_MAX_CONNECTIONS },
     smtpPlans: e.SMTP_PLANS.split(',')
       .map((s) => s.trim())
       .filter(Boolean),
@@ -211,6 +238,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       transportCacheSize: e.TRANSPORT_CACHE_SIZE,
       stuckSweepEveryMs: e.STUCK_SWEEP_EVERY_MS,
       stuckAfterMs: e.STUCK_AFTER_MS,
+      rateLimitGraceMs: e.RATE_LIMIT_GRACE_MS,
     },
     limits: {
       maxAttachmentBytes: e.MAX_ATTACHMENT_BYTES,
