@@ -7,3 +7,4 @@ export * from './lanes/release-tenant-lane';
 export * from './limits/sending-limits';
 export * from './limits/tenant-rate-limiter';
 export * from './limits/defer-job';
+export * from './readd-send-job';
