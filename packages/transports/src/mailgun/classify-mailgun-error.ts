@@ -105,6 +105,7 @@ function fromHttp(e: MailgunApiErrorShape, ctx: MailgunErrorContext): DeliveryEr
     response: words,
     hint: httpHint(e.status, words, ctx),
     retryAfterMs: retryable ? parseRetryAfter(ctx.retryAfter, ctx.now ?? Date.now()) : undefined,
+    ...(e.status === 429 ? { rateLimited: true } : {}),
   });
 }
 

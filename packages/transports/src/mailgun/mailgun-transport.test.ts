@@ -155,7 +155,14 @@ describe('MailgunTransport against the Mailgun emulators (US and EU)', () => {
   it('429 is retryable and honours Retry-After (which mailgun.js itself drops)', async () => {
     us.injectFault({ kind: 'status', status: 429, body: { message: 'Too many requests' }, headers: { 'Retry-After': '7' } });
     const err = await failureOf(transport().send(message()));
-    expect(err).toMatchObject({ code: 'http_429', retryable: true, responseCode: 429, response: 'Too many requests', retryAfterMs: 7000 });
+    expect(err).toMatchObject({
+      code: 'http_429',
+      retryable: true,
+      rateLimited: true,
+      responseCode: 429,
+      response: 'Too many requests',
+      retryAfterMs: 7000,
+    });
   });
 
   it('429 without Retry-After is retryable, leaving the backoff to the worker', async () => {

@@ -111,6 +111,7 @@ export function mailjetAnswerError(status: number, body: unknown, headers?: Reco
     response,
     hint: hintFor(status, codes),
     retryAfterMs: retryable ? parseRetryAfter(typeof retryAfter === 'string' ? retryAfter : undefined) : undefined,
+    ...(status === 429 ? { rateLimited: true } : {}),
   });
 }
 

@@ -149,6 +149,7 @@ describe('MailjetTransport against the HTTPS Mailjet emulator', () => {
     });
     const err = await failureOf(transport().send(invoiceMessage()));
     expect(err.retryable).toBe(true);
+    expect(err.rateLimited).toBe(true);
     expect(err.responseCode).toBe(429);
     expect(err.retryAfterMs).toBe(7000);
   });

@@ -114,6 +114,7 @@ function fromHttp(status: number, headers: unknown, body: unknown, ctx: Sendgrid
     response: words,
     hint: httpHint(status, words, ctx.action),
     retryAfterMs: retryable ? retryAfterMs(headers, status, ctx.now ?? Date.now()) : undefined,
+    ...(status === 429 ? { rateLimited: true } : {}),
   });
 }
 

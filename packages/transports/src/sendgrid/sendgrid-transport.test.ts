@@ -94,7 +94,14 @@ describe('SendgridTransport against the SendGrid emulator', () => {
       body: { errors: [{ message: 'too many requests', field: null }] },
     });
     const err = await failureOf(transport().send(message()));
-    expect(err).toMatchObject({ retryable: true, code: 'http_429', responseCode: 429, retryAfterMs: 7000, response: 'too many requests' });
+    expect(err).toMatchObject({
+      retryable: true,
+      rateLimited: true,
+      code: 'http_429',
+      responseCode: 429,
+      retryAfterMs: 7000,
+      response: 'too many requests',
+    });
   });
 
   it('reads X-RateLimit-Reset when a 429 has no Retry-After', async () => {
@@ -115,6 +122,7 @@ describe('SendgridTransport against the SendGrid emulator', () => {
     sg.injectFault({ kind: 'status', status: 500, body: { errors: [{ message: 'internal server error' }] } });
     const err = await failureOf(transport().send(message()));
     expect(err).toMatchObject({ retryable: true, code: 'http_500', response: 'internal server error' });
+    expect(err.rateLimited).toBeUndefined();
   });
 
   it('explains a 403 about the sender identity', async () => {

@@ -147,6 +147,30 @@ describe('classifySmtpError', () => {
     });
   });
 
+  it('marks a temporary reply about the sender’s rate as rateLimited, and nothing else', () => {
+    const rate = (responseCode: number, response: string, extra: Partial<NodemailerFailure> = {}) =>
+      classifySmtpError({ code: 'EENVELOPE', command: 'MAIL FROM', responseCode, response, ...extra }, other).rateLimited;
+    expect(rate(421, '421-4.7.28 [192.0.2.1] Our system has detected an unusual rate of unsolicited mail')).toBe(true);
+    expect(rate(421, '421 4.7.0 Try again later, closing connection. (MAIL) - gsmtp')).toBe(true);
+    expect(rate(450, '450 4.5.127 Message submission rate for this client has exceeded the configured limit')).toBe(true);
+    expect(rate(451, '451 4.7.1 Too many messages from this sender, slow down')).toBe(true);
+    expect(rate(451, '451 Throttling: try later')).toBe(true);
+    expect(classifySmtpError(observed.mail421, other)).toMatchObject({ retryable: true, rateLimited: true });
+    expect(rate(451, '451 4.7.1 Temporary local problem, try again later')).toBeUndefined();
+    expect(rate(452, '452 4.2.2 The email account that you tried to reach is over quota')).toBeUndefined();
+    expect(rate(550, '550 5.4.5 Daily user sending rate limit exceeded', { permanent: true })).toBeUndefined();
+    expect(classifySmtpError(observed.greet421, other).rateLimited).toBeUndefined();
+    // Every recipient refused for a rate (Gmail's per-recipient 450 4.2.1).
+    const everyone = {
+      code: 'EENVELOPE',
+      command: 'RCPT TO',
+      rejectedErrors: [
+        { recipient: 'a@x.test', responseCode: 450, response: '450-4.2.1 The user you are trying to contact is receiving mail at a rate that prevents additional messages from being delivered' },
+      ],
+    };
+    expect(classifySmtpError(everyone, other)).toMatchObject({ retryable: true, rateLimited: true });
+  });
+
   it('copes with something that is not an error object', () => {
     expect(classifySmtpError('socket hang up', other)).toMatchObject({ code: 'ESMTP', retryable: true });
   });

@@ -1,5 +1,6 @@
 import { DeliveryError, DeliveryErrorFields } from '@mailroom/domain';
 import { CERTIFICATE_ERROR_CODES, SmtpEndpointContext, SmtpFailureFacts, smtpHint, TLS_MISMATCH_CODES } from './smtp-hints';
+import { isRateLimitReply } from './smtp-rate-limit';
 
 /**
  * Reads a nodemailer failure into a DeliveryError whose `retryable` decides the retry
@@ -10,6 +11,8 @@ import { CERTIFICATE_ERROR_CODES, SmtpEndpointContext, SmtpFailureFacts, smtpHin
  *   plaintext port (both ESOCKET underneath);
  * - temporary: 4xx, 503, ECONNECTION (a connection dropped mid-DATA), ESOCKET (refused, reset),
  *   ETIMEDOUT, EDNS, EPROTOCOL 421, and anything unknown (bounded by the worker's attempts).
+ * - rate-limited (`rateLimited`, still temporary): a 4xx reply that says the sender is over a rate
+ *   (smtp-rate-limit.ts), or every refused recipient saying so; the only place its words are read.
  * The password never appears in what comes out: it is cut from every text as a last defence.
  */
 
@@ -55,6 +58,9 @@ export function isPermanentSmtpFailure(err: NodemailerFailure): boolean {
   return false;
 }
 
+export const SMTP_RATE_LIMIT_HINT =
+  'The server says this account is sending too fast: the email waits and is tried again later, without using up its attempts.';
+
 export interface SmtpFailureDescription extends DeliveryErrorFields {
   message: string;
 }
@@ -82,14 +88,19 @@ export function describeSmtpFailure(error: unknown, ctx: SmtpFailureContext): Sm
     rejected.length > 0 && code === 'EENVELOPE' && err.command === 'RCPT TO'
       ? (err.rejectedErrors ?? []).some((r) => !isPermanentSmtpFailure(r))
       : !isPermanentSmtpFailure(err);
+  const rateLimited =
+    retryable &&
+    (isRateLimitReply(err.responseCode, err.response) ||
+      (rejected.length > 0 && rejected.every((r) => isRateLimitReply(r.responseCode, r.response))));
   return {
     message: cut(`SMTP ${describeStep(err)}: ${readableMessage(err)}`),
     code,
     retryable,
     responseCode: err.responseCode,
     response: facts.response,
-    hint: smtpHint(facts, ctx),
+    hint: rateLimited ? SMTP_RATE_LIMIT_HINT : smtpHint(facts, ctx),
     rejectedRecipients: rejected.length > 0 ? rejected : undefined,
+    ...(rateLimited ? { rateLimited: true } : {}),
   };
 }
 

@@ -171,6 +171,25 @@ describe('SmtpTransport failures are DeliveryErrors that decide the retry', () =
     expect(error.message).toMatch(/TLS handshake failed: wrong version number/);
   });
 
+  it.each([
+    ['Office 365 after DATA', { onDataReply: '450 4.5.127 Message submission rate for this client has exceeded the configured limit' }],
+    ['Gmail on MAIL FROM', { rejectMailFrom: '421 4.7.28 Our system has detected an unusual rate of unsolicited mail' }],
+    ['a generic throttle after DATA', { onDataReply: '451 4.7.1 Throttled: too many messages, try again later' }],
+  ])('a rate-limit reply (%s) is temporary and marked rateLimited', async (_name, behaviour) => {
+    const s = await sink({ tls: 'starttls', auth: { users: USERS }, ...behaviour });
+    const error = await failureOfSending(transport(s));
+    expect(error).toMatchObject({ retryable: true, rateLimited: true });
+    expect(error.hint).toMatch(/sending too fast/);
+    expect(s.messages).toEqual([]);
+  });
+
+  it('a temporary reply that is not about a rate is an ordinary retry', async () => {
+    const s = await sink({ tls: 'starttls', auth: { users: USERS }, onDataReply: '452 4.2.2 The email account is over quota' });
+    const error = await failureOfSending(transport(s));
+    expect(error.retryable).toBe(true);
+    expect(error.rateLimited).toBeUndefined();
+  });
+
   it('verify() throws the same classified error as send()', async () => {
     const s = await sink({ tls: 'starttls', auth: { users: { [USER]: 'other' } } });
     await expect(transport(s, { preset: 'gmail' }).verify()).rejects.toMatchObject({
