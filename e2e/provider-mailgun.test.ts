@@ -56,7 +56,10 @@ describe('a tenant on its own Mailgun account', () => {
 
   it('warns when the From domain does not match the sending domain', async () => {
     const r = await save('mga', { fromAddress: 'billing@acme.example', domain: 'mg.other.example', region: 'eu' });
-    expect(r.body.warnings.join(' ')).toMatch(/does not match the Mailgun sending domain/);
+    expect(r.body.warnings).toContainEqual({
+      code: 'mailgun_domain_mismatch',
+      message: expect.stringMatching(/does not match the Mailgun sending domain/),
+    });
     await save('mga', { fromAddress: 'billing@mg.acme.example', region: 'eu' });
   });
 

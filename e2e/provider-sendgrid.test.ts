@@ -150,7 +150,7 @@ describe('a tenant on its own SendGrid account', () => {
     const r = await saveSendgrid('sgr', RESTRICTED);
     expect(r.status).toBe(200);
     expect(r.body.webhook).toMatchObject({ registered: false, error: expect.stringMatching(/permission|paste/i) });
-    expect(r.body.warnings.join(' ')).toMatch(/not registered/);
+    expect(r.body.warnings).toEqual([{ code: 'webhook_not_registered', message: expect.stringMatching(/not registered/) }]);
     // The admin makes a webhook for our URL by hand in SendGrid, turns signing on, and pastes its key.
     const byHand = sg.addEventWebhook({ url: `${m.webhooks.url}/webhooks/sendgrid/sgr` }, { signed: true });
     const pasted = await saveSendgrid('sgr', undefined, { webhookVerificationKey: byHand.publicKey });

@@ -103,7 +103,7 @@ describe('documents emailed end to end through the tenant SMTP server and the pl
     expect(email.attempts[0]).toMatchObject({ ok: false, code: 'EAUTH', responseCode: 535, retryable: false });
     expect(email.attempts[0].hint).toMatch(/app password/i);
     const settings = await m.call('GET', '/v1/tenants/gmail/email-settings');
-    expect(settings.body.warnings.join(' ')).toMatch(/app password/i);
+    expect(settings.body.warnings).toEqual([{ code: 'gmail_app_password', message: expect.stringMatching(/app password/i) }]);
   });
 
   it('421 at the greeting is retried with backoff until the server recovers', async () => {

@@ -5,11 +5,13 @@ import { randomBytes } from 'node:crypto';
 import { RunningApi, startApi } from '@mailroom/api';
 import { Config, loadConfig, REDACT_PATHS } from '@mailroom/config';
 import { createCallbackQueue } from '@mailroom/callbacks';
-import { createRedisConnection, createSendQueue } from '@mailroom/queue';
+import { createRedisConnection, createSendQueue, SendJobData } from '@mailroom/queue';
 import { RunningDnsServer, startDnsServer } from '@mailroom/testkit';
 import { RunningWebhooks, startWebhooks } from '@mailroom/webhooks';
 import { RunningWorker, startWorker } from '@mailroom/worker';
 import type { Store } from '@mailroom/store';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import pino from 'pino';
 
 export const API_KEY = 'test-platform-key-0001';
@@ -53,7 +55,13 @@ export interface Mailroom {
  */
 export async function startMailroom(
   env: Record<string, string> = {},
-  options: { worker?: boolean; logStream?: NodeJS.WritableStream; store?: Store } = {},
+  options: {
+    worker?: boolean;
+    logStream?: NodeJS.WritableStream;
+    store?: Store;
+    /** The API's send queue, built by the test (on the API's connection and the harness's prefix). */
+    apiQueue?: (redis: Redis, prefix: string) => Queue<SendJobData>;
+  } = {},
 ): Promise<Mailroom> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-e2e-'));
   const base: Record<string, string> = {
@@ -86,7 +94,12 @@ export async function startMailroom(
   const fullEnv = { PUBLIC_BASE_URL: webhooks.url, ...base };
   const config = loadConfig(fullEnv);
   const dns = await startDnsServer(PUBLIC_MAIL_HOSTS);
-  const api = await startApi(config, { logger, resolveHost: dns.resolve, store: options.store });
+  const api = await startApi(config, {
+    logger,
+    resolveHost: dns.resolve,
+    store: options.store,
+    ...(options.apiQueue ? { queue: (redis: Redis) => options.apiQueue!(redis, config.queuePrefix) } : {}),
+  });
   const m: Mailroom = {
     config,
     env: fullEnv,

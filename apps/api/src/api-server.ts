@@ -2,11 +2,13 @@ import { createCallbacks } from '@mailroom/callbacks';
 import type { Config } from '@mailroom/config';
 import { createLogger } from '@mailroom/config';
 import { buildSmtpHostGuard } from '@mailroom/delivery';
-import { createSendQueue } from '@mailroom/queue';
+import { createSendQueue, SendJobData } from '@mailroom/queue';
 import { listen, openBackends, RunningApp } from '@mailroom/runtime';
 import { SecretBox, TenantTokens } from '@mailroom/security';
 import type { Store } from '@mailroom/store';
 import type { HostResolver } from '@mailroom/transports';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ApiDeps } from './api-deps';
 import { createApiMetrics } from './api-metrics';
@@ -19,12 +21,20 @@ export type RunningApi = RunningApp<ApiDeps>;
 /** Starts the API: store, Redis, queue, HTTP. `port: 0` in tests. Stop closes everything it opened. */
 export async function startApi(
   config: Config,
-  options: { logger?: Logger; store?: Store; adminUiDir?: string; resolveHost?: HostResolver } = {},
+  options: {
+    logger?: Logger;
+    store?: Store;
+    adminUiDir?: string;
+    resolveHost?: HostResolver;
+    /** Tests may build the send queue themselves (to hold an add at a chosen moment), on the API's connection. */
+    queue?: (redis: Redis) => Queue<SendJobData>;
+  } = {},
 ): Promise<RunningApi> {
   const logger = options.logger ?? createLogger('api', config.logLevel);
   const backends = await openBackends(config, logger, options.store, 'request-path');
   const { store, redis } = backends;
-  const queue = createSendQueue(redis, config.queuePrefix);
+  // Tests may wrap the send queue (to hold an add at a chosen moment); it is built on the API's connection either way.
+  const queue = options.queue ? options.queue(redis) : createSendQueue(redis, config.queuePrefix);
   const callbacks = createCallbacks({ redis, prefix: config.queuePrefix, url: config.callbacks.url, logger });
   const { metrics, observer } = createApiMetrics(config, logger, [queue, callbacks.queue]);
   // The connection's own errors are logged by openBackends; BullMQ repeats them here.

@@ -1,33 +1,70 @@
 import { UnrecoverableError } from 'bullmq';
-import { applySendFailure, applySendSuccess, DeliveryError, EmailRecord, markSending } from '@mailroom/domain';
-import { buildOutgoingMessage, createTransport, SettingsIncompleteError, specFromSettings, TransportLease } from '@mailroom/delivery';
+import {
+  applySendFailure,
+  applySendSuccess,
+  awaitsSend,
+  DeliveryError,
+  effectiveSettings,
+  EffectiveSettings,
+  EmailRecord,
+  markSending,
+  narrowToAwaiting,
+  reopenFailed,
+  transportCacheKey,
+  transportOf,
+} from '@mailroom/domain';
+import { buildOutgoingMessage, createTransport, specFromSettings, TransportLease } from '@mailroom/delivery';
 import type { SendJobData } from '@mailroom/queue';
+import type { Logger } from 'pino';
+import { decideAfterFailure, RetryScheduledError } from './after-failure';
 import { toDeliveryError } from './to-delivery-error';
 import type { WorkerDeps } from './worker-deps';
 
-const IN_FLIGHT = new Set(['queued', 'sending', 'deferred']);
+/** One run of a send job, as deliverEmail sees it (process-send-job.ts builds it from BullMQ's job). */
+export interface SendAttempt {
+  data: SendJobData;
+  /** Attempts BullMQ already counted, and allowed. */
+  made: number;
+  max: number;
+  /** Puts the job back to sleep until `untilMs` without using up an attempt; never returns. */
+  defer(untilMs: number): Promise<never>;
+}
 
 /**
- * One send attempt for one email. Reads as its flow: load, mark sending, resolve the tenant's
- * transport, send, record the outcome. A retryable failure is rethrown (BullMQ retries with backoff);
- * a permanent one, or the last attempt, is recorded as failed and ends the job.
+ * One send attempt for one email. Reads as its flow: load; a job for a `failed` email is a retry
+ * (the API's, the dashboard's, or a stalled re-run) and re-opens its failed recipients; skip what no
+ * longer waits; resolve the effective settings (the same decision as the API's); mark sending; send;
+ * record the outcome. After a failure the error's fields decide: defer (rate limit), retry, or give up.
  */
-export async function deliverEmail(deps: WorkerDeps, job: SendJobData, attempt: { made: number; max: number }): Promise<void> {
-  const { store, logger } = deps;
-  const log = logger.child({ tenantId: job.tenantId, emailId: job.emailId, attempt: attempt.made + 1 });
-  const email = await store.emails.get(job.tenantId, job.emailId);
-  if (!email) return void log.warn('email not found; nothing to send');
-  if (!email.recipients.some((r) => IN_FLIGHT.has(r.status)))
-    return void log.info({ status: email.status }, 'already settled; not sending again');
-
-  const [content, settings] = await Promise.all([store.emails.getContent(job.tenantId, job.emailId), store.settings.get(job.tenantId)]);
+export async function deliverEmail(deps: WorkerDeps, job: SendAttempt): Promise<void> {
+  const { store } = deps;
+  const { tenantId, emailId } = job.data;
+  const log = deps.logger.child({ tenantId, emailId, attempt: job.made + 1 });
   const now = () => deps.now().toISOString();
-  await store.emails.update(job.tenantId, job.emailId, (e) => markSending(e, now()));
+  let email = await store.emails.get(tenantId, emailId);
+  if (!email) return void log.warn('email not found; nothing to send');
+  if (email.status === 'failed') email = (await store.emails.update(tenantId, emailId, (e) => reopenFailed(e, now(), 'worker'))) ?? email;
+  if (!awaitsSend(email)) return void log.info({ status: email.status }, 'already settled; not sending again');
+
+  const [content, stored, tenant] = await Promise.all([
+    store.emails.getContent(tenantId, emailId),
+    store.settings.get(tenantId),
+    store.tenants.get(tenantId),
+  ]);
+  const effective = tenant ? effectiveSettings(tenant, stored, deps.config.smtpPlans) : undefined;
+  const sending = await store.emails.update(tenantId, emailId, (e) => markSending(e, now(), effective && transportOf(effective)));
+  // Gone meanwhile: an enqueue whose job add failed removed it before this job could commit it.
+  if (!sending) return void log.warn('email removed before it could be sent; nothing to send');
 
   const started = Date.now();
   let lease: TransportLease | undefined;
   try {
-    if (!settings) throw new SettingsIncompleteError('the tenant has no email settings');
+    if (!effective)
+      throw new DeliveryError(`tenant ${tenantId} does not exist`, {
+        code: 'ETENANT',
+        retryable: false,
+        hint: 'the tenant of this email is gone: create it again (PUT /v1/tenants/:tenantId) and retry the email',
+      });
     if (!content)
       throw new DeliveryError(
         email.contentPurgedAt
@@ -39,8 +76,9 @@ export async function deliverEmail(deps: WorkerDeps, job: SendJobData, attempt: 
           hint: 'the stored body of this email is gone: enqueue the document again',
         },
       );
+    const settings = effective.settings;
     // Leased for this send: evicting the tenant's transport meanwhile never closes it under the send.
-    lease = deps.transports.acquire(job.tenantId, settings.version, () =>
+    lease = deps.transports.acquire(tenantId, transportCacheKey(effective), () =>
       createTransport(specFromSettings(settings, deps.box), deps.config, {
         logger: log,
         smtpHosts: deps.smtpHosts,
@@ -50,40 +88,67 @@ export async function deliverEmail(deps: WorkerDeps, job: SendJobData, attempt: 
     const transport = lease.transport;
     const pixelUrl =
       settings.mode !== 'provider' && content.html !== undefined
-        ? `${deps.config.publicBaseUrl}/t/o/${deps.pixelTokens.mint(job.tenantId, job.emailId)}`
+        ? `${deps.config.publicBaseUrl}/t/o/${deps.pixelTokens.mint(tenantId, emailId)}`
         : undefined;
-    const message = buildOutgoingMessage(email, content, settings, { platformFrom: deps.config.platform.from, pixelUrl });
+    const message = buildOutgoingMessage(narrowToAwaiting(sending), content, settings, { platformFrom: deps.config.platform.from, pixelUrl });
     const result = await transport.send(message);
-    await store.emails.update(job.tenantId, job.emailId, (e) =>
-      applySendSuccess(e, { ...result, durationMs: Date.now() - started }, now()),
-    );
-    deps.observer?.sendAttempted(email, settings, 'accepted');
-    if (settings.lastFailure) await store.settings.update(job.tenantId, (s) => (s.lastFailure ? { ...s, lastFailure: undefined } : null));
+    await store.emails.update(tenantId, emailId, (e) => applySendSuccess(e, { ...result, durationMs: Date.now() - started }, now()));
+    deps.observer?.sendAttempted(sending, settings, 'accepted');
+    if (stored?.lastFailure && !effective.fallback)
+      await store.settings.update(tenantId, (s) => (s.lastFailure ? { ...s, lastFailure: undefined } : null));
     log.info({ messageId: result.messageId, providerMessageId: result.providerMessageId, ms: Date.now() - started }, 'sent');
   } catch (e) {
-    const err = toDeliveryError(e);
-    const final = !err.retryable || attempt.made + 1 >= attempt.max;
-    const failure = {
-      code: err.code,
-      retryable: err.retryable,
-      responseCode: err.responseCode,
-      response: err.response ?? err.message,
-      hint: err.hint,
-      durationMs: Date.now() - started,
-    };
-    await store.emails.update(job.tenantId, job.emailId, (rec: EmailRecord) => applySendFailure(rec, failure, now(), final));
-    deps.observer?.sendAttempted(email, settings, final ? 'failed' : 'retry');
-    log.warn({ code: err.code, responseCode: err.responseCode, retryable: err.retryable, final }, 'send failed');
-    if (!err.retryable) {
-      deps.transports.evict(job.tenantId);
-      await store.settings.update(job.tenantId, (s) => ({
-        ...s,
-        lastFailure: { at: now(), code: err.code, hint: err.hint, response: err.response },
-      }));
-      throw new UnrecoverableError(`${err.code}: ${err.message}`);
-    }
-    throw err;
+    await afterFailure(deps, job, sending, toDeliveryError(e), Date.now() - started, effective, log);
   } finally {
     lease?.release();
   }
+}
+
+/** Records the failed attempt and hands BullMQ what follows: a deferral, a retry at the recorded time, or the end. */
+async function afterFailure(
+  deps: WorkerDeps,
+  job: SendAttempt,
+  email: EmailRecord,
+  err: DeliveryError,
+  durationMs: number,
+  effective: EffectiveSettings | undefined,
+  log: Logger,
+): Promise<never> {
+  const { tenantId, emailId } = job.data;
+  const nowMs = deps.now().getTime();
+  const at = new Date(nowMs).toISOString();
+  const next = decideAfterFailure(err, {
+    made: job.made,
+    max: job.max,
+    nowMs,
+    createdAtMs: Date.parse(email.createdAt),
+    rateLimitGraceMs: deps.config.send.rateLimitGraceMs,
+    retryBaseMs: deps.config.send.retryBaseMs,
+    rateLimitedSoFar: email.attempts.filter((a) => a.rateLimited).length,
+  });
+  const failure = {
+    code: err.code,
+    retryable: err.retryable,
+    responseCode: err.responseCode,
+    response: err.response ?? err.message,
+    hint: err.hint,
+    ...(err.rateLimited ? { rateLimited: true } : {}),
+    durationMs,
+  };
+  const nextAttemptAt =
+    next.kind === 'defer' ? new Date(next.untilMs).toISOString() : next.kind === 'retry' ? new Date(nowMs + next.delayMs).toISOString() : undefined;
+  await deps.store.emails.update(tenantId, emailId, (rec) => applySendFailure(rec, failure, at, next.kind === 'give_up', nextAttemptAt));
+  // A rate-limit deferral uses no attempt, like the tenant's own limits: the metric counts it as `deferred`.
+  deps.observer?.sendAttempted(email, effective?.settings, next.kind === 'defer' ? 'deferred' : next.kind === 'retry' ? 'retry' : 'failed');
+  log.warn({ code: err.code, responseCode: err.responseCode, retryable: err.retryable, rateLimited: err.rateLimited, next: next.kind, nextAttemptAt }, 'send failed');
+
+  if (next.kind === 'defer') return job.defer(next.untilMs);
+  if (next.kind === 'retry') throw new RetryScheduledError(`${err.code}: ${err.message}`, next.delayMs);
+  if (!err.retryable) {
+    deps.transports.evict(tenantId);
+    if (effective?.configured && !effective.fallback)
+      await deps.store.settings.update(tenantId, (s) => ({ ...s, lastFailure: { at, code: err.code, hint: err.hint, response: err.response } }));
+  }
+  // Recorded as failed: BullMQ must not try again whatever attempts it thinks are left.
+  throw new UnrecoverableError(`${err.code}: ${err.message}`);
 }

@@ -1,24 +1,70 @@
 import type { Queue } from 'bullmq';
-import { SendJobData, sendJobOptions, SendPolicy } from '@mailroom/queue';
+import { awaitsSend, giveUp } from '@mailroom/domain';
+import { inspectSendJob, readdSendJob, SendJobData, SendPolicy } from '@mailroom/queue';
 import type { Store } from '@mailroom/store';
 import type { Logger } from 'pino';
+import { decideRepair } from './sweep-decision';
+
+export interface SweepDeps {
+  store: Store;
+  queue: Queue<SendJobData>;
+  logger: Logger;
+  policy: SendPolicy;
+  now: () => Date;
+}
+
+export interface SweepReport {
+  readded: string[];
+  gaveUp: string[];
+  left: number;
+}
 
 /**
- * The safety net under "never a record without its job": an email still `queued` long after it was
- * created has lost its job (the API died between the two writes, or Redis lost data). Re-adding is
- * harmless: the job id is the email id, so BullMQ ignores it when the job still exists.
+ * The safety net under "no email stranded": every email still queued, sending or deferred whose due
+ * time (last change, or next try) is older than `dueBefore` has its job checked, and is re-added or
+ * marked failed (sweep-decision.ts). Safe in every worker at once: a re-add of a live job is ignored,
+ * and giving up writes only over the very version of the record it judged.
  */
 export async function requeueStuckEmails(
-  deps: { store: Store; queue: Queue<SendJobData>; logger: Logger; policy: SendPolicy },
-  olderThan: Date,
-  limit = 500,
-): Promise<number> {
-  const stuck = await deps.store.emails.listStuckQueued(olderThan.toISOString(), limit);
-  for (const { tenantId, id } of stuck) {
-    await deps.queue.add('send', { tenantId, emailId: id }, sendJobOptions(id, deps.policy));
+  deps: SweepDeps,
+  dueBefore: Date,
+  options: { testEmailsOverBefore: Date; limit?: number },
+): Promise<SweepReport> {
+  const report: SweepReport = { readded: [], gaveUp: [], left: 0 };
+  const due = await deps.store.emails.listAwaitingSend(dueBefore.toISOString(), options.limit ?? 500);
+  for (const { tenantId, id } of due) {
+    try {
+      await repairOne(deps, tenantId, id, options.testEmailsOverBefore.toISOString(), report);
+    } catch (err) {
+      deps.logger.error({ err, tenantId, emailId: id }, 'sweep: could not check this email; next sweep');
+    }
   }
-  if (stuck.length > 0) deps.logger.warn({ count: stuck.length }, 're-enqueued emails whose jobs were missing');
-  return stuck.length;
+  if (report.readded.length + report.gaveUp.length > 0)
+    deps.logger.warn({ readded: report.readded.length, gaveUp: report.gaveUp.length, left: report.left }, 'sweep repaired emails');
+  return report;
+}
+
+async function repairOne(deps: SweepDeps, tenantId: string, id: string, testEmailsOverBefore: string, report: SweepReport): Promise<void> {
+  const email = await deps.store.emails.get(tenantId, id);
+  if (!email || !awaitsSend(email)) return;
+  const repair = decideRepair(email, await inspectSendJob(deps.queue, id), { testEmailsOverBefore });
+  switch (repair.kind) {
+    case 'leave':
+      report.left += 1;
+      return;
+    case 'readd':
+      await readdSendJob(deps.queue, { tenantId, emailId: id }, deps.policy);
+      report.readded.push(id);
+      return;
+    case 'give_up': {
+      const at = deps.now().toISOString();
+      const updated = await deps.store.emails.update(tenantId, id, (e) =>
+        e.updatedAt === email.updatedAt ? giveUp(e, { code: repair.code, reason: repair.reason }, at) : null,
+      );
+      if (updated?.status === 'failed') report.gaveUp.push(id);
+      return;
+    }
+  }
 }
 
 /** Runs the sweep every `everyMs`, one at a time; returns a stop function. */

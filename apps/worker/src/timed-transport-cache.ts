@@ -32,7 +32,7 @@ export class TimedTransportCache extends TransportCache {
     super(maxSize);
   }
 
-  override acquire(tenantId: string, version: number, create: () => Transport): TransportLease {
+  override acquire(tenantId: string, version: number | string, create: () => Transport): TransportLease {
     return super.acquire(tenantId, version, () => timed(create(), this.timer));
   }
 }

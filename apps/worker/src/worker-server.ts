@@ -11,7 +11,7 @@ import { CallbackMetrics } from '@mailroom/metrics';
 import type { Store } from '@mailroom/store';
 import type { HostResolver } from '@mailroom/transports';
 import type { Logger } from 'pino';
-import { deliverEmail } from './deliver-email';
+import { processSendJob } from './process-send-job';
 import { requeueStuckEmails, scheduleStuckSweep } from './requeue-stuck-emails';
 import { purgeExpiredContent } from './purge-expired-content';
 import { schedulePeriodic } from './periodic-task';
@@ -52,7 +52,7 @@ export async function startWorker(
   };
   const worker = new Worker<SendJobData>(
     SEND_QUEUE,
-    async (job) => deliverEmail(deps, job.data, { made: job.attemptsMade, max: job.opts.attempts ?? config.send.attempts }),
+    async (job, token) => processSendJob(deps, job, token),
     {
       connection: redis,
       prefix: config.queuePrefix,
@@ -82,7 +82,11 @@ export async function startWorker(
       })
     : undefined;
   const stopSweep = scheduleStuckSweep(
-    () => requeueStuckEmails({ store, queue, logger, policy: config.send }, new Date(Date.now() - config.send.stuckAfterMs)),
+    () =>
+      requeueStuckEmails({ store, queue, logger, policy: config.send, now: deps.now }, new Date(Date.now() - config.send.stuckAfterMs), {
+        // A test email's request is surely over once its timeout (and then some) has passed.
+        testEmailsOverBefore: new Date(Date.now() - Math.max(config.send.stuckAfterMs, 2 * config.timeouts.testEmailMs)),
+      }),
     config.send.stuckSweepEveryMs,
     logger,
   );

@@ -7,7 +7,8 @@ export interface TransportLease {
 }
 
 interface Entry {
-  version: number;
+  /** The settings version, or any key that changes when the transport must (domain transportCacheKey). */
+  version: number | string;
   transport: Transport;
   /** Sends holding a lease on it right now. */
   inUse: number;
@@ -33,7 +34,7 @@ export class TransportCache {
   ) {}
 
   /** The tenant's transport for this settings version (created when missing), leased until `release()`. */
-  acquire(tenantId: string, version: number, create: () => Transport): TransportLease {
+  acquire(tenantId: string, version: number | string, create: () => Transport): TransportLease {
     let entry = this.entries.get(tenantId);
     if (entry && entry.version === version) {
       this.entries.delete(tenantId);

@@ -6,11 +6,12 @@ import { requireTenantAccess } from '../http/auth';
 import { HttpError } from '../http/http-error';
 import { parseOr400 } from '../http/validate';
 import { enqueueEmail } from '../use-cases/enqueue-email';
+import { retryEmail } from '../use-cases/retry-email';
 import { loadTenant } from './load-tenant';
 
-/** The history as callers see it: no internal fingerprints (the request's hash, the pixel's recent clients). */
+/** The history as callers see it: no internal fingerprints (the request's hash, the pixel's recent clients) or enqueue marks. */
 export function presentEmail(e: EmailRecord) {
-  const { requestHash: _hash, openClients: _clients, ...rest } = e;
+  const { requestHash: _hash, openClients: _clients, pendingEnqueue: _pending, ...rest } = e;
   return rest;
 }
 
@@ -50,6 +51,12 @@ export function emailsRoutes(deps: ApiDeps): Router {
     const email = await deps.store.emails.get(req.params.tenantId, req.params.emailId);
     if (!email) throw new HttpError(404, 'email_not_found', `no email ${req.params.emailId} for tenant ${req.params.tenantId}`);
     res.json(presentEmail(email));
+  });
+
+  r.post(`${base}/:emailId/retry`, requireTenantAccess, async (req, res) => {
+    const email = await retryEmail(deps, req.params.tenantId, req.params.emailId);
+    res.status(202).setHeader('Location', `/v1/tenants/${email.tenantId}/emails/${email.id}`);
+    res.json({ id: email.id, status: email.status });
   });
   return r;
 }

@@ -1,17 +1,35 @@
 import { Router } from 'express';
-import { EmailSettingsInput, emailSettingsInputSchema } from '@mailroom/domain';
+import { EmailSettings, EmailSettingsInput, emailSettingsInputSchema, effectiveSettings, Tenant, transportOf } from '@mailroom/domain';
 import type { ApiDeps } from '../api-deps';
 import { requireTenantAccess } from '../http/auth';
-import { HttpError } from '../http/http-error';
 import { parseOr400 } from '../http/validate';
 import { modeAccess } from '../use-cases/mode-access';
 import { presentSettings } from '../use-cases/present-settings';
 import { saveSettings } from '../use-cases/save-settings';
+import { effectiveWarnings, SettingsWarning } from '../use-cases/settings-warnings';
 import { loadTenant } from './load-tenant';
 
 export interface SettingsHooks {
   /** Runs after a save (webhook registration in provider mode); its warnings join the answer. */
-  afterSave?: (tenantId: string, input: EmailSettingsInput) => Promise<string[]>;
+  afterSave?: (tenantId: string, input: EmailSettingsInput) => Promise<SettingsWarning[]>;
+}
+
+/**
+ * The settings answer: what is saved (or, never saved, the platform defaults with `configured: false`),
+ * what the next email really goes through (`transport`, with the fallback reason), the warnings, and
+ * what the plan allows.
+ */
+function settingsAnswer(deps: ApiDeps, tenant: Tenant, stored: EmailSettings | null, extra: SettingsWarning[] = []) {
+  const effective = effectiveSettings(tenant, stored, deps.config.smtpPlans);
+  const warnings = effectiveWarnings(tenant, effective, { smtpPlans: deps.config.smtpPlans, platformFrom: deps.config.platform.from });
+  const shown = presentSettings(stored ?? effective.settings, [...extra, ...warnings]);
+  return {
+    ...shown,
+    ...(stored ? {} : { version: 0, updatedAt: null }),
+    configured: effective.configured,
+    transport: transportOf(effective),
+    ...modeAccess(tenant, deps.config.smtpPlans),
+  };
 }
 
 export function settingsRoutes(deps: ApiDeps, hooks: SettingsHooks = {}): Router {
@@ -20,9 +38,7 @@ export function settingsRoutes(deps: ApiDeps, hooks: SettingsHooks = {}): Router
 
   r.get(path, requireTenantAccess, async (req, res) => {
     const tenant = await loadTenant(deps, req.params.tenantId);
-    const s = await deps.store.settings.get(tenant.id);
-    if (!s) throw new HttpError(404, 'settings_not_found', `tenant ${tenant.id} has no email settings yet: PUT ${req.path}`);
-    res.json({ ...presentSettings(s), ...modeAccess(tenant, deps.config.smtpPlans) });
+    res.json(settingsAnswer(deps, tenant, await deps.store.settings.get(tenant.id)));
   });
 
   r.put(path, requireTenantAccess, async (req, res) => {
@@ -32,7 +48,7 @@ export function settingsRoutes(deps: ApiDeps, hooks: SettingsHooks = {}): Router
     const extra = hooks.afterSave ? await hooks.afterSave(tenant.id, input) : [];
     saved = (await deps.store.settings.get(tenant.id)) ?? saved;
     deps.logger.info({ tenantId: tenant.id, mode: saved.mode, version: saved.version }, 'email settings saved');
-    res.json({ ...presentSettings(saved, extra), ...modeAccess(tenant, deps.config.smtpPlans) });
+    res.json(settingsAnswer(deps, tenant, saved, extra));
   });
   return r;
 }

@@ -12,6 +12,7 @@ export function tenantsRoutes(deps: ApiDeps): Router {
     const id = parseOr400(tenantIdSchema, req.params.tenantId, 'tenantId');
     const input = parseOr400(tenantInputSchema, req.body);
     const existed = await deps.store.tenants.get(id);
+    // `email` left out keeps the stored one; null removes it.
     const tenant = await deps.store.tenants.upsert({ id, ...input }, deps.now().toISOString());
     res.status(existed ? 200 : 201).json(tenant);
   });

@@ -1,10 +1,10 @@
-import { Attachment, EmailRecord, EnqueueEmailInput } from '@mailroom/domain';
-import { sendJobOptions } from '@mailroom/queue';
-import { withinMs } from '@mailroom/runtime';
+import { randomUUID } from 'node:crypto';
+import { Attachment, EmailRecord, effectiveSettings, EnqueueEmailInput, transportOf } from '@mailroom/domain';
 import type { ApiDeps } from '../api-deps';
 import { HttpError } from '../http/http-error';
 import { loadTenant } from '../routes/load-tenant';
 import { newEmailId, newEmailRecord, requestHash } from './new-email-record';
+import { addJobThenCommit, answerReplay } from './pending-enqueue';
 
 export function decodeAttachments(input: EnqueueEmailInput, maxBytes: number): Attachment[] {
   const attachments = input.attachments.map((a) => ({
@@ -24,9 +24,12 @@ export function decodeAttachments(input: EnqueueEmailInput, maxBytes: number): A
 }
 
 /**
- * Enqueue a document email. Reads as its flow: tenant and settings, the record and its content in one
- * write (idempotent on the key), then the job keyed on the email id. The caller hears 202 only when
- * both exist; if the job cannot be added the record is removed again and the caller may retry.
+ * Enqueue a document email. Reads as its flow: tenant and its effective settings (a tenant that never
+ * saved any sends through the platform at once), the record and its content in one write (idempotent
+ * on the key) marked pending under this request, then the job keyed on the email id, then the commit
+ * that drops the mark. The caller hears 202 only when both exist; if the job cannot be added the
+ * record is removed again (only while still pending under this request) and the caller may retry.
+ * A replay of the key meanwhile answers 409 (pending-enqueue.ts, decision 0014).
  */
 export async function enqueueEmail(
   deps: ApiDeps,
@@ -35,45 +38,30 @@ export async function enqueueEmail(
   idempotencyKey?: string,
 ): Promise<{ email: EmailRecord; created: boolean }> {
   const tenant = await loadTenant(deps, tenantId);
-  const settings = await deps.store.settings.get(tenant.id);
-  if (!settings)
-    throw new HttpError(
-      409,
-      'settings_missing',
-      `tenant ${tenant.id} has no email settings: PUT /v1/tenants/${tenant.id}/email-settings first`,
-    );
+  const effective = effectiveSettings(tenant, await deps.store.settings.get(tenant.id), deps.config.smtpPlans);
   const attachments = decodeAttachments(input, deps.config.limits.maxAttachmentBytes);
   const now = deps.now();
   const hash = requestHash(input);
-  const record = newEmailRecord({ id: newEmailId(now), tenantId: tenant.id, input, settings, now, idempotencyKey, requestHash: hash });
+  const owner = randomUUID();
+  const record = newEmailRecord({
+    id: newEmailId(now),
+    tenantId: tenant.id,
+    input,
+    settings: effective.settings,
+    transport: transportOf(effective),
+    now,
+    idempotencyKey,
+    requestHash: hash,
+    pendingEnqueue: { owner, since: now.toISOString() },
+  });
 
   const { email, created } = await deps.store.emails.create({
     email: record,
     content: { text: input.text, html: input.html, attachments },
   });
-  if (!created && email.requestHash !== hash) {
-    throw new HttpError(
-      409,
-      'idempotency_key_reused',
-      `Idempotency-Key "${idempotencyKey}" was already used for a different request (email ${email.id})`,
-    );
-  }
-  if (!created && email.status !== 'queued') return { email, created };
-
-  try {
-    // A replay re-adds the job too: jobId = email id makes that a no-op when the job exists, and
-    // repairs the case where the first request's record was written but its job was not.
-    await withinMs(
-      deps.queue.add('send', { tenantId: tenant.id, emailId: email.id }, sendJobOptions(email.id, deps.config.send)),
-      deps.config.timeouts.enqueueMs,
-      'the send queue',
-    );
-  } catch (e) {
-    deps.logger.error({ err: e, tenantId: tenant.id, emailId: email.id }, 'could not enqueue; removing the record');
-    if (created) await deps.store.emails.remove(tenant.id, email.id);
-    throw new HttpError(503, 'queue_unavailable', 'the send queue is unavailable; nothing was stored, retry the request');
-  }
+  if (!created) return answerReplay(deps, email, { hash, idempotencyKey, owner });
+  const committed = await addJobThenCommit(deps, email, owner);
   deps.logger.info({ tenantId: tenant.id, emailId: email.id, created }, 'email queued');
-  if (created) deps.observer?.emailEnqueued(email);
-  return { email, created };
+  deps.observer?.emailEnqueued(committed);
+  return { email: committed, created };
 }

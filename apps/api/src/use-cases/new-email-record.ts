@@ -1,5 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Address, AttachmentInfo, EmailRecord, EmailSettings, EnqueueEmailInput, mergeAddresses, RecipientState } from '@mailroom/domain';
+import {
+  Address,
+  AttachmentInfo,
+  EmailRecord,
+  EmailSettings,
+  EnqueueEmailInput,
+  mergeAddresses,
+  PendingEnqueue,
+  RecipientState,
+  TransportChoice,
+} from '@mailroom/domain';
 
 /** Time-ordered ids: `em_` + 12 hex of milliseconds + 16 hex of randomness. */
 export function newEmailId(now: Date): string {
@@ -28,11 +38,15 @@ export function newEmailRecord(args: {
   id: string;
   tenantId: string;
   input: EnqueueEmailInput;
+  /** The effective settings (domain effectiveSettings): defaults and plan fallback already applied. */
   settings: EmailSettings;
+  /** What the history shows as the transport; by default the settings' mode. */
+  transport?: TransportChoice;
   now: Date;
   test?: boolean;
   idempotencyKey?: string;
   requestHash?: string;
+  pendingEnqueue?: PendingEnqueue;
 }): EmailRecord {
   const { input, settings } = args;
   const at = args.now.toISOString();
@@ -50,7 +64,10 @@ export function newEmailRecord(args: {
     cc,
     bcc,
     ...(settings.replyTo ? { replyTo: settings.replyTo } : {}),
-    transport: { mode: settings.mode, ...(settings.mode === 'provider' && settings.provider ? { provider: settings.provider.name } : {}) },
+    transport: args.transport ?? {
+      mode: settings.mode,
+      ...(settings.mode === 'provider' && settings.provider ? { provider: settings.provider.name } : {}),
+    },
     recipients: [...to.map(recipient('to')), ...cc.map(recipient('cc')), ...bcc.map(recipient('bcc'))],
     attempts: [],
     events: [{ type: 'queued', at, key: 'api:queued', source: 'api' }],
@@ -62,6 +79,7 @@ export function newEmailRecord(args: {
     hasHtml: input.html !== undefined,
     attachmentCount: input.attachments.length,
     ...(input.attachments.length > 0 ? { attachments: attachmentInfo(input.attachments) } : {}),
+    ...(args.pendingEnqueue ? { pendingEnqueue: args.pendingEnqueue } : {}),
     createdAt: at,
     updatedAt: at,
   };

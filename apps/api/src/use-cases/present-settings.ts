@@ -1,8 +1,8 @@
 import type { EmailSettings } from '@mailroom/domain';
-import { lastFailureWarnings, settingsWarnings } from './settings-warnings';
+import { lastFailureWarnings, SettingsWarning, settingsWarnings } from './settings-warnings';
 
 /** The settings as the API shows them: every secret replaced by whether it is set. */
-export function presentSettings(s: EmailSettings, extraWarnings: string[] = []) {
+export function presentSettings(s: EmailSettings, extraWarnings: SettingsWarning[] = []) {
   const base = {
     mode: s.mode,
     senderName: s.senderName,

@@ -4,6 +4,7 @@ import { secretContext, specFromSettings, WEBHOOK_KEY_FIELD } from '@mailroom/de
 import { isDeliveryError } from '@mailroom/domain';
 import { registerMailgunWebhook, registerMailjetWebhook, registerSendgridWebhook, WebhookRegistration } from '@mailroom/transports';
 import type { ApiDeps } from '../api-deps';
+import type { SettingsWarning } from './settings-warnings';
 
 export function webhookUrl(deps: ApiDeps, s: EmailSettings): string {
   return `${deps.config.publicBaseUrl}/webhooks/${s.provider!.name}/${encodeURIComponent(s.tenantId)}`;
@@ -14,7 +15,7 @@ export function webhookUrl(deps: ApiDeps, s: EmailSettings): string {
  * its own API key, and keep the verification key (sealed). A failure never undoes the save: the
  * answer says what failed, and the admin can paste the key by hand (`webhookVerificationKey`).
  */
-export async function registerProviderWebhook(deps: ApiDeps, tenantId: string, input?: ProviderSettingsInput): Promise<string[]> {
+export async function registerProviderWebhook(deps: ApiDeps, tenantId: string, input?: ProviderSettingsInput): Promise<SettingsWarning[]> {
   const s = await deps.store.settings.get(tenantId);
   if (s?.mode !== 'provider' || !s.provider) return [];
   const url = webhookUrl(deps, s);

@@ -2,11 +2,14 @@ import {
   applySendFailure,
   applySendSuccess,
   DeliveryError,
+  EffectiveSettings,
+  effectiveSettings,
   EmailSettings,
   EmailSettingsInput,
   isDeliveryError,
   markSending,
   Tenant,
+  transportOf,
 } from '@mailroom/domain';
 import { buildOutgoingMessage, createTransport, fromAddress, specFromSettings } from '@mailroom/delivery';
 import type { ApiDeps } from '../api-deps';
@@ -23,9 +26,20 @@ export interface TestEmailAnswer {
   error?: { code: string; message: string; response?: string; hint?: string };
 }
 
-/** Where the test goes: the tenant's own sender address (platform mode: its reply-to). */
-function testRecipient(s: EmailSettings, platformFrom: string): string {
-  return s.mode === 'platform' ? (s.replyTo ?? platformFrom) : fromAddress(s, platformFrom).email;
+/**
+ * Where the test goes: the tenant's own sender address; in platform mode (no sender address of its
+ * own) the tenant's contact email, else its reply-to. Neither: a 409 that says what to set.
+ */
+function testRecipient(tenant: Tenant, s: EmailSettings, platformFrom: string): string {
+  if (s.mode !== 'platform') return fromAddress(s, platformFrom).email;
+  const to = tenant.email ?? s.replyTo;
+  if (!to)
+    throw new HttpError(
+      409,
+      'test_recipient_missing',
+      `there is no address to send the test email to: set the tenant's email (PUT /v1/tenants/${tenant.id} with "email") or save email settings with a replyTo`,
+    );
+  return to;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -53,17 +67,15 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
  */
 export async function sendTestEmail(deps: ApiDeps, tenant: Tenant, draft?: EmailSettingsInput): Promise<TestEmailAnswer> {
   const stored = await deps.store.settings.get(tenant.id);
-  const settings: EmailSettings | null = draft ? { ...(await draftSettings(deps, tenant, draft, stored)), version: 0 } : stored;
-  if (!settings)
-    throw new HttpError(
-      404,
-      'settings_not_found',
-      `tenant ${tenant.id} has no email settings: save them, or send them in this request's body to test before saving`,
-    );
+  // The same decision as the worker's: defaults when never saved, the platform when the plan fell back.
+  const effective: EffectiveSettings = draft
+    ? { settings: { ...(await draftSettings(deps, tenant, draft, stored)), version: 0 }, configured: true }
+    : effectiveSettings(tenant, stored, deps.config.smtpPlans);
+  const settings = effective.settings;
+  const to = testRecipient(tenant, settings, deps.config.platform.from);
   await takeTestEmailToken(deps, tenant.id);
 
   const now = deps.now();
-  const to = testRecipient(settings, deps.config.platform.from);
   const input = {
     to: [{ email: to }],
     cc: [],
@@ -77,6 +89,7 @@ export async function sendTestEmail(deps: ApiDeps, tenant: Tenant, draft?: Email
     tenantId: tenant.id,
     input,
     settings: { ...settings, cc: [], bcc: [] },
+    transport: transportOf(effective),
     now,
     test: true,
   });
@@ -93,7 +106,8 @@ export async function sendTestEmail(deps: ApiDeps, tenant: Tenant, draft?: Email
     await deps.store.emails.update(tenant.id, record.id, (e) =>
       applySendSuccess(e, { ...result, durationMs: Date.now() - started }, deps.now().toISOString()),
     );
-    if (!draft && stored?.lastFailure) await deps.store.settings.update(tenant.id, (s) => ({ ...s, lastFailure: undefined }));
+    if (!draft && !effective.fallback && stored?.lastFailure)
+      await deps.store.settings.update(tenant.id, (s) => ({ ...s, lastFailure: undefined }));
     return { ok: true, emailId: record.id, to, messageId: result.messageId };
   } catch (e) {
     const err = isDeliveryError(e) ? e : new DeliveryError((e as Error).message, { code: 'EINTERNAL', retryable: true });
@@ -113,7 +127,7 @@ export async function sendTestEmail(deps: ApiDeps, tenant: Tenant, draft?: Email
         true,
       ),
     );
-    if (!draft && !err.retryable)
+    if (!draft && !effective.fallback && !err.retryable)
       await deps.store.settings.update(tenant.id, (s) => ({
         ...s,
         lastFailure: { at, code: err.code, hint: err.hint, response: err.response },

@@ -1,0 +1,89 @@
+import type { EmailRecord } from '@mailroom/domain';
+import { sendJobOptions } from '@mailroom/queue';
+import type { ApiDeps } from '../api-deps';
+import { HttpError } from '../http/http-error';
+import { withinMs } from '@mailroom/runtime';
+
+/**
+ * The enqueue protocol for a record and its job (decision 0014). The record is created carrying
+ * `pendingEnqueue: { owner, since }`; the request that owns it adds the job and then commits (drops
+ * the mark, one small write), or, when the add fails, removes the record only while it is still
+ * pending under its own name. Meanwhile a replay of the same Idempotency-Key answers 409 "in
+ * progress", never a 202 for a record that may yet be removed. A pending record whose owner went
+ * silent (the process died) is taken over by the next replay after `abandonedAfterMs`.
+ */
+
+/** An owner that has not committed within this long has died: its add is bounded by ENQUEUE_TIMEOUT_MS. */
+export function abandonedAfterMs(deps: ApiDeps): number {
+  return 2 * deps.config.timeouts.enqueueMs + 1000;
+}
+
+const withoutMark = ({ pendingEnqueue: _mark, ...email }: EmailRecord): EmailRecord => email;
+
+/** Adds the job for a record pending under `owner`, then commits it; or undoes it and answers 503. */
+export async function addJobThenCommit(deps: ApiDeps, email: EmailRecord, owner: string): Promise<EmailRecord> {
+  const { tenantId, id } = email;
+  try {
+    await withinMs(deps.queue.add('send', { tenantId, emailId: id }, sendJobOptions(id, deps.config.send)), deps.config.timeouts.enqueueMs, 'the send queue');
+  } catch (e) {
+    deps.logger.error({ err: e, tenantId, emailId: id }, 'could not enqueue; removing the record');
+    if (await deps.store.emails.removePendingEnqueue(tenantId, id, owner))
+      throw new HttpError(503, 'queue_unavailable', 'the send queue is unavailable; nothing was stored, retry the request');
+    // Not removed: a worker already took the job (the add did succeed, late) and committed the record.
+    const now = await deps.store.emails.get(tenantId, id);
+    if (now && !now.pendingEnqueue) return now;
+    throw new HttpError(503, 'queue_unavailable', 'the send queue is unavailable; retry the request with the same Idempotency-Key');
+  }
+  // False only when a worker committed it first (it already runs the job): the record stays either way.
+  await deps.store.emails.commitPendingEnqueue(tenantId, id, owner);
+  return withoutMark(email);
+}
+
+/**
+ * A replay of an Idempotency-Key: the same body gets the same email; a different body is refused;
+ * a first request still in progress answers 409 (retry shortly); an abandoned one is taken over.
+ */
+export async function answerReplay(
+  deps: ApiDeps,
+  email: EmailRecord,
+  replay: { hash: string; idempotencyKey?: string; owner: string },
+): Promise<{ email: EmailRecord; created: boolean }> {
+  if (email.requestHash !== replay.hash) {
+    throw new HttpError(
+      409,
+      'idempotency_key_reused',
+      `Idempotency-Key "${replay.idempotencyKey}" was already used for a different request (email ${email.id})`,
+    );
+  }
+  const pending = email.pendingEnqueue;
+  if (pending) {
+    const now = deps.now();
+    const abandoned = now.getTime() - Date.parse(pending.since) >= abandonedAfterMs(deps);
+    const taken = abandoned
+      ? await deps.store.emails.update(email.tenantId, email.id, (e) =>
+          e.pendingEnqueue?.owner === pending.owner && e.pendingEnqueue.since === pending.since
+            ? { ...e, pendingEnqueue: { owner: replay.owner, since: now.toISOString() } }
+            : null,
+        )
+      : null;
+    if (taken?.pendingEnqueue?.owner !== replay.owner) {
+      throw new HttpError(
+        409,
+        'idempotency_key_in_progress',
+        `a request with Idempotency-Key "${replay.idempotencyKey}" is still in progress (email ${email.id}); retry in a moment`,
+        { retryAfterSeconds: 1 },
+      );
+    }
+    deps.logger.warn({ tenantId: email.tenantId, emailId: email.id }, 'took over an enqueue abandoned by its request');
+    return { email: await addJobThenCommit(deps, taken, replay.owner), created: false };
+  }
+  if (email.status === 'queued') {
+    // The job may be missing (a Redis restart): re-adding is a no-op when it exists.
+    await withinMs(
+      deps.queue.add('send', { tenantId: email.tenantId, emailId: email.id }, sendJobOptions(email.id, deps.config.send)),
+      deps.config.timeouts.enqueueMs,
+      'the send queue',
+    ).catch((e: unknown) => deps.logger.warn({ err: e, emailId: email.id }, 'replay could not re-add the job; the sweep will'));
+  }
+  return { email, created: false };
+}

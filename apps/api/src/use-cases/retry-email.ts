@@ -1,0 +1,39 @@
+import { EmailRecord, reopenFailed } from '@mailroom/domain';
+import { readdSendJob } from '@mailroom/queue';
+import type { ApiDeps } from '../api-deps';
+import { HttpError } from '../http/http-error';
+import { loadTenant } from '../routes/load-tenant';
+import { withinMs } from '@mailroom/runtime';
+
+/**
+ * `POST .../emails/:emailId/retry`: a failed email gets a new attempt on the same record. Its failed
+ * recipients go back to `queued` (decision 0012), then its job is added again, replacing the failed
+ * one BullMQ keeps under the same id. If the job cannot be added the record is put back exactly as it
+ * was and the caller hears 503: nothing half-done, the retry may be retried.
+ */
+export async function retryEmail(deps: ApiDeps, tenantId: string, emailId: string): Promise<EmailRecord> {
+  await loadTenant(deps, tenantId);
+  const email = await deps.store.emails.get(tenantId, emailId);
+  if (!email) throw new HttpError(404, 'email_not_found', `no email ${emailId} for tenant ${tenantId}`);
+  if (email.test) throw new HttpError(409, 'test_email_not_retryable', `email ${emailId} is a test email: send a new test instead`);
+  const notFailed = (status: string) =>
+    new HttpError(409, 'email_not_failed', `email ${emailId} is ${status}: only a failed email can be retried`, { status });
+  if (email.status !== 'failed') throw notFailed(email.status);
+
+  const at = deps.now().toISOString();
+  const reopened = await deps.store.emails.update(tenantId, emailId, (e) => (e.status === 'failed' ? reopenFailed(e, at, 'api') : null));
+  if (!reopened) throw new HttpError(404, 'email_not_found', `no email ${emailId} for tenant ${tenantId}`);
+  if (reopened.status === 'failed' || reopened.updatedAt !== at) throw notFailed(reopened.status);
+
+  try {
+    await withinMs(readdSendJob(deps.queue, { tenantId, emailId }, deps.config.send), deps.config.timeouts.enqueueMs, 'the send queue');
+  } catch (e) {
+    deps.logger.error({ err: e, tenantId, emailId }, 'could not add the retry job; putting the email back as it was');
+    const restored = await deps.store.emails.update(tenantId, emailId, (cur) => (cur.updatedAt === reopened.updatedAt ? email : null));
+    // Changed meanwhile (the sweep re-added it and a worker took it): the retry is under way after all.
+    if (restored?.status === 'failed')
+      throw new HttpError(503, 'queue_unavailable', 'the send queue is unavailable; the email was left failed, retry the request');
+  }
+  deps.logger.info({ tenantId, emailId }, 'email re-opened for a retry');
+  return reopened;
+}
