@@ -186,4 +186,19 @@ describe('history, email detail and document view', () => {
     await page.getByRole('heading', { name: 'Invoice F-2026-0042', level: 1 }).waitFor();
     expect(problems).toEqual([]);
   });
+
+  it('offers Retry on a failed email only; retrying sends it again (here it is refused again, a second attempt)', async () => {
+    const { page, problems } = await openAdmin(browser, m, 'shop', `/emails/${invoiceId}`, 'lang=en');
+    await page.getByRole('heading', { name: 'Invoice F-2026-0042', level: 1 }).waitFor();
+    expect(await page.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+
+    await page.goto(page.url().replace(invoiceId, failedId));
+    await page.getByRole('heading', { name: 'Invoice F-2026-0041', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Retry' }).click();
+    const again = await waitForEmail(m, 'shop', failedId, (e) => e.status === 'failed' && e.attempts.length === 2);
+    expect(again.events.map((e: any) => e.key)).toContain('retry:1');
+    await page.reload();
+    await waitFor(async () => (await page.locator('ol.attempts li').count()) === 2, 'the second attempt on the screen');
+    expect(problems).toEqual([]);
+  });
 });

@@ -79,6 +79,30 @@ describe('settings screen', () => {
     expect(problems).toEqual([]);
   });
 
+  it('a tenant that never saved settings sees the platform defaults; a downgraded SMTP tenant sees the plan fallback warning', async () => {
+    await m.call('PUT', '/v1/tenants/new-co', { name: 'New Co S.L.', plan: 'free', email: 'hola@new.example' });
+    const fresh = await openAdmin(browser, m, 'new-co', '/', 'lang=en');
+    await fresh.page.getByText('Nothing saved yet').waitFor();
+    expect(await fresh.page.getByLabel('Send from the platform', { exact: true }).isChecked()).toBe(true);
+    expect(await fresh.page.getByLabel('Sender name', { exact: true }).inputValue()).toBe('New Co S.L.');
+    expect(await fresh.page.getByLabel('Reply to', { exact: true }).inputValue()).toBe('hola@new.example');
+    expect(fresh.problems).toEqual([]);
+
+    await m.call('PUT', '/v1/tenants/down-co', { name: 'Down Co', plan: 'premium' });
+    const saved = await m.call('PUT', '/v1/tenants/down-co/email-settings', {
+      mode: 'smtp',
+      senderName: 'Down Co',
+      smtp: { preset: 'other', fromAddress: 'b@down.example', username: 'b@down.example', password: 'pw-down-co', host: '127.0.0.1', port: 2525, tls: false },
+    });
+    expect(saved.status).toBe(200);
+    await m.call('PUT', '/v1/tenants/down-co', { name: 'Down Co', plan: 'basic' });
+    const down = await openAdmin(browser, m, 'down-co', '/', 'lang=en');
+    const warning = down.page.locator('ul.warnings li[data-code="plan_fallback"]');
+    await warning.waitFor();
+    expect(await warning.innerText()).toMatch(/basic plan does not allow sending through your own SMTP server/);
+    expect(down.problems).toEqual([]);
+  });
+
   it("shows the API's field errors at the field, tied to it with aria-describedby", async () => {
     const { page } = await openAdmin(browser, m, 'prem-co', '/', 'lang=en');
     await page.getByLabel('Send from your SMTP server', { exact: true }).waitFor();

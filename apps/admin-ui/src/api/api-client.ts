@@ -91,6 +91,11 @@ export class ApiClient {
   getEmail(id: string): Promise<EmailRecord> {
     return this.request('GET', this.tenantPath(`/emails/${encodeURIComponent(id)}`));
   }
+
+  /** A failed email gets a new attempt (202 `{ id, status: "queued" }`; 409 for any other status). */
+  retryEmail(id: string): Promise<{ id: string; status: string }> {
+    return this.request('POST', this.tenantPath(`/emails/${encodeURIComponent(id)}/retry`));
+  }
 }
 
 function safeJson(text: string): unknown {

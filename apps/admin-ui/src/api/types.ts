@@ -11,8 +11,18 @@ export interface Address {
   name?: string;
 }
 
-/** A warning is a sentence today; a `{ code, message }` object is read the same way. */
-export type Warning = string | { code?: string; message: string };
+/** A settings warning: a stable code (`plan_fallback`, `gmail_app_password`...) and a sentence for people. */
+export interface Warning {
+  code: string;
+  message: string;
+}
+
+/** What an email is (or the next one would be) sent through; `reason` when it is not the saved mode. */
+export interface TransportChoice {
+  mode: SendingMode;
+  provider?: ProviderName;
+  reason?: 'plan_fallback';
+}
 
 export interface SettingsAnswer {
   mode: SendingMode;
@@ -22,8 +32,10 @@ export interface SettingsAnswer {
   bcc: Address[];
   version?: number;
   updatedAt?: string;
-  /** false (or absent with a 404) when the tenant never saved settings. */
+  /** false when the tenant never saved settings: the answer is then the platform defaults. */
   configured?: boolean;
+  /** What the next email goes through (a plan fallback says so here and in a `plan_fallback` warning). */
+  transport?: TransportChoice;
   smtp?: { preset: SmtpPreset; fromAddress: string; username: string; host: string; port: number; tls: boolean; hasPassword: boolean };
   provider?: {
     name: ProviderName;
@@ -58,6 +70,7 @@ export interface RecipientState {
   reason?: string;
   statusCode?: string;
   bounceType?: 'hard' | 'soft';
+  nextAttemptAt?: string;
   updatedAt: string;
 }
 
@@ -69,6 +82,7 @@ export interface Attempt {
   response?: string;
   hint?: string;
   retryable?: boolean;
+  rateLimited?: boolean;
   durationMs?: number;
 }
 
@@ -90,8 +104,10 @@ export interface EmailRecord {
   to: Address[];
   cc: Address[];
   bcc: Address[];
-  transport: { mode: SendingMode; provider?: ProviderName };
+  transport: TransportChoice;
   messageId?: string;
+  /** While deferred: when the next try is due. */
+  nextAttemptAt?: string;
   recipients: RecipientState[];
   attempts: Attempt[];
   events: EmailEvent[];

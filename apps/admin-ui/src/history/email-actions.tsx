@@ -6,10 +6,9 @@ import type { I18n } from '../i18n/i18n';
 import { Notice } from '../components/notices';
 
 /**
- * What a person can do to one email, each offered only where the API allows it. The list is empty
- * until the API has such routes: retry (`POST .../emails/:id/retry`, failed emails) and cancel
- * (`POST .../emails/:id/cancel`, queued or deferred) are each one entry here, one ApiClient method
- * and one string per dictionary. No button is shown for a route that does not exist.
+ * What a person can do to one email, each offered only where the API allows it: retry
+ * (`POST .../emails/:id/retry`, failed emails that are not tests). Cancel (`POST .../emails/:id/cancel`,
+ * queued or deferred) will be one more entry here, one ApiClient method and one string per dictionary.
  */
 export interface EmailAction {
   label: MessageKey;
@@ -17,7 +16,9 @@ export interface EmailAction {
   run(api: ApiClient, email: EmailRecord): Promise<unknown>;
 }
 
-export const EMAIL_ACTIONS: readonly EmailAction[] = [];
+export const EMAIL_ACTIONS: readonly EmailAction[] = [
+  { label: 'email.action.retry', appliesTo: (e) => e.status === 'failed' && !e.test, run: (api, e) => api.retryEmail(e.id) },
+];
 
 export function EmailActions(props: {
   i18n: I18n;

@@ -64,7 +64,18 @@ export function EmailDetail({ email: e, i18n, onChanged }: { email: EmailRecord;
           <dt>{i18n.t('email.created')}</dt>
           <dd>{i18n.date(e.createdAt)}</dd>
           <dt>{i18n.t('email.transport')}</dt>
-          <dd>{transport}</dd>
+          <dd>
+            {transport}
+            {e.transport.reason === 'plan_fallback' ? ` (${i18n.t('transport.planFallback')})` : ''}
+          </dd>
+          {e.nextAttemptAt ? (
+            <>
+              <dt>{i18n.t('email.nextAttempt')}</dt>
+              <dd>
+                <time dateTime={e.nextAttemptAt}>{i18n.date(e.nextAttemptAt, 'precise')}</time>
+              </dd>
+            </>
+          ) : null}
           {e.messageId ? (
             <>
               <dt>{i18n.t('email.messageId')}</dt>
@@ -149,6 +160,7 @@ export function EmailDetail({ email: e, i18n, onChanged }: { email: EmailRecord;
                     </>
                   ) : null}
                   {a.ok ? null : ` · ${i18n.t(a.retryable ? 'email.attempt.willRetry' : 'email.attempt.final')}`}
+                  {a.rateLimited ? ` · ${i18n.t('email.attempt.rateLimited')}` : ''}
                   {a.durationMs !== undefined ? ` · ${i18n.t('email.attempt.duration', { ms: a.durationMs })}` : ''}
                 </p>
                 {a.response ? (

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, type ApiClient } from '../api/api-client';
-import type { SettingsAnswer, Warning } from '../api/types';
+import type { SettingsAnswer } from '../api/types';
 import { useApp } from '../app-context';
 import { LoadProblem, useLoad } from '../components/load-state';
 import { Notice } from '../components/notices';
@@ -11,7 +11,7 @@ import { allowedModes, bodyFromForm, errorsByField, formFromSettings, SettingsFo
 import { SmtpFields } from './smtp-fields';
 import { TestEmailPanel } from './test-email-panel';
 
-/** A tenant that never saved settings: today the API answers 404, later the defaults with `configured: false`. */
+/** A tenant that never saved settings gets the platform defaults with `configured: false` (an older API answered 404). */
 async function loadSettings(api: ApiClient): Promise<SettingsAnswer | null> {
   try {
     const s = await api.getSettings();
@@ -21,8 +21,6 @@ async function loadSettings(api: ApiClient): Promise<SettingsAnswer | null> {
     throw e;
   }
 }
-
-const warningText = (w: Warning) => (typeof w === 'string' ? w : w.message);
 
 /** "Envío de emails": load, edit, save; the API decides and its words are shown where they belong. */
 export function SettingsScreen() {
@@ -91,7 +89,9 @@ function SettingsEditor({ initial }: { initial: SettingsAnswer | null }) {
         <Notice kind="warning" title={i18n.t('settings.warnings')}>
           <ul class="warnings">
             {warnings.map((w, i) => (
-              <li key={i}>{warningText(w)}</li>
+              <li key={i} data-code={w.code}>
+                {w.message}
+              </li>
             ))}
           </ul>
         </Notice>
