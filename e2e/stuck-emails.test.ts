@@ -1,3 +1,6 @@
+import pino from 'pino';
+import { createStore, Store } from '@mailroom/store';
+import { startWorker } from '@mailroom/worker';
 import { Mailroom, SETTLED, startMailroom, waitForEmail } from './support/mailroom-harness';
 
 /** A record whose job never made it to Redis (the API died in between) is found and sent anyway. */
@@ -23,5 +26,44 @@ describe('emails whose job went missing', () => {
     const email = await waitForEmail(m, 'lost', orphan, SETTLED, 10000);
     expect(email.status).toBe('accepted');
     expect(email.attempts).toHaveLength(1);
+  });
+});
+
+/**
+ * An error before the send (the store failing in a job's first lines) is retried with the job's
+ * attempts; when they run out the email ends `failed` with the reason, not `queued` for good.
+ */
+describe('a job whose first lines keep failing', () => {
+  let m: Mailroom;
+  let store: Store;
+  const doomed = new Set<string>();
+  beforeAll(async () => {
+    m = await startMailroom({ SEND_ATTEMPTS: '3', RETRY_BASE_MS: '50' }, { worker: false });
+    await m.call('PUT', '/v1/tenants/flaky', { name: 'Flaky', plan: 'free', email: 'f@flaky.example' });
+    // The worker's own store: the real SQLite file, but reading one email always fails.
+    const real = createStore(m.config.storeUrl);
+    const emails = Object.create(real.emails) as Store['emails'];
+    emails.get = async (tenantId, id) => {
+      if (doomed.has(id)) throw new Error('SQLITE_BUSY: database is locked');
+      return real.emails.get(tenantId, id);
+    };
+    store = { kind: real.kind, tenants: real.tenants, settings: real.settings, emails, init: () => real.init(), close: () => real.close() };
+  });
+  afterAll(async () => {
+    await m.stop();
+    await store.close();
+  });
+
+  it('ends failed with the reason once the attempts run out', async () => {
+    const id = (await m.call('POST', '/v1/tenants/flaky/emails', { to: ['a@b.example'], subject: 'Invoice', text: 't' })).body.id;
+    doomed.add(id);
+    m.worker = await startWorker(m.config, { store, logger: pino({ level: 'silent' }) });
+    const failed = await waitForEmail(m, 'flaky', id, (e) => e.status === 'failed', 15000);
+    expect(failed.recipients[0].reason).toMatch(/^the job failed 3 time\(s\) before a send could be recorded: SQLITE_BUSY/);
+    expect(failed.events.at(-1)).toMatchObject({ type: 'failed', key: 'worker:gave-up:1' });
+    expect(failed.attempts).toEqual([]);
+    const job = await m.api.deps.queue.getJob(id);
+    expect(await job!.getState()).toBe('failed');
+    expect(job!.attemptsMade).toBe(3);
   });
 });

@@ -1,0 +1,103 @@
+import { RunningSmtpSink, startSmtpSink } from '@mailroom/testkit';
+import { Mailroom, OPS_TOKEN, SETTLED, startMailroom, waitForEmail } from './support/mailroom-harness';
+
+const USER = 'billing@retry.example';
+const PASS = 'the-right-password';
+
+/**
+ * Nothing stays failed for want of a retry: the API re-opens a failed email on the same record, and
+ * a retry from the ops dashboard (bull-board calls BullMQ's job.retry) delivers it too.
+ */
+describe('retrying a failed email', () => {
+  let m: Mailroom;
+  let sink: RunningSmtpSink;
+  beforeAll(async () => {
+    sink = await startSmtpSink({ tls: 'starttls', auth: { users: { [USER]: PASS } } });
+    m = await startMailroom();
+    await m.call('PUT', '/v1/tenants/rt', { name: 'Retry Co', plan: 'premium' });
+    await m.call('PUT', '/v1/tenants/other', { name: 'Other Co', plan: 'free', email: 'o@other.example' });
+  });
+  afterAll(async () => {
+    await m.stop();
+    await sink.close();
+  });
+
+  const saveSmtp = (password: string) =>
+    m.call('PUT', '/v1/tenants/rt/email-settings', {
+      mode: 'smtp',
+      senderName: 'Retry Co',
+      smtp: { preset: 'other', fromAddress: USER, username: USER, password, host: '127.0.0.1', port: sink.port, tls: false },
+    });
+
+  /** An email that failed for good: the server refused the login. */
+  async function failedEmail(subject: string): Promise<string> {
+    await saveSmtp('a-wrong-password');
+    const id = (await m.call('POST', '/v1/tenants/rt/emails', { to: ['client@customer.example'], subject, text: 'Attached.' })).body.id;
+    const failed = await waitForEmail(m, 'rt', id, SETTLED);
+    expect(failed).toMatchObject({ status: 'failed', attempts: [{ code: 'EAUTH', retryable: false }] });
+    return id;
+  }
+
+  it('after fixing the password, POST .../retry re-opens the same record with a new attempt and delivers it', async () => {
+    const id = await failedEmail('Invoice R-1');
+    await saveSmtp(PASS);
+    const r = await m.call('POST', `/v1/tenants/rt/emails/${id}/retry`);
+    expect(r.status).toBe(202);
+    expect(r.body).toEqual({ id, status: 'queued' });
+    expect(r.headers.get('location')).toBe(`/v1/tenants/rt/emails/${id}`);
+
+    const sent = await waitForEmail(m, 'rt', id, (e) => e.status === 'accepted');
+    expect(sent.attempts.map((a: any) => a.ok)).toEqual([false, true]);
+    expect(sent.events.map((e: any) => e.key)).toEqual(expect.arrayContaining(['api:queued', 'retry:1', 'worker:accepted:client@customer.example']));
+    const [msg] = await sink.waitForMessages(1);
+    expect(msg.parsed.subject).toBe('Invoice R-1');
+    expect(msg.parsed.messageId).toBe(sent.messageId);
+  });
+
+  it('answers 409 naming the status for an email that did not fail, 404 for an unknown one', async () => {
+    const accepted = (await m.call('GET', '/v1/tenants/rt/emails?status=accepted')).body.items[0];
+    const r = await m.call('POST', `/v1/tenants/rt/emails/${accepted.id}/retry`);
+    expect(r.status).toBe(409);
+    expect(r.body.error).toMatchObject({ code: 'email_not_failed', details: { status: 'accepted' } });
+    expect(r.body.error.message).toMatch(/is accepted: only a failed email can be retried/);
+    const unknown = await m.call('POST', '/v1/tenants/rt/emails/em_nothing/retry');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('email_not_found');
+  });
+
+  it('a test email is not retried (a new test is the way), and tenant tokens reach their own emails only', async () => {
+    await saveSmtp('a-wrong-password');
+    const test = await m.call('POST', '/v1/tenants/rt/email-settings/test', {});
+    expect(test.body.ok).toBe(false);
+    const r = await m.call('POST', `/v1/tenants/rt/emails/${test.body.emailId}/retry`);
+    expect(r.status).toBe(409);
+    expect(r.body.error.code).toBe('test_email_not_retryable');
+
+    const id = await failedEmail('Invoice R-2');
+    const otherToken = (await m.call('POST', '/v1/tenants/other/tokens')).body.token;
+    const foreign = await m.call('POST', `/v1/tenants/rt/emails/${id}/retry`, undefined, { token: otherToken });
+    expect(foreign.status).toBe(403);
+    // Nor through its own path: the email is not the other tenant's.
+    expect((await m.call('POST', `/v1/tenants/other/emails/${id}/retry`, undefined, { token: otherToken })).status).toBe(404);
+
+    await saveSmtp(PASS);
+    const ownToken = (await m.call('POST', '/v1/tenants/rt/tokens')).body.token;
+    const own = await m.call('POST', `/v1/tenants/rt/emails/${id}/retry`, undefined, { token: ownToken });
+    expect(own.status).toBe(202);
+    await waitForEmail(m, 'rt', id, (e) => e.status === 'accepted');
+  });
+
+  it("the dashboard's retry of a failed job (bull-board's own route, which calls job.retry) delivers the email", async () => {
+    const id = await failedEmail('Invoice R-3');
+    expect(await (await m.api.deps.queue.getJob(id))!.getState()).toBe('failed');
+    await saveSmtp(PASS);
+    const dashboard = await fetch(`${m.api.url}/ops/dashboard/api/queues/send/${id}/retry`, {
+      method: 'PUT',
+      headers: { authorization: `Basic ${Buffer.from(`ops:${OPS_TOKEN}`).toString('base64')}` },
+    });
+    expect(dashboard.status).toBe(204);
+    const sent = await waitForEmail(m, 'rt', id, (e) => e.status === 'accepted');
+    expect(sent.attempts.map((a: any) => a.ok)).toEqual([false, true]);
+    expect(sent.events.find((e: any) => e.key === 'retry:1')).toMatchObject({ type: 'queued', source: 'worker' });
+  });
+});
