@@ -63,7 +63,11 @@ describe('a tenant that never saved settings', () => {
   });
 
   it('sends a document at once through the platform, under its name, replies to its email', async () => {
-    const r = await m.call('POST', '/v1/tenants/fresh/emails', { to: ['client@customer.example'], subject: 'Invoice FF-1', text: 'Attached.' });
+    const r = await m.call('POST', '/v1/tenants/fresh/emails', {
+      to: ['client@customer.example'],
+      subject: 'Invoice FF-1',
+      text: 'Attached.',
+    });
     expect(r.status).toBe(202);
     const email = await waitForEmail(m, 'fresh', r.body.id, SETTLED);
     expect(email).toMatchObject({ status: 'accepted', transport: { mode: 'platform' }, replyTo: 'hola@fresh.example' });

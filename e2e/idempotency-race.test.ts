@@ -20,7 +20,11 @@ function deferred<T>() {
  * after Redis took the job). Every other add goes straight through. No sleeps decide the order.
  */
 class HeldQueue extends Queue<SendJobData> {
-  private hold?: { entered: ReturnType<typeof deferred<void>>; release: ReturnType<typeof deferred<Release>>; beforeFailing?: () => Promise<void> };
+  private hold?: {
+    entered: ReturnType<typeof deferred<void>>;
+    release: ReturnType<typeof deferred<Release>>;
+    beforeFailing?: () => Promise<void>;
+  };
 
   holdNextAdd(beforeFailing?: () => Promise<void>) {
     const hold = { entered: deferred<void>(), release: deferred<Release>(), beforeFailing };
@@ -102,7 +106,9 @@ describe('a replay while the first request with the key is still in progress', (
     expect(replay.body.id).toBe(created.body.id);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     await waitForEmail(m, 'race', created.body.id, SETTLED);
-    expect((await m.call('GET', '/v1/tenants/race/emails?limit=200')).body.items.filter((e: any) => e.subject === 'Invoice 2')).toHaveLength(1);
+    expect(
+      (await m.call('GET', '/v1/tenants/race/emails?limit=200')).body.items.filter((e: any) => e.subject === 'Invoice 2'),
+    ).toHaveLength(1);
   });
 
   it('a request whose job was taken though its add failed answers 202, not 503: the email is sent, once', async () => {

@@ -47,7 +47,10 @@ describe('a tenant whose plan no longer allows its own SMTP server', () => {
     expect((await m.call('GET', `/v1/tenants/down/emails/${queuedBefore}`)).body.transport).toEqual({ mode: 'smtp' });
     await m.call('PUT', '/v1/tenants/down', { name: 'Down Co', plan: 'basic' });
     const queuedAfter = await send('Invoice D-2');
-    expect((await m.call('GET', `/v1/tenants/down/emails/${queuedAfter}`)).body.transport).toEqual({ mode: 'platform', reason: 'plan_fallback' });
+    expect((await m.call('GET', `/v1/tenants/down/emails/${queuedAfter}`)).body.transport).toEqual({
+      mode: 'platform',
+      reason: 'plan_fallback',
+    });
 
     await m.startWorker();
     for (const id of [queuedBefore, queuedAfter]) {
@@ -79,7 +82,10 @@ describe('a tenant whose plan no longer allows its own SMTP server', () => {
   it('the test email goes through the platform too, to the tenant', async () => {
     const r = await m.call('POST', '/v1/tenants/down/email-settings/test', {});
     expect(r.body).toMatchObject({ ok: true, to: 'office@down.example' });
-    expect((await m.call('GET', `/v1/tenants/down/emails/${r.body.emailId}`)).body.transport).toEqual({ mode: 'platform', reason: 'plan_fallback' });
+    expect((await m.call('GET', `/v1/tenants/down/emails/${r.body.emailId}`)).body.transport).toEqual({
+      mode: 'platform',
+      reason: 'plan_fallback',
+    });
     expect(own.connections).toEqual([]);
   });
 

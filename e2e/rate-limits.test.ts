@@ -54,15 +54,28 @@ describe('provider rate limits', () => {
       MAILJET_API_URL: mj.url,
     });
     const tenants: [string, string, Record<string, unknown>][] = [
-      ['premium', 'smtp', { smtp: { preset: 'other', fromAddress: USER, username: USER, password: PASS, host: '127.0.0.1', port: sink.port, tls: false } }],
+      [
+        'premium',
+        'smtp',
+        { smtp: { preset: 'other', fromAddress: USER, username: USER, password: PASS, host: '127.0.0.1', port: sink.port, tls: false } },
+      ],
       ['free', 'provider', { provider: { name: 'sendgrid', fromAddress: 'billing@slow.example', privateApiKey: SG_KEY } }],
       ['free', 'provider', { provider: { name: 'mailgun', fromAddress: 'billing@mg.slow.example', privateApiKey: MG_KEY, region: 'eu' } }],
-      ['free', 'provider', { provider: { name: 'mailjet', fromAddress: 'billing@slow.example', privateApiKey: MJ.private, publicApiKey: MJ.public } }],
+      [
+        'free',
+        'provider',
+        { provider: { name: 'mailjet', fromAddress: 'billing@slow.example', privateApiKey: MJ.private, publicApiKey: MJ.public } },
+      ],
     ];
     for (const [plan, mode, extra] of tenants) {
       const id = mode === 'smtp' ? 'rl-smtp' : `rl-${(extra.provider as { name: string }).name}`;
       await m.call('PUT', `/v1/tenants/${id}`, { name: id, plan });
-      const saved = await m.call('PUT', `/v1/tenants/${id}/email-settings`, { mode, senderName: 'Slow Co', replyTo: 'r@slow.example', ...extra });
+      const saved = await m.call('PUT', `/v1/tenants/${id}/email-settings`, {
+        mode,
+        senderName: 'Slow Co',
+        replyTo: 'r@slow.example',
+        ...extra,
+      });
       expect(saved.status).toBe(200);
     }
   });
@@ -72,7 +85,11 @@ describe('provider rate limits', () => {
   });
 
   const send = async (tenant: string) => {
-    const r = await m.call('POST', `/v1/tenants/${tenant}/emails`, { to: ['client@customer.example'], subject: `Invoice ${tenant}`, text: 'Attached.' });
+    const r = await m.call('POST', `/v1/tenants/${tenant}/emails`, {
+      to: ['client@customer.example'],
+      subject: `Invoice ${tenant}`,
+      text: 'Attached.',
+    });
     expect(r.status).toBe(202);
     return r.body.id as string;
   };
@@ -95,25 +112,28 @@ describe('provider rate limits', () => {
     ['sendgrid', 'rl-sendgrid', () => sg, '/v3/mail/send', { errors: [{ message: 'too many requests', field: null }] }],
     ['mailgun', 'rl-mailgun', () => mg, '/messages', { message: 'Too many requests' }],
     ['mailjet', 'rl-mailjet', () => mj, '/v3.1/send', { ErrorMessage: 'Too many requests', StatusCode: 429 }],
-  ])('%s: HTTP 429 with Retry-After: 2 shows the email deferred until then, then delivers it', async (_name, tenant, emulator, sendPath, body) => {
-    emulator().injectFault({ kind: 'status', status: 429, headers: { 'Retry-After': '2' }, body }, (req) => req.path.endsWith(sendPath));
-    const before = Date.now();
-    const id = await send(tenant);
-    const deferred = await waitForEmail(m, tenant, id, (e) => e.status === 'deferred', 10000);
-    const due = Date.parse(deferred.nextAttemptAt);
-    expect(due).toBeGreaterThanOrEqual(before + 2000);
-    expect(due).toBeLessThan(Date.now() + 2500);
-    expect(deferred.recipients[0]).toMatchObject({ status: 'deferred', nextAttemptAt: deferred.nextAttemptAt });
-    expect(deferred.attempts[0]).toMatchObject({ ok: false, rateLimited: true, responseCode: 429, code: 'http_429' });
+  ])(
+    '%s: HTTP 429 with Retry-After: 2 shows the email deferred until then, then delivers it',
+    async (_name, tenant, emulator, sendPath, body) => {
+      emulator().injectFault({ kind: 'status', status: 429, headers: { 'Retry-After': '2' }, body }, (req) => req.path.endsWith(sendPath));
+      const before = Date.now();
+      const id = await send(tenant);
+      const deferred = await waitForEmail(m, tenant, id, (e) => e.status === 'deferred', 10000);
+      const due = Date.parse(deferred.nextAttemptAt);
+      expect(due).toBeGreaterThanOrEqual(before + 2000);
+      expect(due).toBeLessThan(Date.now() + 2500);
+      expect(deferred.recipients[0]).toMatchObject({ status: 'deferred', nextAttemptAt: deferred.nextAttemptAt });
+      expect(deferred.attempts[0]).toMatchObject({ ok: false, rateLimited: true, responseCode: 429, code: 'http_429' });
 
-    const sent = await waitForEmail(m, tenant, id, SETTLED, 15000);
-    expect(sent.status).toBe('accepted');
-    expect(sent.attempts.map((a: any) => a.ok)).toEqual([false, true]);
-    // The second try did not come before the provider's time.
-    expect(Date.parse(sent.attempts[1].at)).toBeGreaterThanOrEqual(due - 50);
-    const job = await m.api.deps.queue.getJob(id);
-    expect(job?.attemptsMade ?? 1).toBeLessThanOrEqual(1);
-  });
+      const sent = await waitForEmail(m, tenant, id, SETTLED, 15000);
+      expect(sent.status).toBe('accepted');
+      expect(sent.attempts.map((a: any) => a.ok)).toEqual([false, true]);
+      // The second try did not come before the provider's time.
+      expect(Date.parse(sent.attempts[1].at)).toBeGreaterThanOrEqual(due - 50);
+      const job = await m.api.deps.queue.getJob(id);
+      expect(job?.attemptsMade ?? 1).toBeLessThanOrEqual(1);
+    },
+  );
 });
 
 describe('past RATE_LIMIT_GRACE_MS a rate limit counts as an attempt', () => {
@@ -136,8 +156,9 @@ describe('past RATE_LIMIT_GRACE_MS a rate limit counts as an attempt', () => {
   });
 
   it('so an email throttled for longer than that ends failed like any other', async () => {
-    sg.injectFault({ kind: 'status', status: 429, headers: { 'Retry-After': '1' }, body: { errors: [{ message: 'too many requests' }] } }, (req) =>
-      req.path.endsWith('/v3/mail/send'),
+    sg.injectFault(
+      { kind: 'status', status: 429, headers: { 'Retry-After': '1' }, body: { errors: [{ message: 'too many requests' }] } },
+      (req) => req.path.endsWith('/v3/mail/send'),
     );
     const id = (await m.call('POST', '/v1/tenants/rl-old/emails', { to: ['c@customer.example'], subject: 'Late', text: 't' })).body.id;
     const email = await waitForEmail(m, 'rl-old', id, SETTLED);

@@ -48,7 +48,11 @@ describe('Redis killed and restarted empty while the worker runs', () => {
     child = spawnWorkerProcess(m);
     const accepted: string[] = [];
     for (let i = 0; i < EMAILS; i++) {
-      const r = await m.call('POST', '/v1/tenants/outage/emails', { to: [`c${i}@x.example`], subject: `Invoice ${i}`, text: 'x'.repeat(20_000) });
+      const r = await m.call('POST', '/v1/tenants/outage/emails', {
+        to: [`c${i}@x.example`],
+        subject: `Invoice ${i}`,
+        text: 'x'.repeat(20_000),
+      });
       if (r.status === 202) accepted.push(r.body.id);
     }
     expect(accepted).toHaveLength(EMAILS);

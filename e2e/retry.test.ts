@@ -48,7 +48,9 @@ describe('retrying a failed email', () => {
 
     const sent = await waitForEmail(m, 'rt', id, (e) => e.status === 'accepted');
     expect(sent.attempts.map((a: any) => a.ok)).toEqual([false, true]);
-    expect(sent.events.map((e: any) => e.key)).toEqual(expect.arrayContaining(['api:queued', 'retry:1', 'worker:accepted:client@customer.example']));
+    expect(sent.events.map((e: any) => e.key)).toEqual(
+      expect.arrayContaining(['api:queued', 'retry:1', 'worker:accepted:client@customer.example']),
+    );
     const [msg] = await sink.waitForMessages(1);
     expect(msg.parsed.subject).toBe('Invoice R-1');
     expect(msg.parsed.messageId).toBe(sent.messageId);

@@ -78,7 +78,9 @@ describe('email settings', () => {
     const stored = await m.api.deps.store.settings.get('prem');
     expect(stored!.smtp!.password).toMatch(/^k1:/);
     expect(m.api.deps.box.open(stored!.smtp!.password!, 'prem:smtp.password')).toBe('first-secret-pw');
-    expect(r.body.warnings).toEqual([{ code: 'from_differs_from_username', message: expect.stringMatching(/differs from the SMTP username/) }]);
+    expect(r.body.warnings).toEqual([
+      { code: 'from_differs_from_username', message: expect.stringMatching(/differs from the SMTP username/) },
+    ]);
   });
 
   it('needs a password the first time SMTP is configured', async () => {

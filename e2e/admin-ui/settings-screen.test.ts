@@ -92,7 +92,15 @@ describe('settings screen', () => {
     const saved = await m.call('PUT', '/v1/tenants/down-co/email-settings', {
       mode: 'smtp',
       senderName: 'Down Co',
-      smtp: { preset: 'other', fromAddress: 'b@down.example', username: 'b@down.example', password: 'pw-down-co', host: '127.0.0.1', port: 2525, tls: false },
+      smtp: {
+        preset: 'other',
+        fromAddress: 'b@down.example',
+        username: 'b@down.example',
+        password: 'pw-down-co',
+        host: '127.0.0.1',
+        port: 2525,
+        tls: false,
+      },
     });
     expect(saved.status).toBe(200);
     await m.call('PUT', '/v1/tenants/down-co', { name: 'Down Co', plan: 'basic' });

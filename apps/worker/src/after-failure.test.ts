@@ -30,13 +30,22 @@ describe('what follows a failed send', () => {
       untilMs: 1_030_000,
     });
     // Without Retry-After, the wait grows with the rate limits already met.
-    expect(decideAfterFailure({ retryable: true, rateLimited: true }, ctx({ rateLimitedSoFar: 0 }))).toEqual({ kind: 'defer', untilMs: 1_001_000 });
-    expect(decideAfterFailure({ retryable: true, rateLimited: true }, ctx({ rateLimitedSoFar: 3 }))).toEqual({ kind: 'defer', untilMs: 1_008_000 });
+    expect(decideAfterFailure({ retryable: true, rateLimited: true }, ctx({ rateLimitedSoFar: 0 }))).toEqual({
+      kind: 'defer',
+      untilMs: 1_001_000,
+    });
+    expect(decideAfterFailure({ retryable: true, rateLimited: true }, ctx({ rateLimitedSoFar: 3 }))).toEqual({
+      kind: 'defer',
+      untilMs: 1_008_000,
+    });
   });
 
   it('counts a rate limit as an attempt once the email is older than the grace period', () => {
     const old = ctx({ createdAtMs: 1_000_000 - 86_400_000 });
-    expect(decideAfterFailure({ retryable: true, rateLimited: true, retryAfterMs: 30_000 }, old)).toEqual({ kind: 'retry', delayMs: 30_000 });
+    expect(decideAfterFailure({ retryable: true, rateLimited: true, retryAfterMs: 30_000 }, old)).toEqual({
+      kind: 'retry',
+      delayMs: 30_000,
+    });
     expect(decideAfterFailure({ retryable: true, rateLimited: true }, { ...old, made: 3 })).toEqual({ kind: 'give_up' });
   });
 });

@@ -26,7 +26,10 @@ export interface FailureContext {
   random?: () => number;
 }
 
-export function decideAfterFailure(err: Pick<DeliveryError, 'retryable' | 'rateLimited' | 'retryAfterMs'>, ctx: FailureContext): AfterFailure {
+export function decideAfterFailure(
+  err: Pick<DeliveryError, 'retryable' | 'rateLimited' | 'retryAfterMs'>,
+  ctx: FailureContext,
+): AfterFailure {
   if (!err.retryable) return { kind: 'give_up' };
   if (err.rateLimited && ctx.nowMs - ctx.createdAtMs < ctx.rateLimitGraceMs) {
     const waitMs = jitteredBackoff(ctx.rateLimitedSoFar + 1, ctx.retryBaseMs, err, ctx.random);

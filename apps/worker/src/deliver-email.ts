@@ -90,7 +90,10 @@ export async function deliverEmail(deps: WorkerDeps, job: SendAttempt): Promise<
       settings.mode !== 'provider' && content.html !== undefined
         ? `${deps.config.publicBaseUrl}/t/o/${deps.pixelTokens.mint(tenantId, emailId)}`
         : undefined;
-    const message = buildOutgoingMessage(narrowToAwaiting(sending), content, settings, { platformFrom: deps.config.platform.from, pixelUrl });
+    const message = buildOutgoingMessage(narrowToAwaiting(sending), content, settings, {
+      platformFrom: deps.config.platform.from,
+      pixelUrl,
+    });
     const result = await transport.send(message);
     await store.emails.update(tenantId, emailId, (e) => applySendSuccess(e, { ...result, durationMs: Date.now() - started }, now()));
     deps.observer?.sendAttempted(sending, settings, 'accepted');
@@ -136,18 +139,35 @@ async function afterFailure(
     durationMs,
   };
   const nextAttemptAt =
-    next.kind === 'defer' ? new Date(next.untilMs).toISOString() : next.kind === 'retry' ? new Date(nowMs + next.delayMs).toISOString() : undefined;
+    next.kind === 'defer'
+      ? new Date(next.untilMs).toISOString()
+      : next.kind === 'retry'
+        ? new Date(nowMs + next.delayMs).toISOString()
+        : undefined;
   await deps.store.emails.update(tenantId, emailId, (rec) => applySendFailure(rec, failure, at, next.kind === 'give_up', nextAttemptAt));
   // A rate-limit deferral uses no attempt, like the tenant's own limits: the metric counts it as `deferred`.
   deps.observer?.sendAttempted(email, effective?.settings, next.kind === 'defer' ? 'deferred' : next.kind === 'retry' ? 'retry' : 'failed');
-  log.warn({ code: err.code, responseCode: err.responseCode, retryable: err.retryable, rateLimited: err.rateLimited, next: next.kind, nextAttemptAt }, 'send failed');
+  log.warn(
+    {
+      code: err.code,
+      responseCode: err.responseCode,
+      retryable: err.retryable,
+      rateLimited: err.rateLimited,
+      next: next.kind,
+      nextAttemptAt,
+    },
+    'send failed',
+  );
 
   if (next.kind === 'defer') return job.defer(next.untilMs);
   if (next.kind === 'retry') throw new RetryScheduledError(`${err.code}: ${err.message}`, next.delayMs);
   if (!err.retryable) {
     deps.transports.evict(tenantId);
     if (effective?.configured && !effective.fallback)
-      await deps.store.settings.update(tenantId, (s) => ({ ...s, lastFailure: { at, code: err.code, hint: err.hint, response: err.response } }));
+      await deps.store.settings.update(tenantId, (s) => ({
+        ...s,
+        lastFailure: { at, code: err.code, hint: err.hint, response: err.response },
+      }));
   }
   // Recorded as failed: BullMQ must not try again whatever attempts it thinks are left.
   throw new UnrecoverableError(`${err.code}: ${err.message}`);

@@ -49,7 +49,13 @@ describe('the sweep repairs every email that waits for a send, by its job state'
   const redis = createRedisConnection(REDIS_URL);
   const queue = createSendQueue(redis, prefix);
   const store = new SqliteStore({ filename: ':memory:' });
-  const deps: SweepDeps = { store, queue, logger: pino({ level: 'silent' }), policy: { attempts: 3, retryBaseMs: 10 }, now: () => new Date(T0 + 3_600_000) };
+  const deps: SweepDeps = {
+    store,
+    queue,
+    logger: pino({ level: 'silent' }),
+    policy: { attempts: 3, retryBaseMs: 10 },
+    now: () => new Date(T0 + 3_600_000),
+  };
   const sweep = () => requeueStuckEmails(deps, new Date(T0 + 600_000), { testEmailsOverBefore: new Date(T0 + 600_000) });
   const state = async (id: string) => (await inspectSendJob(queue, id)).state;
 
@@ -115,8 +121,15 @@ describe('the sweep repairs every email that waits for a send, by its job state'
       status: 'failed',
       recipients: [{ status: 'failed', reason: 'ECONNREFUSED: the store did not answer' }],
     });
-    expect(failed!.events.at(-1)).toMatchObject({ type: 'failed', source: 'worker', reason: 'EJOB: ECONNREFUSED: the store did not answer' });
-    expect(await store.emails.get('sweep', 'em_test_orphan')).toMatchObject({ status: 'failed', recipients: [{ reason: expect.stringMatching(/test request ended/) }] });
+    expect(failed!.events.at(-1)).toMatchObject({
+      type: 'failed',
+      source: 'worker',
+      reason: 'EJOB: ECONNREFUSED: the store did not answer',
+    });
+    expect(await store.emails.get('sweep', 'em_test_orphan')).toMatchObject({
+      status: 'failed',
+      recipients: [{ reason: expect.stringMatching(/test request ended/) }],
+    });
   });
 
   it('is idempotent: a second sweep finds the re-added jobs live and adds nothing twice', async () => {

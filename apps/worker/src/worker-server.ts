@@ -50,19 +50,15 @@ export async function startWorker(
     observer,
     callbacks: callbacks.publisher,
   };
-  const worker = new Worker<SendJobData>(
-    SEND_QUEUE,
-    async (job, token) => processSendJob(deps, job, token),
-    {
-      connection: redis,
-      prefix: config.queuePrefix,
-      concurrency: config.send.concurrency,
-      lockDuration: config.send.lockMs,
-      stalledInterval: Math.max(1000, Math.floor(config.send.lockMs / 2)),
-      maxStalledCount: 5,
-      settings: { backoffStrategy: (made, _type, err) => jitteredBackoff(made, config.send.retryBaseMs, err as { retryAfterMs?: number }) },
-    },
-  );
+  const worker = new Worker<SendJobData>(SEND_QUEUE, async (job, token) => processSendJob(deps, job, token), {
+    connection: redis,
+    prefix: config.queuePrefix,
+    concurrency: config.send.concurrency,
+    lockDuration: config.send.lockMs,
+    stalledInterval: Math.max(1000, Math.floor(config.send.lockMs / 2)),
+    maxStalledCount: 5,
+    settings: { backoffStrategy: (made, _type, err) => jitteredBackoff(made, config.send.retryBaseMs, err as { retryAfterMs?: number }) },
+  });
   worker.on('error', (e) => logger.error({ err: e }, 'worker error'));
   await worker.waitUntilReady();
   const queue = createSendQueue(redis, config.queuePrefix);

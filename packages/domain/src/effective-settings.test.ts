@@ -5,7 +5,14 @@ import { tenantInputSchema } from './plans';
 
 const T0 = '2026-01-01T00:00:00.000Z';
 const SMTP_PLANS = ['advanced', 'premium'];
-const tenant = (over: Partial<Tenant> = {}): Tenant => ({ id: 'acme', name: 'ACME S.L.', plan: 'premium', createdAt: T0, updatedAt: T0, ...over });
+const tenant = (over: Partial<Tenant> = {}): Tenant => ({
+  id: 'acme',
+  name: 'ACME S.L.',
+  plan: 'premium',
+  createdAt: T0,
+  updatedAt: T0,
+  ...over,
+});
 const smtpSettings: EmailSettings = {
   tenantId: 'acme',
   version: 3,
@@ -13,7 +20,15 @@ const smtpSettings: EmailSettings = {
   senderName: 'ACME Billing',
   cc: [{ email: 'books@acme.example' }],
   bcc: [],
-  smtp: { preset: 'gmail', fromAddress: 'billing@acme.example', username: 'billing@acme.example', host: 'h', port: 465, tls: true, password: 'k1:x' },
+  smtp: {
+    preset: 'gmail',
+    fromAddress: 'billing@acme.example',
+    username: 'billing@acme.example',
+    host: 'h',
+    port: 465,
+    tls: true,
+    password: 'k1:x',
+  },
   lastFailure: { at: T0, code: 'EAUTH' },
   updatedAt: T0,
 };

@@ -145,7 +145,11 @@ describe('giving up', () => {
       ['failed', 'the job failed: store unavailable'],
       ['failed', 'the job failed: store unavailable'],
     ]);
-    expect(failed.events.at(-1)).toMatchObject({ type: 'failed', key: 'worker:gave-up:1', reason: 'EJOB: the job failed: store unavailable' });
+    expect(failed.events.at(-1)).toMatchObject({
+      type: 'failed',
+      key: 'worker:gave-up:1',
+      reason: 'EJOB: the job failed: store unavailable',
+    });
     expect(sendDueAt(failed)).toBeNull();
     expect(giveUp(failed, { code: 'EJOB', reason: 'again' }, at(21))).toBeNull();
   });

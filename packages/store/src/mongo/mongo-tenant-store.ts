@@ -8,7 +8,12 @@ export class MongoTenantStore implements TenantStore {
   constructor(private readonly tenants: Collection<TenantDoc>) {}
 
   async upsert(tenant: TenantUpsert, now: string): Promise<Tenant> {
-    const set = { name: tenant.name, plan: tenant.plan, updatedAt: now, ...(typeof tenant.email === 'string' ? { email: tenant.email } : {}) };
+    const set = {
+      name: tenant.name,
+      plan: tenant.plan,
+      updatedAt: now,
+      ...(typeof tenant.email === 'string' ? { email: tenant.email } : {}),
+    };
     const write = () =>
       this.tenants.findOneAndUpdate(
         { _id: tenant.id },

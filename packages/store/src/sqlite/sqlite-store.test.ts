@@ -101,7 +101,12 @@ describe('SqliteStore on a file written by schema version 1', () => {
     );
     const old = makeEmail('t-v1', 'em-queued', { createdAt: at(0), updatedAt: at(5) });
     const legacyRetry = makeEmail('t-v1', 'em-retry', { status: 'deferred', createdAt: at(0), updatedAt: at(6) });
-    const providerDeferred = makeEmail('t-v1', 'em-provider', { status: 'deferred', messageId: '<m@x>', createdAt: at(0), updatedAt: at(7) });
+    const providerDeferred = makeEmail('t-v1', 'em-provider', {
+      status: 'deferred',
+      messageId: '<m@x>',
+      createdAt: at(0),
+      updatedAt: at(7),
+    });
     for (const e of [old, legacyRetry, providerDeferred]) insert.run(e.id, e.tenantId, e.status, e.createdAt, JSON.stringify(e));
     v1.prepare("INSERT INTO tenants (id, name, plan, created_at, updated_at) VALUES ('t-v1', 'Old', 'free', ?, ?)").run(at(0), at(0));
     v1.close();

@@ -152,7 +152,12 @@ export function describeEmailWriteContract(store: StoreRef): void {
       ];
       const emails = [
         makeEmail(tenantId, `${tenantId}-queued`, { createdAt: old(0), updatedAt: old(1) }),
-        makeEmail(tenantId, `${tenantId}-sending`, { status: 'sending', createdAt: old(0), updatedAt: old(2), recipients: recipient('sending') }),
+        makeEmail(tenantId, `${tenantId}-sending`, {
+          status: 'sending',
+          createdAt: old(0),
+          updatedAt: old(2),
+          recipients: recipient('sending'),
+        }),
         // Deferred by our retry: due at its next try, not at its last change.
         makeEmail(tenantId, `${tenantId}-retry`, {
           status: 'deferred',
@@ -176,7 +181,12 @@ export function describeEmailWriteContract(store: StoreRef): void {
           updatedAt: old(0),
           recipients: recipient('deferred'),
         }),
-        makeEmail(tenantId, `${tenantId}-sent`, { status: 'accepted', createdAt: old(0), updatedAt: old(0), recipients: recipient('accepted') }),
+        makeEmail(tenantId, `${tenantId}-sent`, {
+          status: 'accepted',
+          createdAt: old(0),
+          updatedAt: old(0),
+          recipients: recipient('accepted'),
+        }),
         makeEmail(tenantId, `${tenantId}-fresh`, { createdAt: old(100), updatedAt: old(100) }),
       ];
       for (const email of emails) await store().emails.create({ email, content: makeContent() });

@@ -165,7 +165,12 @@ describe('classifySmtpError', () => {
       code: 'EENVELOPE',
       command: 'RCPT TO',
       rejectedErrors: [
-        { recipient: 'a@x.test', responseCode: 450, response: '450-4.2.1 The user you are trying to contact is receiving mail at a rate that prevents additional messages from being delivered' },
+        {
+          recipient: 'a@x.test',
+          responseCode: 450,
+          response:
+            '450-4.2.1 The user you are trying to contact is receiving mail at a rate that prevents additional messages from being delivered',
+        },
       ],
     };
     expect(classifySmtpError(everyone, other)).toMatchObject({ retryable: true, rateLimited: true });
