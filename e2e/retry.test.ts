@@ -103,3 +103,40 @@ describe('retrying a failed email', () => {
     expect(sent.events.find((e: any) => e.key === 'retry:1')).toMatchObject({ type: 'queued', source: 'worker' });
   });
 });
+
+/** Content retention deleted the body of a failed email: it cannot be sent again, and says so. */
+describe('retrying an email whose content retention deleted', () => {
+  let m: Mailroom;
+  let sink: RunningSmtpSink;
+  beforeAll(async () => {
+    sink = await startSmtpSink({ tls: 'starttls', auth: { users: { [USER]: PASS } } });
+    m = await startMailroom({ CONTENT_RETENTION_SECONDS: '1', RETENTION_SWEEP_EVERY_MS: '200' });
+    await m.call('PUT', '/v1/tenants/rt-old', { name: 'Old Co', plan: 'premium' });
+    await m.call('PUT', '/v1/tenants/rt-old/email-settings', {
+      mode: 'smtp',
+      senderName: 'Old Co',
+      smtp: {
+        preset: 'other',
+        fromAddress: USER,
+        username: USER,
+        password: 'a-wrong-password',
+        host: '127.0.0.1',
+        port: sink.port,
+        tls: false,
+      },
+    });
+  });
+  afterAll(async () => {
+    await m.stop();
+    await sink.close();
+  });
+
+  it('answers 410 content_purged and leaves it failed', async () => {
+    const id = (await m.call('POST', '/v1/tenants/rt-old/emails', { to: ['c@customer.example'], subject: 'Old', text: 't' })).body.id;
+    await waitForEmail(m, 'rt-old', id, (e) => e.status === 'failed' && e.contentPurgedAt !== undefined, 15000);
+    const r = await m.call('POST', `/v1/tenants/rt-old/emails/${id}/retry`);
+    expect(r.status).toBe(410);
+    expect(r.body.error).toMatchObject({ code: 'content_purged', message: expect.stringMatching(/enqueue the document again/) });
+    expect((await m.call('GET', `/v1/tenants/rt-old/emails/${id}`)).body.status).toBe('failed');
+  });
+});

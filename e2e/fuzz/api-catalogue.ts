@@ -145,5 +145,9 @@ export function apiCatalogue(f: ApiFixtures): Record<string, RouteArbitraries> {
     'DELETE /v1/tenants/:tenantId/suppressions/:address': {
       params: { ...TENANT(f), address: ['old@customer.example', 'nobody@customer.example'] },
     },
+    'POST /v1/tenants/:tenantId/emails/:emailId/retry': {
+      params: { ...TENANT(f), emailId: [f.emailId, 'em_000000000000deadbeefdeadbeef'] },
+      body: body({}),
+    },
   };
 }

@@ -24,7 +24,11 @@ const withoutMark = ({ pendingEnqueue: _mark, ...email }: EmailRecord): EmailRec
 export async function addJobThenCommit(deps: ApiDeps, email: EmailRecord, owner: string): Promise<EmailRecord> {
   const { tenantId, id } = email;
   try {
-    await withinMs(deps.queue.add('send', { tenantId, emailId: id }, sendJobOptions(id, deps.config.send)), deps.config.timeouts.enqueueMs, 'the send queue');
+    await withinMs(
+      deps.queue.add('send', { tenantId, emailId: id }, sendJobOptions(id, deps.config.send)),
+      deps.config.timeouts.enqueueMs,
+      'the send queue',
+    );
   } catch (e) {
     deps.logger.error({ err: e, tenantId, emailId: id }, 'could not enqueue; removing the record');
     if (await deps.store.emails.removePendingEnqueue(tenantId, id, owner))

@@ -1,4 +1,4 @@
-import { EmailRecord, reopenFailed } from '@mailroom/domain';
+import { EmailRecord, isContentPurged, reopenFailed } from '@mailroom/domain';
 import { readdSendJob } from '@mailroom/queue';
 import type { ApiDeps } from '../api-deps';
 import { HttpError } from '../http/http-error';
@@ -8,8 +8,9 @@ import { withinMs } from '@mailroom/runtime';
 /**
  * `POST .../emails/:emailId/retry`: a failed email gets a new attempt on the same record. Its failed
  * recipients go back to `queued` (decision 0012), then its job is added again, replacing the failed
- * one BullMQ keeps under the same id. If the job cannot be added the record is put back exactly as it
- * was and the caller hears 503: nothing half-done, the retry may be retried.
+ * one BullMQ keeps under the same id. An email whose content retention deleted is gone for good (410).
+ * If the job cannot be added the record is put back exactly as it was and the caller hears 503:
+ * nothing half-done, the retry may be retried.
  */
 export async function retryEmail(deps: ApiDeps, tenantId: string, emailId: string): Promise<EmailRecord> {
   await loadTenant(deps, tenantId);
@@ -19,6 +20,12 @@ export async function retryEmail(deps: ApiDeps, tenantId: string, emailId: strin
   const notFailed = (status: string) =>
     new HttpError(409, 'email_not_failed', `email ${emailId} is ${status}: only a failed email can be retried`, { status });
   if (email.status !== 'failed') throw notFailed(email.status);
+  if (isContentPurged(email))
+    throw new HttpError(
+      410,
+      'content_purged',
+      `email ${emailId} cannot be sent again: its content was deleted on ${email.contentPurgedAt} (CONTENT_RETENTION_SECONDS); enqueue the document again`,
+    );
 
   const at = deps.now().toISOString();
   const reopened = await deps.store.emails.update(tenantId, emailId, (e) => (e.status === 'failed' ? reopenFailed(e, at, 'api') : null));
