@@ -187,15 +187,22 @@ describe('history, email detail and document view', () => {
     expect(problems).toEqual([]);
   });
 
-  it('offers Retry on a failed email only; retrying sends it again (here it is refused again, a second attempt)', async () => {
+  it('offers Retry on a failed email whose content is kept; retrying sends it again (refused again here: a second attempt)', async () => {
     const { page, problems } = await openAdmin(browser, m, 'shop', `/emails/${invoiceId}`, 'lang=en');
     await page.getByRole('heading', { name: 'Invoice F-2026-0042', level: 1 }).waitFor();
     expect(await page.getByRole('button', { name: 'Retry' }).count()).toBe(0);
-
+    // The failed invoice's content was deleted by retention (above): it cannot be sent again, so no Retry.
     await page.goto(page.url().replace(invoiceId, failedId));
     await page.getByRole('heading', { name: 'Invoice F-2026-0041', level: 1 }).waitFor();
+    await page.locator('.content-purged').waitFor();
+    expect(await page.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+
+    const againId = await send({ to: ['gone@customer.example'], subject: 'Invoice F-2026-0043', text: 'Invoice attached.' });
+    await waitForEmail(m, 'shop', againId, (e) => e.status === 'failed');
+    await page.goto(page.url().replace(failedId, againId));
+    await page.getByRole('heading', { name: 'Invoice F-2026-0043', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Retry' }).click();
-    const again = await waitForEmail(m, 'shop', failedId, (e) => e.status === 'failed' && e.attempts.length === 2);
+    const again = await waitForEmail(m, 'shop', againId, (e) => e.status === 'failed' && e.attempts.length === 2);
     expect(again.events.map((e: any) => e.key)).toContain('retry:1');
     await page.reload();
     await waitFor(async () => (await page.locator('ol.attempts li').count()) === 2, 'the second attempt on the screen');

@@ -7,7 +7,7 @@ import { Notice } from '../components/notices';
 
 /**
  * What a person can do to one email, each offered only where the API allows it: retry
- * (`POST .../emails/:id/retry`, failed emails that are not tests). Cancel (`POST .../emails/:id/cancel`,
+ * (`POST .../emails/:id/retry`, failed emails that are not tests and still have their content). Cancel (`POST .../emails/:id/cancel`,
  * queued or deferred) will be one more entry here, one ApiClient method and one string per dictionary.
  */
 export interface EmailAction {
@@ -17,7 +17,12 @@ export interface EmailAction {
 }
 
 export const EMAIL_ACTIONS: readonly EmailAction[] = [
-  { label: 'email.action.retry', appliesTo: (e) => e.status === 'failed' && !e.test, run: (api, e) => api.retryEmail(e.id) },
+  // Not a test email (send a new test), nor one whose content retention deleted (the API answers 410).
+  {
+    label: 'email.action.retry',
+    appliesTo: (e) => e.status === 'failed' && !e.test && !e.contentPurgedAt,
+    run: (api, e) => api.retryEmail(e.id),
+  },
 ];
 
 export function EmailActions(props: {
