@@ -47,7 +47,15 @@ describe('a job whose first lines keep failing', () => {
       if (doomed.has(id)) throw new Error('SQLITE_BUSY: database is locked');
       return real.emails.get(tenantId, id);
     };
-    store = { kind: real.kind, tenants: real.tenants, settings: real.settings, emails, init: () => real.init(), close: () => real.close() };
+    store = {
+      kind: real.kind,
+      tenants: real.tenants,
+      settings: real.settings,
+      suppressions: real.suppressions,
+      emails,
+      init: () => real.init(),
+      close: () => real.close(),
+    };
   });
   afterAll(async () => {
     await m.stop();
