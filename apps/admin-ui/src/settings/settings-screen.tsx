@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, type ApiClient } from '../api/api-client';
 import type { SettingsAnswer } from '../api/types';
 import { useApp } from '../app-context';
@@ -76,8 +76,9 @@ function SettingsEditor({ initial }: { initial: SettingsAnswer | null }) {
       setBusy(false);
     }
   };
-  // The result is announced (role=alert/status); focus goes to it so keyboard users go on from there.
-  useEffect(() => {
+  // The result is announced (role=alert/status); focus goes to it so keyboard users go on from there,
+  // in the same frame as it appears (a layout effect), not a frame later.
+  useLayoutEffect(() => {
     if (outcome) outcomeRef.current?.querySelector<HTMLElement>('#save-outcome')?.focus();
   }, [outcome]);
 
