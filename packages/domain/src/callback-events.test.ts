@@ -1,9 +1,9 @@
 import { acceptedEmail, at, queuedEmail } from '../test/email-fixture';
-import { callbackPayload, CallbackEvent, EmailCallbackData, emailCallbackEvents } from './callback-events';
+import { callbackPayload, CallbackEvent, createdEmailCallbackEvents, EmailCallbackData, emailCallbackEvents } from './callback-events';
 import type { EmailRecord } from './email';
 import type { EmailSettings } from './settings';
 import { applyEvent, applySendFailure, applySendSuccess, IncomingEvent, markSending } from './history';
-import { planFallbackCallbackEvent, settingsCallbackEvents } from './settings-callback-events';
+import { markPlanFallback, PLAN_FALLBACK_HINT, settingsCallbackEvents } from './settings-callback-events';
 import { newSuppression } from './suppression';
 import { applySuppressions } from './suppression-rules';
 
@@ -157,6 +157,15 @@ describe('callback events of a history transition', () => {
     ]);
   });
 
+  it('a record stored with recipients already suppressed (at enqueue) tells so; a plain queued one says nothing', () => {
+    const q = queuedEmail();
+    expect(createdEmailCallbackEvents(q)).toEqual([]);
+    const s = newSuppression({ tenantId: 't', address: 'b@x.example', reason: 'hard_bounce' }, at(0), 30);
+    const screened = applySuppressions(q, [s], at(1), 'api')!;
+    expect(createdEmailCallbackEvents(screened)).toEqual(emailCallbackEvents(q, screened));
+    expect(brief(createdEmailCallbackEvents(screened))).toEqual([['email.suppressed', 'suppressed', 'b@x.example']]);
+  });
+
   it('a provider drop reads as a failure with its status; canceled has its own type', () => {
     const accepted = acceptedEmail(['a@x.example']);
     const dropped = event(accepted, { type: 'dropped', recipient: 'a@x.example', key: 'sg:x', reason: 'Bounced Address' }, 3)!;
@@ -227,14 +236,28 @@ describe('settings.failing', () => {
     expect(settingsCallbackEvents(settings(), settings({ lastFailure: failure('http_401', 5) }))).toEqual([]);
   });
 
-  it('the plan fallback: one key per settings version and plan', () => {
-    const a = planFallbackCallbackEvent({ tenantId: 't', settingsVersion: 3, plan: 'basic', at: at(1) });
-    const b = planFallbackCallbackEvent({ tenantId: 't', settingsVersion: 3, plan: 'basic', at: at(99) });
-    expect(a.key).toBe(b.key);
-    expect(a).toMatchObject({
+  it('the plan fallback: told when an episode starts (the marker the worker sets), once; a new episode after it ended is told again', () => {
+    const smtp = settings();
+    const started = markPlanFallback(smtp, 'basic', at(1))!;
+    expect(started.planFallback).toEqual({ plan: 'basic', since: at(1) });
+    const [e] = settingsCallbackEvents(smtp, started);
+    expect(e).toEqual({
       type: 'settings.failing',
+      key: `plan_fallback:${at(1)}`,
       orderKey: 'settings:t',
-      data: { reason: 'plan_fallback', plan: 'basic', mode: 'smtp' },
+      timestamp: at(1),
+      data: { tenantId: 't', reason: 'plan_fallback', mode: 'smtp', plan: 'basic', reply: { hint: PLAN_FALLBACK_HINT } },
     });
+    // The next sends of the episode write nothing, and an unrelated update of the settings says nothing.
+    expect(markPlanFallback(started, 'basic', at(2))).toBeNull();
+    expect(settingsCallbackEvents(started, { ...started, updatedAt: at(3) })).toEqual([]);
+    // Another plan is another episode; a send without the fallback ends it, and the next one is new.
+    const other = markPlanFallback(started, 'free', at(4))!;
+    expect(settingsCallbackEvents(started, other)[0].key).toBe(`plan_fallback:${at(4)}`);
+    const over = markPlanFallback(other, null, at(5))!;
+    expect(over.planFallback).toBeUndefined();
+    expect(settingsCallbackEvents(other, over)).toEqual([]);
+    expect(markPlanFallback(over, null, at(6))).toBeNull();
+    expect(settingsCallbackEvents(over, markPlanFallback(over, 'basic', at(7)))[0].key).toBe(`plan_fallback:${at(7)}`);
   });
 });

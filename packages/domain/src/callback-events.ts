@@ -168,3 +168,19 @@ export function emailCallbackEvents(before: EmailRecord, after: EmailRecord): Ca
   }
   return out;
 }
+
+/**
+ * The callbacks of a record as it is first stored: one whose recipients were already decided at
+ * enqueue (suppressed) tells so, as if it had been queued a moment before. A plain queued record gives
+ * nothing.
+ */
+export function createdEmailCallbackEvents(created: EmailRecord): CallbackEvent[] {
+  const queued: EmailRecord = {
+    ...created,
+    status: 'queued',
+    recipients: created.recipients.map((r) => ({ ...r, status: 'queued' })),
+    attempts: [],
+    opens: { count: 0, machineCount: 0 },
+  };
+  return emailCallbackEvents(queued, created);
+}

@@ -14,4 +14,5 @@ export * from './suppression-rules';
 export * from './callback-events';
 export * from './settings-callback-events';
 export * from './send-lifecycle';
+export * from './cancel';
 export * from './effective-settings';

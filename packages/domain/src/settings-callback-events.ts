@@ -7,7 +7,12 @@ import type { EmailSettings } from './settings';
  * fallback started). Told once per episode, not once per failed email.
  */
 
-/** Which permanent failures are the tenant's settings (by our error code, never by message text). */
+/**
+ * Which permanent failures are the tenant's settings (by our error code, never by message text). The
+ * one place a new kind of settings failure is named (an OAuth grant that must be reconnected: add its
+ * code here and its reason to SETTINGS_FAILING_REASONS); the worker's permanent-failure path records
+ * `lastFailure`, and every settings update is turned into callbacks by settingsCallbackEvents.
+ */
 export function settingsFailingReason(code: string, mode: EmailSettings['mode']): SettingsFailingReason | null {
   if (code === 'EAUTH' && mode === 'smtp') return 'login_rejected';
   if ((code === 'http_401' || code === 'http_403') && mode === 'provider') return 'provider_key_rejected';
@@ -20,14 +25,22 @@ function compactReply(r: CallbackReply): CallbackReply | undefined {
 }
 
 /**
- * Call with the settings before and after each update that may set `lastFailure` (the worker's record
- * of a permanent failure). A failure episode starts when `lastFailure` appears, or changes to another
- * code; one that goes on (the same code again on the next email) gives nothing. The key is the
- * episode's start time, so repeating the call gives the same event.
+ * Call with the settings before and after every settings update (the apps' stores do, see
+ * packages/callbacks store-with-callbacks.ts). Two kinds of episode:
+ * - a failure: it starts when `lastFailure` appears, or changes to another code; one that goes on (the
+ *   same code again on the next email) gives nothing. The key is the episode's start time;
+ * - the plan fallback: it starts when the worker sets `planFallback` (markPlanFallback), once per
+ *   episode; its key is that start time too.
+ * Repeating the call for the same update gives the same events.
  */
 export function settingsCallbackEvents(before: EmailSettings | null, after: EmailSettings | null): CallbackEvent[] {
-  const failure = after?.lastFailure;
-  if (!after || !failure) return [];
+  if (!after) return [];
+  return [...failureEvents(before, after), ...planFallbackEvents(before, after)];
+}
+
+function failureEvents(before: EmailSettings | null, after: EmailSettings): CallbackEvent[] {
+  const failure = after.lastFailure;
+  if (!failure) return [];
   const previous = before?.lastFailure;
   if (previous && previous.code === failure.code) return [];
   const reason = settingsFailingReason(failure.code, after.mode);
@@ -50,23 +63,42 @@ export function settingsCallbackEvents(before: EmailSettings | null, after: Emai
   ];
 }
 
+function planFallbackEvents(before: EmailSettings | null, after: EmailSettings): CallbackEvent[] {
+  const started = after.planFallback;
+  if (!started || before?.planFallback?.since === started.since) return [];
+  return [planFallbackCallbackEvent({ tenantId: after.tenantId, plan: started.plan, since: started.since, hint: PLAN_FALLBACK_HINT })];
+}
+
+export const PLAN_FALLBACK_HINT =
+  "the tenant's plan no longer allows its own SMTP server: its emails go through the platform until the plan allows it again or the settings change";
+
+/**
+ * The worker's note of the plan fallback after it resolved an email's settings: `fallbackPlan` is the
+ * tenant's plan when the email goes through the platform because of it, null otherwise. Sets the
+ * marker when an episode starts (or the plan changed: a new episode), clears it when the fallback is
+ * over; null when nothing changes (the usual case: one read, no write).
+ */
+export function markPlanFallback(s: EmailSettings, fallbackPlan: string | null, at: string): EmailSettings | null {
+  const current = s.planFallback;
+  if (fallbackPlan === null) {
+    if (!current) return null;
+    const { planFallback: _over, ...rest } = s;
+    return rest;
+  }
+  if (current?.plan === fallbackPlan) return null;
+  return { ...s, planFallback: { plan: fallbackPlan, since: at } };
+}
+
 /**
  * The plan fallback started: a tenant in `smtp` mode whose plan no longer allows it sends through the
- * platform. The key is the settings version and the plan, so publishing this on every fallback send
- * gives one callback per settings version and plan (the queue drops repeats of a delivered event).
+ * platform. Keyed by the episode's start (`planFallback.since`), so one episode is told once.
  */
-export function planFallbackCallbackEvent(input: {
-  tenantId: string;
-  settingsVersion: number;
-  plan: string;
-  at: string;
-  hint?: string;
-}): CallbackEvent {
+export function planFallbackCallbackEvent(input: { tenantId: string; plan: string; since: string; hint?: string }): CallbackEvent {
   return {
     type: 'settings.failing',
-    key: `plan_fallback:${input.settingsVersion}:${input.plan}`,
+    key: `plan_fallback:${input.since}`,
     orderKey: settingsOrderKey(input.tenantId),
-    timestamp: input.at,
+    timestamp: input.since,
     data: {
       tenantId: input.tenantId,
       reason: 'plan_fallback',
