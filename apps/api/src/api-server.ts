@@ -1,4 +1,4 @@
-import { createCallbacks } from '@mailroom/callbacks';
+import { createCallbacks, storeWithCallbacks } from '@mailroom/callbacks';
 import type { Config } from '@mailroom/config';
 import { createLogger } from '@mailroom/config';
 import { buildSmtpHostGuard } from '@mailroom/delivery';
@@ -43,7 +43,8 @@ export async function startApi(
   const deps: ApiDeps = {
     config,
     logger,
-    store,
+    // Every update of an email or of settings tells the platform what it changed (decision 0033).
+    store: storeWithCallbacks(store, callbacks.publisher),
     queue,
     redis,
     box: new SecretBox(config.encryptionKeys),

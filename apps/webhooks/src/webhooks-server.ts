@@ -1,5 +1,7 @@
 import express from 'express';
+import { createCallbacks, storeWithCallbacks } from '@mailroom/callbacks';
 import type { Config } from '@mailroom/config';
+import { CallbackMetrics } from '@mailroom/metrics';
 import { createLogger } from '@mailroom/config';
 import { healthRoutes, listen, openBackends, RunningApp } from '@mailroom/runtime';
 import { PixelTokens, SecretBox } from '@mailroom/security';
@@ -16,12 +18,21 @@ export type RunningWebhooks = RunningApp<WebhooksDeps>;
 export async function startWebhooks(config: Config, options: { logger?: Logger; store?: Store } = {}): Promise<RunningWebhooks> {
   const logger = options.logger ?? createLogger('webhooks', config.logLevel);
   const backends = await openBackends(config, logger, options.store, 'request-path');
-  const { store, redis } = backends;
+  const { redis } = backends;
   const { metrics, observer } = createWebhooksMetrics(config, logger);
+  const callbacks = createCallbacks({
+    redis,
+    prefix: config.queuePrefix,
+    url: config.callbacks.url,
+    logger,
+    observer: new CallbackMetrics(metrics.registry),
+  });
+  callbacks.queue.on('error', (e) => logger.debug({ err: e.message }, 'callbacks queue error'));
   const deps: WebhooksDeps = {
     config,
     logger,
-    store,
+    // Every event recorded (a provider's, the pixel's) tells the platform what it changed (decision 0033).
+    store: storeWithCallbacks(backends.store, callbacks.publisher),
     redis,
     box: new SecretBox(config.encryptionKeys),
     pixelTokens: new PixelTokens(config.encryptionKeys),
@@ -46,6 +57,7 @@ export async function startWebhooks(config: Config, options: { logger?: Logger; 
     app,
     stop: async () => {
       await http.close();
+      await callbacks.close();
       await backends.close();
     },
   };

@@ -17,6 +17,9 @@ import { buildOutgoingMessage, createTransport, specFromSettings, TransportLease
 import type { SendJobData } from '@mailroom/queue';
 import type { Logger } from 'pino';
 import { decideAfterFailure, RetryScheduledError } from './after-failure';
+import { notePlanFallback } from './note-plan-fallback';
+import { screenSuppressedAtSend } from './screen-suppressed-at-send';
+import { sendSuppressingRefusedMailboxes } from './suppress-refused-mailboxes';
 import { toDeliveryError } from './to-delivery-error';
 import type { WorkerDeps } from './worker-deps';
 
@@ -52,9 +55,13 @@ export async function deliverEmail(deps: WorkerDeps, job: SendAttempt): Promise<
     store.tenants.get(tenantId),
   ]);
   const effective = tenant ? effectiveSettings(tenant, stored, deps.config.smtpPlans) : undefined;
-  const sending = await store.emails.update(tenantId, emailId, (e) => markSending(e, now(), effective && transportOf(effective)));
+  if (tenant && effective) await notePlanFallback(deps, tenant, stored, effective, log);
+  const marked = await store.emails.update(tenantId, emailId, (e) => markSending(e, now(), effective && transportOf(effective)));
   // Gone meanwhile: an enqueue whose job add failed removed it before this job could commit it.
-  if (!sending) return void log.warn('email removed before it could be sent; nothing to send');
+  if (!marked) return void log.warn('email removed before it could be sent; nothing to send');
+  // The suppression list again (an address may have gone on it since the enqueue), and a cancel that landed meanwhile.
+  const sending = await screenSuppressedAtSend(deps, marked, log);
+  if (!sending) return;
 
   const started = Date.now();
   let lease: TransportLease | undefined;
@@ -94,7 +101,7 @@ export async function deliverEmail(deps: WorkerDeps, job: SendAttempt): Promise<
       platformFrom: deps.config.platform.from,
       pixelUrl,
     });
-    const result = await transport.send(message);
+    const result = await sendSuppressingRefusedMailboxes(deps, transport, message, settings.mode, log);
     await store.emails.update(tenantId, emailId, (e) => applySendSuccess(e, { ...result, durationMs: Date.now() - started }, now()));
     deps.observer?.sendAttempted(sending, settings, 'accepted');
     if (stored?.lastFailure && !effective.fallback)

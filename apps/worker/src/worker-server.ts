@@ -1,6 +1,6 @@
 import express from 'express';
 import { Worker } from 'bullmq';
-import { createCallbacks, startCallbackWorker } from '@mailroom/callbacks';
+import { createCallbacks, startCallbackWorker, storeWithCallbacks } from '@mailroom/callbacks';
 import type { Config } from '@mailroom/config';
 import { createLogger } from '@mailroom/config';
 import { buildSmtpHostGuard, createPlatformTransport, SharedPlatformTransport } from '@mailroom/delivery';
@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import { processSendJob } from './process-send-job';
 import { requeueStuckEmails, scheduleStuckSweep } from './requeue-stuck-emails';
 import { purgeExpiredContent } from './purge-expired-content';
+import { removeExpiredSuppressions } from './remove-expired-suppressions';
 import { schedulePeriodic } from './periodic-task';
 import type { WorkerDeps } from './worker-deps';
 import { createWorkerMetrics } from './worker-metrics';
@@ -32,11 +33,13 @@ export async function startWorker(
 ): Promise<RunningWorker> {
   const logger = options.logger ?? createLogger('worker', config.logLevel);
   const backends = await openBackends(config, logger, options.store);
-  const { store, redis } = backends;
+  const { redis } = backends;
   const { metrics, observer, transports, watchQueues } = createWorkerMetrics(config, logger);
   const platformRelay = new SharedPlatformTransport(createPlatformTransport(config, logger));
   const callbackMetrics = new CallbackMetrics(metrics.registry);
   const callbacks = createCallbacks({ redis, prefix: config.queuePrefix, url: config.callbacks.url, logger, observer: callbackMetrics });
+  // Every update of an email or of settings tells the platform what it changed (decision 0033).
+  const store = storeWithCallbacks(backends.store, callbacks.publisher);
   const deps: WorkerDeps = {
     config,
     logger,
@@ -100,6 +103,13 @@ export async function startWorker(
     logger,
   );
 
+  const stopSuppressionExpiry = schedulePeriodic(
+    'suppression expiry sweep',
+    () => removeExpiredSuppressions({ store, logger, now: () => deps.now() }),
+    config.retention.sweepEveryMs,
+    logger,
+  );
+
   const app = express();
   app.use(
     healthRoutes(
@@ -122,6 +132,7 @@ export async function startWorker(
     stop: async () => {
       stopSweep();
       await stopRetention();
+      await stopSuppressionExpiry();
       await worker.close();
       await callbackWorker?.close();
       await queue.close();

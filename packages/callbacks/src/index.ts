@@ -12,3 +12,4 @@ export * from './deliver-callback';
 export * from './callback-worker';
 export * from './callback-control';
 export * from './create-callbacks';
+export * from './store-with-callbacks';

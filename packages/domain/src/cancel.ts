@@ -4,7 +4,7 @@ import { awaitsSend, recipientAwaitsSend } from './send-lifecycle';
 
 /**
  * Cancel (`POST .../emails/:emailId/cancel`): the platform stops an email nobody has accepted yet.
- * Pure; the API checks, removes the job, then applies `cancelEmail` atomically (decision 0035).
+ * Pure; the API checks, removes the job, then applies `applyCancel` atomically (decision 0035).
  */
 
 /**
@@ -18,7 +18,8 @@ import { awaitsSend, recipientAwaitsSend } from './send-lifecycle';
 export type Cancelability = 'cancelable' | 'sending' | 'canceled' | 'settled';
 
 export function cancelability(rec: EmailRecord): Cancelability {
-  if (rec.status === 'canceled') return 'canceled';
+  // An email canceled beside a suppressed recipient shows `suppressed` (status.ts SEVERITY): still canceled.
+  if (rec.status === 'canceled' || (!awaitsSend(rec) && rec.recipients.some((r) => r.status === 'canceled'))) return 'canceled';
   if (rec.status === 'sending') return 'sending';
   if ((rec.status === 'queued' || rec.status === 'deferred') && awaitsSend(rec)) return 'cancelable';
   return 'settled';
@@ -29,7 +30,7 @@ export function cancelability(rec: EmailRecord): Cancelability {
  * stay as they are. The next try goes with the deferral. Null when the email is not `cancelable`, so
  * a cancel racing a send that started meanwhile writes nothing.
  */
-export function cancelEmail(rec: EmailRecord, at: string): EmailRecord | null {
+export function applyCancel(rec: EmailRecord, at: string): EmailRecord | null {
   if (cancelability(rec) !== 'cancelable') return null;
   const reason = 'canceled before it was sent';
   const recipients = rec.recipients.map((r) => (recipientAwaitsSend(r, rec) ? moveRecipient(r, 'canceled', at, { reason }) : r));

@@ -1,5 +1,6 @@
 import type { EmailEvent, EmailRecord, RecipientState } from './email';
 import { mergeEvents, withSummary } from './history';
+import { recipientAwaitsSend } from './send-lifecycle';
 import { canMove } from './status';
 import { newSuppression, Suppression } from './suppression';
 
@@ -96,9 +97,13 @@ export function suppressionForSmtpRejection(rejection: SmtpRejection, ctx: Suppr
   );
 }
 
-/** Recipients the send path still has to send to: not yet accepted, suppressed, canceled or failed. */
+/**
+ * Recipients the send path still has to send to: waiting for a send of ours (queued, sending, or
+ * deferred by our own retry), not accepted, suppressed, canceled or failed, nor deferred by a provider
+ * that already accepted the email (send-lifecycle.ts recipientAwaitsSend).
+ */
 export function sendableRecipients(email: EmailRecord): RecipientState[] {
-  return email.recipients.filter((r) => r.status === 'queued' || r.status === 'sending' || r.status === 'deferred');
+  return email.recipients.filter((r) => recipientAwaitsSend(r, email));
 }
 
 /** What the history says about a suppressed recipient, in words an admin understands. */
@@ -114,7 +119,8 @@ export function suppressedReasonText(s: Pick<Suppression, 'reason' | 'createdAt'
 
 /**
  * Marks the recipients on the list (active entries, as `findActive` answers) `suppressed` with the
- * reason, before any server is contacted; other recipients are left to be sent. An email whose every
+ * reason, before any server is contacted; other recipients are left to be sent. Only a recipient still
+ * waiting for a send of ours can be suppressed (never one a provider accepted and then deferred). An email whose every
  * recipient is suppressed ends `suppressed`. Null when nothing changes (a repeat writes nothing).
  */
 export function applySuppressions(
@@ -127,7 +133,7 @@ export function applySuppressions(
   const events: EmailEvent[] = [];
   const recipients = rec.recipients.map((r) => {
     const hit = byAddress.get(r.email.toLowerCase());
-    if (!hit || !canMove(r.status, 'suppressed')) return r;
+    if (!hit || !recipientAwaitsSend(r, rec) || !canMove(r.status, 'suppressed')) return r;
     const reason = suppressedReasonText(hit);
     events.push({ type: 'suppressed', at, recipient: r.email, key: `suppressed:${r.email.toLowerCase()}`, source, reason });
     return { ...r, status: 'suppressed' as const, reason, suppression: { reason: hit.reason, since: hit.createdAt }, updatedAt: at };

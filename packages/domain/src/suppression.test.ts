@@ -1,5 +1,5 @@
 import { acceptedEmail, at, queuedEmail } from '../test/email-fixture';
-import { applySendFailure, applySendSuccess, markSending } from './history';
+import { applyEvent, applySendFailure, applySendSuccess, markSending } from './history';
 import {
   isSuppressionActive,
   newSuppression,
@@ -146,6 +146,18 @@ describe('what the history says for a suppressed recipient', () => {
   it('an accepted recipient is not suppressed after the fact, nor an address the email was not sent to', () => {
     expect(applySuppressions(acceptedEmail(), [bounce], at(3), 'worker')).toBeNull();
     expect(applySuppressions(queuedEmail(), [{ ...bounce, address: 'z@x.example' }], at(3), 'api')).toBeNull();
+  });
+
+  it('a recipient a provider accepted and then deferred is neither sendable nor suppressed', () => {
+    const accepted = acceptedEmail();
+    const providerDeferred = applyEvent(
+      accepted,
+      { type: 'deferred', at: at(3), key: 'mg:d', source: 'mailgun', recipient: 'b@x.example' },
+      at(3),
+    )!;
+    expect(providerDeferred.recipients[1].status).toBe('deferred');
+    expect(sendableRecipients(providerDeferred)).toEqual([]);
+    expect(applySuppressions(providerDeferred, [bounce], at(4), 'worker')).toBeNull();
   });
 
   it('the send of the other recipients never marks the suppressed one, and a failed attempt leaves it too', () => {

@@ -5,6 +5,7 @@ import type { ApiDeps } from '../api-deps';
 import { requireTenantAccess } from '../http/auth';
 import { HttpError } from '../http/http-error';
 import { parseOr400 } from '../http/validate';
+import { cancelEmail } from '../use-cases/cancel-email';
 import { enqueueEmail } from '../use-cases/enqueue-email';
 import { retryEmail } from '../use-cases/retry-email';
 import { loadTenant } from './load-tenant';
@@ -13,6 +14,17 @@ import { loadTenant } from './load-tenant';
 export function presentEmail(e: EmailRecord) {
   const { requestHash: _hash, openClients: _clients, pendingEnqueue: _pending, ...rest } = e;
   return rest;
+}
+
+/**
+ * The enqueue's 202: the id and status, and the recipients not sent to because their address is on
+ * the suppression list (`status: "suppressed"` when that was every recipient: no job, nothing sent).
+ */
+export function enqueueAnswer(e: EmailRecord) {
+  const suppressed = e.recipients
+    .filter((r) => r.status === 'suppressed' && r.suppression)
+    .map((r) => ({ address: r.email, reason: r.suppression!.reason, since: r.suppression!.since }));
+  return { id: e.id, status: e.status, ...(suppressed.length > 0 ? { suppressed } : {}) };
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
@@ -30,7 +42,7 @@ export function emailsRoutes(deps: ApiDeps): Router {
     const { email, created } = await enqueueEmail(deps, req.params.tenantId, input, key);
     res.status(202).setHeader('Location', `/v1/tenants/${email.tenantId}/emails/${email.id}`);
     if (!created) res.setHeader('Idempotent-Replayed', 'true');
-    res.json({ id: email.id, status: email.status });
+    res.json(enqueueAnswer(email));
   });
 
   r.get(base, requireTenantAccess, async (req, res) => {
@@ -51,6 +63,11 @@ export function emailsRoutes(deps: ApiDeps): Router {
     const email = await deps.store.emails.get(req.params.tenantId, req.params.emailId);
     if (!email) throw new HttpError(404, 'email_not_found', `no email ${req.params.emailId} for tenant ${req.params.tenantId}`);
     res.json(presentEmail(email));
+  });
+
+  // 200 with the email as it now is: the cancel is done when this answers (decision 0035).
+  r.post(`${base}/:emailId/cancel`, requireTenantAccess, async (req, res) => {
+    res.json(presentEmail(await cancelEmail(deps, req.params.tenantId, req.params.emailId)));
   });
 
   r.post(`${base}/:emailId/retry`, requireTenantAccess, async (req, res) => {

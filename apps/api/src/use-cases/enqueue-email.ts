@@ -4,7 +4,9 @@ import type { ApiDeps } from '../api-deps';
 import { HttpError } from '../http/http-error';
 import { loadTenant } from '../routes/load-tenant';
 import { newEmailId, newEmailRecord, requestHash } from './new-email-record';
-import { addJobThenCommit, answerReplay } from './pending-enqueue';
+import { answerReplay } from './pending-enqueue';
+import { screenSuppressedAtEnqueue } from './screen-suppressed-at-enqueue';
+import { startSending } from './start-sending';
 
 export function decodeAttachments(input: EnqueueEmailInput, maxBytes: number): Attachment[] {
   const attachments = input.attachments.map((a) => ({
@@ -26,8 +28,9 @@ export function decodeAttachments(input: EnqueueEmailInput, maxBytes: number): A
 /**
  * Enqueue a document email. Reads as its flow: tenant and its effective settings (a tenant that never
  * saved any sends through the platform at once), the record and its content in one write (idempotent
- * on the key) marked pending under this request, then the job keyed on the email id, then the commit
- * that drops the mark. The caller hears 202 only when both exist; if the job cannot be added the
+ * on the key) marked pending under this request, with the recipients on the suppression list already
+ * `suppressed`, then the job keyed on the email id, then the commit that drops the mark (no job when
+ * every recipient is suppressed: the email ends `suppressed`). The caller hears 202 only when both exist; if the job cannot be added the
  * record is removed again (only while still pending under this request) and the caller may retry.
  * A replay of the key meanwhile answers 409 (pending-enqueue.ts, decision 0014).
  */
@@ -56,12 +59,12 @@ export async function enqueueEmail(
   });
 
   const { email, created } = await deps.store.emails.create({
-    email: record,
+    email: await screenSuppressedAtEnqueue(deps, record),
     content: { text: input.text, html: input.html, attachments },
   });
   if (!created) return answerReplay(deps, email, { hash, idempotencyKey, owner });
-  const committed = await addJobThenCommit(deps, email, owner);
-  deps.logger.info({ tenantId: tenant.id, emailId: email.id, created }, 'email queued');
+  const committed = await startSending(deps, email, owner);
+  deps.logger.info({ tenantId: tenant.id, emailId: email.id, created, status: committed.status }, 'email queued');
   deps.observer?.emailEnqueued(committed);
   return { email: committed, created };
 }

@@ -1,6 +1,7 @@
 import { applyEvent, ProviderName } from '@mailroom/domain';
 import type { NormalizedEvent } from '@mailroom/transports';
 import type { WebhooksDeps } from '../webhooks-deps';
+import { suppressFromEvent } from './suppress-from-event';
 
 export interface RecordOutcome {
   applied: number;
@@ -11,7 +12,8 @@ export interface RecordOutcome {
 /**
  * Writes verified events into the history. Matched through the ids we sent (our email id echoed back),
  * never provider id formats. A duplicate changes nothing; an event for an email we do not know (or of
- * another tenant) is acknowledged, logged and written nowhere.
+ * another tenant) is acknowledged, logged and written nowhere. A hard bounce or a complaint also puts
+ * the address on the tenant's suppression list.
  */
 export async function recordProviderEvents(
   deps: WebhooksDeps,
@@ -56,8 +58,10 @@ export async function recordProviderEvents(
     if (!email) {
       out.unknown++;
       log.info({ emailId: ev.emailId, key: ev.key }, 'event for an unknown email; acknowledged, not recorded');
-    } else if (changed) out.applied++;
-    else out.duplicates++;
+    } else if (changed) {
+      out.applied++;
+      await suppressFromEvent(deps, tenantId, email, ev, log);
+    } else out.duplicates++;
   }
   return out;
 }
