@@ -47,6 +47,8 @@ describe('tenants, plans and auth', () => {
       ['POST', '/v1/tenants/globex/emails', { to: ['a@b.co'], subject: 's', text: 't' }],
       ['GET', '/v1/tenants/globex/emails'],
       ['GET', '/v1/tenants/globex/emails/em_1'],
+      ['POST', '/v1/tenants/globex/emails/em_1/retry'],
+      ['POST', '/v1/tenants/globex/emails/em_1/cancel'],
       ['POST', '/v1/tenants/globex/tokens'],
       ['GET', '/v1/tenants/globex/suppressions'],
       ['POST', '/v1/tenants/globex/suppressions', { address: 'a@b.co' }],

@@ -149,5 +149,9 @@ export function apiCatalogue(f: ApiFixtures): Record<string, RouteArbitraries> {
       params: { ...TENANT(f), emailId: [f.emailId, 'em_000000000000deadbeefdeadbeef'] },
       body: body({}),
     },
+    'POST /v1/tenants/:tenantId/emails/:emailId/cancel': {
+      params: { ...TENANT(f), emailId: [f.emailId, 'em_000000000000deadbeefdeadbeef'] },
+      body: body({}),
+    },
   };
 }
