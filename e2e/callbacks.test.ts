@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { CallbackEvent, emailCallbackEvents, EmailRecord } from '@mailroom/domain';
+import { emailCallbackEvents, EmailRecord } from '@mailroom/domain';
 import { CallbackReceiver, parsePrometheusText, PromFamily, RunningSmtpSink, sampleValue, startCallbackReceiver } from '@mailroom/testkit';
 import { API_KEY, Mailroom, OPS_TOKEN, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
 import { tenantOnSmtpSink } from './support/worker-process';
@@ -28,43 +28,45 @@ describe('platform callbacks through the apps', () => {
   const scrape = async (url: string): Promise<PromFamily[]> =>
     parsePrometheusText(await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${OPS_TOKEN}` } })).text());
 
-  /** A real email sent through the worker, and the callbacks its send gives (what the send path will publish). */
-  async function sentEmailEvents(): Promise<CallbackEvent[]> {
+  /** A real email sent through the worker: its acceptance is published by the worker's store (decision 0033). */
+  async function sendEmail(): Promise<EmailRecord> {
     const r = await m.call('POST', '/v1/tenants/acme-cb/emails', {
       to: ['client@example.com'],
       subject: 'Invoice F-1',
       text: 'attached',
       document: { type: 'invoice', id: 'inv_1', number: 'F-1' },
     });
-    const sent: EmailRecord = await waitForEmail(m, 'acme-cb', r.body.id, (e) => e.status === 'accepted');
-    const queued: EmailRecord = {
-      ...sent,
-      status: 'queued',
-      attempts: [],
-      recipients: sent.recipients.map((x) => ({ ...x, status: 'queued' })),
-    };
-    return emailCallbackEvents(queued, sent);
+    return waitForEmail(m, 'acme-cb', r.body.id, (e) => e.status === 'accepted');
   }
 
-  it('delivers what the worker publishes, signed, with the document and no body', async () => {
-    const events = await sentEmailEvents();
-    await m.worker!.deps.callbacks!.publish(events);
+  it('delivers what the worker publishes, signed, with the document and no body; publishing it again sends nothing more', async () => {
+    const sent = await sendEmail();
     const [got] = await waitFor(async () => receiver.delivered().length === 1 && receiver.delivered(), 'the callback');
     expect(got.verifiedBy).toEqual([true]);
     expect(got.payload).toMatchObject({
       type: 'email.accepted',
       data: {
         tenantId: 'acme-cb',
+        emailId: sent.id,
         document: { type: 'invoice', id: 'inv_1', number: 'F-1' },
         recipient: 'client@example.com',
         status: 'accepted',
       },
     });
     expect(got.body).not.toMatch(/Invoice F-1|attached/);
+    // The same transition computed again has the same webhook-id: the queue sends it once.
+    const queued: EmailRecord = {
+      ...sent,
+      status: 'queued',
+      attempts: [],
+      recipients: sent.recipients.map((x) => ({ ...x, status: 'queued' })),
+    };
+    await m.worker!.deps.callbacks!.publish(emailCallbackEvents(queued, sent));
     const worker = await waitFor(async () => {
       const f = await scrape(`http://127.0.0.1:${m.worker!.port}`);
       return sampleValue(f, 'mailroom_callbacks_total', { type: 'email.accepted', outcome: 'delivered' }) === 1 && f;
     }, 'the delivered callback counted');
+    expect(receiver.received).toHaveLength(1);
     expect(sampleValue(worker, 'mailroom_queue_reachable', { queue: 'callbacks' })).toBe(1);
     expect(sampleValue(await scrape(m.api.url), 'mailroom_queue_reachable', { queue: 'callbacks' })).toBe(1);
   });
@@ -89,15 +91,15 @@ describe('platform callbacks through the apps', () => {
   it('a 410 switches callbacks off and keeps what follows; POST { enabled: true } delivers them', async () => {
     const before = receiver.delivered().length;
     answer = 410;
-    await m.worker!.deps.callbacks!.publish(await sentEmailEvents());
+    await sendEmail();
     const off = await waitFor(async () => {
       const r = await ops('GET');
       return r.body.enabled === false && r.body.paused === true && r.body;
     }, 'callbacks off');
     expect(off).toMatchObject({ paused: true, pending: 1, disabledReason: expect.stringContaining('410'), lastError: { status: 410 } });
     answer = 204;
-    await m.worker!.deps.callbacks!.publish(await sentEmailEvents());
-    expect((await ops('GET')).body.pending).toBe(2);
+    await sendEmail();
+    await waitFor(async () => (await ops('GET')).body.pending === 2, 'the next email kept while off');
 
     expect((await ops('POST', { enabled: 'yes' })).body.error).toMatchObject({ code: 'invalid_request', details: [{ field: 'enabled' }] });
     expect((await ops('POST', {})).status).toBe(400);
