@@ -153,7 +153,7 @@ describe('callbacks from the send path', () => {
     for (const c of all) expect(c.verifiedBy).toEqual([true]);
   });
 
-  it('a bounce and a complaint tell why; a provider drop reads as email.failed with its status', async () => {
+  it('a bounce and a complaint tell why and suppress the address; a provider drop reads as email.failed with its status', async () => {
     const to = ['gone@customer.example', 'angry@customer.example', 'dropped@customer.example'];
     const id = await send('cb-mg', 'MG-2', { to });
     await waitForEmail(m, 'cb-mg', id, (e) => e.status === 'accepted');
@@ -174,6 +174,15 @@ describe('callbacks from the send path', () => {
       }),
     ]);
     expect(byType('email.complained')).toEqual([expect.objectContaining({ recipient: 'angry@customer.example', status: 'complained' })]);
+    // The bounce and the complaint put their addresses on the tenant's list; the drop does not.
+    const listed = (await m.call('GET', '/v1/tenants/cb-mg/suppressions')).body.items.map((x: { address: string; reason: string }) => [
+      x.address,
+      x.reason,
+    ]);
+    expect(listed.sort()).toEqual([
+      ['angry@customer.example', 'complaint'],
+      ['gone@customer.example', 'hard_bounce'],
+    ]);
     expect(byType('email.failed')).toEqual([
       expect.objectContaining({
         recipient: 'dropped@customer.example',
