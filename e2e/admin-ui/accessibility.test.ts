@@ -44,6 +44,7 @@ describe('accessibility', () => {
     ['history', '/history', 'lang=en'],
     ['email detail', '/emails/EMAIL', 'lang=es'],
     ['document view', '/documents/invoice/A-1', ''],
+    ['suppression list (empty)', '/suppressions', 'lang=es'],
   ])('no serious or critical axe violation: %s', async (_name, screen, query) => {
     const { page, problems } = await openAdmin(browser, m, 'basic-co', screen.replace('EMAIL', emailId), query);
     await page.locator('.loading').waitFor({ state: 'detached' });
@@ -88,7 +89,15 @@ describe('accessibility', () => {
     await page.getByLabel('Send from the platform', { exact: true }).waitFor();
 
     const toModes = await tabTo(page, 'Send from the platform');
-    expect(toModes.map((s) => s.name)).toEqual(['Skip to content', 'Settings', 'History', 'Español', 'English', 'Send from the platform']);
+    expect(toModes.map((s) => s.name)).toEqual([
+      'Skip to content',
+      'Settings',
+      'History',
+      'Suppression list',
+      'Español',
+      'English',
+      'Send from the platform',
+    ]);
     expect(toModes.every((s) => s.ringVisible)).toBe(true);
     await page.keyboard.press('ArrowDown');
     expect(await focused(page)).toMatchObject({ name: 'Send from your SMTP server', ringVisible: true });

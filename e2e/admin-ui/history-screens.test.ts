@@ -197,7 +197,10 @@ describe('history, email detail and document view', () => {
     await page.locator('.content-purged').waitFor();
     expect(await page.getByRole('button', { name: 'Retry' }).count()).toBe(0);
 
-    const againId = await send({ to: ['gone@customer.example'], subject: 'Invoice F-2026-0043', text: 'Invoice attached.' });
+    // Refused for a policy reason (not the mailbox, so the address is not suppressed): a retry is refused again.
+    sink.behaviour.rejectRecipients['blocked@customer.example'] =
+      '550 5.7.1 <blocked@customer.example>: Recipient address rejected: Access denied';
+    const againId = await send({ to: ['blocked@customer.example'], subject: 'Invoice F-2026-0043', text: 'Invoice attached.' });
     await waitForEmail(m, 'shop', againId, (e) => e.status === 'failed');
     await page.goto(page.url().replace(failedId, againId));
     await page.getByRole('heading', { name: 'Invoice F-2026-0043', level: 1 }).waitFor();

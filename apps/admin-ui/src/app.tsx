@@ -9,6 +9,7 @@ import { createI18n, LANGUAGES, pickLanguage, type I18n } from './i18n/i18n';
 import { href, matchRoute, paths, type Route } from './router';
 import { forgetSession, type Session } from './session/session';
 import { SettingsScreen } from './settings/settings-screen';
+import { SuppressionsScreen } from './suppressions/suppressions-screen';
 
 function currentLocation() {
   return { pathname: window.location.pathname, search: window.location.search };
@@ -85,6 +86,8 @@ function Screen({ route, i18n }: { route: Route; i18n: I18n }) {
       return <EmailDetailScreen id={route.id} />;
     case 'document':
       return <DocumentScreen type={route.type} id={route.id} />;
+    case 'suppressions':
+      return <SuppressionsScreen />;
     default:
       return (
         <h1 id="page-heading" tabIndex={-1}>
@@ -113,6 +116,11 @@ function Header({ route, i18n, search, pathname }: { route: Route; i18n: I18n; s
               aria-current={route.name === 'history' || route.name === 'email' ? 'page' : undefined}
             >
               {i18n.t('nav.history')}
+            </Link>
+          </li>
+          <li>
+            <Link to={href(paths.suppressions(), {}, search)} aria-current={current('suppressions')}>
+              {i18n.t('nav.suppressions')}
             </Link>
           </li>
         </ul>

@@ -7,6 +7,7 @@ export type Route =
   | { name: 'history' }
   | { name: 'email'; id: string }
   | { name: 'document'; type: string; id: string }
+  | { name: 'suppressions' }
   | { name: 'notFound' };
 
 export const BASE = '/ui';
@@ -17,6 +18,7 @@ export function matchRoute(pathname: string): Route {
   if (parts.length === 0 || (parts.length === 1 && parts[0] === 'settings')) return { name: 'settings' };
   if (parts.length === 1 && parts[0] === 'history') return { name: 'history' };
   if (parts.length === 2 && parts[0] === 'emails') return { name: 'email', id: parts[1] };
+  if (parts.length === 1 && parts[0] === 'suppressions') return { name: 'suppressions' };
   if (parts.length === 3 && parts[0] === 'documents') return { name: 'document', type: parts[1], id: parts[2] };
   return { name: 'notFound' };
 }
@@ -36,4 +38,5 @@ export const paths = {
   history: () => '/history',
   email: (id: string) => `/emails/${encodeURIComponent(id)}`,
   document: (type: string, id: string) => `/documents/${encodeURIComponent(type)}/${encodeURIComponent(id)}`,
+  suppressions: () => '/suppressions',
 };

@@ -1,5 +1,13 @@
 import type { Session } from '../session/session';
-import type { EmailRecord, HistoryFilters, HistoryPage, SettingsAnswer, TestEmailAnswer } from './types';
+import type {
+  EmailRecord,
+  HistoryFilters,
+  HistoryPage,
+  SettingsAnswer,
+  SuppressionFilters,
+  SuppressionPage,
+  TestEmailAnswer,
+} from './types';
 
 export interface FieldProblem {
   field: string;
@@ -90,6 +98,24 @@ export class ApiClient {
 
   getEmail(id: string): Promise<EmailRecord> {
     return this.request('GET', this.tenantPath(`/emails/${encodeURIComponent(id)}`));
+  }
+
+  /** An email not yet accepted (queued, deferred) is stopped: 200 with the email; 409 for any other status. */
+  cancelEmail(id: string): Promise<EmailRecord> {
+    return this.request('POST', this.tenantPath(`/emails/${encodeURIComponent(id)}/cancel`));
+  }
+
+  listSuppressions(filters: SuppressionFilters, cursor?: string, limit = 50): Promise<SuppressionPage> {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(filters)) if (v) q.set(k, v);
+    q.set('limit', String(limit));
+    if (cursor) q.set('cursor', cursor);
+    return this.request('GET', this.tenantPath(`/suppressions?${q}`));
+  }
+
+  /** The address is sent to again (204; 404 when it was not on the list). */
+  removeSuppression(address: string): Promise<void> {
+    return this.request('DELETE', this.tenantPath(`/suppressions/${encodeURIComponent(address)}`));
   }
 
   /** A failed email gets a new attempt (202 `{ id, status: "queued" }`; 409 for any other status). */

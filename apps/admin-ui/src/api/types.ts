@@ -1,10 +1,11 @@
 /** The /v1 answers the screens read, as the API presents them (apps/api routes and presenters). */
 import type { RecipientStatus } from '@mailroom/domain/src/status';
 import type { SmtpPreset } from '@mailroom/domain/src/smtp-presets';
+import type { SuppressionReason } from '@mailroom/domain/src/suppression';
 
 export type SendingMode = 'platform' | 'smtp' | 'provider';
 export type ProviderName = 'sendgrid' | 'mailgun' | 'mailjet';
-export type { RecipientStatus, SmtpPreset };
+export type { RecipientStatus, SmtpPreset, SuppressionReason };
 
 export interface Address {
   email: string;
@@ -70,6 +71,8 @@ export interface RecipientState {
   reason?: string;
   statusCode?: string;
   bounceType?: 'hard' | 'soft';
+  /** Not sent because the address is on the tenant's suppression list: why it is there, and since when. */
+  suppression?: { reason: SuppressionReason; since: string };
   nextAttemptAt?: string;
   updatedAt: string;
 }
@@ -136,4 +139,27 @@ export interface HistoryFilters {
   status?: string;
   since?: string;
   until?: string;
+}
+
+/** One address on the tenant's suppression list (GET .../suppressions). */
+export interface Suppression {
+  address: string;
+  reason: SuppressionReason;
+  /** The email whose bounce, complaint or refusal put it there. */
+  sourceEmailId?: string;
+  /** The server's or provider's words, or the note of a manual entry. */
+  detail?: string;
+  createdAt: string;
+  /** Absent: it stays until someone removes it. */
+  expiresAt?: string;
+}
+
+export interface SuppressionPage {
+  items: Suppression[];
+  nextCursor: string | null;
+}
+
+export interface SuppressionFilters {
+  addressPrefix?: string;
+  reason?: string;
 }

@@ -7,13 +7,26 @@ import { Notice } from '../components/notices';
 
 /**
  * What a person can do to one email, each offered only where the API allows it: retry
- * (`POST .../emails/:id/retry`, failed emails that are not tests and still have their content). Cancel (`POST .../emails/:id/cancel`,
- * queued or deferred) will be one more entry here, one ApiClient method and one string per dictionary.
+ * (`POST .../emails/:id/retry`, failed emails that are not tests and still have their content) and
+ * cancel (`POST .../emails/:id/cancel`, emails nobody has accepted yet). A new action is one more entry
+ * here, one ApiClient method and its strings in both dictionaries.
  */
 export interface EmailAction {
   label: MessageKey;
+  /** Asked first (a native confirm dialog) when the action cannot be undone. */
+  confirm?: MessageKey;
   appliesTo(email: EmailRecord): boolean;
   run(api: ApiClient, email: EmailRecord): Promise<unknown>;
+}
+
+/**
+ * Still waiting for a send of ours: queued, or deferred by our own retry (it has a next try, or the
+ * server never took it). A `deferred` reported by a provider after it accepted the email is its retry,
+ * not ours, and can no longer be canceled (the domain's cancelability, as the API decides it).
+ */
+export function mayCancel(e: EmailRecord): boolean {
+  if (e.test) return false;
+  return e.status === 'queued' || (e.status === 'deferred' && (e.nextAttemptAt !== undefined || e.messageId === undefined));
 }
 
 export const EMAIL_ACTIONS: readonly EmailAction[] = [
@@ -22,6 +35,12 @@ export const EMAIL_ACTIONS: readonly EmailAction[] = [
     label: 'email.action.retry',
     appliesTo: (e) => e.status === 'failed' && !e.test && !e.contentPurgedAt,
     run: (api, e) => api.retryEmail(e.id),
+  },
+  {
+    label: 'email.action.cancel',
+    confirm: 'email.action.cancel.confirm',
+    appliesTo: mayCancel,
+    run: (api, e) => api.cancelEmail(e.id),
   },
 ];
 
@@ -38,6 +57,7 @@ export function EmailActions(props: {
   const offered = actions.filter((a) => a.appliesTo(email));
   if (offered.length === 0) return null;
   const run = async (a: EmailAction) => {
+    if (a.confirm && !window.confirm(i18n.t(a.confirm))) return;
     setBusy(true);
     setError(null);
     try {

@@ -8,11 +8,24 @@ import { href, paths } from '../router';
 import { DocumentLabel } from './document-label';
 import { EmailActions } from './email-actions';
 
-/** "hard · 550 5.1.1 User unknown": the code only when the server's words do not already start with it. */
-function recipientReason(r: EmailRecord['recipients'][number]): string {
+/**
+ * "hard · 550 5.1.1 User unknown": the code only when the server's words do not already start with it.
+ * A recipient we did not send to says why in the reader's language: on the suppression list (since
+ * when, and why), or canceled.
+ */
+function recipientReason(r: EmailRecord['recipients'][number], i18n: I18n): string {
+  if (r.status === 'suppressed' && r.suppression)
+    return i18n.t('email.suppressedReason', {
+      date: i18n.date(r.suppression.since),
+      reason: i18n.t(`suppression.reason.${r.suppression.reason}`),
+    });
+  if (r.status === 'canceled') return i18n.t('email.canceledReason');
   const code = r.statusCode && !r.reason?.startsWith(r.statusCode) ? r.statusCode : undefined;
   return [r.bounceType, code, r.reason].filter(Boolean).join(' · ');
 }
+
+/** Our own words for why we did not send are on the recipient already (in the reader's language). */
+const OUR_DECISIONS = new Set(['suppressed', 'canceled']);
 
 /** One email whole: who got it and how far each got, every attempt with the server's reply, the timeline. */
 export function EmailDetailScreen({ id }: { id: string }) {
@@ -130,7 +143,15 @@ export function EmailDetail({ email: e, i18n, onChanged }: { email: EmailRecord;
                   <td>
                     <StatusBadge status={r.status} i18n={i18n} />
                   </td>
-                  <td>{recipientReason(r) || '—'}</td>
+                  <td>
+                    {recipientReason(r, i18n) || '—'}
+                    {r.status === 'suppressed' ? (
+                      <>
+                        {' '}
+                        <Link to={href(paths.suppressions(), { address: r.email }, search)}>{i18n.t('email.seeSuppressions')}</Link>
+                      </>
+                    ) : null}
+                  </td>
                   <td>{i18n.date(r.updatedAt)}</td>
                 </tr>
               ))}
@@ -187,7 +208,7 @@ export function EmailDetail({ email: e, i18n, onChanged }: { email: EmailRecord;
               <time dateTime={ev.at}>{i18n.date(ev.at, 'precise')}</time> <strong>{i18n.tOr(`event.${ev.type}`, ev.type)}</strong>
               {ev.recipient ? ` · ${ev.recipient}` : ''}
               {ev.machine ? ` · ${i18n.t('email.machineOpen')}` : ''}
-              {ev.reason ? ` · ${ev.reason}` : ''}
+              {ev.reason && !OUR_DECISIONS.has(ev.type) ? ` · ${ev.reason}` : ''}
               <span class="source"> · {i18n.t('email.source', { source: ev.source })}</span>
             </li>
           ))}
