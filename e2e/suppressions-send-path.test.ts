@@ -176,7 +176,7 @@ describe('the send-time check', () => {
       const all = (await m.call('POST', '/v1/tenants/sp-late/emails', { to: ['late2@customer.example'], subject: 'L-2', text: 'x' })).body
         .id;
       await m.call('POST', '/v1/tenants/sp-late/suppressions', { address: 'late2@customer.example' });
-      m.worker!.worker.resume();
+      await m.worker!.worker.resume();
       const ended = await waitForEmail(m, 'sp-late', all, (e) => e.status === 'suppressed');
       expect(ended.attempts).toEqual([]);
       await new Promise((res) => setTimeout(res, 300));

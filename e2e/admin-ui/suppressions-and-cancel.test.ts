@@ -93,7 +93,7 @@ describe('cancel and the suppression list in the admin screens', () => {
       await new Promise((r) => setTimeout(r, 300));
       expect((await m.call('GET', `/v1/tenants/stop/emails/${queued}`)).body.status).toBe('queued');
     } finally {
-      m.worker!.worker.resume();
+      await m.worker!.worker.resume();
     }
   });
 
