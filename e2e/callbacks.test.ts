@@ -68,7 +68,11 @@ describe('platform callbacks through the apps', () => {
     }, 'the delivered callback counted');
     expect(receiver.received).toHaveLength(1);
     expect(sampleValue(worker, 'mailroom_queue_reachable', { queue: 'callbacks' })).toBe(1);
-    expect(sampleValue(await scrape(m.api.url), 'mailroom_queue_reachable', { queue: 'callbacks' })).toBe(1);
+    const api = await scrape(m.api.url);
+    expect(sampleValue(api, 'mailroom_queue_reachable', { queue: 'callbacks' })).toBe(1);
+    // The API publishes too (a cancel, recipients suppressed at enqueue), and the webhooks app: each counts what it could not queue.
+    for (const families of [api, await scrape(m.webhooks.url)])
+      expect(families.map((f) => f.name)).toContain('mailroom_callbacks_unpublished_total');
   });
 
   it('/ops/callbacks takes the ops token only and shows the state', async () => {

@@ -1,6 +1,6 @@
 import type { Config } from '@mailroom/config';
 import type { EmailRecord } from '@mailroom/domain';
-import { AppMetrics, EnqueueMetrics, watchQueues, WatchedQueue } from '@mailroom/metrics';
+import { AppMetrics, CallbackMetrics, EnqueueMetrics, watchQueues, WatchedQueue } from '@mailroom/metrics';
 import type { Logger } from 'pino';
 
 /** What the API reports as things happen (metrics today). Optional in ApiDeps: nothing depends on being observed. */
@@ -9,9 +9,20 @@ export interface ApiObserver {
   emailEnqueued(email: EmailRecord): void;
 }
 
-/** The API's metrics: its enqueues and the queues it fills, served on GET /metrics with the ops token. */
-export function createApiMetrics(config: Config, logger: Logger, queues: WatchedQueue[]): { metrics: AppMetrics; observer: ApiObserver } {
+/**
+ * The API's metrics, served on GET /metrics with the ops token: its enqueues, the callbacks it could
+ * not publish (a cancel, recipients suppressed at enqueue), and the queues it fills (`watchQueues`,
+ * once they exist: the callbacks queue is built with the callback observer).
+ */
+export function createApiMetrics(
+  config: Config,
+  logger: Logger,
+): { metrics: AppMetrics; observer: ApiObserver; callbackObserver: CallbackMetrics; watchQueues(queues: WatchedQueue[]): void } {
   const metrics = new AppMetrics('api', { opsToken: config.opsToken, logger });
-  watchQueues(metrics.registry, queues, { logger });
-  return { metrics, observer: new EnqueueMetrics(metrics.registry) };
+  return {
+    metrics,
+    observer: new EnqueueMetrics(metrics.registry),
+    callbackObserver: new CallbackMetrics(metrics.registry),
+    watchQueues: (queues) => watchQueues(metrics.registry, queues, { logger }),
+  };
 }

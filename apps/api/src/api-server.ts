@@ -35,8 +35,9 @@ export async function startApi(
   const { store, redis } = backends;
   // Tests may wrap the send queue (to hold an add at a chosen moment); it is built on the API's connection either way.
   const queue = options.queue ? options.queue(redis) : createSendQueue(redis, config.queuePrefix);
-  const callbacks = createCallbacks({ redis, prefix: config.queuePrefix, url: config.callbacks.url, logger });
-  const { metrics, observer } = createApiMetrics(config, logger, [queue, callbacks.queue]);
+  const { metrics, observer, callbackObserver, watchQueues } = createApiMetrics(config, logger);
+  const callbacks = createCallbacks({ redis, prefix: config.queuePrefix, url: config.callbacks.url, logger, observer: callbackObserver });
+  watchQueues([queue, callbacks.queue]);
   // The connection's own errors are logged by openBackends; BullMQ repeats them here.
   queue.on('error', (e) => logger.debug({ err: e.message }, 'send queue error'));
   callbacks.queue.on('error', (e) => logger.debug({ err: e.message }, 'callbacks queue error'));
