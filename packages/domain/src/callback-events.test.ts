@@ -93,6 +93,23 @@ describe('callback events of a history transition', () => {
     expect(brief(emailCallbackEvents(bounced, complained))).toEqual([['email.complained', 'complained', 'a@x.example']]);
   });
 
+  it("a provider's event recorded before the worker's acceptance still tells accepted first; the worker's late write tells nothing", () => {
+    const sending = markSending(queuedEmail(['a@x.example']), at(1))!;
+    const delivered = event(sending, { type: 'delivered', recipient: 'a@x.example', key: 'mg:d1' }, 2)!;
+    expect(delivered.recipients[0].status).toBe('delivered');
+    const events = emailCallbackEvents(sending, delivered);
+    expect(brief(events)).toEqual([
+      ['email.accepted', 'accepted', 'a@x.example'],
+      ['email.delivered', 'delivered', 'a@x.example'],
+    ]);
+    expect(events[0].key).toBe('accepted:a@x.example:0');
+    const late = applySendSuccess(delivered, { messageId: '<m@x>', recipients: [{ email: 'a@x.example', accepted: true }] }, at(3));
+    expect(emailCallbackEvents(delivered, late)).toEqual([]);
+    // A provider's drop does not say it took the email.
+    const dropped = event(sending, { type: 'dropped', recipient: 'a@x.example', key: 'mg:r1' }, 2)!;
+    expect(brief(emailCallbackEvents(sending, dropped))).toEqual([['email.failed', 'dropped', 'a@x.example']]);
+  });
+
   it('a duplicate provider event gives no callback (the store writes nothing, or the same record)', () => {
     const accepted = acceptedEmail();
     const delivered = event(accepted, { type: 'delivered', recipient: 'a@x.example', key: 'sg:d1' }, 3)!;

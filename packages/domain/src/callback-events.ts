@@ -2,6 +2,7 @@ import type { DocumentRef, EmailRecord, RecipientState } from './email';
 import type { ProviderName, SendingMode } from './settings';
 import type { EmailStatus, RecipientStatus } from './status';
 import type { SuppressionReason } from './suppression';
+import { recipientAwaitsSend } from './send-lifecycle';
 
 /**
  * The events Mailroom tells the platform about (signed callbacks, Standard Webhooks). Each is
@@ -116,6 +117,9 @@ function replyFor(r: RecipientState, before: EmailRecord, after: EmailRecord): C
 
 const REPLY_STATUSES: ReadonlySet<RecipientStatus> = new Set(['deferred', 'failed', 'dropped', 'bounced', 'complained']);
 
+/** Statuses only a server that took the email can report: reaching one from before acceptance implies it. */
+const PAST_ACCEPTANCE: ReadonlySet<RecipientStatus> = new Set(['delivered', 'opened', 'bounced', 'complained']);
+
 /**
  * The callbacks one history transition gives: one per recipient whose status changed (to accepted,
  * deferred, delivered, opened, bounced, complained, failed or dropped, suppressed, canceled), plus
@@ -125,11 +129,14 @@ const REPLY_STATUSES: ReadonlySet<RecipientStatus> = new Set(['deferred', 'faile
  * status and counts apart from people).
  *
  * Keys are `<status>:<recipient>:<attempt count>`, so repeating the call for the same transition gives
- * the same events, and a recipient deferred again after a later attempt gets a new one.
+ * the same events, and a recipient deferred again after a later attempt gets a new one. A recipient
+ * that jumps from before acceptance to a status only a server that took the email can report
+ * (delivered, opened, bounced, complained: a provider's webhook recorded before the worker's own
+ * acceptance) gives `email.accepted` first, so the platform always hears "accepted" before the rest.
  */
 export function emailCallbackEvents(before: EmailRecord, after: EmailRecord): CallbackEvent[] {
   if (before === after) return [];
-  const previous = new Map(before.recipients.map((r) => [r.email.toLowerCase(), r.status]));
+  const previous = new Map(before.recipients.map((r) => [r.email.toLowerCase(), r]));
   const attemptCount = after.attempts.length;
   const base = {
     tenantId: after.tenantId,
@@ -142,9 +149,21 @@ export function emailCallbackEvents(before: EmailRecord, after: EmailRecord): Ca
   const out: CallbackEvent[] = [];
   for (const r of after.recipients) {
     const address = r.email.toLowerCase();
-    if (previous.get(address) === r.status) continue;
+    const was = previous.get(address);
+    if (was?.status === r.status) continue;
     const type = TYPE_OF_STATUS[r.status];
     if (!type) continue;
+    // A provider's event recorded before the worker recorded the acceptance (the worker's write then
+    // changes nothing): the platform still hears "accepted" first, under the key the worker would use.
+    if (was && recipientAwaitsSend(was, before) && PAST_ACCEPTANCE.has(r.status)) {
+      out.push({
+        type: 'email.accepted',
+        key: `accepted:${address}:${attemptCount}`,
+        orderKey,
+        timestamp: r.updatedAt,
+        data: { ...base, recipient: r.email, status: 'accepted' },
+      });
+    }
     const reply = REPLY_STATUSES.has(r.status) ? replyFor(r, before, after) : undefined;
     const data: EmailCallbackData = {
       ...base,
