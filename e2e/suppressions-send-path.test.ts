@@ -1,4 +1,5 @@
 import { MailgunEmulator, mailgunEvents, RunningSmtpSink, startMailgunEmulator } from '@mailroom/testkit';
+import { newSuppression } from '@mailroom/domain';
 import { Mailroom, SETTLED, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
 import { tenantOnSmtpSink } from './support/worker-process';
 
@@ -184,6 +185,32 @@ describe('the send-time check', () => {
     } finally {
       await m.stop();
       await sink.close();
+    }
+  });
+});
+
+/** The worker's sweep deletes entries past their expiry for good (reads ignore them at once). */
+describe('expired entries', () => {
+  it('are removed by the worker every RETENTION_SWEEP_EVERY_MS; a complaint stays', async () => {
+    const m = await startMailroom({ RETENTION_SWEEP_EVERY_MS: '200', SUPPRESSION_BOUNCE_DAYS: '1' });
+    try {
+      const store = m.api.deps.store;
+      const longAgo = new Date(Date.now() - 3 * 24 * 3600 * 1000).toISOString();
+      await store.suppressions.add(
+        newSuppression({ tenantId: 'sp-exp', address: 'old-bounce@customer.example', reason: 'hard_bounce' }, longAgo, 1),
+        longAgo,
+      );
+      await store.suppressions.add(
+        newSuppression({ tenantId: 'sp-exp', address: 'spam@customer.example', reason: 'complaint' }, longAgo, 1),
+        longAgo,
+      );
+      // Seen from the day it was added, the bounce is still in the table until the sweep deletes it.
+      await waitFor(async () => (await store.suppressions.get('sp-exp', 'old-bounce@customer.example', longAgo)) === null, 'the sweep');
+      expect(await store.suppressions.get('sp-exp', 'spam@customer.example', new Date().toISOString())).toMatchObject({
+        reason: 'complaint',
+      });
+    } finally {
+      await m.stop();
     }
   });
 });
