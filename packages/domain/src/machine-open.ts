@@ -1,13 +1,23 @@
 /**
- * Honest opens: which loads of a tracking pixel were a machine, not a person. Security scanners and
- * link checkers fetch every image the moment mail arrives; Apple Mail Privacy Protection prefetches
- * through Apple's proxy. Gmail's and Yahoo's image proxies fetch when the person opens the mail, so
- * they count as human.
+ * Honest opens: which loads of a tracking pixel (ours, or a provider's open and click events) were a
+ * machine, not a person. One heuristic for every source, kept conservative:
+ *
+ * - Apple Mail Privacy Protection fetches every image through Apple's proxy when the message arrives,
+ *   whether or not anyone reads it; that proxy's User-Agent is the bare `Mozilla/5.0`, which no real
+ *   browser or mail client sends.
+ * - Link and attachment scanners (Barracuda, Mimecast, Proofpoint, Microsoft Defender "Safe Links"...),
+ *   crawlers and link previewers, headless browsers and HTTP libraries (curl, python-requests, Go,
+ *   Java...) open or click everything they are handed.
+ * - An empty or missing agent: every mail client and webview sends one; scripts often do not.
+ * - An open within two seconds of the server's acceptance: no person reads that fast; a scanner does.
+ *
+ * Not machines: Gmail's `GoogleImageProxy` and Yahoo's proxy fetch when the recipient opens the
+ * message (the proxy hides the device, not the person), so those stay human opens.
  */
-const MACHINE_AGENTS = [
-  /bot\b|crawler|spider|preview|prefetch|scanner|headless/i,
-  /^(curl|wget|python-requests|python-urllib|go-http-client|java\/|okhttp|libwww|axios|node-fetch|undici)/i,
-  /barracuda|mimecast|proofpoint|ironport|trendmicro|symantec|forcepoint|sophos|fortinet|msoffice-linkscan|safelinks/i,
+const MACHINE_AGENTS: readonly RegExp[] = [
+  /bot\b|crawler|spider|preview|prefetch|scanner|headless|facebookexternalhit/i,
+  /^(curl|wget|python-requests|python-urllib|go-http-client|java\b|okhttp|apache-httpclient|libwww|axios|node-fetch|undici)/i,
+  /barracuda|mimecast|proofpoint|ironport|trend ?micro|symantec|messagelabs|forcepoint|fortiguard|fortinet|sophos|msoffice-linkscan|safelinks|ms-?defender/i,
 ];
 
 /** Apple's MPP proxy presents a bare "Mozilla/5.0" with nothing after it. */
@@ -16,6 +26,7 @@ const APPLE_MPP = /^Mozilla\/5\.0$/;
 /** An open within this long after the server accepted the email is a scanner, not a reader. */
 export const PREFETCH_WINDOW_MS = 2000;
 
+/** `openedAt` and `acceptedAt` (epoch ms) add the timing rule when both are known (our pixel). */
 export function isMachineOpen(userAgent: string | undefined, openedAt?: number, acceptedAt?: number): boolean {
   const ua = (userAgent ?? '').trim();
   if (!ua) return true;

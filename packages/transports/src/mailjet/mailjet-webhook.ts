@@ -1,9 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import JSONbig from 'json-bigint';
-import type { EmailEventType } from '@mailroom/domain';
+import { isMachineOpen, type EmailEventType } from '@mailroom/domain';
 import type { IncomingWebhook, NormalizedEvent, VerifyOutcome } from '../webhook';
 import type { MailjetEventPayload } from './build-mailjet-message';
-import { isMachineAgent } from './mailjet-machine-agent';
 import { MailjetWebhookPayloadError } from './mailjet-webhook-payload-error';
 
 /** The Basic credentials Mailroom generated for one tenant's Mailjet callbacks (embedded in the callback URL). */
@@ -111,9 +110,9 @@ function detailsOf(e: MailjetEvent): Mapped {
     case 'sent':
       return { reason: str(e.smtp_reply), statusCode: statusIn(str(e.smtp_reply)) };
     case 'open':
-      return { machine: isMachineAgent(agent), userAgent: agent };
+      return { machine: isMachineOpen(agent), userAgent: agent };
     case 'click':
-      return { machine: isMachineAgent(agent), userAgent: agent, url: str(e.url) };
+      return { machine: isMachineOpen(agent), userAgent: agent, url: str(e.url) };
     case 'bounce':
       // error_related_to/error is Mailjet's classification (recipient: user unknown), not an SMTP code:
       // it goes into the reason; the status code is the enhanced code in the receiving server's comment.
