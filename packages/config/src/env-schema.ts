@@ -1,3 +1,4 @@
+import { GOOGLE_OAUTH_DEFAULTS, MICROSOFT_GRAPH_DEFAULT_URL, MICROSOFT_OAUTH_DEFAULTS } from '@mailroom/oauth';
 import { z } from 'zod';
 
 const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
@@ -74,5 +75,18 @@ export const envSchema = z.object({
     .max(1, 'must be at most 1 (it only shrinks the schedule)')
     .default(1),
   SUPPRESSION_BOUNCE_DAYS: int(30, 1, 3650),
+  GOOGLE_OAUTH_CLIENT_ID: z.string().trim().min(1).optional(),
+  GOOGLE_OAUTH_CLIENT_SECRET: z.string().trim().min(1).optional(),
+  GOOGLE_OAUTH_AUTH_URL: url(['http:', 'https:']).default(GOOGLE_OAUTH_DEFAULTS.authUrl),
+  GOOGLE_OAUTH_TOKEN_URL: url(['http:', 'https:']).default(GOOGLE_OAUTH_DEFAULTS.tokenUrl),
+  MICROSOFT_OAUTH_CLIENT_ID: z.string().trim().min(1).optional(),
+  MICROSOFT_OAUTH_CLIENT_SECRET: z.string().trim().min(1).optional(),
+  MICROSOFT_OAUTH_AUTHORITY: z
+    .string()
+    .regex(/^[\w.-]{1,100}$/, 'must be common, organizations, consumers or a directory (tenant) id or domain')
+    .default(MICROSOFT_OAUTH_DEFAULTS.authority),
+  MICROSOFT_OAUTH_LOGIN_URL: url(['http:', 'https:']).default(MICROSOFT_OAUTH_DEFAULTS.loginUrl),
+  MICROSOFT_GRAPH_URL: url(['http:', 'https:']).default(MICROSOFT_GRAPH_DEFAULT_URL),
+  OAUTH_RETURN_HOSTS: z.string().default(''),
 });
 export type Env = z.infer<typeof envSchema>;

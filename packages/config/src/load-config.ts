@@ -5,6 +5,7 @@ import { AddressRange, parseAddressRanges } from './address-ranges';
 import { ConfigError } from './config-error';
 import { envSchema } from './env-schema';
 import { parseFrameAncestors } from './frame-ancestors';
+import { OAuthConfig, parseOAuthConfig } from './oauth-config';
 
 export interface EncryptionKey {
   id: string;
@@ -73,6 +74,8 @@ export interface Config {
   suppression: { bounceDays: number };
   /** The admin screens under /ui/: who may frame them (a CSP frame-ancestors source list). */
   ui: { frameAncestors: string };
+  /** Connecting Gmail and Microsoft 365 mailboxes with OAuth2 (oauth-config.ts). */
+  oauth: OAuthConfig;
   /** Loud notes for the start-up log: development defaults in use, file outbox... */
   notices: string[];
 }
@@ -265,6 +268,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     callbacks: { url: e.CALLBACK_URL, secrets: callbackSecrets, retryScale: e.CALLBACK_RETRY_SCALE },
     suppression: { bounceDays: e.SUPPRESSION_BOUNCE_DAYS },
     ui: { frameAncestors: parseFrameAncestors(e.UI_FRAME_ANCESTORS) },
+    oauth: parseOAuthConfig(e, notices),
     notices,
   };
 }

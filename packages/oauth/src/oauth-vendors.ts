@@ -21,6 +21,9 @@ export const MICROSOFT_OAUTH_DEFAULTS = {
   authority: 'common',
 } as const;
 
+/** Microsoft Graph, where a mailbox connected `via: "graph"` sends (MICROSOFT_GRAPH_URL). */
+export const MICROSOFT_GRAPH_DEFAULT_URL = 'https://graph.microsoft.com';
+
 /** The platform's OAuth app at each vendor (GOOGLE_OAUTH_*, MICROSOFT_OAUTH_* in the environment). */
 export interface GoogleOAuthApp {
   clientId: string;

@@ -6,7 +6,6 @@ import type { OutgoingMessage, SendResult, Transport } from '../transport';
 import { classifyGraphAnswer, GraphAnswer, GRAPH_HINTS } from './classify-graph-error';
 import { composeMime } from './compose-mime';
 
-export const MICROSOFT_GRAPH_DEFAULT_URL = 'https://graph.microsoft.com';
 /** Graph refuses requests above 4 MB; the base64 body is what counts. */
 export const GRAPH_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 
@@ -15,8 +14,8 @@ export interface GraphTransportLogger {
 }
 
 export interface GraphTransportOptions {
-  /** MICROSOFT_GRAPH_URL; default https://graph.microsoft.com. */
-  baseUrl?: string;
+  /** MICROSOFT_GRAPH_URL (its default, the real one, is in @mailroom/oauth's vendors). */
+  baseUrl: string;
   /** The connected mailbox's tokens (Mail.Send); errors are DeliveryErrors. */
   tokens: AccessTokenSource;
   /** Every request is bounded (PROVIDER_TIMEOUT_MS). */
@@ -36,7 +35,7 @@ export class GraphTransport implements Transport {
   private readonly sendMailUrl: string;
 
   constructor(private readonly options: GraphTransportOptions) {
-    this.sendMailUrl = `${(options.baseUrl ?? MICROSOFT_GRAPH_DEFAULT_URL).replace(/\/+$/, '')}/v1.0/me/sendMail`;
+    this.sendMailUrl = `${options.baseUrl.replace(/\/+$/, '')}/v1.0/me/sendMail`;
   }
 
   async send(message: OutgoingMessage): Promise<SendResult> {
