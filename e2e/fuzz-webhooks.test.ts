@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { secretContext, WEBHOOK_KEY_FIELD } from '@mailroom/delivery';
+import { secretContext, WEBHOOK_KEY_FIELD } from '@mailroom/domain';
 import { generateSendgridSigningKeys, refusingPort } from '@mailroom/testkit';
 import { expressRoutes, FoundRoute, SERVED_BEFORE_THE_ROUTER } from './fuzz/express-routes';
 import { FUZZ, fuzzOptions, statusTable } from './fuzz/fuzz-settings';

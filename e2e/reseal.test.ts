@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { secretContext, specFromSettings, WEBHOOK_KEY_FIELD } from '@mailroom/delivery';
+import { secretContext } from '@mailroom/domain';
 import { SecretBox } from '@mailroom/security';
 import { refusingPort, RunningSmtpSink, startSmtpSink } from '@mailroom/testkit';
+import { PROVIDERS } from '@mailroom/transports';
 import { ENCRYPTION_KEYS, Mailroom, startMailroom } from './support/mailroom-harness';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -84,13 +85,10 @@ describe('pnpm reseal: retiring an old encryption key', () => {
     const out: string[] = [];
     for (const tenant of ['rs-smtp', 'rs-mj', 'rs-sg', 'rs-plat']) {
       const s = (await m.api.deps.store.settings.get(tenant))!;
-      out.push(
-        ...Object.values(specFromSettings(s, box))
-          .filter((v) => SECRETS.includes(v as string))
-          .map(String),
-      );
-      const hook = s.provider?.webhook?.verificationKey;
-      if (hook) out.push(box.open(hook, secretContext(tenant, WEBHOOK_KEY_FIELD)));
+      for (const f of PROVIDERS.sealedFields(s)) {
+        const sealed = f.get(s);
+        if (sealed) out.push(box.open(sealed, secretContext(tenant, f.field)));
+      }
     }
     return out.sort();
   }

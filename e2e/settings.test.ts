@@ -42,6 +42,7 @@ describe('email settings', () => {
     expect(r.status).toBe(200);
     expect(r.body.smtp).toEqual({
       preset: 'gmail',
+      auth: 'password',
       fromAddress: 'billing@prem.example',
       username: 'billing@prem.example',
       host: 'smtp.gmail.com',
@@ -77,7 +78,7 @@ describe('email settings', () => {
     expect(r.body.smtp.hasPassword).toBe(true);
     const stored = await m.api.deps.store.settings.get('prem');
     expect(stored!.smtp!.password).toMatch(/^k1:/);
-    expect(m.api.deps.box.open(stored!.smtp!.password!, 'prem:smtp.password')).toBe('first-secret-pw');
+    expect(m.api.deps.box.open(stored!.smtp!.password as string, 'prem:smtp.password')).toBe('first-secret-pw');
     expect(r.body.warnings).toEqual([
       { code: 'from_differs_from_username', message: expect.stringMatching(/differs from the SMTP username/) },
     ]);

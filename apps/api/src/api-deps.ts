@@ -1,9 +1,11 @@
 import type { Callbacks } from '@mailroom/callbacks';
 import type { Config } from '@mailroom/config';
+import type { MailboxTokens } from '@mailroom/delivery';
+import type { OAuthConnector } from '@mailroom/oauth';
 import type { SendJobData } from '@mailroom/queue';
 import type { SecretBox, TenantTokens } from '@mailroom/security';
 import type { Store } from '@mailroom/store';
-import type { SmtpHostGuard } from '@mailroom/transports';
+import type { ProviderRegistry, SmtpHostGuard } from '@mailroom/transports';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -20,6 +22,12 @@ export interface ApiDeps {
   tenantTokens: TenantTokens;
   /** The SSRF guard of tenants' own SMTP servers: on save, on test, and at every connection. */
   smtpHosts: SmtpHostGuard;
+  /** The transport modules (packages/transports providers.ts): settings, presentation, transports, webhooks. */
+  providers: ProviderRegistry;
+  /** Connected mailboxes' access tokens, for the test email. */
+  mailboxTokens: MailboxTokens;
+  /** Connecting Gmail and Microsoft 365 mailboxes (the start route); offers only the vendors configured. */
+  oauth: OAuthConnector;
   now: () => Date;
   /** Status callbacks to the platform: `callbacks.publisher.publish(events)`, the queue, /ops/callbacks. */
   callbacks?: Callbacks;

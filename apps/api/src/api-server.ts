@@ -1,12 +1,12 @@
 import { createCallbacks, storeWithCallbacks } from '@mailroom/callbacks';
 import type { Config } from '@mailroom/config';
 import { createLogger } from '@mailroom/config';
-import { buildSmtpHostGuard } from '@mailroom/delivery';
+import { buildSmtpHostGuard, createOAuthConnector, MailboxTokens } from '@mailroom/delivery';
 import { createSendQueue, SendJobData } from '@mailroom/queue';
 import { listen, openBackends, RunningApp } from '@mailroom/runtime';
 import { SecretBox, TenantTokens } from '@mailroom/security';
 import type { Store } from '@mailroom/store';
-import type { HostResolver } from '@mailroom/transports';
+import { HostResolver, PROVIDERS, ProviderRegistry } from '@mailroom/transports';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -28,6 +28,8 @@ export async function startApi(
     resolveHost?: HostResolver;
     /** Tests may build the send queue themselves (to hold an add at a chosen moment), on the API's connection. */
     queue?: (redis: Redis) => Queue<SendJobData>;
+    /** The transport modules; tests may add their own (the registry of packages/transports by default). */
+    providers?: ProviderRegistry;
   } = {},
 ): Promise<RunningApi> {
   const logger = options.logger ?? createLogger('api', config.logLevel);
@@ -41,6 +43,8 @@ export async function startApi(
   // The connection's own errors are logged by openBackends; BullMQ repeats them here.
   queue.on('error', (e) => logger.debug({ err: e.message }, 'send queue error'));
   callbacks.queue.on('error', (e) => logger.debug({ err: e.message }, 'callbacks queue error'));
+  const box = new SecretBox(config.encryptionKeys);
+  const providers = options.providers ?? PROVIDERS;
   const deps: ApiDeps = {
     config,
     logger,
@@ -48,9 +52,12 @@ export async function startApi(
     store: storeWithCallbacks(store, callbacks.publisher),
     queue,
     redis,
-    box: new SecretBox(config.encryptionKeys),
+    box,
     tenantTokens: new TenantTokens(config.encryptionKeys, config.limits.tenantTokenTtlSeconds),
     smtpHosts: buildSmtpHostGuard(config, options.resolveHost),
+    providers,
+    mailboxTokens: new MailboxTokens({ config, redis, registry: providers, settings: store.settings, box, logger }),
+    oauth: createOAuthConnector(config, redis),
     now: () => new Date(),
     observer,
     callbacks,

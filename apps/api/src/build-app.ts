@@ -11,6 +11,7 @@ import { tenantsRoutes } from './routes/tenants.routes';
 import { testEmailRoutes } from './routes/test-email.routes';
 import { opsRoutes } from './routes/ops.routes';
 import { suppressionsRoutes } from './routes/suppressions.routes';
+import { oauthRoutes } from './routes/oauth.routes';
 
 export interface AppExtras {
   settingsHooks?: SettingsHooks;
@@ -41,6 +42,7 @@ export function buildApp(deps: ApiDeps, extras: AppExtras): Express {
   app.use(tenantsRoutes(deps));
   app.use(settingsRoutes(deps, extras.settingsHooks));
   app.use(testEmailRoutes(deps));
+  app.use(oauthRoutes(deps));
   app.use(emailsRoutes(deps));
   app.use(suppressionsRoutes(deps));
   for (const r of extras.routers ?? []) app.use(r);

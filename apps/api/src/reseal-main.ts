@@ -1,6 +1,7 @@
 import { runCommand } from '@mailroom/config';
 import { SecretBox } from '@mailroom/security';
 import { createStore } from '@mailroom/store';
+import { PROVIDERS } from '@mailroom/transports';
 import { resealSecrets } from './use-cases/reseal-secrets';
 
 /**
@@ -14,7 +15,7 @@ runCommand('reseal', async (config, print) => {
   try {
     const box = new SecretBox(config.encryptionKeys);
     const first = config.encryptionKeys[0].id;
-    const report = await resealSecrets(store, box);
+    const report = await resealSecrets(store, box, PROVIDERS);
     print(`${report.tenants} tenants with settings checked`);
     print(`${report.changed} secrets re-sealed with key "${first}"`);
     print(`${report.current} secrets already on key "${first}"`);

@@ -1,6 +1,8 @@
 import type { Config } from '@mailroom/config';
+import type { OAuthConnector } from '@mailroom/oauth';
 import type { PixelTokens, SecretBox } from '@mailroom/security';
 import type { Store } from '@mailroom/store';
+import type { ProviderRegistry } from '@mailroom/transports';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { WebhookObserver } from './webhooks-metrics';
@@ -12,6 +14,10 @@ export interface WebhooksDeps {
   redis: Redis;
   box: SecretBox;
   pixelTokens: PixelTokens;
+  /** The transport modules: each provider's webhook verification and parsing, the OAuth connection's settings. */
+  providers: ProviderRegistry;
+  /** Finishing a mailbox connection (GET /oauth/callback). */
+  oauth: OAuthConnector;
   now: () => Date;
   /** Told what became of each provider request (metrics). */
   observer?: WebhookObserver;

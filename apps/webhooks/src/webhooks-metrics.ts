@@ -13,7 +13,11 @@ export interface WebhookObserver {
 }
 
 /** The webhooks app's metrics, served on GET /metrics with the ops token. It holds no queue today. */
-export function createWebhooksMetrics(config: Config, logger: Logger): { metrics: AppMetrics; observer: WebhookObserver } {
+export function createWebhooksMetrics(
+  config: Config,
+  logger: Logger,
+  providerNames: readonly ProviderName[],
+): { metrics: AppMetrics; observer: WebhookObserver } {
   const metrics = new AppMetrics('webhooks', { opsToken: config.opsToken, logger });
-  return { metrics, observer: new WebhookMetrics(metrics.registry) };
+  return { metrics, observer: new WebhookMetrics(metrics.registry, providerNames) };
 }

@@ -3,10 +3,13 @@ import { createCallbacks, storeWithCallbacks } from '@mailroom/callbacks';
 import type { Config } from '@mailroom/config';
 import { CallbackMetrics } from '@mailroom/metrics';
 import { createLogger } from '@mailroom/config';
+import { createOAuthConnector } from '@mailroom/delivery';
 import { healthRoutes, listen, openBackends, RunningApp } from '@mailroom/runtime';
 import { PixelTokens, SecretBox } from '@mailroom/security';
 import type { Store } from '@mailroom/store';
+import { PROVIDERS, ProviderRegistry } from '@mailroom/transports';
 import type { Logger } from 'pino';
+import { oauthCallbackRoutes } from './oauth/oauth-callback.routes';
 import { pixelRoutes } from './routes/pixel.routes';
 import { providerWebhookRoutes } from './routes/provider-webhooks.routes';
 import type { WebhooksDeps } from './webhooks-deps';
@@ -14,12 +17,20 @@ import { createWebhooksMetrics } from './webhooks-metrics';
 
 export type RunningWebhooks = RunningApp<WebhooksDeps>;
 
-/** Public-facing and minimal: the open pixel and the providers' webhook receivers. */
-export async function startWebhooks(config: Config, options: { logger?: Logger; store?: Store } = {}): Promise<RunningWebhooks> {
+/** Public-facing and minimal: the open pixel, the providers' webhook receivers, the OAuth callback. */
+export async function startWebhooks(
+  config: Config,
+  options: { logger?: Logger; store?: Store; providers?: ProviderRegistry } = {},
+): Promise<RunningWebhooks> {
   const logger = options.logger ?? createLogger('webhooks', config.logLevel);
   const backends = await openBackends(config, logger, options.store, 'request-path');
   const { redis } = backends;
-  const { metrics, observer } = createWebhooksMetrics(config, logger);
+  const providers = options.providers ?? PROVIDERS;
+  const { metrics, observer } = createWebhooksMetrics(
+    config,
+    logger,
+    providers.providerNames.filter((n) => providers.webhookModule(n)),
+  );
   const callbacks = createCallbacks({
     redis,
     prefix: config.queuePrefix,
@@ -36,6 +47,8 @@ export async function startWebhooks(config: Config, options: { logger?: Logger; 
     redis,
     box: new SecretBox(config.encryptionKeys),
     pixelTokens: new PixelTokens(config.encryptionKeys),
+    providers,
+    oauth: createOAuthConnector(config, redis),
     now: () => new Date(),
     observer,
   };
@@ -47,6 +60,7 @@ export async function startWebhooks(config: Config, options: { logger?: Logger; 
   app.use(healthRoutes('webhooks', backends.readiness));
   app.use(pixelRoutes(deps));
   app.use(providerWebhookRoutes(deps));
+  app.use(oauthCallbackRoutes(deps));
   app.use((_req, res) => res.status(404).json({ error: { code: 'not_found', message: 'no such route' } }));
   const http = await listen(metrics.serve(app), config.ports.webhooks, config.host);
   logger.info({ port: http.port }, 'webhooks listening');

@@ -13,13 +13,16 @@ import {
   transportCacheKey,
   transportOf,
 } from '@mailroom/domain';
-import { buildOutgoingMessage, createTransport, specFromSettings, TransportLease } from '@mailroom/delivery';
+import { buildOutgoingMessage, TransportLease } from '@mailroom/delivery';
+import { transportLabels } from '@mailroom/metrics';
 import type { SendJobData } from '@mailroom/queue';
+import { TenantSecrets } from '@mailroom/transports';
 import type { Logger } from 'pino';
 import { decideAfterFailure, RetryScheduledError } from './after-failure';
 import { notePlanFallback } from './note-plan-fallback';
 import { screenSuppressedAtSend } from './screen-suppressed-at-send';
 import { sendSuppressingRefusedMailboxes } from './suppress-refused-mailboxes';
+import { timedTransport } from './timed-transport';
 import { toDeliveryError } from './to-delivery-error';
 import type { WorkerDeps } from './worker-deps';
 
@@ -85,13 +88,17 @@ export async function deliverEmail(deps: WorkerDeps, job: SendAttempt): Promise<
       );
     const settings = effective.settings;
     // Leased for this send: evicting the tenant's transport meanwhile never closes it under the send.
-    lease = deps.transports.acquire(tenantId, transportCacheKey(effective), () =>
-      createTransport(specFromSettings(settings, deps.box), deps.config, {
+    lease = deps.transports.acquire(tenantId, transportCacheKey(effective), () => {
+      const transport = deps.providers.createTransport(settings, new TenantSecrets(deps.box, tenantId), {
+        tenantId,
+        config: deps.config,
         logger: log,
         smtpHosts: deps.smtpHosts,
         platform: deps.platformTransport,
-      }),
-    );
+        accessTokens: () => deps.mailboxTokens.forTenant(tenantId),
+      });
+      return deps.timer ? timedTransport(transport, deps.timer, transportLabels(settings)) : transport;
+    });
     const transport = lease.transport;
     const pixelUrl =
       settings.mode !== 'provider' && content.html !== undefined
@@ -170,12 +177,22 @@ async function afterFailure(
   if (next.kind === 'retry') throw new RetryScheduledError(`${err.code}: ${err.message}`, next.delayMs);
   if (!err.retryable) {
     deps.transports.evict(tenantId);
-    if (effective?.configured && !effective.fallback)
-      await deps.store.settings.update(tenantId, (s) => ({
-        ...s,
-        lastFailure: { at, code: err.code, hint: err.hint, response: err.response },
-      }));
+    if (effective?.configured && !effective.fallback) await recordSettingsFailure(deps, tenantId, err, at);
   }
   // Recorded as failed: BullMQ must not try again whatever attempts it thinks are left.
   throw new UnrecoverableError(`${err.code}: ${err.message}`);
+}
+
+/**
+ * A permanent failure, remembered on the settings: the transport's module turns it into advice (an app
+ * password, reconnecting an OAuth mailbox: `oauth_reconnect_required`), and the next success clears
+ * it. The one place a tenant's own sending is found broken: this update is what the store turns into
+ * the `settings.failing` callback (the domain's settingsFailingReason says which codes do). Never a
+ * switch to another transport.
+ */
+async function recordSettingsFailure(deps: WorkerDeps, tenantId: string, err: DeliveryError, at: string): Promise<void> {
+  await deps.store.settings.update(tenantId, (s) => ({
+    ...s,
+    lastFailure: { at, code: err.code, hint: err.hint, response: err.response },
+  }));
 }

@@ -1,5 +1,5 @@
 import { DeliveryError, isDeliveryError } from '@mailroom/domain';
-import { SettingsIncompleteError } from '@mailroom/delivery';
+import { SECRET_UNAVAILABLE_HINT, SETTINGS_INCOMPLETE_HINT, SettingsIncompleteError } from '@mailroom/transports';
 import { SecretUnavailableError } from '@mailroom/security';
 
 /**
@@ -13,13 +13,13 @@ export function toDeliveryError(e: unknown): DeliveryError {
     return new DeliveryError(e.message, {
       code: 'ECONFIG',
       retryable: false,
-      hint: 'the email settings are incomplete: save them again with every required field',
+      hint: SETTINGS_INCOMPLETE_HINT,
     });
   if (e instanceof SecretUnavailableError)
     return new DeliveryError(e.message, {
       code: 'ESECRET',
       retryable: false,
-      hint: 'a stored secret cannot be decrypted with the configured ENCRYPTION_KEYS: ops must restore the old key, or the tenant must save its settings again',
+      hint: SECRET_UNAVAILABLE_HINT,
     });
   const err = e as Error;
   return new DeliveryError(err?.message ?? String(e), { code: 'EINTERNAL', retryable: true }, { cause: e });

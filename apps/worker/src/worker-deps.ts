@@ -1,10 +1,11 @@
 import type { CallbackPublisher } from '@mailroom/callbacks';
 import type { Config } from '@mailroom/config';
-import type { TransportCache } from '@mailroom/delivery';
+import type { MailboxTokens, TransportCache } from '@mailroom/delivery';
 import type { PixelTokens, SecretBox } from '@mailroom/security';
 import type { Store } from '@mailroom/store';
-import type { SmtpHostGuard, Transport } from '@mailroom/transports';
+import type { ProviderRegistry, SmtpHostGuard, Transport } from '@mailroom/transports';
 import type { Logger } from 'pino';
+import type { TransportTimer } from './timed-transport';
 import type { SendObserver } from './worker-metrics';
 
 export interface WorkerDeps {
@@ -14,6 +15,12 @@ export interface WorkerDeps {
   box: SecretBox;
   pixelTokens: PixelTokens;
   transports: TransportCache;
+  /** Times each transport call for the metrics. */
+  timer?: TransportTimer;
+  /** The transport modules (packages/transports providers.ts). */
+  providers: ProviderRegistry;
+  /** Connected mailboxes' access tokens: one AccessTokenManager per worker. */
+  mailboxTokens: MailboxTokens;
   /** The SSRF guard of tenants' own SMTP servers: checked again at every connection. */
   smtpHosts: SmtpHostGuard;
   /** The platform's relay, one pooled connection set shared by every platform tenant of this worker. */

@@ -1,8 +1,9 @@
 import type { Config } from '@mailroom/config';
 import type { EmailRecord, EmailSettings } from '@mailroom/domain';
+import { TransportCache } from '@mailroom/delivery';
 import { AppMetrics, SendMetrics, SendOutcome, watchQueues, WatchedQueue, watchTransportCache } from '@mailroom/metrics';
 import type { Logger } from 'pino';
-import { TimedTransportCache } from './timed-transport-cache';
+import type { TransportTimer } from './timed-transport';
 
 /** What the worker reports as sends happen (metrics today). Optional in WorkerDeps: nothing depends on being observed. */
 export interface SendObserver {
@@ -16,17 +17,19 @@ export interface SendObserver {
 export interface WorkerMetrics {
   metrics: AppMetrics;
   observer: SendObserver;
-  /** The transport cache to send through: each transport call is timed. */
-  transports: TimedTransportCache;
+  /** The transport cache to send through (its size is a gauge). */
+  transports: TransportCache;
+  /** Times each transport call (timedTransport). */
+  timer: TransportTimer;
   /** Reports these queues' depth and oldest waiting job: call once, with every queue the worker knows. */
   watchQueues(queues: WatchedQueue[]): void;
 }
 
 /** The worker's metrics: its sends, its transport cache, the queues it drains; GET /metrics with the ops token. */
-export function createWorkerMetrics(config: Config, logger: Logger): WorkerMetrics {
+export function createWorkerMetrics(config: Config, logger: Logger, providerNames: readonly string[]): WorkerMetrics {
   const metrics = new AppMetrics('worker', { opsToken: config.opsToken, logger });
-  const sends = new SendMetrics(metrics.registry);
-  const transports = new TimedTransportCache(config.send.transportCacheSize, sends);
+  const sends = new SendMetrics(metrics.registry, providerNames);
+  const transports = new TransportCache(config.send.transportCacheSize);
   watchTransportCache(metrics.registry, transports);
-  return { metrics, observer: sends, transports, watchQueues: (queues) => watchQueues(metrics.registry, queues, { logger }) };
+  return { metrics, observer: sends, transports, timer: sends, watchQueues: (queues) => watchQueues(metrics.registry, queues, { logger }) };
 }

@@ -3,13 +3,13 @@ import { Worker } from 'bullmq';
 import { createCallbacks, startCallbackWorker, storeWithCallbacks } from '@mailroom/callbacks';
 import type { Config } from '@mailroom/config';
 import { createLogger } from '@mailroom/config';
-import { buildSmtpHostGuard, createPlatformTransport, SharedPlatformTransport } from '@mailroom/delivery';
+import { buildSmtpHostGuard, MailboxTokens, SharedPlatformTransport } from '@mailroom/delivery';
 import { createSendQueue, jitteredBackoff, SEND_QUEUE, SendJobData } from '@mailroom/queue';
 import { healthRoutes, listen, openBackends } from '@mailroom/runtime';
 import { PixelTokens, SecretBox } from '@mailroom/security';
 import { CallbackMetrics } from '@mailroom/metrics';
 import type { Store } from '@mailroom/store';
-import type { HostResolver } from '@mailroom/transports';
+import { createPlatformTransport, HostResolver, PROVIDERS, ProviderRegistry } from '@mailroom/transports';
 import type { Logger } from 'pino';
 import { processSendJob } from './process-send-job';
 import { requeueStuckEmails, scheduleStuckSweep } from './requeue-stuck-emails';
@@ -29,24 +29,30 @@ export interface RunningWorker {
 /** Starts a BullMQ worker on the send queue, and the worker's health endpoint. */
 export async function startWorker(
   config: Config,
-  options: { logger?: Logger; store?: Store; resolveHost?: HostResolver } = {},
+  options: { logger?: Logger; store?: Store; resolveHost?: HostResolver; providers?: ProviderRegistry } = {},
 ): Promise<RunningWorker> {
   const logger = options.logger ?? createLogger('worker', config.logLevel);
   const backends = await openBackends(config, logger, options.store);
   const { redis } = backends;
-  const { metrics, observer, transports, watchQueues } = createWorkerMetrics(config, logger);
+  const providers = options.providers ?? PROVIDERS;
+  const { metrics, observer, transports, timer, watchQueues } = createWorkerMetrics(config, logger, providers.providerNames);
   const platformRelay = new SharedPlatformTransport(createPlatformTransport(config, logger));
   const callbackMetrics = new CallbackMetrics(metrics.registry);
   const callbacks = createCallbacks({ redis, prefix: config.queuePrefix, url: config.callbacks.url, logger, observer: callbackMetrics });
   // Every update of an email or of settings tells the platform what it changed (decision 0033).
   const store = storeWithCallbacks(backends.store, callbacks.publisher);
+  const box = new SecretBox(config.encryptionKeys);
   const deps: WorkerDeps = {
     config,
     logger,
     store,
-    box: new SecretBox(config.encryptionKeys),
+    box,
     pixelTokens: new PixelTokens(config.encryptionKeys),
     transports,
+    timer,
+    providers,
+    // One token manager per worker: refreshes before expiry, one at a time per tenant across workers.
+    mailboxTokens: new MailboxTokens({ config, redis, registry: providers, settings: store.settings, box, logger }),
     smtpHosts: buildSmtpHostGuard(config, options.resolveHost),
     platformTransport: platformRelay,
     now: () => new Date(),

@@ -17,7 +17,12 @@ export interface OAuthConfig {
 
 const RETURN_HOST = /^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*)(:\d{1,5})?$/i;
 
-function pair(idVar: string, id: string | undefined, secretVar: string, secret: string | undefined): { id: string; secret: string } | undefined {
+function pair(
+  idVar: string,
+  id: string | undefined,
+  secretVar: string,
+  secret: string | undefined,
+): { id: string; secret: string } | undefined {
   if (!id && !secret) return undefined;
   if (!id) throw new ConfigError(idVar, `is required when ${secretVar} is set`);
   if (!secret) throw new ConfigError(secretVar, `is required when ${idVar} is set`);
@@ -40,10 +45,19 @@ export function parseOAuthConfig(e: Env, notices: string[]): OAuthConfig {
       throw new ConfigError('OAUTH_RETURN_HOSTS', `"${host}" is not a host name (or host:port), e.g. app.example.com`);
   }
   if (!google && !microsoft)
-    notices.push('GOOGLE_OAUTH_CLIENT_ID and MICROSOFT_OAUTH_CLIENT_ID are not set: connecting Gmail or Microsoft 365 mailboxes is not offered.');
+    notices.push(
+      'GOOGLE_OAUTH_CLIENT_ID and MICROSOFT_OAUTH_CLIENT_ID are not set: connecting Gmail or Microsoft 365 mailboxes is not offered.',
+    );
   return {
     ...(google
-      ? { google: { clientId: google.id, clientSecret: google.secret, authUrl: e.GOOGLE_OAUTH_AUTH_URL, tokenUrl: e.GOOGLE_OAUTH_TOKEN_URL } }
+      ? {
+          google: {
+            clientId: google.id,
+            clientSecret: google.secret,
+            authUrl: e.GOOGLE_OAUTH_AUTH_URL,
+            tokenUrl: e.GOOGLE_OAUTH_TOKEN_URL,
+          },
+        }
       : {}),
     ...(microsoft
       ? {

@@ -1,7 +1,6 @@
 import { loadConfig } from '@mailroom/config';
 import { RunningSmtpSink, startSmtpSink } from '@mailroom/testkit';
-import type { OutgoingMessage } from '@mailroom/transports';
-import { createPlatformTransport, createTransport } from './create-transport';
+import { createPlatformTransport, OutgoingMessage, platformModule, TransportContext } from '@mailroom/transports';
 import { buildSmtpHostGuard } from './smtp-host-guard';
 import { SharedPlatformTransport } from './shared-platform-transport';
 import { TransportCache } from './transport-cache';
@@ -35,7 +34,8 @@ describe('the platform relay, shared by every platform tenant of a worker', () =
     relay.clear();
     const shared = new SharedPlatformTransport(createPlatformTransport(config()));
     const cache = new TransportCache(10);
-    const create = () => createTransport({ kind: 'platform' }, config(), { smtpHosts: buildSmtpHostGuard(config()), platform: shared });
+    const context: TransportContext = { tenantId: 'tenant-a', config: config(), smtpHosts: buildSmtpHostGuard(config()), platform: shared };
+    const create = () => platformModule.createTransport(undefined, context);
     const a = cache.acquire('tenant-a', 1, create);
     const b = cache.acquire('tenant-b', 4, create);
     expect(a.transport).toBe(shared);
@@ -58,9 +58,9 @@ describe('the platform relay, shared by every platform tenant of a worker', () =
   });
 
   it('without a shared relay, each call builds its own transport (the API’s one-off test email)', () => {
-    const context = { smtpHosts: buildSmtpHostGuard(config()) };
-    const one = createTransport({ kind: 'platform' }, config(), context);
-    const two = createTransport({ kind: 'platform' }, config(), context);
+    const context: TransportContext = { tenantId: 'tenant-a', config: config(), smtpHosts: buildSmtpHostGuard(config()) };
+    const one = platformModule.createTransport(undefined, context);
+    const two = platformModule.createTransport(undefined, context);
     expect(one).not.toBe(two);
     void one.close?.();
     void two.close?.();

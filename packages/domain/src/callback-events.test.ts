@@ -253,6 +253,11 @@ describe('settings.failing', () => {
     expect(settingsCallbackEvents(settings(), settings({ lastFailure: failure('http_401', 5) }))).toEqual([]);
   });
 
+  it('a mailbox whose OAuth grant was revoked must be reconnected: that is the settings too', () => {
+    const [e] = settingsCallbackEvents(settings(), settings({ lastFailure: failure('oauth_reconnect_required', 7) }));
+    expect(e).toMatchObject({ key: `oauth_reconnect_required:${at(7)}`, data: { reason: 'oauth_reconnect_required', mode: 'smtp' } });
+  });
+
   it('the plan fallback: told when an episode starts (the marker the worker sets), once; a new episode after it ended is told again', () => {
     const smtp = settings();
     const started = markPlanFallback(smtp, 'basic', at(1))!;

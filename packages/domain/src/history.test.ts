@@ -3,7 +3,7 @@ import type { EmailRecord } from './email';
 import { canMove, summariseStatus } from './status';
 import { isMachineOpen } from './machine-open';
 import { mergeAddresses } from './address';
-import { enqueueEmailSchema, emailSettingsInputSchema, resolveSmtpEndpoint } from './index';
+import { enqueueEmailSchema } from './index';
 
 const T0 = '2026-01-01T00:00:00.000Z';
 const at = (s: number) => new Date(Date.parse(T0) + s * 1000).toISOString();
@@ -159,26 +159,5 @@ describe('input schemas', () => {
   it('refuses header injection in subjects and names', () => {
     expect(enqueueEmailSchema.safeParse({ to: ['a@b.co'], subject: 'x\r\nBcc: y@z.co', text: 't' }).success).toBe(false);
     expect(enqueueEmailSchema.safeParse({ to: [{ email: 'a@b.co', name: 'A\nB' }], subject: 'x', text: 't' }).success).toBe(false);
-  });
-  it('a preset fills the endpoint, an override wins', () => {
-    expect(resolveSmtpEndpoint({ preset: 'gmail', fromAddress: 'a@b.co', username: 'a@b.co' })).toEqual({
-      host: 'smtp.gmail.com',
-      port: 465,
-      tls: true,
-    });
-    expect(resolveSmtpEndpoint({ preset: 'gmail', fromAddress: 'a@b.co', username: 'a@b.co', port: 587 })).toEqual({
-      host: 'smtp.gmail.com',
-      port: 587,
-      tls: false,
-    });
-  });
-  it('platform mode needs a reply-to; a provider without a public key refuses one', () => {
-    expect(emailSettingsInputSchema.safeParse({ mode: 'platform', senderName: 'x' }).success).toBe(false);
-    const r = emailSettingsInputSchema.safeParse({
-      mode: 'provider',
-      senderName: 'x',
-      provider: { name: 'sendgrid', fromAddress: 'a@b.co', publicApiKey: 'k' },
-    });
-    expect(r.success).toBe(false);
   });
 });

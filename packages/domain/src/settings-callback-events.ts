@@ -9,12 +9,14 @@ import type { EmailSettings } from './settings';
 
 /**
  * Which permanent failures are the tenant's settings (by our error code, never by message text). The
- * one place a new kind of settings failure is named (an OAuth grant that must be reconnected: add its
- * code here and its reason to SETTINGS_FAILING_REASONS); the worker's permanent-failure path records
- * `lastFailure`, and every settings update is turned into callbacks by settingsCallbackEvents.
+ * one place a kind of settings failure is named (an OAuth grant that must be reconnected is one); the
+ * worker's permanent-failure path records `lastFailure`, and every settings update is turned into
+ * callbacks by settingsCallbackEvents.
  */
 export function settingsFailingReason(code: string, mode: EmailSettings['mode']): SettingsFailingReason | null {
   if (code === 'EAUTH' && mode === 'smtp') return 'login_rejected';
+  // The mailbox connected with OAuth2 (Gmail, Microsoft 365) refused the refresh: only a reconnect helps.
+  if (code === 'oauth_reconnect_required') return 'oauth_reconnect_required';
   if ((code === 'http_401' || code === 'http_403') && mode === 'provider') return 'provider_key_rejected';
   return null;
 }

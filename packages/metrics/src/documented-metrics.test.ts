@@ -16,8 +16,8 @@ const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
 function exposedMetrics(): Map<string, string> {
   const metrics = new AppMetrics('any', { opsToken: 'x'.repeat(16), logger: pino({ level: 'silent' }) });
   new EnqueueMetrics(metrics.registry);
-  new SendMetrics(metrics.registry);
-  new WebhookMetrics(metrics.registry);
+  new SendMetrics(metrics.registry, ['sendgrid']);
+  new WebhookMetrics(metrics.registry, ['sendgrid']);
   new CallbackMetrics(metrics.registry);
   watchQueues(metrics.registry, []);
   watchTransportCache(metrics.registry, { size: 0 });

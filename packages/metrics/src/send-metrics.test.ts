@@ -2,12 +2,14 @@ import { parsePrometheusText, sampleValue, samplesOf } from '@mailroom/testkit';
 import { Registry } from 'prom-client';
 import { SendMetrics } from './send-metrics';
 
+const PROVIDERS = ['sendgrid', 'mailgun', 'mailjet'];
+
 const scrape = async (registry: Registry) => parsePrometheusText(await registry.metrics());
 
 describe('SendMetrics', () => {
   it('starts every path and outcome at zero, so the first attempt is an increase Prometheus can see', async () => {
     const registry = new Registry();
-    new SendMetrics(registry);
+    new SendMetrics(registry, PROVIDERS);
     const attempts = samplesOf(await scrape(registry), 'mailroom_send_attempts_total');
     expect(attempts).toHaveLength(5 * 4);
     expect(attempts.every((s) => s.value === 0)).toBe(true);
@@ -19,7 +21,7 @@ describe('SendMetrics', () => {
   it("labels an attempt with the settings it was sent with, or the email's own record without settings", async () => {
     const registry = new Registry();
     const now = Date.parse('2026-03-01T10:00:05Z');
-    const sends = new SendMetrics(registry, () => now);
+    const sends = new SendMetrics(registry, PROVIDERS, () => now);
     const email = { transport: { mode: 'smtp' as const }, createdAt: '2026-03-01T10:00:00Z' };
     sends.sendAttempted(email, { mode: 'provider', provider: { name: 'mailgun', fromAddress: 'a@b.example', region: 'eu' } }, 'accepted');
     sends.sendAttempted(email, null, 'failed');
@@ -38,11 +40,11 @@ describe('SendMetrics', () => {
     expect(sampleValue(f, 'mailroom_enqueue_to_accepted_seconds_bucket', { le: '5' })).toBe(1);
   });
 
-  it('times transport calls by the transport kind', async () => {
+  it('times transport calls by the path they took', async () => {
     const registry = new Registry();
-    const sends = new SendMetrics(registry);
-    sends.transportCallTook('smtp', 0.7);
-    sends.transportCallTook('sendgrid', 0.2);
+    const sends = new SendMetrics(registry, PROVIDERS);
+    sends.transportCallTook({ mode: 'smtp', provider: 'none' }, 0.7);
+    sends.transportCallTook({ mode: 'provider', provider: 'sendgrid' }, 0.2);
     const f = await scrape(registry);
     expect(sampleValue(f, 'mailroom_send_duration_seconds_count', { mode: 'smtp', provider: 'none' })).toBe(1);
     expect(sampleValue(f, 'mailroom_send_duration_seconds_bucket', { mode: 'smtp', provider: 'none', le: '0.5' })).toBe(0);

@@ -1,6 +1,6 @@
 import type { EmailRecord, EmailSettings, ProviderName } from '@mailroom/domain';
 import { Counter, Histogram, Registry } from 'prom-client';
-import { ALL_TRANSPORT_LABELS, labelsOfTransportKind, transportLabels } from './transport-labels';
+import { allTransportLabels, TransportLabels, transportLabels } from './transport-labels';
 
 /** How one send attempt ended: `deferred` is our own throttle (the tenant's limits), not a failure. */
 export const SEND_OUTCOMES = ['accepted', 'retry', 'failed', 'deferred'] as const;
@@ -19,6 +19,8 @@ export class SendMetrics {
 
   constructor(
     registry: Registry,
+    /** The transport registry's provider names: each starts at zero. */
+    providerNames: readonly ProviderName[],
     private readonly now: () => number = Date.now,
   ) {
     this.attempts = new Counter({
@@ -41,7 +43,8 @@ export class SendMetrics {
       buckets: ENQUEUE_TO_ACCEPTED_BUCKETS,
       registers: [registry],
     });
-    for (const labels of ALL_TRANSPORT_LABELS) for (const outcome of SEND_OUTCOMES) this.attempts.inc({ ...labels, outcome }, 0);
+    for (const labels of allTransportLabels(providerNames))
+      for (const outcome of SEND_OUTCOMES) this.attempts.inc({ ...labels, outcome }, 0);
   }
 
   /**
@@ -58,8 +61,8 @@ export class SendMetrics {
     if (outcome === 'accepted') this.enqueueToAccepted.observe(labels, Math.max(0, this.now() - Date.parse(email.createdAt)) / 1000);
   }
 
-  /** One transport call took `seconds`. */
-  transportCallTook(kind: 'platform' | 'smtp' | ProviderName, seconds: number): void {
-    this.sendDuration.observe(labelsOfTransportKind(kind), seconds);
+  /** One transport call took `seconds`; the labels are those of the settings it was made for. */
+  transportCallTook(labels: TransportLabels, seconds: number): void {
+    this.sendDuration.observe({ ...labels }, seconds);
   }
 }

@@ -5,7 +5,7 @@ import { WebhookMetrics } from './webhook-metrics';
 describe('WebhookMetrics', () => {
   it('counts events by result and each refused request once', async () => {
     const registry = new Registry();
-    const webhooks = new WebhookMetrics(registry);
+    const webhooks = new WebhookMetrics(registry, ['sendgrid', 'mailgun', 'mailjet']);
     webhooks.webhookProcessed('sendgrid', { applied: 3, duplicates: 1, unknown: 2 });
     webhooks.webhookRefused('sendgrid');
     webhooks.webhookRefused('mailjet');

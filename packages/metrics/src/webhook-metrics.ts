@@ -1,4 +1,4 @@
-import { PROVIDER_NAMES, ProviderName } from '@mailroom/domain';
+import type { ProviderName } from '@mailroom/domain';
 import { Counter, Registry } from 'prom-client';
 
 export const WEBHOOK_RESULTS = ['recorded', 'duplicate', 'unknown_email', 'refused'] as const;
@@ -8,14 +8,15 @@ export type WebhookResult = (typeof WEBHOOK_RESULTS)[number];
 export class WebhookMetrics {
   private readonly events: Counter<'provider' | 'result'>;
 
-  constructor(registry: Registry) {
+  /** `providerNames`: the transport registry's providers with webhooks, each starting at zero. */
+  constructor(registry: Registry, providerNames: readonly ProviderName[]) {
     this.events = new Counter({
       name: 'mailroom_webhook_events_total',
       help: 'Provider webhook events: recorded in the history, duplicate (changed nothing), unknown_email (not an email of that tenant), refused (whole requests: unverified, replayed, unreadable or not configured).',
       labelNames: ['provider', 'result'],
       registers: [registry],
     });
-    for (const provider of PROVIDER_NAMES) for (const result of WEBHOOK_RESULTS) this.events.inc({ provider, result }, 0);
+    for (const provider of providerNames) for (const result of WEBHOOK_RESULTS) this.events.inc({ provider, result }, 0);
   }
 
   /** A verified request's events were written (or found to change nothing, or to be for no email of the tenant). */

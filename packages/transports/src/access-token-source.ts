@@ -10,3 +10,26 @@
 export interface AccessTokenSource {
   getAccessToken(options?: { rejected?: string }): Promise<string>;
 }
+
+/**
+ * A tenant's connected mailbox, tokens opened, as the token manager reads it (structurally the
+ * OAuthGrant of @mailroom/oauth, which transports do not depend on). `connectedAt` tells one
+ * connection from the next: renewed tokens are written only over the connection they renew.
+ */
+export interface MailboxGrant {
+  vendor: 'google' | 'microsoft';
+  via: 'smtp' | 'graph';
+  refreshToken: string;
+  accessToken?: string;
+  /** Epoch ms. */
+  accessTokenExpiresAt?: number;
+  connectedAt: string;
+}
+
+/** What a refresh produced (structurally @mailroom/oauth's RenewedTokens). */
+export interface RenewedMailboxTokens {
+  accessToken: string;
+  accessTokenExpiresAt: number;
+  refreshToken: string;
+  refreshTokenRotated: boolean;
+}

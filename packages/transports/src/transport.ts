@@ -45,7 +45,8 @@ export interface SendResult {
  * `retryable` decides retries; `verify` and `close` are optional and callers probe for them.
  */
 export interface Transport {
-  readonly kind: 'platform' | 'smtp' | 'graph' | 'sendgrid' | 'mailgun' | 'mailjet';
+  /** The transport's own name (`smtp`, `graph`, `sendgrid`...), for logs and metrics. */
+  readonly kind: string;
   send(message: OutgoingMessage): Promise<SendResult>;
   verify?(): Promise<void>;
   close?(): Promise<void> | void;

@@ -1,6 +1,6 @@
 /** The /v1 answers the screens read, as the API presents them (apps/api routes and presenters). */
 import type { RecipientStatus } from '@mailroom/domain/src/status';
-import type { SmtpPreset } from '@mailroom/domain/src/smtp-presets';
+import type { SmtpPreset } from '@mailroom/transports/src/smtp/smtp-presets';
 import type { SuppressionReason } from '@mailroom/domain/src/suppression';
 
 export type SendingMode = 'platform' | 'smtp' | 'provider';

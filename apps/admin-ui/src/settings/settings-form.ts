@@ -3,7 +3,7 @@
  * Preact), so the rules that matter are unit-tested: a secret left empty is left out (the API keeps
  * the stored one), a preset's server is sent only when changed, addresses split on commas or lines.
  */
-import { PRESET_ENDPOINTS } from '@mailroom/domain/src/smtp-presets';
+import { PRESET_ENDPOINTS } from '@mailroom/transports/src/smtp/smtp-presets';
 import type { Address, ProviderName, SendingMode, SettingsAnswer, SmtpPreset } from '../api/types';
 
 export interface SmtpForm {

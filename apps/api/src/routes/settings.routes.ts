@@ -1,12 +1,14 @@
 import { Router } from 'express';
-import { EmailSettings, EmailSettingsInput, emailSettingsInputSchema, effectiveSettings, Tenant, transportOf } from '@mailroom/domain';
+import type { EmailSettings, EmailSettingsInput, SettingsWarning, Tenant } from '@mailroom/domain';
+import { effectiveSettings, transportOf } from '@mailroom/domain';
+import { OAUTH_VENDORS } from '@mailroom/oauth';
 import type { ApiDeps } from '../api-deps';
 import { requireTenantAccess } from '../http/auth';
 import { parseOr400 } from '../http/validate';
 import { modeAccess } from '../use-cases/mode-access';
 import { presentSettings } from '../use-cases/present-settings';
 import { saveSettings } from '../use-cases/save-settings';
-import { effectiveWarnings, SettingsWarning } from '../use-cases/settings-warnings';
+import { effectiveWarnings } from '../use-cases/settings-warnings';
 import { loadTenant } from './load-tenant';
 
 export interface SettingsHooks {
@@ -14,21 +16,28 @@ export interface SettingsHooks {
   afterSave?: (tenantId: string, input: EmailSettingsInput) => Promise<SettingsWarning[]>;
 }
 
+/** Which mailbox vendors the platform offers to connect with OAuth2 (those with a client id), for the admin screen. */
+export function oauthOffered(deps: ApiDeps): Record<string, boolean> {
+  const offered = new Set<string>(deps.oauth.offered());
+  return Object.fromEntries(OAUTH_VENDORS.map((v) => [v, offered.has(v)]));
+}
+
 /**
  * The settings answer: what is saved (or, never saved, the platform defaults with `configured: false`),
- * what the next email really goes through (`transport`, with the fallback reason), the warnings, and
- * what the plan allows.
+ * what the next email really goes through (`transport`, with the fallback reason), the warnings, what
+ * the plan allows, and which mailbox vendors may be connected with OAuth2 (`oauth`).
  */
 function settingsAnswer(deps: ApiDeps, tenant: Tenant, stored: EmailSettings | null, extra: SettingsWarning[] = []) {
   const effective = effectiveSettings(tenant, stored, deps.config.smtpPlans);
   const warnings = effectiveWarnings(tenant, effective, { smtpPlans: deps.config.smtpPlans, platformFrom: deps.config.platform.from });
-  const shown = presentSettings(stored ?? effective.settings, [...extra, ...warnings]);
+  const shown = presentSettings(deps.providers, stored ?? effective.settings, [...extra, ...warnings]);
   return {
     ...shown,
     ...(stored ? {} : { version: 0, updatedAt: null }),
     configured: effective.configured,
     transport: transportOf(effective),
     ...modeAccess(tenant, deps.config.smtpPlans),
+    oauth: oauthOffered(deps),
   };
 }
 
@@ -43,7 +52,7 @@ export function settingsRoutes(deps: ApiDeps, hooks: SettingsHooks = {}): Router
 
   r.put(path, requireTenantAccess, async (req, res) => {
     const tenant = await loadTenant(deps, req.params.tenantId);
-    const input = parseOr400(emailSettingsInputSchema, req.body);
+    const input = parseOr400(deps.providers.settingsInputSchema, req.body);
     let saved = await saveSettings(deps, tenant, input);
     const extra = hooks.afterSave ? await hooks.afterSave(tenant.id, input) : [];
     saved = (await deps.store.settings.get(tenant.id)) ?? saved;

@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import { emailSettingsInputSchema } from '@mailroom/domain';
 import type { ApiDeps } from '../api-deps';
 import { parseOr400 } from '../http/validate';
 import { sendTestEmail } from '../use-cases/send-test-email';
@@ -11,7 +10,7 @@ export function testEmailRoutes(deps: ApiDeps): Router {
   r.post('/v1/tenants/:tenantId/email-settings/test', async (req, res) => {
     const tenant = await loadTenant(deps, req.params.tenantId);
     const body = req.body && typeof req.body === 'object' && Object.keys(req.body).length > 0 ? req.body : undefined;
-    const draft = body ? parseOr400(emailSettingsInputSchema, body) : undefined;
+    const draft = body ? parseOr400(deps.providers.settingsInputSchema, body) : undefined;
     const answer = await sendTestEmail(deps, tenant, draft);
     res.status(200).json(answer);
   });

@@ -1,9 +1,9 @@
-import type { EmailSettings } from '@mailroom/domain';
-import { lastFailureWarnings, SettingsWarning, settingsWarnings } from './settings-warnings';
+import type { EmailSettings, SettingsWarning } from '@mailroom/domain';
+import { lastFailureWarnings, presentSettingsPart, ProviderRegistry, settingsPartWarnings } from '@mailroom/transports';
 
-/** The settings as the API shows them: every secret replaced by whether it is set. */
-export function presentSettings(s: EmailSettings, extraWarnings: SettingsWarning[] = []) {
-  const base = {
+/** The settings as the API shows them: each module shows its own part, every secret replaced by whether it is set. */
+export function presentSettings(registry: ProviderRegistry, s: EmailSettings, extraWarnings: SettingsWarning[] = []) {
+  return {
     mode: s.mode,
     senderName: s.senderName,
     replyTo: s.replyTo ?? null,
@@ -11,37 +11,7 @@ export function presentSettings(s: EmailSettings, extraWarnings: SettingsWarning
     bcc: s.bcc,
     version: s.version,
     updatedAt: s.updatedAt,
-  };
-  const smtp = s.smtp && {
-    preset: s.smtp.preset,
-    fromAddress: s.smtp.fromAddress,
-    username: s.smtp.username,
-    host: s.smtp.host,
-    port: s.smtp.port,
-    tls: s.smtp.tls,
-    hasPassword: Boolean(s.smtp.password),
-  };
-  const p = s.provider;
-  const provider = p && {
-    name: p.name,
-    fromAddress: p.fromAddress,
-    ...(p.name === 'mailgun' ? { region: p.region, domain: p.domain } : {}),
-    hasPrivateApiKey: Boolean(p.privateApiKey),
-    privateApiKeyLast4: p.privateKeyHint ?? null,
-    ...(p.name === 'mailjet' ? { hasPublicApiKey: Boolean(p.publicApiKey) } : {}),
-  };
-  const webhook = p?.webhook && {
-    url: p.webhook.url,
-    registered: p.webhook.registered,
-    ...(p.webhook.error ? { error: p.webhook.error } : {}),
-    lastEventAt: p.webhook.lastEventAt ?? null,
-    hasVerificationKey: Boolean(p.webhook.verificationKey),
-  };
-  return {
-    ...base,
-    ...(smtp ? { smtp } : {}),
-    ...(provider ? { provider } : {}),
-    ...(webhook ? { webhook } : {}),
-    warnings: [...settingsWarnings(s), ...lastFailureWarnings(s), ...extraWarnings],
+    ...presentSettingsPart(registry, s),
+    warnings: [...settingsPartWarnings(registry, s), ...lastFailureWarnings(registry, s), ...extraWarnings],
   };
 }

@@ -1,40 +1,7 @@
-import type { EmailSettings } from '@mailroom/domain';
-import { secretContext, WEBHOOK_KEY_FIELD } from '@mailroom/delivery';
+import { EmailSettings, secretContext } from '@mailroom/domain';
 import type { SecretBox } from '@mailroom/security';
 import type { Store } from '@mailroom/store';
-
-/**
- * Every secret Mailroom seals, where it sits in a tenant's settings, and the field name its AAD binds
- * it to (what settings-secrets.ts and register-webhook.ts seal with). A new sealed field belongs here.
- */
-interface SealedField {
-  field: string;
-  get(s: EmailSettings): string | undefined;
-  set(s: EmailSettings, sealed: string): EmailSettings;
-}
-
-export const SEALED_FIELDS: readonly SealedField[] = [
-  {
-    field: 'smtp.password',
-    get: (s) => s.smtp?.password,
-    set: (s, v) => ({ ...s, smtp: { ...s.smtp!, password: v } }),
-  },
-  {
-    field: 'provider.privateApiKey',
-    get: (s) => s.provider?.privateApiKey,
-    set: (s, v) => ({ ...s, provider: { ...s.provider!, privateApiKey: v } }),
-  },
-  {
-    field: 'provider.publicApiKey',
-    get: (s) => s.provider?.publicApiKey,
-    set: (s, v) => ({ ...s, provider: { ...s.provider!, publicApiKey: v } }),
-  },
-  {
-    field: WEBHOOK_KEY_FIELD,
-    get: (s) => s.provider?.webhook?.verificationKey,
-    set: (s, v) => ({ ...s, provider: { ...s.provider!, webhook: { ...s.provider!.webhook!, verificationKey: v } } }),
-  },
-];
+import type { ProviderRegistry } from '@mailroom/transports';
 
 export interface ResealReport {
   tenants: number;
@@ -50,12 +17,14 @@ export interface ResealReport {
 export function resealSettings(
   s: EmailSettings,
   box: SecretBox,
+  registry: ProviderRegistry,
 ): { settings: EmailSettings; changed: number; current: number; unreadable: ResealReport['unreadable'] } {
   let settings = s;
   let changed = 0;
   let current = 0;
   const unreadable: ResealReport['unreadable'] = [];
-  for (const f of SEALED_FIELDS) {
+  // Every secret the settings' module seals (and a provider webhook's key), under its field's own context.
+  for (const f of registry.sealedFields(s)) {
     const sealed = f.get(settings);
     if (!sealed) continue;
     const context = secretContext(s.tenantId, f.field);
@@ -85,7 +54,7 @@ const PAGE = 200;
  * itself) or after (and replaces the whole document). The settings version is not bumped: the
  * secrets mean the same, and workers keep their transports. Idempotent.
  */
-export async function resealSecrets(store: Store, box: SecretBox): Promise<ResealReport> {
+export async function resealSecrets(store: Store, box: SecretBox, registry: ProviderRegistry): Promise<ResealReport> {
   const report: ResealReport = { tenants: 0, changed: 0, current: 0, unreadable: [] };
   let after: string | undefined;
   for (let ids = await store.settings.listTenantIds(after, PAGE); ids.length > 0; ids = await store.settings.listTenantIds(after, PAGE)) {
@@ -93,7 +62,7 @@ export async function resealSecrets(store: Store, box: SecretBox): Promise<Resea
       // The store may run the mutator more than once (optimistic concurrency): the last run is what was written.
       let outcome: ReturnType<typeof resealSettings> | undefined;
       await store.settings.update(tenantId, (s) => {
-        outcome = resealSettings(s, box);
+        outcome = resealSettings(s, box, registry);
         return outcome.changed > 0 ? outcome.settings : null;
       });
       if (!outcome) continue;

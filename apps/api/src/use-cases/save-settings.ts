@@ -1,8 +1,7 @@
 import { EmailSettings, EmailSettingsInput, mayUseSmtp, Tenant } from '@mailroom/domain';
+import { SettingsFieldError, storeSettingsPart, TenantSecrets, vetSettingsPart } from '@mailroom/transports';
 import type { ApiDeps } from '../api-deps';
 import { HttpError } from '../http/http-error';
-import { buildProviderSettings, buildSmtpSettings } from './settings-secrets';
-import { vetSmtpHost } from './vet-smtp-host';
 
 /**
  * Replace a tenant's email settings. Plan gate first (nothing written on refusal), then secrets
@@ -13,6 +12,16 @@ export async function saveSettings(deps: ApiDeps, tenant: Tenant, input: EmailSe
   return deps.store.settings.put(await draftSettings(deps, tenant, input, previous));
 }
 
+/** The plan gate of `smtp` mode: the tenant's own server needs a plan in SMTP_PLANS. */
+export function assertSmtpAllowed(deps: ApiDeps, tenant: Tenant): void {
+  if (mayUseSmtp(tenant.plan, deps.config.smtpPlans)) return;
+  throw new HttpError(
+    403,
+    'plan_not_eligible',
+    `sending through your own SMTP server needs the ${deps.config.smtpPlans.join(' or ')} plan; tenant ${tenant.id} is on ${tenant.plan}. Use mode "platform" or "provider", or upgrade the plan.`,
+  );
+}
+
 /** What a save would store, without storing it (also what "send test email" tests before saving). */
 export async function draftSettings(
   deps: ApiDeps,
@@ -20,14 +29,17 @@ export async function draftSettings(
   input: EmailSettingsInput,
   previous: EmailSettings | null,
 ): Promise<Omit<EmailSettings, 'version'>> {
-  if (input.mode === 'smtp' && !mayUseSmtp(tenant.plan, deps.config.smtpPlans)) {
-    throw new HttpError(
-      403,
-      'plan_not_eligible',
-      `sending through your own SMTP server needs the ${deps.config.smtpPlans.join(' or ')} plan; tenant ${tenant.id} is on ${tenant.plan}. Use mode "platform" or "provider", or upgrade the plan.`,
-    );
-  }
-  if (input.mode === 'smtp' && input.smtp) await vetSmtpHost(deps, tenant.id, input.smtp);
+  if (input.mode === 'smtp') assertSmtpAllowed(deps, tenant);
+  const secrets = new TenantSecrets(deps.box, tenant.id);
+  const part = await asHttpError(async () => {
+    await vetSettingsPart(deps.providers, input, {
+      tenantId: tenant.id,
+      smtpHosts: deps.smtpHosts,
+      config: deps.config,
+      logger: deps.logger,
+    });
+    return storeSettingsPart(deps.providers, input, previous, secrets);
+  });
   return {
     tenantId: tenant.id,
     mode: input.mode,
@@ -35,8 +47,17 @@ export async function draftSettings(
     ...(input.replyTo ? { replyTo: input.replyTo } : {}),
     cc: input.cc,
     bcc: input.bcc,
-    ...(input.mode === 'smtp' ? { smtp: buildSmtpSettings(tenant.id, input.smtp!, previous, deps.box) } : {}),
-    ...(input.mode === 'provider' ? { provider: buildProviderSettings(tenant.id, input.provider!, previous, deps.box) } : {}),
+    ...part,
     updatedAt: deps.now().toISOString(),
   };
+}
+
+/** A module's refusal of a field, as the 400 that names it. */
+export async function asHttpError<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (e instanceof SettingsFieldError) throw new HttpError(400, e.code, e.message, [{ field: e.field, message: e.reason }]);
+    throw e;
+  }
 }

@@ -11,10 +11,11 @@ import {
   Tenant,
   transportOf,
 } from '@mailroom/domain';
-import { buildOutgoingMessage, createTransport, fromAddress, specFromSettings } from '@mailroom/delivery';
+import { buildOutgoingMessage, fromAddress } from '@mailroom/delivery';
 import type { ApiDeps } from '../api-deps';
 import { HttpError } from '../http/http-error';
 import { newEmailId, newEmailRecord } from './new-email-record';
+import { testTransport } from './test-transport';
 import { draftSettings } from './save-settings';
 import { takeTestEmailToken } from './test-email-rate-limit';
 
@@ -74,6 +75,8 @@ export async function sendTestEmail(deps: ApiDeps, tenant: Tenant, draft?: Email
   const settings = effective.settings;
   const to = testRecipient(tenant, settings, deps.config.platform.from);
   await takeTestEmailToken(deps, tenant.id);
+  // Built before anything is recorded: settings whose secret cannot be opened are a 409, not a stuck email.
+  const transport = testTransport(deps, settings);
 
   const now = deps.now();
   const input = {
@@ -93,11 +96,15 @@ export async function sendTestEmail(deps: ApiDeps, tenant: Tenant, draft?: Email
     now,
     test: true,
   });
-  await deps.store.emails.create({ email: record, content: { text: input.text, attachments: [] } });
-  await deps.store.emails.update(tenant.id, record.id, (e) => markSending(e, now.toISOString()));
+  try {
+    await deps.store.emails.create({ email: record, content: { text: input.text, attachments: [] } });
+    await deps.store.emails.update(tenant.id, record.id, (e) => markSending(e, now.toISOString()));
+  } catch (e) {
+    void Promise.resolve(transport.close?.()).catch(() => undefined);
+    throw e;
+  }
 
   const started = Date.now();
-  const transport = createTransport(specFromSettings(settings, deps.box), deps.config, { logger: deps.logger, smtpHosts: deps.smtpHosts });
   try {
     const message = buildOutgoingMessage(record, { text: input.text, attachments: [] }, settings, {
       platformFrom: deps.config.platform.from,

@@ -1,6 +1,5 @@
 import express, { Router } from 'express';
-import { PROVIDER_NAMES, ProviderName } from '@mailroom/domain';
-import { RECEIVERS } from '../receivers/provider-receivers';
+import { openWebhook, TenantSecrets } from '@mailroom/transports';
 import { recordProviderEvents } from '../receivers/record-provider-events';
 import { claimWebhookToken, releaseWebhookToken } from '../receivers/replay-tokens';
 import type { WebhooksDeps } from '../webhooks-deps';
@@ -9,18 +8,21 @@ import type { WebhooksDeps } from '../webhooks-deps';
 const LAST_EVENT_EVERY_MS = 60_000;
 
 /**
- * POST /webhooks/{sendgrid,mailgun,mailjet}/:tenantId. Verified on the raw bytes with the tenant's
- * own key before anything is parsed; a forged, stale or unsigned request writes nothing.
+ * POST /webhooks/:provider/:tenantId, for every provider module with webhooks (the registry's). Verified
+ * on the raw bytes with the tenant's own key, by the provider's module, before anything is parsed; a
+ * forged, stale or unsigned request writes nothing. Each provider's rules (which status makes it stop
+ * retrying) are its module's.
  */
 export function providerWebhookRoutes(deps: WebhooksDeps): Router {
   const r = Router();
   r.post('/webhooks/:provider/:tenantId', express.raw({ type: () => true, limit: '5mb' }), async (req, res) => {
-    const provider = req.params.provider as ProviderName;
+    const provider = req.params.provider;
     const tenantId = req.params.tenantId;
     const log = deps.logger.child({ tenantId, provider });
     const answer = (status: number, message: string) => res.status(status).type('text/plain').send(message);
-    if (!(PROVIDER_NAMES as readonly string[]).includes(provider)) return answer(404, 'unknown provider');
-    const receiver = RECEIVERS[provider];
+    const module = deps.providers.webhookModule(provider);
+    if (!module) return answer(404, 'unknown provider');
+    const receiver = module.webhooks;
     let claimedToken: string | undefined;
     try {
       const settings = await deps.store.settings.get(tenantId);
@@ -28,12 +30,13 @@ export function providerWebhookRoutes(deps: WebhooksDeps): Router {
       if (!p) {
         log.warn('webhook for a tenant not configured for this provider');
         deps.observer?.webhookRefused(provider);
-        return answer(provider === 'mailgun' ? 406 : 404, 'no such webhook');
+        return answer(receiver.notConfiguredStatus, 'no such webhook');
       }
       const rawBody: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v]));
       const now = deps.now();
-      const verified = receiver.verify({ rawBody, headers }, p, tenantId, deps.box, now, deps.config.limits.webhookMaxAgeSeconds);
+      const hook = openWebhook(p.webhook, new TenantSecrets(deps.box, tenantId));
+      const verified = receiver.verify({ rawBody, headers }, hook, now, deps.config.limits.webhookMaxAgeSeconds);
       if (!verified.ok) {
         log.warn({ reason: verified.reason }, `webhook refused: ${verified.message}`);
         deps.observer?.webhookRefused(provider);

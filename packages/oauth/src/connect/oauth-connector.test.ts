@@ -129,8 +129,10 @@ describe('OAuthConnector: start, consent at a local vendor, callback', () => {
     await connector.finish(callback);
     // the first code, under the second (valid) state: the verifier does not match that code
     const e = await connector.finish({ code: callback.code, state: fresh.state }).catch((err: unknown) => err);
-    expect(e).toBeInstanceOf(OAuthError);
-    expect(e).toMatchObject({ kind: 'reconnect_required', oauthError: 'invalid_grant' });
+    expect(e).toBeInstanceOf(OAuthConnectError);
+    expect(e).toMatchObject({ code: 'code_refused', pending: { tenantId: 'tn_acme', vendor: 'google' } });
+    expect((e as Error).cause).toBeInstanceOf(OAuthError);
+    expect((e as Error).cause).toMatchObject({ kind: 'reconnect_required', oauthError: 'invalid_grant' });
   });
 
   it('refuses a Google address Google has not verified (claims as the vendor sets them)', async () => {

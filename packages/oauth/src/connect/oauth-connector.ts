@@ -1,4 +1,5 @@
 import { buildAuthorizeUrl } from '../authorize-url';
+import { isOAuthError } from '../oauth-error';
 import { IdTokenError, mailboxFromIdToken } from '../id-token';
 import { configuredVendors, OAuthApps, OAuthVendor, OAuthVendorName, OAuthVia } from '../oauth-vendors';
 import type { OAuthStates, PendingConnection, RedeemedState } from '../state/oauth-states';
@@ -6,7 +7,17 @@ import type { TokenEndpoint } from '../token-endpoint';
 
 /** Why a connection could not be started or finished; `code` goes into the `{ error: { code } }` answer. */
 export type OAuthConnectFailure =
-  'vendor_not_configured' | 'via_not_supported' | 'state_missing' | 'consent_refused' | 'code_missing' | 'no_refresh_token' | 'no_mailbox';
+  | 'vendor_not_configured'
+  | 'via_not_supported'
+  | 'state_missing'
+  | 'consent_refused'
+  | 'code_missing'
+  /** The vendor's token endpoint refused the code (its OAuthError is the `cause`). */
+  | 'code_refused'
+  /** The vendor's token endpoint could not be reached or answered 5xx: try again. */
+  | 'vendor_unavailable'
+  | 'no_refresh_token'
+  | 'no_mailbox';
 
 export class OAuthConnectError extends Error {
   override readonly name = 'OAuthConnectError';
@@ -15,8 +26,9 @@ export class OAuthConnectError extends Error {
     message: string,
     /** The pending connection when the state was valid: the callback can still redirect to its returnUrl. */
     readonly pending?: PendingConnection,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -50,8 +62,8 @@ export interface OAuthConnectorOptions {
 /**
  * The connect flow, for the two routes that wire it: `start` for
  * `POST .../email-settings/oauth/{vendor}/start` (API) and `finish` for `GET /oauth/callback`
- * (webhooks app). Errors: OAuthConnectError (the request's fault: 400), OAuthStateError (forged,
- * expired or reused state: 400), OAuthError (the vendor refused the code, or could not be reached).
+ * (webhooks app). Errors: OAuthConnectError (the request's or the vendor's refusal, with the pending
+ * connection once the state was good), OAuthStateError (forged, expired or reused state: 400).
  */
 export class OAuthConnector {
   private readonly vendors: Partial<Record<OAuthVendorName, OAuthVendor>>;
@@ -95,11 +107,19 @@ export class OAuthConnector {
   private async exchange(redeemed: RedeemedState, code: string): Promise<ConnectedMailbox> {
     const pending = withoutVerifier(redeemed);
     const vendor = this.vendorFor(pending.vendor, pending.via);
-    const tokens = await this.options.tokenEndpoint.exchangeCode(vendor, {
-      code,
-      redirectUri: this.options.redirectUri,
-      codeVerifier: redeemed.codeVerifier,
-    });
+    let tokens;
+    try {
+      tokens = await this.options.tokenEndpoint.exchangeCode(vendor, {
+        code,
+        redirectUri: this.options.redirectUri,
+        codeVerifier: redeemed.codeVerifier,
+      });
+    } catch (e) {
+      // With the pending connection, so the callback can still send the admin back to say so.
+      if (!isOAuthError(e)) throw e;
+      const why = e.kind === 'temporary' ? 'vendor_unavailable' : 'code_refused';
+      throw new OAuthConnectError(why, `${vendor.name} did not accept the connection: ${e.message}`, pending, { cause: e });
+    }
     if (!tokens.refreshToken) {
       throw new OAuthConnectError(
         'no_refresh_token',

@@ -16,3 +16,4 @@ export { verifyMailgunWebhook, parseMailgunEvent } from './mailgun-webhook';
 export { MailgunWebhookPayloadError } from './mailgun-webhook-payload-error';
 export { registerMailgunWebhook, mergeWebhookUrls, MAILGUN_WEBHOOK_NAMES } from './mailgun-registration';
 export type { MailgunWebhookRegistrationInput } from './mailgun-registration';
+export * from './mailgun-module';

@@ -9,3 +9,4 @@ export type { MailjetWebhookCredentials } from './mailjet-webhook';
 export { MailjetWebhookPayloadError } from './mailjet-webhook-payload-error';
 export { registerMailjetWebhook, MAILJET_WEBHOOK_EVENT_TYPES } from './mailjet-registration';
 export type { MailjetWebhookRegistrationInput } from './mailjet-registration';
+export * from './mailjet-module';

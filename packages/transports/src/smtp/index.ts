@@ -5,3 +5,8 @@ export * from './smtp-hints';
 export * from './to-nodemailer-message';
 export * from './smtp-xoauth2-login';
 export * from './smtp-rate-limit';
+export * from './smtp-presets';
+export * from './smtp-settings';
+export * from './smtp-oauth';
+export * from './smtp-module';
+export * from './vet-smtp-host';

@@ -1,4 +1,4 @@
-import type { SmtpPreset } from '@mailroom/domain';
+import type { SmtpPreset } from './smtp-presets';
 
 /**
  * What a tenant's admin should do about an SMTP failure, in words they understand. Keyed by the

@@ -1,4 +1,5 @@
-import { isDeliveryError, SmtpPreset } from '@mailroom/domain';
+import { isDeliveryError } from '@mailroom/domain';
+import type { SmtpPreset } from './smtp-presets';
 import { parseIpLiteral } from '@mailroom/security';
 import nodemailer, { SMTPPoolOptions, SMTPPoolSentMessageInfo, Transporter } from 'nodemailer';
 import type { OutgoingMessage, RecipientOutcome, SendResult, Transport } from '../transport';

@@ -1,0 +1,31 @@
+import { emailAddressSchema } from '@mailroom/domain';
+import { z } from 'zod';
+
+/**
+ * A provider module's input schema: the fields every provider has (its `name`, by which the registry
+ * picks the module; the From address; the webhook verification key an admin pastes by hand when
+ * automatic registration failed) and its own. A field of another provider is refused by name.
+ */
+export function providerInputSchema<N extends string, S extends z.ZodRawShape>(name: N, shape: S) {
+  const fields = {
+    name: z.literal(name),
+    fromAddress: emailAddressSchema,
+    /** Pasted by hand when automatic webhook registration failed. */
+    webhookVerificationKey: z.string().trim().min(1).max(4096).optional(),
+    ...shape,
+  };
+  const known = Object.keys(fields).join(', ');
+  return z.strictObject(fields, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `${name} has no ${issue.keys.map((k) => `"${k}"`).join(', ')}: leave ${issue.keys.length > 1 ? 'them' : 'it'} out (${name} takes ${known})`
+        : undefined,
+  });
+}
+
+/** A provider's API key: trimmed, never empty. */
+export const apiKeySchema = (field: string) => z.string().trim().min(1, `${field} must not be empty`).max(512);
+
+/** The last four characters of a key, for the admin to recognise it; kept when the key is. */
+export const keyHint = (plain: string | undefined, previous: string | undefined): string | undefined =>
+  plain !== undefined ? plain.slice(-4) : previous;

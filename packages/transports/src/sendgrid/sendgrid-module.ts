@@ -1,0 +1,70 @@
+import type { ProviderSettings } from '@mailroom/domain';
+import { z } from 'zod';
+import type { TransportModule } from '../provider-module';
+import { apiKeySchema, keyHint, providerInputSchema } from '../provider-input';
+import { SettingsFieldError } from '../tenant-secrets';
+import { registerSendgridWebhook } from './sendgrid-registration';
+import { SendgridTransport } from './sendgrid-transport';
+import { parseSendgridEvents, verifySendgridWebhook } from './sendgrid-webhook';
+
+const input = providerInputSchema('sendgrid', { privateApiKey: apiKeySchema('privateApiKey').optional() });
+type SendgridInput = z.infer<typeof input>;
+
+export interface SendgridSettings extends ProviderSettings {
+  name: 'sendgrid';
+  /** Sealed (`provider.privateApiKey`). */
+  privateApiKey: string;
+  /** Last four characters of the key. */
+  privateKeyHint?: string;
+}
+
+interface SendgridSpec {
+  apiKey: string;
+}
+
+const KEY = 'provider.privateApiKey';
+
+/** A tenant's own SendGrid account: the Mail Send API with its key, its signed Event Webhook. */
+export const sendgridModule: TransportModule<SendgridInput, SendgridSettings, SendgridSpec> = {
+  name: 'sendgrid',
+  label: 'SendGrid',
+  mode: 'provider',
+  settings: {
+    input,
+    store(i, previous, secrets) {
+      const privateApiKey = i.privateApiKey !== undefined ? secrets.seal(KEY, i.privateApiKey) : previous?.privateApiKey;
+      if (!privateApiKey) throw new SettingsFieldError('privateApiKey', 'the sendgrid private API key is required');
+      const privateKeyHint = keyHint(i.privateApiKey, previous?.privateKeyHint);
+      return { name: 'sendgrid', fromAddress: i.fromAddress, privateApiKey, ...(privateKeyHint ? { privateKeyHint } : {}) };
+    },
+    sealedFields: [{ field: KEY, get: (s) => s.privateApiKey, set: (s, v) => ({ ...s, privateApiKey: v }) }],
+    present: (s) => ({
+      name: s.name,
+      fromAddress: s.fromAddress,
+      hasPrivateApiKey: Boolean(s.privateApiKey),
+      privateApiKeyLast4: s.privateKeyHint ?? null,
+    }),
+    warnings: () => [],
+  },
+  spec: (s, secrets) => ({ apiKey: secrets.open(KEY, s.privateApiKey) }),
+  createTransport: (spec, { config, logger }) =>
+    new SendgridTransport({ apiKey: spec.apiKey, baseUrl: config.providers.sendgridUrl, timeoutMs: config.timeouts.providerMs, logger }),
+  webhooks: {
+    verify: (incoming, hook, now, maxAgeSeconds) => verifySendgridWebhook(incoming, hook.key, now, maxAgeSeconds),
+    parse: parseSendgridEvents,
+    giveUpStatus: 400,
+    notConfiguredStatus: 404,
+    async register(spec, _stored, { url, previous, config }) {
+      // Our own webhook among the account's others, found again by the id kept from last time.
+      const reg = await registerSendgridWebhook({
+        apiKey: spec.apiKey,
+        baseUrl: config.providers.sendgridUrl,
+        timeoutMs: config.timeouts.providerMs,
+        url,
+        webhookId: previous?.providerWebhookId,
+      });
+      if (!reg.verificationKey) throw new Error('SendGrid did not return the webhook verification key');
+      return { verificationKey: reg.verificationKey, ...(reg.webhookId ? { providerWebhookId: reg.webhookId } : {}) };
+    },
+  },
+};
