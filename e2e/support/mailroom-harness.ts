@@ -6,10 +6,11 @@ import { RunningApi, startApi } from '@mailroom/api';
 import { Config, loadConfig, REDACT_PATHS } from '@mailroom/config';
 import { createCallbackQueue } from '@mailroom/callbacks';
 import { createRedisConnection, createSendQueue, SendJobData } from '@mailroom/queue';
-import { RunningDnsServer, startDnsServer } from '@mailroom/testkit';
+import { refusingPort, RunningDnsServer, startDnsServer } from '@mailroom/testkit';
 import { RunningWebhooks, startWebhooks } from '@mailroom/webhooks';
 import { RunningWorker, startWorker } from '@mailroom/worker';
 import type { Store } from '@mailroom/store';
+import type { ProviderRegistry } from '@mailroom/transports';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
@@ -52,6 +53,7 @@ export interface Mailroom {
  * The three apps in-process on port 0: a fresh SQLite file, its own queue prefix on the real Redis,
  * fast retries. `env` overrides any variable. Logs are silent unless MAILROOM_TEST_LOGS is set.
  * `options.store`: one store for all three apps instead of their own (the caller closes it).
+ * `options.providers`: the transport modules the three apps run with (a test may add its own).
  */
 export async function startMailroom(
   env: Record<string, string> = {},
@@ -61,6 +63,7 @@ export async function startMailroom(
     store?: Store;
     /** The API's send queue, built by the test (on the API's connection and the harness's prefix). */
     apiQueue?: (redis: Redis, prefix: string) => Queue<SendJobData>;
+    providers?: ProviderRegistry;
   } = {},
 ): Promise<Mailroom> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-e2e-'));
@@ -90,14 +93,19 @@ export async function startMailroom(
   const logger = options.logStream
     ? pino({ level: 'trace', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, options.logStream)
     : pino({ level: base.LOG_LEVEL });
-  const webhooks = await startWebhooks(loadConfig(base), { logger, store: options.store });
-  const fullEnv = { PUBLIC_BASE_URL: webhooks.url, ...base };
+  // The webhooks app's address is known before it starts, so all three apps share PUBLIC_BASE_URL as in
+  // production (the OAuth callback's redirect URI is the same at the start and at the code exchange).
+  const webhooksPort = base.WEBHOOKS_PORT === '0' ? String(await refusingPort()) : base.WEBHOOKS_PORT;
+  const fullEnv = { PUBLIC_BASE_URL: `http://127.0.0.1:${webhooksPort}`, ...base, WEBHOOKS_PORT: webhooksPort };
   const config = loadConfig(fullEnv);
+  const providers = options.providers;
+  const webhooks = await startWebhooks(config, { logger, store: options.store, providers });
   const dns = await startDnsServer(PUBLIC_MAIL_HOSTS);
   const api = await startApi(config, {
     logger,
     resolveHost: dns.resolve,
     store: options.store,
+    providers,
     ...(options.apiQueue ? { queue: (redis: Redis) => options.apiQueue!(redis, config.queuePrefix) } : {}),
   });
   const m: Mailroom = {
@@ -127,7 +135,7 @@ export async function startMailroom(
       return { status: res.status, body: parsed, headers: res.headers };
     },
     async startWorker() {
-      m.worker = await startWorker(config, { logger, resolveHost: dns.resolve, store: options.store });
+      m.worker = await startWorker(config, { logger, resolveHost: dns.resolve, store: options.store, providers });
       return m.worker;
     },
     async stop() {

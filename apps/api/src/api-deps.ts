@@ -26,7 +26,7 @@ export interface ApiDeps {
   providers: ProviderRegistry;
   /** Connected mailboxes' access tokens, for the test email. */
   mailboxTokens: MailboxTokens;
-  /** Connecting Gmail and Microsoft 365 mailboxes (the start route); offers only the vendors configured. */
+  /** Connecting mailboxes with OAuth2 (the start route); offers only the vendors the platform has an app with. */
   oauth: OAuthConnector;
   now: () => Date;
   /** Status callbacks to the platform: `callbacks.publisher.publish(events)`, the queue, /ops/callbacks. */

@@ -9,7 +9,7 @@ export interface TransportTimer {
 /**
  * The transport with its `send` timed: the send duration metric measures the transport call alone,
  * labelled with the path of the settings it was built from (a transport's own kind does not say it:
- * Graph sends for `smtp` mode). `verify` and `close` pass through (and stay absent when absent).
+ * a module may send through another module's kind of transport). `verify` and `close` pass through (and stay absent when absent).
  */
 export function timedTransport(transport: Transport, timer: TransportTimer, labels: TransportLabels): Transport {
   return {

@@ -7,7 +7,7 @@ const replayTtlSeconds = (maxAgeSeconds: number) => maxAgeSeconds * 2;
 const tokenKey = (deps: WebhooksDeps, tenantId: string, token: string) => `${deps.config.queuePrefix}:webhook-token:${tenantId}:${token}`;
 
 /**
- * Claims a signed webhook's one-time token (Mailgun's `signature.token`): 'fresh' the first time,
+ * Claims a signed webhook's one-time token (the `replayToken` its module's verification gave): 'fresh' the first time,
  * 'replayed' after. Throws when Redis does not answer within REDIS_REQUEST_TIMEOUT_MS: the caller then
  * answers 503 and the provider retries later (decision 0015). Accepting without the check would open
  * a replay window for as long as Redis is away.

@@ -40,7 +40,7 @@ export function providerWebhookRoutes(deps: WebhooksDeps): Router {
       if (!verified.ok) {
         log.warn({ reason: verified.reason }, `webhook refused: ${verified.message}`);
         deps.observer?.webhookRefused(provider);
-        // A stale or malformed request never becomes valid: tell Mailgun to stop. A bad signature may
+        // A stale or malformed request never becomes valid: tell the provider to stop. A bad signature may
         // be our outdated key, which the admin can fix: let the provider retry.
         const never = verified.reason === 'stale' || verified.reason === 'malformed';
         return answer(never ? receiver.giveUpStatus : 401, 'webhook not verified');

@@ -44,7 +44,7 @@ export interface OAuthCallbackQuery {
 export interface ConnectedMailbox extends PendingConnection {
   /** From the id token: the SMTP username (XOAUTH2 user) and the From address. */
   mailbox: string;
-  /** Seal it (context `${tenantId}:smtp.oauth.refreshToken`) before storing; never show it. */
+  /** Sealed (field `smtp.oauth.refreshToken`) before it is stored; never shown. */
   refreshToken: string;
   accessToken: string;
   accessTokenExpiresAt: number;
