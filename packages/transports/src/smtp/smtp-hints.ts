@@ -64,7 +64,7 @@ export const SMTP_HINTS = {
   gmailAppPassword:
     'Gmail refused the login. Use a 16-character app password (Google Account > Security > 2-Step Verification > App passwords; 2-Step Verification must be on), not the account password, and the full Gmail address as the username.',
   microsoftSmtpAuthDisabled:
-    'Microsoft 365 refused the login because SMTP AUTH is disabled for this mailbox (or basic authentication is blocked for the organisation). An administrator must enable "Authenticated SMTP" for this mailbox in the Microsoft 365 admin center. Microsoft is retiring basic authentication for SMTP, so consider the platform or a provider mode.',
+    'Microsoft 365 refused the password login: basic authentication (SMTP AUTH with a password) is disabled for this mailbox or organisation, as Microsoft is switching it off. Connect the mailbox with Microsoft (OAuth) in the email settings instead, choosing Microsoft Graph if the organisation has turned SMTP off altogether; an administrator can also enable "Authenticated SMTP" for the mailbox meanwhile.',
   outlookLogin:
     'Microsoft 365 refused the login. Check the username (the mailbox address) and the password; if they are right, an administrator must enable "Authenticated SMTP" for this mailbox.',
   ionosSender:

@@ -63,7 +63,7 @@ describe('SmtpTransport failures are DeliveryErrors that decide the retry', () =
   it.each([
     ['535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox.', 535],
     ['550 5.7.30 Basic authentication is not supported for Client Submission.', 550],
-  ])('Office 365 "%s": permanent, SMTP AUTH must be enabled for the mailbox', async (failureReply, responseCode) => {
+  ])('Office 365 "%s": permanent, and the hint says to connect with Microsoft (OAuth) and Graph', async (failureReply, responseCode) => {
     const s = await sink({ tls: 'starttls', auth: { users: { [USER]: 'x' }, failureReply } });
     const error = await failureOfSending(transport(s, { preset: 'outlook' }));
     expect(error).toMatchObject({
@@ -73,6 +73,7 @@ describe('SmtpTransport failures are DeliveryErrors that decide the retry', () =
       response: failureReply,
       hint: SMTP_HINTS.microsoftSmtpAuthDisabled,
     });
+    expect(error.hint).toMatch(/Connect the mailbox with Microsoft \(OAuth\).*Microsoft Graph/);
   });
 
   it('"Sender address is not allowed": permanent, with the IONOS hint', async () => {
