@@ -1,3 +1,5 @@
+import { secretContext } from '@mailroom/domain';
+import { SecretBox } from '@mailroom/security';
 import { startSilentServer, startSmtpSink } from '@mailroom/testkit';
 import { Mailroom, startMailroom } from './support/mailroom-harness';
 
@@ -96,5 +98,19 @@ describe('send test email, for the SMTP and platform modes', () => {
     const back = await m.call('PUT', '/v1/tenants/te/email-settings', { ...smtp(25), smtp: noPassword });
     expect(back.status).toBe(400);
     expect(back.body.error.message).toMatch(/smtp.password/);
+  });
+
+  it('a stored secret no configured key opens is a 409 secret_unavailable saying what to do, and nothing is recorded', async () => {
+    await m.call('PUT', '/v1/tenants/te-lost', { name: 'Lost Key Co', plan: 'advanced' });
+    expect((await m.call('PUT', '/v1/tenants/te-lost/email-settings', smtp(25))).status).toBe(200);
+    const lost = new SecretBox([{ id: 'k0', key: Buffer.alloc(32, 3) }]).seal('pw', secretContext('te-lost', 'smtp.password'));
+    await m.api.deps.store.settings.update('te-lost', (s) => ({ ...s, smtp: { ...s.smtp!, password: lost } }));
+    const r = await m.call('POST', '/v1/tenants/te-lost/email-settings/test', {});
+    expect(r.status).toBe(409);
+    expect(r.body.error).toMatchObject({
+      code: 'secret_unavailable',
+      message: expect.stringMatching(/ENCRYPTION_KEYS: ops must restore the old key, or the tenant must save its settings again/),
+    });
+    expect((await m.call('GET', '/v1/tenants/te-lost/emails?test=true')).body.items).toEqual([]);
   });
 });
