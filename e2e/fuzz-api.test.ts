@@ -34,6 +34,11 @@ describe(`fuzzing every API route (seed ${FUZZ.seed}, ${FUZZ.numRuns} runs each)
         SEND_ATTEMPTS: '2',
         SMTP_CONNECTION_TIMEOUT_MS: '500',
         SMTP_GREETING_TIMEOUT_MS: '500',
+        // Connecting a mailbox is offered (the start route only builds a URL: the vendor is never called).
+        GOOGLE_OAUTH_CLIENT_ID: 'fuzz-google-app',
+        GOOGLE_OAUTH_CLIENT_SECRET: 'fuzz-google-secret',
+        GOOGLE_OAUTH_TOKEN_URL: `http://${nowhere}/token`,
+        OAUTH_RETURN_HOSTS: 'app.fuzz.example',
       },
       // The worker runs too: what the fuzzer gets accepted is then built into messages and sent.
       { worker: true },

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { secretContext, WEBHOOK_KEY_FIELD } from '@mailroom/domain';
+import { TokenSigner } from '@mailroom/security';
 import { generateSendgridSigningKeys, refusingPort } from '@mailroom/testkit';
 import { expressRoutes, FoundRoute, SERVED_BEFORE_THE_ROUTER } from './fuzz/express-routes';
 import { FUZZ, fuzzOptions, statusTable } from './fuzz/fuzz-settings';
@@ -55,13 +56,18 @@ describe(`fuzzing the webhooks app (seed ${FUZZ.seed}, ${FUZZ.numRuns} runs each
     const email = await m.call('POST', '/v1/tenants/wh-sg/emails', { to: ['client@customer.example'], subject: 'Invoice W-1', text: 'x' });
     const pixelToken = m.webhooks.deps.pixelTokens.mint('wh-sg', email.body.id);
     routes = [...expressRoutes(m.webhooks.app), ...SERVED_BEFORE_THE_ROUTER];
-    catalogue = webhooksCatalogue({ ...fixtures, pixelToken, emailId: email.body.id, opsToken: OPS_TOKEN });
+    const forgedState = new TokenSigner([{ id: 'k1', key: Buffer.alloc(32, 1) }], 'oauth-state').sign({
+      n: 'nonce',
+      t: 'wh-sg',
+      exp: Date.now() + 60_000,
+    });
+    catalogue = webhooksCatalogue({ ...fixtures, pixelToken, emailId: email.body.id, opsToken: OPS_TOKEN, forgedState });
   });
   afterAll(() => m.stop());
 
   it('finds the public routes by walking the app, and has an arbitrary for each of them', () => {
     const keys = [...new Set(routes.map((r) => r.key))];
-    expect(keys).toEqual(expect.arrayContaining(['POST /webhooks/:provider/:tenantId', 'GET /t/o/:token']));
+    expect(keys).toEqual(expect.arrayContaining(['POST /webhooks/:provider/:tenantId', 'GET /t/o/:token', 'GET /oauth/callback']));
     expect(keys.filter((k) => !catalogue[k])).toEqual([]);
     expect(Object.keys(catalogue).filter((k) => !keys.includes(k))).toEqual([]);
   });

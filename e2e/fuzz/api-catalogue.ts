@@ -124,6 +124,16 @@ export function apiCatalogue(f: ApiFixtures): Record<string, RouteArbitraries> {
     'GET /v1/tenants/:tenantId/email-settings': { params: TENANT(f) },
     'PUT /v1/tenants/:tenantId/email-settings': { params: TENANT(f), body: settingsBodies },
     'POST /v1/tenants/:tenantId/email-settings/test': { params: TENANT(f), body: fc.oneof(body({}), settingsBodies) },
+    'POST /v1/tenants/:tenantId/email-settings/oauth/:vendor/start': {
+      params: { ...TENANT(f), vendor: ['google', 'google', 'microsoft', 'yahoo'] },
+      body: body(
+        {},
+        { returnUrl: 'https://app.fuzz.example/settings?tab=email' },
+        { returnUrl: 'https://evil.example/' },
+        { via: 'graph' },
+        { via: 'smtp', host: '127.0.0.1', port: f.sinkPort, tls: false },
+      ),
+    },
     'POST /v1/tenants/:tenantId/emails': {
       params: TENANT(f),
       body: body(invoice, { to: ['a@b.example'], subject: 's', text: 't' }),

@@ -1,6 +1,6 @@
 import { createHmac, KeyObject, randomBytes, sign } from 'node:crypto';
 import fc from 'fast-check';
-import { body, mutatedJson, oddString, pathSegment, percentEncode } from './arbitraries';
+import { body, mutatedJson, oddString, pathSegment, percentEncode, queryString } from './arbitraries';
 import type { RawRequest } from './raw-http';
 
 /**
@@ -16,6 +16,8 @@ export interface WebhookFixtures {
   mailjet: { tenant: string; user: string; password: string };
   pixelToken: string;
   emailId: string;
+  /** A state signed with another key: shaped as ours, refused. */
+  forgedState: string;
 }
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -157,5 +159,16 @@ export function webhooksCatalogue(f: WebhookFixtures): Record<string, fc.Arbitra
           .map((headers) => ({ method: 'GET', path: `/t/o/${token}`, headers })),
       ),
     'POST /webhooks/:provider/:tenantId': fc.oneof(sendgrid, mailgun, mailjet, anyPost),
+    // Only states the fuzzer makes up: a forged, garbage or missing state is refused before the vendor is asked.
+    'GET /oauth/callback': fc
+      .tuple(
+        fc.oneof(queryString(['code', 'state', 'error', 'error_description', 'scope']), fc.constant('')),
+        fc.constantFrom('', f.forgedState),
+      )
+      .map(([query, state]) => ({
+        method: 'GET',
+        path: `/oauth/callback${query ? `?${query}` : ''}${state ? `${query ? '&' : '?'}code=4%2F0A&state=${encodeURIComponent(state)}` : ''}`,
+        headers: [],
+      })),
   };
 }
