@@ -1,5 +1,5 @@
 import type { SettingsAnswer } from '../src/api/types';
-import { bodyFromForm, errorsByField, formFromSettings, parseAddresses, withPreset } from '../src/settings/settings-form';
+import { bodyFromForm, errorsByField, formFromSettings, oauthVendorOf, parseAddresses, withPreset } from '../src/settings/settings-form';
 
 const savedSmtp: SettingsAnswer = {
   mode: 'smtp',
@@ -44,6 +44,29 @@ describe('the settings form and the API body', () => {
       port: 2525,
       tls: true,
     });
+  });
+
+  it('a mailbox connected with OAuth2 saves without user name or password; another preset goes back to a password', () => {
+    const connected: SettingsAnswer = {
+      ...savedSmtp,
+      smtp: {
+        ...savedSmtp.smtp!,
+        auth: 'oauth2',
+        hasPassword: false,
+        oauth: { vendor: 'google', via: 'smtp', mailbox: 'billing@acme.example', connectedAt: '2026-01-01T00:00:00Z' },
+      },
+    };
+    const form = formFromSettings(connected);
+    expect(form.smtp.auth).toBe('oauth2');
+    expect((bodyFromForm({ ...form, smtp: { ...form.smtp, password: 'typed anyway' } }) as any).smtp).toEqual({
+      preset: 'gmail',
+      auth: 'oauth2',
+      fromAddress: 'billing@acme.example',
+    });
+    expect(withPreset(form.smtp, 'ionos').auth).toBe('password');
+    expect(withPreset(form.smtp, 'gmail').auth).toBe('oauth2');
+    expect(oauthVendorOf('outlook')).toBe('microsoft');
+    expect(oauthVendorOf('other')).toBeUndefined();
   });
 
   it('splits CC/BCC on commas, semicolons and lines, with optional names, and round-trips them', () => {

@@ -3,6 +3,7 @@ import type {
   EmailRecord,
   HistoryFilters,
   HistoryPage,
+  OAuthVendor,
   SettingsAnswer,
   SuppressionFilters,
   SuppressionPage,
@@ -86,6 +87,14 @@ export class ApiClient {
   /** `{}` tests the saved settings; a settings body tests that draft without saving it. */
   sendTestEmail(draft?: unknown): Promise<TestEmailAnswer> {
     return this.request('POST', this.tenantPath('/email-settings/test'), draft ?? {});
+  }
+
+  /** Where to send the admin to connect the mailbox: `{ authorizeUrl }` (the vendor sends the browser back to `returnUrl`). */
+  startOAuth(
+    vendor: OAuthVendor,
+    body: { returnUrl?: string; via?: 'smtp' | 'graph'; host?: string; port?: number; tls?: boolean },
+  ): Promise<{ authorizeUrl: string; expiresAt: string }> {
+    return this.request('POST', this.tenantPath(`/email-settings/oauth/${vendor}/start`), body);
   }
 
   listEmails(filters: HistoryFilters, cursor?: string, limit = 25): Promise<HistoryPage> {

@@ -4,6 +4,7 @@ import type { SmtpPreset } from '@mailroom/transports/src/smtp/smtp-presets';
 import type { SuppressionReason } from '@mailroom/domain/src/suppression';
 
 export type SendingMode = 'platform' | 'smtp' | 'provider';
+export type OAuthVendor = 'google' | 'microsoft';
 export type ProviderName = 'sendgrid' | 'mailgun' | 'mailjet';
 export type { RecipientStatus, SmtpPreset, SuppressionReason };
 
@@ -37,7 +38,18 @@ export interface SettingsAnswer {
   configured?: boolean;
   /** What the next email goes through (a plan fallback says so here and in a `plan_fallback` warning). */
   transport?: TransportChoice;
-  smtp?: { preset: SmtpPreset; fromAddress: string; username: string; host: string; port: number; tls: boolean; hasPassword: boolean };
+  smtp?: {
+    preset: SmtpPreset;
+    /** `oauth2`: a mailbox connected with Google or Microsoft (`oauth`); absent in older answers: a password. */
+    auth?: 'password' | 'oauth2';
+    fromAddress: string;
+    username: string;
+    host: string;
+    port: number;
+    tls: boolean;
+    hasPassword: boolean;
+    oauth?: { vendor: OAuthVendor; via: 'smtp' | 'graph'; mailbox: string; connectedAt: string };
+  };
   provider?: {
     name: ProviderName;
     fromAddress: string;
@@ -53,6 +65,8 @@ export interface SettingsAnswer {
   allowedModes?: SendingMode[];
   smtpPlans?: string[];
   plan?: string;
+  /** Which mailbox vendors the platform offers to connect with OAuth2. */
+  oauth?: Partial<Record<OAuthVendor, boolean>>;
 }
 
 export interface TestEmailAnswer {

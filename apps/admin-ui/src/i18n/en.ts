@@ -73,6 +73,27 @@ export const en = {
   'settings.smtp.tls.help':
     'On: usually port 465. Off: STARTTLS, which is then required (usually port 587). Your password never travels unencrypted.',
 
+  'settings.oauth.legend': 'Sign in instead of a password',
+  'settings.oauth.help.google':
+    'Connect your Gmail or Google Workspace mailbox: you sign in at Google and allow Mailroom to send from it. No password is typed or stored, and no app password is needed.',
+  'settings.oauth.help.microsoft':
+    'Connect your Microsoft 365 or Outlook mailbox: you sign in at Microsoft and allow Mailroom to send from it. Microsoft is switching password logins off, so this is the way that keeps working.',
+  'settings.oauth.connect.google': 'Connect with Google',
+  'settings.oauth.connect.microsoft': 'Connect with Microsoft',
+  'settings.oauth.reconnect.google': 'Reconnect with Google',
+  'settings.oauth.reconnect.microsoft': 'Reconnect with Microsoft',
+  'settings.oauth.connected': 'Connected mailbox: {mailbox}.',
+  'settings.oauth.via': 'Send through',
+  'settings.oauth.via.smtp': 'SMTP (the usual way)',
+  'settings.oauth.via.graph': 'Microsoft Graph (if your organisation has turned SMTP off)',
+  'settings.oauth.reconnectNeeded':
+    'The mailbox no longer accepts Mailroom (its password changed or the access was removed): reconnect it. Emails are not sent until then.',
+  'settings.oauth.usePassword': 'Use a password instead',
+  'settings.oauth.opening': 'Opening the sign-in page…',
+  'settings.oauth.notStarted': 'The connection could not be started: {message}',
+  'settings.oauth.done': 'The mailbox is connected.',
+  'settings.oauth.failed': 'The mailbox was not connected ({reason}). Try again.',
+
   'settings.provider.legend': 'Your email provider',
   'settings.provider.name': 'Provider',
   'settings.provider.fromAddress': 'Send from',

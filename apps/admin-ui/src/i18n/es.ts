@@ -78,6 +78,27 @@ export const es: Dictionary = {
   'settings.smtp.tls.help':
     'Activado: normalmente el puerto 465. Desactivado: STARTTLS, que entonces es obligatorio (normalmente el puerto 587). Tu contraseña nunca viaja sin cifrar.',
 
+  'settings.oauth.legend': 'Inicia sesión en lugar de usar una contraseña',
+  'settings.oauth.help.google':
+    'Conecta tu buzón de Gmail o Google Workspace: inicias sesión en Google y permites que Mailroom envíe desde él. No se escribe ni se guarda ninguna contraseña, y no hace falta una contraseña de aplicación.',
+  'settings.oauth.help.microsoft':
+    'Conecta tu buzón de Microsoft 365 u Outlook: inicias sesión en Microsoft y permites que Mailroom envíe desde él. Microsoft está desactivando el acceso con contraseña, así que esta es la forma que seguirá funcionando.',
+  'settings.oauth.connect.google': 'Conectar con Google',
+  'settings.oauth.connect.microsoft': 'Conectar con Microsoft',
+  'settings.oauth.reconnect.google': 'Volver a conectar con Google',
+  'settings.oauth.reconnect.microsoft': 'Volver a conectar con Microsoft',
+  'settings.oauth.connected': 'Buzón conectado: {mailbox}.',
+  'settings.oauth.via': 'Enviar a través de',
+  'settings.oauth.via.smtp': 'SMTP (lo habitual)',
+  'settings.oauth.via.graph': 'Microsoft Graph (si tu organización ha desactivado SMTP)',
+  'settings.oauth.reconnectNeeded':
+    'El buzón ya no acepta a Mailroom (se cambió su contraseña o se retiró el acceso): vuelve a conectarlo. Hasta entonces no se envían emails.',
+  'settings.oauth.usePassword': 'Usar una contraseña',
+  'settings.oauth.opening': 'Abriendo la página de inicio de sesión…',
+  'settings.oauth.notStarted': 'No se ha podido iniciar la conexión: {message}',
+  'settings.oauth.done': 'El buzón está conectado.',
+  'settings.oauth.failed': 'El buzón no se ha conectado ({reason}). Inténtalo de nuevo.',
+
   'settings.provider.legend': 'Tu proveedor de email',
   'settings.provider.name': 'Proveedor',
   'settings.provider.fromAddress': 'Enviar desde',

@@ -4,10 +4,12 @@
  * the stored one), a preset's server is sent only when changed, addresses split on commas or lines.
  */
 import { PRESET_ENDPOINTS } from '@mailroom/transports/src/smtp/smtp-presets';
-import type { Address, ProviderName, SendingMode, SettingsAnswer, SmtpPreset } from '../api/types';
+import type { Address, OAuthVendor, ProviderName, SendingMode, SettingsAnswer, SmtpPreset } from '../api/types';
 
 export interface SmtpForm {
   preset: SmtpPreset;
+  /** `oauth2`: the connected mailbox logs in (no user name or password sent); set by the saved settings. */
+  auth: 'password' | 'oauth2';
   fromAddress: string;
   username: string;
   password: string;
@@ -75,6 +77,7 @@ export function formFromSettings(s: SettingsAnswer | null): SettingsForm {
     bcc: formatAddresses(s?.bcc ?? []),
     smtp: {
       preset: smtp?.preset ?? 'gmail',
+      auth: smtp?.auth ?? 'password',
       fromAddress: smtp?.fromAddress ?? '',
       username: smtp?.username ?? '',
       password: '',
@@ -94,10 +97,17 @@ export function formFromSettings(s: SettingsAnswer | null): SettingsForm {
   };
 }
 
-/** Choosing a preset fills its server in; `other` keeps what was typed. */
+/** The vendor whose mailboxes a preset can connect with OAuth2. */
+export function oauthVendorOf(preset: SmtpPreset): OAuthVendor | undefined {
+  return preset === 'gmail' ? 'google' : preset === 'outlook' ? 'microsoft' : undefined;
+}
+
+/** Choosing a preset fills its server in; `other` keeps what was typed. A connection with another vendor is left. */
 export function withPreset(smtp: SmtpForm, preset: SmtpPreset): SmtpForm {
   const e = presetEndpoint(preset);
-  return e ? { ...smtp, preset, host: e.host, port: String(e.port), tls: e.tls } : { ...smtp, preset };
+  // A connected mailbox belongs to its vendor's preset: another preset logs in with a password.
+  const auth = oauthVendorOf(preset) === oauthVendorOf(smtp.preset) ? smtp.auth : 'password';
+  return e ? { ...smtp, preset, auth, host: e.host, port: String(e.port), tls: e.tls } : { ...smtp, preset, auth };
 }
 
 const blank = (s: string) => s.trim() === '';
@@ -117,11 +127,20 @@ export function bodyFromForm(f: SettingsForm): Record<string, unknown> {
 }
 
 function smtpBody(s: SmtpForm): Record<string, unknown> {
-  const out: Record<string, unknown> = { preset: s.preset, fromAddress: s.fromAddress.trim(), username: s.username.trim() };
-  if (s.password !== '') out.password = s.password;
+  // A connected mailbox logs in as itself: no user name, no password.
+  const out: Record<string, unknown> =
+    s.auth === 'oauth2'
+      ? { preset: s.preset, auth: 'oauth2', fromAddress: s.fromAddress.trim() }
+      : { preset: s.preset, fromAddress: s.fromAddress.trim(), username: s.username.trim() };
+  if (s.auth !== 'oauth2' && s.password !== '') out.password = s.password;
+  return { ...out, ...serverOverrides(s) };
+}
+
+/** A preset's server goes only when changed, so the preset stays the source of truth (also for an OAuth connection's start). */
+export function serverOverrides(s: SmtpForm): { host?: string; port?: number | string; tls?: boolean } {
+  const out: { host?: string; port?: number | string; tls?: boolean } = {};
   const preset = presetEndpoint(s.preset);
   const port = blank(s.port) ? undefined : Number(s.port);
-  // A preset's server goes only when changed, so the preset stays the source of truth.
   if (!preset || s.host.trim() !== preset.host || port !== preset.port || s.tls !== preset.tls) {
     if (!blank(s.host)) out.host = s.host.trim();
     if (port !== undefined) out.port = Number.isFinite(port) ? port : s.port;

@@ -85,6 +85,7 @@ function SettingsEditor({ initial }: { initial: SettingsAnswer | null }) {
   const warnings = answer?.warnings ?? [];
   return (
     <>
+      <OAuthOutcome />
       {!configured ? <Notice kind="info">{i18n.t('settings.notConfigured')}</Notice> : null}
       {warnings.length ? (
         <Notice kind="warning" title={i18n.t('settings.warnings')}>
@@ -121,8 +122,11 @@ function SettingsEditor({ initial }: { initial: SettingsAnswer | null }) {
         {form.mode === 'smtp' ? (
           <SmtpFields
             i18n={i18n}
+            api={api}
             smtp={form.smtp}
             saved={answer?.mode === 'smtp' ? answer.smtp : undefined}
+            oauth={answer?.oauth}
+            reconnectNeeded={warnings.some((w) => w.code === 'oauth_reconnect_required')}
             errors={errors}
             onChange={(smtp) => patch({ smtp })}
           />
@@ -146,5 +150,30 @@ function SettingsEditor({ initial }: { initial: SettingsAnswer | null }) {
       </form>
       <TestEmailPanel i18n={i18n} api={api} draft={dirty ? body : undefined} onFieldErrors={showApiError} />
     </>
+  );
+}
+
+/**
+ * Back from connecting a mailbox: the callback added `?oauth=connected` (or `oauth=error&reason=...`)
+ * to this screen's address. Said once, then taken out of the address bar.
+ */
+function OAuthOutcome() {
+  const { i18n } = useApp();
+  const [outcome] = useState(() => {
+    const q = new URLSearchParams(window.location.search);
+    const oauth = q.get('oauth');
+    if (!oauth) return null;
+    q.delete('oauth');
+    const reason = q.get('reason') ?? 'unknown';
+    q.delete('reason');
+    const rest = q.toString();
+    window.history.replaceState(window.history.state, '', `${window.location.pathname}${rest ? `?${rest}` : ''}`);
+    return oauth === 'connected' ? { ok: true as const } : { ok: false as const, reason };
+  });
+  if (!outcome) return null;
+  return outcome.ok ? (
+    <Notice kind="success">{i18n.t('settings.oauth.done')}</Notice>
+  ) : (
+    <Notice kind="error">{i18n.t('settings.oauth.failed', { reason: outcome.reason })}</Notice>
   );
 }

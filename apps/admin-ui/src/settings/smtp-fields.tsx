@@ -1,21 +1,32 @@
+import type { ApiClient } from '../api/api-client';
 import { CheckboxField, SelectField, TextField } from '../components/fields';
 import type { SettingsAnswer } from '../api/types';
 import type { I18n } from '../i18n/i18n';
-import { PRESETS, presetEndpoint, SmtpForm, withPreset } from './settings-form';
+import { OAuthConnect } from './oauth-connect';
+import { oauthVendorOf, PRESETS, presetEndpoint, SmtpForm, withPreset } from './settings-form';
 
 /**
  * "Enviar desde tu SMTP": the preset fills host, port and TLS (shown, and changeable behind a
  * disclosure); `other` shows them as plain fields. The password is never shown again: the field is
- * empty, says it is saved, and left empty keeps the stored one.
+ * empty, says it is saved, and left empty keeps the stored one. Gmail and Outlook mailboxes may
+ * instead be connected with their vendor (OAuth2) where the platform offers it: then there is no user
+ * name or password to give.
  */
 export function SmtpFields(props: {
   i18n: I18n;
+  api: ApiClient;
   smtp: SmtpForm;
   saved?: SettingsAnswer['smtp'];
+  /** Which vendors the platform offers to connect, and whether the last send asks for a reconnect. */
+  oauth?: SettingsAnswer['oauth'];
+  reconnectNeeded?: boolean;
   errors: Record<string, string>;
   onChange: (s: SmtpForm) => void;
 }) {
   const { i18n, smtp, saved, errors, onChange } = props;
+  const vendor = oauthVendorOf(smtp.preset);
+  const offered = vendor && props.oauth?.[vendor] ? vendor : undefined;
+  const signedIn = smtp.auth === 'oauth2' && Boolean(offered);
   const set = (patch: Partial<SmtpForm>) => onChange({ ...smtp, ...patch });
   const preset = presetEndpoint(smtp.preset);
   const serverErrors = Boolean(errors['smtp.host'] || errors['smtp.port'] || errors['smtp.tls']);
@@ -70,7 +81,17 @@ export function SmtpFields(props: {
         help={preset ? i18n.t('settings.smtp.presetServer', { host: smtp.host, port: smtp.port, tls }) : undefined}
         error={errors['smtp.preset']}
       />
-      {/* Slot: "Connect with Google / Microsoft" (OAuth, issue 11) goes here for the gmail and outlook presets. */}
+      {offered ? (
+        <OAuthConnect
+          i18n={i18n}
+          api={props.api}
+          vendor={offered}
+          smtp={smtp}
+          saved={saved}
+          reconnectNeeded={Boolean(props.reconnectNeeded)}
+          onUsePassword={() => set({ auth: 'password' })}
+        />
+      ) : null}
       {preset ? (
         <details class="server" open={serverErrors}>
           <summary>{i18n.t('settings.smtp.changeServer')}</summary>
@@ -90,27 +111,31 @@ export function SmtpFields(props: {
         autoComplete="email"
         required
       />
-      <TextField
-        id="smtp.username"
-        label={i18n.t('settings.smtp.username')}
-        help={i18n.t('settings.smtp.username.help')}
-        value={smtp.username}
-        onValue={(username) => set({ username })}
-        error={errors['smtp.username']}
-        autoComplete="username"
-        required
-      />
-      <TextField
-        id="smtp.password"
-        type="password"
-        label={i18n.t('settings.smtp.password')}
-        help={passwordHelp || undefined}
-        value={smtp.password}
-        onValue={(password) => set({ password })}
-        error={errors['smtp.password']}
-        autoComplete="new-password"
-        required={!saved?.hasPassword}
-      />
+      {signedIn ? null : (
+        <>
+          <TextField
+            id="smtp.username"
+            label={i18n.t('settings.smtp.username')}
+            help={i18n.t('settings.smtp.username.help')}
+            value={smtp.username}
+            onValue={(username) => set({ username })}
+            error={errors['smtp.username']}
+            autoComplete="username"
+            required
+          />
+          <TextField
+            id="smtp.password"
+            type="password"
+            label={i18n.t('settings.smtp.password')}
+            help={passwordHelp || undefined}
+            value={smtp.password}
+            onValue={(password) => set({ password })}
+            error={errors['smtp.password']}
+            autoComplete="new-password"
+            required={!saved?.hasPassword}
+          />
+        </>
+      )}
     </fieldset>
   );
 }
