@@ -90,6 +90,8 @@ export const en = {
     'The mailbox no longer accepts Mailroom (its password changed or the access was removed): reconnect it. Emails are not sent until then.',
   'settings.oauth.usePassword': 'Use a password instead',
   'settings.oauth.opening': 'Opening the sign-in page…',
+  'settings.oauth.finishInWindow': 'Sign in in the window that opened, then come back here.',
+  'settings.oauth.refresh': 'Show the connected mailbox',
   'settings.oauth.notStarted': 'The connection could not be started: {message}',
   'settings.oauth.done': 'The mailbox is connected.',
   'settings.oauth.failed': 'The mailbox was not connected ({reason}). Try again.',

@@ -95,6 +95,8 @@ export const es: Dictionary = {
     'El buzón ya no acepta a Mailroom (se cambió su contraseña o se retiró el acceso): vuelve a conectarlo. Hasta entonces no se envían emails.',
   'settings.oauth.usePassword': 'Usar una contraseña',
   'settings.oauth.opening': 'Abriendo la página de inicio de sesión…',
+  'settings.oauth.finishInWindow': 'Inicia sesión en la ventana que se ha abierto y vuelve aquí.',
+  'settings.oauth.refresh': 'Mostrar el buzón conectado',
   'settings.oauth.notStarted': 'No se ha podido iniciar la conexión: {message}',
   'settings.oauth.done': 'El buzón está conectado.',
   'settings.oauth.failed': 'El buzón no se ha conectado ({reason}). Inténtalo de nuevo.',

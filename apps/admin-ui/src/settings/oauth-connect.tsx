@@ -12,7 +12,9 @@ type Via = 'smtp' | 'graph';
  * "Connect with Google / Microsoft": the mailbox signs in at its vendor instead of giving a password.
  * The API answers where to send the browser; the vendor sends it back here (`?oauth=connected`) when
  * the platform allows this screen's host (OAUTH_RETURN_HOSTS), else to a small page of the webhooks
- * app. Microsoft mailboxes choose SMTP or Graph. Shown only for the vendors the platform offers.
+ * app. Inside the platform's iframe the vendor's sign-in cannot be shown (Google and Microsoft refuse
+ * to be framed): it opens in a new window, and back here the admin asks to see the connected mailbox.
+ * Microsoft mailboxes choose SMTP or Graph. Shown only for the vendors the platform offers.
  */
 export function OAuthConnect(props: {
   i18n: I18n;
@@ -23,19 +25,25 @@ export function OAuthConnect(props: {
   /** The last send said the mailbox must be connected again (warning `oauth_reconnect_required`). */
   reconnectNeeded: boolean;
   onUsePassword: () => void;
-  /** Where the browser goes (tests and the app: window.location.assign). */
-  navigate?: (url: string) => void;
+  /** Loads the settings again (after a connection finished in another window). */
+  onConnected: () => void;
 }) {
   const { i18n, api, vendor, smtp, saved, reconnectNeeded } = props;
   const connected = saved?.auth === 'oauth2' && saved.oauth?.vendor === vendor ? saved.oauth : undefined;
   const [via, setVia] = useState<Via>(connected?.via ?? 'smtp');
-  const [state, setState] = useState<{ busy: boolean; problem?: string }>({ busy: false });
+  const [state, setState] = useState<{ busy: boolean; waiting?: boolean; problem?: string }>({ busy: false });
 
   const start = async () => {
     setState({ busy: true });
     const body = { via, ...numericServer(smtp) };
     const returnUrl = `${window.location.origin}${window.location.pathname}${window.location.search}`;
     try {
+      if (inFrame()) {
+        // The callback's own page says "connected" in the new window; this screen shows it on return.
+        const started = await api.startOAuth(vendor, body);
+        window.open(started.authorizeUrl, '_blank', 'noopener');
+        return setState({ busy: false, waiting: true });
+      }
       let started;
       try {
         started = await api.startOAuth(vendor, { ...body, returnUrl });
@@ -44,7 +52,7 @@ export function OAuthConnect(props: {
         if (!(e instanceof ApiError && e.code === 'return_url_not_allowed')) throw e;
         started = await api.startOAuth(vendor, body);
       }
-      (props.navigate ?? ((url: string) => window.location.assign(url)))(started.authorizeUrl);
+      window.location.assign(started.authorizeUrl);
     } catch (e) {
       setState({ busy: false, problem: i18n.t('settings.oauth.notStarted', { message: (e as Error).message }) });
     }
@@ -80,6 +88,14 @@ export function OAuthConnect(props: {
           </button>
         ) : null}
       </div>
+      {state.waiting ? (
+        <div class="actions" role="status">
+          <p>{i18n.t('settings.oauth.finishInWindow')}</p>
+          <button type="button" class="secondary" onClick={props.onConnected}>
+            {i18n.t('settings.oauth.refresh')}
+          </button>
+        </div>
+      ) : null}
       {state.problem ? (
         <p class="field-error" role="alert">
           {state.problem}
@@ -93,4 +109,13 @@ export function OAuthConnect(props: {
 function numericServer(smtp: SmtpForm): { host?: string; port?: number; tls?: boolean } {
   const { host, port, tls } = serverOverrides(smtp);
   return { ...(host ? { host } : {}), ...(typeof port === 'number' ? { port } : {}), ...(tls !== undefined ? { tls } : {}) };
+}
+
+/** Shown inside another page's frame (the platform's): a cross-origin top cannot be read, only compared. */
+function inFrame(): boolean {
+  try {
+    return window.top !== window.self;
+  } catch {
+    return true;
+  }
 }

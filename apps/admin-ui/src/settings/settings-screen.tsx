@@ -32,12 +32,16 @@ export function SettingsScreen() {
         {i18n.t('settings.heading')}
       </h1>
       <p class="intro">{i18n.t('settings.intro')}</p>
-      {loaded.state === 'ready' ? <SettingsEditor initial={loaded.value} /> : <LoadProblem loaded={loaded} i18n={i18n} reload={reload} />}
+      {loaded.state === 'ready' ? (
+        <SettingsEditor initial={loaded.value} reload={reload} />
+      ) : (
+        <LoadProblem loaded={loaded} i18n={i18n} reload={reload} />
+      )}
     </>
   );
 }
 
-function SettingsEditor({ initial }: { initial: SettingsAnswer | null }) {
+function SettingsEditor({ initial, reload }: { initial: SettingsAnswer | null; reload: () => void }) {
   const { api, i18n } = useApp();
   const [answer, setAnswer] = useState(initial);
   const [form, setForm] = useState<SettingsForm>(() => formFromSettings(initial));
@@ -127,6 +131,7 @@ function SettingsEditor({ initial }: { initial: SettingsAnswer | null }) {
             saved={answer?.mode === 'smtp' ? answer.smtp : undefined}
             oauth={answer?.oauth}
             reconnectNeeded={warnings.some((w) => w.code === 'oauth_reconnect_required')}
+            onConnected={reload}
             errors={errors}
             onChange={(smtp) => patch({ smtp })}
           />

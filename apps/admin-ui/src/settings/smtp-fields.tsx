@@ -20,6 +20,8 @@ export function SmtpFields(props: {
   /** Which vendors the platform offers to connect, and whether the last send asks for a reconnect. */
   oauth?: SettingsAnswer['oauth'];
   reconnectNeeded?: boolean;
+  /** Loads the settings again (a connection finished in another window). */
+  onConnected: () => void;
   errors: Record<string, string>;
   onChange: (s: SmtpForm) => void;
 }) {
@@ -90,6 +92,7 @@ export function SmtpFields(props: {
           saved={saved}
           reconnectNeeded={Boolean(props.reconnectNeeded)}
           onUsePassword={() => set({ auth: 'password' })}
+          onConnected={props.onConnected}
         />
       ) : null}
       {preset ? (
