@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import { TenantSecrets } from '@mailroom/transports';
 import { startMailboxVendor, MailboxVendor } from '@mailroom/transports/src/smtp/test-support/mailbox-vendor';
 import { Mailroom, SETTLED, startMailroom, waitForEmail } from './support/mailroom-harness';
@@ -12,10 +13,13 @@ const MAILBOX = 'facturas@acme-gmail.example';
 describe('connecting a Gmail mailbox with OAuth2', () => {
   let m: Mailroom;
   let google: MailboxVendor;
+  const logs: string[] = [];
   beforeAll(async () => {
     const base = await publicBaseUrl();
     google = await startMailboxVendor('google', MAILBOX, base.redirectUri);
-    m = await startMailroom({ ...base.env, ...google.env, OAUTH_RETURN_HOSTS: 'app.example' });
+    const logStream = new PassThrough();
+    logStream.on('data', (d: Buffer) => logs.push(d.toString()));
+    m = await startMailroom({ ...base.env, ...google.env, OAUTH_RETURN_HOSTS: 'app.example' }, { logStream });
     await m.call('PUT', '/v1/tenants/acme', { name: 'ACME S.L.', plan: 'premium' });
     await m.call('PUT', '/v1/tenants/acme/email-settings', {
       mode: 'platform',
@@ -132,5 +136,21 @@ describe('connecting a Gmail mailbox with OAuth2', () => {
     const test = await m.call('POST', '/v1/tenants/acme/email-settings/test', {});
     expect(test.body).toMatchObject({ ok: true, to: MAILBOX });
     expect(await google.smtp.waitForMessages(2)).toHaveLength(2);
+  });
+
+  it('puts no token, code or state in any log line (trace level)', async () => {
+    const grant = async () =>
+      m.api.deps.providers
+        .oauthModule()!
+        .oauth.grant((await m.api.deps.store.settings.get('acme'))!.smtp, new TenantSecrets(m.api.deps.box, 'acme'))!;
+    const before = await grant();
+    const r = await m.call('POST', '/v1/tenants/acme/email-settings/oauth/google/start', {});
+    const query = await google.oauth.consentTo(r.body.authorizeUrl);
+    await callback(m, query);
+    const after = await grant();
+    const text = logs.join('');
+    expect(text).toContain('mailbox connected');
+    for (const secret of [before.refreshToken, before.accessToken!, after.refreshToken, after.accessToken!, query.code, query.state])
+      expect(text).not.toContain(secret);
   });
 });
