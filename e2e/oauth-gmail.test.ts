@@ -67,6 +67,13 @@ describe('connecting a Gmail mailbox with OAuth2', () => {
     expect(plan).toMatchObject({ status: 403, body: { error: { code: 'plan_not_eligible' } } });
     const graph = await m.call('POST', '/v1/tenants/acme/email-settings/oauth/google/start', { via: 'graph' });
     expect(graph).toMatchObject({ status: 400, body: { error: { code: 'via_not_supported' } } });
+    const internal = await m.call('POST', '/v1/tenants/acme/email-settings/oauth/google/start', {
+      host: '10.0.0.25',
+      port: 465,
+      tls: true,
+    });
+    expect(internal.status).toBe(400);
+    expect(internal.body.error).toMatchObject({ code: 'smtp_host_not_allowed', details: [{ field: 'host' }] });
   });
 
   it('refuses a forged state and saves nothing', async () => {
