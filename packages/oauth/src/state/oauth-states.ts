@@ -65,7 +65,7 @@ export interface OAuthStatesOptions {
  * The `state` of the authorization-code flow (RFC 6749 §10.12, RFC 9700 §4.7): signed with our key
  * and bound to the tenant, valid for 10 minutes, usable once. The pending connection and the PKCE
  * verifier wait in the store under a random nonce; the state only names that nonce, so the verifier
- * never travels through the browser or the vendor, in any form (docs/decisions/0012).
+ * never travels through the browser or the vendor, in any form (docs/decisions/0025).
  */
 export class OAuthStates {
   private readonly signer: TokenSigner;
