@@ -1,11 +1,13 @@
+import { CallbackReceiver, startCallbackReceiver } from '@mailroom/testkit';
 import { startWorker, RunningWorker } from '@mailroom/worker';
 import { TenantSecrets } from '@mailroom/transports';
 import { startMailboxVendor, MailboxVendor } from '@mailroom/transports/src/smtp/test-support/mailbox-vendor';
 import pino from 'pino';
-import { INVOICE_PDF, Mailroom, SETTLED, startMailroom, waitForEmail } from './support/mailroom-harness';
+import { INVOICE_PDF, Mailroom, SETTLED, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
 import { connectMailbox, publicBaseUrl } from './support/oauth-connect';
 
 const MAILBOX = 'billing@contoso.example';
+const CALLBACK_SECRET = `whsec_${Buffer.alloc(24, 5).toString('base64')}`;
 
 /**
  * A Microsoft 365 mailbox connected with OAuth2 against a local Microsoft (authorization server that
@@ -16,16 +18,27 @@ describe('a Microsoft 365 mailbox connected with OAuth2', () => {
   let m: Mailroom;
   let microsoft: MailboxVendor;
   let second: RunningWorker | undefined;
+  /** The platform, told what happens (a revoked grant is `settings.failing`). */
+  let platform: CallbackReceiver;
   beforeAll(async () => {
     const base = await publicBaseUrl();
     microsoft = await startMailboxVendor('microsoft', MAILBOX, base.redirectUri);
-    m = await startMailroom({ ...base.env, ...microsoft.env, WORKER_CONCURRENCY: '4' });
+    platform = await startCallbackReceiver([CALLBACK_SECRET]);
+    m = await startMailroom({
+      ...base.env,
+      ...microsoft.env,
+      WORKER_CONCURRENCY: '4',
+      CALLBACK_URL: platform.url,
+      CALLBACK_SECRETS: CALLBACK_SECRET,
+      CALLBACK_RETRY_SCALE: '0.001',
+    });
     for (const tenant of ['contoso', 'fabrikam']) await m.call('PUT', `/v1/tenants/${tenant}`, { name: tenant, plan: 'advanced' });
   });
   afterAll(async () => {
     await second?.stop();
     await m.stop();
     await microsoft.close();
+    await platform.close();
   });
 
   const grantOf = async (tenant: string) => {
@@ -123,6 +136,15 @@ describe('a Microsoft 365 mailbox connected with OAuth2', () => {
     const warned = (await m.call('GET', '/v1/tenants/contoso/email-settings')).body;
     expect(warned.warnings).toContainEqual({ code: 'oauth_reconnect_required', message: expect.stringMatching(/connected again/) });
     expect(microsoft.smtp.authAttempts.filter((a) => !a.ok)).toHaveLength(0); // never a password, never another transport
+    const failing = await waitFor(
+      async () => platform.delivered().find((c) => c.payload.type === 'settings.failing' && c.payload.data.tenantId === 'contoso'),
+      'the settings.failing callback',
+    );
+    expect(failing.payload.data).toMatchObject({
+      reason: 'oauth_reconnect_required',
+      mode: 'smtp',
+      reply: { code: 'oauth_reconnect_required' },
+    });
 
     expect((await connectMailbox(m, microsoft, 'contoso', microsoft.server)).status).toBe(200);
     expect((await m.call('GET', '/v1/tenants/contoso/email-settings')).body.warnings).toEqual([]);
