@@ -1,198 +1,93 @@
 /**
- * pnpm bench: each Mailroom figure beside a baseline measured in the same run against the same local
- * servers, because these machines are shared and absolute times drift. Prints a table.
+ * pnpm bench: every figure of issue 9 beside a baseline measured in the same run against the same
+ * local servers (these machines are shared and absolute figures drift; ratios much less). Prints the
+ * table and writes bench/results/latest.md and latest.json: the date, the machine, and per figure
+ * Mailroom's value, the baseline's, the ratio and the target with pass/fail.
  *
- *   1. SMTP send: raw nodemailer (pooled) vs Mailroom's SmtpTransport, N messages to one sink.
- *   2. End to end: N invoices through API -> Redis -> worker -> SMTP sink vs raw nodemailer N sends.
- *   3. Enqueue: raw BullMQ queue.add vs POST /emails (record + job), N requests.
- *   4. History queries with filters on a grown SQLite history vs the unfiltered page (ms per query).
+ * Each row module (bench/rows/, listed in bench/rows/index.ts) runs in its own process, one after the
+ * other, so no module's heap, sockets or timers weigh on the next one's figures.
+ *
+ * Sizes (environment variables; the defaults finish in a few minutes on 2 cores):
+ *   BENCH_ONLY=history,webhooks   only these modules (ids: smtp, e2e, enqueue, webhooks, history,
+ *                                 worker-memory, fairness); results go to bench/results/only-<ids>.*,
+ *                                 latest.* is written by full runs only
+ *   BENCH_N=200                   invoices in the SMTP, end-to-end and enqueue rows
+ *   BENCH_HISTORY=200000          emails of the large tenant in the history data set (1000000 for the
+ *                                 issue's figure), plus a tenth as many spread over small tenants;
+ *                                 built once and cached under bench/.data, keyed by schema version
+ *   BENCH_HISTORY_QUERIES=300     queries per history filter (p50 and p99 over them)
+ *   BENCH_WEBHOOK_EVENTS=6000     provider events per webhook row (SendGrid, Mailgun, Mailjet)
+ *   BENCH_MEMORY_TENANTS=10000    tenants whose transports cycle through the worker's cache
+ *   BENCH_FAIR_BURST=10000 ...    the fairness row's sizes (see bench/fairness.ts)
  */
-import nodemailer from 'nodemailer';
-import { SmtpHostGuard, SmtpTransport } from '@mailroom/transports';
-import { OutboundAddressPolicy } from '@mailroom/security';
-import { startSmtpSink } from '@mailroom/testkit';
-import { createRedisConnection, createSendQueue } from '@mailroom/queue';
-import { startMailroom, waitFor, INVOICE_PDF } from '../e2e/support/mailroom-harness';
-import { historyQueries } from './history-queries';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BENCH_ROWS } from './rows';
+import { BenchResults, renderConsole, toResultRow, writeResults } from './report/bench-results';
+import { describeMachine } from './report/machine';
+import type { BenchRow } from './rows/bench-row';
 
-const N = Number(process.env.BENCH_N ?? 200);
-const USER = 'bench@bench.example';
-const PASS = 'bench-password';
-const rows: { name: string; baseline: number; mailroom: number; unit: string }[] = [];
+const RESULTS_DIR = path.join(__dirname, 'results');
 
-const message = (i: number) => ({
-  from: { email: USER, name: 'Bench' },
-  to: [{ email: `c${i}@x.example` }],
-  cc: [],
-  bcc: [],
-  subject: `Invoice ${i}`,
-  text: 'Invoice attached',
-  html: '<p>Invoice attached</p>',
-  attachments: [{ filename: 'f.pdf', contentType: 'application/pdf', content: INVOICE_PDF }],
-  messageId: `<bench-${i}-${Date.now()}@bench.example>`,
-  headers: {},
-  emailId: `em_bench_${i}`,
-  tenantId: 'bench',
-  trackOpens: false,
-});
-
-async function timed(fn: () => Promise<void>): Promise<number> {
-  const t = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - t) / 1e6;
-}
-
-async function pool<T>(items: T[], width: number, fn: (t: T) => Promise<unknown>) {
-  let i = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (i < items.length) await fn(items[i++]);
-    }),
-  );
-}
-
-async function smtpSend() {
-  const sink = await startSmtpSink({ tls: 'starttls', auth: { users: { [USER]: PASS } } });
-  const ids = Array.from({ length: N }, (_, i) => i);
-  const raw = nodemailer.createTransport({
-    host: '127.0.0.1',
-    port: sink.port,
-    secure: false,
-    requireTLS: true,
-    pool: true,
-    maxConnections: 2,
-    auth: { user: USER, pass: PASS },
-  });
-  const warm = ids.slice(0, 20);
-  const rawSend = (i: number) => {
-    const m = message(i);
-    return raw.sendMail({
-      from: m.from.email,
-      to: m.to[0].email,
-      subject: m.subject,
-      text: m.text,
-      html: m.html,
-      attachments: [{ filename: 'f.pdf', content: INVOICE_PDF }],
+/** One module in a child process; its rows come back as JSON in a file. */
+function runModuleInChild(id: string): Promise<BenchRow[]> {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-bench-')), 'rows.json');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'run-row.ts'), id, out], {
+      stdio: 'inherit',
+      env: process.env,
     });
-  };
-  await pool(warm, 4, rawSend);
-  const baseline = await timed(() =>
-    pool(ids, 4, (i) => {
-      const m = message(i);
-      return raw.sendMail({
-        from: m.from.email,
-        to: m.to[0].email,
-        subject: m.subject,
-        text: m.text,
-        html: m.html,
-        attachments: [{ filename: 'f.pdf', content: INVOICE_PDF }],
-      });
-    }),
-  );
-  raw.close();
-  const ours = new SmtpTransport({
-    host: '127.0.0.1',
-    port: sink.port,
-    tls: false,
-    username: USER,
-    password: PASS,
-    pool: { maxConnections: 2 },
-    // The SSRF guard as production runs it, with the local sink allowlisted: its cost is in the figure.
-    hostGuard: new SmtpHostGuard(new OutboundAddressPolicy([{ address: '127.0.0.1', prefixLength: 32 }])),
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      try {
+        if (code !== 0) throw new Error(`exited with ${signal ?? code}`);
+        resolve(JSON.parse(fs.readFileSync(out, 'utf8')) as BenchRow[]);
+      } catch (e) {
+        reject(e as Error);
+      } finally {
+        fs.rmSync(path.dirname(out), { recursive: true, force: true });
+      }
+    });
   });
-  await pool(warm, 4, (i) => ours.send(message(i)));
-  const mailroom = await timed(() => pool(ids, 4, (i) => ours.send(message(i))));
-  ours.close();
-  await sink.close();
-  rows.push({ name: `SMTP send, ${N} msgs (pool of 2)`, baseline: (N / baseline) * 1000, mailroom: (N / mailroom) * 1000, unit: 'msg/s' });
-}
-
-async function endToEnd() {
-  const sink = await startSmtpSink({ tls: 'starttls', auth: { users: { [USER]: PASS } } });
-  const m = await startMailroom({ WORKER_CONCURRENCY: '4', LOG_LEVEL: 'silent' });
-  await m.call('PUT', '/v1/tenants/bench', { name: 'Bench', plan: 'premium' });
-  await m.call('PUT', '/v1/tenants/bench/email-settings', {
-    mode: 'smtp',
-    senderName: 'Bench',
-    smtp: { preset: 'other', fromAddress: USER, username: USER, password: PASS, host: '127.0.0.1', port: sink.port, tls: false },
-  });
-  const body = (i: number) => ({
-    to: [`c${i}@x.example`],
-    subject: `Invoice ${i}`,
-    text: 'Invoice attached',
-    attachments: [{ filename: 'f.pdf', contentType: 'application/pdf', content: INVOICE_PDF.toString('base64') }],
-  });
-  const raw = nodemailer.createTransport({
-    host: '127.0.0.1',
-    port: sink.port,
-    secure: false,
-    requireTLS: true,
-    pool: true,
-    maxConnections: 2,
-    auth: { user: USER, pass: PASS },
-  });
-  const ids = Array.from({ length: N }, (_, i) => i);
-  const baseline = await timed(() =>
-    pool(ids, 4, (i) =>
-      raw.sendMail({
-        from: USER,
-        to: `c${i}@x.example`,
-        subject: `Invoice ${i}`,
-        text: 'x',
-        attachments: [{ filename: 'f.pdf', content: INVOICE_PDF }],
-      }),
-    ),
-  );
-  raw.close();
-  sink.clear();
-  const mailroom = await timed(async () => {
-    await pool(ids, 4, (i) => m.call('POST', '/v1/tenants/bench/emails', body(i)));
-    await waitFor(async () => sink.messages.length >= N, 'all delivered', 120000, 20);
-  });
-  rows.push({
-    name: `End to end, ${N} invoices (API+queue+worker)`,
-    baseline: (N / baseline) * 1000,
-    mailroom: (N / mailroom) * 1000,
-    unit: 'msg/s',
-  });
-
-  const redis = createRedisConnection(m.config.redisUrl);
-  const q = createSendQueue(redis, `${m.config.queuePrefix}-raw`);
-  const rawAdd = await timed(() => pool(ids, 4, (i) => q.add('send', { tenantId: 'bench', emailId: `raw-${i}` }, { jobId: `raw-${i}` })));
-  await q.obliterate({ force: true });
-  await q.close();
-  redis.disconnect();
-  await m.worker?.stop();
-  m.worker = undefined;
-  const enqueue = await timed(() => pool(ids, 4, (i) => m.call('POST', '/v1/tenants/bench/emails', body(i))));
-  rows.push({
-    name: `Enqueue, ${N} (raw queue.add vs HTTP POST+record)`,
-    baseline: (N / rawAdd) * 1000,
-    mailroom: (N / enqueue) * 1000,
-    unit: 'req/s',
-  });
-  await m.stop();
-  await sink.close();
 }
 
 async function main() {
-  await smtpSend();
-  await endToEnd();
-  for (const h of await historyQueries()) rows.push({ name: h.name, baseline: h.baseline, mailroom: h.mailroom, unit: 'ms/q' });
-  const pad = (s: string, n: number) => s.padEnd(n);
-  console.log(`\n${pad('benchmark', 50)} ${pad('baseline', 12)} ${pad('mailroom', 12)} ratio`);
-  console.log('-'.repeat(84));
-  const fmt = (v: number, unit: string) => `${v < 10 ? v.toFixed(2) : v.toFixed(0)} ${unit}`;
-  for (const r of rows)
-    console.log(
-      `${pad(r.name, 50)} ${pad(fmt(r.baseline, r.unit), 12)} ${pad(fmt(r.mailroom, r.unit), 12)} ${(r.mailroom / r.baseline).toFixed(2)}x`,
-    );
-  console.log('(msg/s and req/s: higher is better; ms/q: lower is better)');
-  console.log(`\nBaselines run in this same process against the same local servers. N=${N} (BENCH_N).`);
+  const only = (process.env.BENCH_ONLY ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = only.filter((id) => !BENCH_ROWS.some((m) => m.id === id));
+  if (unknown.length) throw new Error(`BENCH_ONLY names unknown modules: ${unknown.join(', ')} (known: ${BENCH_ROWS.map((m) => m.id).join(', ')})`);
+  const modules = only.length ? BENCH_ROWS.filter((m) => only.includes(m.id)) : BENCH_ROWS;
+  const started = Date.now();
+  const results: BenchResults = {
+    date: new Date().toISOString(),
+    durationSeconds: 0,
+    machine: describeMachine(),
+    modules: modules.map((m) => ({ id: m.id, sizes: m.sizes() })),
+    rows: [],
+    errors: [],
+  };
+  for (const m of modules) {
+    console.log(`\n== ${m.id}`);
+    try {
+      for (const row of await runModuleInChild(m.id)) results.rows.push(toResultRow(m.id, row));
+    } catch (e) {
+      results.errors.push({ module: m.id, message: (e as Error).message });
+      console.error(`${m.id} could not be measured:`, e);
+    }
+  }
+  results.durationSeconds = (Date.now() - started) / 1000;
+  console.log(renderConsole(results));
+  const name = only.length ? `only-${only.join('-')}` : 'latest';
+  for (const file of writeResults(results, RESULTS_DIR, name)) console.log(`written: ${path.relative(process.cwd(), file)}`);
+  return results.errors.length === 0;
 }
 
 main().then(
-  () => process.exit(0),
+  (ok) => process.exit(ok ? 0 : 1),
   (e) => {
     console.error(e);
     process.exit(1);

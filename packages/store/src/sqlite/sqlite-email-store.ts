@@ -1,11 +1,11 @@
 import type Database from 'better-sqlite3';
 import type { Attachment, EmailContent, EmailRecord, HistoryPage, HistoryQuery } from '@mailroom/domain';
-import { sendDueAt } from '@mailroom/domain';
 import type { CreateEmailInput, EmailRef, EmailStore, Mutator } from '../store.port';
 import { silentStoreLogger, StoreLogger } from '../store-logger';
-import { toHistoryFilter, toHistoryPage } from '../history-filter';
+import { HistoryFilter, toHistoryFilter, toHistoryPage } from '../history-filter';
 import { SqliteStatements } from './sqlite-statements';
-import { historySql } from './sqlite-history-sql';
+import { candidateRanges, historySql, HistoryRange, probeSql } from './sqlite-history-sql';
+import { emailColumns, historyKeys, insertEmailRows, updateHistoryKeys } from './sqlite-email-rows';
 
 interface DocRow {
   doc: string;
@@ -22,32 +22,6 @@ interface AttachmentRow {
   content: Buffer;
 }
 
-/** The indexed columns, always derived from the record they sit beside. */
-function emailColumns(email: EmailRecord) {
-  return {
-    id: email.id,
-    tenant_id: email.tenantId,
-    status: email.status,
-    document_type: email.document?.type ?? null,
-    document_id: email.document?.id ?? null,
-    created_at: email.createdAt,
-    idempotency_key: email.idempotencyKey ?? null,
-    test: email.test ? 1 : 0,
-    final_at: email.finalAt ?? null,
-    content_purged_at: email.contentPurgedAt ?? null,
-    send_due_at: sendDueAt(email),
-    pending_owner: email.pendingEnqueue?.owner ?? null,
-    doc: JSON.stringify(email),
-  };
-}
-
-const INSERT_EMAIL = `
-  INSERT INTO emails (id, tenant_id, status, document_type, document_id, created_at, idempotency_key, test, final_at, content_purged_at,
-    send_due_at, pending_owner, doc)
-  VALUES (@id, @tenant_id, @status, @document_type, @document_id, @created_at, @idempotency_key, @test, @final_at, @content_purged_at,
-    @send_due_at, @pending_owner, @doc)
-  ON CONFLICT (tenant_id, idempotency_key) DO NOTHING`;
-
 const UPDATE_EMAIL = `
   UPDATE emails SET status = @status, document_type = @document_type, document_id = @document_id,
     created_at = @created_at, idempotency_key = @idempotency_key, test = @test, final_at = @final_at,
@@ -58,6 +32,9 @@ const UPDATE_EMAIL = `
 const COMMIT_PENDING = `
   UPDATE emails SET pending_owner = NULL, doc = json_remove(doc, '$.pendingEnqueue')
   WHERE tenant_id = ? AND id = ? AND pending_owner = ?`;
+
+/** How far a candidate range is counted before the walk is chosen: beyond it, a value is common. */
+const PROBE_CAP = 1000;
 
 export class SqliteEmailStore implements EmailStore {
   constructor(
@@ -70,20 +47,12 @@ export class SqliteEmailStore implements EmailStore {
     return this.db
       .transaction(() => {
         // The unique (tenant_id, idempotency_key) index decides; the IMMEDIATE lock makes the read after a conflict see the winner.
-        if (this.sql.get(INSERT_EMAIL).run(emailColumns(email)).changes === 0) {
+        if (!insertEmailRows(this.sql, email, content)) {
           const winner = this.sql
             .get('SELECT doc FROM emails WHERE tenant_id = ? AND idempotency_key = ?')
             .get(email.tenantId, email.idempotencyKey) as DocRow;
           return { email: JSON.parse(winner.doc) as EmailRecord, created: false };
         }
-        this.writeRecipients(email);
-        this.sql
-          .get('INSERT INTO email_contents (email_id, text, html) VALUES (?, ?, ?)')
-          .run(email.id, content.text ?? null, content.html ?? null);
-        const insertAttachment = this.sql.get(
-          'INSERT INTO email_attachments (email_id, position, filename, content_type, content) VALUES (?, ?, ?, ?, ?)',
-        );
-        content.attachments.forEach((a, position) => insertAttachment.run(email.id, position, a.filename, a.contentType, a.content));
         return { email, created: true };
       })
       .immediate();
@@ -115,12 +84,14 @@ export class SqliteEmailStore implements EmailStore {
       .transaction((): EmailRecord | null => {
         const current = this.read(tenantId, id);
         if (!current) return null;
+        // Taken before the mutator runs: it gets the record itself and might change it in place.
+        const keysBefore = historyKeys(current);
+        const createdBefore = current.createdAt;
         const next = mutate(current);
         if (next === null) return current;
         const saved: EmailRecord = { ...next, id, tenantId };
         this.sql.get(UPDATE_EMAIL).run(emailColumns(saved));
-        this.sql.get('DELETE FROM email_recipients WHERE email_id = ?').run(id);
-        this.writeRecipients(saved);
+        updateHistoryKeys(this.sql, { keys: keysBefore, createdAt: createdBefore }, saved);
         return saved;
       })
       .immediate();
@@ -146,12 +117,29 @@ export class SqliteEmailStore implements EmailStore {
 
   async list(tenantId: string, query: HistoryQuery): Promise<HistoryPage> {
     const filter = toHistoryFilter(tenantId, query);
-    const { sql, params } = historySql(filter);
+    const { sql, params } = historySql(filter, this.chooseRange(filter));
     const rows = this.sql.get(sql).all(params) as DocRow[];
     return toHistoryPage(
       rows.map((r) => JSON.parse(r.doc) as EmailRecord),
       filter.limit,
     );
+  }
+
+  /**
+   * The candidate range with the fewest rows (each counted up to PROBE_CAP): walking the rarest value
+   * and checking the others on its rows reads the fewest rows before the page is full (decision 0036).
+   */
+  private chooseRange(filter: HistoryFilter): HistoryRange {
+    const candidates = candidateRanges(filter);
+    if (candidates.length === 1) return candidates[0];
+    let best = candidates[0];
+    let fewest = Infinity;
+    for (const range of candidates) {
+      const { sql, params } = probeSql(filter, range, PROBE_CAP);
+      const { n } = this.sql.get(sql).get(params) as { n: number };
+      if (n < fewest) [best, fewest] = [range, n];
+    }
+    return best;
   }
 
   async listAwaitingSend(dueBefore: string, limit: number): Promise<EmailRef[]> {
@@ -227,10 +215,5 @@ export class SqliteEmailStore implements EmailStore {
   private read(tenantId: string, id: string): EmailRecord | null {
     const row = this.sql.get('SELECT doc FROM emails WHERE tenant_id = ? AND id = ?').get(tenantId, id) as DocRow | undefined;
     return row ? (JSON.parse(row.doc) as EmailRecord) : null;
-  }
-
-  private writeRecipients(email: EmailRecord): void {
-    const insert = this.sql.get('INSERT INTO email_recipients (email_id, tenant_id, address, status) VALUES (?, ?, ?, ?)');
-    for (const r of email.recipients) insert.run(email.id, email.tenantId, r.email.toLowerCase(), r.status);
   }
 }

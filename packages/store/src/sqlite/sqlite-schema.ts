@@ -102,6 +102,27 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   DROP INDEX emails_stuck_queued;
   CREATE INDEX emails_send_due ON emails (send_due_at, id) WHERE send_due_at IS NOT NULL;
   `,
+  // 5: the history's status and recipient filters as one ordered index each (decision 0036). Every
+  // email has a row per distinct key, `s:<status>` for its own status and each recipient's, `r:<address>`
+  // for each recipient, with its created_at: a filter is one range of (tenant, key) in history order,
+  // where the recipient rows needed the whole match set before the first page could be sorted.
+  `
+  CREATE TABLE email_history_keys (
+    email_id TEXT NOT NULL REFERENCES emails (id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    tenant_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (email_id, key)
+  ) WITHOUT ROWID;
+  INSERT OR IGNORE INTO email_history_keys (email_id, key, tenant_id, created_at)
+    SELECT id, 's:' || status, tenant_id, created_at FROM emails;
+  INSERT OR IGNORE INTO email_history_keys (email_id, key, tenant_id, created_at)
+    SELECT r.email_id, 's:' || r.status, e.tenant_id, e.created_at FROM email_recipients r JOIN emails e ON e.id = r.email_id;
+  INSERT OR IGNORE INTO email_history_keys (email_id, key, tenant_id, created_at)
+    SELECT r.email_id, 'r:' || r.address, e.tenant_id, e.created_at FROM email_recipients r JOIN emails e ON e.id = r.email_id;
+  CREATE INDEX email_history_keys_newest ON email_history_keys (tenant_id, key, created_at DESC, email_id DESC);
+  DROP TABLE email_recipients;
+  `,
 ];
 
 export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS.length;

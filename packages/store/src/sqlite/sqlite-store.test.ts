@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import type { HistoryQuery } from '@mailroom/domain';
 import { describeStoreContract } from '../../test/contract/store.contract';
 import { at, comparableContent, historyQuery, makeContent, makeEmail, uniqueTenantId } from '../../test/contract/contract-fixtures';
 import { SqliteStore } from './sqlite-store';
@@ -116,6 +117,44 @@ describe('SqliteStore on a file written by schema version 1', () => {
     try {
       expect(await store.tenants.get('t-v1')).toEqual({ id: 't-v1', name: 'Old', plan: 'free', createdAt: at(0), updatedAt: at(0) });
       expect((await store.emails.listAwaitingSend(at(100), 10)).map((r) => r.id)).toEqual(['em-queued', 'em-retry']);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('SqliteStore on a file written by schema version 4 (recipients in their own table)', () => {
+  it('finds the emails by status and recipient afterwards, from keys backfilled out of the old rows', async () => {
+    const file = path.join(dir, 'v4.db');
+    const v4 = new Database(file);
+    migrateSqliteSchema(v4, 4);
+    const email = makeEmail('t-v4', 'em-old', {
+      createdAt: at(3),
+      status: 'delivered',
+      to: [{ email: 'ana@example.com' }],
+      cc: [{ email: 'cfo@example.com' }],
+      recipients: [
+        { email: 'ana@example.com', kind: 'to', status: 'delivered', updatedAt: at(4) },
+        { email: 'cfo@example.com', kind: 'cc', status: 'bounced', updatedAt: at(4) },
+      ],
+    });
+    v4.prepare(
+      "INSERT INTO emails (id, tenant_id, status, document_type, document_id, created_at, idempotency_key, test, doc) VALUES (?, ?, ?, 'invoice', 'inv-1', ?, NULL, 0, ?)",
+    ).run(email.id, email.tenantId, email.status, email.createdAt, JSON.stringify(email));
+    const recipient = v4.prepare('INSERT INTO email_recipients (email_id, tenant_id, address, status) VALUES (?, ?, ?, ?)');
+    for (const r of email.recipients) recipient.run(email.id, email.tenantId, r.email, r.status);
+    v4.close();
+
+    const store = new SqliteStore({ filename: file });
+    await store.init();
+    try {
+      const ids = async (q: Partial<HistoryQuery>) => (await store.emails.list('t-v4', { limit: 10, ...q })).items.map((e) => e.id);
+      expect(await ids({ status: 'bounced' })).toEqual(['em-old']);
+      expect(await ids({ status: 'delivered', recipient: 'CFO@example.com' })).toEqual(['em-old']);
+      expect(await ids({ status: 'queued' })).toEqual([]);
+      // Updated afterwards, the keys follow the record.
+      await store.emails.update('t-v4', 'em-old', (e) => ({ ...e, recipients: e.recipients.map((r) => ({ ...r, status: 'complained' as const })) }));
+      expect(await ids({ status: 'complained', recipient: 'ana@example.com' })).toEqual(['em-old']);
     } finally {
       await store.close();
     }

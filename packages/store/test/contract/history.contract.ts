@@ -74,6 +74,90 @@ export function describeHistoryContract(store: StoreRef): void {
     });
   });
 
+  describe('history: filters combined, whichever value is rarer', () => {
+    // 40 emails to a common address (every one also BCC to the archive), one in eight bounced, and
+    // two to a rare address: each combination is asked so that either side may be the rarer one.
+    const tenantId = uniqueTenantId('combined');
+    const id = (i: number) => `${tenantId}-${String(i).padStart(2, '0')}`;
+    const bounced = (i: number) => i % 8 === 3;
+    const rare = (i: number) => i === 5 || i === 30;
+
+    beforeAll(async () => {
+      await createAll(
+        store(),
+        Array.from({ length: 40 }, (_, i) => {
+          const to = rare(i) ? 'rare@example.com' : 'common@example.com';
+          const status = bounced(i) ? 'bounced' : 'delivered';
+          return makeEmail(tenantId, id(i), {
+            createdAt: at(i),
+            document: { type: i % 2 ? 'invoice' : 'quote', id: `doc-${i}` },
+            to: [{ email: to }],
+            bcc: [{ email: 'archive@example.com' }],
+            status,
+            recipients: [
+              { email: to, kind: 'to', status, updatedAt: at(100) },
+              { email: 'archive@example.com', kind: 'bcc', status: 'delivered', updatedAt: at(100) },
+            ],
+          });
+        }),
+      );
+    });
+
+    const newestFirst = (keep: (i: number) => boolean) =>
+      Array.from({ length: 40 }, (_, i) => 39 - i)
+        .filter(keep)
+        .map(id);
+
+    /** Every page of `over` by `limit`, following nextCursor. */
+    const allPages = async (over: Partial<HistoryQuery>, limit: number) => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store().emails.list(tenantId, historyQuery({ ...over, limit, cursor }));
+        seen.push(...page.items.map((e) => e.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return seen;
+    };
+
+    it('recipient and status, paged, the common side and the rare side', async () => {
+      expect(await allPages({ recipient: 'archive@example.com', status: 'bounced' }, 2)).toEqual(newestFirst(bounced));
+      expect(await allPages({ recipient: 'rare@example.com', status: 'delivered' }, 1)).toEqual(newestFirst(rare));
+      expect(await allPages({ recipient: 'common@example.com', status: 'bounced' }, 3)).toEqual(newestFirst((i) => bounced(i) && !rare(i)));
+    });
+
+    it('status and documentType, within a time range, paged', async () => {
+      const inRange = (i: number) => i >= 10 && i < 35;
+      expect(await allPages({ status: 'bounced', documentType: 'invoice', since: at(10), until: at(35) }, 1)).toEqual(
+        newestFirst((i) => bounced(i) && i % 2 === 1 && inRange(i)),
+      );
+      expect(await allPages({ status: 'delivered', documentType: 'quote', since: at(10), until: at(35) }, 4)).toEqual(
+        newestFirst((i) => !bounced(i) && i % 2 === 0 && inRange(i)),
+      );
+    });
+
+    it('recipient with a document, and values that match nothing', async () => {
+      expect(await allPages({ recipient: 'archive@example.com', documentId: 'doc-7' }, 5)).toEqual([id(7)]);
+      expect(await allPages({ recipient: 'rare@example.com', documentId: 'doc-7' }, 5)).toEqual([]);
+      expect(await allPages({ recipient: 'archive@example.com', status: 'complained' }, 5)).toEqual([]);
+      expect(await allPages({ recipient: 'nobody@example.com', status: 'delivered' }, 5)).toEqual([]);
+    });
+
+    it('an update moves the email between the status filters, and keeps its recipients findable', async () => {
+      const moved = `${tenantId}-moved`;
+      await createAll(store(), [makeEmail(tenantId, moved, { createdAt: at(50), to: [{ email: 'Moved@Example.com' }] })]);
+      expect((await store().emails.list(tenantId, historyQuery({ status: 'queued' }))).items.map((e) => e.id)).toEqual([moved]);
+      await store().emails.update(tenantId, moved, (e) => ({
+        ...e,
+        status: 'delivered',
+        recipients: e.recipients.map((r) => ({ ...r, status: 'delivered' as const })),
+      }));
+      expect((await store().emails.list(tenantId, historyQuery({ status: 'queued' }))).items).toEqual([]);
+      expect((await store().emails.list(tenantId, historyQuery({ status: 'delivered', limit: 1 }))).items.map((e) => e.id)).toEqual([moved]);
+      expect((await store().emails.list(tenantId, historyQuery({ recipient: 'moved@example.com' }))).items.map((e) => e.id)).toEqual([moved]);
+    });
+  });
+
   describe('history: order and pages', () => {
     it('is newest first, ties broken by id (descending), also across pages', async () => {
       const tenantId = uniqueTenantId('order');

@@ -1,0 +1,3 @@
+import type { BenchRowModule } from './bench-row';
+
+export const workerMemoryRow: BenchRowModule = { id: 'worker-memory', sizes: () => ({}), run: async () => [] };
