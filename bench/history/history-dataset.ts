@@ -18,7 +18,7 @@ export const ARCHIVE_BCC = 'archive@acme.example';
 export const HISTORY_START = Date.parse('2025-07-01T00:00:00Z');
 export const HISTORY_END = Date.parse('2026-07-01T00:00:00Z');
 /** The large tenant turned its archive BCC on half-way: half its emails carry it. */
-const ARCHIVE_FROM = (HISTORY_START + HISTORY_END) / 2;
+export const ARCHIVE_FROM = (HISTORY_START + HISTORY_END) / 2;
 
 export const DOCUMENT_TYPES: readonly [string, number][] = [
   ['invoice', 0.7],

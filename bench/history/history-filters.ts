@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { HistoryQuery } from '@mailroom/domain';
 import { encodeHistoryCursor } from '../../packages/store/src/history-cursor';
 import { seededRandom } from '../support/measure';
-import { ARCHIVE_BCC, BIG_TENANT, clientAddress, clientIndex, HISTORY_END, HISTORY_START } from './history-dataset';
+import { ARCHIVE_BCC, ARCHIVE_FROM, BIG_TENANT, clientAddress, clientIndex, HISTORY_END, HISTORY_START } from './history-dataset';
 
 /** One filter as the API and the admin UI ask it: `next()` gives the query for one run (parameters vary between runs). */
 export interface HistoryFilterCase {
@@ -37,9 +37,12 @@ export function historyFilterCases(db: Database.Database): HistoryFilterCase[] {
   };
   const documents = sample('tenant_id = ? AND document_id IS NOT NULL', 200, BIG_TENANT);
   const span = HISTORY_END - HISTORY_START;
-  // Deep positions: between half-way and the oldest end of the large tenant's history.
-  const deep = sample('tenant_id = ? AND created_at < ?', 200, BIG_TENANT, iso(HISTORY_START + span / 2));
-  const cursor = () => encodeHistoryCursor(pick(deep));
+  // A page deep in the history: a position between half-way and the oldest end (a cursor is a position,
+  // any (createdAt, id) will do). The archive BCC is on the second half only: its deep pages start in
+  // the first months of that half.
+  const position = (from: number, to: number) => ({ createdAt: iso(from + Math.floor(rnd() * (to - from))), id: 'em_' });
+  const cursor = () => encodeHistoryCursor(position(HISTORY_START, HISTORY_START + span / 2));
+  const archiveCursor = () => encodeHistoryCursor(position(ARCHIVE_FROM, ARCHIVE_FROM + span / 8));
   const day = () => {
     const start = HISTORY_START + Math.floor(rnd() * 364) * DAY;
     return { since: iso(start), until: iso(start + DAY) };
@@ -83,7 +86,7 @@ export function historyFilterCases(db: Database.Database): HistoryFilterCase[] {
     big('recipient + 30 days', () => ({ recipient: anyClient(), ...month() })),
     big('status=bounced, a page deep (cursor)', () => ({ status: 'bounced', cursor: cursor() })),
     big('documentType=invoice, a page deep (cursor)', () => ({ documentType: 'invoice', cursor: cursor() })),
-    big('recipient (archive BCC), a page deep (cursor)', () => ({ recipient: ARCHIVE_BCC, cursor: cursor() })),
+    big('recipient (archive BCC), a page deep (cursor)', () => ({ recipient: ARCHIVE_BCC, cursor: archiveCursor() })),
     { name: 'a small tenant, unfiltered', next: () => ({ tenantId: pick(smallTenants), query: {} }) },
     { name: 'a small tenant, status=bounced', next: () => ({ tenantId: pick(smallTenants), query: { status: 'bounced' } }) },
   ];
