@@ -11,7 +11,8 @@ async function main() {
   if (!module || !out) throw new Error(`usage: run-row.ts <${BENCH_ROWS.map((m) => m.id).join('|')}> <out.json>`);
   const rows = await module.run();
   fs.writeFileSync(out, JSON.stringify(rows));
-  for (const r of rows) console.log(`${r.name}: ${r.mailroom.toFixed(2)} ${r.unit} (baseline ${r.baseline.toFixed(2)}, ratio ${r.ratio.toFixed(2)})`);
+  for (const r of rows)
+    console.log(`${r.name}: ${r.mailroom.toFixed(2)} ${r.unit} (baseline ${r.baseline.toFixed(2)}, ratio ${r.ratio.toFixed(2)})`);
 }
 
 main().then(

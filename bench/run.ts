@@ -59,7 +59,8 @@ async function main() {
     .map((s) => s.trim())
     .filter(Boolean);
   const unknown = only.filter((id) => !BENCH_ROWS.some((m) => m.id === id));
-  if (unknown.length) throw new Error(`BENCH_ONLY names unknown modules: ${unknown.join(', ')} (known: ${BENCH_ROWS.map((m) => m.id).join(', ')})`);
+  if (unknown.length)
+    throw new Error(`BENCH_ONLY names unknown modules: ${unknown.join(', ')} (known: ${BENCH_ROWS.map((m) => m.id).join(', ')})`);
   const modules = only.length ? BENCH_ROWS.filter((m) => only.includes(m.id)) : BENCH_ROWS;
   const started = Date.now();
   const results: BenchResults = {

@@ -136,11 +136,18 @@ class EmailGenerator {
       ...(outcome === 'bounced' && i === 0 ? { reason: '550 5.1.1 user unknown', statusCode: '5.1.1', bounceType: 'hard' as const } : {}),
     }));
     const events: EmailEvent[] = [{ type: 'queued', at, key: 'api:queued', source: 'api' }];
-    if (!['queued', 'suppressed', 'canceled'].includes(outcome)) events.push({ type: 'sending', at: later(300), key: 'worker:sending:1', source: 'worker' });
+    if (!['queued', 'suppressed', 'canceled'].includes(outcome))
+      events.push({ type: 'sending', at: later(300), key: 'worker:sending:1', source: 'worker' });
     if (!['queued', 'sending', 'suppressed', 'canceled', 'failed'].includes(outcome))
       events.push({ type: 'accepted', at: later(900), key: 'worker:accepted:1', source: 'worker' });
     if (['delivered', 'opened', 'bounced', 'complained'].includes(outcome))
-      events.push({ type: outcome === 'bounced' ? 'bounced' : 'delivered', at: later(4000), key: `sendgrid:${this.idSeq}:d`, source: 'sendgrid', recipient: to[0] });
+      events.push({
+        type: outcome === 'bounced' ? 'bounced' : 'delivered',
+        at: later(4000),
+        key: `sendgrid:${this.idSeq}:d`,
+        source: 'sendgrid',
+        recipient: to[0],
+      });
     if (outcome === 'opened' || outcome === 'complained')
       events.push({ type: 'opened', at: later(3_600_000), key: `sendgrid:${this.idSeq}:o`, source: 'sendgrid', recipient: to[0] });
     const rec: EmailRecord = {
@@ -159,8 +166,13 @@ class EmailGenerator {
       recipients,
       attempts: outcome === 'queued' ? [] : [{ at: later(900), ok: outcome !== 'failed', durationMs: 180 + Math.floor(rnd() * 400) }],
       events,
-      opens: outcome === 'opened' ? { count: 1, firstAt: later(3_600_000), lastAt: later(3_600_000), machineCount: 0 } : { count: 0, machineCount: 0 },
-      attachments: document ? [{ filename: `${document.number}.pdf`, contentType: 'application/pdf', size: 30_000 + Math.floor(rnd() * 20_000) }] : [],
+      opens:
+        outcome === 'opened'
+          ? { count: 1, firstAt: later(3_600_000), lastAt: later(3_600_000), machineCount: 0 }
+          : { count: 0, machineCount: 0 },
+      attachments: document
+        ? [{ filename: `${document.number}.pdf`, contentType: 'application/pdf', size: 30_000 + Math.floor(rnd() * 20_000) }]
+        : [],
       test: isTest,
       hasHtml: true,
       attachmentCount: document ? 1 : 0,

@@ -25,7 +25,8 @@ export function historyFilterCases(db: Database.Database): HistoryFilterCase[] {
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
   const maxRowid = (db.prepare('SELECT max(rowid) AS n FROM emails').get() as { n: number }).n;
   const sample = (where: string, n: number, ...params: unknown[]) => {
-    const stmt = db.prepare(`SELECT created_at AS createdAt, id, document_id AS documentId, document_type AS documentType, tenant_id AS tenantId
+    const stmt =
+      db.prepare(`SELECT created_at AS createdAt, id, document_id AS documentId, document_type AS documentType, tenant_id AS tenantId
       FROM emails WHERE rowid >= ? AND ${where} LIMIT 1`);
     const out: { createdAt: string; id: string; documentId: string; documentType: string; tenantId: string }[] = [];
     for (let tries = 0; out.length < n && tries < n * 50; tries++) {

@@ -32,7 +32,14 @@ const verdict = (r: ResultRow) => (r.pass === null ? '' : r.pass ? 'pass' : 'FAI
 
 function sizesLine(r: BenchResults): string {
   return r.modules
-    .map((m) => `${m.id}: ${Object.entries(m.sizes).map(([k, v]) => `${k}=${v}`).join(' ') || '(fixed)'}`)
+    .map(
+      (m) =>
+        `${m.id}: ${
+          Object.entries(m.sizes)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ') || '(fixed)'
+        }`,
+    )
     .join('; ');
 }
 

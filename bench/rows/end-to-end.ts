@@ -31,13 +31,27 @@ export const endToEndRow: BenchRowModule = {
       await m.call('PUT', '/v1/tenants/bench/email-settings', {
         mode: 'smtp',
         senderName: 'Bench',
-        smtp: { preset: 'other', fromAddress: BENCH_USER, username: BENCH_USER, password: BENCH_PASS, host: '127.0.0.1', port: sink.port, tls: false },
+        smtp: {
+          preset: 'other',
+          fromAddress: BENCH_USER,
+          username: BENCH_USER,
+          password: BENCH_PASS,
+          host: '127.0.0.1',
+          port: sink.port,
+          tls: false,
+        },
       });
       const ids = Array.from({ length: N }, (_, i) => i);
       const raw = rawNodemailer(sink.port, 2);
       const baselineMs = await timedMs(() =>
         inPool(ids, 4, (i) =>
-          raw.sendMail({ from: BENCH_USER, to: `c${i}@x.example`, subject: `Invoice ${i}`, text: 'x', attachments: [{ filename: 'f.pdf', content: INVOICE_PDF }] }),
+          raw.sendMail({
+            from: BENCH_USER,
+            to: `c${i}@x.example`,
+            subject: `Invoice ${i}`,
+            text: 'x',
+            attachments: [{ filename: 'f.pdf', content: INVOICE_PDF }],
+          }),
         ),
       );
       raw.close();

@@ -64,7 +64,10 @@ export const historyRow: BenchRowModule = {
         });
       }
       const total = N + data.smallTenantEmails;
-      rows.forEach((r) => (r.name = r.name.replace('History p99,', `History p99 (${(total / 1e6).toFixed(2)}M emails, ${data.smallTenants + 1} tenants),`)));
+      rows.forEach(
+        (r) =>
+          (r.name = r.name.replace('History p99,', `History p99 (${(total / 1e6).toFixed(2)}M emails, ${data.smallTenants + 1} tenants),`)),
+      );
       return rows;
     } finally {
       await store.close();

@@ -60,6 +60,8 @@ export async function startMailroom(
   options: {
     worker?: boolean;
     logStream?: NodeJS.WritableStream;
+    /** The level of the `logStream` logger (trace by default: tests scan every line). */
+    logLevel?: string;
     store?: Store;
     /** The API's send queue, built by the test (on the API's connection and the harness's prefix). */
     apiQueue?: (redis: Redis, prefix: string) => Queue<SendJobData>;
@@ -91,7 +93,7 @@ export async function startMailroom(
     ...env,
   };
   const logger = options.logStream
-    ? pino({ level: 'trace', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, options.logStream)
+    ? pino({ level: options.logLevel ?? 'trace', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, options.logStream)
     : pino({ level: base.LOG_LEVEL });
   // The webhooks app's address is known before it starts, so all three apps share PUBLIC_BASE_URL as in
   // production (the OAuth callback's redirect URI is the same at the start and at the code exchange).

@@ -1,4 +1,4 @@
-import { applyEvent, ProviderName } from '@mailroom/domain';
+import { applyEvent, IncomingEvent, ProviderName } from '@mailroom/domain';
 import type { NormalizedEvent } from '@mailroom/transports';
 import type { WebhooksDeps } from '../webhooks-deps';
 import { suppressFromEvent } from './suppress-from-event';
@@ -23,45 +23,60 @@ export async function recordProviderEvents(
 ): Promise<RecordOutcome> {
   const out: RecordOutcome = { applied: 0, duplicates: 0, unknown: 0 };
   const log = deps.logger.child({ tenantId, provider });
-  for (const ev of events) {
-    if (!ev.emailId || (ev.tenantId && ev.tenantId !== tenantId)) {
+  const now = deps.now().toISOString();
+  // Events of different emails are recorded side by side, so the store can commit them together (SQLite's
+  // group commit, decision 0037); one email's events stay one after the other, in the post's order, each
+  // update followed by its callbacks before the next. A failure still fails the post (5xx): the
+  // provider's retry finds what was written as duplicates.
+  const lastOfEmail = new Map<string, Promise<unknown>>();
+  const updates = events.map((ev) => {
+    if (!ev.emailId || (ev.tenantId && ev.tenantId !== tenantId)) return undefined;
+    const emailId = ev.emailId;
+    let changed = false;
+    const record = () =>
+      deps.store.emails.update(tenantId, emailId, (rec) => {
+        const next = applyEvent(rec, historyEvent(provider, ev), now);
+        changed = next !== null;
+        return next;
+      });
+    const previous = lastOfEmail.get(emailId);
+    const email = previous ? previous.then(record, record) : record();
+    lastOfEmail.set(emailId, email);
+    return email.then((e) => ({ email: e, changed }));
+  });
+  const settled = await Promise.all(updates);
+  for (const [i, ev] of events.entries()) {
+    const result = settled[i];
+    if (!result) {
       out.unknown++;
       log.info(
         { key: ev.key, type: ev.type, echoedTenant: ev.tenantId },
         'event not for an email of this tenant; acknowledged, not recorded',
       );
-      continue;
-    }
-    let changed = false;
-    const now = deps.now().toISOString();
-    const email = await deps.store.emails.update(tenantId, ev.emailId, (rec) => {
-      const next = applyEvent(
-        rec,
-        {
-          type: ev.type,
-          at: ev.at,
-          key: ev.key,
-          source: provider,
-          ...(ev.recipient ? { recipient: ev.recipient } : {}),
-          ...(ev.machine !== undefined ? { machine: ev.machine } : {}),
-          ...(ev.reason ? { reason: ev.reason } : {}),
-          ...(ev.statusCode ? { statusCode: ev.statusCode } : {}),
-          ...(ev.url ? { url: ev.url } : {}),
-          ...(ev.userAgent ? { userAgent: ev.userAgent.slice(0, 300) } : {}),
-          ...(ev.bounceType ? { bounceType: ev.bounceType } : {}),
-        },
-        now,
-      );
-      changed = next !== null;
-      return next;
-    });
-    if (!email) {
+    } else if (!result.email) {
       out.unknown++;
       log.info({ emailId: ev.emailId, key: ev.key }, 'event for an unknown email; acknowledged, not recorded');
-    } else if (changed) {
+    } else if (result.changed) {
       out.applied++;
-      await suppressFromEvent(deps, tenantId, email, ev, log);
+      await suppressFromEvent(deps, tenantId, result.email, ev, log);
     } else out.duplicates++;
   }
   return out;
+}
+
+/** A provider's normalised event as the history records it (domain applyEvent). */
+export function historyEvent(provider: ProviderName, ev: NormalizedEvent): IncomingEvent {
+  return {
+    type: ev.type,
+    at: ev.at,
+    key: ev.key,
+    source: provider,
+    ...(ev.recipient ? { recipient: ev.recipient } : {}),
+    ...(ev.machine !== undefined ? { machine: ev.machine } : {}),
+    ...(ev.reason ? { reason: ev.reason } : {}),
+    ...(ev.statusCode ? { statusCode: ev.statusCode } : {}),
+    ...(ev.url ? { url: ev.url } : {}),
+    ...(ev.userAgent ? { userAgent: ev.userAgent.slice(0, 300) } : {}),
+    ...(ev.bounceType ? { bounceType: ev.bounceType } : {}),
+  };
 }

@@ -73,7 +73,9 @@ export function providerWebhookRoutes(deps: WebhooksDeps): Router {
         return answer(receiver.giveUpStatus, 'unreadable body');
       }
       const outcome = await recordProviderEvents(deps, tenantId, provider, events);
-      log.info({ ...outcome, received: events.length }, 'webhook processed');
+      // Debug, not info: at a provider's rate one line per post cost more than parsing it (decision 0037);
+      // the metrics count every post, and what went wrong is logged at warn above.
+      log.debug({ ...outcome, received: events.length }, 'webhook processed');
       deps.observer?.webhookProcessed(provider, outcome);
       const last = p.webhook?.lastEventAt ? Date.parse(p.webhook.lastEventAt) : 0;
       if (now.getTime() - last > LAST_EVENT_EVERY_MS) {

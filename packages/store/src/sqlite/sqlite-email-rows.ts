@@ -55,7 +55,9 @@ export function insertEmailRows(sql: SqliteStatements, email: EmailRecord, conte
   const insertKey = sql.get(INSERT_KEY);
   for (const key of historyKeys(email)) insertKey.run(email.id, key, email.tenantId, email.createdAt);
   sql.get('INSERT INTO email_contents (email_id, text, html) VALUES (?, ?, ?)').run(email.id, content.text ?? null, content.html ?? null);
-  const insertAttachment = sql.get('INSERT INTO email_attachments (email_id, position, filename, content_type, content) VALUES (?, ?, ?, ?, ?)');
+  const insertAttachment = sql.get(
+    'INSERT INTO email_attachments (email_id, position, filename, content_type, content) VALUES (?, ?, ?, ?, ?)',
+  );
   content.attachments.forEach((a, position) => insertAttachment.run(email.id, position, a.filename, a.contentType, a.content));
   return true;
 }

@@ -4,6 +4,7 @@ import type { CreateEmailInput, EmailRef, EmailStore, Mutator } from '../store.p
 import { silentStoreLogger, StoreLogger } from '../store-logger';
 import { HistoryFilter, toHistoryFilter, toHistoryPage } from '../history-filter';
 import { SqliteStatements } from './sqlite-statements';
+import { SqliteGroupCommit } from './sqlite-group-commit';
 import { candidateRanges, historySql, HistoryRange, probeSql } from './sqlite-history-sql';
 import { emailColumns, historyKeys, insertEmailRows, updateHistoryKeys } from './sqlite-email-rows';
 
@@ -41,7 +42,12 @@ export class SqliteEmailStore implements EmailStore {
     private readonly db: Database.Database,
     private readonly sql: SqliteStatements,
     private readonly logger: StoreLogger = silentStoreLogger,
-  ) {}
+  ) {
+    this.groupCommit = new SqliteGroupCommit(db);
+  }
+
+  /** Updates asked for together commit together (each in its own savepoint). */
+  private readonly groupCommit: SqliteGroupCommit;
 
   async create({ email, content }: CreateEmailInput): Promise<{ email: EmailRecord; created: boolean }> {
     return this.db
@@ -80,21 +86,19 @@ export class SqliteEmailStore implements EmailStore {
   }
 
   async update(tenantId: string, id: string, mutate: Mutator<EmailRecord>): Promise<EmailRecord | null> {
-    return this.db
-      .transaction((): EmailRecord | null => {
-        const current = this.read(tenantId, id);
-        if (!current) return null;
-        // Taken before the mutator runs: it gets the record itself and might change it in place.
-        const keysBefore = historyKeys(current);
-        const createdBefore = current.createdAt;
-        const next = mutate(current);
-        if (next === null) return current;
-        const saved: EmailRecord = { ...next, id, tenantId };
-        this.sql.get(UPDATE_EMAIL).run(emailColumns(saved));
-        updateHistoryKeys(this.sql, { keys: keysBefore, createdAt: createdBefore }, saved);
-        return saved;
-      })
-      .immediate();
+    return this.groupCommit.run((): EmailRecord | null => {
+      const current = this.read(tenantId, id);
+      if (!current) return null;
+      // Taken before the mutator runs: it gets the record itself and might change it in place.
+      const keysBefore = historyKeys(current);
+      const createdBefore = current.createdAt;
+      const next = mutate(current);
+      if (next === null) return current;
+      const saved: EmailRecord = { ...next, id, tenantId };
+      this.sql.get(UPDATE_EMAIL).run(emailColumns(saved));
+      updateHistoryKeys(this.sql, { keys: keysBefore, createdAt: createdBefore }, saved);
+      return saved;
+    });
   }
 
   async remove(tenantId: string, id: string): Promise<void> {

@@ -10,11 +10,7 @@ import { recipientKey, statusKey } from './sqlite-email-rows';
  * - `all`: emails_history, when no filter narrows by value (only the time range or the cursor).
  */
 export type HistoryRange =
-  | { kind: 'key'; key: string }
-  | { kind: 'documentId' }
-  | { kind: 'documentType' }
-  | { kind: 'test' }
-  | { kind: 'all' };
+  { kind: 'key'; key: string } | { kind: 'documentId' } | { kind: 'documentType' } | { kind: 'test' } | { kind: 'all' };
 
 type Params = Record<string, string | number>;
 

@@ -153,7 +153,10 @@ describe('SqliteStore on a file written by schema version 4 (recipients in their
       expect(await ids({ status: 'delivered', recipient: 'CFO@example.com' })).toEqual(['em-old']);
       expect(await ids({ status: 'queued' })).toEqual([]);
       // Updated afterwards, the keys follow the record.
-      await store.emails.update('t-v4', 'em-old', (e) => ({ ...e, recipients: e.recipients.map((r) => ({ ...r, status: 'complained' as const })) }));
+      await store.emails.update('t-v4', 'em-old', (e) => ({
+        ...e,
+        recipients: e.recipients.map((r) => ({ ...r, status: 'complained' as const })),
+      }));
       expect(await ids({ status: 'complained', recipient: 'ana@example.com' })).toEqual(['em-old']);
     } finally {
       await store.close();

@@ -1,0 +1,59 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+export interface AppProcess {
+  url: string;
+  child: ChildProcess;
+  /** SIGTERM, then waits for the exit (a --cpu-prof profile is written then). */
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * One of the apps as its own OS process (`apps/<app>/src/main.ts`), as production runs it: its CPU is
+ * its own, not shared with the bench's clients. `nodeArgs` e.g. `--cpu-prof`. Logs go nowhere.
+ */
+export async function startAppProcess(
+  app: 'webhooks' | 'worker' | 'api',
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+): Promise<AppProcess> {
+  const port = await freePort();
+  const portVar = { webhooks: 'WEBHOOKS_PORT', worker: 'WORKER_PORT', api: 'API_PORT' }[app];
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, 'apps', app, 'src', 'main.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, [portVar]: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${app} exited with ${child.exitCode} at start`);
+    const ok = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    if (Date.now() > deadline) throw new Error(`${app} did not answer /healthz within 30 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    child,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
