@@ -30,7 +30,7 @@ export async function recordProviderEvents(
   // provider's retry finds what was written as duplicates.
   const lastOfEmail = new Map<string, Promise<unknown>>();
   const updates = events.map((ev) => {
-    if (!ev.emailId || (ev.tenantId && ev.tenantId !== tenantId)) return undefined;
+    if (!ev.emailId || (ev.tenantId && ev.tenantId !== tenantId)) return Promise.resolve(undefined);
     const emailId = ev.emailId;
     let changed = false;
     const record = () =>
