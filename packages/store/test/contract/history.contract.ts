@@ -153,8 +153,12 @@ export function describeHistoryContract(store: StoreRef): void {
         recipients: e.recipients.map((r) => ({ ...r, status: 'delivered' as const })),
       }));
       expect((await store().emails.list(tenantId, historyQuery({ status: 'queued' }))).items).toEqual([]);
-      expect((await store().emails.list(tenantId, historyQuery({ status: 'delivered', limit: 1 }))).items.map((e) => e.id)).toEqual([moved]);
-      expect((await store().emails.list(tenantId, historyQuery({ recipient: 'moved@example.com' }))).items.map((e) => e.id)).toEqual([moved]);
+      expect((await store().emails.list(tenantId, historyQuery({ status: 'delivered', limit: 1 }))).items.map((e) => e.id)).toEqual([
+        moved,
+      ]);
+      expect((await store().emails.list(tenantId, historyQuery({ recipient: 'moved@example.com' }))).items.map((e) => e.id)).toEqual([
+        moved,
+      ]);
     });
   });
 
