@@ -1,5 +1,5 @@
-import { MailgunEmulator, startMailgunEmulator } from '@mailroom/testkit';
-import { Mailroom, startMailroom } from '../support/mailroom-harness';
+import { MailgunEmulator, mailgunEvents, startMailgunEmulator } from '@mailroom/testkit';
+import { INVOICE_PDF, Mailroom, SETTLED, startMailroom, waitForEmail } from '../support/mailroom-harness';
 import { Browser, launchBrowser, openAdmin, outcome } from './support/browser';
 
 jest.setTimeout(60_000);
@@ -13,10 +13,7 @@ describe('provider settings', () => {
   let eu: MailgunEmulator;
   beforeAll(async () => {
     eu = await startMailgunEmulator({ region: 'eu', keys: [EU_KEY], domains: ['mg.acme.example'] });
-    [m, browser] = await Promise.all([
-      startMailroom({ MAILGUN_API_URL_EU: eu.url, MAILGUN_API_URL_US: eu.url }, { worker: false }),
-      launchBrowser(),
-    ]);
+    [m, browser] = await Promise.all([startMailroom({ MAILGUN_API_URL_EU: eu.url, MAILGUN_API_URL_US: eu.url }), launchBrowser()]);
     await m.call('PUT', '/v1/tenants/acme', { name: 'ACME', plan: 'free' });
     await m.call('PUT', '/v1/tenants/acme/email-settings', { mode: 'platform', senderName: 'ACME', replyTo: 'billing@acme.example' });
   });
@@ -59,6 +56,43 @@ describe('provider settings', () => {
       .waitFor();
     expect(await page.locator('[id="provider.privateApiKey-error"]').innerText()).toMatch(/private API key is required/);
     expect((await m.call('GET', '/v1/tenants/acme/email-settings')).body.provider).toMatchObject({ name: 'mailgun', region: 'eu' });
+    expect(problems).toEqual([]);
+  });
+
+  it('an invoice sent through the API on Mailgun EU shows up delivered, then opened by a person, in the history and its detail', async () => {
+    const sent = await m.call('POST', '/v1/tenants/acme/emails', {
+      to: ['client@customer.example'],
+      subject: 'Invoice MG-7',
+      html: '<p>Your invoice.</p>',
+      attachments: [{ filename: 'MG-7.pdf', contentType: 'application/pdf', content: INVOICE_PDF.toString('base64') }],
+      document: { type: 'invoice', id: 'inv_mg_7', number: 'MG-7' },
+    });
+    expect(sent.status).toBe(202);
+    const id = sent.body.id as string;
+    expect((await waitForEmail(m, 'acme', id, SETTLED)).status).toBe('accepted');
+    const msg = eu.sent.find((s) => s.fields.some(([k, v]) => k === 'v:mailroom_email_id' && v === id))!;
+    const [target] = eu.targetsOf(msg);
+    const hook = `${m.webhooks.url}/webhooks/mailgun/acme`;
+
+    expect((await eu.postEvent(hook, mailgunEvents.delivered(target))).status).toBe(200);
+    await waitForEmail(m, 'acme', id, (e) => e.status === 'delivered');
+    const { page, problems } = await openAdmin(browser, m, 'acme', '/history', 'lang=en');
+    const row = page.locator(`table.history tbody tr[data-email-id="${id}"]`);
+    await row.waitFor();
+    expect(await row.locator('td.status').innerText()).toMatch(/Delivered/);
+
+    // A mail app's prefetch is not counted; the client's own open is.
+    await eu.postEvent(hook, mailgunEvents.opened(target, { bot: 'apple' }));
+    await eu.postEvent(hook, mailgunEvents.opened(target));
+    await waitForEmail(m, 'acme', id, (e) => e.status === 'opened');
+    await page.reload();
+    await row.waitFor();
+    expect(await row.locator('td.status').innerText()).toMatch(/Opened \(by a person\)/);
+    await row.getByRole('link', { name: 'Invoice MG-7', exact: true }).click();
+    await page.getByRole('heading', { name: 'Invoice MG-7', level: 1 }).waitFor();
+    const timeline = await page.locator('ol.timeline').innerText();
+    for (const step of ['Queued', 'Delivered', 'Opened']) expect(timeline).toContain(step);
+    expect(await page.getByText('Opened 1 times by a person; 1 automatic opens not counted.').isVisible()).toBe(true);
     expect(problems).toEqual([]);
   });
 });
