@@ -144,7 +144,7 @@ describe('history, email detail and document view', () => {
     expect(await page.locator('ul.attachments li').allInnerTexts()).toEqual([expect.stringMatching(/^F-2026-0042\.pdf \(\d(\.\d)? kB\)$/)]);
     const timeline = await page.locator('ol.timeline').innerText();
     for (const step of ['Queued', 'Accepted by the server', 'Opened']) expect(timeline).toContain(step);
-    expect(await page.getByText('Opened 1 times by a person; 0 automatic opens not counted.').isVisible()).toBe(true);
+    expect(await page.getByText('Opens by a person: 1. Automatic opens (mail scanners, prefetch), not counted: 0.').isVisible()).toBe(true);
 
     await page.getByRole('link', { name: 'Back to the history' }).click();
     await page.getByRole('link', { name: 'Invoice F-2026-0041', exact: true }).click();

@@ -92,7 +92,7 @@ describe('provider settings', () => {
     await page.getByRole('heading', { name: 'Invoice MG-7', level: 1 }).waitFor();
     const timeline = await page.locator('ol.timeline').innerText();
     for (const step of ['Queued', 'Delivered', 'Opened']) expect(timeline).toContain(step);
-    expect(await page.getByText('Opened 1 times by a person; 1 automatic opens not counted.').isVisible()).toBe(true);
+    expect(await page.getByText('Opens by a person: 1. Automatic opens (mail scanners, prefetch), not counted: 1.').isVisible()).toBe(true);
     expect(problems).toEqual([]);
   });
 });

@@ -212,7 +212,7 @@ export const en = {
   'email.attempt.rateLimited': 'the server asked us to slow down; this did not count as an attempt',
   'email.attempt.duration': '{ms} ms',
   'email.timeline': 'Timeline',
-  'email.opens': 'Opened {count} times by a person; {machine} automatic opens not counted.',
+  'email.opens': 'Opens by a person: {count}. Automatic opens (mail scanners, prefetch), not counted: {machine}.',
   'email.opensOmitted': '{count} more opens are counted but not listed in the timeline.',
   'email.attachments': 'Attachments',
   'email.contentPurged': 'The text and the attachments were deleted on {date}, at the end of the retention period; this history stays.',

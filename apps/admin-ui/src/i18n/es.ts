@@ -217,7 +217,7 @@ export const es: Dictionary = {
   'email.attempt.rateLimited': 'el servidor pidió enviar más despacio; no cuenta como intento',
   'email.attempt.duration': '{ms} ms',
   'email.timeline': 'Cronología',
-  'email.opens': 'Abierto {count} veces por una persona; {machine} aperturas automáticas no contadas.',
+  'email.opens': 'Aperturas por una persona: {count}. Aperturas automáticas (escáneres, precarga), no contadas: {machine}.',
   'email.opensOmitted': 'Otras {count} aperturas están contadas pero no aparecen en la cronología.',
   'email.attachments': 'Adjuntos',
   'email.contentPurged': 'El texto y los adjuntos se borraron el {date}, al acabar el plazo de conservación; este historial se mantiene.',
