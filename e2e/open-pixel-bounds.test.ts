@@ -67,4 +67,17 @@ describe('the open pixel, loaded 500 times', () => {
     expect(stored!.openClients!.length).toBeLessThanOrEqual(50);
     process.stdout.write(`open pixel: 500 loads -> ${opens.length} open events, stored record ${size} bytes\n`);
   }, 60_000);
+
+  it('answers the GIF, never an error page, to a malformed, oversized or forged token, and records nothing', async () => {
+    for (const path of ['/t/o/%E0%A4%A.gif', '/t/o/%', '/t/o/abc', `/t/o/${'a'.repeat(5000)}.gif`]) {
+      const r = await fetch(`${m.webhooks.url}${path}`, { headers: { 'user-agent': BROWSER } });
+      expect([path, r.status, r.headers.get('content-type')]).toEqual([path, 200, 'image/gif']);
+      expect(
+        Buffer.from(await r.arrayBuffer())
+          .subarray(0, 6)
+          .toString(),
+      ).toBe('GIF89a');
+    }
+    expect((await fetch(`${m.webhooks.url}/t/o/abc`, { method: 'POST' })).status).toBe(404);
+  });
 });

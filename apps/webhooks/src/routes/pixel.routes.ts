@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Router } from 'express';
+import { NextFunction, Request, Response, Router } from 'express';
 import { applyEvent, isMachineOpen } from '@mailroom/domain';
 import { OpenClientFingerprint } from '@mailroom/security';
 import type { WebhooksDeps } from '../webhooks-deps';
@@ -24,12 +24,19 @@ export function pixelRoutes(deps: WebhooksDeps): Router {
     } catch (e) {
       deps.logger.error({ err: e }, 'could not record an open');
     }
-    res
-      .status(200)
-      .set({ 'Content-Type': 'image/gif', 'Cache-Control': 'no-store, no-cache, must-revalidate, private', Pragma: 'no-cache' })
-      .end(PIXEL_GIF);
+    sendPixel(res);
   });
+  // Express answers a parameter it cannot decode (a stray '%') with its own 400 page; a mail client
+  // must still get the GIF, and nothing is recorded.
+  r.use('/t/o', (err: unknown, req: Request, res: Response, next: NextFunction) => (req.method === 'GET' ? sendPixel(res) : next(err)));
   return r;
+}
+
+function sendPixel(res: Response): void {
+  res
+    .status(200)
+    .set({ 'Content-Type': 'image/gif', 'Cache-Control': 'no-store, no-cache, must-revalidate, private', Pragma: 'no-cache' })
+    .end(PIXEL_GIF);
 }
 
 async function recordOpen(deps: WebhooksDeps, tenantId: string, emailId: string, userAgent: string | undefined, client: string) {
