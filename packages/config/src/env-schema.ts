@@ -8,6 +8,14 @@ const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
     .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`)
     .default(def);
+/** A whole number in [min, max] whose default is decided in load-config.ts (it follows another variable). */
+const optionalInt = (min: number, max: number) =>
+  z.coerce
+    .number({ error: (issue) => (issue.code === 'invalid_type' ? 'must be a whole number' : undefined) })
+    .int('must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`)
+    .optional();
 const port = (def: number) => int(def, 0, 65535);
 const url = (protocols: string[]) =>
   z
@@ -43,6 +51,8 @@ export const envSchema = z.object({
   SEND_ATTEMPTS: int(8, 1, 50),
   RETRY_BASE_MS: int(30_000, 1, 3_600_000),
   WORKER_CONCURRENCY: int(10, 1, 500),
+  /** By default half of WORKER_CONCURRENCY (load-config.ts). */
+  TENANT_MAX_IN_FLIGHT: optionalInt(1, 500),
   WORKER_LOCK_MS: int(30_000, 1_000),
   STUCK_SWEEP_EVERY_MS: int(60_000, 100),
   STUCK_AFTER_MS: int(120_000, 100),

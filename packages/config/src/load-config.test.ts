@@ -40,6 +40,15 @@ describe('loadConfig', () => {
     expect(loadConfig({}).platform.outboxDir).toMatch(/data[/\\]outbox$/);
   });
 
+  it('caps one tenant at half the worker concurrency by default (at least 1), or at TENANT_MAX_IN_FLIGHT', () => {
+    expect(loadConfig({}).send.tenantMaxInFlight).toBe(5);
+    expect(loadConfig({ WORKER_CONCURRENCY: '7' }).send.tenantMaxInFlight).toBe(3);
+    expect(loadConfig({ WORKER_CONCURRENCY: '1' }).send.tenantMaxInFlight).toBe(1);
+    expect(loadConfig({ WORKER_CONCURRENCY: '20', TENANT_MAX_IN_FLIGHT: '20' }).send.tenantMaxInFlight).toBe(20);
+    expect(() => loadConfig({ TENANT_MAX_IN_FLIGHT: '0' })).toThrow(/^TENANT_MAX_IN_FLIGHT: must be at least 1/);
+    expect(() => loadConfig({ TENANT_MAX_IN_FLIGHT: '2.5' })).toThrow(/^TENANT_MAX_IN_FLIGHT: must be a whole number/);
+  });
+
   it('names the bad variable', () => {
     const bad = (env: Record<string, string>) => {
       try {

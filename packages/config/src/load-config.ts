@@ -44,6 +44,12 @@ export interface Config {
     attempts: number;
     retryBaseMs: number;
     concurrency: number;
+    /**
+     * K of the tenant lanes (decision 0026): at most this many of one tenant's emails are in the send
+     * queue (waiting, active or delayed) at once, across all workers; the rest wait in the tenant's
+     * backlog. TENANT_MAX_IN_FLIGHT, by default half of WORKER_CONCURRENCY (at least 1).
+     */
+    tenantMaxInFlight: number;
     lockMs: number;
     transportCacheSize: number;
     stuckSweepEveryMs: number;
@@ -237,6 +243,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       attempts: e.SEND_ATTEMPTS,
       retryBaseMs: e.RETRY_BASE_MS,
       concurrency: e.WORKER_CONCURRENCY,
+      tenantMaxInFlight: e.TENANT_MAX_IN_FLIGHT ?? Math.max(1, Math.floor(e.WORKER_CONCURRENCY / 2)),
       lockMs: e.WORKER_LOCK_MS,
       transportCacheSize: e.TRANSPORT_CACHE_SIZE,
       stuckSweepEveryMs: e.STUCK_SWEEP_EVERY_MS,
