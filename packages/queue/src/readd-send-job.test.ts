@@ -1,17 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { UnrecoverableError, Worker } from 'bullmq';
+import { TenantLanes } from './lanes/tenant-lanes';
 import { inspectSendJob, readdSendJob } from './readd-send-job';
 import { createRedisConnection } from './redis-connection';
-import { createSendQueue, SEND_QUEUE, SendJobData } from './send-queue';
+import { createSendQueue, SEND_QUEUE, SendJobData, sendJobOptionsFor } from './send-queue';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const policy = { attempts: 2, retryBaseMs: 10 };
+const jobOptionsFor = sendJobOptionsFor({ attempts: 2, retryBaseMs: 10 });
 
 /** Against the real Redis, under a prefix of its own. */
 describe('readdSendJob', () => {
   const prefix = `mrtest-readd-${randomBytes(4).toString('hex')}`;
   const redis = createRedisConnection(REDIS_URL);
   const queue = createSendQueue(redis, prefix);
+  const lanes = new TenantLanes(redis, { prefix, maxInFlight: 2 });
   const workerConnection = createRedisConnection(REDIS_URL);
   let worker: Worker<SendJobData> | undefined;
 
@@ -20,6 +22,8 @@ describe('readdSendJob', () => {
     workerConnection.disconnect();
     await queue.obliterate({ force: true });
     await queue.close();
+    const laneKeys = await redis.keys(`${prefix}:tenant-lanes*`);
+    if (laneKeys.length) await redis.del(...laneKeys);
     redis.disconnect();
   });
 
@@ -27,10 +31,35 @@ describe('readdSendJob', () => {
 
   it('adds a missing job, and leaves a waiting one alone', async () => {
     expect(await inspectSendJob(queue, 'em_missing')).toEqual({ state: 'unknown' });
-    expect(await readdSendJob(queue, data('em_missing'), policy)).toBe('added');
+    expect(await readdSendJob(queue, lanes, data('em_missing'), jobOptionsFor)).toBe('added');
     expect((await inspectSendJob(queue, 'em_missing')).state).toBe('waiting');
-    expect(await readdSendJob(queue, data('em_missing'), policy)).toBe('live');
+    expect(await readdSendJob(queue, lanes, data('em_missing'), jobOptionsFor)).toBe('live');
     await queue.remove('em_missing');
+    await lanes.release('t', 'em_missing');
+  });
+
+  it("obeys the tenant's lane: a re-add past TENANT_MAX_IN_FLIGHT waits in the backlog, and one waiting there stays put", async () => {
+    const tenant = (emailId: string): SendJobData => ({ tenantId: 'lane', emailId });
+    await lanes.admitAndEnqueue(queue, 'lane', ['em_l1', 'em_l2'], jobOptionsFor);
+    expect(await readdSendJob(queue, lanes, tenant('em_l3'), jobOptionsFor)).toBe('backlogged');
+    expect(await queue.getJob('em_l3')).toBeUndefined();
+    // The sweep finds it again (queued, no job): still waiting its turn, no job, its place kept.
+    expect(await readdSendJob(queue, lanes, tenant('em_l3'), jobOptionsFor)).toBe('backlogged');
+    expect(await lanes.backlogIds('lane')).toEqual(['em_l3']);
+    // An admitted id whose job was lost (a crash between admit and add) gets its job back in its own slot.
+    await queue.remove('em_l2');
+    expect(await readdSendJob(queue, lanes, tenant('em_l2'), jobOptionsFor)).toBe('added');
+    expect((await inspectSendJob(queue, 'em_l2')).state).toBe('waiting');
+    expect(await lanes.admittedCount('lane')).toBe(2);
+    // A slot frees: the backlogged email's job is added then.
+    await queue.remove('em_l1');
+    expect(await lanes.releaseAndPromote(queue, 'lane', 'em_l1', jobOptionsFor)).toEqual(['em_l3']);
+    expect((await inspectSendJob(queue, 'em_l3')).state).toBe('waiting');
+    for (const id of ['em_l2', 'em_l3']) {
+      await queue.remove(id);
+      await lanes.release('lane', id);
+    }
+    expect(await lanes.stats()).toEqual({ tenants: 0, admitted: 0, backlog: 0, tenantsWithBacklog: 0 });
   });
 
   it('replaces a job that failed for good or completed, which a plain add would silently ignore', async () => {
@@ -58,8 +87,8 @@ describe('readdSendJob', () => {
     expect((await inspectSendJob(queue, 'em_failed')).state).toBe('failed');
 
     finished.clear();
-    expect(await readdSendJob(queue, data('em_failed'), policy)).toBe('replaced');
-    expect(await readdSendJob(queue, data('em_done'), policy)).toBe('replaced');
+    expect(await readdSendJob(queue, lanes, data('em_failed'), jobOptionsFor)).toBe('replaced');
+    expect(await readdSendJob(queue, lanes, data('em_done'), jobOptionsFor)).toBe('replaced');
     for (let i = 0; i < 200 && finished.size < 2; i++) await new Promise((r) => setTimeout(r, 25));
     expect([...finished].sort()).toEqual(['em_done', 'em_failed']);
   });

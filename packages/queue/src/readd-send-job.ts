@@ -1,5 +1,6 @@
 import type { JobState, Queue } from 'bullmq';
-import { SendJobData, sendJobOptions, SendPolicy } from './send-queue';
+import type { JobOptionsFor, TenantLanes } from './lanes/tenant-lanes';
+import type { SendJobData } from './send-queue';
 
 /** What BullMQ holds for an email's job: its state ('unknown' when there is none), and why it failed. */
 export interface SendJobFacts {
@@ -15,8 +16,12 @@ export async function inspectSendJob(queue: Queue<SendJobData>, emailId: string)
   return { state, ...(job.failedReason ? { failedReason: job.failedReason } : {}), attemptsMade: job.attemptsMade };
 }
 
-/** `added`: there was no job; `replaced`: a finished one was removed first; `live`: a job waits or runs already. */
-export type ReaddOutcome = 'added' | 'replaced' | 'live';
+/**
+ * `added`: there was no job and one is in the queue now; `replaced`: a finished one was removed first;
+ * `live`: a job waits or runs already; `backlogged`: the email waits in its tenant's backlog (it was
+ * there already, or the tenant's slots are full), and its job is added when a slot frees.
+ */
+export type ReaddOutcome = 'added' | 'replaced' | 'live' | 'backlogged';
 
 const FINISHED: ReadonlySet<string> = new Set(['completed', 'failed']);
 
@@ -24,10 +29,17 @@ const FINISHED: ReadonlySet<string> = new Set(['completed', 'failed']);
  * The one place that (re-)adds an email's send job outside the enqueue hot path: the retry route and
  * the worker's sweep call it. The job id is the email id and BullMQ ignores an add whose id exists in
  * ANY state, so a finished job (failed for good, or completed while the record still waits) is removed
- * first; a waiting, delayed or active one is left as it is. Later admission rules (per-tenant lanes)
- * belong here, so every re-add obeys them.
+ * first; a waiting, delayed or active one is left as it is. Then the email goes through its tenant's
+ * lane like any enqueue (decision 0026), so a re-add never puts a tenant over TENANT_MAX_IN_FLIGHT:
+ * an id that still holds its slot keeps it (its job is added again), one that waits in the backlog
+ * stays there, and a new one is admitted or backlogged.
  */
-export async function readdSendJob(queue: Queue<SendJobData>, data: SendJobData, policy: SendPolicy): Promise<ReaddOutcome> {
+export async function readdSendJob(
+  queue: Queue<SendJobData>,
+  lanes: TenantLanes,
+  data: SendJobData,
+  jobOptionsFor: JobOptionsFor,
+): Promise<ReaddOutcome> {
   const existing = await queue.getJob(data.emailId);
   let outcome: ReaddOutcome = 'added';
   if (existing) {
@@ -36,6 +48,6 @@ export async function readdSendJob(queue: Queue<SendJobData>, data: SendJobData,
     await queue.remove(data.emailId);
     outcome = 'replaced';
   }
-  await queue.add('send', data, sendJobOptions(data.emailId, policy));
-  return outcome;
+  const admission = await lanes.admitAndEnqueue(queue, data.tenantId, [data.emailId], jobOptionsFor);
+  return admission.backlogged.includes(data.emailId) ? 'backlogged' : outcome;
 }

@@ -27,6 +27,11 @@ export function sendJobOptions(emailId: string, policy: SendPolicy): JobsOptions
   };
 }
 
+/** The options of every email's job under one policy, as the tenant lanes take them (`JobOptionsFor`). */
+export function sendJobOptionsFor(policy: SendPolicy): (emailId: string) => JobsOptions {
+  return (emailId) => sendJobOptions(emailId, policy);
+}
+
 export function createSendQueue(connection: Redis, prefix: string): Queue<SendJobData> {
   return new Queue<SendJobData>(SEND_QUEUE, { connection, prefix });
 }

@@ -52,7 +52,7 @@ describe('tenant lanes with real BullMQ workers', () => {
     expect(maxActive).toBe(3); // the cap is used, not just respected
     expect(maxInQueue).toBeLessThanOrEqual(3);
     expect(maxAdmitted).toBeLessThanOrEqual(3);
-    expect(await sw.lanes!.stats()).toEqual({ tenants: 0, admitted: 0, backlog: 0 });
+    expect(await sw.lanes!.stats()).toEqual({ tenants: 0, admitted: 0, backlog: 0, tenantsWithBacklog: 0 });
   });
 
   it('starts one tenant s emails in the order they were enqueued', async () => {
@@ -79,7 +79,7 @@ describe('tenant lanes with real BullMQ workers', () => {
     await sw.waitForFinished(4);
     expect(starts).toEqual(['em_retry', 'em_retry', 'em_defer', 'em_defer', 'em_bad', 'em_last']);
     expect(await sw.queue.getJobState('em_bad')).toBe('failed');
-    expect(await sw.lanes!.stats()).toEqual({ tenants: 0, admitted: 0, backlog: 0 });
+    expect(await sw.lanes!.stats()).toEqual({ tenants: 0, admitted: 0, backlog: 0, tenantsWithBacklog: 0 });
   });
 
   it('cancels a waiting email from the backlog or from the queue, and not one being sent', async () => {
@@ -107,6 +107,6 @@ describe('tenant lanes with real BullMQ workers', () => {
     releaseEm1();
     await sw.waitForFinished(2);
     expect(processed).toEqual(['em_1', 'em_3']);
-    expect(await lanes.stats()).toEqual({ tenants: 0, admitted: 0, backlog: 0 });
+    expect(await lanes.stats()).toEqual({ tenants: 0, admitted: 0, backlog: 0, tenantsWithBacklog: 0 });
   });
 });

@@ -98,15 +98,18 @@ return 'none'
 `;
 
 /**
- * KEYS[1] tenants set; ARGV[1] the lanes' key root -> { tenants, admitted total, backlog total }.
- * Builds each tenant's keys from the root: same hash slot on a Cluster as long as the prefix is tagged.
+ * KEYS[1] tenants set; ARGV[1] the lanes' key root -> { tenants, admitted total, backlog total,
+ * tenants with a backlog }. Builds each tenant's keys from the root: same hash slot on a Cluster as
+ * long as the prefix is tagged.
  */
 export const STATS_LUA = `
 local tenants = redis.call('SMEMBERS', KEYS[1])
-local admitted, backlog = 0, 0
+local admitted, backlog, waiting = 0, 0, 0
 for _, t in ipairs(tenants) do
   admitted = admitted + redis.call('ZCARD', ARGV[1] .. ':t:' .. t .. ':admitted')
-  backlog = backlog + redis.call('LLEN', ARGV[1] .. ':t:' .. t .. ':backlog')
+  local n = redis.call('LLEN', ARGV[1] .. ':t:' .. t .. ':backlog')
+  backlog = backlog + n
+  if n > 0 then waiting = waiting + 1 end
 end
-return { #tenants, admitted, backlog }
+return { #tenants, admitted, backlog, waiting }
 `;

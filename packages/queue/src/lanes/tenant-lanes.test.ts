@@ -87,7 +87,7 @@ describe('TenantLanes (the scripts, on the real Redis)', () => {
     await lanes.admit('A', ids(1, 1000));
     expect(await lanes.admit('B', ['em_b1'])).toEqual({ admitted: ['em_b1'], backlogged: [] });
     expect((await lanes.tenants()).sort()).toEqual(['A', 'B']);
-    expect(await lanes.stats()).toEqual({ tenants: 2, admitted: 4, backlog: 997 });
+    expect(await lanes.stats()).toEqual({ tenants: 2, admitted: 4, backlog: 997, tenantsWithBacklog: 1 });
   });
 
   it('fills newly allowed slots when K is raised, and admits nothing while over a lowered K', async () => {
@@ -130,7 +130,7 @@ describe('TenantLanes (the scripts, on the real Redis)', () => {
       });
       await Promise.all([...admitters, ...releasers]);
       expect(maxSeen).toBeLessThanOrEqual(3);
-      expect(await lanes.stats()).toEqual({ tenants: 0, admitted: 0, backlog: 0 });
+      expect(await lanes.stats()).toEqual({ tenants: 0, admitted: 0, backlog: 0, tenantsWithBacklog: 0 });
     } finally {
       await other.quit();
     }

@@ -21,6 +21,8 @@ export interface LaneStats {
   admitted: number;
   /** Ids waiting outside BullMQ. */
   backlog: number;
+  /** Tenants whose backlog is not empty (their slots are all taken). */
+  tenantsWithBacklog: number;
 }
 
 /** Where a canceled email was: its slot or backlog place is free again, or it is being sent right now. */
@@ -38,7 +40,7 @@ interface LaneCommands {
   mailroomLanesAdmit(...keysAndArgs: string[]): Promise<[string[], string[]]>;
   mailroomLanesRelease(...keysAndArgs: string[]): Promise<string[]>;
   mailroomLanesRemoveFromBacklog(...keysAndArgs: string[]): Promise<'backlog' | 'admitted' | 'none'>;
-  mailroomLanesStats(...keysAndArgs: string[]): Promise<[number, number, number]>;
+  mailroomLanesStats(...keysAndArgs: string[]): Promise<[number, number, number, number]>;
 }
 
 const SEND_JOB_NAME = 'send';
@@ -124,8 +126,11 @@ export class TenantLanes {
 
   /** Totals for metrics: one script, O(busy tenants). */
   async stats(): Promise<LaneStats> {
-    const [tenants, admitted, backlog] = await this.redis.mailroomLanesStats(laneTenantsKey(this.prefix), laneRoot(this.prefix));
-    return { tenants, admitted, backlog };
+    const [tenants, admitted, backlog, tenantsWithBacklog] = await this.redis.mailroomLanesStats(
+      laneTenantsKey(this.prefix),
+      laneRoot(this.prefix),
+    );
+    return { tenants, admitted, backlog, tenantsWithBacklog };
   }
 
   /** Enqueue path (API): admit, then add the admitted ids' jobs in one bulk call. */
