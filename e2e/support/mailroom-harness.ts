@@ -152,7 +152,10 @@ export async function startMailroom(
       const callbacks = createCallbackQueue(redis, config.queuePrefix);
       await callbacks.obliterate({ force: true }).catch(() => undefined);
       await callbacks.close();
-      const leftovers = await redis.keys(`${config.queuePrefix}:callback-*`);
+      const leftovers = [
+        ...(await redis.keys(`${config.queuePrefix}:callback-*`)),
+        ...(await redis.keys(`${config.queuePrefix}:tenant-lanes*`)),
+      ];
       if (leftovers.length) await redis.del(...leftovers);
       redis.disconnect();
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -2,7 +2,7 @@ import type { Callbacks } from '@mailroom/callbacks';
 import type { Config } from '@mailroom/config';
 import type { MailboxTokens } from '@mailroom/delivery';
 import type { OAuthConnector } from '@mailroom/oauth';
-import type { SendJobData } from '@mailroom/queue';
+import type { SendJobData, TenantLanes } from '@mailroom/queue';
 import type { SecretBox, TenantTokens } from '@mailroom/security';
 import type { Store } from '@mailroom/store';
 import type { ProviderRegistry, SmtpHostGuard } from '@mailroom/transports';
@@ -17,6 +17,8 @@ export interface ApiDeps {
   logger: Logger;
   store: Store;
   queue: Queue<SendJobData>;
+  /** The tenants' lanes into the send queue (decision 0026): every enqueue, retry and cancel goes through them. */
+  lanes: TenantLanes;
   redis: Redis;
   box: SecretBox;
   tenantTokens: TenantTokens;

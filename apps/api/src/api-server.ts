@@ -2,7 +2,7 @@ import { createCallbacks, storeWithCallbacks } from '@mailroom/callbacks';
 import type { Config } from '@mailroom/config';
 import { createLogger } from '@mailroom/config';
 import { buildSmtpHostGuard, createOAuthConnector, MailboxTokens } from '@mailroom/delivery';
-import { createSendQueue, SendJobData } from '@mailroom/queue';
+import { createSendQueue, SendJobData, TenantLanes } from '@mailroom/queue';
 import { listen, openBackends, RunningApp } from '@mailroom/runtime';
 import { SecretBox, TenantTokens } from '@mailroom/security';
 import type { Store } from '@mailroom/store';
@@ -51,6 +51,8 @@ export async function startApi(
     // Every update of an email or of settings tells the platform what it changed (decision 0033).
     store: storeWithCallbacks(store, callbacks.publisher),
     queue,
+    // On the queue's connection and prefix: the lanes' keys sit beside BullMQ's (one slot on a Cluster).
+    lanes: new TenantLanes(redis, { prefix: config.queuePrefix, maxInFlight: config.send.tenantMaxInFlight }),
     redis,
     box,
     tenantTokens: new TenantTokens(config.encryptionKeys, config.limits.tenantTokenTtlSeconds),

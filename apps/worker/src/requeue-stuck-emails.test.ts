@@ -2,11 +2,24 @@ import { randomBytes } from 'node:crypto';
 import { UnrecoverableError, Worker } from 'bullmq';
 import pino from 'pino';
 import type { EmailRecord, RecipientStatus } from '@mailroom/domain';
-import { createRedisConnection, createSendQueue, inspectSendJob, SEND_QUEUE, SendJobData } from '@mailroom/queue';
+import {
+  createRedisConnection,
+  createSendQueue,
+  inspectSendJob,
+  SEND_QUEUE,
+  SendJobData,
+  sendJobOptionsFor,
+  TenantLanes,
+} from '@mailroom/queue';
 import { SqliteStore } from '@mailroom/store';
 import { requeueStuckEmails, SweepDeps } from './requeue-stuck-emails';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+async function deleteLanes(redis: ReturnType<typeof createRedisConnection>, prefix: string): Promise<void> {
+  const keys = await redis.keys(`${prefix}:tenant-lanes*`);
+  if (keys.length) await redis.del(...keys);
+}
 const T0 = Date.parse('2026-02-01T10:00:00.000Z');
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();
 
@@ -52,11 +65,13 @@ describe('the sweep repairs every email that waits for a send, by its job state'
   const deps: SweepDeps = {
     store,
     queue,
+    lanes: new TenantLanes(redis, { prefix, maxInFlight: 10 }),
     logger: pino({ level: 'silent' }),
     policy: { attempts: 3, retryBaseMs: 10 },
     now: () => new Date(T0 + 3_600_000),
   };
-  const sweep = () => requeueStuckEmails(deps, new Date(T0 + 600_000), { testEmailsOverBefore: new Date(T0 + 600_000) });
+  const sweep = () =>
+    requeueStuckEmails(deps, new Date(T0 + 600_000), { testEmailsOverBefore: new Date(T0 + 600_000), laneGraceMs: 60_000 });
   const state = async (id: string) => (await inspectSendJob(queue, id)).state;
 
   beforeAll(async () => {
@@ -98,6 +113,7 @@ describe('the sweep repairs every email that waits for a send, by its job state'
   afterAll(async () => {
     await queue.obliterate({ force: true });
     await queue.close();
+    await deleteLanes(redis, prefix);
     redis.disconnect();
     await store.close();
   });
@@ -139,5 +155,82 @@ describe('the sweep repairs every email that waits for a send, by its job state'
     expect(report.gaveUp).toEqual([]);
     expect(report.left).toBe(5);
     expect(await queue.getJobCounts('waiting')).toEqual(before);
+  });
+});
+
+/**
+ * The sweep and the tenant lanes (decision 0026), K = 2, against the real Redis and SQLite, in the
+ * states a crash leaves: an id admitted whose job was never added (the API died between the two), an
+ * admitted id whose job BullMQ failed without the worker's release (failed for stalling raises no
+ * event), and emails waiting in the backlog, which have no job by design.
+ */
+describe('the sweep through the tenant lanes', () => {
+  const prefix = `mrtest-sweep-lanes-${randomBytes(4).toString('hex')}`;
+  const redis = createRedisConnection(REDIS_URL);
+  const queue = createSendQueue(redis, prefix);
+  const store = new SqliteStore({ filename: ':memory:' });
+  const lanes = new TenantLanes(redis, { prefix, maxInFlight: 2 });
+  const policy = { attempts: 3, retryBaseMs: 10 };
+  const deps: SweepDeps = { store, queue, lanes, logger: pino({ level: 'silent' }), policy, now: () => new Date(T0 + 3_600_000) };
+  const sweep = (laneGraceMs: number) =>
+    requeueStuckEmails(deps, new Date(T0 + 600_000), { testEmailsOverBefore: new Date(T0 + 600_000), laneGraceMs });
+  const state = async (id: string) => (await inspectSendJob(queue, id)).state;
+  const ids = ['em_lost_add', 'em_failed_unreleased', 'em_backlog_1', 'em_backlog_2'];
+
+  beforeAll(async () => {
+    await store.init();
+    for (const id of ids) await store.emails.create({ email: email(id, { tenantId: 'lane' }), content: { text: 'x', attachments: [] } });
+    // em_failed_unreleased: admitted, its job added and failed for good by a worker that never released the slot.
+    await lanes.admitAndEnqueue(queue, 'lane', ['em_failed_unreleased'], sendJobOptionsFor({ attempts: 1, retryBaseMs: 10 }));
+    const connection = createRedisConnection(REDIS_URL);
+    const worker = new Worker<SendJobData>(
+      SEND_QUEUE,
+      async () => {
+        throw new UnrecoverableError('job stalled more than allowable limit');
+      },
+      { connection, prefix },
+    );
+    for (let i = 0; i < 200 && (await state('em_failed_unreleased')) !== 'failed'; i++) await new Promise((r) => setTimeout(r, 25));
+    await worker.close();
+    connection.disconnect();
+    // em_lost_add: admitted, and the process died before adding its job; the other two wait for a slot.
+    expect(await lanes.admit('lane', ['em_lost_add', 'em_backlog_1', 'em_backlog_2'])).toEqual({
+      admitted: ['em_lost_add'],
+      backlogged: ['em_backlog_1', 'em_backlog_2'],
+    });
+  });
+
+  afterAll(async () => {
+    await queue.obliterate({ force: true });
+    await queue.close();
+    await deleteLanes(redis, prefix);
+    redis.disconnect();
+    await store.close();
+  });
+
+  it('leaves a young admission alone, and never adds a job for an email waiting in the backlog', async () => {
+    const report = await sweep(60_000);
+    expect(report.lanes).toEqual({ readded: [], released: [], promoted: [] });
+    // Its record is overdue, though: its job is added again in the slot it holds.
+    expect(report.readded).toEqual(['em_lost_add']);
+    expect(report.gaveUp).toEqual(['em_failed_unreleased']);
+    expect(report.left).toBe(2);
+    expect(await state('em_lost_add')).toBe('waiting');
+    expect(await state('em_backlog_1')).toBe('unknown');
+    expect(await state('em_backlog_2')).toBe('unknown');
+    expect(await lanes.stats()).toEqual({ tenants: 1, admitted: 2, backlog: 2, tenantsWithBacklog: 1 });
+  });
+
+  it('releases the slot of a job that failed unreleased, gives it to the oldest waiting email, and keeps the cap', async () => {
+    await queue.remove('em_lost_add'); // lost again: reconcile re-adds it this time
+    const report = await sweep(0);
+    expect(report.lanes).toEqual({ readded: ['em_lost_add'], released: ['em_failed_unreleased'], promoted: ['em_backlog_1'] });
+    expect(await state('em_lost_add')).toBe('waiting');
+    expect(await state('em_backlog_1')).toBe('waiting');
+    expect(await state('em_backlog_2')).toBe('unknown');
+    expect(await lanes.backlogIds('lane')).toEqual(['em_backlog_2']);
+    expect(await lanes.admittedCount('lane')).toBe(2);
+    expect(report.readded).toEqual([]);
+    expect(report.left).toBe(3);
   });
 });

@@ -1,7 +1,16 @@
 import type { Config } from '@mailroom/config';
 import type { EmailRecord, EmailSettings } from '@mailroom/domain';
 import { TransportCache } from '@mailroom/delivery';
-import { AppMetrics, SendMetrics, SendOutcome, watchQueues, WatchedQueue, watchTransportCache } from '@mailroom/metrics';
+import {
+  AppMetrics,
+  LaneTotals,
+  SendMetrics,
+  SendOutcome,
+  watchQueues,
+  WatchedQueue,
+  watchTenantLanes,
+  watchTransportCache,
+} from '@mailroom/metrics';
 import type { Logger } from 'pino';
 import type { TransportTimer } from './timed-transport';
 
@@ -23,6 +32,8 @@ export interface WorkerMetrics {
   timer: TransportTimer;
   /** Reports these queues' depth and oldest waiting job: call once, with every queue the worker knows. */
   watchQueues(queues: WatchedQueue[]): void;
+  /** Reports the tenant lanes' totals (backlog, tenants with one, admitted): call once. */
+  watchLanes(lanes: { stats(): Promise<LaneTotals> }): void;
 }
 
 /** The worker's metrics: its sends, its transport cache, the queues it drains; GET /metrics with the ops token. */
@@ -31,5 +42,12 @@ export function createWorkerMetrics(config: Config, logger: Logger, providerName
   const sends = new SendMetrics(metrics.registry, providerNames);
   const transports = new TransportCache(config.send.transportCacheSize);
   watchTransportCache(metrics.registry, transports);
-  return { metrics, observer: sends, transports, timer: sends, watchQueues: (queues) => watchQueues(metrics.registry, queues, { logger }) };
+  return {
+    metrics,
+    observer: sends,
+    transports,
+    timer: sends,
+    watchQueues: (queues) => watchQueues(metrics.registry, queues, { logger }),
+    watchLanes: (lanes) => watchTenantLanes(metrics.registry, lanes, { logger }),
+  };
 }

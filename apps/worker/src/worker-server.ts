@@ -4,7 +4,16 @@ import { createCallbacks, startCallbackWorker, storeWithCallbacks } from '@mailr
 import type { Config } from '@mailroom/config';
 import { createLogger } from '@mailroom/config';
 import { buildSmtpHostGuard, MailboxTokens, SharedPlatformTransport } from '@mailroom/delivery';
-import { createSendQueue, jitteredBackoff, SEND_QUEUE, SendJobData } from '@mailroom/queue';
+import {
+  createSendQueue,
+  jitteredBackoff,
+  releaseLaneAfterSuccess,
+  releaseLaneOnFinalFailure,
+  SEND_QUEUE,
+  SendJobData,
+  sendJobOptionsFor,
+  TenantLanes,
+} from '@mailroom/queue';
 import { healthRoutes, listen, openBackends } from '@mailroom/runtime';
 import { PixelTokens, SecretBox } from '@mailroom/security';
 import { CallbackMetrics } from '@mailroom/metrics';
@@ -35,7 +44,7 @@ export async function startWorker(
   const backends = await openBackends(config, logger, options.store);
   const { redis } = backends;
   const providers = options.providers ?? PROVIDERS;
-  const { metrics, observer, transports, timer, watchQueues } = createWorkerMetrics(config, logger, providers.providerNames);
+  const { metrics, observer, transports, timer, watchQueues, watchLanes } = createWorkerMetrics(config, logger, providers.providerNames);
   const platformRelay = new SharedPlatformTransport(createPlatformTransport(config, logger));
   const callbackMetrics = new CallbackMetrics(metrics.registry);
   const callbacks = createCallbacks({ redis, prefix: config.queuePrefix, url: config.callbacks.url, logger, observer: callbackMetrics });
@@ -59,7 +68,12 @@ export async function startWorker(
     observer,
     callbacks: callbacks.publisher,
   };
-  const worker = new Worker<SendJobData>(SEND_QUEUE, async (job, token) => processSendJob(deps, job, token), {
+  const queue = createSendQueue(redis, config.queuePrefix);
+  // Tenant lanes (decision 0026): a job gives its tenant's slot back once its work is done, or when it failed for good.
+  const lanes = new TenantLanes(redis, { prefix: config.queuePrefix, maxInFlight: config.send.tenantMaxInFlight });
+  const laneRelease = { lanes, queue, jobOptionsFor: sendJobOptionsFor(config.send), logger };
+  const processor = releaseLaneAfterSuccess(laneRelease, async (job, token) => processSendJob(deps, job, token));
+  const worker = new Worker<SendJobData>(SEND_QUEUE, processor, {
     connection: redis,
     prefix: config.queuePrefix,
     concurrency: config.send.concurrency,
@@ -69,9 +83,10 @@ export async function startWorker(
     settings: { backoffStrategy: (made, _type, err) => jitteredBackoff(made, config.send.retryBaseMs, err as { retryAfterMs?: number }) },
   });
   worker.on('error', (e) => logger.error({ err: e }, 'worker error'));
+  releaseLaneOnFinalFailure(worker, laneRelease);
   await worker.waitUntilReady();
-  const queue = createSendQueue(redis, config.queuePrefix);
   watchQueues([queue, callbacks.queue]);
+  watchLanes(lanes);
   queue.on('error', (e) => logger.debug({ err: e.message }, 'send queue error'));
   callbacks.queue.on('error', (e) => logger.debug({ err: e.message }, 'callbacks queue error'));
   const { url: callbackUrl, secrets, retryScale } = config.callbacks;
@@ -88,10 +103,16 @@ export async function startWorker(
     : undefined;
   const stopSweep = scheduleStuckSweep(
     () =>
-      requeueStuckEmails({ store, queue, logger, policy: config.send, now: deps.now }, new Date(Date.now() - config.send.stuckAfterMs), {
-        // A test email's request is surely over once its timeout (and then some) has passed.
-        testEmailsOverBefore: new Date(Date.now() - Math.max(config.send.stuckAfterMs, 2 * config.timeouts.testEmailMs)),
-      }),
+      requeueStuckEmails(
+        { store, queue, lanes, logger, policy: config.send, now: deps.now },
+        new Date(Date.now() - config.send.stuckAfterMs),
+        {
+          // A test email's request is surely over once its timeout (and then some) has passed.
+          testEmailsOverBefore: new Date(Date.now() - Math.max(config.send.stuckAfterMs, 2 * config.timeouts.testEmailMs)),
+          // An enqueue admits, then adds the job within ENQUEUE_TIMEOUT_MS: a younger admission is left alone.
+          laneGraceMs: Math.max(config.send.stuckSweepEveryMs, config.timeouts.enqueueMs),
+        },
+      ),
     config.send.stuckSweepEveryMs,
     logger,
   );

@@ -8,3 +8,4 @@ export * from './enqueue-metrics';
 export * from './webhook-metrics';
 export * from './transport-cache-gauge';
 export * from './callback-metrics';
+export * from './lane-gauges';

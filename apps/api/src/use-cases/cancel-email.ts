@@ -8,7 +8,7 @@ import { withdrawSendJob } from './withdraw-send-job';
 /**
  * `POST .../emails/:emailId/cancel`: stops an email nobody has accepted yet (`queued`, or `deferred` by
  * our own retry or a rate limit). Reads as its flow: the email and whether it may be canceled; its job
- * out of the queue first (a job a worker holds right now cannot be removed: 409 `email_sending`, the
+ * out of the queue (or its place out of the tenant's backlog) first (a job a worker holds right now cannot be removed: 409 `email_sending`, the
  * record untouched, because that send may well succeed); then every waiting recipient `canceled`, one
  * atomic write that checks again (decision 0035). The store tells the platform (`email.canceled`). A
  * repeated cancel answers the canceled email as it is.
@@ -21,7 +21,7 @@ export async function cancelEmail(deps: ApiDeps, tenantId: string, emailId: stri
     throw new HttpError(409, 'test_email_not_cancelable', `email ${emailId} is a test email: it is sent at once, within its request`);
   if (refuseOrRepeat(email)) return email;
 
-  const where = await withinMs(withdrawSendJob(deps, emailId), deps.config.timeouts.enqueueMs, 'the send queue');
+  const where = await withinMs(withdrawSendJob(deps, tenantId, emailId), deps.config.timeouts.enqueueMs, 'the send queue');
   if (where === 'in-flight') throw sendingNow(email);
   const at = deps.now().toISOString();
   let wrote = false;

@@ -1,14 +1,14 @@
 import type { EmailRecord } from '@mailroom/domain';
-import { sendJobOptions } from '@mailroom/queue';
 import type { ApiDeps } from '../api-deps';
 import { HttpError } from '../http/http-error';
-import { withinMs } from '@mailroom/runtime';
+import { admitSendJobs, giveBackLanePlaces } from './admit-send-jobs';
 
 /**
  * The enqueue protocol for a record and its job (decision 0014). The record is created carrying
- * `pendingEnqueue: { owner, since }`; the request that owns it adds the job and then commits (drops
- * the mark, one small write), or, when the add fails, removes the record only while it is still
- * pending under its own name. Meanwhile a replay of the same Idempotency-Key answers 409 "in
+ * `pendingEnqueue: { owner, since }`; the request that owns it admits the email into its tenant's lane
+ * (its job is added, or it waits in the tenant's backlog: decision 0026) and then commits (drops the
+ * mark, one small write), or, when that fails, removes the record only while it is still pending
+ * under its own name, and gives the lane place back. Meanwhile a replay of the same Idempotency-Key answers 409 "in
  * progress", never a 202 for a record that may yet be removed. A pending record whose owner went
  * silent (the process died) is taken over by the next replay after `abandonedAfterMs`.
  */
@@ -20,19 +20,22 @@ export function abandonedAfterMs(deps: ApiDeps): number {
 
 const withoutMark = ({ pendingEnqueue: _mark, ...email }: EmailRecord): EmailRecord => email;
 
-/** Adds the job for a record pending under `owner`, then commits it; or undoes it and answers 503. */
+/**
+ * Admits a record pending under `owner` (its job added, or a place in its tenant's backlog), then
+ * commits it; or undoes it and answers 503. The lane place goes back only once the record is surely
+ * removed: when the removal is refused, the email lives on (a worker took its job, or a replay took
+ * the record over and admits it again, which is idempotent), and its place is still in use.
+ */
 export async function addJobThenCommit(deps: ApiDeps, email: EmailRecord, owner: string): Promise<EmailRecord> {
   const { tenantId, id } = email;
   try {
-    await withinMs(
-      deps.queue.add('send', { tenantId, emailId: id }, sendJobOptions(id, deps.config.send)),
-      deps.config.timeouts.enqueueMs,
-      'the send queue',
-    );
+    await admitSendJobs(deps, tenantId, [id]);
   } catch (e) {
     deps.logger.error({ err: e, tenantId, emailId: id }, 'could not enqueue; removing the record');
-    if (await deps.store.emails.removePendingEnqueue(tenantId, id, owner))
+    if (await deps.store.emails.removePendingEnqueue(tenantId, id, owner)) {
+      await giveBackLanePlaces(deps, tenantId, [id]);
       throw new HttpError(503, 'queue_unavailable', 'the send queue is unavailable; nothing was stored, retry the request');
+    }
     // Not removed: a worker already took the job (the add did succeed, late) and committed the record.
     const now = await deps.store.emails.get(tenantId, id);
     if (now && !now.pendingEnqueue) return now;
@@ -82,12 +85,10 @@ export async function answerReplay(
     return { email: await addJobThenCommit(deps, taken, replay.owner), created: false };
   }
   if (email.status === 'queued') {
-    // The job may be missing (a Redis restart): re-adding is a no-op when it exists.
-    await withinMs(
-      deps.queue.add('send', { tenantId: email.tenantId, emailId: email.id }, sendJobOptions(email.id, deps.config.send)),
-      deps.config.timeouts.enqueueMs,
-      'the send queue',
-    ).catch((e: unknown) => deps.logger.warn({ err: e, emailId: email.id }, 'replay could not re-add the job; the sweep will'));
+    // The job may be missing (a Redis restart): admitting again is a no-op when it exists or waits in the backlog.
+    await admitSendJobs(deps, email.tenantId, [email.id]).catch((e: unknown) =>
+      deps.logger.warn({ err: e, emailId: email.id }, 'replay could not re-add the job; the sweep will'),
+    );
   }
   return { email, created: false };
 }

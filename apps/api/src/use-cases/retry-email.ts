@@ -1,5 +1,5 @@
 import { EmailRecord, isContentPurged, reopenFailed } from '@mailroom/domain';
-import { readdSendJob } from '@mailroom/queue';
+import { readdSendJob, sendJobOptionsFor } from '@mailroom/queue';
 import type { ApiDeps } from '../api-deps';
 import { HttpError } from '../http/http-error';
 import { loadTenant } from '../routes/load-tenant';
@@ -7,10 +7,12 @@ import { withinMs } from '@mailroom/runtime';
 
 /**
  * `POST .../emails/:emailId/retry`: a failed email gets a new attempt on the same record. Its failed
- * recipients go back to `queued` (decision 0012), then its job is added again, replacing the failed
- * one BullMQ keeps under the same id. An email whose content retention deleted is gone for good (410).
- * If the job cannot be added the record is put back exactly as it was and the caller hears 503:
- * nothing half-done, the retry may be retried.
+ * recipients go back to `queued` (decision 0012), then the failed job BullMQ keeps under the same id is
+ * removed and the email enters its tenant's lane again like a new one (its job added, or a place in the
+ * backlog: decision 0026). An email whose content retention deleted is gone for good (410).
+ * If the job cannot be added the record is put back exactly as it was, its lane place is given back
+ * (best effort: a job added late would find the email failed and re-open it), and the caller hears
+ * 503: nothing half-done, the retry may be retried.
  */
 export async function retryEmail(deps: ApiDeps, tenantId: string, emailId: string): Promise<EmailRecord> {
   await loadTenant(deps, tenantId);
@@ -32,14 +34,27 @@ export async function retryEmail(deps: ApiDeps, tenantId: string, emailId: strin
   if (!reopened) throw new HttpError(404, 'email_not_found', `no email ${emailId} for tenant ${tenantId}`);
   if (reopened.status === 'failed' || reopened.updatedAt !== at) throw notFailed(reopened.status);
 
+  const jobOptionsFor = sendJobOptionsFor(deps.config.send);
   try {
-    await withinMs(readdSendJob(deps.queue, { tenantId, emailId }, deps.config.send), deps.config.timeouts.enqueueMs, 'the send queue');
+    await withinMs(
+      readdSendJob(deps.queue, deps.lanes, { tenantId, emailId }, jobOptionsFor),
+      deps.config.timeouts.enqueueMs,
+      'the send queue',
+    );
   } catch (e) {
     deps.logger.error({ err: e, tenantId, emailId }, 'could not add the retry job; putting the email back as it was');
     const restored = await deps.store.emails.update(tenantId, emailId, (cur) => (cur.updatedAt === reopened.updatedAt ? email : null));
     // Changed meanwhile (the sweep re-added it and a worker took it): the retry is under way after all.
-    if (restored?.status === 'failed')
+    if (restored?.status === 'failed') {
+      await withinMs(
+        deps.lanes.cancel(deps.queue, tenantId, emailId, jobOptionsFor),
+        deps.config.timeouts.redisRequestMs,
+        'the tenant lanes',
+      ).catch((err: unknown) =>
+        deps.logger.warn({ err, tenantId, emailId }, 'could not give the lane place of the undone retry back; the sweep will'),
+      );
       throw new HttpError(503, 'queue_unavailable', 'the send queue is unavailable; the email was left failed, retry the request');
+    }
   }
   deps.logger.info({ tenantId, emailId }, 'email re-opened for a retry');
   return reopened;

@@ -1,16 +1,17 @@
-import type { CancelOutcome } from '@mailroom/queue';
+import { CancelOutcome, sendJobOptionsFor } from '@mailroom/queue';
 import type { ApiDeps } from '../api-deps';
 
 /**
- * Takes a canceled email's job out of the send queue: removed when it waits (waiting, delayed for a
- * retry or a rate limit, prioritized); `in-flight` when a worker holds it right now (BullMQ refuses to
- * remove a locked job, so a worker can never take a job this removed); `not-found` when there is none
- * (lost with Redis; the sweep would re-add it, and the worker then finds the email canceled). A
- * finished job (completed, failed) is removed too: harmless, the record decides whether it was sent.
+ * Takes a canceled email out of its tenant's lane (decision 0026) and its job out of the send queue
+ * (`lanes.cancel`): `removed-from-backlog` when it still waited for a slot (it never had a job);
+ * `removed-from-queue` when its job waited (waiting, delayed for a retry or a rate limit, prioritized),
+ * its slot then going to the tenant's next email; `in-flight` when a worker holds it right now (BullMQ
+ * refuses to remove a locked job, so a worker can never take a job this removed), or it was admitted
+ * a moment ago and its job is still being added; `not-found` when there is none (lost with Redis; the
+ * sweep would re-add it, and the worker then finds the email canceled). A finished job (completed,
+ * failed) is removed too: harmless, the record decides whether it was sent. This goes first, the
+ * record second (decision 0035).
  */
-export async function withdrawSendJob(deps: ApiDeps, emailId: string): Promise<CancelOutcome> {
-  const state = await deps.queue.getJobState(emailId);
-  if (state === 'unknown') return 'not-found';
-  if (state === 'active' || (await deps.queue.remove(emailId)) !== 1) return 'in-flight';
-  return 'removed-from-queue';
+export function withdrawSendJob(deps: ApiDeps, tenantId: string, emailId: string): Promise<CancelOutcome> {
+  return deps.lanes.cancel(deps.queue, tenantId, emailId, sendJobOptionsFor(deps.config.send));
 }
