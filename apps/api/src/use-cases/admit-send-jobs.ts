@@ -20,18 +20,21 @@ export function admitSendJobs(deps: ApiDeps, tenantId: string, emailIds: string[
 
 /**
  * The undo of `admitSendJobs` for emails whose records were removed again: their lane places (a slot or
- * a backlog place) go back, and backlog ids moved into freed slots get their jobs. Best effort, each
- * bounded by REDIS_REQUEST_TIMEOUT_MS: when Redis is the reason the enqueue failed, this fails too, and
- * the worker's sweep (`reconcileLanes`) releases the place later (a job for a removed record ends
- * without sending and gives its slot back).
+ * a backlog place) go back, and backlog ids moved into freed slots get their jobs. Best effort and in
+ * the background, so the caller's 503 does not wait for it (it stays within ENQUEUE_TIMEOUT_MS); each
+ * call is bounded by REDIS_REQUEST_TIMEOUT_MS. When Redis is why the enqueue failed, this fails too,
+ * and the worker's sweep (`reconcileLanes`) frees the place later: a job for a removed record ends
+ * without sending and gives its slot back. A job that was added after all meets no record either.
  */
-export async function giveBackLanePlaces(deps: ApiDeps, tenantId: string, emailIds: string[]): Promise<void> {
+export function giveBackLanePlaces(deps: ApiDeps, tenantId: string, emailIds: string[]): void {
   const jobOptionsFor = sendJobOptionsFor(deps.config.send);
-  for (const emailId of emailIds) {
-    await withinMs(
-      deps.lanes.releaseAndPromote(deps.queue, tenantId, emailId, jobOptionsFor),
-      deps.config.timeouts.redisRequestMs,
-      'the tenant lanes',
-    ).catch((err: unknown) => deps.logger.warn({ err, tenantId, emailId }, 'could not give the lane place back; the sweep will'));
-  }
+  void (async () => {
+    for (const emailId of emailIds) {
+      await withinMs(
+        deps.lanes.releaseAndPromote(deps.queue, tenantId, emailId, jobOptionsFor),
+        deps.config.timeouts.redisRequestMs,
+        'the tenant lanes',
+      ).catch((err: unknown) => deps.logger.warn({ err, tenantId, emailId }, 'could not give the lane place back; the sweep will'));
+    }
+  })();
 }

@@ -33,7 +33,7 @@ export async function addJobThenCommit(deps: ApiDeps, email: EmailRecord, owner:
   } catch (e) {
     deps.logger.error({ err: e, tenantId, emailId: id }, 'could not enqueue; removing the record');
     if (await deps.store.emails.removePendingEnqueue(tenantId, id, owner)) {
-      await giveBackLanePlaces(deps, tenantId, [id]);
+      giveBackLanePlaces(deps, tenantId, [id]);
       throw new HttpError(503, 'queue_unavailable', 'the send queue is unavailable; nothing was stored, retry the request');
     }
     // Not removed: a worker already took the job (the add did succeed, late) and committed the record.

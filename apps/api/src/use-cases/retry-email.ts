@@ -34,10 +34,9 @@ export async function retryEmail(deps: ApiDeps, tenantId: string, emailId: strin
   if (!reopened) throw new HttpError(404, 'email_not_found', `no email ${emailId} for tenant ${tenantId}`);
   if (reopened.status === 'failed' || reopened.updatedAt !== at) throw notFailed(reopened.status);
 
-  const jobOptionsFor = sendJobOptionsFor(deps.config.send);
   try {
     await withinMs(
-      readdSendJob(deps.queue, deps.lanes, { tenantId, emailId }, jobOptionsFor),
+      readdSendJob(deps.queue, deps.lanes, { tenantId, emailId }, sendJobOptionsFor(deps.config.send)),
       deps.config.timeouts.enqueueMs,
       'the send queue',
     );
@@ -46,16 +45,32 @@ export async function retryEmail(deps: ApiDeps, tenantId: string, emailId: strin
     const restored = await deps.store.emails.update(tenantId, emailId, (cur) => (cur.updatedAt === reopened.updatedAt ? email : null));
     // Changed meanwhile (the sweep re-added it and a worker took it): the retry is under way after all.
     if (restored?.status === 'failed') {
-      await withinMs(
-        deps.lanes.cancel(deps.queue, tenantId, emailId, jobOptionsFor),
-        deps.config.timeouts.redisRequestMs,
-        'the tenant lanes',
-      ).catch((err: unknown) =>
-        deps.logger.warn({ err, tenantId, emailId }, 'could not give the lane place of the undone retry back; the sweep will'),
-      );
+      withdrawUndoneRetry(deps, tenantId, emailId);
       throw new HttpError(503, 'queue_unavailable', 'the send queue is unavailable; the email was left failed, retry the request');
     }
   }
   deps.logger.info({ tenantId, emailId }, 'email re-opened for a retry');
   return reopened;
+}
+
+/**
+ * After a retry was undone (the email is failed again), its lane place and any job of it waiting in the
+ * queue go, so that nothing re-opens and sends the email behind the caller's 503; the failed job BullMQ
+ * keeps stays. In the background and best effort (the caller is not kept waiting on a Redis that just
+ * failed). What this cannot reach (Redis down, or an add that lands later still) is what it was before
+ * the lanes: a job that finds the email failed re-opens it, and the sweep frees a slot left behind.
+ */
+function withdrawUndoneRetry(deps: ApiDeps, tenantId: string, emailId: string): void {
+  const withdraw = async () => {
+    const where = await deps.lanes.removeFromBacklog(tenantId, emailId);
+    if (where === 'backlog') return;
+    const state = await deps.queue.getJobState(emailId);
+    // A worker holds it: the retry goes on after all, and that job gives the slot back.
+    if (state === 'active') return;
+    if (state !== 'failed' && state !== 'completed' && state !== 'unknown') await deps.queue.remove(emailId);
+    if (where === 'admitted') await deps.lanes.releaseAndPromote(deps.queue, tenantId, emailId, sendJobOptionsFor(deps.config.send));
+  };
+  void withinMs(withdraw(), deps.config.timeouts.enqueueMs, 'the tenant lanes').catch((err: unknown) =>
+    deps.logger.warn({ err, tenantId, emailId }, 'could not withdraw the undone retry from its lane; the sweep will'),
+  );
 }
