@@ -71,6 +71,9 @@ export interface SinkMessage {
   /** Whether the message travelled over TLS (implicit or after STARTTLS). */
   secure: boolean;
   connectionId: string;
+  /** When the client began sending the message (DATA), so a test can count the messages in flight at once. */
+  dataStartedAt: Date;
+  /** When the sink answered it (after `dataReplyDelayMs`). */
   receivedAt: Date;
 }
 

@@ -84,6 +84,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Runn
         sink.droppedDuringData += 1;
         return dropConnectionOf(server, session, stream);
       }
+      const dataStartedAt = new Date();
       readAll(stream)
         .then(async (raw) => {
           if (behaviour.dataReplyDelayMs) await new Promise((r) => setTimeout(r, behaviour.dataReplyDelayMs));
@@ -97,6 +98,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Runn
             user: typeof session.user === 'string' ? session.user : undefined,
             secure: session.secure,
             connectionId: session.id,
+            dataStartedAt,
             receivedAt: new Date(),
           };
           const reply = typeof behaviour.onDataReply === 'function' ? behaviour.onDataReply(message) : behaviour.onDataReply;
