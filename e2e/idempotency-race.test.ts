@@ -84,6 +84,8 @@ describe('a replay while the first request with the key is still in progress', (
     held.release('fail');
     expect((await first).status).toBe(503);
     expect((await m.call('GET', `/v1/tenants/race/emails/${pendingId}`)).status).toBe(404);
+    // The removed email's slot in its tenant's lane went back with it (decision 0026), not left to the sweep.
+    await waitFor(async () => (await m.api.deps.lanes.admittedCount('race')) === 0, "the removed email's lane slot to be given back");
 
     const again = await post('inv-1', 'Invoice 1');
     expect(again.status).toBe(202);
