@@ -15,13 +15,14 @@ import { SqliteStore } from '@mailroom/store';
 import { requeueStuckEmails, SweepDeps } from './requeue-stuck-emails';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const T0 = Date.parse('2026-02-01T10:00:00.000Z');
+const at = (s: number) => new Date(T0 + s * 1000).toISOString();
 
+/** The tenant lanes' keys of a test prefix (queue.obliterate removes only BullMQ's). */
 async function deleteLanes(redis: ReturnType<typeof createRedisConnection>, prefix: string): Promise<void> {
   const keys = await redis.keys(`${prefix}:tenant-lanes*`);
   if (keys.length) await redis.del(...keys);
 }
-const T0 = Date.parse('2026-02-01T10:00:00.000Z');
-const at = (s: number) => new Date(T0 + s * 1000).toISOString();
 
 function email(id: string, over: Partial<EmailRecord> & { recipientStatus?: RecipientStatus; nextAttemptAt?: string } = {}): EmailRecord {
   const { recipientStatus = 'queued', ...rest } = over;

@@ -8,10 +8,10 @@ import { withdrawSendJob } from './withdraw-send-job';
 /**
  * `POST .../emails/:emailId/cancel`: stops an email nobody has accepted yet (`queued`, or `deferred` by
  * our own retry or a rate limit). Reads as its flow: the email and whether it may be canceled; its job
- * out of the queue (or its place out of the tenant's backlog) first (a job a worker holds right now cannot be removed: 409 `email_sending`, the
- * record untouched, because that send may well succeed); then every waiting recipient `canceled`, one
- * atomic write that checks again (decision 0035). The store tells the platform (`email.canceled`). A
- * repeated cancel answers the canceled email as it is.
+ * out of the queue, or its place out of the tenant's backlog, first (a job a worker holds right now
+ * cannot be removed: 409 `email_sending`, the record untouched, because that send may well succeed);
+ * then every waiting recipient `canceled`, one atomic write that checks again (decision 0035). The
+ * store tells the platform (`email.canceled`). A repeated cancel answers the canceled email as it is.
  */
 export async function cancelEmail(deps: ApiDeps, tenantId: string, emailId: string): Promise<EmailRecord> {
   await loadTenant(deps, tenantId);

@@ -8,9 +8,9 @@ import { admitSendJobs, giveBackLanePlaces } from './admit-send-jobs';
  * `pendingEnqueue: { owner, since }`; the request that owns it admits the email into its tenant's lane
  * (its job is added, or it waits in the tenant's backlog: decision 0026) and then commits (drops the
  * mark, one small write), or, when that fails, removes the record only while it is still pending
- * under its own name, and gives the lane place back. Meanwhile a replay of the same Idempotency-Key answers 409 "in
- * progress", never a 202 for a record that may yet be removed. A pending record whose owner went
- * silent (the process died) is taken over by the next replay after `abandonedAfterMs`.
+ * under its own name, and gives the lane place back. Meanwhile a replay of the same Idempotency-Key
+ * answers 409 "in progress", never a 202 for a record that may yet be removed. A pending record whose
+ * owner went silent (the process died) is taken over by the next replay after `abandonedAfterMs`.
  */
 
 /** An owner that has not committed within this long has died: its add is bounded by ENQUEUE_TIMEOUT_MS. */
