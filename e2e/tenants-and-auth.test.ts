@@ -88,7 +88,11 @@ describe('ops', () => {
     await m.call('POST', '/v1/tenants/o/emails', { to: ['a@b.example'], subject: 's', text: 't' });
     const counts = await m.call('GET', '/ops/queues', undefined, { token: OPS_TOKEN });
     expect(counts.status).toBe(200);
-    expect(counts.body.queues[0]).toMatchObject({ paused: false, counts: { waiting: 1, active: 0, failed: 0 } });
+    expect(counts.body.queues[0]).toMatchObject({
+      paused: false,
+      counts: { waiting: 1, active: 0, failed: 0 },
+      lanes: { tenants: 1, admitted: 1, backlog: 0, tenantsWithBacklog: 0 },
+    });
     expect((await m.call('GET', '/ops/queues')).status).toBe(401); // a platform key is not the ops token
     const basic = `Basic ${Buffer.from(`ops:${OPS_TOKEN}`).toString('base64')}`;
     const page = await fetch(`${m.api.url}/ops/dashboard/`, { headers: { authorization: basic } });

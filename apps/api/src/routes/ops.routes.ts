@@ -34,18 +34,20 @@ export function opsRoutes(deps: ApiDeps): Router {
 
   r.get('/ops/queues', async (_req, res) => {
     // BullMQ 6 has no 'paused' state: a paused queue keeps its jobs waiting, and says so itself.
-    const [counts, paused, workers] = await withinMs(
+    // `lanes`: the tenant lanes into the send queue (decision 0026), totals only, never a tenant id.
+    const [counts, paused, workers, lanes] = await withinMs(
       Promise.all([
         deps.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'),
         deps.queue.isPaused(),
         deps.queue.getWorkersCount(),
+        deps.lanes.stats(),
       ]),
       deps.config.timeouts.redisRequestMs,
       'the send queue',
     ).catch((e: Error) => {
       throw new HttpError(503, 'queue_unavailable', `the send queue cannot be read right now: ${e.message}`);
     });
-    res.json({ queues: [{ name: deps.queue.name, paused, counts, workers }] });
+    res.json({ queues: [{ name: deps.queue.name, paused, counts, workers, lanes }] });
   });
 
   r.use(callbacksOpsRoutes(deps));
