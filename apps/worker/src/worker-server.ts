@@ -4,7 +4,7 @@ import { createCallbacks, startCallbackWorker, storeWithCallbacks } from '@mailr
 import type { Config } from '@mailroom/config';
 import { createLogger } from '@mailroom/config';
 import { buildSmtpHostGuard, MailboxTokens, SharedPlatformTransport } from '@mailroom/delivery';
-import { createSendQueue, jitteredBackoff, SEND_QUEUE, SendJobData } from '@mailroom/queue';
+import { createSendQueue, jitteredBackoff, SEND_QUEUE, SendJobData, TenantRateLimiter } from '@mailroom/queue';
 import { healthRoutes, listen, openBackends } from '@mailroom/runtime';
 import { PixelTokens, SecretBox } from '@mailroom/security';
 import { CallbackMetrics } from '@mailroom/metrics';
@@ -55,6 +55,7 @@ export async function startWorker(
     mailboxTokens: new MailboxTokens({ config, redis, registry: providers, settings: store.settings, box, logger }),
     smtpHosts: buildSmtpHostGuard(config, options.resolveHost),
     platformTransport: platformRelay,
+    limiter: new TenantRateLimiter(redis, { prefix: config.queuePrefix }),
     now: () => new Date(),
     observer,
     callbacks: callbacks.publisher,
