@@ -21,7 +21,7 @@ describe('sending limits in the email settings', () => {
       ...(limits ? { limits } : {}),
     });
 
-  it('shows each preset\'s published limits as the defaults, with their sources', async () => {
+  it("shows each preset's published limits as the defaults, with their sources", async () => {
     const gmail = await put('gmail');
     expect(gmail.status).toBe(200);
     expect(gmail.body.limits).toEqual({
@@ -49,7 +49,7 @@ describe('sending limits in the email settings', () => {
     expect((await m.call('GET', '/v1/tenants/lim/email-settings')).body.limits).toEqual(ionos.body.limits);
   });
 
-  it('takes a lower figure, and a new window beside the preset\'s; GET says which figure is whose', async () => {
+  it("takes a lower figure, and a new window beside the preset's; GET says which figure is whose", async () => {
     const r = await put('gmail', { perMinute: 5, perDay: 100 });
     expect(r.status).toBe(200);
     const shown = (await m.call('GET', '/v1/tenants/lim/email-settings')).body.limits;
@@ -67,7 +67,9 @@ describe('sending limits in the email settings', () => {
     await put('outlook', { perMinute: 10 });
     const r = await put('outlook', { perMinute: 31 });
     expect(r.status).toBe(400);
-    expect(r.body.error.details).toEqual([{ field: 'limits.perMinute', message: expect.stringMatching(/at most 30: Office 365's published/) }]);
+    expect(r.body.error.details).toEqual([
+      { field: 'limits.perMinute', message: expect.stringMatching(/at most 30: Office 365's published/) },
+    ]);
     expect(r.body.error.message).toMatch(/^limits\.perMinute: .*at most 30/);
     const gmail = await put('gmail', { perDay: 2001 });
     expect(gmail.status).toBe(400);
@@ -94,7 +96,12 @@ describe('sending limits in the email settings', () => {
       mode: 'provider',
       senderName: 'Free Co',
       replyTo: 'r@free.example',
-      provider: { name: 'mailgun', fromAddress: 'billing@mg.free.example', privateApiKey: 'key-0000000000000000000000000001', region: 'eu' },
+      provider: {
+        name: 'mailgun',
+        fromAddress: 'billing@mg.free.example',
+        privateApiKey: 'key-0000000000000000000000000001',
+        region: 'eu',
+      },
       limits: { perHour: 300 },
     });
     expect(provider.status).toBe(200);
@@ -110,7 +117,11 @@ describe('sending limits in the email settings', () => {
     });
     expect(platform.status).toBe(400);
     expect(platform.body.error.details[0]).toMatchObject({ field: 'limits', message: expect.stringMatching(/smtp.*provider/) });
-    const saved = await m.call('PUT', '/v1/tenants/lim/email-settings', { mode: 'platform', senderName: 'Limited Co', replyTo: 'r@lim.example' });
+    const saved = await m.call('PUT', '/v1/tenants/lim/email-settings', {
+      mode: 'platform',
+      senderName: 'Limited Co',
+      replyTo: 'r@lim.example',
+    });
     expect(saved.status).toBe(200);
     expect(saved.body.limits).toBeNull();
     for (const [limits, field, words] of [

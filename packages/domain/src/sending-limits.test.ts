@@ -6,7 +6,12 @@ import { effectiveSendingLimits, limitsOverPreset, PresetLimits, sendingLimitsSc
 
 const T0 = '2026-01-01T00:00:00.000Z';
 const at = (s: number) => new Date(Date.parse(T0) + s * 1000).toISOString();
-const GMAIL_LIKE: PresetLimits = { label: 'Mail', defaults: { perDay: 500 }, maximum: { perDay: 2000 }, sources: ['https://mail.example/limits'] };
+const GMAIL_LIKE: PresetLimits = {
+  label: 'Mail',
+  defaults: { perDay: 500 },
+  maximum: { perDay: 2000 },
+  sources: ['https://mail.example/limits'],
+};
 const REASON = "the tenant's sending limit (5 per minute) is reached";
 
 function email(): EmailRecord {
@@ -93,7 +98,13 @@ describe('deferForSendingLimit', () => {
     const deferred = deferForSendingLimit(email(), at(1), at(61), REASON)!;
     const sent = applySendSuccess(
       markSending(deferred, at(61))!,
-      { messageId: '<m@x>', recipients: [{ email: 'a@x.example', accepted: true }, { email: 'b@x.example', accepted: true }] },
+      {
+        messageId: '<m@x>',
+        recipients: [
+          { email: 'a@x.example', accepted: true },
+          { email: 'b@x.example', accepted: true },
+        ],
+      },
       at(62),
     );
     expect(sent.status).toBe('accepted');

@@ -71,7 +71,10 @@ export function effectiveSendingLimits(own: SendingLimits | undefined, preset: P
 }
 
 /** The tenant's figures above what the preset allows: `[{ field: 'perDay', maximum: 2000 }]`; empty when all fit. */
-export function limitsOverPreset(own: SendingLimits | undefined, preset: PresetLimits | undefined): { field: SendingLimitField; maximum: number }[] {
+export function limitsOverPreset(
+  own: SendingLimits | undefined,
+  preset: PresetLimits | undefined,
+): { field: SendingLimitField; maximum: number }[] {
   const over: { field: SendingLimitField; maximum: number }[] = [];
   for (const f of SENDING_LIMIT_FIELDS) {
     const max = preset?.maximum[f];

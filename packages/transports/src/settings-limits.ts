@@ -55,14 +55,24 @@ export function presentLimits(registry: ProviderRegistry, s: LimitedSettings) {
       f,
       effective.limits[f] === undefined
         ? null
-        : { value: effective.limits[f], from: effective.from[f], ...(preset?.maximum[f] !== undefined ? { maximum: preset.maximum[f] } : {}) },
+        : {
+            value: effective.limits[f],
+            from: effective.from[f],
+            ...(preset?.maximum[f] !== undefined ? { maximum: preset.maximum[f] } : {}),
+          },
     ]),
   );
   return {
     ...windows,
     own: s.limits ?? {},
     preset: preset
-      ? { label: preset.label, defaults: preset.defaults, maximum: preset.maximum, sources: preset.sources, ...(preset.note ? { note: preset.note } : {}) }
+      ? {
+          label: preset.label,
+          defaults: preset.defaults,
+          maximum: preset.maximum,
+          sources: preset.sources,
+          ...(preset.note ? { note: preset.note } : {}),
+        }
       : null,
   };
 }
