@@ -4,7 +4,7 @@ import { typeError } from './input-errors';
 /**
  * A tenant's own sending limits (issue 8 section 2, decision 0030): at most so many sends in any
  * last minute, hour or day, counted in Redis by every worker (packages/queue limits). Each is
- * optional; a send costs one per recipient (Gmail and Office 365 count recipients).
+ * optional; a send costs one per recipient (what mailbox providers count; never less than messages).
  */
 export interface SendingLimits {
   perMinute?: number;
