@@ -2,7 +2,7 @@ import type { EmailRecord } from './email';
 import { emailCallbackEvents } from './callback-events';
 import { applySendSuccess, markSending } from './history';
 import { awaitsSend, deferForSendingLimit, sendDueAt } from './send-lifecycle';
-import { effectiveSendingLimits, limitsOverPreset, PresetLimits, sendingLimitsSchema } from './sending-limits';
+import { effectiveSendingLimits, limitsOverPreset, PresetLimits, sendingLimitsSchema, withinPreset } from './sending-limits';
 
 const T0 = '2026-01-01T00:00:00.000Z';
 const at = (s: number) => new Date(Date.parse(T0) + s * 1000).toISOString();
@@ -111,5 +111,15 @@ describe('deferForSendingLimit', () => {
     expect(sent).not.toHaveProperty('nextAttemptAt');
     expect(sent.recipients.every((r) => r.nextAttemptAt === undefined)).toBe(true);
     expect(deferForSendingLimit(sent, at(63), at(90), REASON)).toBeNull();
+  });
+});
+
+describe('withinPreset (a mailbox connected with OAuth2 changes the preset)', () => {
+  it("lowers each figure to the new preset's maximum, keeps what fits and what it does not cap", () => {
+    expect(withinPreset({ perDay: 5000, perMinute: 10 }, GMAIL_LIKE)).toEqual({ perDay: 2000, perMinute: 10 });
+    expect(withinPreset({ perDay: 100 }, GMAIL_LIKE)).toEqual({ perDay: 100 });
+    expect(withinPreset({ perHour: 7 }, undefined)).toEqual({ perHour: 7 });
+    expect(withinPreset(undefined, GMAIL_LIKE)).toBeUndefined();
+    expect(withinPreset({}, GMAIL_LIKE)).toBeUndefined();
   });
 });

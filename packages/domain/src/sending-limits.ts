@@ -84,6 +84,22 @@ export function limitsOverPreset(
   return over;
 }
 
+/**
+ * The tenant's figures as far as a new preset allows (a mailbox connected with OAuth2 changes the
+ * preset without a PUT): each one lowered to the preset's maximum. Undefined when nothing is left.
+ */
+export function withinPreset(own: SendingLimits | undefined, preset: PresetLimits | undefined): SendingLimits | undefined {
+  if (!own) return undefined;
+  const out: SendingLimits = {};
+  for (const f of SENDING_LIMIT_FIELDS) {
+    const mine = own[f];
+    if (mine === undefined) continue;
+    const max = preset?.maximum[f];
+    out[f] = max !== undefined ? Math.min(mine, max) : mine;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
 /** `5 per minute` for people (logs, the history's reason). */
 export function describeLimit(field: SendingLimitField, limit: number): string {
   return `${limit} per ${field.slice(3).toLowerCase()}`;
