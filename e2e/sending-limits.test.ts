@@ -25,10 +25,13 @@ describe('a tenant limited to 5 per minute, two workers', () => {
     receiver = await startCallbackReceiver([SECRET]);
     sink = await startSmtpSink({ tls: 'starttls', auth: { users: { [USER]: PASS } } });
     // SEND_ATTEMPTS=1: a throttle that used an attempt would end the email failed. Two sends at a time
-    // per worker, so both workers take part in the 8.
+    // per worker, so both workers take part in the 8. Every invoice is admitted to the queue at once
+    // (TENANT_MAX_IN_FLIGHT, the tenant lanes' K of decision 0026), so all 3 over the limit are seen
+    // deferred; with a smaller K the ones beyond it wait `queued` in the tenant's backlog meanwhile.
     m = await startMailroom({
       SEND_ATTEMPTS: '1',
       WORKER_CONCURRENCY: '2',
+      TENANT_MAX_IN_FLIGHT: '8',
       CALLBACK_URL: receiver.url,
       CALLBACK_SECRETS: SECRET,
       CALLBACK_RETRY_SCALE: '0.001',
