@@ -39,7 +39,7 @@ export async function takeFromSendingLimits(
   const field = FIELD_OF_WINDOW[taken.window];
   const limit = field ? describeLimit(field, own.limits[field]!) : taken.window;
   const nextAttemptAt = new Date(taken.retryAtMs).toISOString();
-  const reason = `the tenant's sending limit (${limit}) is reached: Mailroom sends it at ${nextAttemptAt}`;
+  const reason = `the tenant's sending limit (${limit}) is reached: the next try is at ${nextAttemptAt}`;
   const at = new Date(nowMs).toISOString();
   const deferred = await deps.store.emails.update(email.tenantId, email.id, (e) => deferForSendingLimit(e, at, nextAttemptAt, reason));
   deps.observer?.sendAttempted(deferred ?? email, effective.settings, 'deferred');
