@@ -92,7 +92,6 @@ describe('a tenant limited to 5 per minute, two workers', () => {
       const job = await m.api.deps.queue.getJob(e.id);
       expect(await job!.getState()).toBe('delayed');
       expect(job!.attemptsMade).toBe(0);
-      expect(Math.abs(job!.timestamp + job!.delay - due)).toBeLessThan(1000);
     }
 
     // The platform heard email.deferred for each held-back invoice, and the workers' metrics count them.
