@@ -133,4 +133,33 @@ describe('a tenant limited to 5 per minute, two workers', () => {
     }
     expect(sink.messages).toHaveLength(8);
   });
+
+  it('counts every recipient, the default Bcc included: 4 per minute lets one invoice to 3 through, not a second to 2', async () => {
+    const tenant = 'lim-recipients';
+    await m.call('PUT', `/v1/tenants/${tenant}`, { name: 'Recipients Co', plan: 'premium' });
+    const saved = await m.call('PUT', `/v1/tenants/${tenant}/email-settings`, {
+      mode: 'smtp',
+      senderName: 'Recipients Co',
+      bcc: ['archive@recipients.example'],
+      smtp: { preset: 'other', fromAddress: USER, username: USER, password: PASS, host: '127.0.0.1', port: sink.port, tls: false },
+      limits: { perMinute: 4 },
+    });
+    expect(saved.status).toBe(200);
+    const before = sink.messages.length;
+    const send = async (to: string[]) => {
+      const r = await m.call('POST', `/v1/tenants/${tenant}/emails`, { to, subject: 'Invoice', text: 'Attached.' });
+      expect(r.status).toBe(202);
+      return r.body.id as string;
+    };
+    const three = await send(['a@customer.example', 'b@customer.example']);
+    expect((await waitForEmail(m, tenant, three, (e) => SETTLED(e) || e.status === 'deferred')).status).toBe('accepted');
+    const two = await send(['c@customer.example']);
+    const held = await waitForEmail(m, tenant, two, (e) => SETTLED(e) || e.status === 'deferred');
+    expect(held.status).toBe('deferred');
+    expect(held.recipients.map((r: any) => [r.email, r.status])).toEqual([
+      ['c@customer.example', 'deferred'],
+      ['archive@recipients.example', 'deferred'],
+    ]);
+    expect(sink.messages.length - before).toBe(1);
+  });
 });
