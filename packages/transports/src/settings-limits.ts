@@ -8,7 +8,7 @@ import {
   settingsPartOf,
 } from '@mailroom/domain';
 import type { ProviderRegistry } from './provider-registry';
-import { SettingsFieldError } from './tenant-secrets';
+import { SettingsFieldError, SettingsIncompleteError } from './tenant-secrets';
 
 /**
  * The tenants' own sending limits as the settings' module sees them (decision 0030): the preset's
@@ -22,7 +22,15 @@ type LimitedSettings = Pick<EmailSettings, 'mode' | 'smtp' | 'provider' | 'limit
 export function presetLimitsOf(registry: ProviderRegistry, s: LimitedSettings): PresetLimits | undefined {
   const stored = settingsPartOf(s);
   if (!stored) return undefined;
-  return registry.moduleOf(s).settings?.presetLimits?.(stored);
+  let module;
+  try {
+    module = registry.moduleOf(s);
+  } catch (e) {
+    // A provider the registry no longer knows publishes nothing; building its transport says what is wrong.
+    if (e instanceof SettingsIncompleteError) return undefined;
+    throw e;
+  }
+  return module.settings?.presetLimits?.(stored);
 }
 
 /** What a send of these settings is counted against; undefined in platform mode. Windows without a limit are absent. */
