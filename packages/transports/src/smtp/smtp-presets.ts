@@ -23,7 +23,8 @@ export const PRESET_ENDPOINTS: Record<Exclude<SmtpPreset, 'other'>, SmtpEndpoint
  * The sending limits each preset's server publishes (decision 0030), as defaults a tenant gets without
  * setting any and the most it may raise them to. Mailroom counts one per recipient (To, Cc and Bcc),
  * which is what Gmail's and Office 365's recipient limits count and never less than a message limit.
- * Checked on 2026-11-30; the providers change them without notice, so a tenant may always set lower.
+ * Read from the pages below (stored copies, read on 2026-11-30); the providers change them without
+ * notice, so a tenant may always set lower.
  * `other` has no preset limits: the tenant sets what its server allows.
  */
 export const PRESET_LIMITS: Record<Exclude<SmtpPreset, 'other'>, PresetLimits> = {
