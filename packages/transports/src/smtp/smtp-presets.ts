@@ -35,7 +35,8 @@ export const PRESET_LIMITS: Record<Exclude<SmtpPreset, 'other'>, PresetLimits> =
     // over a rolling 24 hours. The default is the figure every Gmail account can send without a block.
     defaults: { perDay: 500 },
     maximum: { perDay: 2000 },
-    sources: ['https://support.google.com/mail/answer/22839', 'https://support.google.com/a/answer/166852'],
+    // 166852 states the Workspace figures and the trial's 500; 22839 is Gmail Help's own limits page.
+    sources: ['https://support.google.com/a/answer/166852', 'https://support.google.com/mail/answer/22839'],
     note: 'a paid Google Workspace account may raise perDay to 2000; consumer Gmail and Workspace trials send 500 a day',
   },
   outlook: {
