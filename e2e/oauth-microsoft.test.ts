@@ -103,9 +103,30 @@ describe('a Microsoft 365 mailbox connected with OAuth2', () => {
     expect(new URL(r.body.authorizeUrl).searchParams.get('scope')).toBe(
       'openid email offline_access https://graph.microsoft.com/Mail.Send',
     );
+    // Sending limits set on the tenant's earlier server stay with the connected mailbox, as far as Office 365's allow.
+    const earlier = await m.call('PUT', '/v1/tenants/fabrikam/email-settings', {
+      mode: 'smtp',
+      senderName: 'fabrikam',
+      smtp: {
+        preset: 'other',
+        fromAddress: MAILBOX,
+        username: MAILBOX,
+        password: 'pw-earlier-server',
+        host: '127.0.0.1',
+        port: 2525,
+        tls: false,
+      },
+      limits: { perMinute: 120, perDay: 40 },
+    });
+    expect(earlier.status).toBe(200);
     expect((await connectMailbox(m, microsoft, 'fabrikam', { via: 'graph' })).status).toBe(200);
     const settings = (await m.call('GET', '/v1/tenants/fabrikam/email-settings')).body;
     expect(settings.smtp).toMatchObject({ preset: 'outlook', auth: 'oauth2', oauth: { via: 'graph', mailbox: MAILBOX } });
+    expect(settings.limits).toMatchObject({
+      perMinute: { value: 30, from: 'tenant', maximum: 30 },
+      perDay: { value: 40, from: 'tenant', maximum: 10000 },
+      own: { perMinute: 30, perDay: 40 },
+    });
     expect(settings.warnings).toEqual([]);
 
     const id = await send('fabrikam', 20);

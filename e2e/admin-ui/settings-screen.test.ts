@@ -111,6 +111,55 @@ describe('settings screen', () => {
     expect(down.problems).toEqual([]);
   });
 
+  it("shows the preset's sending limits with their sources, refuses a figure over them at the field, and saves a lower one", async () => {
+    await m.call('PUT', '/v1/tenants/lim-co', { name: 'Limits Co', plan: 'premium' });
+    const { page, problems } = await openAdmin(browser, m, 'lim-co', '/', 'lang=en');
+    await page.getByText('Nothing saved yet').waitFor();
+    await page.getByLabel('Send from your SMTP server', { exact: true }).check();
+    await page.getByLabel('Mail service', { exact: true }).selectOption('outlook');
+    const perMinute = page.getByLabel('Per minute', { exact: true });
+    await perMinute.waitFor();
+    expect(await perMinute.getAttribute('placeholder')).toBe('30');
+    expect(await page.locator('[id="limits.perMinute-help"]').innerText()).toBe('Office 365: 30 by default, at most 30.');
+    expect(await page.locator('[id="limits.perDay-help"]').innerText()).toBe('Office 365: 10000 by default, at most 10000.');
+    expect(await page.locator('[id="limits.perHour-help"]').innerText()).toBe('No limit unless you set one.');
+    expect(await page.getByRole('link', { name: 'learn.microsoft.com' }).getAttribute('href')).toMatch(/exchange-online-limits/);
+    // Another preset, other figures.
+    await page.getByLabel('Mail service', { exact: true }).selectOption('gmail');
+    expect(await page.locator('[id="limits.perDay-help"]').innerText()).toBe('Gmail: 500 by default, at most 2000.');
+    expect(await page.getByLabel('Per day (24 hours)', { exact: true }).getAttribute('placeholder')).toBe('500');
+
+    await page.getByLabel('Send from', { exact: true }).fill('billing@lim.example');
+    await page.getByLabel('SMTP user name', { exact: true }).fill('billing@lim.example');
+    await page.getByLabel('SMTP password', { exact: true }).fill('abcd efgh ijkl mnop');
+    await page.getByLabel('Sender name', { exact: true }).fill('Limits Co');
+    await page.getByLabel('Per day (24 hours)', { exact: true }).fill('3000');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await outcome(page)
+      .getByText(/The settings were not saved/)
+      .waitFor();
+    const perDay = page.getByLabel('Per day (24 hours)', { exact: true });
+    expect(await perDay.getAttribute('aria-invalid')).toBe('true');
+    expect(await perDay.getAttribute('aria-describedby')).toContain('limits.perDay-error');
+    expect(await page.locator('[id="limits.perDay-error"]').innerText()).toMatch(/at most 2000: Gmail's published sending limit/);
+    expect((await m.call('GET', '/v1/tenants/lim-co/email-settings')).body.configured).toBe(false);
+
+    await perDay.fill('100');
+    await page.getByLabel('Per minute', { exact: true }).fill('5');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await outcome(page).getByText('Settings saved.').waitFor();
+    expect((await m.call('GET', '/v1/tenants/lim-co/email-settings')).body.limits).toMatchObject({
+      perMinute: { value: 5, from: 'tenant' },
+      perDay: { value: 100, from: 'tenant', maximum: 2000 },
+      own: { perMinute: 5, perDay: 100 },
+    });
+    await page.reload();
+    await page.getByLabel('Per day (24 hours)', { exact: true }).waitFor();
+    expect(await page.getByLabel('Per day (24 hours)', { exact: true }).inputValue()).toBe('100');
+    expect(await page.getByLabel('Per hour', { exact: true }).inputValue()).toBe('');
+    expect(problems).toEqual([]);
+  });
+
   it("shows the API's field errors at the field, tied to it with aria-describedby", async () => {
     const { page } = await openAdmin(browser, m, 'prem-co', '/', 'lang=en');
     await page.getByLabel('Send from your SMTP server', { exact: true }).waitFor();

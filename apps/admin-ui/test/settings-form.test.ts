@@ -1,5 +1,13 @@
 import type { SettingsAnswer } from '../src/api/types';
-import { bodyFromForm, errorsByField, formFromSettings, oauthVendorOf, parseAddresses, withPreset } from '../src/settings/settings-form';
+import {
+  bodyFromForm,
+  errorsByField,
+  formFromSettings,
+  oauthVendorOf,
+  parseAddresses,
+  presetLimitsOf,
+  withPreset,
+} from '../src/settings/settings-form';
 
 const savedSmtp: SettingsAnswer = {
   mode: 'smtp',
@@ -124,5 +132,43 @@ describe('the settings form and the API body', () => {
         { field: 'cc.3.email', message: 'is not a valid email address' },
       ]),
     ).toEqual({ 'smtp.host': 'host is required when preset is "other"', cc: 'is not a valid email address; is not a valid email address' });
+  });
+});
+
+describe('sending limits in the form', () => {
+  const withLimits: SettingsAnswer = {
+    ...savedSmtp,
+    limits: {
+      perMinute: { value: 5, from: 'tenant' },
+      perHour: null,
+      perDay: { value: 500, from: 'preset', maximum: 2000 },
+      own: { perMinute: 5 },
+      preset: {
+        label: 'Gmail',
+        defaults: { perDay: 500 },
+        maximum: { perDay: 2000 },
+        sources: ['https://support.google.com/a/answer/166852'],
+      },
+    },
+  };
+
+  it("shows only the tenant's own figures in the boxes (the preset's are the placeholders), and sends them back as numbers", () => {
+    const form = formFromSettings(withLimits);
+    expect(form.limits).toEqual({ perMinute: '5', perHour: '', perDay: '' });
+    expect(bodyFromForm(form)).toMatchObject({ limits: { perMinute: 5 } });
+    const lowered = { ...form, limits: { perMinute: '', perHour: ' 40 ', perDay: '100' } };
+    expect((bodyFromForm(lowered) as any).limits).toEqual({ perHour: 40, perDay: 100 });
+    // Something that is not a number goes as typed, for the API to name the field.
+    expect((bodyFromForm({ ...form, limits: { ...form.limits, perDay: '1e' } }) as any).limits.perDay).toBe('1e');
+  });
+
+  it('sends no limits when every box is empty, nor in platform mode; the preset figures follow the chosen preset', () => {
+    const form = formFromSettings(withLimits);
+    expect(bodyFromForm({ ...form, limits: { perMinute: '', perHour: '', perDay: '' } })).not.toHaveProperty('limits');
+    expect(bodyFromForm({ ...form, mode: 'platform' })).not.toHaveProperty('limits');
+    expect(presetLimitsOf(form)?.defaults).toEqual({ perDay: 500 });
+    expect(presetLimitsOf({ ...form, smtp: withPreset(form.smtp, 'outlook') })?.maximum).toEqual({ perMinute: 30, perDay: 10000 });
+    expect(presetLimitsOf({ ...form, smtp: withPreset(form.smtp, 'other') })).toBeUndefined();
+    expect(presetLimitsOf({ ...form, mode: 'provider' })).toBeUndefined();
   });
 });

@@ -22,6 +22,7 @@ import { decideAfterFailure, RetryScheduledError } from './after-failure';
 import { notePlanFallback } from './note-plan-fallback';
 import { screenSuppressedAtSend } from './screen-suppressed-at-send';
 import { sendSuppressingRefusedMailboxes } from './suppress-refused-mailboxes';
+import { takeFromSendingLimits } from './take-from-sending-limits';
 import { timedTransport } from './timed-transport';
 import { toDeliveryError } from './to-delivery-error';
 import type { WorkerDeps } from './worker-deps';
@@ -39,7 +40,8 @@ export interface SendAttempt {
 /**
  * One send attempt for one email. Reads as its flow: load; a job for a `failed` email is a retry
  * (the API's, the dashboard's, or a stalled re-run) and re-opens its failed recipients; skip what no
- * longer waits; resolve the effective settings (the same decision as the API's); mark sending; send;
+ * longer waits; resolve the effective settings (the same decision as the API's); take the send from the
+ * tenant's sending limits, or defer it; mark sending; send;
  * record the outcome. After a failure the error's fields decide: defer (rate limit), retry, or give up.
  */
 export async function deliverEmail(deps: WorkerDeps, job: SendAttempt): Promise<void> {
@@ -59,6 +61,8 @@ export async function deliverEmail(deps: WorkerDeps, job: SendAttempt): Promise<
   ]);
   const effective = tenant ? effectiveSettings(tenant, stored, deps.config.smtpPlans) : undefined;
   if (tenant && effective) await notePlanFallback(deps, tenant, stored, effective, log);
+  // The tenant's own sending limits: over one, the email is deferred until it may go (no attempt used).
+  if (effective) await takeFromSendingLimits(deps, job, email, effective, log);
   const marked = await store.emails.update(tenantId, emailId, (e) => markSending(e, now(), effective && transportOf(effective)));
   // Gone meanwhile: an enqueue whose job add failed removed it before this job could commit it.
   if (!marked) return void log.warn('email removed before it could be sent; nothing to send');

@@ -1,6 +1,7 @@
 import type { CallbackPublisher } from '@mailroom/callbacks';
 import type { Config } from '@mailroom/config';
 import type { MailboxTokens, TransportCache } from '@mailroom/delivery';
+import type { TenantRateLimiter } from '@mailroom/queue';
 import type { PixelTokens, SecretBox } from '@mailroom/security';
 import type { Store } from '@mailroom/store';
 import type { ProviderRegistry, SmtpHostGuard, Transport } from '@mailroom/transports';
@@ -25,6 +26,8 @@ export interface WorkerDeps {
   smtpHosts: SmtpHostGuard;
   /** The platform's relay, one pooled connection set shared by every platform tenant of this worker. */
   platformTransport?: Transport;
+  /** The tenants' own sending limits, counted in the shared Redis under QUEUE_PREFIX (decision 0030). */
+  limiter: TenantRateLimiter;
   now: () => Date;
   /** Status callbacks to the platform: `publish(events)` after each store update; never throws. */
   callbacks?: CallbackPublisher;

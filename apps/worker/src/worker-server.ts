@@ -13,6 +13,7 @@ import {
   SendJobData,
   sendJobOptionsFor,
   TenantLanes,
+  TenantRateLimiter,
 } from '@mailroom/queue';
 import { healthRoutes, listen, openBackends } from '@mailroom/runtime';
 import { PixelTokens, SecretBox } from '@mailroom/security';
@@ -64,6 +65,7 @@ export async function startWorker(
     mailboxTokens: new MailboxTokens({ config, redis, registry: providers, settings: store.settings, box, logger }),
     smtpHosts: buildSmtpHostGuard(config, options.resolveHost),
     platformTransport: platformRelay,
+    limiter: new TenantRateLimiter(redis, { prefix: config.queuePrefix }),
     now: () => new Date(),
     observer,
     callbacks: callbacks.publisher,

@@ -90,3 +90,13 @@ describe('tenant input', () => {
     expect(bad.error!.issues[0].path).toEqual(['email']);
   });
 });
+
+describe('sending limits and the plan fallback', () => {
+  it('keeps the tenant limits while its own server sends, and drops them when the platform sends instead', () => {
+    const limited: EmailSettings = { ...smtpSettings, limits: { perMinute: 5 } };
+    expect(effectiveSettings(tenant(), limited, SMTP_PLANS).settings.limits).toEqual({ perMinute: 5 });
+    const fallback = effectiveSettings(tenant({ plan: 'basic' }), limited, SMTP_PLANS);
+    expect(fallback.fallback).toBe('plan_fallback');
+    expect(fallback.settings).not.toHaveProperty('limits');
+  });
+});

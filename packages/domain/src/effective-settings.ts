@@ -36,7 +36,8 @@ export function platformDefaults(tenant: Tenant): EmailSettings {
 export function effectiveSettings(tenant: Tenant, stored: EmailSettings | null, smtpPlans: readonly string[]): EffectiveSettings {
   if (!stored) return { settings: platformDefaults(tenant), configured: false };
   if (stored.mode === 'smtp' && !mayUseSmtp(tenant.plan, smtpPlans)) {
-    const { smtp: _notAllowed, lastFailure: _smtpFailure, ...kept } = stored;
+    // The tenant's limits were for its own server: the platform's relay paces itself.
+    const { smtp: _notAllowed, lastFailure: _smtpFailure, limits: _ownServerLimits, ...kept } = stored;
     const replyTo = stored.replyTo ?? tenant.email;
     return {
       settings: { ...kept, mode: 'platform', ...(replyTo ? { replyTo } : {}) },

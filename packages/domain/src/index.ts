@@ -3,6 +3,7 @@ export * from './input-errors';
 export * from './plans';
 export * from './status';
 export * from './settings';
+export * from './sending-limits';
 export * from './settings-warning';
 export * from './secret-context';
 export * from './email';

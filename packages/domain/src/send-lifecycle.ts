@@ -75,3 +75,22 @@ export function giveUp(rec: EmailRecord, failure: { code: string; reason: string
   const { pendingEnqueue: _pending, ...rest } = rec;
   return withSummary({ ...rest, recipients, events: mergeEvents(rec.events, [event]) }, at);
 }
+
+/**
+ * The tenant's own sending limit is reached (decision 0030): every recipient still waiting becomes
+ * `deferred` until `nextAttemptAt`, with the reason, and no attempt is recorded (nothing was tried).
+ * One `deferred` event per attempt count: a job deferred again before its next attempt moves the
+ * time of the next try without growing the timeline. The job exists, so an enqueue still marked
+ * pending is committed here, as markSending does. Null when nothing waits.
+ */
+export function deferForSendingLimit(rec: EmailRecord, at: string, nextAttemptAt: string, reason: string): EmailRecord | null {
+  if (!awaitsSend(rec)) return null;
+  const recipients = rec.recipients.map((r): RecipientState => {
+    if (!recipientAwaitsSend(r, rec)) return r;
+    const { nextAttemptAt: _previous, ...rest } = r;
+    return { ...rest, status: 'deferred', reason, nextAttemptAt, updatedAt: at };
+  });
+  const event: EmailEvent = { type: 'deferred', at, key: `worker:sending-limit:${rec.attempts.length}`, source: 'worker', reason };
+  const { pendingEnqueue: _committed, ...rest } = rec;
+  return withSummary({ ...rest, nextAttemptAt, recipients, events: mergeEvents(rec.events, [event]) }, at);
+}

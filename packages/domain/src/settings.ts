@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { typeError } from './input-errors';
 import { Address, addressSchema, emailAddressSchema, headerSafeString } from './address';
+import { SendingLimits, sendingLimitsSchema } from './sending-limits';
 
 /**
  * A tenant's email settings, provider-independent. The sending modes are the product's (plans gate
@@ -53,6 +54,11 @@ export interface EmailSettings {
   /** `smtp` mode: the tenant's own server, as the smtp module stores it. */
   smtp?: TransportSettings;
   provider?: ProviderSettings;
+  /**
+   * `smtp` and `provider` modes: the tenant's own sending limits, at most the preset's (decision 0030).
+   * Absent: the preset's defaults alone. Platform mode has none (the platform's relay is ours to pace).
+   */
+  limits?: SendingLimits;
   /** The last permanent transport failure (rejected login, sender refused), cleared by the next success or save. */
   lastFailure?: { at: string; code: string; hint?: string; response?: string };
   /**
@@ -98,6 +104,7 @@ export interface EmailSettingsInput {
   bcc: Address[];
   smtp?: SettingsPartInput;
   provider?: ProviderSettingsInput;
+  limits?: SendingLimits;
 }
 
 /** The body of a settings PUT: the common fields here, each part validated by its module's schema. */
@@ -111,6 +118,7 @@ export function emailSettingsInputSchema(parts: SettingsPartSchemas): z.ZodType<
       bcc: addressList('bcc'),
       smtp: parts.smtp.optional(),
       provider: parts.provider.optional(),
+      limits: sendingLimitsSchema.optional(),
     })
     .superRefine((s, ctx) => {
       if (s.mode === 'smtp' && !s.smtp) ctx.addIssue({ code: 'custom', path: ['smtp'], message: 'smtp is required when mode is "smtp"' });
@@ -118,5 +126,11 @@ export function emailSettingsInputSchema(parts: SettingsPartSchemas): z.ZodType<
         ctx.addIssue({ code: 'custom', path: ['provider'], message: 'provider is required when mode is "provider"' });
       if (s.mode === 'platform' && !s.replyTo)
         ctx.addIssue({ code: 'custom', path: ['replyTo'], message: 'replyTo is required in platform mode: replies must reach the tenant' });
+      if (s.mode === 'platform' && s.limits)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['limits'],
+          message: 'limits apply to modes "smtp" and "provider" only: the platform paces its own relay. Leave limits out in platform mode.',
+        });
     });
 }

@@ -15,3 +15,4 @@ export * from './sendgrid';
 export * from './mailgun';
 export * from './mailjet';
 export * from './webhook-state';
+export * from './settings-limits';

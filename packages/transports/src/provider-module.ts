@@ -1,5 +1,5 @@
 import type { Config } from '@mailroom/config';
-import type { EmailSettings, SendingMode, SettingsWarning } from '@mailroom/domain';
+import type { EmailSettings, PresetLimits, SendingMode, SettingsWarning } from '@mailroom/domain';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { AccessTokenSource, MailboxGrant, RenewedMailboxTokens } from './access-token-source';
@@ -80,6 +80,12 @@ export interface ModuleSettings<Input, Stored> {
   failureWarning?(failure: LastFailure, stored: Stored): SettingsWarning | undefined;
   /** Checks that need the network, before anything is stored (the SMTP host's SSRF guard). Throws SettingsFieldError. */
   vet?(input: Input, context: VetContext): Promise<void>;
+  /**
+   * The sending limits the server of these settings publishes (an SMTP preset's), with their sources:
+   * the tenant's defaults and the most it may set (decision 0030). Absent or undefined: none published,
+   * the tenant's own limits alone.
+   */
+  presetLimits?(stored: Stored): PresetLimits | undefined;
 }
 
 export interface VetContext {

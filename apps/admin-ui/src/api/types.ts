@@ -60,6 +60,8 @@ export interface SettingsAnswer {
     hasPublicApiKey?: boolean;
   };
   webhook?: { url: string; registered: boolean; error?: string; lastEventAt: string | null };
+  /** The sending limits sends are counted against (null in platform mode, absent in older answers). */
+  limits?: LimitsAnswer | null;
   warnings: Warning[];
   /** The modes the tenant's plan allows, and the plans that allow SMTP (for the reason shown). */
   allowedModes?: SendingMode[];
@@ -177,3 +179,12 @@ export interface SuppressionFilters {
   addressPrefix?: string;
   reason?: string;
 }
+
+export type LimitField = 'perMinute' | 'perHour' | 'perDay';
+export type Limits = Partial<Record<LimitField, number>>;
+
+/** The settings answer's `limits`: each window's figure and whose it is, the tenant's own, the preset's with sources. */
+export type LimitsAnswer = Record<LimitField, { value: number; from: 'preset' | 'tenant'; maximum?: number } | null> & {
+  own: Limits;
+  preset: { label: string; defaults: Limits; maximum: Limits; sources: string[]; note?: string } | null;
+};

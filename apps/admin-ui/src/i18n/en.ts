@@ -73,6 +73,21 @@ export const en = {
   'settings.smtp.tls.help':
     'On: usually port 465. Off: STARTTLS, which is then required (usually port 587). Your password never travels unencrypted.',
 
+  'settings.limits.legend': 'Sending limits',
+  'settings.limits.intro.preset':
+    '{label} publishes these sending limits. Mailroom never sends faster: an email over a limit waits, shown as deferred, until it may go. Each recipient counts once. You may set lower figures; an empty box keeps the default.',
+  'settings.limits.intro.none':
+    'This server publishes no limits Mailroom knows. Set what your provider allows (each recipient counts once), or leave the boxes empty for no limit.',
+  'settings.limits.perMinute': 'Per minute',
+  'settings.limits.perHour': 'Per hour',
+  'settings.limits.perDay': 'Per day (24 hours)',
+  'settings.limits.presetDefault': '{label}: {value} by default, at most {maximum}.',
+  'settings.limits.noPresetFigure': 'No limit unless you set one.',
+  'settings.limits.sources': 'Where the figures come from:',
+
+  'settings.limits.note.gmail':
+    'Gmail accounts and Google Workspace trials send 500 a day; a paid Google Workspace account may raise the day to 2,000.',
+  'settings.limits.note.ionos': 'A contract younger than 30 days sends only 50 to 400 an hour: set a lower figure per hour.',
   'settings.oauth.legend': 'Sign in instead of a password',
   'settings.oauth.help.google':
     'Connect your Gmail or Google Workspace mailbox: you sign in at Google and allow Mailroom to send from it. No password is typed or stored, and no app password is needed.',

@@ -78,6 +78,21 @@ export const es: Dictionary = {
   'settings.smtp.tls.help':
     'Activado: normalmente el puerto 465. Desactivado: STARTTLS, que entonces es obligatorio (normalmente el puerto 587). Tu contraseña nunca viaja sin cifrar.',
 
+  'settings.limits.legend': 'Límites de envío',
+  'settings.limits.intro.preset':
+    '{label} publica estos límites de envío. Mailroom nunca envía más rápido: un email que los supera espera, como aplazado, hasta que puede salir. Cada destinatario cuenta una vez. Puedes poner cifras más bajas; una casilla vacía deja el valor por defecto.',
+  'settings.limits.intro.none':
+    'Este servidor no publica límites que Mailroom conozca. Pon los que permite tu proveedor (cada destinatario cuenta una vez) o deja las casillas vacías para no limitar.',
+  'settings.limits.perMinute': 'Por minuto',
+  'settings.limits.perHour': 'Por hora',
+  'settings.limits.perDay': 'Por día (24 horas)',
+  'settings.limits.presetDefault': '{label}: {value} por defecto, como máximo {maximum}.',
+  'settings.limits.noPresetFigure': 'Sin límite salvo que pongas uno.',
+  'settings.limits.sources': 'De dónde salen las cifras:',
+
+  'settings.limits.note.gmail':
+    'Las cuentas de Gmail y las pruebas de Google Workspace envían 500 al día; una cuenta de pago de Google Workspace puede subir el día a 2.000.',
+  'settings.limits.note.ionos': 'Un contrato de menos de 30 días solo envía de 50 a 400 por hora: pon una cifra por hora más baja.',
   'settings.oauth.legend': 'Inicia sesión en lugar de usar una contraseña',
   'settings.oauth.help.google':
     'Conecta tu buzón de Gmail o Google Workspace: inicias sesión en Google y permites que Mailroom envíe desde él. No se escribe ni se guarda ninguna contraseña, y no hace falta una contraseña de aplicación.',

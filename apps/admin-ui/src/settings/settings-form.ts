@@ -3,8 +3,8 @@
  * Preact), so the rules that matter are unit-tested: a secret left empty is left out (the API keeps
  * the stored one), a preset's server is sent only when changed, addresses split on commas or lines.
  */
-import { PRESET_ENDPOINTS } from '@mailroom/transports/src/smtp/smtp-presets';
-import type { Address, OAuthVendor, ProviderName, SendingMode, SettingsAnswer, SmtpPreset } from '../api/types';
+import { PRESET_ENDPOINTS, PRESET_LIMITS } from '@mailroom/transports/src/smtp/smtp-presets';
+import type { Address, LimitField, OAuthVendor, ProviderName, SendingMode, SettingsAnswer, SmtpPreset } from '../api/types';
 
 export interface SmtpForm {
   preset: SmtpPreset;
@@ -36,6 +36,16 @@ export interface SettingsForm {
   bcc: string;
   smtp: SmtpForm;
   provider: ProviderForm;
+  /** The tenant's own sending limits (`smtp` and `provider` modes); empty: the preset's default. */
+  limits: LimitsForm;
+}
+
+export type LimitsForm = Record<LimitField, string>;
+export const LIMIT_FIELDS: readonly LimitField[] = ['perMinute', 'perHour', 'perDay'];
+
+/** The published limits of the form's server (an SMTP preset's), shown beside the fields; none for `other` and providers. */
+export function presetLimitsOf(f: Pick<SettingsForm, 'mode' | 'smtp'>): (typeof PRESET_LIMITS)[keyof typeof PRESET_LIMITS] | undefined {
+  return f.mode === 'smtp' && f.smtp.preset !== 'other' ? PRESET_LIMITS[f.smtp.preset] : undefined;
 }
 
 export const MODES: readonly SendingMode[] = ['platform', 'smtp', 'provider'];
@@ -94,6 +104,11 @@ export function formFromSettings(s: SettingsAnswer | null): SettingsForm {
       domain: p?.domain ?? '',
       webhookVerificationKey: '',
     },
+    limits: {
+      perMinute: String(s?.limits?.own.perMinute ?? ''),
+      perHour: String(s?.limits?.own.perHour ?? ''),
+      perDay: String(s?.limits?.own.perDay ?? ''),
+    },
   };
 }
 
@@ -123,7 +138,20 @@ export function bodyFromForm(f: SettingsForm): Record<string, unknown> {
   if (!blank(f.replyTo)) body.replyTo = f.replyTo.trim();
   if (f.mode === 'smtp') body.smtp = smtpBody(f.smtp);
   if (f.mode === 'provider') body.provider = providerBody(f.provider);
+  const limits = limitsBody(f.limits);
+  if (f.mode !== 'platform' && limits) body.limits = limits;
   return body;
+}
+
+/** The figures typed, as numbers (anything else as typed: the API names the field); undefined when all are empty. */
+function limitsBody(l: LimitsForm): Record<string, number | string> | undefined {
+  const out: Record<string, number | string> = {};
+  for (const f of LIMIT_FIELDS) {
+    if (blank(l[f])) continue;
+    const n = Number(l[f].trim());
+    out[f] = Number.isFinite(n) ? n : l[f].trim();
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 function smtpBody(s: SmtpForm): Record<string, unknown> {

@@ -8,6 +8,7 @@ import { CommonFields } from './common-fields';
 import { ModePicker } from './mode-picker';
 import { ProviderFields } from './provider-fields';
 import { allowedModes, bodyFromForm, errorsByField, formFromSettings, SettingsForm } from './settings-form';
+import { LimitsFields } from './limits-fields';
 import { SmtpFields } from './smtp-fields';
 import { TestEmailPanel } from './test-email-panel';
 
@@ -146,7 +147,9 @@ function SettingsEditor({ initial, reload }: { initial: SettingsAnswer | null; r
           />
         ) : null}
         <CommonFields i18n={i18n} form={form} errors={errors} onChange={patch} />
-        {/* Slot: sending limits (settings `limits`, issue 8) are one more fieldset here, with their fields in settings-form.ts. */}
+        {form.mode !== 'platform' ? (
+          <LimitsFields i18n={i18n} form={form} limits={form.limits} errors={errors} onChange={(limits) => patch({ limits })} />
+        ) : null}
         <div class="actions">
           <button type="submit" class="primary" disabled={busy}>
             {busy ? i18n.t('settings.saving') : i18n.t('settings.save')}

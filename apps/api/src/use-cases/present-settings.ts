@@ -1,5 +1,5 @@
 import type { EmailSettings, SettingsWarning } from '@mailroom/domain';
-import { lastFailureWarnings, presentSettingsPart, ProviderRegistry, settingsPartWarnings } from '@mailroom/transports';
+import { lastFailureWarnings, presentLimits, presentSettingsPart, ProviderRegistry, settingsPartWarnings } from '@mailroom/transports';
 
 /** The settings as the API shows them: each module shows its own part, every secret replaced by whether it is set. */
 export function presentSettings(registry: ProviderRegistry, s: EmailSettings, extraWarnings: SettingsWarning[] = []) {
@@ -12,6 +12,7 @@ export function presentSettings(registry: ProviderRegistry, s: EmailSettings, ex
     version: s.version,
     updatedAt: s.updatedAt,
     ...presentSettingsPart(registry, s),
+    limits: presentLimits(registry, s),
     warnings: [...settingsPartWarnings(registry, s), ...lastFailureWarnings(registry, s), ...extraWarnings],
   };
 }

@@ -1,5 +1,5 @@
 import { EmailSettings, EmailSettingsInput, mayUseSmtp, Tenant } from '@mailroom/domain';
-import { SettingsFieldError, storeSettingsPart, TenantSecrets, vetSettingsPart } from '@mailroom/transports';
+import { assertLimitsWithinPreset, SettingsFieldError, storeSettingsPart, TenantSecrets, vetSettingsPart } from '@mailroom/transports';
 import type { ApiDeps } from '../api-deps';
 import { HttpError } from '../http/http-error';
 
@@ -38,7 +38,10 @@ export async function draftSettings(
       config: deps.config,
       logger: deps.logger,
     });
-    return storeSettingsPart(deps.providers, input, previous, secrets);
+    const stored = storeSettingsPart(deps.providers, input, previous, secrets);
+    // The tenant's own sending limits, at most what the server of these settings publishes.
+    assertLimitsWithinPreset(deps.providers, { mode: input.mode, ...stored, limits: input.limits });
+    return stored;
   });
   return {
     tenantId: tenant.id,
@@ -48,6 +51,7 @@ export async function draftSettings(
     cc: input.cc,
     bcc: input.bcc,
     ...part,
+    ...(input.limits && Object.keys(input.limits).length ? { limits: input.limits } : {}),
     updatedAt: deps.now().toISOString(),
   };
 }

@@ -1,6 +1,6 @@
-import { EmailSettings, mayUseSmtp, settingsPartKey, settingsPartOf } from '@mailroom/domain';
+import { EmailSettings, mayUseSmtp, settingsPartKey, settingsPartOf, withinPreset } from '@mailroom/domain';
 import type { ConnectedMailbox as ConnectedAtVendor } from '@mailroom/oauth';
-import { TenantSecrets } from '@mailroom/transports';
+import { presetLimitsOf, TenantSecrets } from '@mailroom/transports';
 import type { WebhooksDeps } from '../webhooks-deps';
 
 /** Why a connection the vendor completed is not saved after all. */
@@ -17,7 +17,8 @@ export class MailboxNotSaved extends Error {
 /**
  * Saves a mailbox the vendor just connected as the tenant's settings, through the module that keeps
  * OAuth connections: its mode, its part (preset, server, username and From = the mailbox, the tokens
- * sealed), and the tenant's own sender name, reply-to, CC and BCC kept. A save like a PUT: the version
+ * sealed), and the tenant's own sender name, reply-to, CC and BCC kept; its sending limits kept from
+ * the same mode, as far as the new preset allows (decision 0030). A save like a PUT: the version
  * is bumped, so every worker builds the new transport.
  */
 export async function saveConnectedMailbox(deps: WebhooksDeps, connected: ConnectedAtVendor): Promise<EmailSettings> {
@@ -43,6 +44,8 @@ export async function saveConnectedMailbox(deps: WebhooksDeps, connected: Connec
     samePart,
     new TenantSecrets(deps.box, tenant.id),
   );
+  const key = settingsPartKey(module.mode)!;
+  const limits = samePart ? withinPreset(previous?.limits, presetLimitsOf(deps.providers, { mode: module.mode, [key]: part })) : undefined;
   return deps.store.settings.put({
     tenantId: tenant.id,
     mode: module.mode,
@@ -50,7 +53,8 @@ export async function saveConnectedMailbox(deps: WebhooksDeps, connected: Connec
     ...(previous?.replyTo ? { replyTo: previous.replyTo } : {}),
     cc: previous?.cc ?? [],
     bcc: previous?.bcc ?? [],
-    [settingsPartKey(module.mode)!]: part,
+    [key]: part,
+    ...(limits ? { limits } : {}),
     updatedAt: deps.now().toISOString(),
   });
 }

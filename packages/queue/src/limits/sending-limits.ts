@@ -1,9 +1,7 @@
-/** A tenant's own sending limits (issue 8 section 2); each one optional, each a positive integer. */
-export interface SendingLimits {
-  perMinute?: number;
-  perHour?: number;
-  perDay?: number;
-}
+import type { SendingLimits } from '@mailroom/domain';
+
+/** A tenant's own sending limits (issue 8 section 2): the domain's type, each one optional, each a positive integer. */
+export type { SendingLimits };
 
 export type LimitWindowName = 'minute' | 'hour' | 'day' | (string & {});
 

@@ -76,6 +76,21 @@ export function describeTenantAndSettingsContract(store: StoreRef): void {
       expect(stored!.version).toBe(1);
     });
 
+    it('keeps the sending limits with the settings: stored, replaced by a put without them, kept by an update', async () => {
+      const tenantId = uniqueTenantId('settings');
+      const limited = makeSettings(tenantId, { limits: { perMinute: 5, perDay: 400 } });
+      expect(await store().settings.put(limited)).toEqual({ ...limited, version: 1 });
+      expect((await store().settings.get(tenantId))!.limits).toEqual({ perMinute: 5, perDay: 400 });
+      const updated = await store().settings.update(tenantId, (s) => ({ ...s, senderName: 'Acme Billing' }));
+      expect(updated!.limits).toEqual({ perMinute: 5, perDay: 400 });
+      expect((await store().settings.get(tenantId))!.limits).toEqual({ perMinute: 5, perDay: 400 });
+      const lowered = await store().settings.update(tenantId, (s) => ({ ...s, limits: { perHour: 20 } }));
+      expect((await store().settings.get(tenantId))!.limits).toEqual(lowered!.limits);
+      expect(lowered!.limits).toEqual({ perHour: 20 });
+      await store().settings.put(makeSettings(tenantId));
+      expect(await store().settings.get(tenantId)).not.toHaveProperty('limits');
+    });
+
     it('update answers null for a tenant without settings, and a null mutator writes nothing', async () => {
       const tenantId = uniqueTenantId('settings');
       expect(await store().settings.update(tenantId, (s) => s)).toBeNull();

@@ -2,7 +2,7 @@ import { GraphTransport } from '../graph/graph-transport';
 import type { TransportContext, TransportModule } from '../provider-module';
 import type { TenantSecrets } from '../tenant-secrets';
 import type { Transport } from '../transport';
-import type { SmtpPreset } from './smtp-presets';
+import { PRESET_LIMITS, SmtpPreset } from './smtp-presets';
 import { SMTP_OAUTH_SEALED_FIELDS, smtpOAuth } from './smtp-oauth';
 import {
   presentSmtpSettings,
@@ -48,6 +48,7 @@ export const smtpModule: TransportModule<SmtpSettingsInput, SmtpSettings, SmtpSp
     warnings: smtpSettingsWarnings,
     failureWarning: smtpFailureWarning,
     vet: (input, context) => vetSmtpHost(resolveSmtpEndpoint(input).host, context),
+    presetLimits: (s) => (s.preset === 'other' ? undefined : PRESET_LIMITS[s.preset]),
   },
   spec: (s, secrets) => smtpSpec(s, secrets),
   createTransport: (spec, context) => (spec.auth === 'password' ? passwordTransport(spec, context) : oauthTransport(spec, context)),
