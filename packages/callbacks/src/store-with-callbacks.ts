@@ -44,6 +44,7 @@ async function updateSeeingBefore<T>(
 function emailsWithCallbacks(emails: EmailStore, publisher: CallbackPublisher): EmailStore {
   return {
     create: (input) => emails.create(input),
+    createMany: (inputs) => emails.createMany(inputs),
     get: (tenantId, id) => emails.get(tenantId, id),
     getContent: (tenantId, id) => emails.getContent(tenantId, id),
     async update(tenantId: string, id: string, mutate: Mutator<EmailRecord>) {

@@ -58,6 +58,14 @@ export interface EmailStore {
    * under concurrent identical calls (a unique index decides, not a read-then-write).
    */
   create(input: CreateEmailInput): Promise<{ email: EmailRecord; created: boolean }>;
+  /**
+   * `create` for many emails at once (the batch enqueue), one answer per input in the same order, each
+   * with `create`'s idempotency rule (an input whose key an earlier input of the same call holds answers
+   * that one). Written together where the store allows: one transaction in SQLite, bulk inserts in
+   * Mongo. All or nothing when it throws in SQLite; in Mongo an email whose content could not be
+   * written is removed again before it throws, so none is left without its body.
+   */
+  createMany(inputs: CreateEmailInput[]): Promise<{ email: EmailRecord; created: boolean }[]>;
   get(tenantId: string, id: string): Promise<EmailRecord | null>;
   getContent(tenantId: string, id: string): Promise<EmailContent | null>;
   /**

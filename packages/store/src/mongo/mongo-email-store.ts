@@ -4,7 +4,7 @@ import type { CreateEmailInput, EmailRef, EmailStore, Mutator } from '../store.p
 import type { StoreLogger } from '../store-logger';
 import { toHistoryFilter, toHistoryPage } from '../history-filter';
 import { ContentDoc, contentFromDoc, contentToDoc, EmailDoc, emailBody, emailFromDoc } from './mongo-documents';
-import { isDuplicateOn } from './mongo-errors';
+import { bulkWriteErrors, isDuplicateOn, isWriteDuplicateOn } from './mongo-errors';
 import { IDEMPOTENCY_INDEX } from './mongo-indexes';
 import { historyMongoFilter } from './mongo-history-filter';
 import { reviseDocument } from './revise-document';
@@ -44,6 +44,54 @@ export class MongoEmailStore implements EmailStore {
       }
       return { email, created: true };
     }
+  }
+
+  /**
+   * The emails in one unordered insertMany, then the contents of those written in another. An email
+   * whose idempotency key was taken (by an earlier email, or an earlier input of this call) goes
+   * through `create` afterwards, which answers the winner. Any other failure removes what this call
+   * wrote and throws: no email is left without its body.
+   */
+  async createMany(inputs: CreateEmailInput[]): Promise<{ email: EmailRecord; created: boolean }[]> {
+    if (inputs.length === 0) return [];
+    const taken = new Set<number>();
+    try {
+      await this.emails.insertMany(
+        inputs.map(({ email }) => ({ ...emailBody(email), _id: email.id, rev: 0 }) as OptionalUnlessRequiredId<EmailDoc>),
+        { ordered: false },
+      );
+    } catch (error) {
+      const writeErrors = bulkWriteErrors(error);
+      const duplicates = !!writeErrors && writeErrors.length > 0 && writeErrors.every((e) => isWriteDuplicateOn(e, IDEMPOTENCY_INDEX));
+      if (!duplicates) {
+        const failed = new Set(writeErrors?.map((e) => e.index) ?? []);
+        await this.removeWritten(inputs.filter((_, i) => !failed.has(i)).map(({ email }) => email));
+        throw error;
+      }
+      for (const e of writeErrors!) taken.add(e.index);
+    }
+    const written = inputs.filter((_, i) => !taken.has(i));
+    if (written.length > 0) {
+      try {
+        await this.contents.insertMany(written.map(({ email, content }) => contentToDoc(email, content)));
+      } catch (error) {
+        await this.removeWritten(written.map(({ email }) => email));
+        this.logger.warn({ emails: written.length, err: error }, 'batch email contents could not be stored; emails removed');
+        throw error;
+      }
+    }
+    const results: { email: EmailRecord; created: boolean }[] = [];
+    for (const [i, input] of inputs.entries())
+      results.push(taken.has(i) ? await this.create(input) : { email: input.email, created: true });
+    return results;
+  }
+
+  /** Undoes a batch's writes: the records first (they hold the idempotency keys), then any content. */
+  private async removeWritten(emails: EmailRecord[]): Promise<void> {
+    if (emails.length === 0) return;
+    const ids = emails.map((e) => e.id);
+    await this.emails.deleteMany({ _id: { $in: ids }, tenantId: { $in: [...new Set(emails.map((e) => e.tenantId))] } });
+    await this.contents.deleteMany({ _id: { $in: ids } });
   }
 
   async get(tenantId: string, id: string): Promise<EmailRecord | null> {

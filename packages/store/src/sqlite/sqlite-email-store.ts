@@ -49,19 +49,23 @@ export class SqliteEmailStore implements EmailStore {
   /** Updates asked for together commit together (each in its own savepoint). */
   private readonly groupCommit: SqliteGroupCommit;
 
-  async create({ email, content }: CreateEmailInput): Promise<{ email: EmailRecord; created: boolean }> {
-    return this.db
-      .transaction(() => {
-        // The unique (tenant_id, idempotency_key) index decides; the IMMEDIATE lock makes the read after a conflict see the winner.
-        if (!insertEmailRows(this.sql, email, content)) {
-          const winner = this.sql
-            .get('SELECT doc FROM emails WHERE tenant_id = ? AND idempotency_key = ?')
-            .get(email.tenantId, email.idempotencyKey) as DocRow;
-          return { email: JSON.parse(winner.doc) as EmailRecord, created: false };
-        }
-        return { email, created: true };
-      })
-      .immediate();
+  async create(input: CreateEmailInput): Promise<{ email: EmailRecord; created: boolean }> {
+    return this.db.transaction(() => this.insertOrFindWinner(input)).immediate();
+  }
+
+  /** One IMMEDIATE transaction for the whole batch: one lock, one commit. */
+  async createMany(inputs: CreateEmailInput[]): Promise<{ email: EmailRecord; created: boolean }[]> {
+    if (inputs.length === 0) return [];
+    return this.db.transaction(() => inputs.map((input) => this.insertOrFindWinner(input))).immediate();
+  }
+
+  /** Inside an IMMEDIATE transaction: the unique (tenant_id, idempotency_key) index decides, and the read after a conflict sees the winner. */
+  private insertOrFindWinner({ email, content }: CreateEmailInput): { email: EmailRecord; created: boolean } {
+    if (insertEmailRows(this.sql, email, content)) return { email, created: true };
+    const winner = this.sql
+      .get('SELECT doc FROM emails WHERE tenant_id = ? AND idempotency_key = ?')
+      .get(email.tenantId, email.idempotencyKey) as DocRow;
+    return { email: JSON.parse(winner.doc) as EmailRecord, created: false };
   }
 
   async get(tenantId: string, id: string): Promise<EmailRecord | null> {

@@ -80,6 +80,64 @@ export function describeEmailWriteContract(store: StoreRef): void {
     });
   });
 
+  describe('emails: createMany (the batch enqueue)', () => {
+    it('writes every email with its content and answers in input order', async () => {
+      const tenantId = uniqueTenantId('many');
+      const inputs = [1, 2, 3].map((i) => ({
+        email: makeEmail(tenantId, `${tenantId}-${i}`, { idempotencyKey: `k-${i}`, subject: `Invoice ${i}` }),
+        content: makeContent(),
+      }));
+      const results = await store().emails.createMany(inputs);
+      expect(results).toEqual(inputs.map(({ email }) => ({ email, created: true })));
+      for (const { email, content } of inputs) {
+        expect(await store().emails.get(tenantId, email.id)).toEqual(email);
+        expect(comparableContent(await store().emails.getContent(tenantId, email.id))).toEqual(comparableContent(content));
+      }
+      expect(await store().emails.createMany([])).toEqual([]);
+    });
+
+    it('keeps create’s idempotency per email: a taken key answers its holder, in the call or before it, and writes nothing', async () => {
+      const tenantId = uniqueTenantId('many');
+      const earlier = makeEmail(tenantId, `${tenantId}-earlier`, { idempotencyKey: 'old' });
+      await store().emails.create({ email: earlier, content: makeContent() });
+      const fresh = makeEmail(tenantId, `${tenantId}-fresh`, { idempotencyKey: 'new' });
+      const replayOfEarlier = makeEmail(tenantId, `${tenantId}-replay`, { idempotencyKey: 'old', subject: 'other body' });
+      const twiceInCall = makeEmail(tenantId, `${tenantId}-twice`, { idempotencyKey: 'new' });
+      const noKey = makeEmail(tenantId, `${tenantId}-nokey`);
+
+      const results = await store().emails.createMany(
+        [fresh, replayOfEarlier, twiceInCall, noKey].map((email) => ({ email, content: makeContent() })),
+      );
+      expect(results).toEqual([
+        { email: fresh, created: true },
+        { email: earlier, created: false },
+        { email: fresh, created: false },
+        { email: noKey, created: true },
+      ]);
+      expect(await store().emails.get(tenantId, replayOfEarlier.id)).toBeNull();
+      expect(await store().emails.get(tenantId, twiceInCall.id)).toBeNull();
+      expect(await store().emails.getContent(tenantId, twiceInCall.id)).toBeNull();
+      expect((await store().emails.list(tenantId, historyQuery())).items.map((e) => e.id).sort()).toEqual(
+        [earlier.id, fresh.id, noKey.id].sort(),
+      );
+    });
+
+    it('two concurrent calls with the same keys create each email once', async () => {
+      const tenantId = uniqueTenantId('many');
+      const batch = (run: string) =>
+        [1, 2, 3, 4].map((i) => ({
+          email: makeEmail(tenantId, `${tenantId}-${run}-${i}`, { idempotencyKey: `k-${i}` }),
+          content: makeContent(),
+        }));
+      const [a, b] = await Promise.all([store().emails.createMany(batch('a')), store().emails.createMany(batch('b'))]);
+      for (let i = 0; i < 4; i++) {
+        expect([a[i].created, b[i].created].filter(Boolean)).toHaveLength(1);
+        expect(a[i].email.id).toBe(b[i].email.id);
+      }
+      expect((await store().emails.list(tenantId, historyQuery())).items).toHaveLength(4);
+    });
+  });
+
   describe('emails: update', () => {
     const event = (i: number): EmailEvent => ({ type: 'delivered', at: at(100 + i), key: `test:event:${i}`, source: 'mailgun' });
 
