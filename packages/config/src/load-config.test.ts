@@ -9,6 +9,7 @@ describe('loadConfig', () => {
     expect(c.send).toMatchObject({ attempts: 8, retryBaseMs: 30000 });
     expect(c.smtpPlans).toEqual(['advanced', 'premium']);
     expect(c.limits.maxAttachmentBytes).toBe(10 * 1024 * 1024);
+    expect(c.limits.maxBatchBodyBytes).toBe(32 * 1024 * 1024);
     expect(c.retention).toEqual({ contentSeconds: 30 * 24 * 3600, sweepEveryMs: 600_000 });
     expect(c.timeouts).toMatchObject({ enqueueMs: 5000, redisRequestMs: 1000 });
     expect(c.platform.maxConnections).toBe(5);

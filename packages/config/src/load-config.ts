@@ -57,7 +57,14 @@ export interface Config {
     /** How long after its creation an email may be deferred for a provider's rate limit without using up attempts. */
     rateLimitGraceMs: number;
   };
-  limits: { maxAttachmentBytes: number; tenantTokenTtlSeconds: number; testEmailsPerMinute: number; webhookMaxAgeSeconds: number };
+  limits: {
+    maxAttachmentBytes: number;
+    /** The JSON body of one batch enqueue (every item's attachments, base64), apart from the single enqueue's limit. */
+    maxBatchBodyBytes: number;
+    tenantTokenTtlSeconds: number;
+    testEmailsPerMinute: number;
+    webhookMaxAgeSeconds: number;
+  };
   timeouts: {
     providerMs: number;
     smtpConnectionMs: number;
@@ -252,6 +259,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     },
     limits: {
       maxAttachmentBytes: e.MAX_ATTACHMENT_BYTES,
+      maxBatchBodyBytes: e.BATCH_MAX_BODY_BYTES,
       tenantTokenTtlSeconds: e.TENANT_TOKEN_TTL_SECONDS,
       testEmailsPerMinute: e.TEST_EMAILS_PER_MINUTE,
       webhookMaxAgeSeconds: e.WEBHOOK_MAX_AGE_SECONDS,

@@ -1,11 +1,19 @@
-import { Router } from 'express';
-import { EmailRecord, enqueueEmailSchema, historyQuerySchema } from '@mailroom/domain';
+import express, { Request, Response, Router } from 'express';
+import {
+  EmailRecord,
+  enqueueBatchEnvelopeSchema,
+  enqueueEmailSchema,
+  historyQuerySchema,
+  IDEMPOTENCY_KEY_PATTERN,
+  MAX_BATCH_ITEMS,
+} from '@mailroom/domain';
 import { InvalidCursorError } from '@mailroom/store';
 import type { ApiDeps } from '../api-deps';
 import { requireTenantAccess } from '../http/auth';
 import { HttpError } from '../http/http-error';
 import { parseOr400 } from '../http/validate';
 import { cancelEmail } from '../use-cases/cancel-email';
+import { enqueueBatch } from '../use-cases/enqueue-batch';
 import { enqueueEmail } from '../use-cases/enqueue-email';
 import { retryEmail } from '../use-cases/retry-email';
 import { loadTenant } from './load-tenant';
@@ -27,7 +35,28 @@ export function enqueueAnswer(e: EmailRecord) {
   return { id: e.id, status: e.status, ...(suppressed.length > 0 ? { suppressed } : {}) };
 }
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+/** The batch route's path: its body is read by its own parser (BATCH_MAX_BODY_BYTES), after authentication. */
+export const BATCH_ENQUEUE_PATH = /^\/v1\/tenants\/[^/]+\/emails\/batch\/?$/i;
+
+/** The batch's body, up to its own limit; too large names the limit and what to do. */
+function batchBody(limit: number): express.RequestHandler {
+  const json = express.json({ limit, strict: true });
+  return (req, res, next) =>
+    json(req, res, (err?: unknown) => {
+      if ((err as { type?: string } | undefined)?.type === 'entity.too.large')
+        return next(
+          new HttpError(
+            413,
+            'payload_too_large',
+            `the batch body is larger than ${limit} bytes (BATCH_MAX_BODY_BYTES); split it into smaller batches`,
+            {
+              limitBytes: limit,
+            },
+          ),
+        );
+      next(err);
+    });
+}
 
 export function emailsRoutes(deps: ApiDeps): Router {
   const r = Router();
@@ -35,7 +64,7 @@ export function emailsRoutes(deps: ApiDeps): Router {
 
   r.post(base, requireTenantAccess, async (req, res) => {
     const key = req.header('idempotency-key');
-    if (key !== undefined && !IDEMPOTENCY_KEY.test(key))
+    if (key !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(key))
       throw new HttpError(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1-200 visible ASCII characters');
     await loadTenant(deps, req.params.tenantId);
     const input = parseOr400(enqueueEmailSchema, req.body);
@@ -44,6 +73,38 @@ export function emailsRoutes(deps: ApiDeps): Router {
     if (!created) res.setHeader('Idempotent-Replayed', 'true');
     res.json(enqueueAnswer(email));
   });
+
+  // 207: one result per item, in order (decision 0039).
+  r.post(
+    `${base}/batch`,
+    requireTenantAccess,
+    batchBody(deps.config.limits.maxBatchBodyBytes),
+    async (req: Request<{ tenantId: string }>, res: Response) => {
+      await loadTenant(deps, req.params.tenantId);
+      const { items } = parseOr400(enqueueBatchEnvelopeSchema, req.body);
+      if (items.length > MAX_BATCH_ITEMS)
+        throw new HttpError(
+          413,
+          'too_many_items',
+          `the batch has ${items.length} items; the limit is ${MAX_BATCH_ITEMS} per request: split it`,
+          {
+            limit: MAX_BATCH_ITEMS,
+            items: items.length,
+          },
+        );
+      const outcomes = await enqueueBatch(deps, req.params.tenantId, items);
+      res.status(207).json({
+        results: outcomes.map((o) =>
+          'error' in o
+            ? {
+                index: o.index,
+                error: { code: o.error.code, message: o.error.message, ...(o.error.details ? { details: o.error.details } : {}) },
+              }
+            : { index: o.index, ...enqueueAnswer(o.email), ...(o.created ? {} : { replayed: true }) },
+        ),
+      });
+    },
+  );
 
   r.get(base, requireTenantAccess, async (req, res) => {
     await loadTenant(deps, req.params.tenantId);

@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import { awaitsSend, createdEmailCallbackEvents, EmailRecord, effectiveSettings } from '@mailroom/domain';
+import { addSendJobs, sendJobOptions } from '@mailroom/queue';
+import { withinMs } from '@mailroom/runtime';
+import type { ApiDeps } from '../api-deps';
+import { HttpError } from '../http/http-error';
+import { loadTenant } from '../routes/load-tenant';
+import { prepareBatchItems } from './batch-items';
+import { planReplay } from './replay-of-key';
+import { screenSuppressedAtEnqueueMany } from './screen-suppressed-at-enqueue';
+
+/** One item's outcome, at its index: the email (created now, or the one its key already held), or its error. */
+export type BatchOutcome = { index: number; email: EmailRecord; created: boolean } | { index: number; error: HttpError };
+
+/** An email whose job this request adds, pending under its owner: new, or an abandoned enqueue taken over. */
+interface Start {
+  index: number;
+  email: EmailRecord;
+  created: boolean;
+}
+
+/**
+ * The batch enqueue: every item goes the way one enqueue goes (enqueue-email.ts, decision 0014), with
+ * the I/O done once for all of them: the suppression list in one query, the records and contents in
+ * one store call (`createMany`: one transaction in SQLite), the jobs in one bulk add, the callbacks in
+ * one publish. Each item's key keeps its own idempotency: a replayed batch answers the same emails and
+ * adds no second job (jobId = email id), an item whose first request is still in progress answers 409
+ * `idempotency_key_in_progress` for that item alone. The 202-only-when-stored rule holds per item: an
+ * item whose job could not be added has its record removed (only while still pending under this
+ * request) and answers 503 `queue_unavailable`.
+ */
+export async function enqueueBatch(deps: ApiDeps, tenantId: string, items: unknown[]): Promise<BatchOutcome[]> {
+  const tenant = await loadTenant(deps, tenantId);
+  const effective = effectiveSettings(tenant, await deps.store.settings.get(tenant.id), deps.config.smtpPlans);
+  const owner = randomUUID();
+  const ctx = { tenantId: tenant.id, effective, now: deps.now(), owner, maxAttachmentBytes: deps.config.limits.maxAttachmentBytes };
+  const { prepared, errors } = prepareBatchItems(items, ctx);
+  const outcomes: BatchOutcome[] = [...errors];
+
+  const screened = await screenSuppressedAtEnqueueMany(
+    deps,
+    tenant.id,
+    prepared.map((p) => p.record),
+  );
+  const stored = await deps.store.emails.createMany(prepared.map((p, i) => ({ email: screened[i], content: p.content })));
+
+  const starts: Start[] = [];
+  const reAdds: EmailRecord[] = [];
+  const settled: BatchOutcome[] = [];
+  for (const [i, item] of prepared.entries()) {
+    const { email, created } = stored[i];
+    if (created) {
+      if (awaitsSend(email)) starts.push({ index: item.index, email, created });
+      else settled.push({ index: item.index, email, created });
+      continue;
+    }
+    try {
+      const plan = await planReplay(deps, email, { hash: item.hash, idempotencyKey: item.idempotencyKey, owner });
+      if (plan.kind === 'take-over') starts.push({ index: item.index, email: plan.email, created: false });
+      else settled.push({ index: item.index, email: plan.email, created: false });
+      if (plan.kind === 're-add') reAdds.push(plan.email);
+    } catch (e) {
+      if (!(e instanceof HttpError)) throw e;
+      settled.push({ index: item.index, error: e });
+    }
+  }
+  outcomes.push(...settled, ...(await addJobsThenCommit(deps, tenant.id, starts, reAdds, owner)));
+  outcomes.sort((a, b) => a.index - b.index);
+
+  const createdNow = outcomes.filter((o): o is Extract<BatchOutcome, { email: EmailRecord }> => 'email' in o && o.created);
+  await deps.callbacks?.publisher.publish(createdNow.flatMap((o) => createdEmailCallbackEvents(o.email)));
+  for (const o of createdNow) deps.observer?.emailEnqueued(o.email);
+  deps.logger.info(
+    {
+      tenantId: tenant.id,
+      items: items.length,
+      created: createdNow.length,
+      errors: outcomes.length - outcomes.filter((o) => 'email' in o).length,
+    },
+    'batch queued',
+  );
+  return outcomes;
+}
+
+const withoutMark = ({ pendingEnqueue: _mark, ...email }: EmailRecord): EmailRecord => email;
+
+/**
+ * The jobs of every email this request starts, and the re-adds of replayed queued emails, in one bulk
+ * add (jobId = email id: an existing job is left as it is); then each started email is committed. If
+ * the add fails, each started email is undone as one enqueue undoes it (pending-enqueue.ts), and the
+ * re-adds are left to the sweep.
+ */
+async function addJobsThenCommit(
+  deps: ApiDeps,
+  tenantId: string,
+  starts: Start[],
+  reAdds: EmailRecord[],
+  owner: string,
+): Promise<BatchOutcome[]> {
+  const ids = [...starts.map((s) => s.email.id), ...reAdds.map((e) => e.id)];
+  try {
+    await withinMs(
+      addSendJobs(deps.queue, tenantId, ids, (id) => sendJobOptions(id, deps.config.send)),
+      deps.config.timeouts.enqueueMs,
+      'the send queue',
+    );
+  } catch (e) {
+    deps.logger.error({ err: e, tenantId, emails: starts.length }, 'could not enqueue the batch; removing its new records');
+    return Promise.all(starts.map((s) => undoStart(deps, s, owner)));
+  }
+  // False only when a worker committed it first (it already runs the job): the record stays either way.
+  for (const s of starts) await deps.store.emails.commitPendingEnqueue(tenantId, s.email.id, owner);
+  return starts.map((s) => ({ index: s.index, email: withoutMark(s.email), created: s.created }));
+}
+
+/** The job could not be added: remove the record while it is still pending under this request, as one enqueue does. */
+async function undoStart(deps: ApiDeps, s: Start, owner: string): Promise<BatchOutcome> {
+  const { tenantId, id } = s.email;
+  if (await deps.store.emails.removePendingEnqueue(tenantId, id, owner))
+    return {
+      index: s.index,
+      error: new HttpError(503, 'queue_unavailable', 'the send queue is unavailable; nothing was stored for this item, retry it'),
+    };
+  // Not removed: a worker already took the job (the add did succeed, late) and committed the record.
+  const now = await deps.store.emails.get(tenantId, id);
+  if (now && !now.pendingEnqueue) return { index: s.index, email: now, created: s.created };
+  return {
+    index: s.index,
+    error: new HttpError(503, 'queue_unavailable', 'the send queue is unavailable; retry this item with the same idempotencyKey'),
+  };
+}
