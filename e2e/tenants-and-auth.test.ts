@@ -45,6 +45,7 @@ describe('tenants, plans and auth', () => {
       ['PUT', '/v1/tenants/globex/email-settings', { mode: 'platform', senderName: 'x', replyTo: 'a@b.co' }],
       ['POST', '/v1/tenants/globex/email-settings/test', {}],
       ['POST', '/v1/tenants/globex/emails', { to: ['a@b.co'], subject: 's', text: 't' }],
+      ['POST', '/v1/tenants/globex/emails/batch', { items: [{ idempotencyKey: 'k', to: ['a@b.co'], subject: 's', text: 't' }] }],
       ['GET', '/v1/tenants/globex/emails'],
       ['GET', '/v1/tenants/globex/emails/em_1'],
       ['POST', '/v1/tenants/globex/emails/em_1/retry'],

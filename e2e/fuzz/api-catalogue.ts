@@ -139,6 +139,18 @@ export function apiCatalogue(f: ApiFixtures): Record<string, RouteArbitraries> {
       body: body(invoice, { to: ['a@b.example'], subject: 's', text: 't' }),
       idempotent: true,
     },
+    'POST /v1/tenants/:tenantId/emails/batch': {
+      params: TENANT(f),
+      body: body(
+        {
+          items: [
+            { idempotencyKey: 'fz-batch-1', ...invoice },
+            { idempotencyKey: 'fz-batch-2', to: ['a@b.example'], subject: 's', text: 't' },
+          ],
+        },
+        { items: [{ idempotencyKey: 'fz-batch-3', to: ['a@b.example'], subject: 's', text: 't' }, { to: [] }, 'x'] },
+      ),
+    },
     'GET /v1/tenants/:tenantId/emails': {
       params: TENANT(f),
       query: queryString(['documentId', 'documentType', 'status', 'recipient', 'since', 'until', 'test', 'limit', 'cursor']),

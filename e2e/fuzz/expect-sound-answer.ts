@@ -23,6 +23,7 @@ const NAMES_WHAT: Record<string, (r: { message: string; details?: { field?: unkn
  */
 export function soundnessProblem(req: RawRequest, res: RawResponse, options: { jsonErrors: boolean }): string | undefined {
   if (res.status >= 500) return `answered ${res.status}: ${res.body.toString('utf8').slice(0, 300)}`;
+  if (res.status === 207) return batchResultsProblem(res.json);
   if (res.status < 400 || !options.jsonErrors) return undefined;
   const fromParser = res.headers['content-type'] === undefined && res.body.length === 0;
   if (fromParser) return [400, 413, 414, 431].includes(res.status) ? undefined : `bare ${res.status} without a body`;
@@ -36,4 +37,19 @@ export function soundnessProblem(req: RawRequest, res: RawResponse, options: { j
   }
   void req;
   return undefined;
+}
+
+/** A batch's 207: one result per item, at its index, each an email (id and status) or an error in the API's shape. */
+function batchResultsProblem(json: unknown): string | undefined {
+  const results = (json as { results?: unknown } | undefined)?.results;
+  if (!Array.isArray(results) || results.length === 0) return `a 207 without results: ${JSON.stringify(json)?.slice(0, 300)}`;
+  const bad = results.findIndex(
+    (r: { index?: unknown; id?: unknown; status?: unknown; error?: { code?: unknown; message?: unknown } }, i) =>
+      r?.index !== i
+        ? true
+        : r.error
+          ? typeof r.error.code !== 'string' || typeof r.error.message !== 'string'
+          : typeof r.id !== 'string' || typeof r.status !== 'string',
+  );
+  return bad === -1 ? undefined : `207 result ${bad} is neither an email nor an error: ${JSON.stringify(results[bad]).slice(0, 300)}`;
 }
