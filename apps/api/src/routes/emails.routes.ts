@@ -74,7 +74,7 @@ export function emailsRoutes(deps: ApiDeps): Router {
     res.json(enqueueAnswer(email));
   });
 
-  // 207: one result per item, in order (decision 0039).
+  // 207: one result per item, in order (README, "Batch enqueue").
   r.post(
     `${base}/batch`,
     requireTenantAccess,
