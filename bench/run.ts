@@ -8,7 +8,7 @@
  * other, so no module's heap, sockets or timers weigh on the next one's figures.
  *
  * Sizes (environment variables; the defaults finish in a few minutes on 2 cores):
- *   BENCH_ONLY=history,webhooks   only these modules (ids: smtp, e2e, enqueue, webhooks, history,
+ *   BENCH_ONLY=history,webhooks   only these modules (ids: smtp, e2e, enqueue, batch-enqueue, webhooks, history,
  *                                 worker-memory, fairness); results go to bench/results/only-<ids>.*,
  *                                 latest.* is written by full runs only
  *   BENCH_N=200                   invoices in the SMTP, end-to-end and enqueue rows
@@ -16,6 +16,9 @@
  *                                 issue's figure), plus a tenth as many spread over small tenants;
  *                                 built once and cached under bench/.data, keyed by schema version
  *   BENCH_HISTORY_QUERIES=300     queries per history filter (p50 and p99 over them)
+ *   BENCH_BATCH_EMAILS=5000       invoices (30 KB PDF each) in the batch enqueue row, BENCH_BATCH_SIZE=100 per
+ *                                 request, BENCH_BATCH_IN_FLIGHT=2 requests at a time; BENCH_BATCH_SINGLES=1000
+ *                                 single enqueues beside it for the note
  *   BENCH_WEBHOOK_EVENTS=6000     provider events per webhook row (SendGrid, Mailgun, Mailjet)
  *   BENCH_MEMORY_TENANTS=10000    tenants whose transports cycle through the worker's cache
  *   BENCH_FAIR_BURST=10000 ...    the fairness row's sizes (see bench/fairness.ts)

@@ -2,6 +2,7 @@ import type { BenchRowModule } from './bench-row';
 import { smtpSendRow } from './smtp-send';
 import { endToEndRow } from './end-to-end';
 import { enqueueRow } from './enqueue';
+import { batchEnqueueRow } from './batch-enqueue';
 import { historyRow } from './history';
 import { webhookIngestionRow } from './webhook-ingestion';
 import { workerMemoryRow } from './worker-memory';
@@ -12,6 +13,7 @@ export const BENCH_ROWS: readonly BenchRowModule[] = [
   smtpSendRow,
   endToEndRow,
   enqueueRow,
+  batchEnqueueRow,
   webhookIngestionRow,
   historyRow,
   workerMemoryRow,

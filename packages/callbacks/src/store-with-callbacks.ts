@@ -54,6 +54,7 @@ function emailsWithCallbacks(emails: EmailStore, publisher: CallbackPublisher): 
     },
     remove: (tenantId, id) => emails.remove(tenantId, id),
     commitPendingEnqueue: (tenantId, id, owner) => emails.commitPendingEnqueue(tenantId, id, owner),
+    commitPendingEnqueueMany: (tenantId, ids, owner) => emails.commitPendingEnqueueMany(tenantId, ids, owner),
     removePendingEnqueue: (tenantId, id, owner) => emails.removePendingEnqueue(tenantId, id, owner),
     list: (tenantId, query) => emails.list(tenantId, query),
     listAwaitingSend: (dueBefore, limit) => emails.listAwaitingSend(dueBefore, limit),

@@ -81,6 +81,8 @@ export interface EmailStore {
    * small conditional write (the enqueue hot path). False when the marker is gone or another owner's.
    */
   commitPendingEnqueue(tenantId: string, id: string, owner: string): Promise<boolean>;
+  /** `commitPendingEnqueue` for a batch's emails, together (one transaction in SQLite, one updateMany in Mongo); answers how many it committed. */
+  commitPendingEnqueueMany(tenantId: string, ids: string[], owner: string): Promise<number>;
   /**
    * Undoes an enqueue whose job could not be added: removes the email and its content only while it
    * is still pending under this owner (not committed by a worker, not taken over by a replay).

@@ -109,7 +109,11 @@ async function addJobsThenCommit(
     return Promise.all(starts.map((s) => undoStart(deps, s, owner)));
   }
   // False only when a worker committed it first (it already runs the job): the record stays either way.
-  for (const s of starts) await deps.store.emails.commitPendingEnqueue(tenantId, s.email.id, owner);
+  await deps.store.emails.commitPendingEnqueueMany(
+    tenantId,
+    starts.map((s) => s.email.id),
+    owner,
+  );
   return starts.map((s) => ({ index: s.index, email: withoutMark(s.email), created: s.created }));
 }
 

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   Address,
   AttachmentInfo,
@@ -16,10 +16,7 @@ export function newEmailId(now: Date): string {
   return `em_${now.getTime().toString(16).padStart(12, '0')}${randomBytes(8).toString('hex')}`;
 }
 
-/** The request's fingerprint: a reused Idempotency-Key with a different body is refused, not silently merged. */
-export function requestHash(input: unknown): string {
-  return createHash('sha256').update(JSON.stringify(input)).digest('base64url');
-}
+export { requestHash } from './request-hash';
 
 /** The tenant's default CC/BCC merged in; nobody gets the same email twice through two lists. */
 export function mergeRecipients(input: Pick<EnqueueEmailInput, 'to' | 'cc' | 'bcc'>, settings: Pick<EmailSettings, 'cc' | 'bcc'>) {
@@ -31,7 +28,13 @@ export function mergeRecipients(input: Pick<EnqueueEmailInput, 'to' | 'cc' | 'bc
 
 /** What the history keeps of each attachment: it outlives the bytes, which go after CONTENT_RETENTION_SECONDS. */
 export function attachmentInfo(attachments: EnqueueEmailInput['attachments']): AttachmentInfo[] {
-  return attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, size: Buffer.from(a.content, 'base64').length }));
+  return attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, size: decodedSize(a.content) }));
+}
+
+/** The bytes a base64 string decodes to, counted without decoding it when it has no line breaks (the usual case). */
+function decodedSize(base64: string): number {
+  if (base64.indexOf('\n') === -1 && base64.indexOf('\r') === -1) return Buffer.byteLength(base64, 'base64');
+  return Buffer.from(base64, 'base64').length;
 }
 
 export function newEmailRecord(args: {

@@ -132,6 +132,15 @@ export class MongoEmailStore implements EmailStore {
     return modifiedCount === 1;
   }
 
+  async commitPendingEnqueueMany(tenantId: string, ids: string[], owner: string): Promise<number> {
+    if (ids.length === 0) return 0;
+    const { modifiedCount } = await this.emails.updateMany(
+      { _id: { $in: ids }, tenantId, 'pendingEnqueue.owner': owner },
+      { $unset: { pendingEnqueue: '' }, $inc: { rev: 1 } },
+    );
+    return modifiedCount;
+  }
+
   async removePendingEnqueue(tenantId: string, id: string, owner: string): Promise<boolean> {
     const { deletedCount } = await this.emails.deleteOne({ _id: id, tenantId, 'pendingEnqueue.owner': owner });
     if (deletedCount === 0) return false;

@@ -115,6 +115,12 @@ export class SqliteEmailStore implements EmailStore {
     return this.sql.get(COMMIT_PENDING).run(tenantId, id, owner).changes === 1;
   }
 
+  async commitPendingEnqueueMany(tenantId: string, ids: string[], owner: string): Promise<number> {
+    if (ids.length === 0) return 0;
+    const commit = this.sql.get(COMMIT_PENDING);
+    return this.db.transaction(() => ids.reduce((n, id) => n + commit.run(tenantId, id, owner).changes, 0)).immediate();
+  }
+
   async removePendingEnqueue(tenantId: string, id: string, owner: string): Promise<boolean> {
     // As remove(): the caller is told nothing was stored, so the bytes are overwritten too.
     const removed = this.withSecureDelete(() =>

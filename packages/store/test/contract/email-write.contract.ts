@@ -290,6 +290,35 @@ export function describeEmailWriteContract(store: StoreRef): void {
       expect(await store().emails.get(tenantId, email.id)).not.toHaveProperty('pendingEnqueue');
     });
 
+    it('commit of many drops the markers of this owner’s emails of this tenant only, in one call', async () => {
+      const tenantId = uniqueTenantId('pending');
+      const mine = [1, 2, 3].map((i) => pending(tenantId, `${tenantId}-m${i}`, 'req-a'));
+      const theirs = pending(tenantId, `${tenantId}-t`, 'req-b');
+      for (const email of [...mine, theirs]) await store().emails.create({ email, content: makeContent() });
+      const otherTenant = uniqueTenantId('pending');
+
+      expect(
+        await store().emails.commitPendingEnqueueMany(
+          otherTenant,
+          mine.map((e) => e.id),
+          'req-a',
+        ),
+      ).toBe(0);
+      expect(
+        await store().emails.commitPendingEnqueueMany(tenantId, [...mine.map((e) => e.id), theirs.id, `${tenantId}-none`], 'req-a'),
+      ).toBe(3);
+      for (const e of mine) expect(await store().emails.get(tenantId, e.id)).not.toHaveProperty('pendingEnqueue');
+      expect((await store().emails.get(tenantId, theirs.id))!.pendingEnqueue).toEqual({ owner: 'req-b', since: at(0) });
+      expect(
+        await store().emails.commitPendingEnqueueMany(
+          tenantId,
+          mine.map((e) => e.id),
+          'req-a',
+        ),
+      ).toBe(0);
+      expect(await store().emails.commitPendingEnqueueMany(tenantId, [], 'req-a')).toBe(0);
+    });
+
     it('remove-if-pending removes only a record still pending under the same owner, with its content and key', async () => {
       const tenantId = uniqueTenantId('pending');
       const a = pending(tenantId, `${tenantId}-a`, 'req-a');
