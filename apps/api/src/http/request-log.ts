@@ -1,27 +1,45 @@
-import type { RequestHandler } from 'express';
-import pinoHttp from 'pino-http';
+import type { RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 
 /**
  * One line per request: method, path (no query string: it can carry cursors and filters, not
- * secrets, but keep lines short), status, time, and the tenant the route names. Headers are not
- * logged at all, so no Authorization can leak.
+ * secrets, but keep lines short), status, time, the tenant the route names, and the email a route
+ * created or acted on when it says so (`res.locals.emailId`). Headers are not logged at all, so no
+ * Authorization can leak. One logger call per request and no child logger (pino-http built four per
+ * request: a tenth of the single enqueue's CPU under load); a request the client abandoned before the
+ * answer was sent is logged as aborted.
  */
 export function requestLog(logger: Logger): RequestHandler {
-  return pinoHttp({
-    logger,
-    quietReqLogger: true,
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-    serializers: {
-      req: (req) => ({ method: req.method, path: String(req.url).split('?')[0] }),
-      res: (res) => ({ status: res.statusCode }),
-    },
-    customProps: (req) => {
-      const m = /^\/v1\/tenants\/([^/?]+)/.exec(req.url ?? '');
-      return m ? { tenantId: decodedOrRaw(m[1]) } : {};
-    },
-    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
-  });
+  return (req, res, next) => {
+    if (req.url === '/healthz' || req.url === '/readyz') return next();
+    const started = performance.now();
+    const line = (msg: 'request completed' | 'request aborted') => {
+      const status = res.statusCode;
+      const level = status >= 500 ? 'error' : status >= 400 || msg === 'request aborted' ? 'warn' : 'info';
+      if (!logger.isLevelEnabled(level)) return;
+      const tenant = /^\/v1\/tenants\/([^/?]+)/.exec(req.originalUrl);
+      logger[level](
+        {
+          req: { method: req.method, path: req.originalUrl.split('?')[0] },
+          res: { status },
+          responseTime: Math.round(performance.now() - started),
+          ...(tenant ? { tenantId: decodedOrRaw(tenant[1]) } : {}),
+          ...emailOf(res),
+        },
+        msg,
+      );
+    };
+    res.once('finish', () => line('request completed'));
+    res.once('close', () => {
+      if (!res.writableFinished) line('request aborted');
+    });
+    next();
+  };
+}
+
+function emailOf(res: Response): { emailId?: string } {
+  const id: unknown = res.locals.emailId;
+  return typeof id === 'string' ? { emailId: id } : {};
 }
 
 /** A path segment decoded, or as received when it is not valid percent-encoding (the route answers 400 for it). */

@@ -69,6 +69,7 @@ export function emailsRoutes(deps: ApiDeps): Router {
     await loadTenant(deps, req.params.tenantId);
     const input = parseOr400(enqueueEmailSchema, req.body);
     const { email, created } = await enqueueEmail(deps, req.params.tenantId, input, key);
+    res.locals.emailId = email.id;
     res.status(202).setHeader('Location', `/v1/tenants/${email.tenantId}/emails/${email.id}`);
     if (!created) res.setHeader('Idempotent-Replayed', 'true');
     res.json(enqueueAnswer(email));

@@ -64,7 +64,8 @@ export async function enqueueEmail(
   });
   if (!created) return answerReplay(deps, email, { hash, idempotencyKey, owner });
   const committed = await startSending(deps, email, owner);
-  deps.logger.info({ tenantId: tenant.id, emailId: email.id, created, status: committed.status }, 'email queued');
+  // The request's own line (request-log.ts) names the email at info; this one adds its status, at debug.
+  deps.logger.debug({ tenantId: tenant.id, emailId: email.id, created, status: committed.status }, 'email queued');
   deps.observer?.emailEnqueued(committed);
   return { email: committed, created };
 }

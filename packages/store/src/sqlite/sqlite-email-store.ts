@@ -49,17 +49,18 @@ export class SqliteEmailStore implements EmailStore {
   /** Updates asked for together commit together (each in its own savepoint). */
   private readonly groupCommit: SqliteGroupCommit;
 
+  /** Concurrent enqueues' creates share a commit (group commit, like updates): one WAL append for many requests. */
   async create(input: CreateEmailInput): Promise<{ email: EmailRecord; created: boolean }> {
-    return this.db.transaction(() => this.insertOrFindWinner(input)).immediate();
+    return this.groupCommit.run(() => this.insertOrFindWinner(input));
   }
 
-  /** One IMMEDIATE transaction for the whole batch: one lock, one commit. */
+  /** The whole batch in one savepoint of one IMMEDIATE transaction: one lock, one commit, all or nothing. */
   async createMany(inputs: CreateEmailInput[]): Promise<{ email: EmailRecord; created: boolean }[]> {
     if (inputs.length === 0) return [];
-    return this.db.transaction(() => inputs.map((input) => this.insertOrFindWinner(input))).immediate();
+    return this.groupCommit.run(() => inputs.map((input) => this.insertOrFindWinner(input)));
   }
 
-  /** Inside an IMMEDIATE transaction: the unique (tenant_id, idempotency_key) index decides, and the read after a conflict sees the winner. */
+  /** Inside an IMMEDIATE transaction (the group commit's): the unique (tenant_id, idempotency_key) index decides, and the read after a conflict sees the winner. */
   private insertOrFindWinner({ email, content }: CreateEmailInput): { email: EmailRecord; created: boolean } {
     if (insertEmailRows(this.sql, email, content)) return { email, created: true };
     const winner = this.sql
@@ -112,13 +113,13 @@ export class SqliteEmailStore implements EmailStore {
   }
 
   async commitPendingEnqueue(tenantId: string, id: string, owner: string): Promise<boolean> {
-    return this.sql.get(COMMIT_PENDING).run(tenantId, id, owner).changes === 1;
+    return this.groupCommit.run(() => this.sql.get(COMMIT_PENDING).run(tenantId, id, owner).changes === 1);
   }
 
   async commitPendingEnqueueMany(tenantId: string, ids: string[], owner: string): Promise<number> {
     if (ids.length === 0) return 0;
     const commit = this.sql.get(COMMIT_PENDING);
-    return this.db.transaction(() => ids.reduce((n, id) => n + commit.run(tenantId, id, owner).changes, 0)).immediate();
+    return this.groupCommit.run(() => ids.reduce((n, id) => n + commit.run(tenantId, id, owner).changes, 0));
   }
 
   async removePendingEnqueue(tenantId: string, id: string, owner: string): Promise<boolean> {
