@@ -90,6 +90,9 @@ describe('batch enqueue while another request with the same keys is in progress'
     expect(failed.status).toBe(207);
     for (const r of failed.body.results) expect(r.error).toMatchObject({ code: 'queue_unavailable' });
     expect(await historyCount()).toBe(before);
+    // Their places in the tenant's lane went back with them (decision 0026), not left to the sweep.
+    await waitFor(async () => (await m.api.deps.lanes.admittedCount('brace')) === 0, 'the removed emails’ lane slots to be given back');
+    expect(await m.api.deps.lanes.backlogLength('brace')).toBe(0);
 
     const retried = await batch('f-1', 'f-2');
     const ids = retried.body.results.map((r: { id: string }) => r.id);

@@ -144,6 +144,9 @@ describe('batch enqueue', () => {
     expect(exactly.status).toBe(207);
     expect(exactly.body.results).toHaveLength(500);
     expect(exactly.body.results.every((x: { status?: string }) => x.status === 'queued')).toBe(true);
+    // Through the tenant's lane (decision 0026): at most TENANT_MAX_IN_FLIGHT jobs in the queue, the rest wait in its backlog.
+    expect(await m.api.deps.lanes.admittedCount('bt-b')).toBeLessThanOrEqual(m.config.send.tenantMaxInFlight);
+    expect(await m.api.deps.lanes.backlogLength('bt-b')).toBeGreaterThan(400);
   });
 
   it('has its own body limit (BATCH_MAX_BODY_BYTES), named in the 413; the body is read only after authentication', async () => {

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { awaitsSend, createdEmailCallbackEvents, EmailRecord, effectiveSettings } from '@mailroom/domain';
-import { addSendJobs, sendJobOptions } from '@mailroom/queue';
-import { withinMs } from '@mailroom/runtime';
 import type { ApiDeps } from '../api-deps';
 import { HttpError } from '../http/http-error';
 import { loadTenant } from '../routes/load-tenant';
+import { admitSendJobs, giveBackLanePlaces } from './admit-send-jobs';
 import { prepareBatchItems } from './batch-items';
 import { planReplay } from './replay-of-key';
 import { screenSuppressedAtEnqueueMany } from './screen-suppressed-at-enqueue';
@@ -85,10 +84,12 @@ export async function enqueueBatch(deps: ApiDeps, tenantId: string, items: unkno
 const withoutMark = ({ pendingEnqueue: _mark, ...email }: EmailRecord): EmailRecord => email;
 
 /**
- * The jobs of every email this request starts, and the re-adds of replayed queued emails, in one bulk
- * add (jobId = email id: an existing job is left as it is); then each started email is committed. If
- * the add fails, each started email is undone as one enqueue undoes it (pending-enqueue.ts), and the
- * re-adds are left to the sweep.
+ * Every email this request starts, and the replayed queued emails (their jobs may be missing), enter
+ * the tenant's lane in one call (decision 0026): as many as its free slots get their jobs in one bulk
+ * add, the rest wait in its backlog, still `queued`; an id already admitted or waiting is left as it
+ * is. Then the started emails are committed together. If the admission fails, each started email is
+ * undone as one enqueue undoes it (pending-enqueue.ts) and the lane places of those removed go back;
+ * the re-admissions are left to the sweep.
  */
 async function addJobsThenCommit(
   deps: ApiDeps,
@@ -97,18 +98,17 @@ async function addJobsThenCommit(
   reAdds: EmailRecord[],
   owner: string,
 ): Promise<BatchOutcome[]> {
-  const ids = [...starts.map((s) => s.email.id), ...reAdds.map((e) => e.id)];
+  if (starts.length === 0 && reAdds.length === 0) return [];
   try {
-    await withinMs(
-      addSendJobs(deps.queue, tenantId, ids, (id) => sendJobOptions(id, deps.config.send)),
-      deps.config.timeouts.enqueueMs,
-      'the send queue',
-    );
+    await admitSendJobs(deps, tenantId, [...starts.map((s) => s.email.id), ...reAdds.map((e) => e.id)]);
   } catch (e) {
     deps.logger.error({ err: e, tenantId, emails: starts.length }, 'could not enqueue the batch; removing its new records');
-    return Promise.all(starts.map((s) => undoStart(deps, s, owner)));
+    const undone = await Promise.all(starts.map((s) => undoStart(deps, s, owner)));
+    const removed = undone.filter((u) => u.removed).map((u) => u.id);
+    if (removed.length > 0) giveBackLanePlaces(deps, tenantId, removed);
+    return undone.map((u) => u.outcome);
   }
-  // False only when a worker committed it first (it already runs the job): the record stays either way.
+  // Fewer than all only when a worker committed some first (it already runs their jobs): the records stay either way.
   await deps.store.emails.commitPendingEnqueueMany(
     tenantId,
     starts.map((s) => s.email.id),
@@ -116,20 +116,17 @@ async function addJobsThenCommit(
   );
   return starts.map((s) => ({ index: s.index, email: withoutMark(s.email), created: s.created }));
 }
-
-/** The job could not be added: remove the record while it is still pending under this request, as one enqueue does. */
-async function undoStart(deps: ApiDeps, s: Start, owner: string): Promise<BatchOutcome> {
+/**
+ * The admission failed: remove the record while it is still pending under this request, as one enqueue
+ * does. `removed`: it is gone, and its lane place (if it got one) must go back.
+ */
+async function undoStart(deps: ApiDeps, s: Start, owner: string): Promise<{ id: string; removed: boolean; outcome: BatchOutcome }> {
   const { tenantId, id } = s.email;
+  const unavailable = (message: string) => ({ index: s.index, error: new HttpError(503, 'queue_unavailable', message) });
   if (await deps.store.emails.removePendingEnqueue(tenantId, id, owner))
-    return {
-      index: s.index,
-      error: new HttpError(503, 'queue_unavailable', 'the send queue is unavailable; nothing was stored for this item, retry it'),
-    };
+    return { id, removed: true, outcome: unavailable('the send queue is unavailable; nothing was stored for this item, retry it') };
   // Not removed: a worker already took the job (the add did succeed, late) and committed the record.
   const now = await deps.store.emails.get(tenantId, id);
-  if (now && !now.pendingEnqueue) return { index: s.index, email: now, created: s.created };
-  return {
-    index: s.index,
-    error: new HttpError(503, 'queue_unavailable', 'the send queue is unavailable; retry this item with the same idempotencyKey'),
-  };
+  if (now && !now.pendingEnqueue) return { id, removed: false, outcome: { index: s.index, email: now, created: s.created } };
+  return { id, removed: false, outcome: unavailable('the send queue is unavailable; retry this item with the same idempotencyKey') };
 }

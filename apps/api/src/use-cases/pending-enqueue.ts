@@ -2,6 +2,7 @@ import type { EmailRecord } from '@mailroom/domain';
 import type { ApiDeps } from '../api-deps';
 import { HttpError } from '../http/http-error';
 import { admitSendJobs, giveBackLanePlaces } from './admit-send-jobs';
+import { planReplay } from './replay-of-key';
 
 /**
  * The enqueue protocol for a record and its job (decision 0014). The record is created carrying
@@ -12,11 +13,6 @@ import { admitSendJobs, giveBackLanePlaces } from './admit-send-jobs';
  * answers 409 "in progress", never a 202 for a record that may yet be removed. A pending record whose
  * owner went silent (the process died) is taken over by the next replay after `abandonedAfterMs`.
  */
-
-/** An owner that has not committed within this long has died: its add is bounded by ENQUEUE_TIMEOUT_MS. */
-export function abandonedAfterMs(deps: ApiDeps): number {
-  return 2 * deps.config.timeouts.enqueueMs + 1000;
-}
 
 const withoutMark = ({ pendingEnqueue: _mark, ...email }: EmailRecord): EmailRecord => email;
 
@@ -48,43 +44,17 @@ export async function addJobThenCommit(deps: ApiDeps, email: EmailRecord, owner:
 
 /**
  * A replay of an Idempotency-Key: the same body gets the same email; a different body is refused;
- * a first request still in progress answers 409 (retry shortly); an abandoned one is taken over.
+ * a first request still in progress answers 409 (retry shortly); an abandoned one is taken over
+ * (the rules: replay-of-key.ts, shared with the batch enqueue).
  */
 export async function answerReplay(
   deps: ApiDeps,
   email: EmailRecord,
   replay: { hash: string; idempotencyKey?: string; owner: string },
 ): Promise<{ email: EmailRecord; created: boolean }> {
-  if (email.requestHash !== replay.hash) {
-    throw new HttpError(
-      409,
-      'idempotency_key_reused',
-      `Idempotency-Key "${replay.idempotencyKey}" was already used for a different request (email ${email.id})`,
-    );
-  }
-  const pending = email.pendingEnqueue;
-  if (pending) {
-    const now = deps.now();
-    const abandoned = now.getTime() - Date.parse(pending.since) >= abandonedAfterMs(deps);
-    const taken = abandoned
-      ? await deps.store.emails.update(email.tenantId, email.id, (e) =>
-          e.pendingEnqueue?.owner === pending.owner && e.pendingEnqueue.since === pending.since
-            ? { ...e, pendingEnqueue: { owner: replay.owner, since: now.toISOString() } }
-            : null,
-        )
-      : null;
-    if (taken?.pendingEnqueue?.owner !== replay.owner) {
-      throw new HttpError(
-        409,
-        'idempotency_key_in_progress',
-        `a request with Idempotency-Key "${replay.idempotencyKey}" is still in progress (email ${email.id}); retry in a moment`,
-        { retryAfterSeconds: 1 },
-      );
-    }
-    deps.logger.warn({ tenantId: email.tenantId, emailId: email.id }, 'took over an enqueue abandoned by its request');
-    return { email: await addJobThenCommit(deps, taken, replay.owner), created: false };
-  }
-  if (email.status === 'queued') {
+  const plan = await planReplay(deps, email, replay);
+  if (plan.kind === 'take-over') return { email: await addJobThenCommit(deps, plan.email, replay.owner), created: false };
+  if (plan.kind === 're-add') {
     // The job may be missing (a Redis restart): admitting again is a no-op when it exists or waits in the backlog.
     await admitSendJobs(deps, email.tenantId, [email.id]).catch((e: unknown) =>
       deps.logger.warn({ err: e, emailId: email.id }, 'replay could not re-add the job; the sweep will'),

@@ -1,13 +1,17 @@
 import type { EmailRecord } from '@mailroom/domain';
 import type { ApiDeps } from '../api-deps';
 import { HttpError } from '../http/http-error';
-import { abandonedAfterMs } from './pending-enqueue';
+
+/** An owner that has not committed within this long has died: its add is bounded by ENQUEUE_TIMEOUT_MS. */
+export function abandonedAfterMs(deps: ApiDeps): number {
+  return 2 * deps.config.timeouts.enqueueMs + 1000;
+}
 
 /** What a replay of an Idempotency-Key does with the email the key already holds. */
 export type ReplayPlan =
   /** The first request died before committing: this replay now owns the pending mark; add the job and commit. */
   | { kind: 'take-over'; email: EmailRecord }
-  /** Committed and still queued: re-add its job (a no-op when it exists; a Redis restart may have lost it). */
+  /** Committed and still queued: admit it again (a no-op when its job exists or it waits in the backlog; a Redis restart may have lost it). */
   | { kind: 're-add'; email: EmailRecord }
   /** Nothing to do: answer the email as it is. */
   | { kind: 'as-is'; email: EmailRecord };
