@@ -17,7 +17,7 @@
  *                                 built once and cached under bench/.data, keyed by schema version
  *   BENCH_HISTORY_QUERIES=300     queries per history filter (p50 and p99 over them)
  *   BENCH_BATCH_EMAILS=5000       invoices (30 KB PDF each) in the batch enqueue row, BENCH_BATCH_SIZE=100 per
- *                                 request, BENCH_BATCH_IN_FLIGHT=2 requests at a time; BENCH_BATCH_SINGLES=1000
+ *                                 request, BENCH_BATCH_IN_FLIGHT=4 requests at a time; BENCH_BATCH_SINGLES=1000
  *                                 single enqueues beside it for the note
  *   BENCH_WEBHOOK_EVENTS=6000     provider events per webhook row (SendGrid, Mailgun, Mailjet)
  *   BENCH_MEMORY_TENANTS=10000    tenants whose transports cycle through the worker's cache

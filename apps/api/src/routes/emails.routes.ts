@@ -66,9 +66,9 @@ export function emailsRoutes(deps: ApiDeps): Router {
     const key = req.header('idempotency-key');
     if (key !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(key))
       throw new HttpError(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1-200 visible ASCII characters');
-    await loadTenant(deps, req.params.tenantId);
+    const tenant = await loadTenant(deps, req.params.tenantId);
     const input = parseOr400(enqueueEmailSchema, req.body);
-    const { email, created } = await enqueueEmail(deps, req.params.tenantId, input, key);
+    const { email, created } = await enqueueEmail(deps, tenant, input, key);
     res.locals.emailId = email.id;
     res.status(202).setHeader('Location', `/v1/tenants/${email.tenantId}/emails/${email.id}`);
     if (!created) res.setHeader('Idempotent-Replayed', 'true');
@@ -81,7 +81,7 @@ export function emailsRoutes(deps: ApiDeps): Router {
     requireTenantAccess,
     batchBody(deps.config.limits.maxBatchBodyBytes),
     async (req: Request<{ tenantId: string }>, res: Response) => {
-      await loadTenant(deps, req.params.tenantId);
+      const tenant = await loadTenant(deps, req.params.tenantId);
       const { items } = parseOr400(enqueueBatchEnvelopeSchema, req.body);
       if (items.length > MAX_BATCH_ITEMS)
         throw new HttpError(
@@ -93,7 +93,7 @@ export function emailsRoutes(deps: ApiDeps): Router {
             items: items.length,
           },
         );
-      const outcomes = await enqueueBatch(deps, req.params.tenantId, items);
+      const outcomes = await enqueueBatch(deps, tenant, items);
       res.status(207).json({
         results: outcomes.map((o) =>
           'error' in o

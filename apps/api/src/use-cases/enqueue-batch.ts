@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { awaitsSend, createdEmailCallbackEvents, EmailRecord, effectiveSettings } from '@mailroom/domain';
+import { awaitsSend, createdEmailCallbackEvents, EmailRecord, effectiveSettings, Tenant } from '@mailroom/domain';
 import type { ApiDeps } from '../api-deps';
 import { HttpError } from '../http/http-error';
-import { loadTenant } from '../routes/load-tenant';
 import { admitSendJobs, giveBackLanePlaces } from './admit-send-jobs';
 import { prepareBatchItems } from './batch-items';
 import { planReplay } from './replay-of-key';
@@ -28,8 +27,7 @@ interface Start {
  * item whose job could not be added has its record removed (only while still pending under this
  * request) and answers 503 `queue_unavailable`.
  */
-export async function enqueueBatch(deps: ApiDeps, tenantId: string, items: unknown[]): Promise<BatchOutcome[]> {
-  const tenant = await loadTenant(deps, tenantId);
+export async function enqueueBatch(deps: ApiDeps, tenant: Tenant, items: unknown[]): Promise<BatchOutcome[]> {
   const effective = effectiveSettings(tenant, await deps.store.settings.get(tenant.id), deps.config.smtpPlans);
   const owner = randomUUID();
   const ctx = { tenantId: tenant.id, effective, now: deps.now(), owner, maxAttachmentBytes: deps.config.limits.maxAttachmentBytes };

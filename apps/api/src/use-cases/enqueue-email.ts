@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Attachment, EmailRecord, effectiveSettings, EnqueueEmailInput, transportOf } from '@mailroom/domain';
+import { Attachment, EmailRecord, effectiveSettings, EnqueueEmailInput, Tenant, transportOf } from '@mailroom/domain';
 import type { ApiDeps } from '../api-deps';
 import { HttpError } from '../http/http-error';
-import { loadTenant } from '../routes/load-tenant';
 import { newEmailId, newEmailRecord, requestHash } from './new-email-record';
 import { answerReplay } from './pending-enqueue';
 import { screenSuppressedAtEnqueue } from './screen-suppressed-at-enqueue';
@@ -26,7 +25,7 @@ export function decodeAttachments(input: EnqueueEmailInput, maxBytes: number): A
 }
 
 /**
- * Enqueue a document email. Reads as its flow: tenant and its effective settings (a tenant that never
+ * Enqueue a document email for a tenant the route has loaded. Reads as its flow: the tenant's effective settings (a tenant that never
  * saved any sends through the platform at once), the record and its content in one write (idempotent
  * on the key) marked pending under this request, with the recipients on the suppression list already
  * `suppressed`, then the job keyed on the email id, then the commit that drops the mark (no job when
@@ -36,11 +35,10 @@ export function decodeAttachments(input: EnqueueEmailInput, maxBytes: number): A
  */
 export async function enqueueEmail(
   deps: ApiDeps,
-  tenantId: string,
+  tenant: Tenant,
   input: EnqueueEmailInput,
   idempotencyKey?: string,
 ): Promise<{ email: EmailRecord; created: boolean }> {
-  const tenant = await loadTenant(deps, tenantId);
   const effective = effectiveSettings(tenant, await deps.store.settings.get(tenant.id), deps.config.smtpPlans);
   const attachments = decodeAttachments(input, deps.config.limits.maxAttachmentBytes);
   const now = deps.now();
