@@ -73,7 +73,8 @@ describe('canceling an email', () => {
     const id = await send('D-1');
     const deferred = await waitForEmail(m, 'cx', id, (e) => e.status === 'deferred');
     expect(deferred.nextAttemptAt).toEqual(expect.any(String));
-    expect(await jobState(id)).toBe('delayed');
+    // The worker records the deferral in the store first, then BullMQ moves the job to delayed: a moment apart.
+    await waitFor(async () => (await jobState(id)) === 'delayed', 'the deferred job to be delayed in the queue', 5000, 5);
     const r = await cancel(id);
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ status: 'canceled', recipients: [{ status: 'canceled' }] });
