@@ -159,7 +159,7 @@ describe('batch enqueue', () => {
     expect(tooBig.body.error).toMatchObject({ code: 'payload_too_large', details: { limitBytes: BATCH_MAX_BODY_BYTES } });
     expect(tooBig.body.error.message).toContain('BATCH_MAX_BODY_BYTES');
     expect((await batch('bt-b', items, 'not-a-key')).status).toBe(401);
-    // Above the single enqueue's body limit (MAX_ATTACHMENT_BYTES * 4/3 + 1 MB) would be refused there; here it is within the batch's.
+    // The 413 above came from the batch's own limit (the single enqueue's, MAX_ATTACHMENT_BYTES * 4/3 + 1 MB, is larger); under it the batch goes in.
     const fits = await batch('bt-b', items.slice(0, 5));
     expect(fits.status).toBe(207);
     expect(fits.body.results.map((x: { status: string }) => x.status)).toEqual(['queued', 'queued', 'queued', 'queued', 'queued']);
