@@ -98,6 +98,13 @@ export function fakeMailModule(apiUrl: string): TransportModule<z.infer<typeof i
         return { name: 'fakemail', fromAddress: i.fromAddress, shard: i.shard ?? 'a', token, ...(tokenHint ? { tokenHint } : {}) };
       },
       sealedFields: [{ field: 'provider.token', get: (s) => s.token, set: (s, v) => ({ ...s, token: v }) }],
+      presented: z.strictObject({
+        name: z.literal('fakemail'),
+        fromAddress: z.string(),
+        shard: z.enum(['a', 'b']),
+        hasToken: z.boolean(),
+        tokenLast4: z.string().nullable(),
+      }),
       present: (s) => ({
         name: s.name,
         fromAddress: s.fromAddress,

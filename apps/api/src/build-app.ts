@@ -12,6 +12,9 @@ import { testEmailRoutes } from './routes/test-email.routes';
 import { opsRoutes } from './routes/ops.routes';
 import { suppressionsRoutes } from './routes/suppressions.routes';
 import { oauthRoutes } from './routes/oauth.routes';
+import { openApiDocument } from './openapi/openapi-document';
+import { openApiRoutes } from './routes/openapi.routes';
+import { routeDocs } from './routes/route-docs';
 
 export interface AppExtras {
   settingsHooks?: SettingsHooks;
@@ -22,6 +25,9 @@ export interface AppExtras {
   /** The built admin screens served under /ui/ (api-server.ts passes apps/admin-ui/dist). */
   adminUiDir?: string;
 }
+
+/** The version the OpenAPI document states: the /v1 routes' contract, bumped when an answer changes shape. */
+const API_VERSION = '1.0.0';
 
 /** The API's Express app. No listening, no I/O setup: api-server.ts does that. */
 export function buildApp(deps: ApiDeps, extras: AppExtras): Express {
@@ -38,6 +44,8 @@ export function buildApp(deps: ApiDeps, extras: AppExtras): Express {
   app.use(opsRoutes(deps));
   // The batch enqueue reads its larger body itself, once the caller is authenticated (emails.routes.ts).
   app.use((req, res, next) => (req.method === 'POST' && BATCH_ENQUEUE_PATH.test(req.path) ? next() : json(req, res, next)));
+  // The API's own description, before authentication: it holds no tenant's data and no secret (decision 0031).
+  app.use(openApiRoutes(openApiDocument(routeDocs(deps.providers), { version: API_VERSION })));
   app.use('/v1', authenticate({ apiKeys: deps.config.apiKeys, opsToken: deps.config.opsToken, tenantTokens: deps.tenantTokens }));
   // Every tenant route, including ones added later, is fenced here first.
   app.use('/v1/tenants/:tenantId', requireTenantAccess);

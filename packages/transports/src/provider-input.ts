@@ -23,6 +23,14 @@ export function providerInputSchema<N extends string, S extends z.ZodRawShape>(n
   });
 }
 
+/**
+ * The schema of a provider module's `present` answer: the fields every provider shows (its `name`,
+ * the From address) and its own (`hasX` flags and last-4 hints, never a secret).
+ */
+export function presentedProviderSchema<N extends string, S extends z.ZodRawShape>(name: N, shape: S) {
+  return z.strictObject({ name: z.literal(name), fromAddress: z.string(), ...shape });
+}
+
 /** A provider's API key: trimmed, never empty. */
 export const apiKeySchema = (field: string) => z.string().trim().min(1, `${field} must not be empty`).max(512);
 

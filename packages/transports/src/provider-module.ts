@@ -74,6 +74,8 @@ export interface ModuleSettings<Input, Stored> {
   readonly sealedFields: readonly SealedField<Stored>[];
   /** As the API shows it: no secret, ever; `hasX` and last-4 hints instead. */
   present(stored: Stored): Record<string, unknown>;
+  /** The zod schema of what `present` answers: the settings answer's part in the API's OpenAPI document (decision 0031). */
+  readonly presented: z.ZodType<Record<string, unknown>>;
   /** Advice that does not stop a save but will bite later. */
   warnings(stored: Stored): SettingsWarning[];
   /** A remembered failure turned into this module's advice; undefined: the generic words. */

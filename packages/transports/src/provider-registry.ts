@@ -109,6 +109,15 @@ export class ProviderRegistry {
     return fields;
   }
 
+  /** The schemas of the settings answer's `smtp` and `provider` parts, as the modules present them (the API's OpenAPI document). */
+  presentedPartSchemas(): { smtp: z.ZodType; provider: z.ZodType } {
+    const providers = [...this.providers.values()].map((m) => m.settings!.presented);
+    return {
+      smtp: this.byMode.get('smtp')?.settings?.presented ?? z.never(),
+      provider: providers.length === 0 ? z.never() : providers.length === 1 ? providers[0] : z.union(providers),
+    };
+  }
+
   private partSchema(mode: SendingMode): z.ZodType<any, unknown> {
     return this.byMode.get(mode)?.settings?.input ?? z.never();
   }

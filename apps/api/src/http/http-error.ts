@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { ZodError } from 'zod';
+import { z, ZodError } from 'zod';
 
 /** An answer to the caller: status, a stable code, and a message that says what to fix. */
 export class HttpError extends Error {
@@ -13,6 +13,23 @@ export class HttpError extends Error {
     super(message);
   }
 }
+
+/** A field the request got wrong: `details` of a 400 (`provider.region`, `query`, `body`...). */
+export const fieldIssueSchema = z.strictObject({ field: z.string(), message: z.string() });
+
+/**
+ * Every error answer's body (errorHandler below): a stable `code` for programs, a `message` that says
+ * what to fix, and `details`: the fields at fault (400), or the facts behind a refusal (`{ status }` of
+ * a 409, the wait of a 429).
+ */
+export const errorBodySchema = z.strictObject({
+  error: z.strictObject({
+    code: z.string(),
+    message: z.string(),
+    details: z.union([z.array(fieldIssueSchema), z.record(z.string(), z.unknown())]).optional(),
+  }),
+});
+export type ErrorBody = z.input<typeof errorBodySchema>;
 
 export function zodToHttpError(e: ZodError, where = 'body'): HttpError {
   const details = e.issues.map((i) => ({ field: i.path.join('.') || where, message: i.message }));
@@ -42,7 +59,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       logger.error({ err, path: req.path }, 'unhandled error');
       e = new HttpError(500, 'internal', 'something went wrong on our side; it has been logged');
     }
-    res.status(e.status).json({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } });
+    const body: ErrorBody = {
+      error: { code: e.code, message: e.message, ...(e.details ? { details: e.details as ErrorBody['error']['details'] } : {}) },
+    };
+    res.status(e.status).json(body);
   };
 }
 

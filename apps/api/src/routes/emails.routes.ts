@@ -1,6 +1,5 @@
 import express, { Request, Response, Router } from 'express';
 import {
-  EmailRecord,
   enqueueBatchEnvelopeSchema,
   enqueueEmailSchema,
   historyQuerySchema,
@@ -16,24 +15,8 @@ import { cancelEmail } from '../use-cases/cancel-email';
 import { enqueueBatch } from '../use-cases/enqueue-batch';
 import { enqueueEmail } from '../use-cases/enqueue-email';
 import { retryEmail } from '../use-cases/retry-email';
+import { enqueueAnswer, presentEmail, retryAnswer } from './email-views';
 import { loadTenant } from './load-tenant';
-
-/** The history as callers see it: no internal fingerprints (the request's hash, the pixel's recent clients) or enqueue marks. */
-export function presentEmail(e: EmailRecord) {
-  const { requestHash: _hash, openClients: _clients, pendingEnqueue: _pending, ...rest } = e;
-  return rest;
-}
-
-/**
- * The enqueue's 202: the id and status, and the recipients not sent to because their address is on
- * the suppression list (`status: "suppressed"` when that was every recipient: no job, nothing sent).
- */
-export function enqueueAnswer(e: EmailRecord) {
-  const suppressed = e.recipients
-    .filter((r) => r.status === 'suppressed' && r.suppression)
-    .map((r) => ({ address: r.email, reason: r.suppression!.reason, since: r.suppression!.since }));
-  return { id: e.id, status: e.status, ...(suppressed.length > 0 ? { suppressed } : {}) };
-}
 
 /** The batch route's path: its body is read by its own parser (BATCH_MAX_BODY_BYTES), after authentication. */
 export const BATCH_ENQUEUE_PATH = /^\/v1\/tenants\/[^/]+\/emails\/batch\/?$/i;
@@ -135,7 +118,7 @@ export function emailsRoutes(deps: ApiDeps): Router {
   r.post(`${base}/:emailId/retry`, requireTenantAccess, async (req, res) => {
     const email = await retryEmail(deps, req.params.tenantId, req.params.emailId);
     res.status(202).setHeader('Location', `/v1/tenants/${email.tenantId}/emails/${email.id}`);
-    res.json({ id: email.id, status: email.status });
+    res.json(retryAnswer(email));
   });
   return r;
 }

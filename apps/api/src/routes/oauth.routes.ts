@@ -10,7 +10,7 @@ import { parseOr400 } from '../http/validate';
 import { startOAuthConnection } from '../use-cases/start-oauth-connection';
 import { loadTenant } from './load-tenant';
 
-const startSchema = z.strictObject({
+export const oauthStartSchema = z.strictObject({
   returnUrl: z
     .string({ error: typeError('returnUrl', 'returnUrl must be a string') })
     .max(2000)
@@ -28,7 +28,7 @@ export function oauthRoutes(deps: ApiDeps): Router {
       throw new HttpError(404, 'not_found', `no mailbox vendor "${vendor}": use ${OAUTH_VENDORS.join(' or ')}`);
     const tenant = await loadTenant(deps, req.params.tenantId);
     const body = req.body === undefined ? {} : req.body;
-    const input = parseOr400(startSchema, body);
+    const input = parseOr400(oauthStartSchema, body);
     res.json(await startOAuthConnection(deps, tenant, vendor as OAuthVendorName, input));
   });
   return r;

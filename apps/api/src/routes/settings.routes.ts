@@ -1,12 +1,14 @@
 import { Router } from 'express';
 import type { EmailSettings, EmailSettingsInput, SettingsWarning, Tenant } from '@mailroom/domain';
-import { effectiveSettings, transportOf } from '@mailroom/domain';
+import { effectiveSettings, SENDING_MODES, transportOf } from '@mailroom/domain';
 import { OAUTH_VENDORS } from '@mailroom/oauth';
+import type { ProviderRegistry } from '@mailroom/transports';
+import { z } from 'zod';
 import type { ApiDeps } from '../api-deps';
 import { requireTenantAccess } from '../http/auth';
 import { parseOr400 } from '../http/validate';
 import { modeAccess } from '../use-cases/mode-access';
-import { presentSettings } from '../use-cases/present-settings';
+import { presentSettings, settingsViewSchema } from '../use-cases/present-settings';
 import { saveSettings } from '../use-cases/save-settings';
 import { effectiveWarnings } from '../use-cases/settings-warnings';
 import { loadTenant } from './load-tenant';
@@ -22,12 +24,33 @@ export function oauthOffered(deps: ApiDeps): Record<string, boolean> {
   return Object.fromEntries(OAUTH_VENDORS.map((v) => [v, offered.has(v)]));
 }
 
+/** The schema of settingsAnswer: presentSettings' fields and what the next email really goes through. */
+export function settingsAnswerSchema(registry: ProviderRegistry) {
+  return settingsViewSchema(registry).extend({
+    configured: z.boolean(),
+    transport: z.strictObject({
+      mode: z.enum(SENDING_MODES),
+      provider: z.string().optional(),
+      reason: z.enum(['plan_fallback']).optional(),
+    }),
+    plan: z.string(),
+    allowedModes: z.array(z.enum(SENDING_MODES)),
+    smtpPlans: z.array(z.string()),
+    oauth: z.record(z.string(), z.boolean()),
+  });
+}
+
 /**
  * The settings answer: what is saved (or, never saved, the platform defaults with `configured: false`),
  * what the next email really goes through (`transport`, with the fallback reason), the warnings, what
  * the plan allows, and which mailbox vendors may be connected with OAuth2 (`oauth`).
  */
-function settingsAnswer(deps: ApiDeps, tenant: Tenant, stored: EmailSettings | null, extra: SettingsWarning[] = []) {
+function settingsAnswer(
+  deps: ApiDeps,
+  tenant: Tenant,
+  stored: EmailSettings | null,
+  extra: SettingsWarning[] = [],
+): z.input<ReturnType<typeof settingsAnswerSchema>> {
   const effective = effectiveSettings(tenant, stored, deps.config.smtpPlans);
   const warnings = effectiveWarnings(tenant, effective, { smtpPlans: deps.config.smtpPlans, platformFrom: deps.config.platform.from });
   const shown = presentSettings(deps.providers, stored ?? effective.settings, [...extra, ...warnings]);

@@ -6,6 +6,7 @@ import { requireTenantAccess } from '../http/auth';
 import { HttpError } from '../http/http-error';
 import { parseOr400 } from '../http/validate';
 import { loadTenant } from './load-tenant';
+import { presentSuppression, presentSuppressionPage } from './suppression-views';
 
 /**
  * The tenant's suppression list: addresses its emails are not sent to (hard bounces, complaints,
@@ -21,7 +22,7 @@ export function suppressionsRoutes(deps: ApiDeps): Router {
     await loadTenant(deps, req.params.tenantId);
     const query = parseOr400(suppressionQuerySchema, req.query, 'query');
     try {
-      res.json(await deps.store.suppressions.list(req.params.tenantId, query, now()));
+      res.json(presentSuppressionPage(await deps.store.suppressions.list(req.params.tenantId, query, now())));
     } catch (e) {
       if (e instanceof InvalidCursorError)
         throw new HttpError(400, 'invalid_cursor', 'cursor: not a cursor this API handed out; start again without it');
@@ -43,7 +44,7 @@ export function suppressionsRoutes(deps: ApiDeps): Router {
     res
       .status(created ? 201 : 200)
       .setHeader('Location', `/v1/tenants/${tenant.id}/suppressions/${encodeURIComponent(suppression.address)}`)
-      .json(suppression);
+      .json(presentSuppression(suppression));
   });
 
   r.delete(`${base}/:address`, requireTenantAccess, async (req, res) => {

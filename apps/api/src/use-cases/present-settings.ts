@@ -1,5 +1,69 @@
 import type { EmailSettings, SettingsWarning } from '@mailroom/domain';
+import { SENDING_LIMIT_FIELDS, SENDING_MODES } from '@mailroom/domain';
 import { lastFailureWarnings, presentLimits, presentSettingsPart, ProviderRegistry, settingsPartWarnings } from '@mailroom/transports';
+import { z } from 'zod';
+
+const limitFigures = z.strictObject({
+  perMinute: z.number().int().optional(),
+  perHour: z.number().int().optional(),
+  perDay: z.number().int().optional(),
+});
+const limitWindow = z
+  .strictObject({ value: z.number().int(), from: z.enum(['preset', 'tenant']), maximum: z.number().int().optional() })
+  .nullable();
+
+/** The settings answer's `limits` (presentLimits, decision 0030): null in platform mode. */
+export const limitsViewSchema = z
+  .strictObject({
+    ...(Object.fromEntries(SENDING_LIMIT_FIELDS.map((f) => [f, limitWindow])) as Record<
+      (typeof SENDING_LIMIT_FIELDS)[number],
+      typeof limitWindow
+    >),
+    own: limitFigures,
+    preset: z
+      .strictObject({
+        label: z.string(),
+        defaults: limitFigures,
+        maximum: limitFigures,
+        sources: z.array(z.string()),
+        note: z.string().optional(),
+      })
+      .nullable(),
+  })
+  .nullable();
+
+export const settingsWarningSchema = z.strictObject({ code: z.string(), message: z.string() });
+
+/**
+ * What presentSettings answers; `smtp` and `provider` are the modules' own (their `presented`
+ * schemas), so the schema is the registry's.
+ */
+export function settingsViewSchema(registry: ProviderRegistry) {
+  const parts = registry.presentedPartSchemas();
+  const address = z.strictObject({ email: z.string(), name: z.string().optional() });
+  return z.strictObject({
+    mode: z.enum(SENDING_MODES),
+    senderName: z.string(),
+    replyTo: z.string().nullable(),
+    cc: z.array(address),
+    bcc: z.array(address),
+    version: z.number().int(),
+    updatedAt: z.string().nullable(),
+    smtp: parts.smtp.optional(),
+    provider: parts.provider.optional(),
+    webhook: z
+      .strictObject({
+        url: z.string(),
+        registered: z.boolean(),
+        error: z.string().optional(),
+        lastEventAt: z.string().nullable(),
+        hasVerificationKey: z.boolean(),
+      })
+      .optional(),
+    limits: limitsViewSchema,
+    warnings: z.array(settingsWarningSchema),
+  });
+}
 
 /** The settings as the API shows them: each module shows its own part, every secret replaced by whether it is set. */
 export function presentSettings(registry: ProviderRegistry, s: EmailSettings, extraWarnings: SettingsWarning[] = []) {
@@ -12,7 +76,8 @@ export function presentSettings(registry: ProviderRegistry, s: EmailSettings, ex
     version: s.version,
     updatedAt: s.updatedAt,
     ...presentSettingsPart(registry, s),
-    limits: presentLimits(registry, s),
+    // presentLimits builds its windows with Object.fromEntries, which TypeScript cannot key: the e2e tests check it against the schema.
+    limits: presentLimits(registry, s) as z.input<typeof limitsViewSchema>,
     warnings: [...settingsPartWarnings(registry, s), ...lastFailureWarnings(registry, s), ...extraWarnings],
   };
 }

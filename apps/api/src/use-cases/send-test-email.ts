@@ -12,6 +12,7 @@ import {
   transportOf,
 } from '@mailroom/domain';
 import { buildOutgoingMessage, fromAddress } from '@mailroom/delivery';
+import { z } from 'zod';
 import type { ApiDeps } from '../api-deps';
 import { HttpError } from '../http/http-error';
 import { newEmailId, newEmailRecord } from './new-email-record';
@@ -19,13 +20,15 @@ import { testTransport } from './test-transport';
 import { draftSettings } from './save-settings';
 import { takeTestEmailToken } from './test-email-rate-limit';
 
-export interface TestEmailAnswer {
-  ok: boolean;
-  emailId: string;
-  to: string;
-  messageId?: string;
-  error?: { code: string; message: string; response?: string; hint?: string };
-}
+/** The test's 200: whether the server took it, the history entry, and the server's words when it did not. */
+export const testEmailAnswerSchema = z.strictObject({
+  ok: z.boolean(),
+  emailId: z.string(),
+  to: z.string(),
+  messageId: z.string().optional(),
+  error: z.strictObject({ code: z.string(), message: z.string(), response: z.string().optional(), hint: z.string().optional() }).optional(),
+});
+export type TestEmailAnswer = z.input<typeof testEmailAnswerSchema>;
 
 /**
  * Where the test goes: the tenant's own sender address; in platform mode (no sender address of its

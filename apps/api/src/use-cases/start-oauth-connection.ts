@@ -1,9 +1,13 @@
 import { Tenant } from '@mailroom/domain';
 import { isAllowedReturnUrl, OAuthConnectError, OAuthVendorName, OAuthVia } from '@mailroom/oauth';
 import { DeadlineExceededError } from '@mailroom/runtime';
+import { z } from 'zod';
 import type { ApiDeps } from '../api-deps';
 import { HttpError } from '../http/http-error';
 import { asHttpError, assertSmtpAllowed } from './save-settings';
+
+/** The start's 200: where to send the admin's browser, and until when that link works. */
+export const oauthStartAnswerSchema = z.strictObject({ authorizeUrl: z.string(), expiresAt: z.string() });
 
 export interface StartOAuthInput {
   returnUrl?: string;
@@ -24,7 +28,7 @@ export async function startOAuthConnection(
   tenant: Tenant,
   vendor: OAuthVendorName,
   input: StartOAuthInput,
-): Promise<{ authorizeUrl: string; expiresAt: string }> {
+): Promise<z.input<typeof oauthStartAnswerSchema>> {
   const module = deps.providers.oauthModule();
   if (!module || !deps.oauth.offered().includes(vendor))
     throw new HttpError(404, 'oauth_not_offered', `connecting a mailbox with ${vendor} is not offered on this platform`);

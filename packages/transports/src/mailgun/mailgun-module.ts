@@ -1,7 +1,7 @@
 import { domainOf, settingsWarning, type ProviderSettings } from '@mailroom/domain';
 import { z } from 'zod';
 import type { TransportModule } from '../provider-module';
-import { apiKeySchema, keyHint, providerInputSchema } from '../provider-input';
+import { apiKeySchema, keyHint, presentedProviderSchema, providerInputSchema } from '../provider-input';
 import { SettingsFieldError } from '../tenant-secrets';
 import { registerMailgunWebhook } from './mailgun-registration';
 import { MailgunTransport } from './mailgun-transport';
@@ -18,6 +18,12 @@ const input = providerInputSchema('mailgun', {
     .optional(),
 });
 type MailgunInput = z.infer<typeof input>;
+const presented = presentedProviderSchema('mailgun', {
+  region: z.enum(['eu', 'us']),
+  domain: z.string().optional(),
+  hasPrivateApiKey: z.boolean(),
+  privateApiKeyLast4: z.string().nullable(),
+});
 
 export interface MailgunSettings extends ProviderSettings {
   name: 'mailgun';
@@ -59,7 +65,8 @@ export const mailgunModule: TransportModule<MailgunInput, MailgunSettings, Mailg
       };
     },
     sealedFields: [{ field: KEY, get: (s) => s.privateApiKey, set: (s, v) => ({ ...s, privateApiKey: v }) }],
-    present: (s) => ({
+    presented,
+    present: (s): z.input<typeof presented> => ({
       name: s.name,
       fromAddress: s.fromAddress,
       region: s.region,

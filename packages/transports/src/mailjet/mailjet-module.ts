@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ProviderSettings } from '@mailroom/domain';
 import { z } from 'zod';
 import type { TransportModule } from '../provider-module';
-import { apiKeySchema, keyHint, providerInputSchema } from '../provider-input';
+import { apiKeySchema, keyHint, presentedProviderSchema, providerInputSchema } from '../provider-input';
 import { SettingsFieldError } from '../tenant-secrets';
 import { registerMailjetWebhook } from './mailjet-registration';
 import { MailjetTransport } from './mailjet-transport';
@@ -13,6 +13,11 @@ const input = providerInputSchema('mailjet', {
   publicApiKey: apiKeySchema('publicApiKey').optional(),
 });
 type MailjetInput = z.infer<typeof input>;
+const presented = presentedProviderSchema('mailjet', {
+  hasPrivateApiKey: z.boolean(),
+  privateApiKeyLast4: z.string().nullable(),
+  hasPublicApiKey: z.boolean(),
+});
 
 export interface MailjetSettings extends ProviderSettings {
   name: 'mailjet';
@@ -49,7 +54,8 @@ export const mailjetModule: TransportModule<MailjetInput, MailjetSettings, Mailj
       { field: PRIVATE, get: (s) => s.privateApiKey, set: (s, v) => ({ ...s, privateApiKey: v }) },
       { field: PUBLIC, get: (s) => s.publicApiKey, set: (s, v) => ({ ...s, publicApiKey: v }) },
     ],
-    present: (s) => ({
+    presented,
+    present: (s): z.input<typeof presented> => ({
       name: s.name,
       fromAddress: s.fromAddress,
       hasPrivateApiKey: Boolean(s.privateApiKey),

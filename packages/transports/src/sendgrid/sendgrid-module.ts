@@ -1,7 +1,7 @@
 import type { ProviderSettings } from '@mailroom/domain';
 import { z } from 'zod';
 import type { TransportModule } from '../provider-module';
-import { apiKeySchema, keyHint, providerInputSchema } from '../provider-input';
+import { apiKeySchema, keyHint, presentedProviderSchema, providerInputSchema } from '../provider-input';
 import { SettingsFieldError } from '../tenant-secrets';
 import { registerSendgridWebhook } from './sendgrid-registration';
 import { SendgridTransport } from './sendgrid-transport';
@@ -9,6 +9,7 @@ import { parseSendgridEvents, verifySendgridWebhook } from './sendgrid-webhook';
 
 const input = providerInputSchema('sendgrid', { privateApiKey: apiKeySchema('privateApiKey').optional() });
 type SendgridInput = z.infer<typeof input>;
+const presented = presentedProviderSchema('sendgrid', { hasPrivateApiKey: z.boolean(), privateApiKeyLast4: z.string().nullable() });
 
 export interface SendgridSettings extends ProviderSettings {
   name: 'sendgrid';
@@ -38,7 +39,8 @@ export const sendgridModule: TransportModule<SendgridInput, SendgridSettings, Se
       return { name: 'sendgrid', fromAddress: i.fromAddress, privateApiKey, ...(privateKeyHint ? { privateKeyHint } : {}) };
     },
     sealedFields: [{ field: KEY, get: (s) => s.privateApiKey, set: (s, v) => ({ ...s, privateApiKey: v }) }],
-    present: (s) => ({
+    presented,
+    present: (s): z.input<typeof presented> => ({
       name: s.name,
       fromAddress: s.fromAddress,
       hasPrivateApiKey: Boolean(s.privateApiKey),

@@ -5,6 +5,7 @@ import type { Transport } from '../transport';
 import { PRESET_LIMITS, SmtpPreset } from './smtp-presets';
 import { SMTP_OAUTH_SEALED_FIELDS, smtpOAuth } from './smtp-oauth';
 import {
+  presentedSmtpSchema,
   presentSmtpSettings,
   resolveSmtpEndpoint,
   SMTP_PASSWORD_FIELD,
@@ -45,6 +46,7 @@ export const smtpModule: TransportModule<SmtpSettingsInput, SmtpSettings, SmtpSp
       ...SMTP_OAUTH_SEALED_FIELDS,
     ],
     present: presentSmtpSettings,
+    presented: presentedSmtpSchema,
     warnings: smtpSettingsWarnings,
     failureWarning: smtpFailureWarning,
     vet: (input, context) => vetSmtpHost(resolveSmtpEndpoint(input).host, context),

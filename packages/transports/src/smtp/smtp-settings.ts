@@ -138,8 +138,23 @@ export function storeSmtpSettings(input: SmtpSettingsInput, previous: SmtpSettin
   return { preset: input.preset, auth: 'password', fromAddress: input.fromAddress, username: input.username!, ...endpoint, password };
 }
 
+/** What presentSmtpSettings answers: the settings answer's `smtp`. */
+export const presentedSmtpSchema = z.strictObject({
+  preset: z.enum(SMTP_PRESETS),
+  auth: z.enum(SMTP_AUTHS),
+  fromAddress: z.string(),
+  username: z.string(),
+  host: z.string(),
+  port: z.number().int(),
+  tls: z.boolean(),
+  hasPassword: z.boolean(),
+  oauth: z
+    .strictObject({ vendor: z.enum(['google', 'microsoft']), via: z.enum(['smtp', 'graph']), mailbox: z.string(), connectedAt: z.string() })
+    .optional(),
+});
+
 /** As the API shows it: whether a password is set, the connected mailbox; never a token. */
-export function presentSmtpSettings(s: SmtpSettings): Record<string, unknown> {
+export function presentSmtpSettings(s: SmtpSettings): z.input<typeof presentedSmtpSchema> {
   const oauth = s.auth === 'oauth2' ? s.oauth : undefined;
   return {
     preset: s.preset,

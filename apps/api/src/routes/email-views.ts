@@ -1,0 +1,117 @@
+import { EmailRecord, EVENT_TYPES, RECIPIENT_STATUSES, SENDING_MODES, SUPPRESSION_REASONS } from '@mailroom/domain';
+import { z } from 'zod';
+
+/**
+ * The emails routes' answers and their zod schemas side by side: the presenters are typed by the
+ * schemas, and the OpenAPI document (route-docs.ts) is generated from the same schemas.
+ */
+
+const status = z.enum(RECIPIENT_STATUSES);
+const address = z.strictObject({ email: z.string(), name: z.string().optional() });
+
+const recipientSchema = z.strictObject({
+  email: z.string(),
+  name: z.string().optional(),
+  kind: z.enum(['to', 'cc', 'bcc']),
+  status,
+  reason: z.string().optional(),
+  statusCode: z.string().optional(),
+  bounceType: z.enum(['hard', 'soft']).optional(),
+  providerMessageId: z.string().optional(),
+  suppression: z.strictObject({ reason: z.enum(SUPPRESSION_REASONS), since: z.string() }).optional(),
+  nextAttemptAt: z.string().optional(),
+  updatedAt: z.string(),
+});
+
+const attemptSchema = z.strictObject({
+  at: z.string(),
+  ok: z.boolean(),
+  code: z.string().optional(),
+  responseCode: z.number().int().optional(),
+  response: z.string().optional(),
+  hint: z.string().optional(),
+  retryable: z.boolean().optional(),
+  rateLimited: z.boolean().optional(),
+  durationMs: z.number().optional(),
+});
+
+const eventSchema = z.strictObject({
+  type: z.enum(EVENT_TYPES),
+  at: z.string(),
+  recipient: z.string().optional(),
+  key: z.string(),
+  source: z.string().meta({ description: 'api, worker, pixel, or the provider module (sendgrid, mailgun...)' }),
+  machine: z.boolean().optional(),
+  reason: z.string().optional(),
+  statusCode: z.string().optional(),
+  url: z.string().optional(),
+  userAgent: z.string().optional(),
+});
+
+/** One email of the history, as GET .../emails/:emailId, the history list and a cancel answer it. */
+export const emailViewSchema = z.strictObject({
+  id: z.string(),
+  tenantId: z.string(),
+  status,
+  subject: z.string(),
+  document: z.strictObject({ type: z.string(), id: z.string(), number: z.string().optional() }).optional(),
+  from: address.optional(),
+  replyTo: z.string().optional(),
+  to: z.array(address),
+  cc: z.array(address),
+  bcc: z.array(address),
+  transport: z.strictObject({ mode: z.enum(SENDING_MODES), provider: z.string().optional(), reason: z.enum(['plan_fallback']).optional() }),
+  messageId: z.string().optional(),
+  providerMessageId: z.string().optional(),
+  recipients: z.array(recipientSchema),
+  attempts: z.array(attemptSchema),
+  events: z.array(eventSchema),
+  opens: z.strictObject({
+    count: z.number().int(),
+    firstAt: z.string().optional(),
+    lastAt: z.string().optional(),
+    machineCount: z.number().int(),
+    omittedFromTimeline: z.number().int().optional(),
+  }),
+  attachments: z.array(z.strictObject({ filename: z.string(), contentType: z.string(), size: z.number().int() })).optional(),
+  finalAt: z.string().optional(),
+  contentPurgedAt: z.string().optional(),
+  metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  test: z.boolean(),
+  idempotencyKey: z.string().optional(),
+  hasHtml: z.boolean(),
+  attachmentCount: z.number().int(),
+  nextAttemptAt: z.string().optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type EmailView = z.input<typeof emailViewSchema>;
+
+/** The history as callers see it: no internal fingerprints (the request's hash, the pixel's recent clients) or enqueue marks. */
+export function presentEmail(e: EmailRecord): EmailView {
+  const { requestHash: _hash, openClients: _clients, pendingEnqueue: _pending, ...rest } = e;
+  return rest;
+}
+
+export const historyPageSchema = z.strictObject({ items: z.array(emailViewSchema), nextCursor: z.string().nullable() });
+
+export const enqueueAnswerSchema = z.strictObject({
+  id: z.string(),
+  status,
+  suppressed: z.array(z.strictObject({ address: z.string(), reason: z.enum(SUPPRESSION_REASONS), since: z.string() })).optional(),
+});
+
+/**
+ * The enqueue's 202: the id and status, and the recipients not sent to because their address is on
+ * the suppression list (`status: "suppressed"` when that was every recipient: no job, nothing sent).
+ */
+export function enqueueAnswer(e: EmailRecord): z.input<typeof enqueueAnswerSchema> {
+  const suppressed = e.recipients
+    .filter((r) => r.status === 'suppressed' && r.suppression)
+    .map((r) => ({ address: r.email, reason: r.suppression!.reason, since: r.suppression!.since }));
+  return { id: e.id, status: e.status, ...(suppressed.length > 0 ? { suppressed } : {}) };
+}
+
+/** The retry's 202. */
+export const retryAnswerSchema = z.strictObject({ id: z.string(), status });
+export const retryAnswer = (e: EmailRecord): z.input<typeof retryAnswerSchema> => ({ id: e.id, status: e.status });

@@ -1,0 +1,20 @@
+import { Suppression, SUPPRESSION_REASONS, SuppressionPage } from '@mailroom/domain';
+import { z } from 'zod';
+
+/** One entry of a tenant's suppression list, as the suppressions routes answer it. */
+export const suppressionViewSchema = z.strictObject({
+  tenantId: z.string(),
+  address: z.string(),
+  reason: z.enum(SUPPRESSION_REASONS),
+  sourceEmailId: z.string().optional(),
+  detail: z.string().optional(),
+  createdAt: z.string(),
+  expiresAt: z.string().optional(),
+});
+export const presentSuppression = (s: Suppression): z.input<typeof suppressionViewSchema> => s;
+
+export const suppressionPageSchema = z.strictObject({ items: z.array(suppressionViewSchema), nextCursor: z.string().nullable() });
+export const presentSuppressionPage = (p: SuppressionPage): z.input<typeof suppressionPageSchema> => ({
+  items: p.items.map(presentSuppression),
+  nextCursor: p.nextCursor,
+});
