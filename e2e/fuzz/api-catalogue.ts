@@ -118,6 +118,7 @@ export function apiCatalogue(f: ApiFixtures): Record<string, RouteArbitraries> {
         ],
       },
     },
+    'GET /v1/openapi.json': {},
     'PUT /v1/tenants/:tenantId': { params: TENANT(f), body: body({ name: 'Fuzz Co', plan: 'premium' }) },
     'GET /v1/tenants/:tenantId': { params: TENANT(f) },
     'POST /v1/tenants/:tenantId/tokens': { params: TENANT(f), body: body({}) },

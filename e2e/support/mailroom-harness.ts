@@ -14,6 +14,7 @@ import type { ProviderRegistry } from '@mailroom/transports';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
+import { OpenApiAnswers } from './openapi-answers';
 
 export const API_KEY = 'test-platform-key-0001';
 export const OPS_TOKEN = 'test-ops-token-000000001';
@@ -50,7 +51,7 @@ export interface Mailroom {
 }
 
 /**
- * The three apps in-process on port 0: a fresh SQLite file, its own queue prefix on the real Redis,
+ * The three apps in-process on port 0 (every answer of `call` checked against GET /v1/openapi.json): a fresh SQLite file, its own queue prefix on the real Redis,
  * fast retries. `env` overrides any variable. Logs are silent unless MAILROOM_TEST_LOGS is set.
  * `options.store`: one store for all three apps instead of their own (the caller closes it).
  * `options.providers`: the transport modules the three apps run with (a test may add its own).
@@ -110,6 +111,8 @@ export async function startMailroom(
     providers,
     ...(options.apiQueue ? { queue: (redis: Redis) => options.apiQueue!(redis, config.queuePrefix) } : {}),
   });
+  // Every answer of `call` is checked against the API's own OpenAPI document (decision 0031).
+  const openApi = await OpenApiAnswers.load(api.url);
   const m: Mailroom = {
     config,
     env: fullEnv,
@@ -134,6 +137,7 @@ export async function startMailroom(
       } catch {
         /* not JSON */
       }
+      openApi.check(method, urlPath, res.status, parsed, text);
       return { status: res.status, body: parsed, headers: res.headers };
     },
     async startWorker() {
