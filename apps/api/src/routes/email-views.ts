@@ -1,5 +1,6 @@
 import { EmailRecord, EVENT_TYPES, RECIPIENT_STATUSES, SENDING_MODES, SUPPRESSION_REASONS } from '@mailroom/domain';
 import { z } from 'zod';
+import { isoTime } from '../openapi/answer-fields';
 
 /**
  * The emails routes' answers and their zod schemas side by side: the presenters are typed by the
@@ -18,13 +19,13 @@ const recipientSchema = z.strictObject({
   statusCode: z.string().optional(),
   bounceType: z.enum(['hard', 'soft']).optional(),
   providerMessageId: z.string().optional(),
-  suppression: z.strictObject({ reason: z.enum(SUPPRESSION_REASONS), since: z.string() }).optional(),
-  nextAttemptAt: z.string().optional(),
-  updatedAt: z.string(),
+  suppression: z.strictObject({ reason: z.enum(SUPPRESSION_REASONS), since: isoTime }).optional(),
+  nextAttemptAt: isoTime.optional(),
+  updatedAt: isoTime,
 });
 
 const attemptSchema = z.strictObject({
-  at: z.string(),
+  at: isoTime,
   ok: z.boolean(),
   code: z.string().optional(),
   responseCode: z.number().int().optional(),
@@ -37,7 +38,7 @@ const attemptSchema = z.strictObject({
 
 const eventSchema = z.strictObject({
   type: z.enum(EVENT_TYPES),
-  at: z.string(),
+  at: isoTime,
   recipient: z.string().optional(),
   key: z.string(),
   source: z.string().meta({ description: 'api, worker, pixel, or the provider module (sendgrid, mailgun...)' }),
@@ -68,22 +69,22 @@ export const emailViewSchema = z.strictObject({
   events: z.array(eventSchema),
   opens: z.strictObject({
     count: z.number().int(),
-    firstAt: z.string().optional(),
-    lastAt: z.string().optional(),
+    firstAt: isoTime.optional(),
+    lastAt: isoTime.optional(),
     machineCount: z.number().int(),
     omittedFromTimeline: z.number().int().optional(),
   }),
   attachments: z.array(z.strictObject({ filename: z.string(), contentType: z.string(), size: z.number().int() })).optional(),
-  finalAt: z.string().optional(),
-  contentPurgedAt: z.string().optional(),
+  finalAt: isoTime.optional(),
+  contentPurgedAt: isoTime.optional(),
   metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
   test: z.boolean(),
   idempotencyKey: z.string().optional(),
   hasHtml: z.boolean(),
   attachmentCount: z.number().int(),
-  nextAttemptAt: z.string().optional(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  nextAttemptAt: isoTime.optional(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
 });
 export type EmailView = z.input<typeof emailViewSchema>;
 
@@ -98,7 +99,7 @@ export const historyPageSchema = z.strictObject({ items: z.array(emailViewSchema
 export const enqueueAnswerSchema = z.strictObject({
   id: z.string(),
   status,
-  suppressed: z.array(z.strictObject({ address: z.string(), reason: z.enum(SUPPRESSION_REASONS), since: z.string() })).optional(),
+  suppressed: z.array(z.strictObject({ address: z.string(), reason: z.enum(SUPPRESSION_REASONS), since: isoTime })).optional(),
 });
 
 /**

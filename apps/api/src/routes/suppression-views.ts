@@ -1,5 +1,6 @@
 import { Suppression, SUPPRESSION_REASONS, SuppressionPage } from '@mailroom/domain';
 import { z } from 'zod';
+import { isoTime } from '../openapi/answer-fields';
 
 /** One entry of a tenant's suppression list, as the suppressions routes answer it. */
 export const suppressionViewSchema = z.strictObject({
@@ -8,8 +9,8 @@ export const suppressionViewSchema = z.strictObject({
   reason: z.enum(SUPPRESSION_REASONS),
   sourceEmailId: z.string().optional(),
   detail: z.string().optional(),
-  createdAt: z.string(),
-  expiresAt: z.string().optional(),
+  createdAt: isoTime,
+  expiresAt: isoTime.optional(),
 });
 export const presentSuppression = (s: Suppression): z.input<typeof suppressionViewSchema> => s;
 

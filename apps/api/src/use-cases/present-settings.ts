@@ -2,6 +2,7 @@ import type { EmailSettings, SettingsWarning } from '@mailroom/domain';
 import { SENDING_LIMIT_FIELDS, SENDING_MODES } from '@mailroom/domain';
 import { lastFailureWarnings, presentLimits, presentSettingsPart, ProviderRegistry, settingsPartWarnings } from '@mailroom/transports';
 import { z } from 'zod';
+import { isoTime } from '../openapi/answer-fields';
 
 const limitFigures = z.strictObject({
   perMinute: z.number().int().optional(),
@@ -48,7 +49,7 @@ export function settingsViewSchema(registry: ProviderRegistry) {
     cc: z.array(address),
     bcc: z.array(address),
     version: z.number().int(),
-    updatedAt: z.string().nullable(),
+    updatedAt: isoTime.nullable(),
     smtp: parts.smtp.optional(),
     provider: parts.provider.optional(),
     webhook: z
@@ -56,7 +57,7 @@ export function settingsViewSchema(registry: ProviderRegistry) {
         url: z.string(),
         registered: z.boolean(),
         error: z.string().optional(),
-        lastEventAt: z.string().nullable(),
+        lastEventAt: isoTime.nullable(),
         hasVerificationKey: z.boolean(),
       })
       .optional(),

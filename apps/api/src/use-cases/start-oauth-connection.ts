@@ -2,12 +2,13 @@ import { Tenant } from '@mailroom/domain';
 import { isAllowedReturnUrl, OAuthConnectError, OAuthVendorName, OAuthVia } from '@mailroom/oauth';
 import { DeadlineExceededError } from '@mailroom/runtime';
 import { z } from 'zod';
+import { isoTime } from '../openapi/answer-fields';
 import type { ApiDeps } from '../api-deps';
 import { HttpError } from '../http/http-error';
 import { asHttpError, assertSmtpAllowed } from './save-settings';
 
 /** The start's 200: where to send the admin's browser, and until when that link works. */
-export const oauthStartAnswerSchema = z.strictObject({ authorizeUrl: z.string(), expiresAt: z.string() });
+export const oauthStartAnswerSchema = z.strictObject({ authorizeUrl: z.string(), expiresAt: isoTime });
 
 export interface StartOAuthInput {
   returnUrl?: string;
