@@ -289,6 +289,7 @@ export function routeDocs(providers: ProviderRegistry): RouteDoc[] {
       path: '/v1/tenants/:tenantId/suppressions',
       operationId: 'listSuppressions',
       summary: "The tenant's suppression list (cursor pages)",
+      description: 'Filter by `address` (exact) or `addressPrefix`, not both; `reason`. Expired bounces are left out.',
       tag: 'suppressions',
       auth: 'platformOrTenant',
       params: tenantParams,
