@@ -41,7 +41,7 @@ const eventSchema = z.strictObject({
   at: isoTime,
   recipient: z.string().optional(),
   key: z.string(),
-  source: z.string().meta({ description: 'api, worker, pixel, or the provider module (sendgrid, mailgun...)' }),
+  source: z.string().meta({ description: 'api, worker, pixel, or the name of the provider module whose webhook reported it' }),
   machine: z.boolean().optional(),
   reason: z.string().optional(),
   statusCode: z.string().optional(),

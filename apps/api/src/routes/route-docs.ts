@@ -43,7 +43,15 @@ const exampleSettingsPut = {
   mode: 'smtp',
   senderName: 'Acme SL',
   replyTo: 'billing@acme.example',
-  smtp: { preset: 'gmail', fromAddress: 'billing@acme.example', username: 'billing@acme.example', password: 'abcd efgh ijkl mnop' },
+  smtp: {
+    preset: 'other',
+    host: 'mail.acme.example',
+    port: 587,
+    tls: false,
+    fromAddress: 'billing@acme.example',
+    username: 'billing@acme.example',
+    password: 'app-password-0001',
+  },
 };
 const LOCATION = { Location: 'The email: /v1/tenants/{tenantId}/emails/{emailId}' };
 
@@ -166,7 +174,7 @@ export function routeDocs(providers: ProviderRegistry): RouteDoc[] {
       method: 'post',
       path: '/v1/tenants/:tenantId/email-settings/oauth/:vendor/start',
       operationId: 'startOAuthConnection',
-      summary: 'Start connecting a Gmail or Microsoft 365 mailbox with OAuth2',
+      summary: 'Start connecting a mailbox with OAuth2 (the vendors are the `vendor` parameter)',
       tag: 'settings',
       auth: 'platformOrTenant',
       params: tenantParams.extend({ vendor: z.enum(OAUTH_VENDORS) }),
@@ -175,7 +183,7 @@ export function routeDocs(providers: ProviderRegistry): RouteDoc[] {
         200: {
           description: "Where to send the admin's browser, and until when that link works.",
           schema: oauthStartAnswerSchema,
-          example: { authorizeUrl: 'https://accounts.google.com/o/oauth2/v2/auth?client_id=...', expiresAt: NOW },
+          example: { authorizeUrl: 'https://login.vendor.example/authorize?client_id=...&state=...', expiresAt: NOW },
         },
       },
       errors: {
