@@ -1,6 +1,10 @@
 import {
   emailAddressSchema,
+  enqueueBatchResponseSchema,
+  enqueueBatchSchema,
   enqueueEmailSchema,
+  IDEMPOTENCY_KEY_PATTERN,
+  MAX_BATCH_ITEMS,
   historyQuerySchema,
   suppressionInputSchema,
   suppressionQuerySchema,
@@ -203,7 +207,7 @@ export function routeDocs(providers: ProviderRegistry): RouteDoc[] {
       params: tenantParams,
       headers: {
         'Idempotency-Key': {
-          schema: z.string().regex(/^[\x21-\x7e]{1,200}$/),
+          schema: z.string().regex(IDEMPOTENCY_KEY_PATTERN),
           description: 'Makes a retried request safe: 1-200 visible ASCII characters.',
         },
       },
@@ -221,6 +225,38 @@ export function routeDocs(providers: ProviderRegistry): RouteDoc[] {
         409: 'The Idempotency-Key was used with another body, or its first request is still running.',
         413: 'The attachments are larger than allowed.',
         503: 'The send queue (Redis) is unavailable; nothing was stored.',
+      },
+    },
+    {
+      method: 'post',
+      path: '/v1/tenants/:tenantId/emails/batch',
+      operationId: 'enqueueEmailBatch',
+      summary: `Send up to ${MAX_BATCH_ITEMS} emails in one request`,
+      description:
+        'Each item is an email body plus its own `idempotencyKey` (required). Each item succeeds or fails on its own: one result per item, in order; a replayed item answers `replayed: true`.',
+      tag: 'emails',
+      auth: 'platformOrTenant',
+      params: tenantParams,
+      body: {
+        schema: enqueueBatchSchema,
+        required: true,
+        example: { items: [{ idempotencyKey: 'inv_42-1', ...exampleEnqueue }] },
+      },
+      answers: {
+        207: {
+          description: "One result per item, in the items' order: the email's id and status, or the item's error.",
+          schema: enqueueBatchResponseSchema,
+          example: {
+            results: [
+              { index: 0, id: 'em_01JD3Q6X', status: 'queued' },
+              { index: 1, error: { code: 'invalid_request', message: 'subject: is required' } },
+            ],
+          },
+        },
+      },
+      errors: {
+        404: 'No such tenant.',
+        413: `More than ${MAX_BATCH_ITEMS} items (\`too_many_items\`), or a body larger than BATCH_MAX_BODY_BYTES (\`payload_too_large\`).`,
       },
     },
     {
