@@ -5,7 +5,7 @@
  * one run against the same real Redis, BullMQ workers and SMTP server (STARTTLS + AUTH); A's
  * throughput and Redis commands per email are measured in the same runs, and once more with lanes
  * as wide as the worker (K = concurrency) to tell the cost of the mechanism from the cost of the cap.
- * Then the admission overhead per email, alone. BENCH_FAIR_ROUNDS > 1 repeats the three runs
+ * Then the admission overhead per email, alone. BENCH_FAIR_ROUNDS (default 3) repeats the three runs
  * interleaved and reports medians (shared machines drift).
  *
  *   NODE_EXTRA_CA_CERTS=packages/testkit/certs/ca.pem npx tsx bench/fairness.ts
@@ -64,7 +64,7 @@ export function fairnessOptionsFromEnv(): FairnessBenchOptions {
     concurrency,
     maxInFlight: int('BENCH_FAIR_MAX_IN_FLIGHT', Math.max(1, Math.floor(concurrency / 2))),
     workers: int('BENCH_FAIR_WORKERS', 1),
-    rounds: int('BENCH_FAIR_ROUNDS', 1),
+    rounds: int('BENCH_FAIR_ROUNDS', 3),
   };
 }
 
