@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { JobsOptions, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { SEND_QUEUE, SendJobData } from '@mailroom/queue';
 import { Mailroom, SETTLED, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
 
@@ -63,7 +63,7 @@ describe('a replay while the first request with the key is still in progress', (
   beforeAll(async () => {
     m = await startMailroom(
       { ENQUEUE_TIMEOUT_MS: '20000' },
-      { apiQueue: (redis: Redis, prefix: string) => (queue = new HeldQueue(SEND_QUEUE, { connection: redis, prefix })) },
+      { apiQueue: (redis: Redis | Cluster, prefix: string) => (queue = new HeldQueue(SEND_QUEUE, { connection: redis, prefix })) },
     );
     await m.call('PUT', '/v1/tenants/race', { name: 'Race Co', plan: 'free', email: 'r@race.example' });
   });

@@ -12,7 +12,7 @@ import { RunningWorker, startWorker } from '@mailroom/worker';
 import type { Store } from '@mailroom/store';
 import type { ProviderRegistry } from '@mailroom/transports';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import pino from 'pino';
 import { OpenApiAnswers } from './openapi-answers';
 
@@ -65,7 +65,7 @@ export async function startMailroom(
     logLevel?: string;
     store?: Store;
     /** The API's send queue, built by the test (on the API's connection and the harness's prefix). */
-    apiQueue?: (redis: Redis, prefix: string) => Queue<SendJobData>;
+    apiQueue?: (redis: Redis | Cluster, prefix: string) => Queue<SendJobData>;
     providers?: ProviderRegistry;
   } = {},
 ): Promise<Mailroom> {
@@ -109,7 +109,7 @@ export async function startMailroom(
     resolveHost: dns.resolve,
     store: options.store,
     providers,
-    ...(options.apiQueue ? { queue: (redis: Redis) => options.apiQueue!(redis, config.queuePrefix) } : {}),
+    ...(options.apiQueue ? { queue: (redis: Redis | Cluster) => options.apiQueue!(redis, config.queuePrefix) } : {}),
   });
   // Every answer of `call` is checked against the API's own OpenAPI document (decision 0031).
   const openApi = await OpenApiAnswers.load(api.url);
@@ -149,7 +149,7 @@ export async function startMailroom(
       await api.stop();
       await webhooks.stop();
       await dns.close();
-      const redis = createRedisConnection(config.redisUrl);
+      const redis = createRedisConnection(config.redisUrl, config.redisClusterNodes);
       const q = createSendQueue(redis, config.queuePrefix);
       await q.obliterate({ force: true }).catch(() => undefined);
       await q.close();

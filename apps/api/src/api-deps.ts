@@ -7,7 +7,7 @@ import type { SecretBox, TenantTokens } from '@mailroom/security';
 import type { Store } from '@mailroom/store';
 import type { ProviderRegistry, SmtpHostGuard } from '@mailroom/transports';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ApiObserver } from './api-metrics';
 
@@ -19,7 +19,7 @@ export interface ApiDeps {
   queue: Queue<SendJobData>;
   /** The tenants' lanes into the send queue (decision 0026): every enqueue, retry and cancel goes through them. */
   lanes: TenantLanes;
-  redis: Redis;
+  redis: Redis | Cluster;
   box: SecretBox;
   tenantTokens: TenantTokens;
   /** The SSRF guard of tenants' own SMTP servers: on save, on test, and at every connection. */

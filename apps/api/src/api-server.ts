@@ -8,7 +8,7 @@ import { SecretBox, TenantTokens } from '@mailroom/security';
 import type { Store } from '@mailroom/store';
 import { HostResolver, PROVIDERS, ProviderRegistry } from '@mailroom/transports';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ApiDeps } from './api-deps';
 import { createApiMetrics } from './api-metrics';
@@ -27,7 +27,7 @@ export async function startApi(
     adminUiDir?: string;
     resolveHost?: HostResolver;
     /** Tests may build the send queue themselves (to hold an add at a chosen moment), on the API's connection. */
-    queue?: (redis: Redis) => Queue<SendJobData>;
+    queue?: (redis: Redis | Cluster) => Queue<SendJobData>;
     /** The transport modules; tests may add their own (the registry of packages/transports by default). */
     providers?: ProviderRegistry;
   } = {},

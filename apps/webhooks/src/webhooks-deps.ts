@@ -3,7 +3,7 @@ import type { OAuthConnector } from '@mailroom/oauth';
 import type { PixelTokens, SecretBox } from '@mailroom/security';
 import type { Store } from '@mailroom/store';
 import type { ProviderRegistry } from '@mailroom/transports';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { WebhookObserver } from './webhooks-metrics';
 
@@ -11,7 +11,7 @@ export interface WebhooksDeps {
   config: Config;
   logger: Logger;
   store: Store;
-  redis: Redis;
+  redis: Redis | Cluster;
   box: SecretBox;
   pixelTokens: PixelTokens;
   /** The transport modules: each provider's webhook verification and parsing, the OAuth connection's settings. */

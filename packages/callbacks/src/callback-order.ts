@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { CLAIM_LUA, DROP_HEAD_LUA, FINISH_LUA, REGISTER_LUA } from './callback-order.lua';
 
 interface OrderCommands {
@@ -28,18 +28,18 @@ const DAY = 24 * 3600;
  * delayed, and is promoted when the head before it is delivered or given up. See decision 0022.
  */
 export class CallbackOrder {
-  private readonly redis: Redis & OrderCommands;
+  private readonly redis: (Redis | Cluster) & OrderCommands;
   private readonly prefix: string;
   private readonly ttls: [string, string];
 
-  constructor(redis: Redis, options: CallbackOrderOptions) {
+  constructor(redis: Redis | Cluster, options: CallbackOrderOptions) {
     this.prefix = options.prefix;
     this.ttls = [String(options.pendingTtlSeconds ?? 30 * DAY), String(options.deliveredTtlSeconds ?? 7 * DAY)];
     redis.defineCommand('mailroomCallbackRegister', { numberOfKeys: 2, lua: REGISTER_LUA });
     redis.defineCommand('mailroomCallbackClaim', { numberOfKeys: 2, lua: CLAIM_LUA });
     redis.defineCommand('mailroomCallbackFinish', { numberOfKeys: 2, lua: FINISH_LUA });
     redis.defineCommand('mailroomCallbackDropHead', { numberOfKeys: 2, lua: DROP_HEAD_LUA });
-    this.redis = redis as Redis & OrderCommands;
+    this.redis = redis as (Redis | Cluster) & OrderCommands;
   }
 
   /** Appends ids (in order) to the key's pending list; answers the head. */

@@ -1,5 +1,5 @@
 import { JobsOptions, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { CallbackEventType } from '@mailroom/domain';
 import { CALLBACK_ATTEMPTS, CALLBACK_BACKOFF } from './retry-schedule';
 
@@ -16,7 +16,7 @@ export interface CallbackJobData {
   body: string;
 }
 
-export function createCallbackQueue(connection: Redis, prefix: string): Queue<CallbackJobData> {
+export function createCallbackQueue(connection: Redis | Cluster, prefix: string): Queue<CallbackJobData> {
   return new Queue<CallbackJobData>(CALLBACK_QUEUE, { connection, prefix });
 }
 

@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { CallbackJobData } from './callback-queue';
 
 export interface CallbackLastError {
@@ -29,7 +29,7 @@ export class CallbackSwitch {
   private readonly key: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Redis | Cluster,
     private readonly queue: Queue<CallbackJobData>,
     prefix: string,
   ) {

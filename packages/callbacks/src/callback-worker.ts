@@ -1,5 +1,5 @@
 import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { CallbackObserver } from './callback-observer';
 import { CallbackOrder } from './callback-order';
@@ -10,7 +10,7 @@ import { deliverCallback } from './deliver-callback';
 import { CALLBACK_BACKOFF, callbackRetryDelayMs } from './retry-schedule';
 
 export interface CallbackWorkerOptions {
-  redis: Redis;
+  redis: Redis | Cluster;
   /** QUEUE_PREFIX. */
   prefix: string;
   /** CALLBACK_URL. */

@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { CallbackControl } from './callback-control';
 import type { CallbackObserver } from './callback-observer';
@@ -20,7 +20,7 @@ export interface Callbacks {
 
 /** What an app holds to publish callbacks and to show them: one queue object on the app's Redis connection. */
 export function createCallbacks(options: {
-  redis: Redis;
+  redis: Redis | Cluster;
   prefix: string;
   url?: string;
   logger: Logger;

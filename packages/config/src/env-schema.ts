@@ -1,5 +1,6 @@
 import { GOOGLE_OAUTH_DEFAULTS, MICROSOFT_GRAPH_DEFAULT_URL, MICROSOFT_OAUTH_DEFAULTS } from '@mailroom/oauth';
 import { z } from 'zod';
+import { hashTagProblem } from './redis-target';
 
 const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce
@@ -29,8 +30,10 @@ export const envSchema = z.object({
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z
     .string()
-    .regex(/^[\w:-]+$/)
+    .regex(/^[\w:{}-]+$/, 'may hold only letters, digits, _ : - and one {hash-tag}')
+    .refine((p) => hashTagProblem(p) === undefined, { error: (issue) => hashTagProblem(String(issue.input)) })
     .default('mailroom'),
+  REDIS_CLUSTER_NODES: z.string().optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   STORE_URL: z
     .string()

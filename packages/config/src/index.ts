@@ -6,3 +6,4 @@ export * from './oauth-config';
 export * from './logger';
 export * from './run-main';
 export * from './run-command';
+export * from './redis-target';

@@ -5,6 +5,7 @@ import { AddressRange, parseAddressRanges } from './address-ranges';
 import { ConfigError } from './config-error';
 import { envSchema } from './env-schema';
 import { parseFrameAncestors } from './frame-ancestors';
+import { parseRedisClusterNodes, RedisNode } from './redis-target';
 import { OAuthConfig, parseOAuthConfig } from './oauth-config';
 
 export interface EncryptionKey {
@@ -16,6 +17,9 @@ export interface Config {
   env: 'development' | 'production' | 'test';
   logLevel: string;
   redisUrl: string;
+  /** REDIS_CLUSTER_NODES: the seeds of a Redis Cluster; empty for a single Redis at `redisUrl`. */
+  redisClusterNodes: RedisNode[];
+  /** Hash-tagged (`{mailroom}`) when `redisClusterNodes` is set, so every key shares one slot. */
   queuePrefix: string;
   dataDir: string;
   storeUrl: string;
@@ -232,6 +236,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
     redisUrl: e.REDIS_URL,
+    redisClusterNodes: parseRedisClusterNodes(e.REDIS_CLUSTER_NODES, e.QUEUE_PREFIX),
     queuePrefix: e.QUEUE_PREFIX,
     dataDir,
     storeUrl: e.STORE_URL ?? `sqlite:${path.join(dataDir, 'mailroom.db')}`,

@@ -4,12 +4,12 @@ import { AccessTokenManager, configuredVendors, OAuthError, OAuthGrant, OAuthGra
 import type { SecretBox } from '@mailroom/security';
 import type { SettingsStore } from '@mailroom/store';
 import { AccessTokenSource, OAuthModule, ProviderRegistry, TenantSecrets } from '@mailroom/transports';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
 export interface MailboxTokensOptions {
   config: Pick<Config, 'oauth' | 'timeouts' | 'queuePrefix'>;
-  redis: Redis;
+  redis: Redis | Cluster;
   registry: ProviderRegistry;
   settings: Pick<SettingsStore, 'get' | 'update'>;
   box: SecretBox;

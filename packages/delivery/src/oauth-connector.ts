@@ -1,7 +1,7 @@
 import type { Config } from '@mailroom/config';
 import { OAuthConnector, OAuthStates, OAuthStateStore, RedisOAuthStateStore, TokenEndpoint } from '@mailroom/oauth';
 import { withinMs } from '@mailroom/runtime';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 /** The path of the OAuth callback on the webhooks app, registered with each vendor under PUBLIC_BASE_URL. */
 export const OAUTH_CALLBACK_PATH = '/oauth/callback';
@@ -14,7 +14,7 @@ export const OAUTH_CALLBACK_PATH = '/oauth/callback';
  */
 export function createOAuthConnector(
   config: Pick<Config, 'oauth' | 'encryptionKeys' | 'queuePrefix' | 'publicBaseUrl' | 'timeouts'>,
-  redis: Redis,
+  redis: Redis | Cluster,
 ): OAuthConnector {
   return new OAuthConnector({
     apps: config.oauth,

@@ -1,5 +1,5 @@
 import { JobsOptions, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 /** The one queue the API fills and workers drain. A job carries ids only, never content or secrets. */
 export const SEND_QUEUE = 'send';
@@ -32,7 +32,7 @@ export function sendJobOptionsFor(policy: SendPolicy): (emailId: string) => Jobs
   return (emailId) => sendJobOptions(emailId, policy);
 }
 
-export function createSendQueue(connection: Redis, prefix: string): Queue<SendJobData> {
+export function createSendQueue(connection: Redis | Cluster, prefix: string): Queue<SendJobData> {
   return new Queue<SendJobData>(SEND_QUEUE, { connection, prefix });
 }
 

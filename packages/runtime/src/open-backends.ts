@@ -1,13 +1,12 @@
 import type { Config } from '@mailroom/config';
-import { connectRedis, createRedisConnection, createRequestPathRedisConnection } from '@mailroom/queue';
+import { connectRedis, createRedisConnection, createRequestPathRedisConnection, RedisConnection } from '@mailroom/queue';
 import { createStore, Store } from '@mailroom/store';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ReadinessCheck, redisCheck, storeCheck } from './readiness';
 
 export interface Backends {
   store: Store;
-  redis: Redis;
+  redis: RedisConnection;
   /** For /readyz: the store answers a read, Redis answers PING (each within a second). */
   readiness: { store: ReadinessCheck; redis: ReadinessCheck };
   /** Closes what was opened here (an injected store is the caller's to close). */
@@ -26,9 +25,13 @@ export async function openBackends(config: Config, logger: Logger, injected?: St
   await store.init();
   const redis =
     redisUse === 'request-path'
-      ? createRequestPathRedisConnection(config.redisUrl, Math.max(config.timeouts.enqueueMs, config.timeouts.redisRequestMs))
-      : createRedisConnection(config.redisUrl);
-  await connectRedis(redis, config.redisUrl);
+      ? createRequestPathRedisConnection(
+          config.redisUrl,
+          Math.max(config.timeouts.enqueueMs, config.timeouts.redisRequestMs),
+          config.redisClusterNodes,
+        )
+      : createRedisConnection(config.redisUrl, config.redisClusterNodes);
+  await connectRedis(redis, config.redisUrl, undefined, config.redisClusterNodes);
   watchRedis(redis, logger);
   return {
     store,
@@ -46,7 +49,7 @@ export async function openBackends(config: Config, logger: Logger, injected?: St
  * failed reconnect as an 'error' event (without a listener, each one is printed to stderr): those go
  * to debug, as /readyz and the callers' 503s already say that Redis is down.
  */
-function watchRedis(redis: Redis, logger: Logger): void {
+function watchRedis(redis: RedisConnection, logger: Logger): void {
   let up = true;
   redis.on('error', (e: Error) => logger.debug({ err: e.message }, 'redis connection error'));
   redis.on('close', () => {

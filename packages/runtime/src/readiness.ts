@@ -1,5 +1,5 @@
 import type { Store } from '@mailroom/store';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { DeadlineExceededError, withinMs } from './within-ms';
 
 /** One backend the app needs in order to serve: resolves when it answers, throws (or hangs) when not. */
@@ -36,7 +36,7 @@ export async function checkReadiness(checks: Record<string, ReadinessCheck>, bud
  * Redis answers PING. A connection that is not up says so at once instead of queueing the PING
  * until Redis is back (the worker's connection does queue: BullMQ needs it to).
  */
-export function redisCheck(redis: Redis): ReadinessCheck {
+export function redisCheck(redis: Redis | Cluster): ReadinessCheck {
   return async () => {
     if (redis.status !== 'ready') throw new Error(`not connected (${redis.status})`);
     const pong = await redis.ping();

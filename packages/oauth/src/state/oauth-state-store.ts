@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 /**
  * Where a pending connection waits between the start route and the callback, for single use:
@@ -17,7 +17,7 @@ export interface OAuthStateStore {
 export class RedisOAuthStateStore implements OAuthStateStore {
   /** `keyPrefix` is the deployment's prefix (QUEUE_PREFIX), e.g. `mailroom:`; keys are `<prefix>oauth:state:<id>`. */
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Redis | Cluster,
     private readonly keyPrefix: string,
   ) {}
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { oauthDeliveryError } from '../oauth-delivery-error';
 import { isOAuthError, OAuthError, OAuthFailureKind } from '../oauth-error';
 import type { OAuthVendor, OAuthVendorName } from '../oauth-vendors';
@@ -14,7 +14,7 @@ export interface TokenManagerLogger {
 }
 
 export interface AccessTokenManagerOptions {
-  redis: Redis;
+  redis: Redis | Cluster;
   /** The deployment's key prefix (QUEUE_PREFIX + ':'); keys are `<prefix>oauth:refresh:<tenant>` and `<prefix>oauth:dead:...`. */
   keyPrefix: string;
   vendors: Partial<Record<OAuthVendorName, OAuthVendor>>;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 /** Deletes the key only if it still holds our token: a lock that expired and was taken by another is left alone. */
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
@@ -12,13 +12,13 @@ const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
  */
 export class RedisLock {
   private constructor(
-    private readonly redis: Redis,
+    private readonly redis: Redis | Cluster,
     readonly key: string,
     private readonly token: string,
   ) {}
 
   /** The lock, or undefined when another holds it. */
-  static async acquire(redis: Redis, key: string, ttlMs: number): Promise<RedisLock | undefined> {
+  static async acquire(redis: Redis | Cluster, key: string, ttlMs: number): Promise<RedisLock | undefined> {
     const token = randomBytes(16).toString('base64url');
     const ok = await redis.set(key, token, 'PX', ttlMs, 'NX');
     return ok === 'OK' ? new RedisLock(redis, key, token) : undefined;

@@ -1,5 +1,5 @@
 import type { JobsOptions, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { SendJobData } from '../send-queue';
 import { LaneKeys, laneKeys, laneRoot, laneTenantsKey } from './lane-keys';
 import { ADMIT_LUA, RELEASE_LUA, REMOVE_FROM_BACKLOG_LUA, STATS_LUA } from './lanes.lua';
@@ -57,11 +57,11 @@ const SEND_JOB_NAME = 'send';
  */
 export class TenantLanes {
   readonly maxInFlight: number;
-  private readonly redis: Redis & LaneCommands;
+  private readonly redis: (Redis | Cluster) & LaneCommands;
   private readonly prefix: string;
   private readonly now: () => number;
 
-  constructor(redis: Redis, options: TenantLanesOptions) {
+  constructor(redis: Redis | Cluster, options: TenantLanesOptions) {
     if (!Number.isInteger(options.maxInFlight) || options.maxInFlight < 1)
       throw new RangeError(`maxInFlight must be a positive integer, got ${options.maxInFlight}`);
     this.maxInFlight = options.maxInFlight;
@@ -71,7 +71,7 @@ export class TenantLanes {
     redis.defineCommand('mailroomLanesRelease', { numberOfKeys: 4, lua: RELEASE_LUA });
     redis.defineCommand('mailroomLanesRemoveFromBacklog', { numberOfKeys: 4, lua: REMOVE_FROM_BACKLOG_LUA });
     redis.defineCommand('mailroomLanesStats', { numberOfKeys: 1, lua: STATS_LUA });
-    this.redis = redis as Redis & LaneCommands;
+    this.redis = redis as (Redis | Cluster) & LaneCommands;
   }
 
   /** Admits what fits under K (backlog first, then `emailIds` in order) and backlogs the rest. Idempotent per id. */

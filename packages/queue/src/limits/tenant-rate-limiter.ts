@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { TAKE_LUA } from './rate-limit.lua';
 import { LimitWindow, LimitWindowName, SendingLimits, windowsOf } from './sending-limits';
 
@@ -22,14 +22,14 @@ interface LimiterCommands {
  * needed. See docs/decisions/0026-fair-scheduling.md for why not fixed windows, a log or GCRA.
  */
 export class TenantRateLimiter {
-  private readonly redis: Redis & LimiterCommands;
+  private readonly redis: (Redis | Cluster) & LimiterCommands;
 
   constructor(
-    redis: Redis,
+    redis: Redis | Cluster,
     private readonly options: { prefix: string },
   ) {
     redis.defineCommand('mailroomTakeSends', { lua: TAKE_LUA });
-    this.redis = redis as Redis & LimiterCommands;
+    this.redis = redis as (Redis | Cluster) & LimiterCommands;
   }
 
   /** Takes `cost` sends (default one email) from every window of `limits`, or refuses with the time all have room. */
