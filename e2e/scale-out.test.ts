@@ -54,14 +54,14 @@ describe('several APIs, webhooks apps and workers side by side', () => {
         headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json', 'idempotency-key': `scale-${i}` },
         body: JSON.stringify({ to: [`client${i}@customer.example`], subject: `Invoice S-${i}`, text: `Invoice ${i}` }),
       });
-      const body = await res.json();
+      const body = (await res.json()) as { id: string };
       // 409: the same key is being enqueued by the other API right now; a client tries again.
       if (res.status === 409) {
         await new Promise((r) => setTimeout(r, 20));
         continue;
       }
       expect(res.status).toBe(202);
-      return { id: body.id as string, replayed: res.headers.get('idempotent-replayed') === 'true' };
+      return { id: body.id, replayed: res.headers.get('idempotent-replayed') === 'true' };
     }
   };
 

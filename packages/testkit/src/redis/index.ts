@@ -1,2 +1,3 @@
 export * from './test-redis';
 export * from './redis-server-process';
+export * from './redis-cluster';

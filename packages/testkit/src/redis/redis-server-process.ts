@@ -76,7 +76,7 @@ export async function startRedisServer(options: { binary?: string } = {}): Promi
 }
 
 /** PING over a bare socket until +PONG comes back. */
-async function waitForPong(port: number, timeoutMs: number): Promise<void> {
+export async function waitForPong(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await pingOnce(port)) return;
