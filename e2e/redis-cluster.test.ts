@@ -1,16 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import {
   CallbackReceiver,
+  MailgunEmulator,
+  mailgunEvents,
+  MailgunSentMessage,
   RedisClusterProcesses,
   redisClusterToolsInstalled,
   RunningSmtpSink,
   startCallbackReceiver,
+  startMailgunEmulator,
   startRedisCluster,
 } from '@mailroom/testkit';
 import IORedis from 'ioredis';
 import { INVOICE_PDF, Mailroom, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
 import { tenantOnSmtpSink } from './support/worker-process';
 
+const MG_KEY = 'key-cluster-tenant-000000000001';
 const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 const TOOLS = redisClusterToolsInstalled();
 if (!TOOLS) console.warn('SKIPPED: the Redis Cluster test needs redis-server and redis-cli on PATH (apt-get install redis-server).');
@@ -25,11 +30,14 @@ if (!TOOLS) console.warn('SKIPPED: the Redis Cluster test needs redis-server and
   let m: Mailroom;
   let sink: RunningSmtpSink;
   let receiver: CallbackReceiver;
+  let mg: MailgunEmulator;
   const prefix = `{mrtest-${randomBytes(4).toString('hex')}}`;
   beforeAll(async () => {
     cluster = await startRedisCluster(3);
     receiver = await startCallbackReceiver([SECRET]);
+    mg = await startMailgunEmulator({ region: 'eu', keys: [MG_KEY], domains: ['mg.cluster.example'] });
     m = await startMailroom({
+      MAILGUN_API_URL_EU: mg.url,
       REDIS_CLUSTER_NODES: cluster.seeds,
       QUEUE_PREFIX: prefix,
       CALLBACK_URL: receiver.url,
@@ -41,6 +49,7 @@ if (!TOOLS) console.warn('SKIPPED: the Redis Cluster test needs redis-server and
     await m?.stop();
     await sink?.close();
     await receiver?.close();
+    await mg?.close();
     await cluster?.close();
   });
 
@@ -62,21 +71,33 @@ if (!TOOLS) console.warn('SKIPPED: the Redis Cluster test needs redis-server and
     const test = await m.call('POST', '/v1/tenants/clustered/email-settings/test', {});
     expect(test.body).toMatchObject({ ok: true });
 
-    // Every key of this deployment, on whichever node: all in the slot of the prefix's hash tag.
-    let total = 0;
-    let inSlot = 0;
+    const signed = mg.buildPost(mailgunEvents.delivered(mg.targetsOf(await mailgunSend(m, mg))[0]));
+    const posted = await fetch(`${m.webhooks.url}/webhooks/mailgun/clustermg`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: signed.body,
+    });
+    expect(posted.status).toBe(200);
+
+    // Every key of this deployment, on whichever node, in the slot of the prefix's hash tag (the server's word).
+    const keys: string[] = [];
+    const slots = new Set<number>();
     for (const node of cluster.nodes) {
       const redis = new IORedis(node.port, node.host, { maxRetriesPerRequest: 1 });
       try {
-        const slot = Number(await redis.call('CLUSTER', 'KEYSLOT', prefix));
-        total += await redis.dbsize();
-        inSlot += Number(await redis.call('CLUSTER', 'COUNTKEYSINSLOT', slot));
+        for (const key of await redis.keys('*')) {
+          keys.push(key);
+          slots.add(Number(await redis.call('CLUSTER', 'KEYSLOT', key)));
+        }
+        slots.add(Number(await redis.call('CLUSTER', 'KEYSLOT', prefix)));
       } finally {
         redis.disconnect();
       }
     }
-    expect(total).toBeGreaterThan(0);
-    expect(inSlot).toBe(total);
+    for (const family of [':send:', ':callbacks:', ':test-email:', ':webhook-token:'])
+      expect({ family, found: keys.some((k) => k.includes(family)) }).toEqual({ family, found: true });
+    expect(keys.every((k) => k.startsWith(prefix))).toBe(true);
+    expect(slots.size).toBe(1);
     // And nothing went to the single Redis of REDIS_URL.
     const single = new IORedis(m.config.redisUrl, { maxRetriesPerRequest: 1 });
     try {
@@ -86,3 +107,17 @@ if (!TOOLS) console.warn('SKIPPED: the Redis Cluster test needs redis-server and
     }
   }, 90_000);
 });
+
+/** One email through a Mailgun tenant, accepted: the message the emulator received. */
+async function mailgunSend(m: Mailroom, mg: MailgunEmulator): Promise<MailgunSentMessage> {
+  await m.call('PUT', '/v1/tenants/clustermg', { name: 'clustermg', plan: 'free' });
+  const saved = await m.call('PUT', '/v1/tenants/clustermg/email-settings', {
+    mode: 'provider',
+    senderName: 'Cluster',
+    provider: { name: 'mailgun', fromAddress: 'billing@mg.cluster.example', privateApiKey: MG_KEY, region: 'eu' },
+  });
+  expect(saved.status).toBe(200);
+  const r = await m.call('POST', '/v1/tenants/clustermg/emails', { to: ['client@customer.example'], subject: 'Invoice MG', text: 'hi' });
+  await waitForEmail(m, 'clustermg', r.body.id, (e) => e.status === 'accepted', 30_000);
+  return mg.sent.find((s) => s.fields.some(([k, v]) => k === 'v:mailroom_email_id' && v === r.body.id))!;
+}
