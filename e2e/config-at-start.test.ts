@@ -43,4 +43,14 @@ describe('configuration at start', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/Configuration error: PLATFORM_TRANSPORT: is required when NODE_ENV=production/);
   });
+
+  it('refuses a Redis Cluster with a prefix that is not hash-tagged, naming QUEUE_PREFIX', () => {
+    const r = spawnSync(TSX, [path.join(ROOT, 'apps', 'worker', 'src', 'main.ts')], {
+      env: { ...process.env, REDIS_CLUSTER_NODES: '127.0.0.1:7000', QUEUE_PREFIX: 'mailroom', LOG_LEVEL: 'silent' },
+      encoding: 'utf8',
+      timeout: 20000,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/Configuration error: QUEUE_PREFIX: must be hash-tagged on a Redis Cluster .*\{mailroom\}/);
+  });
 });

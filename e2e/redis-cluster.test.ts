@@ -53,6 +53,13 @@ if (!TOOLS) console.warn('SKIPPED: the Redis Cluster test needs redis-server and
     await cluster?.close();
   });
 
+  it('is ready on every app: /readyz pings the Cluster', async () => {
+    for (const url of [m.api.url, m.webhooks.url, `http://127.0.0.1:${m.worker!.port}`]) {
+      const r = await fetch(`${url}/readyz`);
+      expect({ url, status: r.status, body: await r.json() }).toMatchObject({ url, status: 200, body: { ok: true } });
+    }
+  });
+
   it('sends an invoice, calls the platform back, and keeps every key in the prefix slot', async () => {
     const r = await m.call('POST', '/v1/tenants/clustered/emails', {
       to: ['client@customer.example'],
