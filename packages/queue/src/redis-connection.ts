@@ -40,7 +40,12 @@ export function createRequestPathRedisConnection(url: string, commandTimeoutMs: 
     maxRetriesPerRequest: 0,
     commandTimeout: commandTimeoutMs,
   };
-  return cluster.length > 0 ? clusterConnection(url, cluster, options, { enableOfflineQueue: false }) : new IORedis(url, options);
+  if (cluster.length === 0) return new IORedis(url, options);
+  // On a Cluster the client refuses commands while the Cluster is not ready. Its node connections keep
+  // their offline queue: the client's own ready check goes through a node connection that may still be
+  // connecting (refused at once, the Cluster never became ready on a loaded machine); `commandTimeout`
+  // bounds whatever waits there.
+  return clusterConnection(url, cluster, { ...options, enableOfflineQueue: true }, { enableOfflineQueue: false });
 }
 
 /**
@@ -69,12 +74,26 @@ export function describeRedisTarget(url: string, cluster: RedisClusterSeeds = []
     : `Redis at ${url.replace(/\/\/[^@]*@/, '//***@')}`;
 }
 
-/** Connects, or throws an error that tells an operator what to do. */
-export async function connectRedis(redis: RedisConnection, url: string, timeoutMs = 5000, cluster: RedisClusterSeeds = []): Promise<void> {
+/**
+ * Connects, or throws an error that tells an operator what to do. A Cluster gets longer by default: its
+ * client asks a seed for the slot map, then connects to and checks every master before it is ready.
+ */
+export async function connectRedis(
+  redis: RedisConnection,
+  url: string,
+  timeoutMs: number | undefined = undefined,
+  cluster: RedisClusterSeeds = [],
+): Promise<void> {
+  timeoutMs ??= cluster.length > 0 ? 15_000 : 5000;
   let timer: NodeJS.Timeout | undefined;
+  // What the client last ran into while trying, so a timeout says why.
+  let lastError: string | undefined;
+  const noteError = (e: Error) => (lastError = e.message);
+  redis.on('error', noteError);
+  redis.on('node error', noteError);
   try {
     await Promise.race([
-      redis.connect(),
+      cluster.length > 0 ? clusterReady(redis) : redis.connect(),
       new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error('timed out')), timeoutMs);
       }),
@@ -86,8 +105,25 @@ export async function connectRedis(redis: RedisConnection, url: string, timeoutM
       cluster.length > 0
         ? 'Check REDIS_CLUSTER_NODES (host:port seeds of a running cluster, every slot assigned).'
         : 'Start one with: redis-server --daemonize yes --bind 127.0.0.1 --port 6379, or set REDIS_URL.';
-    throw new Error(`Cannot reach ${describeRedisTarget(url, cluster)} (${(e as Error).message}). ${hint}`, { cause: e });
+    const why =
+      lastError && lastError !== (e as Error).message ? `${(e as Error).message}; last error: ${lastError}` : (e as Error).message;
+    throw new Error(`Cannot reach ${describeRedisTarget(url, cluster)} (${why}). ${hint}`, { cause: e });
   } finally {
     clearTimeout(timer);
+    redis.off('error', noteError);
+    redis.off('node error', noteError);
   }
+}
+
+/**
+ * A Cluster is connected when it says `ready`. Its `connect()` promise is not to be waited on: when
+ * the client's first ready check fails (a node connection still opening, seen on a loaded machine),
+ * ioredis 6 reconnects by itself and that promise never settles. So: start it, and wait for the event.
+ */
+function clusterReady(redis: RedisConnection): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (redis.status === 'ready') return resolve();
+    redis.once('ready', () => resolve());
+    redis.connect().catch(() => undefined); // its failures arrive as 'error' events, and it retries
+  });
 }
