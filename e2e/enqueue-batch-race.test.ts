@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BulkJobOptions, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { SEND_QUEUE, SendJobData } from '@mailroom/queue';
 import { Mailroom, SETTLED, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
 
@@ -45,7 +45,7 @@ describe('batch enqueue while another request with the same keys is in progress'
   beforeAll(async () => {
     m = await startMailroom(
       { ENQUEUE_TIMEOUT_MS: '20000' },
-      { apiQueue: (redis: Redis, prefix: string) => (queue = new HeldBulkQueue(SEND_QUEUE, { connection: redis, prefix })) },
+      { apiQueue: (redis: Redis | Cluster, prefix: string) => (queue = new HeldBulkQueue(SEND_QUEUE, { connection: redis, prefix })) },
     );
     await m.call('PUT', '/v1/tenants/brace', { name: 'Batch Race Co', plan: 'free', email: 'r@brace.example' });
   });
