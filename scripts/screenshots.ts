@@ -65,6 +65,13 @@ async function main() {
       bcc: ['archivo@panaderia-pepa.example'],
       smtp: { preset: 'gmail', fromAddress: USER, username: USER, password: PASS },
     });
+    // The suppression list: a client's mailbox that no longer exists, and one the tenant added by hand.
+    await m.call('POST', '/v1/tenants/pepa/suppressions', {
+      address: 'antiguo@cliente.example',
+      reason: 'manual',
+      note: 'El buzón ya no existe',
+    });
+    await m.call('POST', '/v1/tenants/pepa/suppressions', { address: 'no-enviar@otro.example', reason: 'manual' });
     await m.call('PUT', '/v1/tenants/basico', { name: 'Básico S.L.', plan: 'basic' });
     await m.call('PUT', '/v1/tenants/basico/email-settings', {
       mode: 'platform',
@@ -86,6 +93,7 @@ async function main() {
     await shoot('pepa', `/emails/${ids[1]}`, 'email.png', 'lang=en');
     await shoot('pepa', '/documents/invoice/F-2026-0042', 'document.png', '', 520);
     await shoot('basico', '/', 'settings-basic-plan.png', 'lang=en');
+    await shoot('pepa', '/suppressions', 'suppressions.png', 'lang=en');
   } finally {
     await browser.close();
     await m.stop();
