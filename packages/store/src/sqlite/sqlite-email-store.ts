@@ -42,11 +42,12 @@ export class SqliteEmailStore implements EmailStore {
     private readonly db: Database.Database,
     private readonly sql: SqliteStatements,
     private readonly logger: StoreLogger = silentStoreLogger,
+    busyTimeoutMs = 5000,
   ) {
-    this.groupCommit = new SqliteGroupCommit(db);
+    this.groupCommit = new SqliteGroupCommit(db, busyTimeoutMs);
   }
 
-  /** Updates asked for together commit together (each in its own savepoint). */
+  /** Creates and updates asked for together commit together (each in its own savepoint). */
   private readonly groupCommit: SqliteGroupCommit;
 
   /** Concurrent enqueues' creates share a commit (group commit, like updates): one WAL append for many requests. */

@@ -38,14 +38,15 @@ export class SqliteStore implements Store {
     this.filename = options.filename;
     if (options.filename !== ':memory:') mkdirSync(path.dirname(path.resolve(options.filename)), { recursive: true });
     this.db = new Database(options.filename);
-    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    const busyTimeoutMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000));
+    this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     const statements = new SqliteStatements(this.db);
     this.tenants = new SqliteTenantStore(statements);
     this.settings = new SqliteSettingsStore(this.db, statements);
-    this.emails = new SqliteEmailStore(this.db, statements, this.logger);
+    this.emails = new SqliteEmailStore(this.db, statements, this.logger, busyTimeoutMs);
     this.suppressions = new SqliteSuppressionStore(this.db, statements);
   }
 
