@@ -42,6 +42,7 @@ export class SqliteStore implements Store {
     this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('wal_autocheckpoint = 10000');
     this.db.pragma('foreign_keys = ON');
     const statements = new SqliteStatements(this.db);
     this.tenants = new SqliteTenantStore(statements);
