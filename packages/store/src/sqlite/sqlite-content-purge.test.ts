@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,9 +7,17 @@ import { makeEmail } from '../../test/contract/contract-fixtures';
 import { SQLITE_MIGRATIONS } from './sqlite-schema';
 import { SqliteStore } from './sqlite-store';
 
-/** Bytes of every file of the database (the file, its WAL, its shared-memory index). */
+/** Every file under `dir` holding `needle`: the database, its WAL, its shared-memory index, the attachment files. */
 function filesContaining(dir: string, needle: Buffer): string[] {
-  return readdirSync(dir).filter((f) => readFileSync(path.join(dir, f)).includes(needle));
+  return (readdirSync(dir, { recursive: true }) as string[])
+    .filter((f) => statSync(path.join(dir, f)).isFile() && readFileSync(path.join(dir, f)).includes(needle))
+    .sort();
+}
+
+/** The attachment files left under the database's content folder (decision 0042). */
+function attachmentFiles(dir: string): string[] {
+  const content = path.join(dir, 'mailroom.db.content');
+  return (readdirSync(content, { recursive: true }) as string[]).filter((f) => statSync(path.join(content, f)).isFile());
 }
 
 describe('SqliteStore: a purge leaves no content bytes in its files', () => {
@@ -49,12 +57,16 @@ describe('SqliteStore: a purge leaves no content bytes in its files', () => {
       raw.close();
     }
     expect(filesContaining(dir, Buffer.from(marker)).length).toBeGreaterThan(0);
+    // The attachment's bytes are in their own file, not in the database (decision 0042).
+    expect(attachmentFiles(dir)).toHaveLength(1);
+    expect(filesContaining(path.join(dir, 'mailroom.db.content'), Buffer.from(marker))).toEqual(attachmentFiles(dir));
 
     expect(
       await store.emails.purgeContent([{ tenantId: 't1', id: 'em-1' }], '2025-01-01T00:00:00.000Z', '2025-02-01T00:00:00.000Z'),
     ).toHaveLength(1);
 
     expect(filesContaining(dir, Buffer.from(marker))).toEqual([]);
+    expect(attachmentFiles(dir)).toEqual([]);
     expect(await api.emails.getContent('t1', 'em-1')).toBeNull();
     expect(await api.emails.getContent('t1', 'em-2')).toEqual({ text: 'kept', attachments: [] });
     await api.close();
@@ -74,10 +86,12 @@ describe('SqliteStore: a purge leaves no content bytes in its files', () => {
       raw.close();
     };
     checkpoint();
-    expect(filesContaining(dir, Buffer.from(marker))).toEqual(['mailroom.db']);
+    const [attachment] = attachmentFiles(dir);
+    expect(filesContaining(dir, Buffer.from(marker))).toEqual(['mailroom.db', path.join('mailroom.db.content', attachment)]);
     await store.emails.remove('t1', 'undone');
     checkpoint();
     expect(filesContaining(dir, Buffer.from(marker))).toEqual([]);
+    expect(attachmentFiles(dir)).toEqual([]);
     await store.close();
   });
 

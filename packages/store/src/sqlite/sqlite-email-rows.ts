@@ -45,20 +45,27 @@ const INSERT_EMAIL = `
 
 const INSERT_KEY = 'INSERT INTO email_history_keys (email_id, key, tenant_id, created_at) VALUES (?, ?, ?, ?)';
 
+const NO_BYTES = Buffer.alloc(0);
+
 /**
  * Writes a new email's rows: the record, its history keys, its content and attachments. False, writing
  * nothing, when another email of the tenant holds its idempotency key. The caller runs it inside a
  * transaction: the store one per email (IMMEDIATE), the benchmark's data set thousands at a time.
+ * `files[position]`, when given, names the file already holding that attachment's bytes
+ * (sqlite-attachment-files.ts); the row then keeps no bytes of its own.
  */
-export function insertEmailRows(sql: SqliteStatements, email: EmailRecord, content: EmailContent): boolean {
+export function insertEmailRows(sql: SqliteStatements, email: EmailRecord, content: EmailContent, files: readonly string[] = []): boolean {
   if (sql.get(INSERT_EMAIL).run(emailColumns(email)).changes === 0) return false;
   const insertKey = sql.get(INSERT_KEY);
   for (const key of historyKeys(email)) insertKey.run(email.id, key, email.tenantId, email.createdAt);
   sql.get('INSERT INTO email_contents (email_id, text, html) VALUES (?, ?, ?)').run(email.id, content.text ?? null, content.html ?? null);
   const insertAttachment = sql.get(
-    'INSERT INTO email_attachments (email_id, position, filename, content_type, content) VALUES (?, ?, ?, ?, ?)',
+    'INSERT INTO email_attachments (email_id, position, filename, content_type, content, file) VALUES (?, ?, ?, ?, ?, ?)',
   );
-  content.attachments.forEach((a, position) => insertAttachment.run(email.id, position, a.filename, a.contentType, a.content));
+  content.attachments.forEach((a, position) => {
+    const file = files[position];
+    insertAttachment.run(email.id, position, a.filename, a.contentType, file ? NO_BYTES : a.content, file ?? null);
+  });
   return true;
 }
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Attachment, EmailContent, EmailRecord, HistoryPage, HistoryQuery } from '@mailroom/domain';
 import type { CreateEmailInput, EmailRef, EmailStore, Mutator } from '../store.port';
@@ -5,6 +6,7 @@ import { silentStoreLogger, StoreLogger } from '../store-logger';
 import { HistoryFilter, toHistoryFilter, toHistoryPage } from '../history-filter';
 import { SqliteStatements } from './sqlite-statements';
 import { SqliteGroupCommit } from './sqlite-group-commit';
+import { SqliteAttachmentFiles } from './sqlite-attachment-files';
 import { candidateRanges, historySql, HistoryRange, probeSql } from './sqlite-history-sql';
 import { emailColumns, historyKeys, insertEmailRows, updateHistoryKeys } from './sqlite-email-rows';
 
@@ -21,7 +23,12 @@ interface AttachmentRow {
   filename: string;
   content_type: string;
   content: Buffer;
+  file: string | null;
 }
+
+/** The attachment files of an email (by tenant and id). */
+const FILES_OF = `SELECT a.file FROM email_attachments a JOIN emails e ON e.id = a.email_id
+  WHERE e.tenant_id = ? AND e.id = ? AND a.file IS NOT NULL`;
 
 const UPDATE_EMAIL = `
   UPDATE emails SET status = @status, document_type = @document_type, document_id = @document_id,
@@ -41,6 +48,7 @@ export class SqliteEmailStore implements EmailStore {
   constructor(
     private readonly db: Database.Database,
     private readonly sql: SqliteStatements,
+    private readonly files: SqliteAttachmentFiles,
     private readonly logger: StoreLogger = silentStoreLogger,
     busyTimeoutMs = 5000,
   ) {
@@ -52,18 +60,50 @@ export class SqliteEmailStore implements EmailStore {
 
   /** Concurrent enqueues' creates share a commit (group commit, like updates): one WAL append for many requests. */
   async create(input: CreateEmailInput): Promise<{ email: EmailRecord; created: boolean }> {
-    return this.groupCommit.run(() => this.insertOrFindWinner(input));
+    return (await this.createAll([input]))[0];
   }
 
   /** The whole batch in one savepoint of one IMMEDIATE transaction: one lock, one commit, all or nothing. */
   async createMany(inputs: CreateEmailInput[]): Promise<{ email: EmailRecord; created: boolean }[]> {
     if (inputs.length === 0) return [];
-    return this.groupCommit.run(() => inputs.map((input) => this.insertOrFindWinner(input)));
+    return this.createAll(inputs);
+  }
+
+  /**
+   * The attachments' bytes go to their files first, outside the write lock (a random part in each name:
+   * an insert that fails never touches another email's files); the rows then name them. Files written
+   * for an insert that wrote nothing (the idempotency key's winner answers) or failed are removed again.
+   */
+  private async createAll(inputs: CreateEmailInput[]): Promise<{ email: EmailRecord; created: boolean }[]> {
+    const files = inputs.map((input) => this.storeAttachments(input));
+    try {
+      const results = await this.groupCommit.run(() => inputs.map((input, k) => this.insertOrFindWinner(input, files[k])));
+      results.forEach((r, k) => {
+        if (!r.created) this.discardAttachments(files[k]);
+      });
+      return results;
+    } catch (e) {
+      files.forEach((f) => this.discardAttachments(f));
+      throw e;
+    }
+  }
+
+  private storeAttachments({ email, content }: CreateEmailInput): string[] {
+    const nonce = randomBytes(4).toString('hex');
+    return content.attachments.map((a, position) => {
+      const name = this.files.nameOf(`${email.id}:${nonce}`, position);
+      this.files.write(name, a.content);
+      return name;
+    });
+  }
+
+  private discardAttachments(files: string[]): void {
+    files.forEach((name) => this.files.remove(name));
   }
 
   /** Inside an IMMEDIATE transaction (the group commit's): the unique (tenant_id, idempotency_key) index decides, and the read after a conflict sees the winner. */
-  private insertOrFindWinner({ email, content }: CreateEmailInput): { email: EmailRecord; created: boolean } {
-    if (insertEmailRows(this.sql, email, content)) return { email, created: true };
+  private insertOrFindWinner({ email, content }: CreateEmailInput, files: string[]): { email: EmailRecord; created: boolean } {
+    if (insertEmailRows(this.sql, email, content, files)) return { email, created: true };
     const winner = this.sql
       .get('SELECT doc FROM emails WHERE tenant_id = ? AND idempotency_key = ?')
       .get(email.tenantId, email.idempotencyKey) as DocRow;
@@ -81,9 +121,13 @@ export class SqliteEmailStore implements EmailStore {
     if (!row) return null;
     const attachments = (
       this.sql
-        .get('SELECT filename, content_type, content FROM email_attachments WHERE email_id = ? ORDER BY position')
+        .get('SELECT filename, content_type, content, file FROM email_attachments WHERE email_id = ? ORDER BY position')
         .all(id) as AttachmentRow[]
-    ).map((a): Attachment => ({ filename: a.filename, contentType: a.content_type, content: a.content }));
+    ).map((a): Attachment => ({
+      filename: a.filename,
+      contentType: a.content_type,
+      content: a.file ? this.files.read(a.file) : a.content,
+    }));
     return {
       ...(row.text !== null ? { text: row.text } : {}),
       ...(row.html !== null ? { html: row.html } : {}),
@@ -109,8 +153,10 @@ export class SqliteEmailStore implements EmailStore {
 
   async remove(tenantId: string, id: string): Promise<void> {
     // Recipients, content and attachments go with it (ON DELETE CASCADE); the caller was told nothing
-    // was stored, so the bytes are overwritten too.
+    // was stored, so the bytes are overwritten too, in the rows and in the attachment files.
+    const files = this.filesOf(tenantId, id);
     this.withSecureDelete(() => this.sql.get('DELETE FROM emails WHERE tenant_id = ? AND id = ?').run(tenantId, id));
+    for (const name of files) this.files.remove(name);
   }
 
   async commitPendingEnqueue(tenantId: string, id: string, owner: string): Promise<boolean> {
@@ -125,10 +171,13 @@ export class SqliteEmailStore implements EmailStore {
 
   async removePendingEnqueue(tenantId: string, id: string, owner: string): Promise<boolean> {
     // As remove(): the caller is told nothing was stored, so the bytes are overwritten too.
+    const files = this.filesOf(tenantId, id);
     const removed = this.withSecureDelete(() =>
       this.sql.get('DELETE FROM emails WHERE tenant_id = ? AND id = ? AND pending_owner = ?').run(tenantId, id, owner),
     );
-    return removed.changes === 1;
+    if (removed.changes !== 1) return false;
+    for (const name of files) this.files.remove(name);
+    return true;
   }
 
   async list(tenantId: string, query: HistoryQuery): Promise<HistoryPage> {
@@ -180,9 +229,12 @@ export class SqliteEmailStore implements EmailStore {
    * finds it purged, and a retry that re-queued it since it was listed keeps its content. It runs with
    * secure_delete, so the deleted rows are overwritten with zeros in the pages that held them; the WAL
    * checkpoint afterwards writes those pages into the database file and empties the WAL, so no earlier
-   * copy of the bytes survives there either.
+   * copy of the bytes survives there either. Attachment files are overwritten with zeros inside the
+   * transaction (cheap: no flush), and flushed and unlinked after the commit, outside the write lock; a
+   * crash in between leaves files of zeros, never bytes of a purged email.
    */
   async purgeContent(emails: EmailRef[], finalBefore: string, at: string): Promise<EmailRef[]> {
+    const zeroed: string[] = [];
     const purged = this.withSecureDelete(() =>
       this.db
         .transaction(() =>
@@ -191,6 +243,10 @@ export class SqliteEmailStore implements EmailStore {
               .get('SELECT doc FROM emails WHERE tenant_id = ? AND id = ? AND content_purged_at IS NULL AND final_at <= ?')
               .get(tenantId, id, finalBefore) as DocRow | undefined;
             if (!row) return false;
+            for (const name of this.filesOf(tenantId, id)) {
+              this.files.zero(name);
+              zeroed.push(name);
+            }
             this.sql.get('DELETE FROM email_attachments WHERE email_id = ?').run(id);
             this.sql.get('DELETE FROM email_contents WHERE email_id = ?').run(id);
             const doc = JSON.stringify({ ...(JSON.parse(row.doc) as EmailRecord), contentPurgedAt: at });
@@ -200,6 +256,7 @@ export class SqliteEmailStore implements EmailStore {
         )
         .immediate(),
     );
+    for (const name of zeroed) this.files.remove(name, true);
     if (purged.length > 0) this.checkpoint();
     return purged;
   }
@@ -226,6 +283,10 @@ export class SqliteEmailStore implements EmailStore {
         { store: 'sqlite', ...result },
         'WAL checkpoint after a content purge could not finish (another connection was busy); the next purge tries again',
       );
+  }
+
+  private filesOf(tenantId: string, id: string): string[] {
+    return (this.sql.get(FILES_OF).all(tenantId, id) as { file: string }[]).map((r) => r.file);
   }
 
   private read(tenantId: string, id: string): EmailRecord | null {

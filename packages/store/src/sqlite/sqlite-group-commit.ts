@@ -90,7 +90,7 @@ export class SqliteGroupCommit {
 
   /** BEGIN IMMEDIATE; false when another connection holds the write lock (unless `wait`: then SQLite's busy handler waits). */
   private lock(wait: boolean): boolean {
-    if (wait) return void this.begin.run(), true;
+    if (wait) return (void this.begin.run(), true);
     this.db.pragma('busy_timeout = 0');
     try {
       this.begin.run();

@@ -123,6 +123,11 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX email_history_keys_newest ON email_history_keys (tenant_id, key, created_at DESC, email_id DESC);
   DROP TABLE email_recipients;
   `,
+  // 6: attachments' bytes in files beside the database (sqlite-attachment-files.ts, decision 0042): a row
+  // with \`file\` set has an empty \`content\`; rows written before keep their BLOB and are read as before.
+  `
+  ALTER TABLE email_attachments ADD COLUMN file TEXT;
+  `,
 ];
 
 export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS.length;

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -158,6 +158,70 @@ describe('SqliteStore on a file written by schema version 4 (recipients in their
         recipients: e.recipients.map((r) => ({ ...r, status: 'complained' as const })),
       }));
       expect(await ids({ status: 'complained', recipient: 'ana@example.com' })).toEqual(['em-old']);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('SqliteStore: attachments in files beside the database (schema version 6, decision 0042)', () => {
+  const contentFiles = (file: string) =>
+    (readdirSync(`${file}.content`, { recursive: true }) as string[]).filter((f) => statSync(path.join(`${file}.content`, f)).isFile());
+
+  it('reads the BLOBs of emails written before, and writes new attachments as files', async () => {
+    const file = path.join(dir, 'v5.db');
+    const v5 = new SqliteStore({ filename: file });
+    const db = new Database(file);
+    migrateSqliteSchema(db, 5);
+    const old = makeEmail('t-v5', 'em-before');
+    const content = makeContent();
+    db.prepare("INSERT INTO emails (id, tenant_id, status, created_at, test, doc) VALUES (?, ?, 'queued', ?, 0, ?)").run(
+      old.id,
+      old.tenantId,
+      old.createdAt,
+      JSON.stringify(old),
+    );
+    db.prepare('INSERT INTO email_contents (email_id, text, html) VALUES (?, ?, ?)').run(old.id, content.text, content.html);
+    content.attachments.forEach((a, i) =>
+      db
+        .prepare('INSERT INTO email_attachments (email_id, position, filename, content_type, content) VALUES (?, ?, ?, ?, ?)')
+        .run(old.id, i, a.filename, a.contentType, a.content),
+    );
+    db.close();
+    await v5.close();
+
+    const store = new SqliteStore({ filename: file });
+    await store.init();
+    try {
+      expect(comparableContent(await store.emails.getContent('t-v5', 'em-before'))).toEqual(comparableContent(content));
+      await store.emails.create({ email: makeEmail('t-v5', 'em-after'), content });
+      expect(contentFiles(file)).toHaveLength(2);
+      expect(comparableContent(await store.emails.getContent('t-v5', 'em-after'))).toEqual(comparableContent(content));
+      const blobBytes = new Database(file)
+        .prepare("SELECT sum(length(content)) AS n FROM email_attachments WHERE email_id = 'em-after'")
+        .get() as {
+        n: number;
+      };
+      expect(blobBytes.n).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('leaves no file behind for a create the idempotency key answers, nor for one that fails', async () => {
+    const file = path.join(dir, 'replays.db');
+    const store = new SqliteStore({ filename: file });
+    await store.init();
+    try {
+      const first = makeEmail('t-r', 'em-first', { idempotencyKey: 'k-1' });
+      await store.emails.create({ email: first, content: makeContent() });
+      expect(contentFiles(file)).toHaveLength(2);
+      const replay = await store.emails.create({ email: makeEmail('t-r', 'em-replay', { idempotencyKey: 'k-1' }), content: makeContent() });
+      expect(replay).toMatchObject({ created: false, email: { id: 'em-first' } });
+      // The same id again: the insert fails, and the first email's files are not the ones removed.
+      await expect(store.emails.create({ email: makeEmail('t-r', 'em-first'), content: makeContent() })).rejects.toThrow();
+      expect(contentFiles(file)).toHaveLength(2);
+      expect((await store.emails.getContent('t-r', 'em-first'))!.attachments).toHaveLength(2);
     } finally {
       await store.close();
     }
