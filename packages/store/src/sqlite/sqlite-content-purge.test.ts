@@ -14,7 +14,7 @@ function filesContaining(dir: string, needle: Buffer): string[] {
     .sort();
 }
 
-/** The attachment files left under the database's content folder (decision 0042). */
+/** The content segments under the database's content folder (decision 0042). */
 function attachmentFiles(dir: string): string[] {
   const content = path.join(dir, 'mailroom.db.content');
   return (readdirSync(content, { recursive: true }) as string[]).filter((f) => statSync(path.join(content, f)).isFile());
@@ -57,7 +57,7 @@ describe('SqliteStore: a purge leaves no content bytes in its files', () => {
       raw.close();
     }
     expect(filesContaining(dir, Buffer.from(marker)).length).toBeGreaterThan(0);
-    // The attachment's bytes are in their own file, not in the database (decision 0042).
+    // The attachment's bytes are in a content segment, not in the database (decision 0042).
     expect(attachmentFiles(dir)).toHaveLength(1);
     expect(filesContaining(path.join(dir, 'mailroom.db.content'), Buffer.from(marker))).toEqual(attachmentFiles(dir));
 
@@ -66,7 +66,6 @@ describe('SqliteStore: a purge leaves no content bytes in its files', () => {
     ).toHaveLength(1);
 
     expect(filesContaining(dir, Buffer.from(marker))).toEqual([]);
-    expect(attachmentFiles(dir)).toEqual([]);
     expect(await api.emails.getContent('t1', 'em-1')).toBeNull();
     expect(await api.emails.getContent('t1', 'em-2')).toEqual({ text: 'kept', attachments: [] });
     await api.close();
@@ -91,8 +90,30 @@ describe('SqliteStore: a purge leaves no content bytes in its files', () => {
     await store.emails.remove('t1', 'undone');
     checkpoint();
     expect(filesContaining(dir, Buffer.from(marker))).toEqual([]);
-    expect(attachmentFiles(dir)).toEqual([]);
     await store.close();
+  });
+
+  it('deletes a content segment once no row names it and nobody appended to it for an hour', async () => {
+    const dir = mkdtempSync(path.join(root, 'db-'));
+    const file = path.join(dir, 'mailroom.db');
+    const api = new SqliteStore({ filename: file });
+    await api.init();
+    const final = { status: 'accepted' as const, finalAt: '2024-01-01T00:00:00.000Z' };
+    await api.emails.create({ email: makeEmail('t1', 'old', final), content: withMarker().content });
+    await api.close(); // the API restarted: its segment takes no more appends
+    const [oldSegment] = attachmentFiles(dir);
+    const later = new SqliteStore({ filename: file });
+    await later.init();
+    await later.emails.create({ email: makeEmail('t1', 'kept', final), content: withMarker().content });
+    const cutoff = '2025-01-01T00:00:00.000Z';
+    // The purge runs two hours later: both segments stopped taking appends long before.
+    const twoHoursLater = new Date(Date.now() + 2 * 3600_000).toISOString();
+    expect(await later.emails.purgeContent([{ tenantId: 't1', id: 'old' }], cutoff, twoHoursLater)).toHaveLength(1);
+    // The old segment is gone; the one still named by 'kept' stays, and reads back.
+    expect(attachmentFiles(dir)).not.toContain(oldSegment);
+    expect(attachmentFiles(dir)).toHaveLength(1);
+    expect((await later.emails.getContent('t1', 'kept'))!.attachments[0].content.length).toBeGreaterThan(15000);
+    await later.close();
   });
 
   it('two connections purging the same emails at once purge each once', async () => {

@@ -51,8 +51,8 @@ const NO_BYTES = Buffer.alloc(0);
  * Writes a new email's rows: the record, its history keys, its content and attachments. False, writing
  * nothing, when another email of the tenant holds its idempotency key. The caller runs it inside a
  * transaction: the store one per email (IMMEDIATE), the benchmark's data set thousands at a time.
- * `files[position]`, when given, names the file already holding that attachment's bytes
- * (sqlite-attachment-files.ts); the row then keeps no bytes of its own.
+ * `files[position]`, when given, names where that attachment's bytes already are
+ * (sqlite-content-segments.ts); the row then keeps no bytes of its own.
  */
 export function insertEmailRows(sql: SqliteStatements, email: EmailRecord, content: EmailContent, files: readonly string[] = []): boolean {
   if (sql.get(INSERT_EMAIL).run(emailColumns(email)).changes === 0) return false;

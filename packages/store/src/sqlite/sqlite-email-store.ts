@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Attachment, EmailContent, EmailRecord, HistoryPage, HistoryQuery } from '@mailroom/domain';
 import type { CreateEmailInput, EmailRef, EmailStore, Mutator } from '../store.port';
@@ -6,7 +5,7 @@ import { silentStoreLogger, StoreLogger } from '../store-logger';
 import { HistoryFilter, toHistoryFilter, toHistoryPage } from '../history-filter';
 import { SqliteStatements } from './sqlite-statements';
 import { SqliteGroupCommit } from './sqlite-group-commit';
-import { SqliteAttachmentFiles } from './sqlite-attachment-files';
+import { SqliteContentSegments } from './sqlite-content-segments';
 import { candidateRanges, historySql, HistoryRange, probeSql } from './sqlite-history-sql';
 import { emailColumns, historyKeys, insertEmailRows, updateHistoryKeys } from './sqlite-email-rows';
 
@@ -26,7 +25,10 @@ interface AttachmentRow {
   file: string | null;
 }
 
-/** The attachment files of an email (by tenant and id). */
+/** Whether any row names bytes in a segment (`file` is `<segment>:<offset>:<length>`; ';' sorts right after ':'). */
+const SEGMENT_NAMED = 'SELECT 1 FROM email_attachments WHERE file >= ? AND file < ? LIMIT 1';
+
+/** The attachment bytes of an email (by tenant and id) that live in content segments. */
 const FILES_OF = `SELECT a.file FROM email_attachments a JOIN emails e ON e.id = a.email_id
   WHERE e.tenant_id = ? AND e.id = ? AND a.file IS NOT NULL`;
 
@@ -48,7 +50,7 @@ export class SqliteEmailStore implements EmailStore {
   constructor(
     private readonly db: Database.Database,
     private readonly sql: SqliteStatements,
-    private readonly files: SqliteAttachmentFiles,
+    private readonly segments: SqliteContentSegments,
     private readonly logger: StoreLogger = silentStoreLogger,
     busyTimeoutMs = 5000,
   ) {
@@ -70,9 +72,9 @@ export class SqliteEmailStore implements EmailStore {
   }
 
   /**
-   * The attachments' bytes go to their files first, outside the write lock (a random part in each name:
-   * an insert that fails never touches another email's files); the rows then name them. Files written
-   * for an insert that wrote nothing (the idempotency key's winner answers) or failed are removed again.
+   * The attachments' bytes are appended to this process's content segment first, outside the write
+   * lock; the rows then name them. Bytes appended for an insert that wrote nothing (the idempotency
+   * key's winner answers) or failed are erased again.
    */
   private async createAll(inputs: CreateEmailInput[]): Promise<{ email: EmailRecord; created: boolean }[]> {
     const files = inputs.map((input) => this.storeAttachments(input));
@@ -88,17 +90,12 @@ export class SqliteEmailStore implements EmailStore {
     }
   }
 
-  private storeAttachments({ email, content }: CreateEmailInput): string[] {
-    const nonce = randomBytes(4).toString('hex');
-    return content.attachments.map((a, position) => {
-      const name = this.files.nameOf(`${email.id}:${nonce}`, position);
-      this.files.write(name, a.content);
-      return name;
-    });
+  private storeAttachments({ content }: CreateEmailInput): string[] {
+    return content.attachments.map((a) => this.segments.append(a.content));
   }
 
   private discardAttachments(files: string[]): void {
-    files.forEach((name) => this.files.remove(name));
+    this.segments.erase(files);
   }
 
   /** Inside an IMMEDIATE transaction (the group commit's): the unique (tenant_id, idempotency_key) index decides, and the read after a conflict sees the winner. */
@@ -126,7 +123,7 @@ export class SqliteEmailStore implements EmailStore {
     ).map((a): Attachment => ({
       filename: a.filename,
       contentType: a.content_type,
-      content: a.file ? this.files.read(a.file) : a.content,
+      content: a.file ? this.segments.read(a.file) : a.content,
     }));
     return {
       ...(row.text !== null ? { text: row.text } : {}),
@@ -156,7 +153,7 @@ export class SqliteEmailStore implements EmailStore {
     // was stored, so the bytes are overwritten too, in the rows and in the attachment files.
     const files = this.filesOf(tenantId, id);
     this.withSecureDelete(() => this.sql.get('DELETE FROM emails WHERE tenant_id = ? AND id = ?').run(tenantId, id));
-    for (const name of files) this.files.remove(name);
+    this.segments.erase(files);
   }
 
   async commitPendingEnqueue(tenantId: string, id: string, owner: string): Promise<boolean> {
@@ -176,7 +173,7 @@ export class SqliteEmailStore implements EmailStore {
       this.sql.get('DELETE FROM emails WHERE tenant_id = ? AND id = ? AND pending_owner = ?').run(tenantId, id, owner),
     );
     if (removed.changes !== 1) return false;
-    for (const name of files) this.files.remove(name);
+    this.segments.erase(files);
     return true;
   }
 
@@ -229,9 +226,9 @@ export class SqliteEmailStore implements EmailStore {
    * finds it purged, and a retry that re-queued it since it was listed keeps its content. It runs with
    * secure_delete, so the deleted rows are overwritten with zeros in the pages that held them; the WAL
    * checkpoint afterwards writes those pages into the database file and empties the WAL, so no earlier
-   * copy of the bytes survives there either. Attachment files are overwritten with zeros inside the
-   * transaction (cheap: no flush), and flushed and unlinked after the commit, outside the write lock; a
-   * crash in between leaves files of zeros, never bytes of a purged email.
+   * copy of the bytes survives there either. Attachment bytes in content segments are overwritten with
+   * zeros inside the transaction (cheap: no flush) and flushed after the commit, outside the write lock;
+   * then segments no row names any more are deleted.
    */
   async purgeContent(emails: EmailRef[], finalBefore: string, at: string): Promise<EmailRef[]> {
     const zeroed: string[] = [];
@@ -243,10 +240,9 @@ export class SqliteEmailStore implements EmailStore {
               .get('SELECT doc FROM emails WHERE tenant_id = ? AND id = ? AND content_purged_at IS NULL AND final_at <= ?')
               .get(tenantId, id, finalBefore) as DocRow | undefined;
             if (!row) return false;
-            for (const name of this.filesOf(tenantId, id)) {
-              this.files.zero(name);
-              zeroed.push(name);
-            }
+            const files = this.filesOf(tenantId, id);
+            this.segments.zero(files);
+            zeroed.push(...files);
             this.sql.get('DELETE FROM email_attachments WHERE email_id = ?').run(id);
             this.sql.get('DELETE FROM email_contents WHERE email_id = ?').run(id);
             const doc = JSON.stringify({ ...(JSON.parse(row.doc) as EmailRecord), contentPurgedAt: at });
@@ -256,8 +252,11 @@ export class SqliteEmailStore implements EmailStore {
         )
         .immediate(),
     );
-    for (const name of zeroed) this.files.remove(name, true);
-    if (purged.length > 0) this.checkpoint();
+    this.segments.flush(zeroed);
+    if (purged.length > 0) {
+      this.segments.sweep((segment) => this.sql.get(SEGMENT_NAMED).get(`${segment}:`, `${segment};`) !== undefined, Date.parse(at));
+      this.checkpoint();
+    }
     return purged;
   }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -164,11 +164,11 @@ describe('SqliteStore on a file written by schema version 4 (recipients in their
   });
 });
 
-describe('SqliteStore: attachments in files beside the database (schema version 6, decision 0042)', () => {
+describe('SqliteStore: attachments in content segments beside the database (schema version 6, decision 0042)', () => {
   const contentFiles = (file: string) =>
     (readdirSync(`${file}.content`, { recursive: true }) as string[]).filter((f) => statSync(path.join(`${file}.content`, f)).isFile());
 
-  it('reads the BLOBs of emails written before, and writes new attachments as files', async () => {
+  it('reads the BLOBs of emails written before, and appends new attachments to a segment', async () => {
     const file = path.join(dir, 'v5.db');
     const v5 = new SqliteStore({ filename: file });
     const db = new Database(file);
@@ -195,7 +195,7 @@ describe('SqliteStore: attachments in files beside the database (schema version 
     try {
       expect(comparableContent(await store.emails.getContent('t-v5', 'em-before'))).toEqual(comparableContent(content));
       await store.emails.create({ email: makeEmail('t-v5', 'em-after'), content });
-      expect(contentFiles(file)).toHaveLength(2);
+      expect(contentFiles(file)).toHaveLength(1);
       expect(comparableContent(await store.emails.getContent('t-v5', 'em-after'))).toEqual(comparableContent(content));
       const blobBytes = new Database(file)
         .prepare("SELECT sum(length(content)) AS n FROM email_attachments WHERE email_id = 'em-after'")
@@ -208,20 +208,25 @@ describe('SqliteStore: attachments in files beside the database (schema version 
     }
   });
 
-  it('leaves no file behind for a create the idempotency key answers, nor for one that fails', async () => {
+  it('erases the bytes of a create the idempotency key answers, or of one that fails, and nothing else', async () => {
     const file = path.join(dir, 'replays.db');
     const store = new SqliteStore({ filename: file });
     await store.init();
     try {
       const first = makeEmail('t-r', 'em-first', { idempotencyKey: 'k-1' });
-      await store.emails.create({ email: first, content: makeContent() });
-      expect(contentFiles(file)).toHaveLength(2);
-      const replay = await store.emails.create({ email: makeEmail('t-r', 'em-replay', { idempotencyKey: 'k-1' }), content: makeContent() });
+      const kept = makeContent();
+      await store.emails.create({ email: first, content: kept });
+      const replayed = makeContent();
+      const replay = await store.emails.create({ email: makeEmail('t-r', 'em-replay', { idempotencyKey: 'k-1' }), content: replayed });
       expect(replay).toMatchObject({ created: false, email: { id: 'em-first' } });
-      // The same id again: the insert fails, and the first email's files are not the ones removed.
-      await expect(store.emails.create({ email: makeEmail('t-r', 'em-first'), content: makeContent() })).rejects.toThrow();
-      expect(contentFiles(file)).toHaveLength(2);
-      expect((await store.emails.getContent('t-r', 'em-first'))!.attachments).toHaveLength(2);
+      // The same id again: the insert fails, and its bytes go, not the first email's.
+      const failed = makeContent();
+      await expect(store.emails.create({ email: makeEmail('t-r', 'em-first'), content: failed })).rejects.toThrow();
+      const [segment] = contentFiles(file);
+      const bytes = readFileSync(path.join(`${file}.content`, segment));
+      expect(bytes.includes(replayed.attachments[0].content)).toBe(false);
+      expect(bytes.includes(failed.attachments[0].content)).toBe(false);
+      expect(comparableContent(await store.emails.getContent('t-r', 'em-first'))).toEqual(comparableContent(kept));
     } finally {
       await store.close();
     }

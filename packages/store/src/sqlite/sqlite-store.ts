@@ -9,7 +9,7 @@ import { SqliteStatements } from './sqlite-statements';
 import { SqliteTenantStore } from './sqlite-tenant-store';
 import { SqliteSettingsStore } from './sqlite-settings-store';
 import { SqliteEmailStore } from './sqlite-email-store';
-import { SqliteAttachmentFiles } from './sqlite-attachment-files';
+import { SqliteContentSegments } from './sqlite-content-segments';
 import { SqliteSuppressionStore } from './sqlite-suppression-store';
 
 export interface SqliteStoreOptions {
@@ -19,7 +19,7 @@ export interface SqliteStoreOptions {
   /** How long a writer waits for another process's write lock before failing. */
   busyTimeoutMs?: number;
   /**
-   * Where attachments' bytes live (sqlite-attachment-files.ts): `<filename>.content` beside the file by
+   * Where attachments' bytes live (sqlite-content-segments.ts): `<filename>.content` beside the file by
    * default; for `:memory:`, a temporary folder removed at close.
    */
   contentDir?: string;
@@ -40,6 +40,7 @@ export class SqliteStore implements Store {
   private readonly logger: StoreLogger;
   private readonly filename: string;
   private readonly temporaryContentDir?: string;
+  private readonly segments: SqliteContentSegments;
 
   constructor(options: SqliteStoreOptions) {
     this.logger = options.logger ?? silentStoreLogger;
@@ -55,10 +56,12 @@ export class SqliteStore implements Store {
     const statements = new SqliteStatements(this.db);
     if (!options.contentDir && options.filename === ':memory:')
       this.temporaryContentDir = mkdtempSync(path.join(tmpdir(), 'mailroom-content-'));
-    const contentDir = options.contentDir ?? this.temporaryContentDir ?? `${path.resolve(options.filename)}.content`;
+    this.segments = new SqliteContentSegments(
+      options.contentDir ?? this.temporaryContentDir ?? `${path.resolve(options.filename)}.content`,
+    );
     this.tenants = new SqliteTenantStore(statements);
     this.settings = new SqliteSettingsStore(this.db, statements);
-    this.emails = new SqliteEmailStore(this.db, statements, new SqliteAttachmentFiles(contentDir), this.logger, busyTimeoutMs);
+    this.emails = new SqliteEmailStore(this.db, statements, this.segments, this.logger, busyTimeoutMs);
     this.suppressions = new SqliteSuppressionStore(this.db, statements);
   }
 
@@ -69,6 +72,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+    this.segments.close();
     if (this.temporaryContentDir) rmSync(this.temporaryContentDir, { recursive: true, force: true });
   }
 }
