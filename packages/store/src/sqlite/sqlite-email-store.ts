@@ -7,7 +7,7 @@ import { SqliteStatements } from './sqlite-statements';
 import { SqliteGroupCommit } from './sqlite-group-commit';
 import { SqliteContentSegments } from './sqlite-content-segments';
 import { candidateRanges, historySql, HistoryRange, probeSql } from './sqlite-history-sql';
-import { emailColumns, historyKeys, insertEmailRows, updateHistoryKeys } from './sqlite-email-rows';
+import { historyKeys, indexedColumns, insertEmailRows, updateEmailStatement, updateHistoryKeys } from './sqlite-email-rows';
 
 interface DocRow {
   doc: string;
@@ -31,12 +31,6 @@ const SEGMENT_NAMED = 'SELECT 1 FROM email_attachments WHERE file >= ? AND file 
 /** The attachment bytes of an email (by tenant and id) that live in content segments. */
 const FILES_OF = `SELECT a.file FROM email_attachments a JOIN emails e ON e.id = a.email_id
   WHERE e.tenant_id = ? AND e.id = ? AND a.file IS NOT NULL`;
-
-const UPDATE_EMAIL = `
-  UPDATE emails SET status = @status, document_type = @document_type, document_id = @document_id,
-    created_at = @created_at, idempotency_key = @idempotency_key, test = @test, final_at = @final_at,
-    content_purged_at = @content_purged_at, send_due_at = @send_due_at, pending_owner = @pending_owner, doc = @doc
-  WHERE id = @id AND tenant_id = @tenant_id`;
 
 /** The marker goes from the column and the doc in one statement: no recipient rows are rewritten. */
 const COMMIT_PENDING = `
@@ -138,11 +132,13 @@ export class SqliteEmailStore implements EmailStore {
       if (!current) return null;
       // Taken before the mutator runs: it gets the record itself and might change it in place.
       const keysBefore = historyKeys(current);
+      const columnsBefore = indexedColumns(current);
       const createdBefore = current.createdAt;
       const next = mutate(current);
       if (next === null) return current;
       const saved: EmailRecord = { ...next, id, tenantId };
-      this.sql.get(UPDATE_EMAIL).run(emailColumns(saved));
+      const { sql, params } = updateEmailStatement(columnsBefore, indexedColumns(saved));
+      this.sql.get(sql).run({ ...params, doc: JSON.stringify(saved) });
       updateHistoryKeys(this.sql, { keys: keysBefore, createdAt: createdBefore }, saved);
       return saved;
     });

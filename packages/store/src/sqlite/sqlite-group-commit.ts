@@ -33,6 +33,9 @@ export class SqliteGroupCommit {
   private readonly begin: Database.Statement;
   private readonly commit: Database.Statement;
   private readonly rollback: Database.Statement;
+  /** Prepared once: db.pragma() prepares its statement at every call. */
+  private readonly noWait: Database.Statement;
+  private readonly wait: Database.Statement;
 
   constructor(
     private readonly db: Database.Database,
@@ -41,6 +44,8 @@ export class SqliteGroupCommit {
     this.begin = db.prepare('BEGIN IMMEDIATE');
     this.commit = db.prepare('COMMIT');
     this.rollback = db.prepare('ROLLBACK');
+    this.noWait = db.prepare('PRAGMA busy_timeout = 0');
+    this.wait = db.prepare(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   }
 
   run<T>(work: () => T): Promise<T> {
@@ -91,7 +96,7 @@ export class SqliteGroupCommit {
   /** BEGIN IMMEDIATE; false when another connection holds the write lock (unless `wait`: then SQLite's busy handler waits). */
   private lock(wait: boolean): boolean {
     if (wait) return (void this.begin.run(), true);
-    this.db.pragma('busy_timeout = 0');
+    this.noWait.get();
     try {
       this.begin.run();
       return true;
@@ -99,7 +104,7 @@ export class SqliteGroupCommit {
       if ((error as { code?: string }).code === 'SQLITE_BUSY') return false;
       throw error;
     } finally {
-      this.db.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
+      this.wait.get();
     }
   }
 
