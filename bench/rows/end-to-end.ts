@@ -4,6 +4,7 @@ import { inPool, seededRandom, timedMs } from '../support/measure';
 import { startAppProcess } from '../support/app-process';
 import { BENCH_PASS, BENCH_USER, rawNodemailer } from '../support/bench-smtp';
 import { startSinkProcess } from '../support/smtp-sink-process';
+import { cpuMsOf } from '../support/process-cpu';
 
 const n = () => envInt('BENCH_E2E_N', 2000);
 const clients = () => envInt('BENCH_E2E_CLIENTS', 20);
@@ -81,10 +82,15 @@ export const endToEndRow: BenchRowModule = {
             attachments: [{ filename: 'f.pdf', contentType: 'application/pdf', content: pdf }],
           });
         await inPool(range(0, WARM), CLIENTS, send);
+        const cpu = [cpuMsOf(process.pid), cpuMsOf(sink.child.pid!)];
         const ms = await timedMs(() => inPool(range(0, N), CLIENTS, send));
+        cpuPerEmail.raw = (cpuMsOf(process.pid) - cpu[0]) / N;
+        cpuPerEmail.rawServer = (cpuMsOf(sink.child.pid!) - cpu[1]) / N;
         raw.close();
         return (N / ms) * 1000;
       };
+      /** CPU time (user + system) per email of each process over the timed window: what the machine's load does not blur. */
+      const cpuPerEmail = { raw: 0, rawServer: 0, api: 0, worker: 0, server: 0 };
       const before = await baselineRun();
 
       const api = await startAppProcess('api', env, nodeArgs);
@@ -126,10 +132,13 @@ export const endToEndRow: BenchRowModule = {
       await sink.reset();
 
       const ids: string[] = [];
+      const pids = [api.child.pid!, worker.child.pid!, sink.child.pid!];
+      const cpuBefore = pids.map(cpuMsOf);
       const oursMs = await timedMs(async () => {
         await inPool(range(0, N), CLIENTS, async (i) => void ids.push(await post(i)));
         await allAccepted(ids, N);
       });
+      [cpuPerEmail.api, cpuPerEmail.worker, cpuPerEmail.server] = pids.map((pid, k) => (cpuMsOf(pid) - cpuBefore[k]) / N);
       await api.stop();
       await worker.stop();
       const after = await baselineRun();
@@ -144,7 +153,10 @@ export const endToEndRow: BenchRowModule = {
           ratio: ratio(mailroom, baseline),
           target: { on: 'ratio', op: '>=', value: 0.75 },
           baselineIs: `raw nodemailer, pool of ${rawPool()}`,
-          note: `baseline ${before.toFixed(0)} before, ${after.toFixed(0)} after`,
+          note:
+            `baseline ${before.toFixed(0)} before, ${after.toFixed(0)} after; CPU ms per email: API ${cpuPerEmail.api.toFixed(2)}, ` +
+            `worker ${cpuPerEmail.worker.toFixed(2)}, SMTP server ${cpuPerEmail.server.toFixed(2)}; raw nodemailer ` +
+            `${cpuPerEmail.raw.toFixed(2)}, SMTP server ${cpuPerEmail.rawServer.toFixed(2)}`,
         },
       ];
     } finally {

@@ -30,7 +30,10 @@ interface Profile {
 const frameLabel = (f: CallFrame) => `${f.functionName || '(anonymous)'} ${shortUrl(f.url)}${f.url ? `:${f.lineNumber + 1}` : ''}`;
 
 function shortUrl(url: string): string {
-  return url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\/\.pnpm\/[^/]+\/node_modules\//, '').replace(/^.*?\/(apps|packages|bench|e2e)\//, '$1/');
+  return url
+    .replace(/^file:\/\//, '')
+    .replace(/^.*\/node_modules\/\.pnpm\/[^/]+\/node_modules\//, '')
+    .replace(/^.*?\/(apps|packages|bench|e2e)\//, '$1/');
 }
 
 /** The module a frame belongs to: the npm package, the Mailroom app or package, node's internals, or V8's pseudo-frames. */
@@ -75,9 +78,9 @@ export function summarize(profile: Profile) {
     for (let cur: ProfileNode | undefined = node; cur; cur = byId.get(parent.get(cur.id) ?? -1)) {
       if (cur.callFrame.functionName === '(root)') break;
       const l = frameLabel(cur.callFrame);
-      if (!seenFrames.has(l)) add(inclusive, l, us), seenFrames.add(l);
+      if (!seenFrames.has(l)) (add(inclusive, l, us), seenFrames.add(l));
       const m = moduleOf(cur.callFrame);
-      if (!seenModules.has(m)) add(modules, m, us), seenModules.add(m);
+      if (!seenModules.has(m)) (add(modules, m, us), seenModules.add(m));
     }
   }
   return { self, inclusive, modules, modulesSelf, busyUs: busy, idleUs: idle, wallUs: profile.endTime - profile.startTime };
@@ -92,13 +95,17 @@ function main() {
   if (!file) throw new Error('usage: cpu-profile-modules.ts <file.cpuprofile> [count]');
   const s = summarize(JSON.parse(fs.readFileSync(file, 'utf8')) as Profile);
   const count = Number(countArg ?? 20);
-  console.log(`${file}\nwall ${(s.wallUs / 1e6).toFixed(1)} s, busy ${(s.busyUs / 1e6).toFixed(1)} s, idle ${(s.idleUs / 1e6).toFixed(1)} s`);
+  console.log(
+    `${file}\nwall ${(s.wallUs / 1e6).toFixed(1)} s, busy ${(s.busyUs / 1e6).toFixed(1)} s, idle ${(s.idleUs / 1e6).toFixed(1)} s`,
+  );
   const show = (title: string, m: Map<string, number>) => {
     console.log(`\n${title} (% of busy)`);
     [...m]
       .sort((a, b) => b[1] - a[1])
       .slice(0, count)
-      .forEach(([l, us]) => console.log(`${((100 * us) / s.busyUs).toFixed(1).padStart(5)} %  ${(us / 1000).toFixed(0).padStart(6)} ms  ${l}`));
+      .forEach(([l, us]) =>
+        console.log(`${((100 * us) / s.busyUs).toFixed(1).padStart(5)} %  ${(us / 1000).toFixed(0).padStart(6)} ms  ${l}`),
+      );
   };
   show('self time by frame', s.self);
   show('inclusive time by frame', s.inclusive);
