@@ -62,6 +62,7 @@ export function summarize(profile: Profile) {
   const inclusive = new Map<string, number>();
   const modules = new Map<string, number>();
   const modulesSelf = new Map<string, number>();
+  const owners = new Map<string, number>();
   let busy = 0;
   let idle = 0;
   for (const [id, us] of selfUs) {
@@ -73,6 +74,7 @@ export function summarize(profile: Profile) {
     busy += us;
     add(self, frameLabel(node.callFrame), us);
     add(modulesSelf, moduleOf(node.callFrame), us);
+    add(owners, ownerOf(node, byId, parent), us);
     const seenFrames = new Set<string>();
     const seenModules = new Set<string>();
     for (let cur: ProfileNode | undefined = node; cur; cur = byId.get(parent.get(cur.id) ?? -1)) {
@@ -83,7 +85,17 @@ export function summarize(profile: Profile) {
       if (!seenModules.has(m)) (add(modules, m, us), seenModules.add(m));
     }
   }
-  return { self, inclusive, modules, modulesSelf, busyUs: busy, idleUs: idle, wallUs: profile.endTime - profile.startTime };
+  return { self, inclusive, modules, modulesSelf, owners, busyUs: busy, idleUs: idle, wallUs: profile.endTime - profile.startTime };
+}
+
+/** The nearest module on the stack that is neither node's internals nor native: who asked for the work. */
+function ownerOf(node: ProfileNode, byId: Map<number, ProfileNode>, parent: Map<number, number>): string {
+  for (let cur: ProfileNode | undefined = node; cur; cur = byId.get(parent.get(cur.id) ?? -1)) {
+    const m = moduleOf(cur.callFrame);
+    if (m === '(garbage collector)' || m === '(program)') return m;
+    if (!m.startsWith('node:') && m !== '(native)' && m !== '(root)') return m;
+  }
+  return '(node, on its own)';
 }
 
 function add(m: Map<string, number>, k: string, v: number) {
@@ -111,6 +123,7 @@ function main() {
   show('inclusive time by frame', s.inclusive);
   show('self time by module', s.modulesSelf);
   show('inclusive time by module', s.modules);
+  show('self time by owning module (node internals and native code charged to the module that called them)', s.owners);
 }
 
 if (require.main === module) main();
