@@ -35,14 +35,7 @@ export const REDACT_PATHS = [
   '*.token',
 ];
 
-/**
- * Lines go to stdout without blocking (decision 0042): pino's default destination writes each line with
- * a write(2) on the event loop, which under load was a tenth of the worker's time (a log line per
- * request and per send). Asynchronous, a line is written at once when the stream is idle, and lines
- * that come while a write is in flight go together in the next; what is buffered is flushed
- * synchronously on exit (pino registers that), so only a SIGKILL can lose the last lines.
- */
 export function createLogger(app: string, level: string): Logger {
-  return pino({ name: app, level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, pino.destination({ dest: 1, sync: false }));
+  return pino({ name: app, level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } });
 }
 export type { Logger };
