@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { HistoryQuery } from '@mailroom/domain';
+import type { EmailRecord, HistoryQuery } from '@mailroom/domain';
 import { describeStoreContract } from '../../test/contract/store.contract';
 import { at, comparableContent, historyQuery, makeContent, makeEmail, uniqueTenantId } from '../../test/contract/contract-fixtures';
 import { SqliteStore } from './sqlite-store';
@@ -219,9 +219,10 @@ describe('SqliteStore: attachments in content segments beside the database (sche
       const replayed = makeContent();
       const replay = await store.emails.create({ email: makeEmail('t-r', 'em-replay', { idempotencyKey: 'k-1' }), content: replayed });
       expect(replay).toMatchObject({ created: false, email: { id: 'em-first' } });
-      // The same id again: the insert fails, and its bytes go, not the first email's.
+      // An insert that fails (a record the table refuses: no status): its bytes go, not the first email's.
       const failed = makeContent();
-      await expect(store.emails.create({ email: makeEmail('t-r', 'em-first'), content: failed })).rejects.toThrow();
+      const refused = { ...makeEmail('t-r', 'em-refused'), status: null } as unknown as EmailRecord;
+      await expect(store.emails.create({ email: refused, content: failed })).rejects.toThrow(/NOT NULL/);
       const [segment] = contentFiles(file);
       const bytes = readFileSync(path.join(`${file}.content`, segment));
       expect(bytes.includes(replayed.attachments[0].content)).toBe(false);
