@@ -11,7 +11,10 @@
  *   BENCH_ONLY=history,webhooks   only these modules (ids: smtp, e2e, enqueue, batch-enqueue, webhooks, history,
  *                                 worker-memory, fairness); results go to bench/results/only-<ids>.*,
  *                                 latest.* is written by full runs only
- *   BENCH_N=200                   invoices in the SMTP, end-to-end and enqueue rows
+ *   BENCH_N=200                   invoices in the SMTP and enqueue rows
+ *   BENCH_E2E_N=2000              the end-to-end row (bench/rows/end-to-end.ts): invoices of 30 KB,
+ *   BENCH_E2E_CLIENTS=20          posted by this many clients, against raw nodemailer with a pool of
+ *   BENCH_E2E_RAW_POOL=5          this many connections; BENCH_E2E_CPU_PROF=dir profiles API and worker
  *   BENCH_HISTORY=200000          emails of the large tenant in the history data set (1000000 for the
  *                                 issue's figure), plus a tenth as many spread over small tenants;
  *                                 built once and cached under bench/.data, keyed by schema version

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,9 +7,17 @@ import { makeEmail } from '../../test/contract/contract-fixtures';
 import { SQLITE_MIGRATIONS } from './sqlite-schema';
 import { SqliteStore } from './sqlite-store';
 
-/** Bytes of every file of the database (the file, its WAL, its shared-memory index). */
+/** Every file under `dir` holding `needle`: the database, its WAL, its shared-memory index, the attachment files. */
 function filesContaining(dir: string, needle: Buffer): string[] {
-  return readdirSync(dir).filter((f) => readFileSync(path.join(dir, f)).includes(needle));
+  return (readdirSync(dir, { recursive: true }) as string[])
+    .filter((f) => statSync(path.join(dir, f)).isFile() && readFileSync(path.join(dir, f)).includes(needle))
+    .sort();
+}
+
+/** The content segments under the database's content folder (decision 0042). */
+function attachmentFiles(dir: string): string[] {
+  const content = path.join(dir, 'mailroom.db.content');
+  return (readdirSync(content, { recursive: true }) as string[]).filter((f) => statSync(path.join(content, f)).isFile());
 }
 
 describe('SqliteStore: a purge leaves no content bytes in its files', () => {
@@ -49,6 +57,9 @@ describe('SqliteStore: a purge leaves no content bytes in its files', () => {
       raw.close();
     }
     expect(filesContaining(dir, Buffer.from(marker)).length).toBeGreaterThan(0);
+    // The attachment's bytes are in a content segment, not in the database (decision 0042).
+    expect(attachmentFiles(dir)).toHaveLength(1);
+    expect(filesContaining(path.join(dir, 'mailroom.db.content'), Buffer.from(marker))).toEqual(attachmentFiles(dir));
 
     expect(
       await store.emails.purgeContent([{ tenantId: 't1', id: 'em-1' }], '2025-01-01T00:00:00.000Z', '2025-02-01T00:00:00.000Z'),
@@ -74,11 +85,35 @@ describe('SqliteStore: a purge leaves no content bytes in its files', () => {
       raw.close();
     };
     checkpoint();
-    expect(filesContaining(dir, Buffer.from(marker))).toEqual(['mailroom.db']);
+    const [attachment] = attachmentFiles(dir);
+    expect(filesContaining(dir, Buffer.from(marker))).toEqual(['mailroom.db', path.join('mailroom.db.content', attachment)]);
     await store.emails.remove('t1', 'undone');
     checkpoint();
     expect(filesContaining(dir, Buffer.from(marker))).toEqual([]);
     await store.close();
+  });
+
+  it('deletes a content segment once no row names it and nobody appended to it for an hour', async () => {
+    const dir = mkdtempSync(path.join(root, 'db-'));
+    const file = path.join(dir, 'mailroom.db');
+    const api = new SqliteStore({ filename: file });
+    await api.init();
+    const final = { status: 'accepted' as const, finalAt: '2024-01-01T00:00:00.000Z' };
+    await api.emails.create({ email: makeEmail('t1', 'old', final), content: withMarker().content });
+    await api.close(); // the API restarted: its segment takes no more appends
+    const [oldSegment] = attachmentFiles(dir);
+    const later = new SqliteStore({ filename: file });
+    await later.init();
+    await later.emails.create({ email: makeEmail('t1', 'kept', final), content: withMarker().content });
+    const cutoff = '2025-01-01T00:00:00.000Z';
+    // The purge runs two hours later: both segments stopped taking appends long before.
+    const twoHoursLater = new Date(Date.now() + 2 * 3600_000).toISOString();
+    expect(await later.emails.purgeContent([{ tenantId: 't1', id: 'old' }], cutoff, twoHoursLater)).toHaveLength(1);
+    // The old segment is gone; the one still named by 'kept' stays, and reads back.
+    expect(attachmentFiles(dir)).not.toContain(oldSegment);
+    expect(attachmentFiles(dir)).toHaveLength(1);
+    expect((await later.emails.getContent('t1', 'kept'))!.attachments[0].content.length).toBeGreaterThan(15000);
+    await later.close();
   });
 
   it('two connections purging the same emails at once purge each once', async () => {

@@ -5,8 +5,9 @@ import { silentStoreLogger, StoreLogger } from '../store-logger';
 import { HistoryFilter, toHistoryFilter, toHistoryPage } from '../history-filter';
 import { SqliteStatements } from './sqlite-statements';
 import { SqliteGroupCommit } from './sqlite-group-commit';
+import { SqliteContentSegments } from './sqlite-content-segments';
 import { candidateRanges, historySql, HistoryRange, probeSql } from './sqlite-history-sql';
-import { emailColumns, historyKeys, insertEmailRows, updateHistoryKeys } from './sqlite-email-rows';
+import { historyKeys, indexedColumns, insertEmailRows, updateEmailStatement, updateHistoryKeys } from './sqlite-email-rows';
 
 interface DocRow {
   doc: string;
@@ -21,13 +22,15 @@ interface AttachmentRow {
   filename: string;
   content_type: string;
   content: Buffer;
+  file: string | null;
 }
 
-const UPDATE_EMAIL = `
-  UPDATE emails SET status = @status, document_type = @document_type, document_id = @document_id,
-    created_at = @created_at, idempotency_key = @idempotency_key, test = @test, final_at = @final_at,
-    content_purged_at = @content_purged_at, send_due_at = @send_due_at, pending_owner = @pending_owner, doc = @doc
-  WHERE id = @id AND tenant_id = @tenant_id`;
+/** Whether any row names bytes in a segment (`file` is `<segment>:<offset>:<length>`; ';' sorts right after ':'). */
+const SEGMENT_NAMED = 'SELECT 1 FROM email_attachments WHERE file >= ? AND file < ? LIMIT 1';
+
+/** The attachment bytes of an email (by tenant and id) that live in content segments. */
+const FILES_OF = `SELECT a.file FROM email_attachments a JOIN emails e ON e.id = a.email_id
+  WHERE e.tenant_id = ? AND e.id = ? AND a.file IS NOT NULL`;
 
 /** The marker goes from the column and the doc in one statement: no recipient rows are rewritten. */
 const COMMIT_PENDING = `
@@ -41,28 +44,57 @@ export class SqliteEmailStore implements EmailStore {
   constructor(
     private readonly db: Database.Database,
     private readonly sql: SqliteStatements,
+    private readonly segments: SqliteContentSegments,
     private readonly logger: StoreLogger = silentStoreLogger,
+    busyTimeoutMs = 5000,
   ) {
-    this.groupCommit = new SqliteGroupCommit(db);
+    this.groupCommit = new SqliteGroupCommit(db, busyTimeoutMs);
   }
 
-  /** Updates asked for together commit together (each in its own savepoint). */
+  /** Creates and updates asked for together commit together (each in its own savepoint). */
   private readonly groupCommit: SqliteGroupCommit;
 
   /** Concurrent enqueues' creates share a commit (group commit, like updates): one WAL append for many requests. */
   async create(input: CreateEmailInput): Promise<{ email: EmailRecord; created: boolean }> {
-    return this.groupCommit.run(() => this.insertOrFindWinner(input));
+    return (await this.createAll([input]))[0];
   }
 
   /** The whole batch in one savepoint of one IMMEDIATE transaction: one lock, one commit, all or nothing. */
   async createMany(inputs: CreateEmailInput[]): Promise<{ email: EmailRecord; created: boolean }[]> {
     if (inputs.length === 0) return [];
-    return this.groupCommit.run(() => inputs.map((input) => this.insertOrFindWinner(input)));
+    return this.createAll(inputs);
+  }
+
+  /**
+   * The attachments' bytes are appended to this process's content segment first, outside the write
+   * lock; the rows then name them. Bytes appended for an insert that wrote nothing (the idempotency
+   * key's winner answers) or failed are erased again.
+   */
+  private async createAll(inputs: CreateEmailInput[]): Promise<{ email: EmailRecord; created: boolean }[]> {
+    const files = inputs.map((input) => this.storeAttachments(input));
+    try {
+      const results = await this.groupCommit.run(() => inputs.map((input, k) => this.insertOrFindWinner(input, files[k])));
+      results.forEach((r, k) => {
+        if (!r.created) this.discardAttachments(files[k]);
+      });
+      return results;
+    } catch (e) {
+      files.forEach((f) => this.discardAttachments(f));
+      throw e;
+    }
+  }
+
+  private storeAttachments({ content }: CreateEmailInput): string[] {
+    return content.attachments.map((a) => this.segments.append(a.content));
+  }
+
+  private discardAttachments(files: string[]): void {
+    this.segments.erase(files);
   }
 
   /** Inside an IMMEDIATE transaction (the group commit's): the unique (tenant_id, idempotency_key) index decides, and the read after a conflict sees the winner. */
-  private insertOrFindWinner({ email, content }: CreateEmailInput): { email: EmailRecord; created: boolean } {
-    if (insertEmailRows(this.sql, email, content)) return { email, created: true };
+  private insertOrFindWinner({ email, content }: CreateEmailInput, files: string[]): { email: EmailRecord; created: boolean } {
+    if (insertEmailRows(this.sql, email, content, files)) return { email, created: true };
     const winner = this.sql
       .get('SELECT doc FROM emails WHERE tenant_id = ? AND idempotency_key = ?')
       .get(email.tenantId, email.idempotencyKey) as DocRow;
@@ -80,9 +112,13 @@ export class SqliteEmailStore implements EmailStore {
     if (!row) return null;
     const attachments = (
       this.sql
-        .get('SELECT filename, content_type, content FROM email_attachments WHERE email_id = ? ORDER BY position')
+        .get('SELECT filename, content_type, content, file FROM email_attachments WHERE email_id = ? ORDER BY position')
         .all(id) as AttachmentRow[]
-    ).map((a): Attachment => ({ filename: a.filename, contentType: a.content_type, content: a.content }));
+    ).map((a): Attachment => ({
+      filename: a.filename,
+      contentType: a.content_type,
+      content: a.file ? this.segments.read(a.file) : a.content,
+    }));
     return {
       ...(row.text !== null ? { text: row.text } : {}),
       ...(row.html !== null ? { html: row.html } : {}),
@@ -96,11 +132,13 @@ export class SqliteEmailStore implements EmailStore {
       if (!current) return null;
       // Taken before the mutator runs: it gets the record itself and might change it in place.
       const keysBefore = historyKeys(current);
+      const columnsBefore = indexedColumns(current);
       const createdBefore = current.createdAt;
       const next = mutate(current);
       if (next === null) return current;
       const saved: EmailRecord = { ...next, id, tenantId };
-      this.sql.get(UPDATE_EMAIL).run(emailColumns(saved));
+      const { sql, params } = updateEmailStatement(columnsBefore, indexedColumns(saved));
+      this.sql.get(sql).run({ ...params, doc: JSON.stringify(saved) });
       updateHistoryKeys(this.sql, { keys: keysBefore, createdAt: createdBefore }, saved);
       return saved;
     });
@@ -108,8 +146,10 @@ export class SqliteEmailStore implements EmailStore {
 
   async remove(tenantId: string, id: string): Promise<void> {
     // Recipients, content and attachments go with it (ON DELETE CASCADE); the caller was told nothing
-    // was stored, so the bytes are overwritten too.
+    // was stored, so the bytes are overwritten too, in the rows and in the attachment files.
+    const files = this.filesOf(tenantId, id);
     this.withSecureDelete(() => this.sql.get('DELETE FROM emails WHERE tenant_id = ? AND id = ?').run(tenantId, id));
+    this.segments.erase(files);
   }
 
   async commitPendingEnqueue(tenantId: string, id: string, owner: string): Promise<boolean> {
@@ -124,10 +164,13 @@ export class SqliteEmailStore implements EmailStore {
 
   async removePendingEnqueue(tenantId: string, id: string, owner: string): Promise<boolean> {
     // As remove(): the caller is told nothing was stored, so the bytes are overwritten too.
+    const files = this.filesOf(tenantId, id);
     const removed = this.withSecureDelete(() =>
       this.sql.get('DELETE FROM emails WHERE tenant_id = ? AND id = ? AND pending_owner = ?').run(tenantId, id, owner),
     );
-    return removed.changes === 1;
+    if (removed.changes !== 1) return false;
+    this.segments.erase(files);
+    return true;
   }
 
   async list(tenantId: string, query: HistoryQuery): Promise<HistoryPage> {
@@ -179,9 +222,12 @@ export class SqliteEmailStore implements EmailStore {
    * finds it purged, and a retry that re-queued it since it was listed keeps its content. It runs with
    * secure_delete, so the deleted rows are overwritten with zeros in the pages that held them; the WAL
    * checkpoint afterwards writes those pages into the database file and empties the WAL, so no earlier
-   * copy of the bytes survives there either.
+   * copy of the bytes survives there either. Attachment bytes in content segments are overwritten with
+   * zeros inside the transaction (cheap: no flush) and flushed after the commit, outside the write lock;
+   * then segments no row names any more are deleted.
    */
   async purgeContent(emails: EmailRef[], finalBefore: string, at: string): Promise<EmailRef[]> {
+    const zeroed: string[] = [];
     const purged = this.withSecureDelete(() =>
       this.db
         .transaction(() =>
@@ -190,6 +236,9 @@ export class SqliteEmailStore implements EmailStore {
               .get('SELECT doc FROM emails WHERE tenant_id = ? AND id = ? AND content_purged_at IS NULL AND final_at <= ?')
               .get(tenantId, id, finalBefore) as DocRow | undefined;
             if (!row) return false;
+            const files = this.filesOf(tenantId, id);
+            this.segments.zero(files);
+            zeroed.push(...files);
             this.sql.get('DELETE FROM email_attachments WHERE email_id = ?').run(id);
             this.sql.get('DELETE FROM email_contents WHERE email_id = ?').run(id);
             const doc = JSON.stringify({ ...(JSON.parse(row.doc) as EmailRecord), contentPurgedAt: at });
@@ -199,7 +248,11 @@ export class SqliteEmailStore implements EmailStore {
         )
         .immediate(),
     );
-    if (purged.length > 0) this.checkpoint();
+    this.segments.flush(zeroed);
+    if (purged.length > 0) {
+      this.segments.sweep((segment) => this.sql.get(SEGMENT_NAMED).get(`${segment}:`, `${segment};`) !== undefined, Date.parse(at));
+      this.checkpoint();
+    }
     return purged;
   }
 
@@ -225,6 +278,10 @@ export class SqliteEmailStore implements EmailStore {
         { store: 'sqlite', ...result },
         'WAL checkpoint after a content purge could not finish (another connection was busy); the next purge tries again',
       );
+  }
+
+  private filesOf(tenantId: string, id: string): string[] {
+    return (this.sql.get(FILES_OF).all(tenantId, id) as { file: string }[]).map((r) => r.file);
   }
 
   private read(tenantId: string, id: string): EmailRecord | null {

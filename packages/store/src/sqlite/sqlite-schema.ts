@@ -123,6 +123,13 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX email_history_keys_newest ON email_history_keys (tenant_id, key, created_at DESC, email_id DESC);
   DROP TABLE email_recipients;
   `,
+  // 6: attachments' bytes in content segments beside the database (sqlite-content-segments.ts, decision
+  // 0042): a row with \`file\` (\`<segment>:<offset>:<length>\`) has an empty \`content\`; rows written
+  // before keep their BLOB and are read as before. The index answers whether a segment is still named.
+  `
+  ALTER TABLE email_attachments ADD COLUMN file TEXT;
+  CREATE INDEX email_attachments_by_file ON email_attachments (file) WHERE file IS NOT NULL;
+  `,
 ];
 
 export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS.length;

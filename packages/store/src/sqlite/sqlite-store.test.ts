@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { HistoryQuery } from '@mailroom/domain';
+import type { EmailRecord, HistoryQuery } from '@mailroom/domain';
 import { describeStoreContract } from '../../test/contract/store.contract';
 import { at, comparableContent, historyQuery, makeContent, makeEmail, uniqueTenantId } from '../../test/contract/contract-fixtures';
 import { SqliteStore } from './sqlite-store';
@@ -158,6 +158,80 @@ describe('SqliteStore on a file written by schema version 4 (recipients in their
         recipients: e.recipients.map((r) => ({ ...r, status: 'complained' as const })),
       }));
       expect(await ids({ status: 'complained', recipient: 'ana@example.com' })).toEqual(['em-old']);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('SqliteStore: attachments in content segments beside the database (schema version 6, decision 0042)', () => {
+  const contentFiles = (file: string) =>
+    (readdirSync(`${file}.content`, { recursive: true }) as string[]).filter((f) => statSync(path.join(`${file}.content`, f)).isFile());
+
+  it('reads the BLOBs of emails written before, and appends new attachments to a segment', async () => {
+    const file = path.join(dir, 'v5.db');
+    const v5 = new SqliteStore({ filename: file });
+    const db = new Database(file);
+    migrateSqliteSchema(db, 5);
+    const old = makeEmail('t-v5', 'em-before');
+    const content = makeContent();
+    db.prepare("INSERT INTO emails (id, tenant_id, status, created_at, test, doc) VALUES (?, ?, 'queued', ?, 0, ?)").run(
+      old.id,
+      old.tenantId,
+      old.createdAt,
+      JSON.stringify(old),
+    );
+    db.prepare('INSERT INTO email_contents (email_id, text, html) VALUES (?, ?, ?)').run(old.id, content.text, content.html);
+    content.attachments.forEach((a, i) =>
+      db
+        .prepare('INSERT INTO email_attachments (email_id, position, filename, content_type, content) VALUES (?, ?, ?, ?, ?)')
+        .run(old.id, i, a.filename, a.contentType, a.content),
+    );
+    db.close();
+    await v5.close();
+
+    const store = new SqliteStore({ filename: file });
+    await store.init();
+    try {
+      expect(comparableContent(await store.emails.getContent('t-v5', 'em-before'))).toEqual(comparableContent(content));
+      await store.emails.create({ email: makeEmail('t-v5', 'em-after'), content });
+      expect(contentFiles(file)).toHaveLength(1);
+      expect(comparableContent(await store.emails.getContent('t-v5', 'em-after'))).toEqual(comparableContent(content));
+      const blobBytes = new Database(file)
+        .prepare("SELECT sum(length(content)) AS n FROM email_attachments WHERE email_id = 'em-after'")
+        .get() as {
+        n: number;
+      };
+      expect(blobBytes.n).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('erases the bytes of a create the idempotency key answers, or of one that fails, and nothing else', async () => {
+    const file = path.join(dir, 'replays.db');
+    const store = new SqliteStore({ filename: file });
+    await store.init();
+    try {
+      const first = makeEmail('t-r', 'em-first', { idempotencyKey: 'k-1' });
+      const kept = makeContent();
+      await store.emails.create({ email: first, content: kept });
+      const replayed = makeContent();
+      const replay = await store.emails.create({ email: makeEmail('t-r', 'em-replay', { idempotencyKey: 'k-1' }), content: replayed });
+      expect(replay).toMatchObject({ created: false, email: { id: 'em-first' } });
+      // An insert that fails (a record the table refuses: no status): its bytes go, not the first email's.
+      const failed = makeContent();
+      const refused = { ...makeEmail('t-r', 'em-refused'), status: null } as unknown as EmailRecord;
+      const outcome = await store.emails.create({ email: refused, content: failed }).then(
+        (resolved) => ({ resolved }),
+        (e: unknown) => ({ rejected: String(e) }),
+      );
+      expect(outcome).toEqual({ rejected: expect.stringMatching(/NOT NULL/) });
+      const [segment] = contentFiles(file);
+      const bytes = readFileSync(path.join(`${file}.content`, segment));
+      expect(bytes.includes(replayed.attachments[0].content)).toBe(false);
+      expect(bytes.includes(failed.attachments[0].content)).toBe(false);
+      expect(comparableContent(await store.emails.getContent('t-r', 'em-first'))).toEqual(comparableContent(kept));
     } finally {
       await store.close();
     }

@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Store } from '../store.port';
@@ -8,6 +9,7 @@ import { SqliteStatements } from './sqlite-statements';
 import { SqliteTenantStore } from './sqlite-tenant-store';
 import { SqliteSettingsStore } from './sqlite-settings-store';
 import { SqliteEmailStore } from './sqlite-email-store';
+import { SqliteContentSegments } from './sqlite-content-segments';
 import { SqliteSuppressionStore } from './sqlite-suppression-store';
 
 export interface SqliteStoreOptions {
@@ -16,6 +18,11 @@ export interface SqliteStoreOptions {
   logger?: StoreLogger;
   /** How long a writer waits for another process's write lock before failing. */
   busyTimeoutMs?: number;
+  /**
+   * Where attachments' bytes live (sqlite-content-segments.ts): `<filename>.content` beside the file by
+   * default; for `:memory:`, a temporary folder removed at close.
+   */
+  contentDir?: string;
 }
 
 /**
@@ -32,20 +39,29 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly logger: StoreLogger;
   private readonly filename: string;
+  private readonly temporaryContentDir?: string;
+  private readonly segments: SqliteContentSegments;
 
   constructor(options: SqliteStoreOptions) {
     this.logger = options.logger ?? silentStoreLogger;
     this.filename = options.filename;
     if (options.filename !== ':memory:') mkdirSync(path.dirname(path.resolve(options.filename)), { recursive: true });
     this.db = new Database(options.filename);
-    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    const busyTimeoutMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000));
+    this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('wal_autocheckpoint = 10000');
     this.db.pragma('foreign_keys = ON');
     const statements = new SqliteStatements(this.db);
+    if (!options.contentDir && options.filename === ':memory:')
+      this.temporaryContentDir = mkdtempSync(path.join(tmpdir(), 'mailroom-content-'));
+    this.segments = new SqliteContentSegments(
+      options.contentDir ?? this.temporaryContentDir ?? `${path.resolve(options.filename)}.content`,
+    );
     this.tenants = new SqliteTenantStore(statements);
     this.settings = new SqliteSettingsStore(this.db, statements);
-    this.emails = new SqliteEmailStore(this.db, statements, this.logger);
+    this.emails = new SqliteEmailStore(this.db, statements, this.segments, this.logger, busyTimeoutMs);
     this.suppressions = new SqliteSuppressionStore(this.db, statements);
   }
 
@@ -56,5 +72,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+    this.segments.close();
+    if (this.temporaryContentDir) rmSync(this.temporaryContentDir, { recursive: true, force: true });
   }
 }
