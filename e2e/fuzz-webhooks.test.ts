@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { secretContext, WEBHOOK_KEY_FIELD } from '@mailroom/domain';
 import { TokenSigner } from '@mailroom/security';
 import { generateSendgridSigningKeys, refusingPort } from '@mailroom/testkit';
-import { expressRoutes, FoundRoute, SERVED_BEFORE_THE_ROUTER } from './fuzz/express-routes';
+import { expressRoutes, FoundRoute, SERVED_BEFORE_THE_ROUTER, WEBHOOKS_SERVED_BEFORE_THE_ROUTER } from './fuzz/express-routes';
 import { FUZZ, fuzzOptions, statusTable } from './fuzz/fuzz-settings';
 import { describeRequest, rawRequest, RawRequest } from './fuzz/raw-http';
 import { webhooksCatalogue } from './fuzz/webhooks-catalogue';
@@ -55,7 +55,7 @@ describe(`fuzzing the webhooks app (seed ${FUZZ.seed}, ${FUZZ.numRuns} runs each
     }
     const email = await m.call('POST', '/v1/tenants/wh-sg/emails', { to: ['client@customer.example'], subject: 'Invoice W-1', text: 'x' });
     const pixelToken = m.webhooks.deps.pixelTokens.mint('wh-sg', email.body.id);
-    routes = [...expressRoutes(m.webhooks.app), ...SERVED_BEFORE_THE_ROUTER];
+    routes = [...expressRoutes(m.webhooks.app), ...SERVED_BEFORE_THE_ROUTER, ...WEBHOOKS_SERVED_BEFORE_THE_ROUTER];
     const forgedState = new TokenSigner([{ id: 'k1', key: Buffer.alloc(32, 1) }], 'oauth-state').sign({
       n: 'nonce',
       t: 'wh-sg',

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { Writable } from 'node:stream';
 import type { ProviderName } from '@mailroom/domain';
 import { applyEvent } from '@mailroom/domain';
@@ -95,12 +96,14 @@ export const webhookIngestionRow: BenchRowModule = {
         const emails = await fresh('posted');
         const posts = providerPosts(provider, url, emails, targets, BATCH);
         const events = posts.reduce((n, p) => n + p.events, 0);
+        const cpuBefore = cpuMs(app.child.pid!);
         const mailroomMs = await timedMs(() =>
           inPool(posts, IN_FLIGHT[provider], async (post) => {
             const { status } = await post.send();
             if (status !== 200) throw new Error(`${provider} post answered ${status}`);
           }),
         );
+        const appCpuUsPerEvent = ((cpuMs(app.child.pid!) - cpuBefore) * 1000) / events;
         for (const e of emails) {
           const saved = await store.emails.get(tenantId, e.id);
           if (saved?.status !== 'opened')
@@ -118,7 +121,7 @@ export const webhookIngestionRow: BenchRowModule = {
           ratio: ratio(mailroom, baseline),
           target: { on: 'ratio', op: '>=', value: 0.5 },
           baselineIs: 'store.emails.update in a loop',
-          note: `${IN_FLIGHT[provider]} posts in flight`,
+          note: `${IN_FLIGHT[provider]} posts in flight; the webhooks app: ${appCpuUsPerEvent.toFixed(0)} µs of its CPU per event`,
         });
       }
       await app.stop();
@@ -129,6 +132,12 @@ export const webhookIngestionRow: BenchRowModule = {
     }
   },
 };
+
+/** User + system CPU time of a process so far, in ms (Linux: /proc/<pid>/stat, in clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 
 /** The apps log at info as in production (their cost is in the figure), into nothing. */
 function devNull(): NodeJS.WritableStream {

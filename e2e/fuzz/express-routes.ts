@@ -52,3 +52,8 @@ export function expressRoutes(app: unknown): FoundRoute[] {
 
 /** Served by packages/metrics in front of each app's Express handler, so no router walk finds it. */
 export const SERVED_BEFORE_THE_ROUTER: FoundRoute[] = [{ key: 'GET /metrics', method: 'GET', path: '/metrics' }];
+
+/** Served by the webhooks app's own listener in front of its Express handler (decision 0041). */
+export const WEBHOOKS_SERVED_BEFORE_THE_ROUTER: FoundRoute[] = [
+  { key: 'POST /webhooks/:provider/:tenantId', method: 'POST', path: '/webhooks/:provider/:tenantId' },
+];

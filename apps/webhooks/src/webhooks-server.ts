@@ -11,7 +11,7 @@ import { PROVIDERS, ProviderRegistry } from '@mailroom/transports';
 import type { Logger } from 'pino';
 import { oauthCallbackRoutes } from './oauth/oauth-callback.routes';
 import { pixelRoutes } from './routes/pixel.routes';
-import { providerWebhookRoutes } from './routes/provider-webhooks.routes';
+import { providerWebhooksListener } from './routes/provider-webhooks.listener';
 import type { WebhooksDeps } from './webhooks-deps';
 import { createWebhooksMetrics } from './webhooks-metrics';
 
@@ -59,10 +59,10 @@ export async function startWebhooks(
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.use(healthRoutes('webhooks', backends.readiness));
   app.use(pixelRoutes(deps));
-  app.use(providerWebhookRoutes(deps));
   app.use(oauthCallbackRoutes(deps));
   app.use((_req, res) => res.status(404).json({ error: { code: 'not_found', message: 'no such route' } }));
-  const http = await listen(metrics.serve(app), config.ports.webhooks, config.host);
+  // The providers' posts are served before Express (decision 0041), /metrics before them.
+  const http = await listen(metrics.serve(providerWebhooksListener(deps, app)), config.ports.webhooks, config.host);
   logger.info({ port: http.port }, 'webhooks listening');
   return {
     port: http.port,

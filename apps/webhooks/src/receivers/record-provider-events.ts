@@ -1,5 +1,6 @@
 import { applyEvent, IncomingEvent, ProviderName } from '@mailroom/domain';
 import type { NormalizedEvent } from '@mailroom/transports';
+import type { Logger } from 'pino';
 import type { WebhooksDeps } from '../webhooks-deps';
 import { suppressFromEvent } from './suppress-from-event';
 
@@ -20,9 +21,10 @@ export async function recordProviderEvents(
   tenantId: string,
   provider: ProviderName,
   events: NormalizedEvent[],
+  /** The post's logger, built when first asked for (most posts log nothing). */
+  log: () => Logger = () => deps.logger.child({ tenantId, provider }),
 ): Promise<RecordOutcome> {
   const out: RecordOutcome = { applied: 0, duplicates: 0, unknown: 0 };
-  const log = deps.logger.child({ tenantId, provider });
   const now = deps.now().toISOString();
   // Events of different emails are recorded side by side, so the store can commit them together (SQLite's
   // group commit, decision 0037); one email's events stay one after the other, in the post's order, each
@@ -49,13 +51,13 @@ export async function recordProviderEvents(
     const result = settled[i];
     if (!result) {
       out.unknown++;
-      log.info(
+      log().info(
         { key: ev.key, type: ev.type, echoedTenant: ev.tenantId },
         'event not for an email of this tenant; acknowledged, not recorded',
       );
     } else if (!result.email) {
       out.unknown++;
-      log.info({ emailId: ev.emailId, key: ev.key }, 'event for an unknown email; acknowledged, not recorded');
+      log().info({ emailId: ev.emailId, key: ev.key }, 'event for an unknown email; acknowledged, not recorded');
     } else if (result.changed) {
       out.applied++;
       await suppressFromEvent(deps, tenantId, result.email, ev, log);

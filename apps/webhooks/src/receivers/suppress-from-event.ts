@@ -17,15 +17,15 @@ export async function suppressFromEvent(
   tenantId: string,
   email: EmailRecord,
   ev: NormalizedEvent,
-  log: Logger,
+  log: () => Logger,
 ): Promise<void> {
   const now = deps.now().toISOString();
   const entry = suppressionForEvent(email, ev, { tenantId, emailId: email.id, now, bounceDays: deps.config.suppression.bounceDays });
   if (!entry) return;
   try {
     const { created } = await deps.store.suppressions.add(entry, now);
-    log.info({ emailId: email.id, reason: entry.reason, created }, 'address suppressed');
+    log().info({ emailId: email.id, reason: entry.reason, created }, 'address suppressed');
   } catch (err) {
-    log.error({ err, emailId: email.id }, 'could not put the address on the suppression list');
+    log().error({ err, emailId: email.id }, 'could not put the address on the suppression list');
   }
 }

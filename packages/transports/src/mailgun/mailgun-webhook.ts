@@ -11,12 +11,19 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v.leng
 /** Mailgun may hand a `v:` value back as a number when it looks like one. */
 const idOf = (v: unknown): string | undefined => (typeof v === 'number' && Number.isFinite(v) ? String(v) : str(v));
 
+/** Each post's body is read once: verification and parsing are handed the same bytes (decision 0041). */
+const parsedBodies = new WeakMap<Buffer, unknown>();
+
 function parseJson(raw: Buffer): unknown {
+  if (parsedBodies.has(raw)) return parsedBodies.get(raw);
+  let value: unknown;
   try {
-    return JSON.parse(raw.toString('utf8'));
+    value = JSON.parse(raw.toString('utf8'));
   } catch {
-    return undefined;
+    value = undefined;
   }
+  parsedBodies.set(raw, value);
+  return value;
 }
 
 /**
