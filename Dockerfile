@@ -6,7 +6,8 @@
 #
 # The default command starts the API. docker-compose.yml overrides `command` per service:
 #   api       ["node", "--import", "tsx", "apps/api/src/main.ts"]        port 8080
-#   worker    ["node", "--import", "tsx", "apps/worker/src/main.ts"]     port 8082 (health, /metrics)
+#   worker    ["node", "--initial-old-space-size=32", "--heap-growing-percent=50", "--import", "tsx",
+#              "apps/worker/src/main.ts"]                                  port 8082 (health, /metrics; the V8 flags: decision 0041)
 #   webhooks  ["node", "--import", "tsx", "apps/webhooks/src/main.ts"]   port 8081
 # `node --import tsx` (rather than the tsx CLI) keeps the app itself as the container's process, so
 # SIGTERM reaches it directly and the worker drains the jobs in hand before it exits.
