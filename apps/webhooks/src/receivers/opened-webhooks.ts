@@ -7,7 +7,7 @@ const MAX_TENANTS = 1000;
 
 /**
  * Each tenant's webhook verification key, opened once per sealed value: AES-GCM opening it on every post
- * was a tenth of a Mailgun post's cost (decision 0041). Keyed by the sealed text itself, so a key saved
+ * cost a few per cent of a single-event post (decision 0041). Keyed by the sealed text itself, so a key saved
  * again (a new sealed value, even the same key re-sealed) is opened afresh on its first post: nothing is
  * ever verified with a key the settings no longer hold. In memory only, like the transport cache's.
  */

@@ -4,15 +4,15 @@ import { receiveProviderWebhook, WebhookAnswer } from '../receivers/receive-prov
 import type { WebhooksDeps } from '../webhooks-deps';
 import { BodyReadError, readRawBody } from './read-raw-body';
 
-/** The largest provider post read (SendGrid batches up to about a thousand events). */
+/** The largest provider post read (a provider's batch of about a thousand events fits). */
 const BODY_LIMIT = 5 * 1024 * 1024;
 /** POST /webhooks/:provider/:tenantId, matched as Express matched it (any case, an optional trailing slash). */
 const ROUTE = /^\/webhooks\/([^/]+)\/([^/]+)\/?$/i;
 
 /**
  * POST /webhooks/:provider/:tenantId, served in front of the Express app (like GET /metrics): the
- * providers' posts are the webhooks app's busiest path, one event per request for Mailgun, and
- * Express's routing, body parser and `res.send` were a third of such a post's cost (decision 0041).
+ * providers' posts are the webhooks app's busiest path, one event per request for some providers, and
+ * Express's routing, body parser and `res.send` were about a quarter of such a post's cost (decision 0041).
  * Everything else goes to `next` untouched. What is answered is `receiveProviderWebhook`'s.
  */
 export function providerWebhooksListener(deps: WebhooksDeps, next: RequestListener): RequestListener {
