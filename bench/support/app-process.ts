@@ -28,9 +28,20 @@ export async function startAppProcess(
   env: Record<string, string>,
   nodeArgs: string[] = [],
 ): Promise<AppProcess> {
-  const port = await freePort();
   const portVar = { webhooks: 'WEBHOOKS_PORT', worker: 'WORKER_PORT', api: 'API_PORT' }[app];
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, 'apps', app, 'src', 'main.ts')], {
+  return startScriptProcess(path.join(ROOT, 'apps', app, 'src', 'main.ts'), portVar, env, nodeArgs, app);
+}
+
+/** Any server script (a baseline's) as its own process, listening on the port it finds in `portVar`, answering /healthz. */
+export async function startScriptProcess(
+  script: string,
+  portVar: string,
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+  app = path.basename(script),
+): Promise<AppProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
     cwd: ROOT,
     env: { ...process.env, ...env, [portVar]: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
