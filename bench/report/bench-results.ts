@@ -20,6 +20,8 @@ export interface BenchResults {
   rows: ResultRow[];
   /** Modules that threw: named in the table, so a broken row is never silently missing. */
   errors: { module: string; message: string }[];
+  /** Modules measured again after the full run (bench/merge-results.ts), each with its own run's date. */
+  remeasured?: { module: string; date: string }[];
 }
 
 export function toResultRow(module: string, row: BenchRow): ResultRow {
@@ -48,6 +50,9 @@ export function renderMarkdown(r: BenchResults): string {
   const lines = [
     `Measured ${r.date} in ${Math.round(r.durationSeconds)} s on ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, Node ${m.node}, ${m.os}.`,
     `Sizes: ${sizesLine(r)}.`,
+    ...(r.remeasured?.length
+      ? [`Measured again on their own, same machine: ${r.remeasured.map((x) => `${x.module} at ${x.date}`).join(', ')}.`]
+      : []),
     '',
     '| figure | Mailroom | baseline (same run) | ratio | target | |',
     '|---|---|---|---|---|---|',
