@@ -3,9 +3,8 @@ import { emailCallbackEvents } from './callback-events';
 import { applySendSuccess, markSending } from './history';
 import { awaitsSend, deferForSendingLimit, sendDueAt } from './send-lifecycle';
 import { effectiveSendingLimits, limitsOverPreset, PresetLimits, sendingLimitsSchema, withinPreset } from './sending-limits';
+import { at, queuedEmail, T0 } from '../test/email-fixture';
 
-const T0 = '2026-01-01T00:00:00.000Z';
-const at = (s: number) => new Date(Date.parse(T0) + s * 1000).toISOString();
 const GMAIL_LIKE: PresetLimits = {
   label: 'Mail',
   defaults: { perDay: 500 },
@@ -14,29 +13,13 @@ const GMAIL_LIKE: PresetLimits = {
 };
 const REASON = "the tenant's sending limit (5 per minute) is reached";
 
-function email(): EmailRecord {
-  const recipients = ['a@x.example', 'b@x.example'];
-  return {
-    id: 'em_1',
-    tenantId: 't',
-    status: 'queued',
-    subject: 's',
-    to: recipients.map((e) => ({ email: e })),
-    cc: [],
-    bcc: [],
-    transport: { mode: 'smtp' },
-    recipients: recipients.map((e) => ({ email: e, kind: 'to' as const, status: 'queued' as const, updatedAt: T0 })),
-    attempts: [],
+const email = (): EmailRecord =>
+  queuedEmail(undefined, {
     events: [{ type: 'queued', at: T0, key: 'api:queued', source: 'api' }],
-    opens: { count: 0, machineCount: 0 },
-    test: false,
     hasHtml: false,
-    attachmentCount: 0,
-    createdAt: T0,
-    updatedAt: T0,
+    document: undefined,
     pendingEnqueue: { owner: 'api-1', since: T0 },
-  };
-}
+  });
 
 describe('effective limits: the preset is the default and the ceiling', () => {
   it('takes the tenant figure where it set one, the preset default elsewhere, and says where each comes from', () => {
