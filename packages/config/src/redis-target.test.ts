@@ -1,5 +1,6 @@
 import { ConfigError } from './config-error';
 import { loadConfig } from './load-config';
+import { isHashTagged } from './redis-target';
 
 const refusal = (env: Record<string, string>) => {
   try {
@@ -12,6 +13,13 @@ const refusal = (env: Record<string, string>) => {
 };
 
 describe('QUEUE_PREFIX and REDIS_CLUSTER_NODES', () => {
+  it('knows a Cluster-safe prefix: a non-empty {tag} somewhere in it', () => {
+    expect(isHashTagged('{mailroom}')).toBe(true);
+    expect(isHashTagged('mr-{prod}')).toBe(true);
+    expect(isHashTagged('mailroom')).toBe(false);
+    expect(isHashTagged('{}mailroom')).toBe(false);
+  });
+
   it('takes a hash-tagged prefix, and a plain one on a single Redis', () => {
     expect(loadConfig({ QUEUE_PREFIX: '{mailroom}' }).queuePrefix).toBe('{mailroom}');
     expect(loadConfig({ QUEUE_PREFIX: 'mr-{prod}:eu' }).queuePrefix).toBe('mr-{prod}:eu');

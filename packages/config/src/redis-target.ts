@@ -10,7 +10,7 @@ export interface RedisNode {
  * between the first `{` of a key and the first `}` after it, when that is not empty, so the prefix
  * must hold such a tag (`{mailroom}`, `mr-{prod}`). Required on a Cluster, harmless on a single Redis.
  */
-function isHashTagged(prefix: string): boolean {
+export function isHashTagged(prefix: string): boolean {
   const open = prefix.indexOf('{');
   if (open < 0) return false;
   const close = prefix.indexOf('}', open + 1);

@@ -4,7 +4,8 @@
  * limits and BullMQ's own keys in one slot: the Lua scripts touch several of them at once, and the
  * sweep builds tenant keys inside a script, which a Cluster only allows within one slot.
  * The `tenant-lanes` segment cannot collide with a BullMQ queue's keys (`<prefix>:<queue>:...`)
- * unless somebody names a queue `tenant-lanes`.
+ * unless somebody names a queue `tenant-lanes`. Whether a prefix is hash-tagged is checked once, when
+ * the config is parsed (`isHashTagged` in @mailroom/config).
  */
 export interface LaneKeys {
   /** Set of tenant ids that have anything admitted or waiting: what the sweep and the stats walk. */
@@ -33,16 +34,4 @@ export function laneKeys(prefix: string, tenantId: string): LaneKeys {
     backlog: `${root}:t:${tenantId}:backlog`,
     backlogged: `${root}:t:${tenantId}:backlogged`,
   };
-}
-
-/**
- * Whether every key under this prefix hashes to one Redis Cluster slot: Redis hashes only what lies
- * between the first `{` of a key and the first `}` after it, when that is not empty, so the prefix
- * must hold such a tag (`{mailroom}`, `mr-{prod}`). Required on a Cluster, harmless on a single Redis.
- */
-export function isHashTagged(prefix: string): boolean {
-  const open = prefix.indexOf('{');
-  if (open < 0) return false;
-  const close = prefix.indexOf('}', open + 1);
-  return close > open + 1;
 }
