@@ -7,6 +7,8 @@ export * from './sending-limits';
 export * from './settings-warning';
 export * from './secret-context';
 export * from './email';
+export * from './enqueue-input';
+export * from './history-query';
 export * from './delivery-error';
 export * from './history';
 export * from './machine-open';

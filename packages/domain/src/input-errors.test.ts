@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { enqueueEmailSchema, historyQuerySchema } from './email';
+import { enqueueEmailSchema } from './enqueue-input';
+import { historyQuerySchema } from './history-query';
 import { tenantInputSchema } from './plans';
 
 /** The first issue as the API shows it: `field: message`. */
