@@ -1,5 +1,6 @@
 import { emailAddressSchema } from '@mailroom/domain';
 import { z } from 'zod';
+import { SettingsFieldError, TenantSecrets } from './tenant-secrets';
 
 /**
  * A provider module's input schema: the fields every provider has (its `name`, by which the registry
@@ -37,3 +38,23 @@ export const apiKeySchema = (field: string) => z.string().trim().min(1, `${field
 /** The last four characters of a key, for the admin to recognise it; kept when the key is. */
 export const keyHint = (plain: string | undefined, previous: string | undefined): string | undefined =>
   plain !== undefined ? plain.slice(-4) : previous;
+
+/** Where a provider's private API key is sealed (the sealing context names the field). */
+export const PRIVATE_KEY_FIELD = 'provider.privateApiKey';
+
+/**
+ * A provider's private API key as its settings store it: the new one sealed, or else the one saved
+ * before (the admin leaves the field empty to keep it), with its last four for the screens. Refused,
+ * naming the field, when there is neither.
+ */
+export function storedPrivateKey(
+  provider: string,
+  plain: string | undefined,
+  previous: { privateApiKey?: string; privateKeyHint?: string } | undefined,
+  secrets: TenantSecrets,
+): { privateApiKey: string; privateKeyHint?: string } {
+  const privateApiKey = plain !== undefined ? secrets.seal(PRIVATE_KEY_FIELD, plain) : previous?.privateApiKey;
+  if (!privateApiKey) throw new SettingsFieldError('privateApiKey', `the ${provider} private API key is required`);
+  const privateKeyHint = keyHint(plain, previous?.privateKeyHint);
+  return { privateApiKey, ...(privateKeyHint ? { privateKeyHint } : {}) };
+}

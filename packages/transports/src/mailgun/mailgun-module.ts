@@ -1,8 +1,7 @@
 import { domainOf, settingsWarning, type ProviderSettings } from '@mailroom/domain';
 import { z } from 'zod';
 import type { TransportModule } from '../provider-module';
-import { apiKeySchema, keyHint, presentedProviderSchema, providerInputSchema } from '../provider-input';
-import { SettingsFieldError } from '../tenant-secrets';
+import { apiKeySchema, presentedProviderSchema, providerInputSchema, PRIVATE_KEY_FIELD, storedPrivateKey } from '../provider-input';
 import { registerMailgunWebhook } from './mailgun-registration';
 import { MailgunTransport } from './mailgun-transport';
 import { parseMailgunEvent, verifyMailgunWebhook } from './mailgun-webhook';
@@ -42,7 +41,7 @@ interface MailgunSpec {
   region: 'eu' | 'us';
 }
 
-const KEY = 'provider.privateApiKey';
+const KEY = PRIVATE_KEY_FIELD;
 
 /** A tenant's own Mailgun account (EU or US): messages on its sending domain, its signed webhooks. */
 export const mailgunModule: TransportModule<MailgunInput, MailgunSettings, MailgunSpec> = {
@@ -52,16 +51,12 @@ export const mailgunModule: TransportModule<MailgunInput, MailgunSettings, Mailg
   settings: {
     input,
     store(i, previous, secrets) {
-      const privateApiKey = i.privateApiKey !== undefined ? secrets.seal(KEY, i.privateApiKey) : previous?.privateApiKey;
-      if (!privateApiKey) throw new SettingsFieldError('privateApiKey', 'the mailgun private API key is required');
-      const privateKeyHint = keyHint(i.privateApiKey, previous?.privateKeyHint);
       return {
         name: 'mailgun',
         fromAddress: i.fromAddress,
         region: i.region ?? 'us',
         domain: i.domain ?? domainOf(i.fromAddress),
-        privateApiKey,
-        ...(privateKeyHint ? { privateKeyHint } : {}),
+        ...storedPrivateKey('mailgun', i.privateApiKey, previous, secrets),
       };
     },
     sealedFields: [{ field: KEY, get: (s) => s.privateApiKey, set: (s, v) => ({ ...s, privateApiKey: v }) }],

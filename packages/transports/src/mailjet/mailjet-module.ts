@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ProviderSettings } from '@mailroom/domain';
 import { z } from 'zod';
 import type { TransportModule } from '../provider-module';
-import { apiKeySchema, keyHint, presentedProviderSchema, providerInputSchema } from '../provider-input';
+import { apiKeySchema, presentedProviderSchema, providerInputSchema, PRIVATE_KEY_FIELD, storedPrivateKey } from '../provider-input';
 import { SettingsFieldError } from '../tenant-secrets';
 import { registerMailjetWebhook } from './mailjet-registration';
 import { MailjetTransport } from './mailjet-transport';
@@ -32,7 +32,7 @@ interface MailjetSpec {
   privateKey: string;
 }
 
-const PRIVATE = 'provider.privateApiKey';
+const PRIVATE = PRIVATE_KEY_FIELD;
 const PUBLIC = 'provider.publicApiKey';
 
 /** A tenant's own Mailjet account: Send API v3.1 with its key pair; event callbacks behind Basic credentials we generate. */
@@ -43,12 +43,10 @@ export const mailjetModule: TransportModule<MailjetInput, MailjetSettings, Mailj
   settings: {
     input,
     store(i, previous, secrets) {
-      const privateApiKey = i.privateApiKey !== undefined ? secrets.seal(PRIVATE, i.privateApiKey) : previous?.privateApiKey;
+      const privateKey = storedPrivateKey('mailjet', i.privateApiKey, previous, secrets);
       const publicApiKey = i.publicApiKey !== undefined ? secrets.seal(PUBLIC, i.publicApiKey) : previous?.publicApiKey;
-      if (!privateApiKey) throw new SettingsFieldError('privateApiKey', 'the mailjet private API key is required');
       if (!publicApiKey) throw new SettingsFieldError('publicApiKey', 'Mailjet needs the public API key as well as the private one');
-      const privateKeyHint = keyHint(i.privateApiKey, previous?.privateKeyHint);
-      return { name: 'mailjet', fromAddress: i.fromAddress, privateApiKey, publicApiKey, ...(privateKeyHint ? { privateKeyHint } : {}) };
+      return { name: 'mailjet', fromAddress: i.fromAddress, ...privateKey, publicApiKey };
     },
     sealedFields: [
       { field: PRIVATE, get: (s) => s.privateApiKey, set: (s, v) => ({ ...s, privateApiKey: v }) },

@@ -1,8 +1,7 @@
 import type { ProviderSettings } from '@mailroom/domain';
 import { z } from 'zod';
 import type { TransportModule } from '../provider-module';
-import { apiKeySchema, keyHint, presentedProviderSchema, providerInputSchema } from '../provider-input';
-import { SettingsFieldError } from '../tenant-secrets';
+import { apiKeySchema, presentedProviderSchema, providerInputSchema, PRIVATE_KEY_FIELD, storedPrivateKey } from '../provider-input';
 import { registerSendgridWebhook } from './sendgrid-registration';
 import { SendgridTransport } from './sendgrid-transport';
 import { parseSendgridEvents, verifySendgridWebhook } from './sendgrid-webhook';
@@ -23,7 +22,7 @@ interface SendgridSpec {
   apiKey: string;
 }
 
-const KEY = 'provider.privateApiKey';
+const KEY = PRIVATE_KEY_FIELD;
 
 /** A tenant's own SendGrid account: the Mail Send API with its key, its signed Event Webhook. */
 export const sendgridModule: TransportModule<SendgridInput, SendgridSettings, SendgridSpec> = {
@@ -33,10 +32,7 @@ export const sendgridModule: TransportModule<SendgridInput, SendgridSettings, Se
   settings: {
     input,
     store(i, previous, secrets) {
-      const privateApiKey = i.privateApiKey !== undefined ? secrets.seal(KEY, i.privateApiKey) : previous?.privateApiKey;
-      if (!privateApiKey) throw new SettingsFieldError('privateApiKey', 'the sendgrid private API key is required');
-      const privateKeyHint = keyHint(i.privateApiKey, previous?.privateKeyHint);
-      return { name: 'sendgrid', fromAddress: i.fromAddress, privateApiKey, ...(privateKeyHint ? { privateKeyHint } : {}) };
+      return { name: 'sendgrid', fromAddress: i.fromAddress, ...storedPrivateKey('sendgrid', i.privateApiKey, previous, secrets) };
     },
     sealedFields: [{ field: KEY, get: (s) => s.privateApiKey, set: (s, v) => ({ ...s, privateApiKey: v }) }],
     presented,
