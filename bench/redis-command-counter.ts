@@ -1,21 +1,16 @@
-import IORedis from 'ioredis';
+import { tapRedisCommands } from '../packages/queue/test/support/redis-command-tap';
 
 /**
- * Counts the Redis commands this process sends (every ioredis client, BullMQ's included) while `fn`
- * runs: a figure that, unlike time, does not drift with the load of a shared machine. A Lua script
- * counts as one command, like the round trip it is. Bench instrument only.
+ * Counts the Redis commands this process sends while `fn` runs: a figure that, unlike time, does not
+ * drift with the load of a shared machine.
  */
 export async function countRedisCommands<T>(fn: () => Promise<T>): Promise<{ result: T; commands: number }> {
-  const proto = IORedis.prototype as unknown as { sendCommand: (...args: unknown[]) => unknown };
-  const original = proto.sendCommand;
-  let commands = 0;
-  proto.sendCommand = function (this: unknown, ...args: unknown[]) {
-    commands += 1;
-    return original.apply(this, args);
-  };
+  const tap = tapRedisCommands();
   try {
-    return { result: await fn(), commands };
-  } finally {
-    proto.sendCommand = original;
+    const result = await fn();
+    return { result, commands: tap.stop() };
+  } catch (err) {
+    tap.stop();
+    throw err;
   }
 }

@@ -6,6 +6,7 @@ import { createLogger } from '@mailroom/config';
 import { buildSmtpHostGuard, MailboxTokens, SharedPlatformTransport } from '@mailroom/delivery';
 import {
   createSendQueue,
+  followLaneConcurrency,
   jitteredBackoff,
   releaseLaneAfterSuccess,
   releaseLaneOnFinalFailure,
@@ -28,6 +29,9 @@ import { removeExpiredSuppressions } from './remove-expired-suppressions';
 import { schedulePeriodic } from './periodic-task';
 import type { WorkerDeps } from './worker-deps';
 import { createWorkerMetrics } from './worker-metrics';
+
+/** How often the worker's slots follow the number of busy tenants (one SCARD). */
+const LANE_CONCURRENCY_EVERY_MS = 250;
 
 export interface RunningWorker {
   port: number;
@@ -86,6 +90,12 @@ export async function startWorker(
   });
   worker.on('error', (e) => logger.error({ err: e }, 'worker error'));
   releaseLaneOnFinalFailure(worker, laneRelease);
+  // No more slots than the lanes can fill: an idle slot costs Redis round trips per job (decision 0026).
+  const stopFollowingLanes = followLaneConcurrency(worker, lanes, {
+    configured: config.send.concurrency,
+    everyMs: LANE_CONCURRENCY_EVERY_MS,
+    onError: (err) => logger.debug({ err }, 'could not read the busy tenants; all slots open'),
+  });
   await worker.waitUntilReady();
   watchQueues([queue, callbacks.queue]);
   watchLanes(lanes);
@@ -160,6 +170,7 @@ export async function startWorker(
     deps,
     stop: async () => {
       stopSweep();
+      stopFollowingLanes();
       await stopRetention();
       await stopSuppressionExpiry();
       await worker.close();

@@ -4,6 +4,7 @@ export * from './lanes/lane-keys';
 export * from './lanes/tenant-lanes';
 export * from './lanes/reconcile-lanes';
 export * from './lanes/release-tenant-lane';
+export * from './lanes/lane-concurrency';
 export * from './limits/sending-limits';
 export * from './limits/tenant-rate-limiter';
 export * from './limits/defer-job';

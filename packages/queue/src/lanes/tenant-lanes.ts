@@ -124,6 +124,11 @@ export class TenantLanes {
     return this.redis.smembers(laneTenantsKey(this.prefix));
   }
 
+  /** How many tenants have anything admitted or waiting: one SCARD (the workers' slots follow it). */
+  busyTenantCount(): Promise<number> {
+    return this.redis.scard(laneTenantsKey(this.prefix));
+  }
+
   /** Totals for metrics: one script, O(busy tenants). */
   async stats(): Promise<LaneStats> {
     const [tenants, admitted, backlog, tenantsWithBacklog] = await this.redis.mailroomLanesStats(

@@ -3,9 +3,12 @@ import type { Redis } from 'ioredis';
 import { createSendQueue, jitteredBackoff, SEND_QUEUE, SendJobData, sendJobOptions } from '../../src/send-queue';
 import { releaseLaneAfterSuccess, releaseLaneOnFinalFailure } from '../../src/lanes/release-tenant-lane';
 import { JobOptionsFor, TenantLanes } from '../../src/lanes/tenant-lanes';
+import { followLaneConcurrency } from '../../src/lanes/lane-concurrency';
 import { deleteKeysUnder, openRedis } from './redis-test-prefix';
 
 export const RETRY_BASE_MS = 20;
+/** As often as the worker app reads the busy tenants. */
+export const LANE_CONCURRENCY_EVERY_MS = 250;
 /** The apps' job options (jobId = email id, jittered backoff), with fast retries. */
 export const jobOptionsFor: JobOptionsFor = (id) => sendJobOptions(id, { attempts: 3, retryBaseMs: RETRY_BASE_MS });
 
@@ -30,13 +33,15 @@ export interface SendWorkers {
  */
 export async function startSendWorkers(
   prefix: string,
-  options: { maxInFlight?: number; logErrors?: (e: unknown) => void } = {},
+  options: { maxInFlight?: number; followLanes?: boolean; logErrors?: (e: unknown) => void } = {},
 ): Promise<SendWorkers> {
   const connections: Redis[] = [await openRedis()];
   const queue = createSendQueue(connections[0], prefix);
   const lanes =
     options.maxInFlight === undefined ? undefined : new TenantLanes(connections[0], { prefix, maxInFlight: options.maxInFlight });
   const workers: Worker<SendJobData>[] = [];
+  const stopFollowing: (() => void)[] = [];
+  let closed = false;
   const counted = { finished: 0 };
   const logger = { error: (obj: object) => (options.logErrors ?? ((e) => console.error(e)))(obj) };
 
@@ -62,6 +67,9 @@ export async function startSendWorkers(
       });
       worker.on('error', () => undefined);
       if (deps) releaseLaneOnFinalFailure(worker, deps);
+      // As the worker app: no more slots than the lanes can fill (decision 0026, "Idle slots").
+      if (lanes && options.followLanes !== false)
+        stopFollowing.push(followLaneConcurrency(worker, lanes, { configured: concurrency, everyMs: LANE_CONCURRENCY_EVERY_MS }));
       await worker.waitUntilReady();
       workers.push(worker);
       return worker;
@@ -74,6 +82,9 @@ export async function startSendWorkers(
       }
     },
     async close() {
+      if (closed) return;
+      closed = true;
+      stopFollowing.forEach((stop) => stop());
       await Promise.all(workers.map((w) => w.close()));
       await queue.close();
       await deleteKeysUnder(connections[0], prefix);
