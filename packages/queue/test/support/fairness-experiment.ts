@@ -17,6 +17,8 @@ export interface FairnessOptions {
   /** K = TENANT_MAX_IN_FLIGHT (lanes only). */
   maxInFlight: number;
   workers?: number;
+  /** Worker slots follow the lanes (as the worker app); false opens them all (to measure what that costs). */
+  followLanes?: boolean;
   smtp: TenantSmtp;
   timeoutMs?: number;
 }
@@ -47,7 +49,10 @@ const CHUNK = 500;
  */
 export async function runFairness(o: FairnessOptions): Promise<FairnessRun> {
   const lanesOn = o.scheduling === 'lanes';
-  const sw = await startSendWorkers(uniquePrefix(`fair-${o.scheduling}`), { maxInFlight: lanesOn ? o.maxInFlight : undefined });
+  const sw = await startSendWorkers(uniquePrefix(`fair-${o.scheduling}`), {
+    maxInFlight: lanesOn ? o.maxInFlight : undefined,
+    followLanes: o.followLanes,
+  });
   const acceptedAt = new Map<string, number>();
   let acceptedA = 0;
   let lastA = 0;
