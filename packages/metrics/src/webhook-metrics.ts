@@ -21,9 +21,10 @@ export class WebhookMetrics {
 
   /** A verified request's events were written (or found to change nothing, or to be for no email of the tenant). */
   webhookProcessed(provider: ProviderName, outcome: { applied: number; duplicates: number; unknown: number }): void {
-    this.events.inc({ provider, result: 'recorded' }, outcome.applied);
-    this.events.inc({ provider, result: 'duplicate' }, outcome.duplicates);
-    this.events.inc({ provider, result: 'unknown_email' }, outcome.unknown);
+    // Every series exists from the start (at zero): adding nothing is skipped, most posts have one outcome.
+    if (outcome.applied > 0) this.events.inc({ provider, result: 'recorded' }, outcome.applied);
+    if (outcome.duplicates > 0) this.events.inc({ provider, result: 'duplicate' }, outcome.duplicates);
+    if (outcome.unknown > 0) this.events.inc({ provider, result: 'unknown_email' }, outcome.unknown);
   }
 
   /** A request was refused before any of its events were read: each refusal counts once. */

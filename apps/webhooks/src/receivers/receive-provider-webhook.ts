@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { WebhooksDeps } from '../webhooks-deps';
 import type { OpenedWebhooks } from './opened-webhooks';
 import { recordProviderEvents } from './record-provider-events';
-import { claimWebhookToken, releaseWebhookToken } from './replay-tokens';
+import type { ReplayTokens } from './replay-tokens';
 
 /** lastEventAt is written at most this often per tenant, so a busy tenant does not hammer its settings row. */
 const LAST_EVENT_EVERY_MS = 60_000;
@@ -13,6 +13,12 @@ export interface ProviderPost {
   tenantId: string;
   rawBody: Buffer;
   headers: Record<string, string | undefined>;
+}
+
+/** What the app keeps between posts: each tenant's opened webhook key, the replay tokens' batcher. */
+export interface ReceiverState {
+  opened: OpenedWebhooks;
+  tokens: ReplayTokens;
 }
 
 /** What to answer the provider (decision 0005): the status decides whether it retries. */
@@ -28,7 +34,8 @@ export interface WebhookAnswer {
  * replayed token is refused before anything is recorded; 200 only once every event is recorded. Each
  * provider's rules (which status makes it stop retrying) are its module's.
  */
-export async function receiveProviderWebhook(deps: WebhooksDeps, opened: OpenedWebhooks, post: ProviderPost): Promise<WebhookAnswer> {
+export async function receiveProviderWebhook(deps: WebhooksDeps, state: ReceiverState, post: ProviderPost): Promise<WebhookAnswer> {
+  const { opened, tokens } = state;
   const { provider, tenantId, rawBody, headers } = post;
   // Built only when something is logged: a child logger per post cost more than the HMAC (decision 0041).
   let child: Logger | undefined;
@@ -59,13 +66,13 @@ export async function receiveProviderWebhook(deps: WebhooksDeps, opened: OpenedW
     if (verified.replayToken) {
       let claim: 'fresh' | 'replayed';
       try {
-        claim = await claimWebhookToken(deps, tenantId, verified.replayToken);
+        claim = await tokens.claim(tenantId, verified.replayToken);
       } catch (e) {
         // Nothing recorded: the provider retries a 5xx later, when the replay check works again. A
         // stalled Redis may still run the claim when it wakes: the release, sent after it on the same
         // connection, undoes it, so that retry is not refused as a replay.
         log().warn({ err: (e as Error).message }, 'webhook replay check unavailable; asking the provider to retry');
-        void releaseWebhookToken(deps, tenantId, verified.replayToken);
+        void tokens.release(tenantId, verified.replayToken);
         return answer(503, 'try again later');
       }
       if (claim === 'replayed') {
@@ -101,7 +108,7 @@ export async function receiveProviderWebhook(deps: WebhooksDeps, opened: OpenedW
     // Our failure (store down...): a 5xx makes every provider retry later.
     log().error({ err: e }, 'webhook processing failed');
     // Forget the token, so the provider's retry of this very request is not taken for a replay.
-    if (claimedToken) await releaseWebhookToken(deps, tenantId, claimedToken);
+    if (claimedToken) await tokens.release(tenantId, claimedToken);
     return answer(500, 'try again later');
   }
 }

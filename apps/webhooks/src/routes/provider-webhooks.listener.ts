@@ -1,6 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { OpenedWebhooks } from '../receivers/opened-webhooks';
-import { receiveProviderWebhook, WebhookAnswer } from '../receivers/receive-provider-webhook';
+import { ReceiverState, receiveProviderWebhook, WebhookAnswer } from '../receivers/receive-provider-webhook';
+import { ReplayTokens } from '../receivers/replay-tokens';
 import type { WebhooksDeps } from '../webhooks-deps';
 import { BodyReadError, readRawBody } from './read-raw-body';
 
@@ -16,7 +17,7 @@ const ROUTE = /^\/webhooks\/([^/]+)\/([^/]+)\/?$/i;
  * Everything else goes to `next` untouched. What is answered is `receiveProviderWebhook`'s.
  */
 export function providerWebhooksListener(deps: WebhooksDeps, next: RequestListener): RequestListener {
-  const opened = new OpenedWebhooks(deps.box);
+  const state: ReceiverState = { opened: new OpenedWebhooks(deps.box), tokens: new ReplayTokens(deps) };
   return (req, res) => {
     if (req.method !== 'POST') return next(req, res);
     const url = req.url ?? '/';
@@ -27,7 +28,7 @@ export function providerWebhooksListener(deps: WebhooksDeps, next: RequestListen
       const rawBody = await readRawBody(req, BODY_LIMIT);
       const [provider, tenantId] = [decodeSegment(match[1]), decodeSegment(match[2])];
       if (provider === undefined || tenantId === undefined) return { status: 400, message: 'the path is not valid percent-encoding' };
-      return receiveProviderWebhook(deps, opened, { provider, tenantId, rawBody, headers: singleHeaders(req) });
+      return receiveProviderWebhook(deps, state, { provider, tenantId, rawBody, headers: singleHeaders(req) });
     });
   };
 }
