@@ -51,4 +51,28 @@ describe('webhook replay tokens', () => {
     expect(claims.slice(0, 400).every((c) => c === 'fresh')).toBe(true);
     expect(claims.slice(400).every((c) => c === 'replayed')).toBe(true);
   });
+
+  it('a call that throws or never answers fails its own asks (within the budget), and the asks after it still go out', async () => {
+    const real = t.redis as unknown as { mailroomWebhookTokens(...args: (string | number)[]): Promise<number[]> };
+    const answers: ('throw' | 'hang' | 'redis')[] = ['throw', 'hang', 'redis'];
+    const redis = {
+      defineCommand: () => undefined,
+      mailroomWebhookTokens: (...args: (string | number)[]) => {
+        const next = answers.shift();
+        if (next === 'throw') throw new Error('connection is closed');
+        if (next === 'hang') return new Promise<never>(() => undefined);
+        return real.mailroomWebhookTokens(...args);
+      },
+    };
+    const stubbed = new ReplayTokens({
+      redis,
+      logger: pino({ level: 'silent' }),
+      config: { queuePrefix: t.prefix.slice(0, -1), limits: { webhookMaxAgeSeconds: 600 }, timeouts: { redisRequestMs: 100 } },
+    } as unknown as WebhooksDeps);
+    await expect(stubbed.claim('tf', 'thrown')).rejects.toThrow('connection is closed');
+    const started = Date.now();
+    await expect(stubbed.claim('tf', 'hung')).rejects.toThrow('did not answer within');
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(await stubbed.claim('tf', 'after')).toBe('fresh');
+  });
 });

@@ -107,11 +107,10 @@ export class ReplayTokens {
     const batch = this.asked.splice(0, MAX_BATCH);
     this.inFlight = true;
     const budgetMs = Math.max(0, this.deps.config.timeouts.redisRequestMs - (Date.now() - batch[0].askedAt));
-    withinMs(
-      this.redis.mailroomWebhookTokens(batch.length, ...batch.map((a) => a.key), this.ttlSeconds, ...batch.map((a) => a.op)),
-      budgetMs,
-      'Redis (webhook replay check)',
-    )
+    // Called inside an async function, so that even a synchronous throw settles the batch and frees the next call.
+    const call = async () =>
+      this.redis.mailroomWebhookTokens(batch.length, ...batch.map((a) => a.key), this.ttlSeconds, ...batch.map((a) => a.op));
+    withinMs(call(), budgetMs, 'Redis (webhook replay check)')
       .then(
         (answers) => batch.forEach((a, i) => a.resolve(answers[i])),
         (error: unknown) => batch.forEach((a) => a.reject(error)),
