@@ -33,6 +33,10 @@ export class SqliteGroupCommit {
   private readonly begin: Database.Statement;
   private readonly commit: Database.Statement;
   private readonly rollback: Database.Statement;
+  /** Each write's savepoint, prepared once: db.transaction(work) builds four wrapper functions per call. */
+  private readonly savepoint: Database.Statement;
+  private readonly release: Database.Statement;
+  private readonly rollbackTo: Database.Statement;
   /** Prepared once: db.pragma() prepares its statement at every call. */
   private readonly noWait: Database.Statement;
   private readonly wait: Database.Statement;
@@ -44,6 +48,9 @@ export class SqliteGroupCommit {
     this.begin = db.prepare('BEGIN IMMEDIATE');
     this.commit = db.prepare('COMMIT');
     this.rollback = db.prepare('ROLLBACK');
+    this.savepoint = db.prepare('SAVEPOINT group_write');
+    this.release = db.prepare('RELEASE group_write');
+    this.rollbackTo = db.prepare('ROLLBACK TO group_write');
     this.noWait = db.prepare('PRAGMA busy_timeout = 0');
     this.wait = db.prepare(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   }
@@ -77,7 +84,7 @@ export class SqliteGroupCommit {
     try {
       for (const q of batch) {
         try {
-          const value = this.db.transaction(q.work)(); // inside the open transaction: a savepoint
+          const value = this.inSavepoint(q.work);
           settled.push(() => q.resolve(value));
         } catch (error) {
           settled.push(() => q.reject(error));
@@ -91,6 +98,28 @@ export class SqliteGroupCommit {
       return;
     }
     for (const settle of settled) settle();
+  }
+
+  /**
+   * One write inside the open transaction, in its own savepoint: rolled back alone when it throws. A
+   * transaction SQLite itself rolled back (a full disk) is not quietly replaced by a new one here (a
+   * SAVEPOINT outside a transaction would start and RELEASE commit one): the write fails, and so does
+   * the COMMIT after it, for the whole batch.
+   */
+  private inSavepoint(work: () => unknown): unknown {
+    if (!this.db.inTransaction) throw new Error('the group commit transaction was rolled back by SQLite');
+    this.savepoint.run();
+    try {
+      const value = work();
+      this.release.run();
+      return value;
+    } catch (error) {
+      if (this.db.inTransaction) {
+        this.rollbackTo.run();
+        this.release.run();
+      }
+      throw error;
+    }
   }
 
   /** BEGIN IMMEDIATE; false when another connection holds the write lock (unless `wait`: then SQLite's busy handler waits). */

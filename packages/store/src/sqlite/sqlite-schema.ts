@@ -130,6 +130,12 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE email_attachments ADD COLUMN file TEXT;
   CREATE INDEX email_attachments_by_file ON email_attachments (file) WHERE file IS NOT NULL;
   `,
+  // 7: the status filter walks email_history_keys since 5 (decision 0036); emails_by_status served no
+  // query, yet every status change moved its entry: about a third of the pages an update wrote to the
+  // WAL (decision 0044).
+  `
+  DROP INDEX IF EXISTS emails_by_status;
+  `,
 ];
 
 export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS.length;

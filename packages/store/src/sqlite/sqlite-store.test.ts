@@ -92,6 +92,37 @@ describe('SqliteStore on a shared file (API, worker and webhooks are separate pr
   });
 });
 
+describe('SqliteStore on a file written by schema version 6 (the status indexed twice)', () => {
+  it('drops emails_by_status, and the status filter still answers from the history keys', async () => {
+    const file = path.join(dir, 'v6.db');
+    const v6 = new SqliteStore({ filename: file });
+    await v6.init();
+    const email = makeEmail('t-v6', 'em-v6', { createdAt: at(0), updatedAt: at(0) });
+    await v6.emails.create({ email, content: makeContent() });
+    await v6.close();
+    const raw = new Database(file);
+    raw.exec('CREATE INDEX emails_by_status ON emails (tenant_id, status, created_at DESC, id DESC)');
+    raw.pragma('user_version = 6');
+    raw.close();
+
+    const store = new SqliteStore({ filename: file });
+    await store.init();
+    try {
+      await store.emails.update('t-v6', 'em-v6', (e) => ({ ...e, status: 'accepted' }));
+      const indexes = new Database(file, { readonly: true });
+      const names = (
+        indexes.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'emails'").all() as { name: string }[]
+      ).map((r) => r.name);
+      indexes.close();
+      expect(names).not.toContain('emails_by_status');
+      expect(names).toContain('emails_history');
+      expect((await store.emails.list('t-v6', historyQuery({ status: 'accepted' }))).items.map((e) => e.id)).toEqual(['em-v6']);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('SqliteStore on a file written by schema version 1', () => {
   it('adds the tenant email and the sweep due time, backfilled for what waits for a send', async () => {
     const file = path.join(dir, 'v1.db');
