@@ -1,11 +1,12 @@
 /**
  * Where a V8 CPU profile (`node --cpu-prof`) spent its time, from the sample timings (timeDeltas):
- *   npx tsx bench/support/cpu-profile-modules.ts CPU.<...>.cpuprofile [count]
+ *   npx tsx bench/support/cpu-profile-modules.ts CPU.<...>.cpuprofile [count] [skipSeconds]
  * prints the top frames by self time (functionName url:line), the top frames by inclusive time, and
  * inclusive time by module: a package under node_modules (`bullmq`, `better-sqlite3`), a Mailroom app
  * or package (`apps/worker`, `packages/store`), `node:` internals, or V8's own `(garbage collector)`,
  * `(program)`, `(idle)`. Inclusive time counts a frame (or module) once per sample however often it
- * recurs on the stack. Percentages are of the busy time (everything but `(idle)`).
+ * recurs on the stack. Percentages are of the busy time (everything but `(idle)`). `skipSeconds`
+ * leaves out the samples of the profile's first seconds (the process's start: tsx compiling, modules loading).
  */
 import fs from 'node:fs';
 
@@ -48,13 +49,16 @@ export function moduleOf(f: CallFrame): string {
   return shortUrl(url);
 }
 
-export function summarize(profile: Profile) {
+export function summarize(profile: Profile, skipUs = 0) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const selfUs = new Map<number, number>();
   // timeDeltas[i] is the time from sample i-1 to sample i: the time of sample i-1's frame.
+  let at = profile.startTime;
   for (let i = 1; i < profile.samples.length; i++) {
+    at += profile.timeDeltas[i];
+    if (at - profile.startTime < skipUs) continue;
     const id = profile.samples[i - 1];
     selfUs.set(id, (selfUs.get(id) ?? 0) + profile.timeDeltas[i]);
   }
@@ -103,12 +107,12 @@ function add(m: Map<string, number>, k: string, v: number) {
 }
 
 function main() {
-  const [file, countArg] = process.argv.slice(2);
-  if (!file) throw new Error('usage: cpu-profile-modules.ts <file.cpuprofile> [count]');
-  const s = summarize(JSON.parse(fs.readFileSync(file, 'utf8')) as Profile);
+  const [file, countArg, skipArg] = process.argv.slice(2);
+  if (!file) throw new Error('usage: cpu-profile-modules.ts <file.cpuprofile> [count] [skipSeconds]');
+  const s = summarize(JSON.parse(fs.readFileSync(file, 'utf8')) as Profile, Number(skipArg ?? 0) * 1e6);
   const count = Number(countArg ?? 20);
   console.log(
-    `${file}\nwall ${(s.wallUs / 1e6).toFixed(1)} s, busy ${(s.busyUs / 1e6).toFixed(1)} s, idle ${(s.idleUs / 1e6).toFixed(1)} s`,
+    `${file}${skipArg ? ` (after its first ${skipArg} s)` : ''}\nwall ${(s.wallUs / 1e6).toFixed(1)} s, busy ${(s.busyUs / 1e6).toFixed(1)} s, idle ${(s.idleUs / 1e6).toFixed(1)} s`,
   );
   const show = (title: string, m: Map<string, number>) => {
     console.log(`\n${title} (% of busy)`);

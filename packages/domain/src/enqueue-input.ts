@@ -6,6 +6,18 @@ import { RECIPIENT_STATUSES } from './status';
 /** What the platform posts to enqueue: one email, or a batch of them (the batch route's 207 answer too). */
 const BASE64 = /^[A-Za-z0-9+/\r\n]*={0,2}$/;
 
+/**
+ * Whether an attachment's content is base64 as this API takes it: the alphabet, line breaks, up to two
+ * `=` at the end (BASE64). The usual content, what an encoder writes without line breaks, is
+ * recognised by a round trip through Buffer's decoder and encoder, which only such a string survives
+ * unchanged: about 25 µs for a 30 KB PDF, where the regex's scan took about 90 µs (most of the
+ * validation of an invoice, decision 0045). Anything else (line breaks, no padding, a bad character) is
+ * judged by the regex, so the strings accepted are exactly the regex's.
+ */
+export function isBase64(content: string): boolean {
+  return Buffer.from(content, 'base64').toString('base64') === content || BASE64.test(content);
+}
+
 export const attachmentInputSchema = z.strictObject({
   filename: headerSafeString('filename', 255).min(1, 'filename is required'),
   contentType: z
@@ -15,7 +27,7 @@ export const attachmentInputSchema = z.strictObject({
   content: z
     .string({ error: typeError('content (base64)', 'content must be a base64 string') })
     .min(1, 'content must not be empty')
-    .regex(BASE64, 'content must be base64'),
+    .refine(isBase64, 'content must be base64'),
 });
 
 const addressList = (field: string, max: number) =>

@@ -5,11 +5,17 @@ import type { Logger } from 'pino';
  * One line per request: method, path (no query string: it can carry cursors and filters, not
  * secrets, but keep lines short), status, time, the tenant the route names, and the email a route
  * created or acted on when it says so (`res.locals.emailId`). Headers are not logged at all, so no
- * Authorization can leak. One logger call per request and no child logger (pino-http built four per
- * request: a tenth of the single enqueue's CPU under load); a request the client abandoned before the
- * answer was sent is logged as aborted.
+ * Authorization can leak. One logger call per request and no child logger per request (pino-http built
+ * four per request: a tenth of the single enqueue's CPU under load); a request the client abandoned
+ * before the answer was sent is logged as aborted.
+ *
+ * The line goes through a child made once without the redact paths (decision 0045): its shape is fixed
+ * here, and none of its keys (req.method, req.path, res.status, responseTime, tenantId, emailId) is a
+ * key REDACT_PATHS names, so redaction left it unchanged while pino's redactor re-parsed its 28 paths
+ * at every call (about 35 µs a line, a few percent of an enqueue). Every other line keeps the redaction.
  */
-export function requestLog(logger: Logger): RequestHandler {
+export function requestLog(parent: Logger): RequestHandler {
+  const logger = parent.child({}, { redact: [] });
   return (req, res, next) => {
     if (req.url === '/healthz' || req.url === '/readyz') return next();
     const started = performance.now();

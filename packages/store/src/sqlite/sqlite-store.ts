@@ -11,6 +11,10 @@ import { SqliteSettingsStore } from './sqlite-settings-store';
 import { SqliteEmailStore } from './sqlite-email-store';
 import { SqliteContentSegments } from './sqlite-content-segments';
 import { SqliteSuppressionStore } from './sqlite-suppression-store';
+import { SqliteCheckpointer } from './sqlite-checkpointer';
+
+/** SQLite's automatic checkpoint, when this connection does its own (`:memory:`, or the thread failed): 40 MB of WAL. */
+const AUTOCHECKPOINT_PAGES = 10000;
 
 export interface SqliteStoreOptions {
   /** A file path, or `:memory:` (one connection only: tests). */
@@ -41,6 +45,7 @@ export class SqliteStore implements Store {
   private readonly filename: string;
   private readonly temporaryContentDir?: string;
   private readonly segments: SqliteContentSegments;
+  private readonly checkpointer?: SqliteCheckpointer;
 
   constructor(options: SqliteStoreOptions) {
     this.logger = options.logger ?? silentStoreLogger;
@@ -51,8 +56,15 @@ export class SqliteStore implements Store {
     this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('wal_autocheckpoint = 10000');
     this.db.pragma('foreign_keys = ON');
+    if (options.filename === ':memory:') this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+    else {
+      // Checkpoints in a thread of their own (sqlite-checkpointer.ts); commits stop doing them.
+      this.db.pragma('wal_autocheckpoint = 0');
+      this.checkpointer = new SqliteCheckpointer(path.resolve(options.filename), this.logger, () => {
+        if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+      });
+    }
     const statements = new SqliteStatements(this.db);
     if (!options.contentDir && options.filename === ':memory:')
       this.temporaryContentDir = mkdtempSync(path.join(tmpdir(), 'mailroom-content-'));
@@ -71,6 +83,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.close();
     if (this.db.open) this.db.close();
     this.segments.close();
     if (this.temporaryContentDir) rmSync(this.temporaryContentDir, { recursive: true, force: true });

@@ -1,0 +1,38 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { makeContent, makeEmail, uniqueTenantId } from '../../test/contract/contract-fixtures';
+import { SqliteStore } from './sqlite-store';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'mailroom-checkpoint-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('WAL checkpoints in their own thread (decision 0045)', () => {
+  it('copies the WAL into the database in the background, without a commit doing it', async () => {
+    const file = path.join(dir, 'bg.db');
+    const store = new SqliteStore({ filename: file });
+    await store.init();
+    try {
+      // Nothing here checkpoints (50 emails are far from any automatic checkpoint's 1,000 or 10,000 pages):
+      // the database file grows only when the thread copies the WAL's pages into it.
+      await new Promise((r) => setTimeout(r, 600));
+      const before = statSync(file).size;
+      const tenantId = uniqueTenantId('wal');
+      for (let i = 0; i < 50; i++) await store.emails.create({ email: makeEmail(tenantId, `em_${i}`), content: makeContent() });
+      expect(statSync(`${file}-wal`).size).toBeGreaterThan(0);
+      const deadline = Date.now() + 5000;
+      while (statSync(file).size <= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(statSync(file).size).toBeGreaterThan(before);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('closes with the store (the thread ends; the file can be removed)', async () => {
+    const file = path.join(dir, 'close.db');
+    const store = new SqliteStore({ filename: file });
+    await store.init();
+    await store.close();
+    rmSync(file);
+  });
+});
