@@ -61,6 +61,9 @@ export class SqliteCheckpointer {
     if (this.closed) return;
     this.closed = true;
     const exited = once(this.worker, 'exit');
+    // Unref'd so it never keeps a process alive; while closing it must, or a process with nothing else
+    // left to do exits before the thread does and `close()` never returns (a command's exit code lost).
+    this.worker.ref();
     this.worker.postMessage('close');
     await exited;
   }
