@@ -1,3 +1,5 @@
+import { ADD_SEND_JOB_LUA } from './send-job-lua';
+
 /**
  * The tenant lanes' Redis scripts. Each runs atomically, so two API instances admitting and two
  * workers releasing at the same moment can never put more than K of one tenant's ids into BullMQ.
@@ -78,6 +80,24 @@ if id ~= '' and redis.call('ZREM', KEYS[2], id) == 0 and redis.call('SREM', KEYS
 end
 local promoted = {}
 promote(tonumber(ARGV[2]), ARGV[3], promoted)
+forgetTenantIfIdle()
+return promoted
+`;
+
+/**
+ * RELEASE_LUA, and the promoted ids' send jobs added in the same step (send-job-lua.ts): one round trip
+ * per finished email instead of two, and no moment where an id holds a slot without its job.
+ * Extra keys: KEYS[5..10] (wait, meta, id, events, marker, active). ARGV: as RELEASE_LUA, then
+ * ARGV[5] job key prefix, ARGV[6] job name, ARGV[7] the options' JSON without jobId.
+ */
+export const RELEASE_AND_ADD_LUA = `${PROMOTE}${ADD_SEND_JOB_LUA}
+local id = ARGV[4]
+if id ~= '' and redis.call('ZREM', KEYS[2], id) == 0 and redis.call('SREM', KEYS[4], id) == 1 then
+  redis.call('LREM', KEYS[3], 1, id)
+end
+local promoted = {}
+promote(tonumber(ARGV[2]), ARGV[3], promoted)
+for _, p in ipairs(promoted) do addSendJob(ARGV[5], ARGV[6], ARGV[7], ARGV[1], ARGV[3], p) end
 forgetTenantIfIdle()
 return promoted
 `;

@@ -46,9 +46,7 @@ export async function reconcileLanes(
       repairs.promoted.push(...(await lanes.releaseAndPromote(queue, tenantId, id, jobOptionsFor)));
       repairs.released.push(id);
     }
-    const promoted = await lanes.promote(tenantId);
-    await addSendJobs(queue, tenantId, promoted, jobOptionsFor);
-    repairs.promoted.push(...promoted);
+    repairs.promoted.push(...(await lanes.promoteAndAdd(queue, tenantId, jobOptionsFor)));
   }
   return repairs;
 }

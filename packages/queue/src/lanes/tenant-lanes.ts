@@ -2,7 +2,8 @@ import type { JobsOptions, Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { SendJobData } from '../send-queue';
 import { LaneKeys, laneKeys, laneRoot, laneTenantsKey } from './lane-keys';
-import { ADMIT_LUA, RELEASE_LUA, REMOVE_FROM_BACKLOG_LUA, STATS_LUA } from './lanes.lua';
+import { ADMIT_LUA, RELEASE_AND_ADD_LUA, RELEASE_LUA, REMOVE_FROM_BACKLOG_LUA, STATS_LUA } from './lanes.lua';
+import { SendJobTemplate, sendJobTemplate } from './send-job-lua';
 
 /** The options of one email's send job (`sendJobOptions(id, policy)` in the apps). */
 export type JobOptionsFor = (emailId: string) => JobsOptions;
@@ -39,6 +40,7 @@ export interface TenantLanesOptions {
 interface LaneCommands {
   mailroomLanesAdmit(...keysAndArgs: string[]): Promise<[string[], string[]]>;
   mailroomLanesRelease(...keysAndArgs: string[]): Promise<string[]>;
+  mailroomLanesReleaseAndAdd(...keysAndArgs: string[]): Promise<string[]>;
   mailroomLanesRemoveFromBacklog(...keysAndArgs: string[]): Promise<'backlog' | 'admitted' | 'none'>;
   mailroomLanesStats(...keysAndArgs: string[]): Promise<[number, number, number, number]>;
 }
@@ -60,6 +62,8 @@ export class TenantLanes {
   private readonly redis: (Redis | Cluster) & LaneCommands;
   private readonly prefix: string;
   private readonly now: () => number;
+  /** Per queue and options function: the template the release script adds jobs with, or null (BullMQ adds them). */
+  private readonly templates = new WeakMap<Queue<SendJobData>, WeakMap<JobOptionsFor, SendJobTemplate | null>>();
 
   constructor(redis: Redis | Cluster, options: TenantLanesOptions) {
     if (!Number.isInteger(options.maxInFlight) || options.maxInFlight < 1)
@@ -69,6 +73,7 @@ export class TenantLanes {
     this.now = options.now ?? Date.now;
     redis.defineCommand('mailroomLanesAdmit', { numberOfKeys: 4, lua: ADMIT_LUA });
     redis.defineCommand('mailroomLanesRelease', { numberOfKeys: 4, lua: RELEASE_LUA });
+    redis.defineCommand('mailroomLanesReleaseAndAdd', { numberOfKeys: 10, lua: RELEASE_AND_ADD_LUA });
     redis.defineCommand('mailroomLanesRemoveFromBacklog', { numberOfKeys: 4, lua: REMOVE_FROM_BACKLOG_LUA });
     redis.defineCommand('mailroomLanesStats', { numberOfKeys: 1, lua: STATS_LUA });
     this.redis = redis as (Redis | Cluster) & LaneCommands;
@@ -145,11 +150,41 @@ export class TenantLanes {
     return admission;
   }
 
-  /** The job's work is over (sent, failed for good, removed): free its slot and add the promoted ids' jobs. */
+  /**
+   * The job's work is over (sent, failed for good, removed): free its slot and add the promoted ids'
+   * jobs. One script does both when the job options allow it (send-job-lua.ts): one round trip, and
+   * a promoted id never holds a slot without its job; otherwise BullMQ adds them after the release.
+   */
   async releaseAndPromote(queue: Queue<SendJobData>, tenantId: string, emailId: string, jobOptionsFor: JobOptionsFor): Promise<string[]> {
+    const template = this.templateFor(queue, jobOptionsFor);
+    if (template)
+      return this.redis.mailroomLanesReleaseAndAdd(
+        ...this.keys(tenantId),
+        ...template.keys,
+        tenantId,
+        String(this.maxInFlight),
+        String(this.now()),
+        emailId,
+        template.jobPrefix,
+        template.name,
+        template.optsTemplate,
+      );
     const promoted = await this.release(tenantId, emailId);
     await addSendJobs(queue, tenantId, promoted, jobOptionsFor);
     return promoted;
+  }
+
+  /** Fills the tenant's free slots and adds the promoted ids' jobs (after K was raised, or a lost release). */
+  promoteAndAdd(queue: Queue<SendJobData>, tenantId: string, jobOptionsFor: JobOptionsFor): Promise<string[]> {
+    return this.releaseAndPromote(queue, tenantId, '', jobOptionsFor);
+  }
+
+  private templateFor(queue: Queue<SendJobData>, jobOptionsFor: JobOptionsFor): SendJobTemplate | undefined {
+    let perQueue = this.templates.get(queue);
+    if (!perQueue) this.templates.set(queue, (perQueue = new WeakMap()));
+    let template = perQueue.get(jobOptionsFor);
+    if (template === undefined) perQueue.set(jobOptionsFor, (template = sendJobTemplate(queue, SEND_JOB_NAME, jobOptionsFor) ?? null));
+    return template ?? undefined;
   }
 
   /**
