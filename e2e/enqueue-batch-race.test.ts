@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { BulkJobOptions, Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
-import { SEND_QUEUE, SendJobData } from '@mailroom/queue';
+import { Admission, JobOptionsFor, SendJobData, TenantLanes } from '@mailroom/queue';
 import { Mailroom, SETTLED, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
 
 type Release = 'add' | 'fail';
@@ -13,8 +13,8 @@ function deferred<T>() {
   return { promise, resolve };
 }
 
-/** The API's send queue whose next bulk add waits until the test releases it: to add the jobs, or to fail (Redis gone). */
-class HeldBulkQueue extends Queue<SendJobData> {
+/** The API's tenant lanes whose next enqueue (admission and job adds, one script) waits until the test releases it: to add the jobs, or to fail (Redis gone). */
+class HeldLanes extends TenantLanes {
   private hold?: { entered: ReturnType<typeof deferred<void>>; release: ReturnType<typeof deferred<Release>> };
 
   holdNextBulk() {
@@ -23,20 +23,25 @@ class HeldBulkQueue extends Queue<SendJobData> {
     return { entered: hold.entered.promise, release: (how: Release) => hold.release.resolve(how) };
   }
 
-  override async addBulk(jobs: { name: string; data: SendJobData; opts?: BulkJobOptions }[]) {
+  override async admitAndEnqueue(
+    queue: Queue<SendJobData>,
+    tenantId: string,
+    ids: string[],
+    optionsFor: JobOptionsFor,
+  ): Promise<Admission> {
     const hold = this.hold;
-    if (!hold) return super.addBulk(jobs);
+    if (!hold) return super.admitAndEnqueue(queue, tenantId, ids, optionsFor);
     this.hold = undefined;
     hold.entered.resolve();
     if ((await hold.release.promise) === 'fail') throw new Error('Connection is closed.');
-    return super.addBulk(jobs);
+    return super.admitAndEnqueue(queue, tenantId, ids, optionsFor);
   }
 }
 
 /** Decision 0014 per item of a batch: 409 while the first request with a key is in progress; nothing stored when its job could not be added. */
 describe('batch enqueue while another request with the same keys is in progress', () => {
   let m: Mailroom;
-  let queue: HeldBulkQueue;
+  let lanes: HeldLanes;
   const item = (key: string) => ({ idempotencyKey: key, to: ['client@customer.example'], subject: `Invoice ${key}`, text: 'Attached.' });
   const batch = (...keys: string[]) => m.call('POST', '/v1/tenants/brace/emails/batch', { items: keys.map(item) });
   const outboxed = (id: string) => fs.existsSync(path.join(m.dataDir, 'outbox', `${id}.eml`));
@@ -45,14 +50,14 @@ describe('batch enqueue while another request with the same keys is in progress'
   beforeAll(async () => {
     m = await startMailroom(
       { ENQUEUE_TIMEOUT_MS: '20000' },
-      { apiQueue: (redis: Redis | Cluster, prefix: string) => (queue = new HeldBulkQueue(SEND_QUEUE, { connection: redis, prefix })) },
+      { apiLanes: (redis: Redis | Cluster, options) => (lanes = new HeldLanes(redis, options)) },
     );
     await m.call('PUT', '/v1/tenants/brace', { name: 'Batch Race Co', plan: 'free', email: 'r@brace.example' });
   });
   afterAll(() => m.stop());
 
   it('a replay answers 409 for the items still in progress and queues its new one; then the same emails, each sent once', async () => {
-    const held = queue.holdNextBulk();
+    const held = lanes.holdNextBulk();
     const first = batch('r-1', 'r-2');
     await held.entered;
 
@@ -82,7 +87,7 @@ describe('batch enqueue while another request with the same keys is in progress'
 
   it('a bulk add that fails answers 503 per item and removes the records; the retried batch creates and sends them', async () => {
     const before = await historyCount();
-    const held = queue.holdNextBulk();
+    const held = lanes.holdNextBulk();
     const failing = batch('f-1', 'f-2');
     await held.entered;
     held.release('fail');

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { JobsOptions, Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
-import { SEND_QUEUE, SendJobData } from '@mailroom/queue';
+import { Admission, JobOptionsFor, SendJobData, TenantLanes } from '@mailroom/queue';
 import { Mailroom, SETTLED, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
 
 type Release = 'add' | 'fail' | 'add-then-fail';
@@ -15,11 +15,12 @@ function deferred<T>() {
 }
 
 /**
- * The API's send queue with a hold: the next `add` signals that it was called, then waits until the
- * test releases it: to add the job, to fail (Redis gone), or to add it and fail anyway (an answer lost
- * after Redis took the job). Every other add goes straight through. No sleeps decide the order.
+ * The API's tenant lanes with a hold: the next enqueue (admission and job add, one script) signals
+ * that it was called, then waits until the test releases it: to add the job, to fail (Redis gone), or
+ * to add it and fail anyway (an answer lost after Redis took the job). Every other enqueue goes
+ * straight through. No sleeps decide the order.
  */
-class HeldQueue extends Queue<SendJobData> {
+class HeldLanes extends TenantLanes {
   private hold?: {
     entered: ReturnType<typeof deferred<void>>;
     release: ReturnType<typeof deferred<Release>>;
@@ -32,19 +33,24 @@ class HeldQueue extends Queue<SendJobData> {
     return { entered: hold.entered.promise, release: (how: Release) => hold.release.resolve(how) };
   }
 
-  override async add(name: string, data: SendJobData, opts?: JobsOptions) {
+  override async admitAndEnqueue(
+    queue: Queue<SendJobData>,
+    tenantId: string,
+    ids: string[],
+    optionsFor: JobOptionsFor,
+  ): Promise<Admission> {
     const hold = this.hold;
-    if (!hold) return super.add(name, data, opts);
+    if (!hold) return super.admitAndEnqueue(queue, tenantId, ids, optionsFor);
     this.hold = undefined;
     hold.entered.resolve();
     const how = await hold.release.promise;
     if (how === 'fail') throw new Error('Connection is closed.');
-    const job = await super.add(name, data, opts);
+    const admission = await super.admitAndEnqueue(queue, tenantId, ids, optionsFor);
     if (how === 'add-then-fail') {
       await hold.beforeFailing?.();
       throw new Error('queue did not answer within 20000 ms');
     }
-    return job;
+    return admission;
   }
 }
 
@@ -54,7 +60,7 @@ class HeldQueue extends Queue<SendJobData> {
  */
 describe('a replay while the first request with the key is still in progress', () => {
   let m: Mailroom;
-  let queue: HeldQueue;
+  let lanes: HeldLanes;
   const body = (subject: string) => ({ to: ['client@customer.example'], subject, text: 'Attached.' });
   const post = (key: string, subject: string) =>
     m.call('POST', '/v1/tenants/race/emails', body(subject), { headers: { 'idempotency-key': key } });
@@ -63,14 +69,14 @@ describe('a replay while the first request with the key is still in progress', (
   beforeAll(async () => {
     m = await startMailroom(
       { ENQUEUE_TIMEOUT_MS: '20000' },
-      { apiQueue: (redis: Redis | Cluster, prefix: string) => (queue = new HeldQueue(SEND_QUEUE, { connection: redis, prefix })) },
+      { apiLanes: (redis: Redis | Cluster, options) => (lanes = new HeldLanes(redis, options)) },
     );
     await m.call('PUT', '/v1/tenants/race', { name: 'Race Co', plan: 'free', email: 'r@race.example' });
   });
   afterAll(() => m.stop());
 
   it('answers 409 to the replay; the first fails and removes its record; the next request creates a new one', async () => {
-    const held = queue.holdNextAdd();
+    const held = lanes.holdNextAdd();
     const first = post('inv-1', 'Invoice 1');
     await held.entered;
 
@@ -95,7 +101,7 @@ describe('a replay while the first request with the key is still in progress', (
   });
 
   it('answers 409 to the replay while in progress, then 202 with the same email once the first succeeded', async () => {
-    const held = queue.holdNextAdd();
+    const held = lanes.holdNextAdd();
     const first = post('inv-2', 'Invoice 2');
     await held.entered;
     expect((await post('inv-2', 'Invoice 2')).status).toBe(409);
@@ -115,7 +121,7 @@ describe('a replay while the first request with the key is still in progress', (
 
   it('a request whose job was taken though its add failed answers 202, not 503: the email is sent, once', async () => {
     let id = '';
-    const held = queue.holdNextAdd(async () => {
+    const held = lanes.holdNextAdd(async () => {
       // The worker takes the job and sends the email before the request hears back from Redis.
       id = (await m.call('GET', '/v1/tenants/race/emails?limit=1')).body.items[0].id;
       await waitForEmail(m, 'race', id, SETTLED);
@@ -131,7 +137,7 @@ describe('a replay while the first request with the key is still in progress', (
   });
 
   it('a replay takes over an enqueue whose request went silent, and the email is sent', async () => {
-    const held = queue.holdNextAdd();
+    const held = lanes.holdNextAdd();
     const silent = post('inv-4', 'Invoice 4');
     await held.entered;
     // The owner never comes back (its process hung or died). Past the abandonment time, a replay takes over.

@@ -5,13 +5,12 @@ import { randomBytes } from 'node:crypto';
 import { RunningApi, startApi } from '@mailroom/api';
 import { Config, loadConfig, REDACT_PATHS } from '@mailroom/config';
 import { createCallbackQueue } from '@mailroom/callbacks';
-import { createRedisConnection, createSendQueue, SendJobData } from '@mailroom/queue';
+import { createRedisConnection, createSendQueue, TenantLanes, TenantLanesOptions } from '@mailroom/queue';
 import { refusingPort, RunningDnsServer, startDnsServer } from '@mailroom/testkit';
 import { RunningWebhooks, startWebhooks } from '@mailroom/webhooks';
 import { RunningWorker, startWorker } from '@mailroom/worker';
 import type { Store } from '@mailroom/store';
 import type { ProviderRegistry } from '@mailroom/transports';
-import type { Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import pino from 'pino';
 import { OpenApiAnswers } from './openapi-answers';
@@ -64,8 +63,8 @@ export async function startMailroom(
     /** The level of the `logStream` logger (trace by default: tests scan every line). */
     logLevel?: string;
     store?: Store;
-    /** The API's send queue, built by the test (on the API's connection and the harness's prefix). */
-    apiQueue?: (redis: Redis | Cluster, prefix: string) => Queue<SendJobData>;
+    /** The API's tenant lanes, built by the test (on the API's connection, the harness's prefix and K). */
+    apiLanes?: (redis: Redis | Cluster, options: TenantLanesOptions) => TenantLanes;
     providers?: ProviderRegistry;
   } = {},
 ): Promise<Mailroom> {
@@ -109,7 +108,12 @@ export async function startMailroom(
     resolveHost: dns.resolve,
     store: options.store,
     providers,
-    ...(options.apiQueue ? { queue: (redis: Redis | Cluster) => options.apiQueue!(redis, config.queuePrefix) } : {}),
+    ...(options.apiLanes
+      ? {
+          lanes: (redis: Redis | Cluster) =>
+            options.apiLanes!(redis, { prefix: config.queuePrefix, maxInFlight: config.send.tenantMaxInFlight }),
+        }
+      : {}),
   });
   // Every answer of `call` is checked against the API's own OpenAPI document (decision 0031).
   const openApi = await OpenApiAnswers.load(api.url);

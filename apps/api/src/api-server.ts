@@ -2,12 +2,11 @@ import { createCallbacks, storeWithCallbacks } from '@mailroom/callbacks';
 import type { Config } from '@mailroom/config';
 import { createLogger } from '@mailroom/config';
 import { buildSmtpHostGuard, createOAuthConnector, MailboxTokens } from '@mailroom/delivery';
-import { createSendQueue, SendJobData, TenantLanes } from '@mailroom/queue';
+import { createSendQueue, TenantLanes } from '@mailroom/queue';
 import { listen, openBackends, RunningApp } from '@mailroom/runtime';
 import { SecretBox, TenantTokens } from '@mailroom/security';
 import type { Store } from '@mailroom/store';
 import { HostResolver, PROVIDERS, ProviderRegistry } from '@mailroom/transports';
-import type { Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ApiDeps } from './api-deps';
@@ -26,8 +25,8 @@ export async function startApi(
     store?: Store;
     adminUiDir?: string;
     resolveHost?: HostResolver;
-    /** Tests may build the send queue themselves (to hold an add at a chosen moment), on the API's connection. */
-    queue?: (redis: Redis | Cluster) => Queue<SendJobData>;
+    /** Tests may build the tenant lanes themselves (to hold an enqueue at a chosen moment), on the API's connection. */
+    lanes?: (redis: Redis | Cluster) => TenantLanes;
     /** The transport modules; tests may add their own (the registry of packages/transports by default). */
     providers?: ProviderRegistry;
   } = {},
@@ -35,8 +34,7 @@ export async function startApi(
   const logger = options.logger ?? createLogger('api', config.logLevel);
   const backends = await openBackends(config, logger, options.store, 'request-path');
   const { store, redis } = backends;
-  // Tests may wrap the send queue (to hold an add at a chosen moment); it is built on the API's connection either way.
-  const queue = options.queue ? options.queue(redis) : createSendQueue(redis, config.queuePrefix);
+  const queue = createSendQueue(redis, config.queuePrefix);
   const { metrics, observer, callbackObserver, watchQueues } = createApiMetrics(config, logger);
   const callbacks = createCallbacks({ redis, prefix: config.queuePrefix, url: config.callbacks.url, logger, observer: callbackObserver });
   watchQueues([queue, callbacks.queue]);
@@ -52,7 +50,10 @@ export async function startApi(
     store: storeWithCallbacks(store, callbacks.publisher),
     queue,
     // On the queue's connection and prefix: the lanes' keys sit beside BullMQ's (one slot on a Cluster).
-    lanes: new TenantLanes(redis, { prefix: config.queuePrefix, maxInFlight: config.send.tenantMaxInFlight }),
+    // Tests may wrap the lanes (to hold an enqueue at a chosen moment); on the API's connection either way.
+    lanes: options.lanes
+      ? options.lanes(redis)
+      : new TenantLanes(redis, { prefix: config.queuePrefix, maxInFlight: config.send.tenantMaxInFlight }),
     redis,
     box,
     tenantTokens: new TenantTokens(config.encryptionKeys, config.limits.tenantTokenTtlSeconds),

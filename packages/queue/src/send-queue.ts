@@ -27,9 +27,16 @@ export function sendJobOptions(emailId: string, policy: SendPolicy): JobsOptions
   };
 }
 
-/** The options of every email's job under one policy, as the tenant lanes take them (`JobOptionsFor`). */
+const optionsForPolicy = new WeakMap<SendPolicy, (emailId: string) => JobsOptions>();
+
+/**
+ * The options of every email's job under one policy, as the tenant lanes take them (`JobOptionsFor`).
+ * The same function for the same policy object, so the lanes build their job template once (send-job-lua.ts).
+ */
 export function sendJobOptionsFor(policy: SendPolicy): (emailId: string) => JobsOptions {
-  return (emailId) => sendJobOptions(emailId, policy);
+  let optionsFor = optionsForPolicy.get(policy);
+  if (!optionsFor) optionsForPolicy.set(policy, (optionsFor = (emailId) => sendJobOptions(emailId, policy)));
+  return optionsFor;
 }
 
 export function createSendQueue(connection: Redis | Cluster, prefix: string): Queue<SendJobData> {

@@ -39,7 +39,7 @@ end
  * already admitted is answered as admitted again (the caller re-adds its job; jobId = email id makes
  * that a no-op, and repairs a job that was never added); one already waiting stays where it is.
  */
-export const ADMIT_LUA = `${PROMOTE}
+const ADMIT_BODY = `
 local k = tonumber(ARGV[2])
 local now = ARGV[3]
 local admitted, backlogged, seen = {}, {}, {}
@@ -65,6 +65,20 @@ for i = 4, #ARGV do
 end
 if #admitted + #backlogged > 0 then redis.call('SADD', KEYS[1], ARGV[1]) end
 forgetTenantIfIdle()
+`;
+
+export const ADMIT_LUA = `${PROMOTE}${ADMIT_BODY}return { admitted, backlogged }
+`;
+
+/**
+ * ADMIT_LUA, and the admitted ids' send jobs added in the same step (send-job-lua.ts): one round trip
+ * per enqueue, and no admitted id without its job. An id admitted before gets no second job (a
+ * "duplicated" event, as BullMQ's add). Keys and arguments after ADMIT_LUA's: as RELEASE_AND_ADD_LUA,
+ * KEYS[5..10], then ARGV[4] job key prefix, ARGV[5] job name, ARGV[6] the options' JSON without jobId,
+ * and the email ids from ARGV[7] on.
+ */
+export const ADMIT_AND_ADD_LUA = `${PROMOTE}${ADD_SEND_JOB_LUA}${ADMIT_BODY.replace('for i = 4, #ARGV do', 'for i = 7, #ARGV do')}
+for _, a in ipairs(admitted) do addSendJob(ARGV[4], ARGV[5], ARGV[6], ARGV[1], ARGV[3], a) end
 return { admitted, backlogged }
 `;
 

@@ -69,6 +69,32 @@ describe('send jobs added inside the lanes script (the same job BullMQ adds)', (
     expect(got.jobs[0].opts).toEqual({ ...jobOptionsFor('em_2') });
   });
 
+  it("an admission adds the admitted ids' jobs in the same round trip, and only theirs", async () => {
+    const byBullmq = open('lua-admit-ref');
+    const byScript = { ...open('lua-admit'), lanes: undefined as unknown as TenantLanes };
+    byScript.lanes = new TenantLanes(redis, { prefix: byScript.prefix, maxInFlight: 2 });
+    await byBullmq.queue.waitUntilReady();
+    await byScript.queue.waitUntilReady();
+    await addSendJobs(byBullmq.queue, 'T', ['em_1'], jobOptionsFor);
+    await addSendJobs(byBullmq.queue, 'T', ['em_2'], jobOptionsFor);
+    await byScript.lanes.admitAndEnqueue(byScript.queue, 'T', [], jobOptionsFor); // the script is loaded now
+    const tap = tapRedisCommands();
+    const admission = await byScript.lanes.admitAndEnqueue(byScript.queue, 'T', ['em_1', 'em_2', 'em_3'], jobOptionsFor);
+    expect(tap.stop()).toBe(1);
+    expect(admission).toEqual({ admitted: ['em_1', 'em_2'], backlogged: ['em_3'] });
+    expect(await snapshot(redis, byScript.queue)).toEqual(await snapshot(redis, byBullmq.queue));
+  });
+
+  it('an admitted id whose job is gone gets it again on a replay (the repair the API relies on)', async () => {
+    const { queue, lanes } = open('lua-admit-repair');
+    await lanes.admitAndEnqueue(queue, 'T', ['em_1'], jobOptionsFor);
+    await queue.remove('em_1');
+    expect(await lanes.admitAndEnqueue(queue, 'T', ['em_1'], jobOptionsFor)).toEqual({ admitted: ['em_1'], backlogged: [] });
+    expect(await queue.getJobState('em_1')).toBe('waiting');
+    await lanes.admitAndEnqueue(queue, 'T', ['em_1'], jobOptionsFor);
+    expect(await redis.lrange(queue.keys.wait, 0, -1)).toEqual(['em_1']);
+  });
+
   it('BullMQ reads the job back as its own: name, data, options, timestamp', async () => {
     const { queue, lanes } = open('lua-job-read');
     const before = Date.now();
@@ -137,11 +163,12 @@ describe('send jobs added inside the lanes script (the same job BullMQ adds)', (
 
   it('a release that adds the promoted job is one round trip', async () => {
     const { queue, lanes } = open('lua-job-rtt');
-    await lanes.admitAndEnqueue(queue, 'T', ['em_1', 'em_2'], jobOptionsFor);
+    await lanes.admitAndEnqueue(queue, 'T', ['em_1', 'em_2', 'em_3'], jobOptionsFor);
+    await lanes.releaseAndPromote(queue, 'T', 'em_1', jobOptionsFor); // the script is loaded now
     const tap = tapRedisCommands();
-    await lanes.releaseAndPromote(queue, 'T', 'em_1', jobOptionsFor);
+    await lanes.releaseAndPromote(queue, 'T', 'em_2', jobOptionsFor);
     expect(tap.stop()).toBe(1);
-    expect(await queue.getJobState('em_2')).toBe('waiting');
+    expect(await queue.getJobState('em_3')).toBe('waiting');
   });
 
   it('options it cannot write as BullMQ would fall back to BullMQ adding the job', async () => {

@@ -2,7 +2,7 @@ import type { JobsOptions, Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { SendJobData } from '../send-queue';
 import { LaneKeys, laneKeys, laneRoot, laneTenantsKey } from './lane-keys';
-import { ADMIT_LUA, RELEASE_AND_ADD_LUA, RELEASE_LUA, REMOVE_FROM_BACKLOG_LUA, STATS_LUA } from './lanes.lua';
+import { ADMIT_AND_ADD_LUA, ADMIT_LUA, RELEASE_AND_ADD_LUA, RELEASE_LUA, REMOVE_FROM_BACKLOG_LUA, STATS_LUA } from './lanes.lua';
 import { SendJobTemplate, sendJobTemplate } from './send-job-lua';
 
 /** The options of one email's send job (`sendJobOptions(id, policy)` in the apps). */
@@ -39,6 +39,7 @@ export interface TenantLanesOptions {
 
 interface LaneCommands {
   mailroomLanesAdmit(...keysAndArgs: string[]): Promise<[string[], string[]]>;
+  mailroomLanesAdmitAndAdd(...keysAndArgs: string[]): Promise<[string[], string[]]>;
   mailroomLanesRelease(...keysAndArgs: string[]): Promise<string[]>;
   mailroomLanesReleaseAndAdd(...keysAndArgs: string[]): Promise<string[]>;
   mailroomLanesRemoveFromBacklog(...keysAndArgs: string[]): Promise<'backlog' | 'admitted' | 'none'>;
@@ -72,6 +73,7 @@ export class TenantLanes {
     this.prefix = options.prefix;
     this.now = options.now ?? Date.now;
     redis.defineCommand('mailroomLanesAdmit', { numberOfKeys: 4, lua: ADMIT_LUA });
+    redis.defineCommand('mailroomLanesAdmitAndAdd', { numberOfKeys: 10, lua: ADMIT_AND_ADD_LUA });
     redis.defineCommand('mailroomLanesRelease', { numberOfKeys: 4, lua: RELEASE_LUA });
     redis.defineCommand('mailroomLanesReleaseAndAdd', { numberOfKeys: 10, lua: RELEASE_AND_ADD_LUA });
     redis.defineCommand('mailroomLanesRemoveFromBacklog', { numberOfKeys: 4, lua: REMOVE_FROM_BACKLOG_LUA });
@@ -143,8 +145,26 @@ export class TenantLanes {
     return { tenants, admitted, backlog, tenantsWithBacklog };
   }
 
-  /** Enqueue path (API): admit, then add the admitted ids' jobs in one bulk call. */
+  /**
+   * Enqueue path (API): admit, and add the admitted ids' jobs. One script does both when the job
+   * options allow it (send-job-lua.ts); otherwise BullMQ adds them in one bulk call after the admission.
+   */
   async admitAndEnqueue(queue: Queue<SendJobData>, tenantId: string, emailIds: string[], jobOptionsFor: JobOptionsFor): Promise<Admission> {
+    const template = this.templateFor(queue, jobOptionsFor);
+    if (template) {
+      const [admitted, backlogged] = await this.redis.mailroomLanesAdmitAndAdd(
+        ...this.keys(tenantId),
+        ...template.keys,
+        tenantId,
+        String(this.maxInFlight),
+        String(this.now()),
+        template.jobPrefix,
+        template.name,
+        template.optsTemplate,
+        ...emailIds,
+      );
+      return { admitted, backlogged };
+    }
     const admission = await this.admit(tenantId, emailIds);
     await addSendJobs(queue, tenantId, admission.admitted, jobOptionsFor);
     return admission;
