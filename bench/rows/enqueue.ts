@@ -24,7 +24,7 @@ const body = (run: string, i: number) =>
   });
 
 /** POSTs invoice i of `run` (its own Idempotency-Key); anything but 202 fails the row. */
-const poster =
+export const poster =
   (server: AppProcess, run: string): Send =>
   async (i) => {
     const res = await fetch(`${server.url}/v1/tenants/bench/emails`, {

@@ -60,7 +60,15 @@ export async function closedLoop(serverPid: number, n: number, width: number, se
  * that scheduled time to the answer. The sender sleeps until the next one is due (a timer's lateness
  * is counted in the latency too: it is the client's, and both sides of a comparison pay it alike).
  */
-export async function openLoop(serverPid: number, n: number, perSecond: number, maxInFlight: number, send: Send): Promise<LoadFigures> {
+export async function openLoop(
+  serverPid: number,
+  n: number,
+  perSecond: number,
+  maxInFlight: number,
+  send: Send,
+  /** Each answered request's scheduled time and answer time (performance.now()), for diagnostics. */
+  onSample?: (i: number, due: number, answered: number) => void,
+): Promise<LoadFigures> {
   const latencies: number[] = [];
   let free = maxInFlight;
   const waiting: (() => void)[] = [];
@@ -75,7 +83,9 @@ export async function openLoop(serverPid: number, n: number, perSecond: number, 
     await slot();
     try {
       await send(i);
-      latencies.push(performance.now() - due);
+      const answered = performance.now();
+      latencies.push(answered - due);
+      onSample?.(i, due, answered);
     } catch (e) {
       failure ??= e;
     } finally {

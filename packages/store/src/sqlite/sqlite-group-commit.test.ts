@@ -51,4 +51,29 @@ describe('SQLite updates asked for together (group commit)', () => {
     expect((await store.emails.get('t', 'em-2'))!.subject).toBe('Invoice F-2024-001+++++');
     expect((await store.emails.get('t', 'em-3'))!.subject).toBe('kept 3');
   });
+
+  it('keeps the savepoints in memory: a batch far past the 64 KiB spill mark rolls one late failure back alone', async () => {
+    // temp_store = MEMORY: the sub-journal never becomes a temporary file opened and closed at each commit (decision 0046).
+    expect((store as unknown as { db: Database.Database }).db.pragma('temp_store', { simple: true })).toBe(2);
+    const content = (filename: string) => ({
+      text: 'x',
+      attachments: [{ filename, contentType: 'application/pdf', content: Buffer.from('%PDF') }],
+    });
+    // The failing one writes its email row, history keys and content before its attachment row is refused
+    // (no filename): ROLLBACK TO must restore pages the 59 writes before it had already changed.
+    const results = await Promise.allSettled(
+      Array.from({ length: 60 }, (_, i) =>
+        store.emails.create({
+          email: makeEmail('t-batch', `b-${i}`, { createdAt: at(200 + i) }),
+          content: content(i === 45 ? (null as unknown as string) : `F-${i}.pdf`),
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'rejected').length).toBe(1);
+    expect((results[45] as PromiseRejectedResult).reason.message).toMatch(/NOT NULL/);
+    expect(await store.emails.get('t-batch', 'b-45')).toBeNull();
+    for (const i of [0, 44, 46, 59]) expect((await store.emails.get('t-batch', `b-${i}`))?.id).toBe(`b-${i}`);
+    const page = await store.emails.list('t-batch', { limit: 100 });
+    expect(page.items.length).toBe(59);
+  });
 });
