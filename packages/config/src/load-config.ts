@@ -37,6 +37,12 @@ export interface Config {
   };
   smtpPlans: string[];
   /**
+   * Connections one worker keeps to one tenant's own SMTP server (SMTP_MAX_CONNECTIONS, default 5:
+   * the default TENANT_MAX_IN_FLIGHT, and nodemailer's own pool size). The presets' servers (Gmail,
+   * Office 365, IONOS) get at most 2: their published sending limits pace them long before (decision 0047).
+   */
+  smtpMaxConnections: number;
+  /**
    * Private, loopback or otherwise non-public addresses a tenant's own SMTP host may still resolve to
    * (SMTP_PRIVATE_HOSTS_ALLOWED). Empty by default: tenants reach public addresses only. The
    * platform's relay (PLATFORM_TRANSPORT) is operator configuration and is not subject to it.
@@ -245,6 +251,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     encryptionKeys,
     publicBaseUrl,
     platform: { ...platform, from: e.PLATFORM_FROM.toLowerCase(), maxConnections: e.PLATFORM_MAX_CONNECTIONS },
+    smtpMaxConnections: e.SMTP_MAX_CONNECTIONS,
     smtpPlans: e.SMTP_PLANS.split(',')
       .map((s) => s.trim())
       .filter(Boolean),

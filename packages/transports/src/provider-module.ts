@@ -34,7 +34,7 @@ export interface TransportModule<Input = any, Stored = any, Spec = any> {
 }
 
 /** The configuration a module reads: the providers' base URLs, timeouts, the platform relay, OAuth. */
-export type TransportConfig = Pick<Config, 'platform' | 'providers' | 'timeouts' | 'oauth'>;
+export type TransportConfig = Pick<Config, 'platform' | 'providers' | 'timeouts' | 'oauth' | 'smtpMaxConnections'>;
 
 /** What a transport is built with besides its spec. */
 export interface TransportContext {

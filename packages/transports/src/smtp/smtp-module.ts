@@ -2,7 +2,7 @@ import { GraphTransport } from '../graph/graph-transport';
 import type { TransportContext, TransportModule } from '../provider-module';
 import type { TenantSecrets } from '../tenant-secrets';
 import type { Transport } from '../transport';
-import { PRESET_LIMITS, SmtpPreset } from './smtp-presets';
+import { PRESET_LIMITS, SmtpPreset, tenantSmtpConnections } from './smtp-presets';
 import { SMTP_OAUTH_SEALED_FIELDS, smtpOAuth } from './smtp-oauth';
 import {
   presentedSmtpSchema,
@@ -71,7 +71,7 @@ function passwordTransport(spec: SmtpServerSpec & { password: string }, context:
     username: spec.username,
     password: spec.password,
     preset: spec.preset,
-    pool: { maxConnections: 2 },
+    pool: { maxConnections: tenantSmtpConnections(spec.preset, context.config.smtpMaxConnections) },
     timeouts: smtpTimeouts(context.config.timeouts),
     logger: context.logger,
     hostGuard: context.smtpHosts,
@@ -94,7 +94,7 @@ function oauthTransport(spec: SmtpServerSpec & { via: 'smtp' | 'graph' }, contex
     tls: spec.tls,
     oauth2: { user: spec.username, tokens },
     preset: spec.preset,
-    pool: { maxConnections: 2 },
+    pool: { maxConnections: tenantSmtpConnections(spec.preset, context.config.smtpMaxConnections) },
     timeouts: smtpTimeouts(context.config.timeouts),
     logger: context.logger,
     hostGuard: context.smtpHosts,

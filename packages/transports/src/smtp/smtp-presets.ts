@@ -20,6 +20,21 @@ export const PRESET_ENDPOINTS: Record<Exclude<SmtpPreset, 'other'>, SmtpEndpoint
 };
 
 /**
+ * Connections one worker opens to a preset's server at most. Their published sending limits (below)
+ * pace a tenant long before two connections do (Office 365: 30 a minute; Gmail: 500 to 2,000 a day),
+ * and fewer parallel logins to a mailbox provider are fewer reasons to be refused one.
+ */
+export const PRESET_MAX_CONNECTIONS = 2;
+
+/**
+ * The pool size for a tenant's SMTP server: what the operator configured (SMTP_MAX_CONNECTIONS) for
+ * the tenant's own server (`other`), at most PRESET_MAX_CONNECTIONS for a preset's (decision 0047).
+ */
+export function tenantSmtpConnections(preset: SmtpPreset | undefined, configured: number): number {
+  return preset === undefined || preset === 'other' ? configured : Math.min(configured, PRESET_MAX_CONNECTIONS);
+}
+
+/**
  * The sending limits each preset's server publishes (decision 0030), as defaults a tenant gets without
  * setting any and the most it may raise them to. Mailroom counts one per recipient (To, Cc and Bcc),
  * which is what Gmail's and Office 365's recipient limits count and never less than a message limit.
