@@ -6,6 +6,7 @@ import { API_KEY, startMailroom } from '../../e2e/support/mailroom-harness';
 import { BenchRowModule, envInt, ratio } from './bench-row';
 import { inPool, timedMs } from '../support/measure';
 import { startAppProcess } from '../support/app-process';
+import { httpPoster } from '../support/http-post';
 
 const emails = () => envInt('BENCH_BATCH_EMAILS', 5000);
 const perRequest = () => envInt('BENCH_BATCH_SIZE', 100);
@@ -55,16 +56,13 @@ export const batchEnqueueRow: BenchRowModule = {
     const rawQueue = createSendQueue(redis, `${m.config.queuePrefix}-raw`);
     const lanes = new TenantLanes(redis, { prefix: m.config.queuePrefix, maxInFlight: m.config.send.tenantMaxInFlight });
     // What the API has put into the tenant's lane: jobs (at most TENANT_MAX_IN_FLIGHT) and ids waiting in its backlog.
+    const client = httpPoster(16);
     const inLane = async () => (await sendQueue.count()) + (await lanes.backlogLength('bench'));
     try {
       await m.call('PUT', '/v1/tenants/bench', { name: 'Bench', plan: 'premium' });
       const post = async (path: string, body: string) => {
-        const res = await fetch(api.url + path, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
-          body,
-        });
-        return { status: res.status, json: (await res.json()) as { results?: { status?: string; error?: unknown }[] } };
+        const res = await client.post(api.url + path, { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' }, body);
+        return { status: res.status, json: JSON.parse(res.body) as { results?: { status?: string; error?: unknown }[] } };
       };
 
       // Warm-up: a few batches, so the first requests' JIT and connections are not in the figure (a server runs warm).
@@ -135,6 +133,7 @@ export const batchEnqueueRow: BenchRowModule = {
         },
       ];
     } finally {
+      client.close();
       await rawQueue.obliterate({ force: true }).catch(() => undefined);
       await Promise.all([rawQueue.close(), sendQueue.close()]);
       redis.disconnect();

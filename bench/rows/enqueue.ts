@@ -5,6 +5,7 @@ import { API_KEY, startMailroom } from '../../e2e/support/mailroom-harness';
 import { BenchRow, BenchRowModule, envInt, ratio } from './bench-row';
 import { AppProcess, startAppProcess, startScriptProcess } from '../support/app-process';
 import { closedLoop, LoadFigures, openLoop, Send } from '../support/http-load';
+import { httpPoster } from '../support/http-post';
 
 const requests = () => envInt('BENCH_ENQUEUE_N', 2000);
 const connections = () => envInt('BENCH_ENQUEUE_CONNECTIONS', 50);
@@ -23,16 +24,19 @@ const body = (run: string, i: number) =>
     document: { type: 'invoice', id: `${run}-${i}` },
   });
 
+/** One keep-alive client per server (bench/support/http-post.ts): the load generator as light as it can be, for both servers alike. */
+const clients = new Map<string, ReturnType<typeof httpPoster>>();
+const clientOf = (url: string) => clients.get(url) ?? clients.set(url, httpPoster(connections())).get(url)!;
+
 /** POSTs invoice i of `run` (its own Idempotency-Key); anything but 202 fails the row. */
 export const poster =
   (server: AppProcess, run: string): Send =>
   async (i) => {
-    const res = await fetch(`${server.url}/v1/tenants/bench/emails`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json', 'idempotency-key': `${run}-${i}` },
-      body: body(run, i),
-    });
-    await res.arrayBuffer();
+    const res = await clientOf(server.url).post(
+      `${server.url}/v1/tenants/bench/emails`,
+      { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json', 'idempotency-key': `${run}-${i}` },
+      body(run, i),
+    );
     if (res.status !== 202) throw new Error(`${run}: answered ${res.status}`);
   };
 
@@ -132,6 +136,8 @@ export const enqueueRow: BenchRowModule = {
       ];
       return rows;
     } finally {
+      for (const client of clients.values()) client.close();
+      clients.clear();
       await api.stop();
       await bare.stop();
       await m.stop();

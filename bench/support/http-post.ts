@@ -10,7 +10,8 @@ export interface PostAnswer {
  * Buffer, the answer read whole. The bench's clients stand for the platform's backend, which runs on
  * other machines; on this one they share the two cores with what is measured, so they should cost as
  * little as a client can. Node's `fetch` (undici, WHATWG streams) cost the end-to-end row's clients
- * 1.2 ms of CPU per request (decision 0047).
+ * 1.2 ms of CPU per request, and held the single-enqueue row's bare Express baseline to half of what
+ * it answers (decision 0047). Every row's HTTP clients use this one.
  */
 export function httpPoster(maxSockets: number) {
   const agent = new http.Agent({ keepAlive: true, maxSockets });

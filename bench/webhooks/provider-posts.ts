@@ -1,5 +1,4 @@
 import type { EmailRecord, ProviderName } from '@mailroom/domain';
-import http from 'node:http';
 import {
   buildMailgunWebhookPost,
   mailgunEvents,
@@ -8,22 +7,13 @@ import {
   stringifyWithRawBigints,
   type EmulatedEventWebhook,
 } from '@mailroom/testkit';
+import { httpPoster } from '../support/http-post';
 
-/**
- * Posts with node:http on a keep-alive agent: the providers' own clients are not Mailroom's cost, and
- * fetch (undici) costs this process about as much CPU per request as the receiver does.
- */
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-function post(url: string, headers: Record<string, string>, body: Buffer): Promise<{ status: number }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': String(body.length) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+/** The providers' own clients are not Mailroom's cost: node:http on a keep-alive agent (bench/support/http-post.ts). */
+const client = httpPoster(64);
+const post = async (url: string, headers: Record<string, string>, body: Buffer): Promise<{ status: number }> => ({
+  status: (await client.post(url, headers, body)).status,
+});
 
 /** One signed post as the provider would send it, built before the clock starts (signing is the provider's cost). */
 export interface ProviderPost {
