@@ -1,42 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
-import { Admission, JobOptionsFor, SendJobData, TenantLanes } from '@mailroom/queue';
+import { HeldLanes } from './support/held-lanes';
 import { Mailroom, SETTLED, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
-
-type Release = 'add' | 'fail';
-
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
-}
-
-/** The API's tenant lanes whose next enqueue (admission and job adds, one script) waits until the test releases it: to add the jobs, or to fail (Redis gone). */
-class HeldLanes extends TenantLanes {
-  private hold?: { entered: ReturnType<typeof deferred<void>>; release: ReturnType<typeof deferred<Release>> };
-
-  holdNextBulk() {
-    const hold = { entered: deferred<void>(), release: deferred<Release>() };
-    this.hold = hold;
-    return { entered: hold.entered.promise, release: (how: Release) => hold.release.resolve(how) };
-  }
-
-  override async admitAndEnqueue(
-    queue: Queue<SendJobData>,
-    tenantId: string,
-    ids: string[],
-    optionsFor: JobOptionsFor,
-  ): Promise<Admission> {
-    const hold = this.hold;
-    if (!hold) return super.admitAndEnqueue(queue, tenantId, ids, optionsFor);
-    this.hold = undefined;
-    hold.entered.resolve();
-    if ((await hold.release.promise) === 'fail') throw new Error('Connection is closed.');
-    return super.admitAndEnqueue(queue, tenantId, ids, optionsFor);
-  }
-}
 
 /** Decision 0014 per item of a batch: 409 while the first request with a key is in progress; nothing stored when its job could not be added. */
 describe('batch enqueue while another request with the same keys is in progress', () => {
@@ -57,7 +23,7 @@ describe('batch enqueue while another request with the same keys is in progress'
   afterAll(() => m.stop());
 
   it('a replay answers 409 for the items still in progress and queues its new one; then the same emails, each sent once', async () => {
-    const held = lanes.holdNextBulk();
+    const held = lanes.holdNextEnqueue();
     const first = batch('r-1', 'r-2');
     await held.entered;
 
@@ -87,7 +53,7 @@ describe('batch enqueue while another request with the same keys is in progress'
 
   it('a bulk add that fails answers 503 per item and removes the records; the retried batch creates and sends them', async () => {
     const before = await historyCount();
-    const held = lanes.holdNextBulk();
+    const held = lanes.holdNextEnqueue();
     const failing = batch('f-1', 'f-2');
     await held.entered;
     held.release('fail');

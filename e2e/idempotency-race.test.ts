@@ -1,58 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
-import { Admission, JobOptionsFor, SendJobData, TenantLanes } from '@mailroom/queue';
+import { HeldLanes } from './support/held-lanes';
 import { Mailroom, SETTLED, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
-
-type Release = 'add' | 'fail' | 'add-then-fail';
-
-/** Resolves from outside: the test decides when a held `add` goes on, and how. */
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
-}
-
-/**
- * The API's tenant lanes with a hold: the next enqueue (admission and job add, one script) signals
- * that it was called, then waits until the test releases it: to add the job, to fail (Redis gone), or
- * to add it and fail anyway (an answer lost after Redis took the job). Every other enqueue goes
- * straight through. No sleeps decide the order.
- */
-class HeldLanes extends TenantLanes {
-  private hold?: {
-    entered: ReturnType<typeof deferred<void>>;
-    release: ReturnType<typeof deferred<Release>>;
-    beforeFailing?: () => Promise<void>;
-  };
-
-  holdNextAdd(beforeFailing?: () => Promise<void>) {
-    const hold = { entered: deferred<void>(), release: deferred<Release>(), beforeFailing };
-    this.hold = hold;
-    return { entered: hold.entered.promise, release: (how: Release) => hold.release.resolve(how) };
-  }
-
-  override async admitAndEnqueue(
-    queue: Queue<SendJobData>,
-    tenantId: string,
-    ids: string[],
-    optionsFor: JobOptionsFor,
-  ): Promise<Admission> {
-    const hold = this.hold;
-    if (!hold) return super.admitAndEnqueue(queue, tenantId, ids, optionsFor);
-    this.hold = undefined;
-    hold.entered.resolve();
-    const how = await hold.release.promise;
-    if (how === 'fail') throw new Error('Connection is closed.');
-    const admission = await super.admitAndEnqueue(queue, tenantId, ids, optionsFor);
-    if (how === 'add-then-fail') {
-      await hold.beforeFailing?.();
-      throw new Error('queue did not answer within 20000 ms');
-    }
-    return admission;
-  }
-}
 
 /**
  * The idempotency undo race (decision 0014): while the first request with a key is still adding its
@@ -76,7 +26,7 @@ describe('a replay while the first request with the key is still in progress', (
   afterAll(() => m.stop());
 
   it('answers 409 to the replay; the first fails and removes its record; the next request creates a new one', async () => {
-    const held = lanes.holdNextAdd();
+    const held = lanes.holdNextEnqueue();
     const first = post('inv-1', 'Invoice 1');
     await held.entered;
 
@@ -101,7 +51,7 @@ describe('a replay while the first request with the key is still in progress', (
   });
 
   it('answers 409 to the replay while in progress, then 202 with the same email once the first succeeded', async () => {
-    const held = lanes.holdNextAdd();
+    const held = lanes.holdNextEnqueue();
     const first = post('inv-2', 'Invoice 2');
     await held.entered;
     expect((await post('inv-2', 'Invoice 2')).status).toBe(409);
@@ -121,7 +71,7 @@ describe('a replay while the first request with the key is still in progress', (
 
   it('a request whose job was taken though its add failed answers 202, not 503: the email is sent, once', async () => {
     let id = '';
-    const held = lanes.holdNextAdd(async () => {
+    const held = lanes.holdNextEnqueue(async () => {
       // The worker takes the job and sends the email before the request hears back from Redis.
       id = (await m.call('GET', '/v1/tenants/race/emails?limit=1')).body.items[0].id;
       await waitForEmail(m, 'race', id, SETTLED);
@@ -137,7 +87,7 @@ describe('a replay while the first request with the key is still in progress', (
   });
 
   it('a replay takes over an enqueue whose request went silent, and the email is sent', async () => {
-    const held = lanes.holdNextAdd();
+    const held = lanes.holdNextEnqueue();
     const silent = post('inv-4', 'Invoice 4');
     await held.entered;
     // The owner never comes back (its process hung or died). Past the abandonment time, a replay takes over.

@@ -87,14 +87,16 @@ return { admitted, backlogged }
  * The id leaves the lane wherever it is (admitted, or still waiting: an enqueue that was undone).
  * Releasing an id twice, or one the lane never had, only fills free slots: safe to repeat.
  */
-export const RELEASE_LUA = `${PROMOTE}
+const RELEASE_BODY = `
 local id = ARGV[4]
 if id ~= '' and redis.call('ZREM', KEYS[2], id) == 0 and redis.call('SREM', KEYS[4], id) == 1 then
   redis.call('LREM', KEYS[3], 1, id)
 end
 local promoted = {}
 promote(tonumber(ARGV[2]), ARGV[3], promoted)
-forgetTenantIfIdle()
+`;
+
+export const RELEASE_LUA = `${PROMOTE}${RELEASE_BODY}forgetTenantIfIdle()
 return promoted
 `;
 
@@ -104,14 +106,7 @@ return promoted
  * Extra keys: KEYS[5..10] (wait, meta, id, events, marker, active). ARGV: as RELEASE_LUA, then
  * ARGV[5] job key prefix, ARGV[6] job name, ARGV[7] the options' JSON without jobId.
  */
-export const RELEASE_AND_ADD_LUA = `${PROMOTE}${ADD_SEND_JOB_LUA}
-local id = ARGV[4]
-if id ~= '' and redis.call('ZREM', KEYS[2], id) == 0 and redis.call('SREM', KEYS[4], id) == 1 then
-  redis.call('LREM', KEYS[3], 1, id)
-end
-local promoted = {}
-promote(tonumber(ARGV[2]), ARGV[3], promoted)
-for _, p in ipairs(promoted) do addSendJob(ARGV[5], ARGV[6], ARGV[7], ARGV[1], ARGV[3], p) end
+export const RELEASE_AND_ADD_LUA = `${PROMOTE}${ADD_SEND_JOB_LUA}${RELEASE_BODY}for _, p in ipairs(promoted) do addSendJob(ARGV[5], ARGV[6], ARGV[7], ARGV[1], ARGV[3], p) end
 forgetTenantIfIdle()
 return promoted
 `;
