@@ -13,6 +13,7 @@ import type { ApiDeps } from './api-deps';
 import { createApiMetrics } from './api-metrics';
 import { buildApp } from './build-app';
 import { defaultAdminUiDir } from './http/admin-ui';
+import { enqueueEmailListener } from './routes/enqueue-email.listener';
 import { registerProviderWebhook } from './use-cases/register-webhook';
 
 export type RunningApi = RunningApp<ApiDeps>;
@@ -70,7 +71,7 @@ export async function startApi(
     adminUiDir: options.adminUiDir ?? defaultAdminUiDir(),
     settingsHooks: { afterSave: (tenantId, input) => registerProviderWebhook(deps, tenantId, input.provider) },
   });
-  const http = await listen(metrics.serve(app), config.ports.api, config.host);
+  const http = await listen(metrics.serve(enqueueEmailListener(deps, app)), config.ports.api, config.host);
   logger.info({ port: http.port, store: store.kind }, 'api listening');
   return {
     port: http.port,

@@ -29,14 +29,19 @@ export interface AppExtras {
 /** The version the OpenAPI document states: the /v1 routes' contract, bumped when an answer changes shape. */
 const API_VERSION = '1.0.0';
 
+/** The JSON body parser of every route but the batch's (enqueue-email.listener.ts uses the same). */
+export function jsonBody(config: ApiDeps['config']) {
+  // Base64 inflates by 4/3; leave room for the JSON around the attachments.
+  const bodyLimit = Math.ceil((config.limits.maxAttachmentBytes * 4) / 3) + 1024 * 1024;
+  return express.json({ limit: bodyLimit, strict: true });
+}
+
 /** The API's Express app. No listening, no I/O setup: api-server.ts does that. */
 export function buildApp(deps: ApiDeps, extras: AppExtras): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
-  // Base64 inflates by 4/3; leave room for the JSON around the attachments.
-  const bodyLimit = Math.ceil((deps.config.limits.maxAttachmentBytes * 4) / 3) + 1024 * 1024;
-  const json = express.json({ limit: bodyLimit, strict: true });
+  const json = jsonBody(deps.config);
 
   app.use(requestLog(deps.logger));
   app.use(healthRoutes('api', extras.readiness));

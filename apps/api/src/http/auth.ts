@@ -10,9 +10,8 @@ export interface AuthDeps {
   tenantTokens: TenantTokens;
 }
 
-function bearer(req: Request): string | undefined {
-  const h = req.headers.authorization;
-  const m = h && /^Bearer\s+(\S+)$/i.exec(h);
+function bearer(authorization: string | undefined): string | undefined {
+  const m = authorization && /^Bearer\s+(\S+)$/i.exec(authorization);
   return m ? m[1] : undefined;
 }
 
@@ -23,23 +22,49 @@ function identify(token: string, deps: AuthDeps): Principal | null {
   return tenantId ? { kind: 'tenant', tenantId } : null;
 }
 
+/** Who the Authorization header names, or the 401 to answer with its WWW-Authenticate value (no web framework: enqueue-email.listener.ts). */
+export function authenticateHeader(
+  authorization: string | undefined,
+  deps: AuthDeps,
+): { principal: Principal } | { error: HttpError; wwwAuthenticate: string } {
+  const token = bearer(authorization);
+  if (!token)
+    return {
+      error: new HttpError(401, 'unauthenticated', 'send Authorization: Bearer <platform key or tenant token>'),
+      wwwAuthenticate: 'Bearer',
+    };
+  const principal = identify(token, deps);
+  if (!principal)
+    return {
+      error: new HttpError(401, 'invalid_token', 'the bearer token is unknown, forged or expired'),
+      wwwAuthenticate: 'Bearer error="invalid_token"',
+    };
+  return { principal };
+}
+
+/** Platform keys reach every tenant; a tenant token reaches its own tenant only; the ops token reaches none. */
+export function tenantAccessError(p: Principal, tenantId: unknown): HttpError | undefined {
+  if (p.kind === 'platform') return undefined;
+  if (p.kind === 'tenant' && p.tenantId === tenantId) return undefined;
+  return new HttpError(
+    403,
+    'forbidden',
+    p.kind === 'ops' ? 'the ops token does not reach tenant routes' : 'this token is for another tenant',
+  );
+}
+
 export function principalOf(req: Request): Principal {
   return (req as Request & { principal: Principal }).principal;
 }
 
 export function authenticate(deps: AuthDeps): RequestHandler {
   return (req, res, next) => {
-    const token = bearer(req);
-    if (!token) {
-      res.setHeader('WWW-Authenticate', 'Bearer');
-      return next(new HttpError(401, 'unauthenticated', 'send Authorization: Bearer <platform key or tenant token>'));
+    const who = authenticateHeader(req.headers.authorization, deps);
+    if ('error' in who) {
+      res.setHeader('WWW-Authenticate', who.wwwAuthenticate);
+      return next(who.error);
     }
-    const p = identify(token, deps);
-    if (!p) {
-      res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
-      return next(new HttpError(401, 'invalid_token', 'the bearer token is unknown, forged or expired'));
-    }
-    (req as Request & { principal: Principal }).principal = p;
+    (req as Request & { principal: Principal }).principal = who.principal;
     next();
   };
 }
@@ -51,14 +76,8 @@ export function authenticate(deps: AuthDeps): RequestHandler {
 export type RouteGuard = <P>(req: Request<P>, res: Response, next: NextFunction) => void;
 
 /** Platform keys reach every tenant; a tenant token reaches its own tenant only; the ops token reaches none. */
-export const requireTenantAccess: RouteGuard = (req, _res, next) => {
-  const p = principalOf(req as Request);
-  if (p.kind === 'platform') return next();
-  if (p.kind === 'tenant' && p.tenantId === (req.params as { tenantId?: unknown }).tenantId) return next();
-  next(
-    new HttpError(403, 'forbidden', p.kind === 'ops' ? 'the ops token does not reach tenant routes' : 'this token is for another tenant'),
-  );
-};
+export const requireTenantAccess: RouteGuard = (req, _res, next) =>
+  next(tenantAccessError(principalOf(req as Request), (req.params as { tenantId?: unknown }).tenantId));
 
 export const requirePlatform: RouteGuard = (req, _res, next) =>
   principalOf(req as Request).kind === 'platform' ? next() : next(new HttpError(403, 'forbidden', 'only a platform API key may do this'));

@@ -42,28 +42,44 @@ export const notFound: RequestHandler = (req, _res, next) => next(new HttpError(
 /** Every error leaves as `{ error: { code, message, details? } }`; only the unexpected ones are 500 and logged as errors. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    let e: HttpError;
-    if (err instanceof HttpError) e = err;
-    else if (err instanceof ZodError) e = zodToHttpError(err);
-    else if (err?.type === 'entity.parse.failed') e = new HttpError(400, 'malformed_json', `the body is not valid JSON: ${err.message}`);
-    else if (err?.type === 'entity.too.large') e = new HttpError(413, 'payload_too_large', `the body is larger than ${err.limit} bytes`);
-    else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported')
-      e = new HttpError(415, 'unsupported_encoding', err.message);
-    // The router could not percent-decode a path parameter (`/v1/tenants/%E0%A4%A`).
-    else if (err instanceof URIError && (err as URIError & { status?: number }).status === 400)
-      e = new HttpError(400, 'malformed_url', `the URL path is not valid percent-encoded UTF-8: ${err.message}`);
-    // Any other client error the HTTP layer raised (http-errors with a 4xx status): a body that does
-    // not decode under its Content-Encoding, a body shorter than its Content-Length...
-    else if (isClientError(err)) e = new HttpError(err.status, 'bad_request', readingProblem(err, req.headers['content-encoding']));
-    else {
-      logger.error({ err, path: req.path }, 'unhandled error');
-      e = new HttpError(500, 'internal', 'something went wrong on our side; it has been logged');
-    }
-    const body: ErrorBody = {
-      error: { code: e.code, message: e.message, ...(e.details ? { details: e.details as ErrorBody['error']['details'] } : {}) },
-    };
-    res.status(e.status).json(body);
+    const { status, body } = errorAnswer(err, logger, req.path, req.headers['content-encoding']);
+    res.status(status).json(body);
   };
+}
+
+/**
+ * The answer to an error, without any web framework: errorHandler above, and the single enqueue served
+ * before Express (enqueue-email.listener.ts), answer the same thing for the same error.
+ */
+export function errorAnswer(
+  err: unknown,
+  logger: Logger,
+  path: string,
+  contentEncoding: string | string[] | undefined,
+): { status: number; body: ErrorBody } {
+  const e = toHttpError(err, logger, path, contentEncoding);
+  return {
+    status: e.status,
+    body: { error: { code: e.code, message: e.message, ...(e.details ? { details: e.details as ErrorBody['error']['details'] } : {}) } },
+  };
+}
+
+function toHttpError(err: unknown, logger: Logger, path: string, contentEncoding: string | string[] | undefined): HttpError {
+  const x = err as { type?: string; message?: string; limit?: number } | undefined;
+  if (err instanceof HttpError) return err;
+  if (err instanceof ZodError) return zodToHttpError(err);
+  if (x?.type === 'entity.parse.failed') return new HttpError(400, 'malformed_json', `the body is not valid JSON: ${x.message}`);
+  if (x?.type === 'entity.too.large') return new HttpError(413, 'payload_too_large', `the body is larger than ${x.limit} bytes`);
+  if (x?.type === 'encoding.unsupported' || x?.type === 'charset.unsupported')
+    return new HttpError(415, 'unsupported_encoding', x.message ?? '');
+  // The router could not percent-decode a path parameter (`/v1/tenants/%E0%A4%A`).
+  if (err instanceof URIError && (err as URIError & { status?: number }).status === 400)
+    return new HttpError(400, 'malformed_url', `the URL path is not valid percent-encoded UTF-8: ${err.message}`);
+  // Any other client error the HTTP layer raised (http-errors with a 4xx status): a body that does
+  // not decode under its Content-Encoding, a body shorter than its Content-Length...
+  if (isClientError(err)) return new HttpError(err.status, 'bad_request', readingProblem(err, [contentEncoding].flat()[0]));
+  logger.error({ err, path }, 'unhandled error');
+  return new HttpError(500, 'internal', 'something went wrong on our side; it has been logged');
 }
 
 interface ClientError {

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 
@@ -15,22 +16,35 @@ import type { Logger } from 'pino';
  * at every call (about 35 µs a line, a few percent of an enqueue). Every other line keeps the redaction.
  */
 export function requestLog(parent: Logger): RequestHandler {
-  const logger = parent.child({}, { redact: [] });
+  const watch = requestLineWatcher(parent);
   return (req, res, next) => {
     if (req.url === '/healthz' || req.url === '/readyz') return next();
+    watch(req.method, req.originalUrl, res, () => emailOf(res));
+    next();
+  };
+}
+
+/**
+ * The request line without a web framework: `watch(method, url, res, email)` logs it when `res`
+ * finishes (or is abandoned). Express's middleware above and the single enqueue served before Express
+ * (enqueue-email.listener.ts) write the same line.
+ */
+export function requestLineWatcher(parent: Logger) {
+  const logger = parent.child({}, { redact: [] });
+  return (method: string, url: string, res: ServerResponse, email: () => { emailId?: string }): void => {
     const started = performance.now();
     const line = (msg: 'request completed' | 'request aborted') => {
       const status = res.statusCode;
       const level = status >= 500 ? 'error' : status >= 400 || msg === 'request aborted' ? 'warn' : 'info';
       if (!logger.isLevelEnabled(level)) return;
-      const tenant = /^\/v1\/tenants\/([^/?]+)/.exec(req.originalUrl);
+      const tenant = /^\/v1\/tenants\/([^/?]+)/.exec(url);
       logger[level](
         {
-          req: { method: req.method, path: req.originalUrl.split('?')[0] },
+          req: { method, path: url.split('?')[0] },
           res: { status },
           responseTime: Math.round(performance.now() - started),
           ...(tenant ? { tenantId: decodedOrRaw(tenant[1]) } : {}),
-          ...emailOf(res),
+          ...email(),
         },
         msg,
       );
@@ -39,7 +53,6 @@ export function requestLog(parent: Logger): RequestHandler {
     res.once('close', () => {
       if (!res.writableFinished) line('request aborted');
     });
-    next();
   };
 }
 

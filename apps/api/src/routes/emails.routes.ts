@@ -6,6 +6,7 @@ import {
   IDEMPOTENCY_KEY_PATTERN,
   MAX_BATCH_ITEMS,
 } from '@mailroom/domain';
+import type { EmailRecord } from '@mailroom/domain';
 import { InvalidCursorError } from '@mailroom/store';
 import type { ApiDeps } from '../api-deps';
 import { requireTenantAccess } from '../http/auth';
@@ -41,20 +42,38 @@ function batchBody(limit: number): express.RequestHandler {
     });
 }
 
+/** POST /v1/tenants/:tenantId/emails, once the caller may reach the tenant: the email stored and queued, or an HttpError. */
+export async function enqueueOne(
+  deps: ApiDeps,
+  tenantId: string,
+  idempotencyKey: string | undefined,
+  body: unknown,
+): Promise<{ email: EmailRecord; created: boolean }> {
+  if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey))
+    throw new HttpError(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1-200 visible ASCII characters');
+  const tenant = await loadTenant(deps, tenantId);
+  const input = parseOr400(enqueueEmailSchema, body);
+  return enqueueEmail(deps, tenant, input, idempotencyKey);
+}
+
+/** The single enqueue's 202 headers besides the body's type. */
+export function enqueueHeaders(email: EmailRecord, created: boolean): Record<string, string> {
+  return {
+    Location: `/v1/tenants/${email.tenantId}/emails/${email.id}`,
+    ...(created ? {} : { 'Idempotent-Replayed': 'true' }),
+  };
+}
+
 export function emailsRoutes(deps: ApiDeps): Router {
   const r = Router();
   const base = '/v1/tenants/:tenantId/emails';
 
+  // Served before Express by enqueue-email.listener.ts; this route answers what that one does not take.
   r.post(base, requireTenantAccess, async (req, res) => {
-    const key = req.header('idempotency-key');
-    if (key !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(key))
-      throw new HttpError(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1-200 visible ASCII characters');
-    const tenant = await loadTenant(deps, req.params.tenantId);
-    const input = parseOr400(enqueueEmailSchema, req.body);
-    const { email, created } = await enqueueEmail(deps, tenant, input, key);
+    const { email, created } = await enqueueOne(deps, req.params.tenantId, req.header('idempotency-key'), req.body);
     res.locals.emailId = email.id;
-    res.status(202).setHeader('Location', `/v1/tenants/${email.tenantId}/emails/${email.id}`);
-    if (!created) res.setHeader('Idempotent-Replayed', 'true');
+    res.status(202);
+    for (const [name, value] of Object.entries(enqueueHeaders(email, created))) res.setHeader(name, value);
     res.json(enqueueAnswer(email));
   });
 
