@@ -2,7 +2,7 @@ import express, { Express } from 'express';
 import { healthRoutes, ReadinessCheck } from '@mailroom/runtime';
 import type { ApiDeps } from './api-deps';
 import { adminUiRoutes } from './http/admin-ui';
-import { authenticate, requireTenantAccess } from './http/auth';
+import { authDepsOf, authenticate, requireTenantAccess } from './http/auth';
 import { errorHandler, notFound } from './http/http-error';
 import { requestLog } from './http/request-log';
 import { BATCH_ENQUEUE_PATH, emailsRoutes } from './routes/emails.routes';
@@ -51,7 +51,7 @@ export function buildApp(deps: ApiDeps, extras: AppExtras): Express {
   app.use((req, res, next) => (req.method === 'POST' && BATCH_ENQUEUE_PATH.test(req.path) ? next() : json(req, res, next)));
   // The API's own description, before authentication: it holds no tenant's data and no secret (decision 0031).
   app.use(openApiRoutes(openApiDocument(routeDocs(deps.providers), { version: API_VERSION })));
-  app.use('/v1', authenticate({ apiKeys: deps.config.apiKeys, opsToken: deps.config.opsToken, tenantTokens: deps.tenantTokens }));
+  app.use('/v1', authenticate(authDepsOf(deps)));
   // Every tenant route, including ones added later, is fenced here first.
   app.use('/v1/tenants/:tenantId', requireTenantAccess);
   app.use(tenantsRoutes(deps));

@@ -10,6 +10,11 @@ export interface AuthDeps {
   tenantTokens: TenantTokens;
 }
 
+/** The credentials every authenticated route checks, from the API's deps (Express's middleware and the enqueue listener alike). */
+export function authDepsOf(deps: { config: { apiKeys: string[]; opsToken: string }; tenantTokens: TenantTokens }): AuthDeps {
+  return { apiKeys: deps.config.apiKeys, opsToken: deps.config.opsToken, tenantTokens: deps.tenantTokens };
+}
+
 function bearer(authorization: string | undefined): string | undefined {
   const m = authorization && /^Bearer\s+(\S+)$/i.exec(authorization);
   return m ? m[1] : undefined;

@@ -55,7 +55,7 @@ export function errorAnswer(
   err: unknown,
   logger: Logger,
   path: string,
-  contentEncoding: string | string[] | undefined,
+  contentEncoding: string | undefined,
 ): { status: number; body: ErrorBody } {
   const e = toHttpError(err, logger, path, contentEncoding);
   return {
@@ -64,7 +64,7 @@ export function errorAnswer(
   };
 }
 
-function toHttpError(err: unknown, logger: Logger, path: string, contentEncoding: string | string[] | undefined): HttpError {
+function toHttpError(err: unknown, logger: Logger, path: string, contentEncoding: string | undefined): HttpError {
   const x = err as { type?: string; message?: string; limit?: number } | undefined;
   if (err instanceof HttpError) return err;
   if (err instanceof ZodError) return zodToHttpError(err);
@@ -77,7 +77,7 @@ function toHttpError(err: unknown, logger: Logger, path: string, contentEncoding
     return new HttpError(400, 'malformed_url', `the URL path is not valid percent-encoded UTF-8: ${err.message}`);
   // Any other client error the HTTP layer raised (http-errors with a 4xx status): a body that does
   // not decode under its Content-Encoding, a body shorter than its Content-Length...
-  if (isClientError(err)) return new HttpError(err.status, 'bad_request', readingProblem(err, [contentEncoding].flat()[0]));
+  if (isClientError(err)) return new HttpError(err.status, 'bad_request', readingProblem(err, contentEncoding));
   logger.error({ err, path }, 'unhandled error');
   return new HttpError(500, 'internal', 'something went wrong on our side; it has been logged');
 }

@@ -30,8 +30,8 @@ export const PRESET_MAX_CONNECTIONS = 2;
  * The pool size for a tenant's SMTP server: what the operator configured (SMTP_MAX_CONNECTIONS) for
  * the tenant's own server (`other`), at most PRESET_MAX_CONNECTIONS for a preset's (decision 0047).
  */
-export function tenantSmtpConnections(preset: SmtpPreset | undefined, configured: number): number {
-  return preset === undefined || preset === 'other' ? configured : Math.min(configured, PRESET_MAX_CONNECTIONS);
+export function tenantSmtpConnections(preset: SmtpPreset, configured: number): number {
+  return preset === 'other' ? configured : Math.min(configured, PRESET_MAX_CONNECTIONS);
 }
 
 /**
