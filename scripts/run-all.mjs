@@ -1,10 +1,13 @@
 // Starts the API, the worker and the webhooks receiver as three processes on the embedded defaults,
 // prefixes their logs, waits until each answers /readyz (ready to work), and stops them all on Ctrl-C / SIGTERM.
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** Each app's V8 flags, as the image and compose start it (infra/node-flags.json). */
+const nodeFlags = JSON.parse(fs.readFileSync(path.join(root, 'infra', 'node-flags.json'), 'utf8'));
 const apps = [
   { name: 'api', port: process.env.API_PORT ?? 8080 },
   { name: 'worker', port: process.env.WORKER_PORT ?? 8082 },
@@ -12,7 +15,7 @@ const apps = [
 ];
 const children = apps.map(({ name }) => {
   // node with the tsx loader (not the tsx CLI), so signals reach the app's own process.
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps', name, 'src', 'main.ts')], {
+  const child = spawn(process.execPath, [...nodeFlags[name], '--import', 'tsx', path.join(root, 'apps', name, 'src', 'main.ts')], {
     cwd: root,
     env: process.env,
     stdio: ['ignore', 'pipe', 'pipe'],

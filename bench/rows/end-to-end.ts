@@ -142,7 +142,7 @@ export const endToEndRow: BenchRowModule = {
 
       const ids: string[] = [];
       const pids = [api.child.pid!, worker.child.pid!, sink.child.pid!, process.pid];
-      const cpuBefore = pids.map(cpuMsOf);
+      const cpuBefore = pids.map((pid) => cpuMsOf(pid));
       const redisBefore = redisPid === undefined ? NaN : cpuMsOf(redisPid);
       const oursMs = await timedMs(async () => {
         await inPool(range(0, N), CLIENTS, async (i) => void ids.push(await post(i)));

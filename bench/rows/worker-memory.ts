@@ -4,21 +4,13 @@ import { startMailgunEmulator, startMailjetEmulator, startSendgridEmulator, star
 import { INVOICE_PDF, startMailroom, waitFor } from '../../e2e/support/mailroom-harness';
 import { BenchRowModule, envInt, ratio } from './bench-row';
 import { inPool } from '../support/measure';
-import { startAppProcess } from '../support/app-process';
+import { appNodeFlags, startAppProcess } from '../support/app-process';
 
 const tenants = () => envInt('BENCH_MEMORY_TENANTS', 10_000);
 const TARGET_MB = 250;
 const MODES = ['smtp', 'sendgrid', 'mailgun', 'mailjet', 'platform'] as const;
 const SMTP_USER = 'tenant@smtp.bench.example';
 const SMTP_PASS = 'bench-smtp-password';
-/**
- * The worker's V8 flags, as docker-compose.yml starts it (decision 0041): the old generation is collected
- * once it is 1.5 times what survived the last full GC, instead of growing with each send's garbage to
- * ~130 MB before the first one. BENCH_WORKER_NODE_FLAGS (space-separated) replaces them, '' for none.
- */
-const WORKER_NODE_FLAGS = (process.env.BENCH_WORKER_NODE_FLAGS ?? '--initial-old-space-size=32 --heap-growing-percent=50')
-  .split(' ')
-  .filter(Boolean);
 
 /** The process's resident set, MB (Linux /proc; the bench's machines are Linux). */
 function rssMb(pid: number): number {
@@ -101,7 +93,7 @@ export const workerMemoryRow: BenchRowModule = {
         const c = await queue.getJobCounts('completed', 'failed');
         return c.completed + c.failed >= n;
       };
-      worker = await startAppProcess('worker', { ...m.env, LOG_LEVEL: 'info' }, WORKER_NODE_FLAGS);
+      worker = await startAppProcess('worker', { ...m.env, LOG_LEVEL: 'info' });
       const pid = worker.child.pid!;
       // Warm: every mode once, then the worker's settled RSS is the baseline.
       for (const i of ids.slice(0, MODES.length)) await m.call('POST', `/v1/tenants/t${i}/emails`, invoice(i));
@@ -128,7 +120,7 @@ export const workerMemoryRow: BenchRowModule = {
           ratio: ratio(peak, baseline),
           target: { on: 'mailroom', op: '<', value: TARGET_MB },
           baselineIs: 'same worker, warm, before the cycle',
-          note: `peak; ${end.toFixed(0)} MB at the end; worker flags: ${WORKER_NODE_FLAGS.join(' ') || 'none'}`,
+          note: `peak; ${end.toFixed(0)} MB at the end; worker flags: ${appNodeFlags('worker').join(' ') || 'none'}`,
         },
       ];
     } finally {

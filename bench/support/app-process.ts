@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -19,17 +20,28 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+export type AppName = 'webhooks' | 'worker' | 'api';
+
 /**
- * One of the apps as its own OS process (`apps/<app>/src/main.ts`), as production runs it: its CPU is
- * its own, not shared with the bench's clients. `nodeArgs` e.g. `--cpu-prof`. Logs go nowhere.
+ * An app's V8 flags as production starts it (infra/node-flags.json: the image, compose and the quick
+ * start give the same). `BENCH_<APP>_NODE_FLAGS` (space-separated, '' for none) replaces them, to
+ * measure without or with others: `BENCH_API_NODE_FLAGS= BENCH_ONLY=batch-enqueue pnpm bench`.
  */
-export async function startAppProcess(
-  app: 'webhooks' | 'worker' | 'api',
-  env: Record<string, string>,
-  nodeArgs: string[] = [],
-): Promise<AppProcess> {
+export function appNodeFlags(app: AppName): string[] {
+  const override = process.env[`BENCH_${app.toUpperCase()}_NODE_FLAGS`];
+  if (override !== undefined) return override.split(' ').filter(Boolean);
+  const flags = JSON.parse(fs.readFileSync(path.join(ROOT, 'infra', 'node-flags.json'), 'utf8')) as Record<AppName, string[]>;
+  return flags[app];
+}
+
+/**
+ * One of the apps as its own OS process (`apps/<app>/src/main.ts`) with its V8 flags, as production
+ * runs it: its CPU is its own, not shared with the bench's clients. `nodeArgs` are added, e.g.
+ * `--cpu-prof`. Logs go nowhere.
+ */
+export async function startAppProcess(app: AppName, env: Record<string, string>, nodeArgs: string[] = []): Promise<AppProcess> {
   const portVar = { webhooks: 'WEBHOOKS_PORT', worker: 'WORKER_PORT', api: 'API_PORT' }[app];
-  return startScriptProcess(path.join(ROOT, 'apps', app, 'src', 'main.ts'), portVar, env, nodeArgs, app);
+  return startScriptProcess(path.join(ROOT, 'apps', app, 'src', 'main.ts'), portVar, env, [...appNodeFlags(app), ...nodeArgs], app);
 }
 
 /** Any server script (a baseline's) as its own process, listening on the port it finds in `portVar`, answering /healthz. */
