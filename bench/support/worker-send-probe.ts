@@ -4,7 +4,7 @@ import { AppProcess, startAppProcess } from './app-process';
 import { BENCH_PASS, BENCH_USER, rawNodemailer } from './bench-smtp';
 import { httpPoster } from './http-post';
 import { inPool } from './measure';
-import { cpuMsOf } from './process-cpu';
+import { cpuMsOf, threadCpuMsOf } from './process-cpu';
 import { startSinkProcess } from './smtp-sink-process';
 
 /**
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
 }
 
 /** CPU ms of a process's main thread alone (its JavaScript; V8's compiler and GC helpers and libuv's pool are other threads). */
-const mainThreadCpuMs = (pid: number) => cpuMsOf(pid, pid);
+const mainThreadCpuMs = (pid: number) => threadCpuMsOf(pid, pid);
 
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => from + k);
 
