@@ -6,7 +6,7 @@ import { toHistoryFilter, toHistoryPage } from '../history-filter';
 import { ContentDoc, contentFromDoc, contentToDoc, EmailDoc, emailBody, emailFromDoc } from './mongo-documents';
 import { bulkWriteErrors, isDuplicateOn, isWriteDuplicateOn } from './mongo-errors';
 import { IDEMPOTENCY_INDEX } from './mongo-indexes';
-import { historyMongoFilter } from './mongo-history-filter';
+import { historyCursor } from './mongo-history-filter';
 import { reviseDocument } from './revise-document';
 
 /** A create that lost its idempotency race to an email removed a moment later tries again this often. */
@@ -150,11 +150,7 @@ export class MongoEmailStore implements EmailStore {
 
   async list(tenantId: string, query: HistoryQuery): Promise<HistoryPage> {
     const filter = toHistoryFilter(tenantId, query);
-    const docs = await this.emails
-      .find(historyMongoFilter(filter))
-      .sort({ createdAt: -1, _id: -1 })
-      .limit(filter.limit + 1)
-      .toArray();
+    const docs = await historyCursor(this.emails, filter).toArray();
     return toHistoryPage(docs.map(emailFromDoc), filter.limit);
   }
 

@@ -1,4 +1,4 @@
-import type { Filter } from 'mongodb';
+import type { Collection, Filter, FindCursor, WithId } from 'mongodb';
 import type { HistoryFilter } from '../history-filter';
 import type { EmailDoc } from './mongo-documents';
 
@@ -17,4 +17,15 @@ export function historyMongoFilter(filter: HistoryFilter): Filter<EmailDoc> {
     and.push({ $or: [{ createdAt: { $lt: createdAt } }, { createdAt, _id: { $lt: id } }] });
   }
   return { $and: and };
+}
+
+/** The history's order, newest first, ties by id: the last fields of every history index (mongo-indexes). */
+export const HISTORY_SORT = { createdAt: -1, _id: -1 } as const;
+
+/** One history page's query, one more than the page to tell whether another follows: what `list` reads and the explain test plans. */
+export function historyCursor(emails: Collection<EmailDoc>, filter: HistoryFilter): FindCursor<WithId<EmailDoc>> {
+  return emails
+    .find(historyMongoFilter(filter))
+    .sort(HISTORY_SORT)
+    .limit(filter.limit + 1);
 }

@@ -1,7 +1,8 @@
 import type { Db, IndexDescription } from 'mongodb';
+import { HISTORY_SORT } from './mongo-history-filter';
 
-/** Newest first, ties by id: every history index ends with the sort so the filter and the order share it. */
-const HISTORY_ORDER = { createdAt: -1, _id: -1 } as const;
+/** Newest first, ties by id: every history index ends with the history's sort so the filter and the order share it. */
+const HISTORY_ORDER = HISTORY_SORT;
 
 export const EMAIL_INDEXES: IndexDescription[] = [
   {
