@@ -1,4 +1,4 @@
-import { INVOICE_PDF, startMailroom, waitFor } from '../../e2e/support/mailroom-harness';
+import { INVOICE_PDF, Mailroom, startMailroom, waitFor } from '../../e2e/support/mailroom-harness';
 import { BenchRowModule, envInt, ratio } from './bench-row';
 import { inPool, seededRandom, timedMs } from '../support/measure';
 import { AppProcess, startAppProcess } from '../support/app-process';
@@ -23,6 +23,34 @@ export const invoiceBody = (i: number, pdf: Buffer | string = INVOICE_PDF) => ({
   text: 'Invoice attached',
   attachments: [{ filename: 'f.pdf', contentType: 'application/pdf', content: typeof pdf === 'string' ? pdf : pdf.toString('base64') }],
 });
+
+/** The same invoice as raw nodemailer sends it in the baseline: what `invoiceBody` posts, as a message. */
+export const rawInvoiceMail = (i: number, pdf: Buffer) => ({
+  from: BENCH_USER,
+  to: `c${i}@x.example`,
+  subject: `Invoice ${i}`,
+  text: 'Invoice attached',
+  attachments: [{ filename: 'f.pdf', contentType: 'application/pdf', content: pdf }],
+});
+
+/** The tenant `bench`, sending through its own SMTP server (the bench's sink, STARTTLS + AUTH) as the row measures it. */
+export async function createBenchTenant(m: Mailroom, sinkPort: number): Promise<void> {
+  await m.call('PUT', '/v1/tenants/bench', { name: 'Bench', plan: 'premium' });
+  const saved = await m.call('PUT', '/v1/tenants/bench/email-settings', {
+    mode: 'smtp',
+    senderName: 'Bench',
+    smtp: {
+      preset: 'other',
+      fromAddress: BENCH_USER,
+      username: BENCH_USER,
+      password: BENCH_PASS,
+      host: '127.0.0.1',
+      port: sinkPort,
+      tls: false,
+    },
+  });
+  if (saved.status !== 200) throw new Error(`settings: ${saved.status} ${JSON.stringify(saved.body)}`);
+}
 
 /** A 30 KB PDF: the header of a real one, then incompressible bytes (the same every run). */
 export function invoicePdf(bytes: number): Buffer {
@@ -64,32 +92,11 @@ export const endToEndRow: BenchRowModule = {
     const env = { ...m.env, LOG_LEVEL: 'info', API_PORT: '0', WORKER_PORT: '0' };
     const apps: { stop(): Promise<void> }[] = [];
     try {
-      await m.call('PUT', '/v1/tenants/bench', { name: 'Bench', plan: 'premium' });
-      const saved = await m.call('PUT', '/v1/tenants/bench/email-settings', {
-        mode: 'smtp',
-        senderName: 'Bench',
-        smtp: {
-          preset: 'other',
-          fromAddress: BENCH_USER,
-          username: BENCH_USER,
-          password: BENCH_PASS,
-          host: '127.0.0.1',
-          port: sink.port,
-          tls: false,
-        },
-      });
-      if (saved.status !== 200) throw new Error(`settings: ${saved.status} ${JSON.stringify(saved.body)}`);
+      await createBenchTenant(m, sink.port);
 
       const baselineRun = async () => {
         const raw = rawNodemailer(sink.port, rawPool());
-        const send = (i: number) =>
-          raw.sendMail({
-            from: BENCH_USER,
-            to: `c${i}@x.example`,
-            subject: `Invoice ${i}`,
-            text: 'Invoice attached',
-            attachments: [{ filename: 'f.pdf', contentType: 'application/pdf', content: pdf }],
-          });
+        const send = (i: number) => raw.sendMail(rawInvoiceMail(i, pdf));
         await inPool(range(0, WARM), CLIENTS, send);
         const cpu = [cpuMsOf(process.pid), cpuMsOf(sink.child.pid!)];
         const ms = await timedMs(() => inPool(range(0, N), CLIENTS, send));

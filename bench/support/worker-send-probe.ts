@@ -1,7 +1,7 @@
 import { startMailroom, waitFor } from '../../e2e/support/mailroom-harness';
-import { invoiceBody, invoicePdf } from '../rows/end-to-end';
+import { createBenchTenant, invoiceBody, invoicePdf, rawInvoiceMail } from '../rows/end-to-end';
 import { AppProcess, startAppProcess } from './app-process';
-import { BENCH_PASS, BENCH_USER, rawNodemailer } from './bench-smtp';
+import { rawNodemailer } from './bench-smtp';
 import { httpPoster } from './http-post';
 import { inPool } from './measure';
 import { cpuMsOf, threadCpuMsOf } from './process-cpu';
@@ -26,35 +26,14 @@ async function main(): Promise<void> {
   const m = await startMailroom({ LOG_LEVEL: 'silent' }, { worker: false });
   try {
     const raw = rawNodemailer(sink.port, 5);
-    const rawSend = (i: number) =>
-      raw.sendMail({
-        from: BENCH_USER,
-        to: `c${i}@x.example`,
-        subject: `Invoice ${i}`,
-        text: 'Invoice attached',
-        attachments: [{ filename: 'f.pdf', contentType: 'application/pdf', content: pdf }],
-      });
+    const rawSend = (i: number) => raw.sendMail(rawInvoiceMail(i, pdf));
     await inPool(range(0, 200), 20, rawSend);
     const rawBefore = cpuMsOf(process.pid);
     await inPool(range(0, N), 20, rawSend);
     console.log(`raw nodemailer: ${((cpuMsOf(process.pid) - rawBefore) / N).toFixed(3)} ms CPU per email`);
     raw.close();
 
-    await m.call('PUT', '/v1/tenants/bench', { name: 'Bench', plan: 'premium' });
-    const saved = await m.call('PUT', '/v1/tenants/bench/email-settings', {
-      mode: 'smtp',
-      senderName: 'Bench',
-      smtp: {
-        preset: 'other',
-        fromAddress: BENCH_USER,
-        username: BENCH_USER,
-        password: BENCH_PASS,
-        host: '127.0.0.1',
-        port: sink.port,
-        tls: false,
-      },
-    });
-    if (saved.status !== 200) throw new Error(`settings: ${saved.status} ${JSON.stringify(saved.body)}`);
+    await createBenchTenant(m, sink.port);
     const nodeArgs = (process.env.PROBE_NODE_ARGS ?? '').split(' ').filter(Boolean);
     // PROBE_WORKERS=2: that many worker processes on the same store and queue (their CPU summed; the first one's main thread).
     const workers: AppProcess[] = [];

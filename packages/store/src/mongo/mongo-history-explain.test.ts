@@ -60,10 +60,7 @@ run('the history queries on MongoDB (explain)', () => {
           bcc: i % 2 === 0 ? [{ email: 'archive@acme.test' }] : [],
           test: i % 10 === 3,
         });
-        await store.emails.create({
-          email: { ...email, recipients: email.recipients.map((r) => ({ ...r, status })) },
-          content: makeContent(),
-        });
+        await store.emails.create({ email, content: makeContent() });
       }
   }, 120_000);
 

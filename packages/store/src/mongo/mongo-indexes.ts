@@ -1,9 +1,7 @@
 import type { Db, IndexDescription } from 'mongodb';
 import { HISTORY_SORT } from './mongo-history-filter';
 
-/** Newest first, ties by id: every history index ends with the history's sort so the filter and the order share it. */
-const HISTORY_ORDER = HISTORY_SORT;
-
+/** Every history index ends with the history's sort (newest first, ties by id), so the filter and the order share it. */
 export const EMAIL_INDEXES: IndexDescription[] = [
   {
     name: 'tenant_idempotency_key',
@@ -11,13 +9,13 @@ export const EMAIL_INDEXES: IndexDescription[] = [
     unique: true,
     partialFilterExpression: { idempotencyKey: { $type: 'string' } },
   },
-  { name: 'tenant_history', key: { tenantId: 1, ...HISTORY_ORDER } },
-  { name: 'tenant_document_id', key: { tenantId: 1, 'document.id': 1, ...HISTORY_ORDER } },
-  { name: 'tenant_document_type', key: { tenantId: 1, 'document.type': 1, ...HISTORY_ORDER } },
-  { name: 'tenant_status', key: { tenantId: 1, status: 1, ...HISTORY_ORDER } },
-  { name: 'tenant_recipient_email', key: { tenantId: 1, 'recipients.email': 1, ...HISTORY_ORDER } },
-  { name: 'tenant_recipient_status', key: { tenantId: 1, 'recipients.status': 1, ...HISTORY_ORDER } },
-  { name: 'tenant_test', key: { tenantId: 1, test: 1, ...HISTORY_ORDER } },
+  { name: 'tenant_history', key: { tenantId: 1, ...HISTORY_SORT } },
+  { name: 'tenant_document_id', key: { tenantId: 1, 'document.id': 1, ...HISTORY_SORT } },
+  { name: 'tenant_document_type', key: { tenantId: 1, 'document.type': 1, ...HISTORY_SORT } },
+  { name: 'tenant_status', key: { tenantId: 1, status: 1, ...HISTORY_SORT } },
+  { name: 'tenant_recipient_email', key: { tenantId: 1, 'recipients.email': 1, ...HISTORY_SORT } },
+  { name: 'tenant_recipient_status', key: { tenantId: 1, 'recipients.status': 1, ...HISTORY_SORT } },
+  { name: 'tenant_test', key: { tenantId: 1, test: 1, ...HISTORY_SORT } },
   // The retention sweep: not yet purged (no contentPurgedAt: the index holds it as null), oldest finalAt first.
   {
     name: 'content_to_purge',
