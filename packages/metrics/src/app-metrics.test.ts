@@ -18,6 +18,12 @@ async function serve(handler: http.RequestListener): Promise<{ url: string; clos
   };
 }
 
+/** Busy-loops until this process has spent `micros` more of user CPU. */
+function spendUserCpu(micros: number): void {
+  const until = process.cpuUsage().user + micros;
+  while (process.cpuUsage().user < until) Math.sqrt(Math.random());
+}
+
 describe('AppMetrics', () => {
   it('gives each app instance its own registry with process metrics labelled by app, leaving the global registry alone', async () => {
     const api = new AppMetrics('api', { opsToken: OPS_TOKEN, logger });
@@ -25,6 +31,9 @@ describe('AppMetrics', () => {
     new EnqueueMetrics(api.registry).emailEnqueued({ transport: { mode: 'smtp' } });
     // A second registry of the same kind must not collide (three apps in one test process).
     new EnqueueMetrics(new AppMetrics('api', { opsToken: OPS_TOKEN, logger }).registry);
+    // prom-client counts the process's CPU from the registry's creation; spend some, so the
+    // counters cannot read 0 on a kernel whose CPU accounting ticks coarsely.
+    spendUserCpu(5_000);
 
     const a = parsePrometheusText(await api.registry.metrics());
     const w = parsePrometheusText(await worker.registry.metrics());
