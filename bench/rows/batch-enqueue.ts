@@ -60,7 +60,7 @@ export const batchEnqueueRow: BenchRowModule = {
     const inLane = async () => (await sendQueue.count()) + (await lanes.backlogLength('bench'));
     try {
       await m.call('PUT', '/v1/tenants/bench', { name: 'Bench', plan: 'premium' });
-      const post = async (path: string, body: string) => {
+      const post = async (path: string, body: string | Buffer) => {
         const res = await client.post(api.url + path, { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' }, body);
         return { status: res.status, json: JSON.parse(res.body) as { results?: { status?: string; error?: unknown }[] } };
       };
@@ -85,14 +85,17 @@ export const batchEnqueueRow: BenchRowModule = {
         ),
       );
 
-      // Mailroom: the bodies are serialized before the clock starts (the client's cost is not the API's).
+      // Mailroom: the bodies are serialized and encoded before the clock starts (the client's cost is not
+      // the API's: encoding a 4 MB body as UTF-8 took the client 3.5 ms of CPU per request).
       const bodies = bulks.map((b) =>
-        JSON.stringify({
-          items: Array.from({ length: Math.min(size, N - b * size) }, (_, j) => ({
-            idempotencyKey: `b-${b * size + j}`,
-            ...invoice('b', b * size + j),
-          })),
-        }),
+        Buffer.from(
+          JSON.stringify({
+            items: Array.from({ length: Math.min(size, N - b * size) }, (_, j) => ({
+              idempotencyKey: `b-${b * size + j}`,
+              ...invoice('b', b * size + j),
+            })),
+          }),
+        ),
       );
       const laneBefore = await inLane();
       const cpuBefore = cpuMs(api.child.pid!);
@@ -109,7 +112,7 @@ export const batchEnqueueRow: BenchRowModule = {
 
       // For the note: the single enqueue path, the same invoices one per request.
       const S = singles();
-      const singleBodies = Array.from({ length: S }, (_, i) => JSON.stringify(invoice('s', i)));
+      const singleBodies = Array.from({ length: S }, (_, i) => Buffer.from(JSON.stringify(invoice('s', i))));
       const singleMs = await timedMs(() =>
         inPool(singleBodies, 16, async (body) => {
           const r = await post('/v1/tenants/bench/emails', body);

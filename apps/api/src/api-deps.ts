@@ -10,6 +10,7 @@ import type { Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ApiObserver } from './api-metrics';
+import type { BatchBodyReader } from './batch-body/batch-body-reader';
 
 /** What the routes and use cases are given. Built once in api-server.ts; tests may inject their own. */
 export interface ApiDeps {
@@ -31,6 +32,8 @@ export interface ApiDeps {
   /** Connecting mailboxes with OAuth2 (the start route); offers only the vendors the platform has an app with. */
   oauth: OAuthConnector;
   now: () => Date;
+  /** Reads batch enqueue bodies off the event loop (BATCH_READ_THREADS, decision 0050). */
+  batchBodies: BatchBodyReader;
   /** Status callbacks to the platform: `callbacks.publisher.publish(events)`, the queue, /ops/callbacks. */
   callbacks?: Callbacks;
   /** Told when things happen (metrics). */

@@ -11,6 +11,7 @@ import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ApiDeps } from './api-deps';
 import { createApiMetrics } from './api-metrics';
+import { createBatchBodyReader } from './batch-body/batch-body-reader';
 import { buildApp } from './build-app';
 import { defaultAdminUiDir } from './http/admin-ui';
 import { enqueueEmailListener } from './routes/enqueue-email.listener';
@@ -63,6 +64,7 @@ export async function startApi(
     mailboxTokens: new MailboxTokens({ config, redis, registry: providers, settings: store.settings, box, logger }),
     oauth: createOAuthConnector(config, redis),
     now: () => new Date(),
+    batchBodies: createBatchBodyReader({ threads: config.batchReadThreads, maxAttachmentBytes: config.limits.maxAttachmentBytes, logger }),
     observer,
     callbacks,
   };
@@ -80,6 +82,7 @@ export async function startApi(
     app,
     stop: async () => {
       await http.close();
+      await deps.batchBodies.close();
       await queue.close();
       await callbacks.close();
       await backends.close();

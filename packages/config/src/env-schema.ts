@@ -62,6 +62,8 @@ export const envSchema = z.object({
   RATE_LIMIT_GRACE_MS: int(86_400_000, 0),
   MAX_ATTACHMENT_BYTES: int(10 * 1024 * 1024, 1),
   BATCH_MAX_BODY_BYTES: int(32 * 1024 * 1024, 1024),
+  /** By default one less than the cores, at least 1, at most 4 (load-config.ts). */
+  BATCH_READ_THREADS: optionalInt(0, 64),
   TENANT_TOKEN_TTL_SECONDS: int(900, 30, 86_400),
   PROVIDER_TIMEOUT_MS: int(15_000, 100),
   SMTP_CONNECTION_TIMEOUT_MS: int(15_000, 100),

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AddressRange, parseAddressRanges } from './address-ranges';
@@ -75,6 +76,11 @@ export interface Config {
     testEmailsPerMinute: number;
     webhookMaxAgeSeconds: number;
   };
+  /**
+   * Threads of the API that read batch bodies (parse, validate, decode: decision 0050); 0 reads them on
+   * the event loop. BATCH_READ_THREADS, by default one less than the cores (at least 1, at most 4).
+   */
+  batchReadThreads: number;
   timeouts: {
     providerMs: number;
     smtpConnectionMs: number;
@@ -276,6 +282,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       testEmailsPerMinute: e.TEST_EMAILS_PER_MINUTE,
       webhookMaxAgeSeconds: e.WEBHOOK_MAX_AGE_SECONDS,
     },
+    batchReadThreads: e.BATCH_READ_THREADS ?? Math.min(4, Math.max(1, os.availableParallelism() - 1)),
     timeouts: {
       providerMs: e.PROVIDER_TIMEOUT_MS,
       smtpConnectionMs: e.SMTP_CONNECTION_TIMEOUT_MS,

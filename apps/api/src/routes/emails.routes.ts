@@ -1,11 +1,5 @@
 import express, { Request, Response, Router } from 'express';
-import {
-  enqueueBatchEnvelopeSchema,
-  enqueueEmailSchema,
-  historyQuerySchema,
-  IDEMPOTENCY_KEY_PATTERN,
-  MAX_BATCH_ITEMS,
-} from '@mailroom/domain';
+import { enqueueEmailSchema, historyQuerySchema, IDEMPOTENCY_KEY_PATTERN } from '@mailroom/domain';
 import type { EmailRecord } from '@mailroom/domain';
 import { InvalidCursorError } from '@mailroom/store';
 import type { ApiDeps } from '../api-deps';
@@ -13,6 +7,7 @@ import { requireTenantAccess } from '../http/auth';
 import { HttpError } from '../http/http-error';
 import { parseOr400 } from '../http/validate';
 import { cancelEmail } from '../use-cases/cancel-email';
+import { toHttpError } from '../use-cases/batch-items';
 import { enqueueBatch } from '../use-cases/enqueue-batch';
 import { enqueueEmail } from '../use-cases/enqueue-email';
 import { retryEmail } from '../use-cases/retry-email';
@@ -22,11 +17,15 @@ import { loadTenant } from './load-tenant';
 /** The batch route's path: its body is read by its own parser (BATCH_MAX_BODY_BYTES), after authentication. */
 export const BATCH_ENQUEUE_PATH = /^\/v1\/tenants\/[^/]+\/emails\/batch\/?$/i;
 
-/** The batch's body, up to its own limit; too large names the limit and what to do. */
+/**
+ * The batch's body as bytes, up to its own limit (too large names the limit and what to do), inflated
+ * as the JSON parser would; a JSON body in another charset than UTF-8 is a 415. It is parsed with the
+ * rest of its reading (deps.batchBodies), off the event loop.
+ */
 function batchBody(limit: number): express.RequestHandler {
-  const json = express.json({ limit, strict: true });
+  const raw = express.raw({ type: 'application/json', limit });
   return (req, res, next) =>
-    json(req, res, (err?: unknown) => {
+    raw(req, res, (err?: unknown) => {
       if ((err as { type?: string } | undefined)?.type === 'entity.too.large')
         return next(
           new HttpError(
@@ -37,6 +36,11 @@ function batchBody(limit: number): express.RequestHandler {
               limitBytes: limit,
             },
           ),
+        );
+      const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1];
+      if (!err && Buffer.isBuffer(req.body) && charset && !/^utf-?8$/i.test(charset))
+        return next(
+          new HttpError(415, 'unsupported_encoding', `unsupported charset "${charset.toUpperCase()}": send the batch as UTF-8 JSON`),
         );
       next(err);
     });
@@ -83,19 +87,11 @@ export function emailsRoutes(deps: ApiDeps): Router {
     requireTenantAccess,
     batchBody(deps.config.limits.maxBatchBodyBytes),
     async (req: Request<{ tenantId: string }>, res: Response) => {
+      const reading = await deps.batchBodies.read(Buffer.isBuffer(req.body) ? req.body : undefined);
+      if (reading.kind === 'malformed') throw toHttpError(reading.problem);
       const tenant = await loadTenant(deps, req.params.tenantId);
-      const { items } = parseOr400(enqueueBatchEnvelopeSchema, req.body);
-      if (items.length > MAX_BATCH_ITEMS)
-        throw new HttpError(
-          413,
-          'too_many_items',
-          `the batch has ${items.length} items; the limit is ${MAX_BATCH_ITEMS} per request: split it`,
-          {
-            limit: MAX_BATCH_ITEMS,
-            items: items.length,
-          },
-        );
-      const outcomes = await enqueueBatch(deps, tenant, items);
+      if (reading.kind === 'refused') throw toHttpError(reading.problem);
+      const outcomes = await enqueueBatch(deps, tenant, reading);
       res.status(207).json({
         results: outcomes.map((o) =>
           'error' in o

@@ -3,7 +3,7 @@ import { awaitsSend, createdEmailCallbackEvents, EmailRecord, effectiveSettings,
 import type { ApiDeps } from '../api-deps';
 import { HttpError } from '../http/http-error';
 import { admitSendJobs, giveBackLanePlaces } from './admit-send-jobs';
-import { prepareBatchItems } from './batch-items';
+import { BatchBodyReading, recordBatchItems, toHttpError } from './batch-items';
 import { planReplay } from './replay-of-key';
 import { screenSuppressedAtEnqueueMany } from './screen-suppressed-at-enqueue';
 
@@ -27,12 +27,15 @@ interface Start {
  * item whose job could not be added has its record removed (only while still pending under this
  * request) and answers 503 `queue_unavailable`.
  */
-export async function enqueueBatch(deps: ApiDeps, tenant: Tenant, items: unknown[]): Promise<BatchOutcome[]> {
+export async function enqueueBatch(
+  deps: ApiDeps,
+  tenant: Tenant,
+  items: Extract<BatchBodyReading, { kind: 'items' }>,
+): Promise<BatchOutcome[]> {
   const effective = effectiveSettings(tenant, await deps.store.settings.get(tenant.id), deps.config.smtpPlans);
   const owner = randomUUID();
-  const ctx = { tenantId: tenant.id, effective, now: deps.now(), owner, maxAttachmentBytes: deps.config.limits.maxAttachmentBytes };
-  const { prepared, errors } = prepareBatchItems(items, ctx);
-  const outcomes: BatchOutcome[] = [...errors];
+  const prepared = recordBatchItems(items.valid, { tenantId: tenant.id, effective, now: deps.now(), owner });
+  const outcomes: BatchOutcome[] = items.errors.map((e) => ({ index: e.index, error: toHttpError(e.problem) }));
 
   const screened = await screenSuppressedAtEnqueueMany(
     deps,
@@ -70,7 +73,7 @@ export async function enqueueBatch(deps: ApiDeps, tenant: Tenant, items: unknown
   deps.logger.info(
     {
       tenantId: tenant.id,
-      items: items.length,
+      items: items.count,
       created: createdNow.length,
       errors: outcomes.length - outcomes.filter((o) => 'email' in o).length,
     },

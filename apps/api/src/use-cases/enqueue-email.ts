@@ -1,28 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Attachment, EmailRecord, effectiveSettings, EnqueueEmailInput, Tenant, transportOf } from '@mailroom/domain';
+import { EmailRecord, effectiveSettings, EnqueueEmailInput, Tenant, transportOf } from '@mailroom/domain';
 import type { ApiDeps } from '../api-deps';
-import { HttpError } from '../http/http-error';
+import { decodeAttachments } from './decode-attachments';
 import { newEmailId, newEmailRecord, requestHash } from './new-email-record';
 import { answerReplay } from './pending-enqueue';
 import { screenSuppressedAtEnqueue } from './screen-suppressed-at-enqueue';
 import { startSending } from './start-sending';
-
-export function decodeAttachments(input: EnqueueEmailInput, maxBytes: number): Attachment[] {
-  const attachments = input.attachments.map((a) => ({
-    filename: a.filename,
-    contentType: a.contentType,
-    content: Buffer.from(a.content, 'base64'),
-  }));
-  const total = attachments.reduce((n, a) => n + a.content.length, 0);
-  if (total > maxBytes) {
-    throw new HttpError(
-      413,
-      'attachments_too_large',
-      `attachments total ${total} bytes; the limit is ${maxBytes} bytes (${(maxBytes / 1048576).toFixed(1)} MB)`,
-    );
-  }
-  return attachments;
-}
 
 /**
  * Enqueue a document email for a tenant the route has loaded. Reads as its flow: the tenant's effective settings (a tenant that never

@@ -55,7 +55,10 @@ function decodedSize(base64: string): number {
 export function newEmailRecord(args: {
   id: string;
   tenantId: string;
-  input: EnqueueEmailInput;
+  /** The email as posted; a batch item's comes without its attachments' contents, and their `attachments` below. */
+  input: Omit<EnqueueEmailInput, 'attachments'> & { attachments?: EnqueueEmailInput['attachments'] };
+  /** The attachments as the history keeps them, when the input's contents are not at hand (decoded elsewhere). */
+  attachments?: AttachmentInfo[];
   /** The effective settings (domain effectiveSettings): defaults and plan fallback already applied. */
   settings: EmailSettings;
   /** What the history shows as the transport; by default the settings' mode. */
@@ -67,6 +70,7 @@ export function newEmailRecord(args: {
   pendingEnqueue?: PendingEnqueue;
 }): EmailRecord {
   const { input, settings } = args;
+  const attachments = args.attachments ?? attachmentInfo(input.attachments ?? []);
   const at = args.now.toISOString();
   const { to, cc, bcc } = mergeRecipients(input, settings);
   const recipient =
@@ -95,8 +99,8 @@ export function newEmailRecord(args: {
     ...(args.idempotencyKey ? { idempotencyKey: args.idempotencyKey } : {}),
     ...(args.requestHash ? { requestHash: args.requestHash } : {}),
     hasHtml: input.html !== undefined,
-    attachmentCount: input.attachments.length,
-    ...(input.attachments.length > 0 ? { attachments: attachmentInfo(input.attachments) } : {}),
+    attachmentCount: attachments.length,
+    ...(attachments.length > 0 ? { attachments } : {}),
     ...(args.pendingEnqueue ? { pendingEnqueue: args.pendingEnqueue } : {}),
     createdAt: at,
     updatedAt: at,

@@ -75,6 +75,8 @@ export function emailRouteDocs(): RouteDoc[] {
       errors: {
         404: 'No such tenant.',
         413: `More than ${MAX_BATCH_ITEMS} items (\`too_many_items\`), or a body larger than BATCH_MAX_BODY_BYTES (\`payload_too_large\`).`,
+        415: 'A JSON body in another charset than UTF-8 (`unsupported_encoding`).',
+        503: 'The batch could not be read (`batch_not_read`: the thread reading it stopped); nothing was stored: post it again.',
       },
     },
     {
