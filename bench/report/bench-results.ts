@@ -28,8 +28,24 @@ export function toResultRow(module: string, row: BenchRow): ResultRow {
   return { module, ...row, targetText: describeTarget(row.target, row.unit), pass: meetsTarget(row) };
 }
 
-const num = (v: number) =>
-  !Number.isFinite(v) ? 'n/a' : Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2);
+const num = (v: number, digits?: number) =>
+  !Number.isFinite(v)
+    ? 'n/a'
+    : v.toFixed(digits ?? (Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2));
+
+/**
+ * The figure its target judges, with as many more digits as it takes to tell it from the target: a
+ * ratio of 0.899 against >= 0.9 reads 0.899 FAIL, not 0.90 FAIL.
+ */
+function judged(r: ResultRow, on: 'mailroom' | 'ratio'): string {
+  const v = r[on];
+  const t = r.target;
+  let shown = num(v);
+  if (!t || t.on !== on || v === t.value) return shown;
+  const base = Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2;
+  for (let digits = base + 1; digits <= base + 3 && shown === num(t.value, digits - 1); digits++) shown = num(v, digits);
+  return shown;
+}
 const verdict = (r: ResultRow) => (r.pass === null ? '' : r.pass ? 'pass' : 'FAIL');
 
 function sizesLine(r: BenchResults): string {
@@ -58,7 +74,7 @@ export function renderMarkdown(r: BenchResults): string {
     '|---|---|---|---|---|---|',
     ...r.rows.map(
       (x) =>
-        `| ${x.name}${x.note ? ` (${x.note})` : ''} | ${num(x.mailroom)} ${x.unit} | ${num(x.baseline)} ${x.unit}: ${x.baselineIs} | ${num(x.ratio)} | ${x.targetText} | ${verdict(x)} |`,
+        `| ${x.name}${x.note ? ` (${x.note})` : ''} | ${judged(x, 'mailroom')} ${x.unit} | ${num(x.baseline)} ${x.unit}: ${x.baselineIs} | ${judged(x, 'ratio')} | ${x.targetText} | ${verdict(x)} |`,
     ),
     ...r.errors.map((e) => `| ${e.module}: could not be measured: ${e.message.replace(/\|/g, '/')} | | | | | FAIL |`),
   ];
@@ -74,7 +90,7 @@ export function renderConsole(r: BenchResults): string {
     '-'.repeat(w.name + 2 * w.fig + 7 + 18 + 10),
     ...r.rows.map(
       (x) =>
-        `${pad(x.name, w.name)} ${pad(`${num(x.mailroom)} ${x.unit}`, w.fig)} ${pad(`${num(x.baseline)} ${x.unit}`, w.fig)} ${pad(num(x.ratio), 7)} ${pad(x.targetText, 18)} ${verdict(x)}`,
+        `${pad(x.name, w.name)} ${pad(`${judged(x, 'mailroom')} ${x.unit}`, w.fig)} ${pad(`${num(x.baseline)} ${x.unit}`, w.fig)} ${pad(judged(x, 'ratio'), 7)} ${pad(x.targetText, 18)} ${verdict(x)}`,
     ),
     ...r.errors.map((e) => `${pad(`${e.module}: could not be measured`, w.name)} ${e.message}`),
     '',
