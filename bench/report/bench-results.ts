@@ -29,9 +29,7 @@ export function toResultRow(module: string, row: BenchRow): ResultRow {
 }
 
 const num = (v: number, digits?: number) =>
-  !Number.isFinite(v)
-    ? 'n/a'
-    : v.toFixed(digits ?? (Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2));
+  !Number.isFinite(v) ? 'n/a' : v.toFixed(digits ?? (Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2));
 
 /**
  * The figure its target judges, with as many more digits as it takes to tell it from the target: a
