@@ -65,32 +65,28 @@ interface Thread {
  * Each body goes to the thread with the fewest waiting, its memory moved there, not copied (copying
  * 4 MB each way cost more than the thread saved on two cores), once the thread has answered once; the
  * attachments' bytes come back moved. A thread that fails (it could not start, or died) is logged and
- * dropped, the bodies it was copied are read here, and once no thread is left every body is. A body it held when it died is gone with it: that request answers 503
- * `batch_not_read` before anything is stored, and the platform posts it again (its keys make that safe).
+ * dropped, the bodies it was copied are read here, and once no thread is left every body is. A body
+ * that had moved to a thread that died is gone with it: that request answers 503 `batch_not_read`
+ * before anything is stored, and the platform posts it again (its keys make that safe). The threads
+ * start with the first batch: an API that is never sent one pays nothing for them.
  */
 class ThreadedBatchBodyReader implements BatchBodyReader {
   private readonly threads: Thread[] = [];
   private nextId = 0;
+  private started = false;
   private closed = false;
 
   constructor(
-    count: number,
-    workerData: object,
+    private readonly count: number,
+    private readonly workerData: object,
     private readonly logger: Logger,
     private readonly inline: (body: Uint8Array | undefined) => BatchBodyReading,
-  ) {
-    this.startAll = () => {
-      for (let i = 0; i < count; i++) this.threads.push(this.start(workerData));
-    };
-  }
-
-  /** The threads start with the first batch: an API that is never sent one pays nothing for them. */
-  private startAll?: () => void;
+  ) {}
 
   read(body: Uint8Array | undefined): Promise<BatchBodyReading> {
-    if (this.startAll && !this.closed) {
-      this.startAll();
-      this.startAll = undefined;
+    if (!this.started && !this.closed) {
+      this.started = true;
+      for (let i = 0; i < this.count; i++) this.threads.push(this.start());
     }
     const thread = this.threads.filter((t) => t.alive).sort((a, b) => a.pending.size - b.pending.size)[0];
     if (!thread) return Promise.resolve().then(() => this.inline(body));
@@ -108,8 +104,8 @@ class ThreadedBatchBodyReader implements BatchBodyReader {
     await Promise.all(this.threads.map((t) => t.worker.terminate()));
   }
 
-  private start(workerData: object): Thread {
-    const worker = new Worker(BOOT, { eval: true, workerData });
+  private start(): Thread {
+    const worker = new Worker(BOOT, { eval: true, workerData: this.workerData });
     const thread: Thread = { worker, pending: new Map(), alive: true, proven: false };
     // Never what keeps the process alive: a request waiting on it holds its socket open anyway.
     worker.unref();
