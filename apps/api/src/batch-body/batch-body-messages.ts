@@ -8,3 +8,12 @@ export interface ToThread {
 
 /** The thread's answer: the reading, or what a bug in the reading threw (the request answers 500). */
 export type FromThread = { id: number; reading: BatchBodyReading } | { id: number; failure: string };
+
+/**
+ * Whether the bytes are the whole of their ArrayBuffer, which can then move to the other thread instead
+ * of being copied: a body or a decoded attachment over 4 KB has one to itself; smaller ones share
+ * Node's pool.
+ */
+export function ownsItsMemory(bytes: Uint8Array): boolean {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+}

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { BatchBodyReading, readBatchBody } from '../use-cases/batch-items';
 import { HttpError } from '../http/http-error';
-import type { FromThread, ToThread } from './batch-body-messages';
+import { FromThread, ownsItsMemory, ToThread } from './batch-body-messages';
 
 /** Reads batch bodies (readBatchBody): on threads of its own, or on the event loop. */
 export interface BatchBodyReader {
@@ -156,9 +156,4 @@ function withBuffers(reading: BatchBodyReading): BatchBodyReading {
   for (const item of reading.valid)
     for (const a of item.attachments) a.content = Buffer.from(a.content.buffer, a.content.byteOffset, a.content.byteLength);
   return reading;
-}
-
-/** Whether the bytes are the whole of their ArrayBuffer (a body over 4 KB is), which can then move to a thread instead of being copied. */
-function ownsItsMemory(bytes: Uint8Array): boolean {
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
 }

@@ -24,6 +24,12 @@ export interface Problem {
   details?: unknown;
 }
 
+/** A batch item's own error, at its index. */
+export interface ItemProblem {
+  index: number;
+  problem: Problem;
+}
+
 /**
  * A batch item that passed validation, its attachments decoded: everything but its record, which needs
  * the tenant's settings (`recordBatchItems`). It holds no base64: the contents travel as bytes.
@@ -45,7 +51,7 @@ export interface ValidItem {
 export type BatchBodyReading =
   | { kind: 'malformed'; problem: Problem }
   | { kind: 'refused'; problem: Problem }
-  | { kind: 'items'; count: number; valid: ValidItem[]; errors: { index: number; problem: Problem }[] };
+  | { kind: 'items'; count: number; valid: ValidItem[]; errors: ItemProblem[] };
 
 /** A batch item that passed validation, with its record (pending under the batch's owner) and content, ready to store. */
 export interface PreparedItem {
@@ -109,12 +115,9 @@ function parseStrictJson(text: string): unknown {
   return JSON.parse(text);
 }
 
-function validateBatchItems(
-  items: unknown[],
-  maxAttachmentBytes: number,
-): { valid: ValidItem[]; errors: { index: number; problem: Problem }[] } {
+function validateBatchItems(items: unknown[], maxAttachmentBytes: number): { valid: ValidItem[]; errors: ItemProblem[] } {
   const valid: ValidItem[] = [];
-  const errors: { index: number; problem: Problem }[] = [];
+  const errors: ItemProblem[] = [];
   const firstWithKey = new Map<string, number>();
   items.forEach((raw, index) => {
     try {
