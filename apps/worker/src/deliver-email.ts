@@ -96,7 +96,8 @@ export async function deliverEmail(deps: WorkerDeps, job: SendAttempt): Promise<
       const transport = deps.providers.createTransport(settings, new TenantSecrets(deps.box, tenantId), {
         tenantId,
         config: deps.config,
-        logger: log,
+        // Not this job's `log`: the transport outlives the job (the cache), and its lines name the email they are about.
+        logger: deps.logger,
         smtpHosts: deps.smtpHosts,
         platform: deps.platformTransport,
         accessTokens: () => deps.mailboxTokens.forTenant(tenantId),

@@ -74,6 +74,7 @@ function passwordTransport(spec: SmtpServerSpec & { password: string }, context:
     pool: { maxConnections: tenantSmtpConnections(spec.preset, context.config.smtpMaxConnections) },
     timeouts: smtpTimeouts(context.config.timeouts),
     logger: context.logger,
+    tenantId: context.tenantId,
     hostGuard: context.smtpHosts,
   });
 }
@@ -97,6 +98,7 @@ function oauthTransport(spec: SmtpServerSpec & { via: 'smtp' | 'graph' }, contex
     pool: { maxConnections: tenantSmtpConnections(spec.preset, context.config.smtpMaxConnections) },
     timeouts: smtpTimeouts(context.config.timeouts),
     logger: context.logger,
+    tenantId: context.tenantId,
     hostGuard: context.smtpHosts,
   });
 }

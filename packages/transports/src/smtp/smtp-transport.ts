@@ -44,6 +44,8 @@ export interface SmtpConnectionOptions {
   /** The EHLO name; nodemailer's default is this machine's host name. */
   name?: string;
   logger?: SmtpTransportLogger;
+  /** The tenant whose server this is, on nodemailer's connection lines (the lines of a send name theirs themselves). */
+  tenantId?: string;
 }
 
 /**
@@ -170,15 +172,16 @@ function poolOptions(o: SmtpTransportOptions, xoauth2: SmtpXOAuth2Login | undefi
     socketTimeout: o.timeouts?.socketMs ?? SMTP_DEFAULTS.socketMs,
     // nodemailer's own log lines (connections opened, pool events) go to debug; its protocol
     // transcript (`debug: true`) would include the AUTH exchange and is never switched on.
-    logger: o.logger ? nodemailerLogger(o.logger) : false,
+    logger: o.logger ? nodemailerLogger(o.logger, o.tenantId) : false,
     debug: false,
     disableFileAccess: true,
     disableUrlAccess: true,
   };
 }
 
-function nodemailerLogger(logger: SmtpTransportLogger) {
-  const toDebug = (entry: object, msg?: string, ...args: unknown[]) => logger.debug({ component: 'nodemailer', ...entry }, msg, ...args);
+function nodemailerLogger(logger: SmtpTransportLogger, tenantId: string | undefined) {
+  const component = tenantId === undefined ? { component: 'nodemailer' } : { component: 'nodemailer', tenantId };
+  const toDebug = (entry: object, msg?: string, ...args: unknown[]) => logger.debug({ ...component, ...entry }, msg, ...args);
   return { trace: toDebug, debug: toDebug, info: toDebug, warn: toDebug, error: toDebug, fatal: toDebug };
 }
 
