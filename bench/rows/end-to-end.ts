@@ -117,11 +117,14 @@ export const endToEndRow: BenchRowModule = {
       apps.push(...workerProcesses);
       const store = m.api.deps.store;
       const client = httpPoster(CLIENTS);
+      // Each request's bytes built before the clock, as the batch row does: serializing and encoding a
+      // 41 KB body is the platform's work, on its own machines, not the API's.
+      const bodies = range(0, N + WARM).map((i) => Buffer.from(JSON.stringify(invoiceBody(i, pdfBase64))));
       const post = async (i: number): Promise<string> => {
         const res = await client.post(
           `${api.url}/v1/tenants/bench/emails`,
           { authorization: `Bearer ${m.config.apiKeys[0]}`, 'content-type': 'application/json' },
-          JSON.stringify(invoiceBody(i, pdfBase64)),
+          bodies[i],
         );
         const body = JSON.parse(res.body) as { id?: string };
         if (res.status !== 202 || !body.id) throw new Error(`enqueue answered ${res.status}: ${res.body}`);
