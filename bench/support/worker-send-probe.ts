@@ -14,7 +14,7 @@ import { startSinkProcess } from './smtp-sink-process';
  * worker (its own process, as production runs it) sends them to an SMTP server over STARTTLS + AUTH;
  * prints the worker's CPU ms per email for each round, and raw nodemailer's (this process, pool of 5,
  * 20 in flight) to the same server before them. `PROBE_NODE_ARGS` go to the worker (e.g.
- * `--perf-basic-prof` for `perf record -g -p <pid>`; its pid is printed).
+ * `--perf-basic-prof` for `perf record -g -p <pid>`; its pid is printed); `PROBE_LOG_LEVEL` is the worker's LOG_LEVEL (info).
  *
  *   npx tsx bench/support/worker-send-probe.ts [N=1500] [ROUNDS=3]
  */
@@ -38,7 +38,9 @@ async function main(): Promise<void> {
     // PROBE_WORKERS=2: that many worker processes on the same store and queue (their CPU summed; the first one's main thread).
     const workers: AppProcess[] = [];
     for (let k = 0; k < Number(process.env.PROBE_WORKERS ?? 1); k++)
-      workers.push(await startAppProcess('worker', { ...m.env, LOG_LEVEL: 'info', WORKER_PORT: '0' }, nodeArgs));
+      workers.push(
+        await startAppProcess('worker', { ...m.env, LOG_LEVEL: process.env.PROBE_LOG_LEVEL ?? 'info', WORKER_PORT: '0' }, nodeArgs),
+      );
     const worker = workers[0];
     const workersCpuMs = () => workers.reduce((sum, w) => sum + cpuMsOf(w.child.pid!), 0);
     console.log(`worker pid ${workers.map((w) => w.child.pid).join(' ')}`);

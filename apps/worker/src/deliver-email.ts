@@ -23,6 +23,7 @@ import { notePlanFallback } from './note-plan-fallback';
 import { screenSuppressedAtSend } from './screen-suppressed-at-send';
 import { sendSuppressingRefusedMailboxes } from './suppress-refused-mailboxes';
 import { takeFromSendingLimits } from './take-from-sending-limits';
+import { jobLog, logSent } from './job-log';
 import { timedTransport } from './timed-transport';
 import { toDeliveryError } from './to-delivery-error';
 import type { WorkerDeps } from './worker-deps';
@@ -47,7 +48,8 @@ export interface SendAttempt {
 export async function deliverEmail(deps: WorkerDeps, job: SendAttempt): Promise<void> {
   const { store } = deps;
   const { tenantId, emailId } = job.data;
-  const log = deps.logger.child({ tenantId, emailId, attempt: job.made + 1 });
+  const bindings = { tenantId, emailId, attempt: job.made + 1 };
+  const log = jobLog(deps.logger, bindings);
   const now = () => deps.now().toISOString();
   let email = await store.emails.get(tenantId, emailId);
   if (!email) return void log.warn('email not found; nothing to send');
@@ -118,7 +120,7 @@ export async function deliverEmail(deps: WorkerDeps, job: SendAttempt): Promise<
     deps.observer?.sendAttempted(sending, settings, 'accepted');
     if (stored?.lastFailure && !effective.fallback)
       await store.settings.update(tenantId, (s) => (s.lastFailure ? { ...s, lastFailure: undefined } : null));
-    log.info({ messageId: result.messageId, providerMessageId: result.providerMessageId, ms: Date.now() - started }, 'sent');
+    logSent(deps.logger, bindings, { messageId: result.messageId, providerMessageId: result.providerMessageId, ms: Date.now() - started });
   } catch (e) {
     await afterFailure(deps, job, sending, toDeliveryError(e), Date.now() - started, effective, log);
   } finally {
