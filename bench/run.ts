@@ -15,6 +15,8 @@
  *   BENCH_E2E_N=2000              the end-to-end row (bench/rows/end-to-end.ts): invoices of 30 KB,
  *   BENCH_E2E_CLIENTS=20          posted by this many clients, against raw nodemailer with a pool of
  *   BENCH_E2E_RAW_POOL=5          this many connections; BENCH_E2E_CPU_PROF=dir profiles API and worker
+ *   BENCH_E2E_WARM=1000           invoices each side sends before its clock (JIT, pools, heaps)
+ *   BENCH_ENQUEUE_WARM=2000       requests each server answers before the single-enqueue clocks
  *   BENCH_HISTORY=200000          emails of the large tenant in the history data set (1000000 for the
  *                                 issue's figure), plus a tenth as many spread over small tenants;
  *                                 built once and cached under bench/.data, keyed by schema version
