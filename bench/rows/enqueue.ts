@@ -13,9 +13,10 @@ const connections = () => envInt('BENCH_ENQUEUE_CONNECTIONS', 50);
 const offeredRate = () => envInt('BENCH_ENQUEUE_RATE', 0);
 /**
  * Requests each server answers before the clocks. With 200, bare Express answered 1,931-2,065 req/s
- * before Mailroom's run and 2,811-3,219 after it, in the same run (still warming); with 2,000 it
- * answers the same before and after (3,342-3,860), and so does the API: the ratio is then the two
- * servers' steady states, 0.42-0.44 where the short warm-up read 0.45-0.50.
+ * before Mailroom's run and 2,811-3,219 after it in the same run (two runs): it was still warming up
+ * while measured. With 2,000 its two runs no longer move one way (2,627-4,441 before, 2,901-4,501
+ * after, eleven runs on this shared machine); the ratio read 0.42-0.54 across those runs, 0.45-0.50
+ * with 200: the warm-up takes the first run's slope out of the baseline, it does not move the ratio.
  */
 const warmRequests = () => envInt('BENCH_ENQUEUE_WARM', 2000);
 
