@@ -16,8 +16,10 @@ const workers = () => envInt('BENCH_E2E_WORKERS', 1);
 /**
  * Invoices before the clock, on both sides (connections, TLS sessions, JIT, heap sizes): not part of the
  * figure. A month-end run meets processes that have been running, so both are measured warm: the
- * worker's CPU per email fell from 2.3-2.5 ms in its first 1,500 to 1.7 by its 4,000th
- * (bench/support/worker-send-probe.ts), and raw nodemailer's by as much.
+ * worker's CPU per email fell from 2.3-2.8 ms over its first 1,500 to 1.7 by its 4,000th
+ * (bench/support/worker-send-probe.ts). In this row, raw nodemailer's fell from 1.6-1.7 ms (40 before
+ * the clock) to 1.3 (1,000) and 1.1-1.2 (3,000), Mailroom's total from 4.7-5.9 to 4.1-4.9 and 3.5-4.2;
+ * the ratio did not move (0.46-0.51, 0.45-0.54, 0.44-0.52: two runs each).
  */
 const warmCount = () => envInt('BENCH_E2E_WARM', 1000);
 
