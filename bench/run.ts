@@ -24,7 +24,8 @@
  *   BENCH_BATCH_EMAILS=5000       invoices (30 KB PDF each) in the batch enqueue row, BENCH_BATCH_SIZE=100 per
  *                                 request, BENCH_BATCH_IN_FLIGHT=4 requests at a time; BENCH_BATCH_SINGLES=1000
  *                                 single enqueues beside it for the note
- *   BENCH_WEBHOOK_EVENTS=6000     provider events per webhook row (SendGrid, Mailgun, Mailjet)
+ *   BENCH_WEBHOOK_EVENTS=6000     provider events per webhook row (SendGrid, Mailgun, Mailjet), in each of
+ *                                 BENCH_WEBHOOK_ROUNDS=3 interleaved rounds (the row: the median round)
  *   BENCH_MEMORY_TENANTS=10000    tenants whose transports cycle through the worker's cache
  *   BENCH_FAIR_BURST=10000 ...    the fairness row's sizes (see bench/fairness.ts)
  */
