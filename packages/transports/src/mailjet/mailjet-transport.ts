@@ -32,7 +32,10 @@ export class MailjetTransport implements Transport {
   async send(outgoing: OutgoingMessage): Promise<SendResult> {
     const { message, droppedHeaders } = buildMailjetMessage(outgoing);
     if (droppedHeaders.length > 0) {
-      this.logger?.debug({ tenantId: outgoing.tenantId, emailId: outgoing.emailId, droppedHeaders }, 'mailjet: headers Mailjet sets itself were left out');
+      this.logger?.debug(
+        { tenantId: outgoing.tenantId, emailId: outgoing.emailId, droppedHeaders },
+        'mailjet: headers Mailjet sets itself were left out',
+      );
     }
     let body: unknown;
     try {
@@ -59,7 +62,10 @@ export class MailjetTransport implements Transport {
    * the message, so it is recorded as accepted, without ids, rather than failed and sent twice.
    */
   private acceptedWithoutDetails(outgoing: OutgoingMessage): SendResult {
-    this.logger?.warn({ tenantId: outgoing.tenantId, emailId: outgoing.emailId }, 'mailjet: 2xx answer without readable Messages; recorded as accepted');
+    this.logger?.warn(
+      { tenantId: outgoing.tenantId, emailId: outgoing.emailId },
+      'mailjet: 2xx answer without readable Messages; recorded as accepted',
+    );
     const response = 'Mailjet answered 2xx without per-recipient details';
     return {
       messageId: outgoing.messageId,
@@ -80,7 +86,13 @@ export class MailjetTransport implements Transport {
     const refused = result.recipients.filter((r) => !r.accepted);
     if (refused.length === 0) return;
     this.logger?.warn(
-      { tenantId: outgoing.tenantId, emailId: outgoing.emailId, status, refused: refused.length, accepted: result.recipients.length - refused.length },
+      {
+        tenantId: outgoing.tenantId,
+        emailId: outgoing.emailId,
+        status,
+        refused: refused.length,
+        accepted: result.recipients.length - refused.length,
+      },
       'mailjet: some recipients were refused',
     );
   }
