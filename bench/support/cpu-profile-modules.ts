@@ -1,12 +1,14 @@
 /**
  * Where a V8 CPU profile (`node --cpu-prof`) spent its time, from the sample timings (timeDeltas):
- *   npx tsx bench/support/cpu-profile-modules.ts CPU.<...>.cpuprofile [count] [skipSeconds]
+ *   npx tsx bench/support/cpu-profile-modules.ts CPU.<...>.cpuprofile [count] [skipSeconds] [untilSeconds]
  * prints the top frames by self time (functionName url:line), the top frames by inclusive time, and
  * inclusive time by module: a package under node_modules (`bullmq`, `better-sqlite3`), a Mailroom app
  * or package (`apps/worker`, `packages/store`), `node:` internals, or V8's own `(garbage collector)`,
  * `(program)`, `(idle)`. Inclusive time counts a frame (or module) once per sample however often it
  * recurs on the stack. Percentages are of the busy time (everything but `(idle)`). `skipSeconds`
- * leaves out the samples of the profile's first seconds (the process's start: tsx compiling, modules loading).
+ * leaves out the samples of the profile's first seconds (the process's start: tsx compiling, modules loading);
+ * `untilSeconds` those after that second of the profile (to read one measured window of a bench row:
+ * the closed loop alone, not the open loop after it).
  */
 import fs from 'node:fs';
 
@@ -49,7 +51,7 @@ export function moduleOf(f: CallFrame): string {
   return shortUrl(url);
 }
 
-export function summarize(profile: Profile, skipUs = 0) {
+export function summarize(profile: Profile, skipUs = 0, untilUs = Infinity) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -58,7 +60,7 @@ export function summarize(profile: Profile, skipUs = 0) {
   let at = profile.startTime;
   for (let i = 1; i < profile.samples.length; i++) {
     at += profile.timeDeltas[i];
-    if (at - profile.startTime < skipUs) continue;
+    if (at - profile.startTime < skipUs || at - profile.startTime > untilUs) continue;
     const id = profile.samples[i - 1];
     selfUs.set(id, (selfUs.get(id) ?? 0) + profile.timeDeltas[i]);
   }
@@ -107,12 +109,13 @@ function add(m: Map<string, number>, k: string, v: number) {
 }
 
 function main() {
-  const [file, countArg, skipArg] = process.argv.slice(2);
-  if (!file) throw new Error('usage: cpu-profile-modules.ts <file.cpuprofile> [count] [skipSeconds]');
-  const s = summarize(JSON.parse(fs.readFileSync(file, 'utf8')) as Profile, Number(skipArg ?? 0) * 1e6);
+  const [file, countArg, skipArg, untilArg] = process.argv.slice(2);
+  if (!file) throw new Error('usage: cpu-profile-modules.ts <file.cpuprofile> [count] [skipSeconds] [untilSeconds]');
+  const until = untilArg === undefined ? Infinity : Number(untilArg) * 1e6;
+  const s = summarize(JSON.parse(fs.readFileSync(file, 'utf8')) as Profile, Number(skipArg ?? 0) * 1e6, until);
   const count = Number(countArg ?? 20);
   console.log(
-    `${file}${skipArg ? ` (after its first ${skipArg} s)` : ''}\nwall ${(s.wallUs / 1e6).toFixed(1)} s, busy ${(s.busyUs / 1e6).toFixed(1)} s, idle ${(s.idleUs / 1e6).toFixed(1)} s`,
+    `${file}${skipArg ? ` (after its first ${skipArg} s)` : ''}${untilArg ? ` (until ${untilArg} s)` : ''}\nwall ${(s.wallUs / 1e6).toFixed(1)} s, busy ${(s.busyUs / 1e6).toFixed(1)} s, idle ${(s.idleUs / 1e6).toFixed(1)} s`,
   );
   const show = (title: string, m: Map<string, number>) => {
     console.log(`\n${title} (% of busy)`);
