@@ -154,7 +154,12 @@ describe('a Microsoft 365 mailbox connected with OAuth2', () => {
       retryable: false,
       hint: expect.stringMatching(/Reconnect/),
     });
-    const warned = (await m.call('GET', '/v1/tenants/contoso/email-settings')).body;
+    // The worker records the failure on the email, publishes that email's callback, then on the settings:
+    // the warning can trail the email's status by that callback's round trip to Redis.
+    const warned = await waitFor(async () => {
+      const body = (await m.call('GET', '/v1/tenants/contoso/email-settings')).body;
+      return body.warnings.length > 0 && body;
+    }, 'the settings warning');
     expect(warned.warnings).toContainEqual({ code: 'oauth_reconnect_required', message: expect.stringMatching(/connected again/) });
     expect(microsoft.smtp.authAttempts.filter((a) => !a.ok)).toHaveLength(0); // never a password, never another transport
     const failing = await waitFor(
