@@ -73,6 +73,33 @@ describe('SqliteStore: a purge leaves no content bytes in its files', () => {
     expect(filesContaining(dir, Buffer.from(marker))).toEqual([]);
   });
 
+  it('a WAL checkpoint kept busy by a reader on an older snapshot is tried again until the WAL is empty', async () => {
+    const dir = mkdtempSync(path.join(root, 'db-'));
+    const file = path.join(dir, 'mailroom.db');
+    // A short busy timeout: the purge's checkpoint gives up on the reader at once instead of waiting 5 s.
+    const store = new SqliteStore({ filename: file, busyTimeoutMs: 20 });
+    await store.init();
+    const { marker, content } = withMarker();
+    const email = makeEmail('t1', 'em-1', { status: 'accepted', finalAt: '2024-01-01T00:00:00.000Z', attachmentCount: 1 });
+    await store.emails.create({ email, content });
+    // Another process reading, its transaction open on the snapshot from before the purge.
+    const reader = new Database(file);
+    reader.prepare('BEGIN').run();
+    reader.prepare('SELECT count(*) FROM emails').get();
+    expect(
+      await store.emails.purgeContent([{ tenantId: 't1', id: 'em-1' }], '2025-01-01T00:00:00.000Z', '2025-02-01T00:00:00.000Z'),
+    ).toHaveLength(1);
+    // The checkpoint could not empty the WAL: the text is still in it.
+    expect(filesContaining(dir, Buffer.from(`${marker}-text`))).toEqual(['mailroom.db-wal']);
+    reader.prepare('COMMIT').run();
+    reader.close();
+    const deadline = Date.now() + 5000;
+    while (filesContaining(dir, Buffer.from(marker)).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(filesContaining(dir, Buffer.from(marker))).toEqual([]);
+    expect(statSync(`${file}-wal`).size).toBe(0);
+    await store.close();
+  });
+
   it('remove() (an enqueue undone) overwrites the content too', async () => {
     const dir = mkdtempSync(path.join(root, 'db-'));
     const store = new SqliteStore({ filename: path.join(dir, 'mailroom.db') });
