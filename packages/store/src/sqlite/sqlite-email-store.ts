@@ -8,6 +8,7 @@ import { SqliteGroupCommit } from './sqlite-group-commit';
 import { SqliteContentSegments } from './sqlite-content-segments';
 import { candidateRanges, historySql, HistoryRange, probeSql } from './sqlite-history-sql';
 import { historyKeys, indexedColumns, insertEmailRows, updateEmailStatement, updateHistoryKeys } from './sqlite-email-rows';
+import { emptyWalAfterPurge } from './sqlite-purge-checkpoint';
 
 interface DocRow {
   doc: string;
@@ -39,9 +40,6 @@ const COMMIT_PENDING = `
 
 /** How far a candidate range is counted before the walk is chosen: beyond it, a value is common. */
 const PROBE_CAP = 1000;
-
-/** After a purge, a busy WAL checkpoint is tried again after these delays (about 9 s in all). */
-const CHECKPOINT_RETRY_MS = [50, 200, 500, 1000, 2000, 5000];
 
 export class SqliteEmailStore implements EmailStore {
   constructor(
@@ -226,7 +224,7 @@ export class SqliteEmailStore implements EmailStore {
    * secure_delete, so the deleted rows are overwritten with zeros in the pages that held them; the WAL
    * checkpoint afterwards writes those pages into the database file and empties the WAL, so no earlier
    * copy of the bytes survives there either (tried again for a few seconds while another connection
-   * keeps it busy: `checkpoint`). Attachment bytes in content segments are overwritten with
+   * keeps it busy: sqlite-purge-checkpoint.ts). Attachment bytes in content segments are overwritten with
    * zeros inside the transaction (cheap: no flush) and flushed after the commit, outside the write lock;
    * then segments no row names any more are deleted.
    */
@@ -255,7 +253,7 @@ export class SqliteEmailStore implements EmailStore {
     this.segments.flush(zeroed);
     if (purged.length > 0) {
       this.segments.sweep((segment) => this.sql.get(SEGMENT_NAMED).get(`${segment}:`, `${segment};`) !== undefined, Date.parse(at));
-      this.checkpoint();
+      emptyWalAfterPurge(this.db, this.logger);
     }
     return purged;
   }
@@ -273,27 +271,6 @@ export class SqliteEmailStore implements EmailStore {
     } finally {
       this.db.pragma('secure_delete = OFF');
     }
-  }
-
-  /**
-   * Empties the WAL after a purge, so no earlier copy of the purged bytes stays in it. Another
-   * connection's checkpoint (each app's checkpointer thread runs one every 250 ms) or a reader still on
-   * an older snapshot makes it busy: it is tried again after CHECKPOINT_RETRY_MS, on a timer, and only
-   * after the last try left to the next purge (with a warning).
-   */
-  private checkpoint(attempt = 0): void {
-    if (!this.db.open) return;
-    const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
-    if (!result || result.busy === 0) return;
-    const delay = CHECKPOINT_RETRY_MS[attempt];
-    if (delay === undefined) {
-      this.logger.warn(
-        { store: 'sqlite', ...result, tries: attempt + 1 },
-        'WAL checkpoint after a content purge could not finish (another connection stayed busy); the next purge tries again',
-      );
-      return;
-    }
-    setTimeout(() => this.checkpoint(attempt + 1), delay).unref();
   }
 
   private filesOf(tenantId: string, id: string): string[] {
