@@ -28,8 +28,9 @@ export function toResultRow(module: string, row: BenchRow): ResultRow {
   return { module, ...row, targetText: describeTarget(row.target, row.unit), pass: meetsTarget(row) };
 }
 
-const num = (v: number, digits?: number) =>
-  !Number.isFinite(v) ? 'n/a' : v.toFixed(digits ?? (Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2));
+/** Digits shown by default: none from 100 on, one from 10, two below. */
+const defaultDigits = (v: number) => (Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2);
+const num = (v: number, digits?: number) => (!Number.isFinite(v) ? 'n/a' : v.toFixed(digits ?? defaultDigits(v)));
 
 /**
  * The figure its target judges, with as many more digits as it takes to tell it from the target: a
@@ -40,7 +41,7 @@ function judged(r: ResultRow, on: 'mailroom' | 'ratio'): string {
   const t = r.target;
   let shown = num(v);
   if (!t || t.on !== on || v === t.value) return shown;
-  const base = Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2;
+  const base = defaultDigits(v);
   for (let digits = base + 1; digits <= base + 3 && shown === num(t.value, digits - 1); digits++) shown = num(v, digits);
   return shown;
 }

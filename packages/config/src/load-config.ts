@@ -1,18 +1,15 @@
-import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AddressRange, parseAddressRanges } from './address-ranges';
+import { DEV_ENCRYPTION_KEY, EncryptionKey, parseCallbackSecrets, parseEncryptionKeys } from './secret-keys';
 import { ConfigError } from './config-error';
 import { envSchema } from './env-schema';
 import { parseFrameAncestors } from './frame-ancestors';
 import { parseRedisClusterNodes, RedisNode } from './redis-target';
 import { OAuthConfig, parseOAuthConfig } from './oauth-config';
 
-export interface EncryptionKey {
-  id: string;
-  key: Buffer;
-}
+export type { EncryptionKey } from './secret-keys';
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -111,51 +108,6 @@ export interface Config {
 
 const DEV_API_KEY = 'dev-api-key';
 const DEV_OPS_TOKEN = 'dev-ops-token-change-me';
-const DEV_ENCRYPTION_KEY: EncryptionKey = {
-  id: 'dev',
-  key: createHash('sha256').update('mailroom development key, never for production').digest(),
-};
-
-function parseEncryptionKeys(raw: string): EncryptionKey[] {
-  return raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((entry) => {
-      const i = entry.indexOf(':');
-      if (i <= 0) throw new ConfigError('ENCRYPTION_KEYS', 'each entry must be keyId:base64-of-32-bytes');
-      const id = entry.slice(0, i);
-      if (!/^[A-Za-z0-9_-]{1,32}$/.test(id))
-        throw new ConfigError('ENCRYPTION_KEYS', `key id "${id}" must be 1-32 letters, digits, "_" or "-"`);
-      const key = Buffer.from(entry.slice(i + 1), 'base64');
-      if (key.length !== 32)
-        throw new ConfigError('ENCRYPTION_KEYS', `key "${id}" must be 32 bytes once base64-decoded (got ${key.length})`);
-      return { id, key };
-    });
-}
-
-const WHSEC = 'whsec_';
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-
-/** Standard Webhooks secrets: `whsec_` + base64 of 24 to 64 random bytes, comma-separated. */
-function parseCallbackSecrets(raw: string): Buffer[] {
-  const entries = raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (entries.length === 0) throw new ConfigError('CALLBACK_SECRETS', 'needs at least one whsec_ secret');
-  return entries.map((entry, i) => {
-    const which = `secret ${i + 1}`;
-    if (!entry.startsWith(WHSEC)) throw new ConfigError('CALLBACK_SECRETS', `${which} must start with ${WHSEC}`);
-    const body = entry.slice(WHSEC.length);
-    if (!BASE64.test(body)) throw new ConfigError('CALLBACK_SECRETS', `${which} must be ${WHSEC} followed by base64`);
-    const key = Buffer.from(body, 'base64');
-    if (key.length < 24 || key.length > 64)
-      throw new ConfigError('CALLBACK_SECRETS', `${which} must be 24 to 64 bytes once base64-decoded (got ${key.length})`);
-    return key;
-  });
-}
-
 /**
  * Where platform-mode mail goes: an `smtp://`/`smtps://` relay, or `.eml` files in a directory. Files
  * are the development default (said loudly); in production only when asked for by name
