@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { makeContent, makeEmail, uniqueTenantId } from '../../test/contract/contract-fixtures';
@@ -6,6 +6,18 @@ import { SqliteStore } from './sqlite-store';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'mailroom-checkpoint-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The WAL header's checkpoint sequence number (bytes 12-15): it grows each time a writer starts the WAL over. */
+function walCheckpointSequence(wal: string): number {
+  const fd = openSync(wal, 'r');
+  try {
+    const header = Buffer.alloc(16);
+    readSync(fd, header, 0, 16, 0);
+    return header.readUInt32BE(12);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 describe('WAL checkpoints in their own thread (decision 0045)', () => {
   it('copies the WAL into the database in the background, without a commit doing it', async () => {
@@ -23,6 +35,29 @@ describe('WAL checkpoints in their own thread (decision 0045)', () => {
       const deadline = Date.now() + 5000;
       while (statSync(file).size <= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       expect(statSync(file).size).toBeGreaterThan(before);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('lets the WAL start over while commits keep coming, instead of growing as long as they do (decision 0052)', async () => {
+    const file = path.join(dir, 'steady.db');
+    const store = new SqliteStore({ filename: file });
+    await store.init();
+    try {
+      const tenantId = uniqueTenantId('steady');
+      let n = 0;
+      const burst = () =>
+        Promise.all(
+          Array.from({ length: 10 }, () => store.emails.create({ email: makeEmail(tenantId, `em_${n++}`), content: makeContent() })),
+        );
+      await burst();
+      const first = walCheckpointSequence(`${file}-wal`);
+      // Commits with no pause between them for two seconds (eight of the thread's rounds): a PASSIVE
+      // checkpoint alone never finds every frame copied, so no writer ever started the WAL over.
+      const until = Date.now() + 2000;
+      while (Date.now() < until) await burst();
+      expect(walCheckpointSequence(`${file}-wal`)).toBeGreaterThan(first);
     } finally {
       await store.close();
     }
