@@ -1,7 +1,7 @@
 import { INVOICE_PDF, Mailroom, startMailroom, waitFor } from '../../e2e/support/mailroom-harness';
 import { BenchRowModule, envInt, ratio } from './bench-row';
 import { inPool, seededRandom, timedMs } from '../support/measure';
-import { AppProcess, startAppProcess } from '../support/app-process';
+import { AppProcess, perfFlags, startAppProcess } from '../support/app-process';
 import { BENCH_PASS, BENCH_USER, rawNodemailer } from '../support/bench-smtp';
 import { startSinkProcess } from '../support/smtp-sink-process';
 import { cpuMsOf } from '../support/process-cpu';
@@ -82,7 +82,8 @@ export function invoicePdf(bytes: number): Buffer {
  * posting clients) included when Redis runs on this machine: on 2 cores the throughput is what that
  * whole budget allows, on both sides.
  * BENCH_E2E_CPU_PROF=dir writes the API's and the worker's CPU profiles there
- * (`npx tsx bench/support/cpu-profile-top.ts <file>` prints their top frames).
+ * (`npx tsx bench/support/cpu-profile-top.ts <file>` prints their top frames); BENCH_PERF=1 runs them under
+ * `--perf-basic-prof`, for `perf record` (app-process.ts).
  */
 export const endToEndRow: BenchRowModule = {
   id: 'e2e',
@@ -101,7 +102,7 @@ export const endToEndRow: BenchRowModule = {
     const sink = await startSinkProcess();
     const m = await startMailroom({ LOG_LEVEL: 'silent' }, { worker: false });
     const profileDir = process.env.BENCH_E2E_CPU_PROF;
-    const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : perfFlags();
     const env = { ...m.env, LOG_LEVEL: 'info', API_PORT: '0', WORKER_PORT: '0' };
     const apps: { stop(): Promise<void> }[] = [];
     try {

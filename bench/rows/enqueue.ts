@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { API_KEY, startMailroom } from '../../e2e/support/mailroom-harness';
 import { BenchRow, BenchRowModule, envInt, ratio } from './bench-row';
-import { AppProcess, startAppProcess, startScriptProcess } from '../support/app-process';
+import { AppProcess, perfFlags, startAppProcess, startScriptProcess } from '../support/app-process';
 import { closedLoop, LoadFigures, openLoop, Send } from '../support/http-load';
 import { httpPoster } from '../support/http-post';
 
@@ -72,7 +72,8 @@ const BARE = 'bare Express parsing the same body, 202';
  *   scheduled time), the same rate for both: BENCH_ENQUEUE_RATE, by default half of Mailroom's
  *   throughput at saturation in this run. The 25 ms target is judged on this row too.
  *
- * BENCH_ENQUEUE_CPU_PROF=dir runs the API under `--cpu-prof` (bench/support/cpu-profile-modules.ts reads it).
+ * BENCH_ENQUEUE_CPU_PROF=dir runs the API under `--cpu-prof` (bench/support/cpu-profile-modules.ts reads it);
+ * BENCH_PERF=1 under `--perf-basic-prof`, for `perf record` (app-process.ts).
  */
 export const enqueueRow: BenchRowModule = {
   id: 'enqueue',
@@ -87,7 +88,7 @@ export const enqueueRow: BenchRowModule = {
     const width = connections();
     const m = await startMailroom({ LOG_LEVEL: 'info' }, { worker: false, logStream: devNull(), logLevel: 'silent' });
     const profileDir = process.env.BENCH_ENQUEUE_CPU_PROF;
-    const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : perfFlags();
     const api = await startAppProcess('api', { ...m.env, LOG_LEVEL: 'info' }, profiling);
     const bare = await startScriptProcess(path.join(__dirname, '..', 'support', 'bare-express.ts'), 'API_PORT', {});
     const [apiPid, barePid] = [api.child.pid!, bare.child.pid!];

@@ -35,6 +35,15 @@ export function appNodeFlags(app: AppName): string[] {
 }
 
 /**
+ * `BENCH_PERF=1`: node flags for `perf record -g -p <pid>` (JavaScript frames named in /tmp/perf-<pid>.map).
+ * perf samples only time on a CPU; `--cpu-prof` charges time a thread spent descheduled to the frame it
+ * was in (decision 0052).
+ */
+export function perfFlags(): string[] {
+  return process.env.BENCH_PERF === '1' ? ['--perf-basic-prof'] : [];
+}
+
+/**
  * One of the apps as its own OS process (`apps/<app>/src/main.ts`) with its V8 flags, as production
  * runs it: its CPU is its own, not shared with the bench's clients. `nodeArgs` are added, e.g.
  * `--cpu-prof`. Logs go nowhere.
