@@ -8,7 +8,7 @@ import { historyEvent } from '../../apps/webhooks/src/receivers/record-provider-
 import { startMailroom } from '../../e2e/support/mailroom-harness';
 import { BenchRow, BenchRowModule, envInt, ratio } from './bench-row';
 import { inPool, timedMs } from '../support/measure';
-import { startAppProcess } from '../support/app-process';
+import { perfFlags, startAppProcess } from '../support/app-process';
 import { acceptedEmail, providerPosts } from '../webhooks/provider-posts';
 
 const eventsPerProvider = () => envInt('BENCH_WEBHOOK_EVENTS', 6000);
@@ -65,12 +65,12 @@ export const webhookIngestionRow: BenchRowModule = {
       }
       const store = m.api.deps.store;
       // The webhooks app as production runs it: its own process (the posting clients are not its cost),
-      // on the same SQLite file and Redis. BENCH_WEBHOOK_CPU_PROF=dir writes its CPU profile there.
+      // on the same SQLite file and Redis. BENCH_WEBHOOK_CPU_PROF=dir writes its CPU profile there (BENCH_PERF=1: perf-basic-prof).
       const profileDir = process.env.BENCH_WEBHOOK_CPU_PROF;
       const app = await startAppProcess(
         'webhooks',
         { ...m.env, LOG_LEVEL: 'info' },
-        profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+        profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : perfFlags(),
       );
       const rows: BenchRow[] = [];
       // BENCH_WEBHOOK_PROVIDERS=mailgun measures one alone (to profile it).
