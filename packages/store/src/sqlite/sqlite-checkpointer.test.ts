@@ -1,7 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { makeContent, makeEmail, uniqueTenantId } from '../../test/contract/contract-fixtures';
+import Database from 'better-sqlite3';
+import { silentStoreLogger } from '../store-logger';
+import { SqliteCheckpointer } from './sqlite-checkpointer';
 import { SqliteStore } from './sqlite-store';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'mailroom-checkpoint-'));
@@ -42,24 +46,30 @@ describe('WAL checkpoints in their own thread (decision 0045)', () => {
 
   it('lets the WAL start over while commits keep coming, instead of growing as long as they do (decision 0052)', async () => {
     const file = path.join(dir, 'steady.db');
-    const store = new SqliteStore({ filename: file });
-    await store.init();
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('wal_autocheckpoint = 0');
+    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)');
+    const insert = db.prepare('INSERT INTO t (body) VALUES (?)');
+    const commit = db.transaction(() => {
+      for (let i = 0; i < 4; i++) insert.run(randomBytes(2000));
+    });
+    // A round every 20 ms, taking the write lock past 50 frames (the store's default is 10,000: 40 MB).
+    const checkpointer = new SqliteCheckpointer(file, silentStoreLogger, () => undefined, 20, 50);
     try {
-      const tenantId = uniqueTenantId('steady');
-      let n = 0;
-      const burst = () =>
-        Promise.all(
-          Array.from({ length: 10 }, () => store.emails.create({ email: makeEmail(tenantId, `em_${n++}`), content: makeContent() })),
-        );
-      await burst();
+      commit();
       const first = walCheckpointSequence(`${file}-wal`);
-      // Commits with no pause between them for two seconds (eight of the thread's rounds): a PASSIVE
-      // checkpoint alone never finds every frame copied, so no writer ever started the WAL over.
-      const until = Date.now() + 2000;
-      while (Date.now() < until) await burst();
+      // Commits with no pause between them for a second and a half: a PASSIVE checkpoint alone never
+      // finds every frame copied, so no writer ever started the WAL over (the old thread's behaviour).
+      const until = Date.now() + 1500;
+      while (Date.now() < until) {
+        commit();
+        await new Promise((r) => setImmediate(r));
+      }
       expect(walCheckpointSequence(`${file}-wal`)).toBeGreaterThan(first);
     } finally {
-      await store.close();
+      await checkpointer.close();
+      db.close();
     }
   });
 
