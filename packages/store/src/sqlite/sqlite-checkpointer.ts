@@ -55,7 +55,7 @@ const RESTART_TRIES = 20;
  * over: the size at which the store's own automatic checkpoint would run (sqlite-store.ts), so a light
  * load never waits for the lock and a month-end run's WAL stays within tens of MB.
  */
-export const WAL_RESTART_FRAMES = 10_000;
+const WAL_RESTART_FRAMES = 10_000;
 
 /**
  * WAL checkpoints off the event loop (decision 0045). With SQLite's automatic checkpoint, the commit
