@@ -127,6 +127,10 @@ describe('metrics and /metrics on every app', () => {
     expect(sampleValue(worker, 'mailroom_enqueue_to_accepted_seconds_count', { mode: 'smtp' })).toBe(3);
     expect(sampleValue(worker, 'mailroom_enqueue_to_accepted_seconds_bucket', { mode: 'smtp', le: '1' })).toBe(0);
     expect(sampleValue(worker, 'mailroom_transport_cache_size')).toBe(1);
+    // The SQLite store's files on this machine, read on the scrape (these emails carry no attachment).
+    expect(sampleValue(worker, 'mailroom_store_bytes', { file: 'database' })).toBeGreaterThan(0);
+    expect(sampleValue(worker, 'mailroom_store_bytes', { file: 'wal' })).toBeGreaterThanOrEqual(0);
+    expect(sampleValue(worker, 'mailroom_store_bytes', { file: 'content' })).toBe(0);
 
     const api = await scrapeUntil(
       'api',

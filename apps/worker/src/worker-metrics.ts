@@ -8,6 +8,8 @@ import {
   SendOutcome,
   watchQueues,
   WatchedQueue,
+  StoreDiskBytes,
+  watchStoreDisk,
   watchTenantLanes,
   watchTransportCache,
 } from '@mailroom/metrics';
@@ -34,9 +36,11 @@ export interface WorkerMetrics {
   watchQueues(queues: WatchedQueue[]): void;
   /** Reports the tenant lanes' totals (backlog, tenants with one, admitted): call once. */
   watchLanes(lanes: { stats(): Promise<LaneTotals> }): void;
+  /** Reports the store's files on this machine (SQLite): call once, when the store has any. */
+  watchStoreDisk(store: { diskUsage(): Promise<StoreDiskBytes> }): void;
 }
 
-/** The worker's metrics: its sends, its transport cache, the queues it drains; GET /metrics with the ops token. */
+/** The worker's metrics: its sends, its transport cache, the queues it drains, the store's files; GET /metrics with the ops token. */
 export function createWorkerMetrics(config: Config, logger: Logger, providerNames: readonly string[]): WorkerMetrics {
   const metrics = new AppMetrics('worker', { opsToken: config.opsToken, logger });
   const sends = new SendMetrics(metrics.registry, providerNames);
@@ -49,5 +53,6 @@ export function createWorkerMetrics(config: Config, logger: Logger, providerName
     timer: sends,
     watchQueues: (queues) => watchQueues(metrics.registry, queues, { logger }),
     watchLanes: (lanes) => watchTenantLanes(metrics.registry, lanes, { logger }),
+    watchStoreDisk: (store) => watchStoreDisk(metrics.registry, store, { logger }),
   };
 }

@@ -49,7 +49,11 @@ export async function startWorker(
   const backends = await openBackends(config, logger, options.store);
   const { redis } = backends;
   const providers = options.providers ?? PROVIDERS;
-  const { metrics, observer, transports, timer, watchQueues, watchLanes } = createWorkerMetrics(config, logger, providers.providerNames);
+  const { metrics, observer, transports, timer, watchQueues, watchLanes, watchStoreDisk } = createWorkerMetrics(
+    config,
+    logger,
+    providers.providerNames,
+  );
   const platformRelay = new SharedPlatformTransport(createPlatformTransport(config, logger));
   const callbackMetrics = new CallbackMetrics(metrics.registry);
   const callbacks = createCallbacks({ redis, prefix: config.queuePrefix, url: config.callbacks.url, logger, observer: callbackMetrics });
@@ -99,6 +103,9 @@ export async function startWorker(
   await worker.waitUntilReady();
   watchQueues([queue, callbacks.queue]);
   watchLanes(lanes);
+  // The SQLite store's files on this machine's disk (MongoDB has none here).
+  const diskUsage = backends.store.diskUsage?.bind(backends.store);
+  if (diskUsage) watchStoreDisk({ diskUsage });
   queue.on('error', (e) => logger.debug({ err: e.message }, 'send queue error'));
   callbacks.queue.on('error', (e) => logger.debug({ err: e.message }, 'callbacks queue error'));
   const { url: callbackUrl, secrets, retryScale } = config.callbacks;

@@ -7,6 +7,7 @@ import { EnqueueMetrics } from './enqueue-metrics';
 import { watchTenantLanes } from './lane-gauges';
 import { watchQueues } from './queue-gauges';
 import { SendMetrics } from './send-metrics';
+import { watchStoreDisk } from './store-disk-gauge';
 import { watchTransportCache } from './transport-cache-gauge';
 import { WebhookMetrics } from './webhook-metrics';
 
@@ -22,6 +23,7 @@ function exposedMetrics(): Map<string, string> {
   new CallbackMetrics(metrics.registry);
   watchQueues(metrics.registry, []);
   watchTransportCache(metrics.registry, { size: 0 });
+  watchStoreDisk(metrics.registry, { diskUsage: async () => ({ database: 0, wal: 0, content: 0 }) });
   watchTenantLanes(metrics.registry, { stats: async () => ({ admitted: 0, backlog: 0, tenantsWithBacklog: 0 }) });
   return new Map(
     metrics.registry.getMetricsAsArray().map((m) => [(m as unknown as { name: string }).name, (m as unknown as { type: string }).type]),
@@ -54,7 +56,7 @@ describe('metrics named in infra/ and the README', () => {
   it('the README documents every Mailroom metric', () => {
     const readme = read('README.md');
     const mailroom = [...exposed.keys()].filter((n) => n.startsWith('mailroom_'));
-    expect(mailroom.length).toBe(14);
+    expect(mailroom.length).toBe(15);
     expect(mailroom.filter((n) => !readme.includes(`\`${n}\``))).toEqual([]);
   });
 
@@ -62,7 +64,7 @@ describe('metrics named in infra/ and the README', () => {
     const alerts = read('infra/prometheus/alerts.yml');
     const names = [...alerts.matchAll(/- alert: (\w+)/g)].map((m) => m[1]);
     const runbooks = [...alerts.matchAll(/runbook: ['"]README\.md#([\w-]+)['"]/g)].map((m) => m[1]);
-    expect(names).toHaveLength(7);
+    expect(names).toHaveLength(8);
     expect(alerts.match(/^\s+summary: /gm)).toHaveLength(names.length);
     expect(alerts.match(/^\s+description: /gm)).toHaveLength(names.length);
     expect(runbooks).toEqual(names.map((n) => n.toLowerCase()));

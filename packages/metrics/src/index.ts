@@ -9,3 +9,4 @@ export * from './webhook-metrics';
 export * from './transport-cache-gauge';
 export * from './callback-metrics';
 export * from './lane-gauges';
+export * from './store-disk-gauge';

@@ -151,6 +151,16 @@ export interface SuppressionStore {
   removeExpired(now: string, limit: number): Promise<number>;
 }
 
+/** What a store on this machine's disk holds there, in bytes (`mailroom_store_bytes`). */
+export interface StoreDiskUsage {
+  /** The database file. */
+  database: number;
+  /** Its write-ahead log: bounded by the checkpoints (decision 0052); a large one means they fall behind. */
+  wal: number;
+  /** The attachments' bytes beside the database (content segments, decision 0042). */
+  content: number;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'mongo';
   tenants: TenantStore;
@@ -160,4 +170,6 @@ export interface Store {
   /** Creates tables/collections and indexes. Idempotent. */
   init(): Promise<void>;
   close(): Promise<void>;
+  /** The store's files on this machine's disk (SQLite); absent where the store is a server of its own (MongoDB). */
+  diskUsage?(): Promise<StoreDiskUsage>;
 }

@@ -92,6 +92,25 @@ export class SqliteContentSegments {
     this.flush(refs);
   }
 
+  /** Bytes in the segment files (0 before the first append). */
+  async bytes(): Promise<number> {
+    let names: string[];
+    try {
+      names = (await fs.promises.readdir(this.dir)).filter((f) => f.endsWith('.seg'));
+    } catch {
+      return 0;
+    }
+    const sizes = await Promise.all(
+      names.map((n) =>
+        fs.promises.stat(path.join(this.dir, n)).then(
+          (st) => st.size,
+          () => 0,
+        ),
+      ),
+    );
+    return sizes.reduce((a, b) => a + b, 0);
+  }
+
   /** Deletes the segments started over an hour ago that no row names (`named` asks the database). */
   sweep(named: (segment: string) => boolean, nowMs: number): number {
     let deleted = 0;

@@ -1,8 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Store } from '../store.port';
+import type { Store, StoreDiskUsage } from '../store.port';
 import { silentStoreLogger, StoreLogger } from '../store-logger';
 import { migrateSqliteSchema } from './sqlite-schema';
 import { SqliteStatements } from './sqlite-statements';
@@ -88,6 +89,21 @@ export class SqliteStore implements Store {
   async init(): Promise<void> {
     const { from, to } = migrateSqliteSchema(this.db);
     if (from !== to) this.logger.info({ store: 'sqlite', file: this.filename, from, to }, 'store schema migrated');
+  }
+
+  async diskUsage(): Promise<StoreDiskUsage> {
+    const size = (file: string) =>
+      stat(file).then(
+        (st) => st.size,
+        () => 0,
+      );
+    const onDisk = this.filename !== ':memory:';
+    const [database, wal, content] = await Promise.all([
+      onDisk ? size(this.filename) : 0,
+      onDisk ? size(`${this.filename}-wal`) : 0,
+      this.segments.bytes(),
+    ]);
+    return { database, wal, content };
   }
 
   async close(): Promise<void> {
