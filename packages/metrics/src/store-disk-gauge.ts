@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
-import { DEFAULT_COLLECT_TIMEOUT_MS, registerCollectedGauge } from './collected-gauge';
+import { registerCollectedGauge } from './collected-gauge';
 
 /** A store's files on this machine (`Store.diskUsage()` of @mailroom/store), in bytes. */
 export interface StoreDiskBytes {
@@ -21,11 +21,10 @@ export function watchStoreDisk(
   options: { timeoutMs?: number; logger?: Logger } = {},
 ): void {
   registerCollectedGauge(registry, {
+    ...options,
     name: 'mailroom_store_bytes',
     help: "Bytes of the SQLite store's files on this machine's disk: file = database, wal (its write-ahead log), content (attachments).",
     labelNames: ['file'],
-    timeoutMs: options.timeoutMs ?? DEFAULT_COLLECT_TIMEOUT_MS,
-    logger: options.logger,
     read: async () => {
       const usage = await store.diskUsage();
       return (['database', 'wal', 'content'] as const).map((file) => ({ labels: { file }, value: usage[file] }));
