@@ -145,6 +145,31 @@ describe('connecting a Gmail mailbox with OAuth2', () => {
     expect(await google.smtp.waitForMessages(2)).toHaveLength(2);
   });
 
+  it('keeps a connected mailbox on the server it was connected with: left out it stays, another one is refused', async () => {
+    const body = (smtp: Record<string, unknown>) => ({
+      mode: 'smtp',
+      senderName: 'ACME Facturación',
+      smtp: { preset: 'gmail', auth: 'oauth2', fromAddress: MAILBOX, ...smtp },
+    });
+    const kept = await m.call('PUT', '/v1/tenants/acme/email-settings', body({}));
+    expect(kept.status).toBe(200);
+    expect(kept.body.smtp).toMatchObject({ host: '127.0.0.1', port: google.smtp.port, oauth: { mailbox: MAILBOX } });
+    const before = await m.api.deps.store.settings.get('acme');
+    const moved = await m.call(
+      'PUT',
+      '/v1/tenants/acme/email-settings',
+      body({ host: '127.0.0.1', port: google.smtp.port + 1, tls: true }),
+    );
+    expect(moved.status).toBe(400);
+    expect(moved.body.error.details).toEqual([
+      {
+        field: 'smtp.host',
+        message: expect.stringMatching(/sends through 127.0.0.1:\d+: to use another server, connect the mailbox again/),
+      },
+    ]);
+    expect(await m.api.deps.store.settings.get('acme')).toEqual(before);
+  });
+
   it('puts no token, code or state in any log line (trace level)', async () => {
     const grant = async () =>
       m.api.deps.providers

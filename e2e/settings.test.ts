@@ -72,7 +72,7 @@ describe('email settings', () => {
     const { password: _p, ...withoutPassword } = smtp().smtp;
     const r = await m.call('PUT', '/v1/tenants/prem/email-settings', {
       ...smtp(),
-      smtp: { ...withoutPassword, username: 'other@prem.example' },
+      smtp: { ...withoutPassword, fromAddress: 'other@prem.example' },
     });
     expect(r.status).toBe(200);
     expect(r.body.smtp.hasPassword).toBe(true);
@@ -82,6 +82,31 @@ describe('email settings', () => {
     expect(r.body.warnings).toEqual([
       { code: 'from_differs_from_username', message: expect.stringMatching(/differs from the SMTP username/) },
     ]);
+  });
+
+  it('asks for the password again when the host, the port or the username changes, and keeps what is stored', async () => {
+    await m.call('PUT', '/v1/tenants/prem/email-settings', smtp({ password: 'stored-for-gmail' }));
+    const before = await m.api.deps.store.settings.get('prem');
+    const { password: _p, ...withoutPassword } = smtp().smtp;
+    for (const change of [
+      { preset: 'other', host: 'smtp.ionos.de', port: 465, tls: true },
+      { host: 'smtp.gmail.com', port: 587, tls: false },
+      { username: 'someone-else@prem.example' },
+    ]) {
+      const r = await m.call('PUT', '/v1/tenants/prem/email-settings', { ...smtp(), smtp: { ...withoutPassword, ...change } });
+      expect(r.status).toBe(400);
+      expect(r.body.error.details).toEqual([
+        {
+          field: 'smtp.password',
+          message: expect.stringMatching(
+            /required again when the host, the port or the username changes.*billing@prem.example on smtp.gmail.com:465/,
+          ),
+        },
+      ]);
+    }
+    expect(await m.api.deps.store.settings.get('prem')).toEqual(before);
+    const withPassword = await m.call('PUT', '/v1/tenants/prem/email-settings', smtp({ username: 'someone-else@prem.example' }));
+    expect(withPassword.status).toBe(200);
   });
 
   it('needs a password the first time SMTP is configured', async () => {

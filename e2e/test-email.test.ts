@@ -68,6 +68,37 @@ describe('send test email, for the SMTP and platform modes', () => {
     }
   });
 
+  it('a draft test never takes the stored password to another server or login: it asks for it again', async () => {
+    const saved = await startSmtpSink({ tls: 'starttls', auth: { users: { 'me@te.example': 'pw-test-email' } } });
+    const other = await startSmtpSink({ tls: 'starttls', auth: { users: { 'someone@evil.example': 'anything' } } });
+    await m.call('PUT', '/v1/tenants/te-moved', { name: 'Moved Co', plan: 'advanced' });
+    try {
+      expect((await m.call('PUT', '/v1/tenants/te-moved/email-settings', smtp(saved.port))).status).toBe(200);
+      const { password: _p, ...noPassword } = smtp(saved.port).smtp;
+      for (const change of [
+        { port: other.port },
+        { port: other.port, username: 'someone@evil.example' },
+        { username: 'someone@evil.example' },
+      ]) {
+        const r = await m.call('POST', '/v1/tenants/te-moved/email-settings/test', {
+          ...smtp(saved.port),
+          smtp: { ...noPassword, ...change },
+        });
+        expect(r.status).toBe(400);
+        expect(r.body.error.details).toEqual([{ field: 'smtp.password', message: expect.stringMatching(/required again/) }]);
+      }
+      expect(other.authAttempts).toEqual([]);
+      expect(other.connections).toEqual([]);
+      // The same server and login: the stored password is used, as before.
+      const same = await m.call('POST', '/v1/tenants/te-moved/email-settings/test', { ...smtp(saved.port), smtp: noPassword });
+      expect(same.body).toMatchObject({ ok: true });
+      expect(saved.authAttempts).toEqual([expect.objectContaining({ username: 'me@te.example', ok: true })]);
+    } finally {
+      await saved.close();
+      await other.close();
+    }
+  });
+
   it('answers within the bounded time when the server never greets', async () => {
     const silent = await startSilentServer();
     try {

@@ -66,8 +66,17 @@ describe('settings screen', () => {
     const password = page.getByLabel('SMTP password', { exact: true });
     await password.waitFor();
     expect(await password.inputValue()).toBe('');
-    expect(await page.locator('[id="smtp.password-help"]').innerText()).toMatch(/^Saved\. Leave it empty to keep it\./);
-    expect(await page.getByLabel('SMTP user name', { exact: true }).inputValue()).toBe('billing@prem.example');
+    const passwordHelp = page.locator('[id="smtp.password-help"]');
+    expect(await passwordHelp.innerText()).toMatch(/^Saved\. Leave it empty to keep it while the server and the user name stay the same\./);
+    expect(await password.getAttribute('required')).toBeNull();
+    // Another user name (or server) and the stored password no longer applies: it is asked for again.
+    const user = page.getByLabel('SMTP user name', { exact: true });
+    expect(await user.inputValue()).toBe('billing@prem.example');
+    await user.fill('someone-else@prem.example');
+    expect(await passwordHelp.innerText()).toMatch(/^The server or the user name changed: type the password again/);
+    expect(await password.getAttribute('required')).not.toBeNull();
+    await user.fill('billing@prem.example');
+    expect(await passwordHelp.innerText()).toMatch(/^Saved\. Leave it empty to keep it/);
     // Saving again without typing the password keeps the stored one.
     await page.getByLabel('Sender name', { exact: true }).fill('Premium Co S.L.');
     await page.getByRole('button', { name: 'Save' }).click();

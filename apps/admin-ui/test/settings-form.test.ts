@@ -6,6 +6,7 @@ import {
   oauthVendorOf,
   parseAddresses,
   presetLimitsOf,
+  storedPasswordApplies,
   withPreset,
 } from '../src/settings/settings-form';
 
@@ -36,6 +37,20 @@ describe('the settings form and the API body', () => {
     expect(bodyFromForm({ ...form, smtp: { ...form.smtp, password: 'abcd efgh ijkl mnop' } })).toMatchObject({
       smtp: { password: 'abcd efgh ijkl mnop' },
     });
+  });
+
+  it('keeps the stored password only for the same server and user name: another preset, host, port or user asks for it again', () => {
+    const form = formFromSettings(savedSmtp);
+    expect(storedPasswordApplies(form.smtp, savedSmtp.smtp)).toBe(true);
+    expect(
+      storedPasswordApplies({ ...form.smtp, host: ' SMTP.Gmail.com ', username: 'Billing@acme.example', tls: false }, savedSmtp.smtp),
+    ).toBe(true);
+    expect(storedPasswordApplies(withPreset(form.smtp, 'ionos'), savedSmtp.smtp)).toBe(false);
+    expect(storedPasswordApplies({ ...form.smtp, host: 'smtp.elsewhere.example' }, savedSmtp.smtp)).toBe(false);
+    expect(storedPasswordApplies({ ...form.smtp, port: '587' }, savedSmtp.smtp)).toBe(false);
+    expect(storedPasswordApplies({ ...form.smtp, username: 'someone@acme.example' }, savedSmtp.smtp)).toBe(false);
+    expect(storedPasswordApplies(form.smtp, { ...savedSmtp.smtp!, hasPassword: false })).toBe(false);
+    expect(storedPasswordApplies(form.smtp, undefined)).toBe(false);
   });
 
   it("sends a preset's server only when it was changed; 'other' always sends what was typed", () => {

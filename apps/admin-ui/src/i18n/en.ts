@@ -122,6 +122,9 @@ export const en = {
   'region.us': 'US',
   'settings.provider.domain': 'Mailgun sending domain',
   'settings.provider.domain.help': 'Leave it empty to use the domain of the sender address.',
+  'settings.smtp.password.saved': 'Saved. Leave it empty to keep it while the server and the user name stay the same.',
+  'settings.smtp.password.again':
+    'The server or the user name changed: type the password again (the saved one is only sent to the server it was given for).',
   'settings.secret.saved': 'Saved. Leave it empty to keep it.',
   'settings.secret.savedEndsIn': 'Saved, ends in {last4}. Leave it empty to keep it.',
 

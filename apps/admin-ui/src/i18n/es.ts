@@ -127,6 +127,9 @@ export const es: Dictionary = {
   'region.us': 'EE. UU.',
   'settings.provider.domain': 'Dominio de envío de Mailgun',
   'settings.provider.domain.help': 'Déjalo vacío para usar el dominio de la dirección del remitente.',
+  'settings.smtp.password.saved': 'Guardada. Déjala vacía para conservarla mientras no cambien el servidor ni el usuario.',
+  'settings.smtp.password.again':
+    'Has cambiado el servidor o el usuario: escribe la contraseña otra vez (la guardada solo se envía al servidor para el que se dio).',
   'settings.secret.saved': 'Guardada. Déjala vacía para conservarla.',
   'settings.secret.savedEndsIn': 'Guardada, termina en {last4}. Déjala vacía para conservarla.',
 

@@ -164,6 +164,16 @@ function smtpBody(s: SmtpForm): Record<string, unknown> {
   return { ...out, ...serverOverrides(s) };
 }
 
+/**
+ * Whether the stored password still applies to what the form holds: the API keeps it only for the
+ * same host, port and user name (it never goes to another server), so a change asks for it again.
+ */
+export function storedPasswordApplies(s: SmtpForm, saved: SettingsAnswer['smtp'] | undefined): boolean {
+  if (!saved?.hasPassword) return false;
+  const same = (a: string, b: string) => a.trim().toLowerCase() === b.toLowerCase();
+  return same(s.host, saved.host) && Number(s.port) === saved.port && same(s.username, saved.username);
+}
+
 /** A preset's server goes only when changed, so the preset stays the source of truth (also for an OAuth connection's start). */
 export function serverOverrides(s: SmtpForm): { host?: string; port?: number | string; tls?: boolean } {
   const out: { host?: string; port?: number | string; tls?: boolean } = {};

@@ -3,12 +3,13 @@ import { CheckboxField, SelectField, TextField } from '../components/fields';
 import type { SettingsAnswer } from '../api/types';
 import type { I18n } from '../i18n/i18n';
 import { OAuthConnect } from './oauth-connect';
-import { oauthVendorOf, PRESETS, presetEndpoint, SmtpForm, withPreset } from './settings-form';
+import { oauthVendorOf, PRESETS, presetEndpoint, SmtpForm, storedPasswordApplies, withPreset } from './settings-form';
 
 /**
  * "Enviar desde tu SMTP": the preset fills host, port and TLS (shown, and changeable behind a
  * disclosure); `other` shows them as plain fields. The password is never shown again: the field is
- * empty, says it is saved, and left empty keeps the stored one. Gmail and Outlook mailboxes may
+ * empty, says it is saved, and left empty keeps the stored one while the server and the user name stay
+ * the same (the API sends it nowhere else); after a change of either it is asked for again. Gmail and Outlook mailboxes may
  * instead be connected with their vendor (OAuth2) where the platform offers it: then there is no user
  * name or password to give.
  */
@@ -33,8 +34,10 @@ export function SmtpFields(props: {
   const preset = presetEndpoint(smtp.preset);
   const serverErrors = Boolean(errors['smtp.host'] || errors['smtp.port'] || errors['smtp.tls']);
   const tls = i18n.t(smtp.tls ? 'tls.implicit' : 'tls.starttls');
+  // The stored password goes only to the server and user it was given for: changing either asks for it again.
+  const passwordKept = storedPasswordApplies(smtp, saved);
   const passwordHelp = [
-    saved?.hasPassword ? i18n.t('settings.secret.saved') : '',
+    passwordKept ? i18n.t('settings.smtp.password.saved') : saved?.hasPassword ? i18n.t('settings.smtp.password.again') : '',
     smtp.preset === 'gmail' ? i18n.t('settings.smtp.password.gmail') : '',
   ]
     .filter(Boolean)
@@ -135,7 +138,7 @@ export function SmtpFields(props: {
             onValue={(password) => set({ password })}
             error={errors['smtp.password']}
             autoComplete="new-password"
-            required={!saved?.hasPassword}
+            required={!passwordKept}
           />
         </>
       )}

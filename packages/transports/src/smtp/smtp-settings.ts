@@ -111,8 +111,13 @@ export function resolveSmtpEndpoint(input: { preset: SmtpPreset; host?: string; 
 }
 
 /**
- * What is stored from a PUT: a password sealed, or kept when left out; an OAuth2 connection kept as
- * the callback made it (a PUT can change the sender, the server and the alias, never the tokens).
+ * What is stored from a PUT (and what a draft test sends with): a password sealed, or the stored one
+ * kept when left out; an OAuth2 connection kept as the callback made it (a PUT can change the sender
+ * and the alias, never the tokens). A stored secret only ever goes to the server it was given for: a
+ * password left out while the host, the port or the username changes is asked for again, and a
+ * connected mailbox's server changes only by connecting it again. Otherwise anyone holding the
+ * tenant's token (the admin screen's) could point the settings at a server of their own and receive
+ * the password or the mailbox's access token in its AUTH exchange without ever knowing them.
  */
 export function storeSmtpSettings(input: SmtpSettingsInput, previous: SmtpSettings | undefined, secrets: TenantSecrets): SmtpSettings {
   const endpoint = resolveSmtpEndpoint(input);
@@ -130,12 +135,43 @@ export function storeSmtpSettings(input: SmtpSettingsInput, previous: SmtpSettin
       );
     if (input.username !== undefined && input.username.toLowerCase() !== oauth.mailbox.toLowerCase())
       throw new SettingsFieldError('username', `the connected mailbox is ${oauth.mailbox}: connect another one to change it`);
-    return { preset: input.preset, auth: 'oauth2', fromAddress: input.fromAddress, username: oauth.mailbox, ...endpoint, oauth };
+    // The server stays with the connection (previous is the connected settings here): left out, it is kept.
+    const connected = previous!;
+    const server = input.host === undefined && input.port === undefined && input.tls === undefined ? serverOf(connected) : endpoint;
+    if (!sameServer(connected, server))
+      throw new SettingsFieldError(
+        'host',
+        `the connected mailbox sends through ${serverName(connected)}: to use another server, connect the mailbox again with it (POST /v1/tenants/${secrets.tenantId}/email-settings/oauth/${oauth.vendor}/start with host and port)`,
+      );
+    return { preset: input.preset, auth: 'oauth2', fromAddress: input.fromAddress, username: oauth.mailbox, ...server, oauth };
   }
-  const keep = previous?.auth !== 'oauth2' ? previous?.password : undefined;
-  const password = input.password !== undefined ? secrets.seal(SMTP_PASSWORD_FIELD, input.password) : keep;
+  const stored = previous?.auth !== 'oauth2' ? previous?.password : undefined;
+  const sameLogin = previous !== undefined && sameServer(previous, endpoint) && sameText(previous.username, input.username!);
+  if (input.password === undefined && stored && !sameLogin)
+    throw new SettingsFieldError(
+      'password',
+      `password is required again when the host, the port or the username changes: the stored one is for ${previous!.username} on ${serverName(previous!)}`,
+    );
+  const password = input.password !== undefined ? secrets.seal(SMTP_PASSWORD_FIELD, input.password) : stored;
   if (!password) throw new SettingsFieldError('password', 'password is required the first time SMTP is configured');
   return { preset: input.preset, auth: 'password', fromAddress: input.fromAddress, username: input.username!, ...endpoint, password };
+}
+
+/** The same server: host names compare without case; TLS may change (certificates are verified either way). */
+function sameServer(previous: SmtpSettings, endpoint: SmtpEndpoint): boolean {
+  return sameText(previous.host, endpoint.host) && previous.port === endpoint.port;
+}
+
+function serverOf(s: SmtpSettings): SmtpEndpoint {
+  return { host: s.host, port: s.port, tls: s.tls };
+}
+
+function sameText(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+function serverName(s: SmtpSettings): string {
+  return `${s.host}:${s.port}`;
 }
 
 /** What presentSmtpSettings answers: the settings answer's `smtp`. */

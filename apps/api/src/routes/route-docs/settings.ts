@@ -33,7 +33,7 @@ export function settingsRouteDocs(providers: ProviderRegistry): RouteDoc[] {
       operationId: 'putEmailSettings',
       summary: "Save the tenant's email settings",
       description:
-        'A secret left out keeps the stored one of the same transport. `smtp` is required in mode `smtp`, `provider` in mode `provider`, `replyTo` in mode `platform`.',
+        'A secret left out keeps the stored one of the same transport; the SMTP password only while `host`, `port` and `username` stay the same (a change asks for it again: 400 on `smtp.password`), and a connected mailbox keeps the server it was connected with. `smtp` is required in mode `smtp`, `provider` in mode `provider`, `replyTo` in mode `platform`.',
       tag: 'settings',
       auth: 'platformOrTenant',
       params: tenantParams,
