@@ -46,7 +46,7 @@ describe('callback events of a history transition', () => {
         test: false,
       },
     });
-    expect(events[1].data).toMatchObject({ reply: { response: '550 5.1.1 unknown user', statusCode: '550' } });
+    expect(emailData(events[1]).reply).toEqual({ responseCode: 550, response: '550 5.1.1 unknown user', statusCode: '5.1.1' });
     expect(emailCallbackEvents(sending, accepted)).toEqual(events);
   });
 
@@ -172,6 +172,21 @@ describe('callback events of a history transition', () => {
       ['email.suppressed', 'suppressed', 'suppressed'],
       ['email.suppressed', 'suppressed', 'suppressed'],
     ]);
+  });
+
+  it('a send of the other recipients tells nothing about one suppressed or canceled before it', () => {
+    const q = queuedEmail(['a@x.example', 'old@example.com', 'gone@x.example']);
+    const s = newSuppression({ tenantId: 't', address: 'old@example.com', reason: 'hard_bounce' }, at(0), 30);
+    const screened = applySuppressions(q, [s], at(1), 'api')!;
+    const sending = markSending(
+      {
+        ...screened,
+        recipients: screened.recipients.map((r) => (r.email === 'gone@x.example' ? { ...r, status: 'canceled' as const } : r)),
+      },
+      at(1),
+    )!;
+    const sent = applySendSuccess(sending, { messageId: '<m@x>', recipients: [{ email: 'a@x.example', accepted: true }] }, at(2));
+    expect(brief(emailCallbackEvents(sending, sent))).toEqual([['email.accepted', 'accepted', 'a@x.example']]);
   });
 
   it('a record stored with recipients already suppressed (at enqueue) tells so; a plain queued one says nothing', () => {

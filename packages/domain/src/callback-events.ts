@@ -29,7 +29,7 @@ export type EmailCallbackType = Exclude<CallbackEventType, 'settings.failing'>;
 export interface CallbackReply {
   /** Our error code (`EAUTH`, `http_401`...) when the attempt failed. */
   code?: string;
-  /** SMTP reply code or HTTP status. */
+  /** SMTP reply code (550) or HTTP status. */
   responseCode?: number;
   /** The server's or provider's own words. */
   response?: string;
@@ -112,7 +112,7 @@ function replyFor(r: RecipientState, before: EmailRecord, after: EmailRecord): C
   if (attempt && !attempt.ok && (r.status === 'failed' || r.status === 'deferred')) {
     return compact({ code: attempt.code, responseCode: attempt.responseCode, response: attempt.response, hint: attempt.hint });
   }
-  return compact({ response: r.reason, statusCode: r.statusCode });
+  return compact({ responseCode: r.responseCode, response: r.reason, statusCode: r.statusCode });
 }
 
 const REPLY_STATUSES: ReadonlySet<RecipientStatus> = new Set(['deferred', 'failed', 'dropped', 'bounced', 'complained']);

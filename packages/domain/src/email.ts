@@ -13,7 +13,9 @@ export interface RecipientState {
   status: RecipientStatus;
   /** Why it is in a problem state: the server's or provider's words. */
   reason?: string;
-  /** SMTP/enhanced status code of a bounce or rejection, when known. */
+  /** SMTP reply code of a rejection or bounce (550), when known. */
+  responseCode?: number;
+  /** SMTP enhanced status code of a rejection or bounce (`5.1.1`), when the server gave one. */
   statusCode?: string;
   bounceType?: 'hard' | 'soft';
   providerMessageId?: string;

@@ -61,6 +61,44 @@ describe('status ladder', () => {
 });
 
 describe('history transitions', () => {
+  it('a send changes only the recipients in its envelope: one suppressed or canceled before it gets no "accepted"', () => {
+    const base = markSending(email(['a@x.example', 'old@example.com', 'gone@x.example']), at(1))!;
+    const suppression = { reason: 'hard_bounce' as const, since: T0 };
+    const before: EmailRecord = {
+      ...base,
+      recipients: base.recipients.map((r) =>
+        r.email === 'old@example.com'
+          ? { ...r, status: 'suppressed' as const, suppression }
+          : r.email === 'gone@x.example'
+            ? { ...r, status: 'canceled' as const }
+            : r,
+      ),
+    };
+    const rec = applySendSuccess(before, { messageId: '<m>', recipients: [{ email: 'a@x.example', accepted: true }] }, at(2));
+    expect(rec.recipients.map((r) => [r.email, r.status])).toEqual([
+      ['a@x.example', 'accepted'],
+      ['old@example.com', 'suppressed'],
+      ['gone@x.example', 'canceled'],
+    ]);
+    expect(rec.events.filter((e) => e.type === 'accepted').map((e) => e.recipient)).toEqual(['a@x.example']);
+  });
+
+  it("a refused recipient keeps the server's reply code as responseCode and its enhanced status as statusCode", () => {
+    const rec = applySendSuccess(
+      markSending(email(['a@x.example']), at(1))!,
+      { messageId: '<m>', recipients: [{ email: 'a@x.example', accepted: false, responseCode: 550, response: '550 5.1.1 no such user' }] },
+      at(2),
+    );
+    expect(rec.recipients[0]).toMatchObject({ status: 'failed', responseCode: 550, statusCode: '5.1.1', reason: '550 5.1.1 no such user' });
+    const plain = applySendSuccess(
+      markSending(email(['a@x.example']), at(1))!,
+      { messageId: '<m>', recipients: [{ email: 'a@x.example', accepted: false, responseCode: 550, response: '550 no' }] },
+      at(2),
+    );
+    expect(plain.recipients[0].responseCode).toBe(550);
+    expect(plain.recipients[0].statusCode).toBeUndefined();
+  });
+
   it('records acceptance per recipient and a refused recipient as failed', () => {
     const rec = applySendSuccess(
       markSending(email(), at(1))!,

@@ -2,6 +2,7 @@ import type { Attempt, EmailEvent, EmailEventType, EmailRecord, RecipientState, 
 import { canMove, RecipientStatus, summariseStatus } from './status';
 import { withFinalAt } from './content-retention';
 import { capOpenEvents, isRepeatOpen, rememberOpenClient } from './open-events';
+import { smtpReplyCodes } from './smtp-reply-codes';
 
 /**
  * Pure transitions of an email record. The store applies them atomically (read, mutate, write);
@@ -59,12 +60,18 @@ export interface SendSuccess {
   recipients: { email: string; accepted: boolean; response?: string; responseCode?: number; providerMessageId?: string }[];
 }
 
+/**
+ * The send went through. Only the recipients it addressed (the envelope: one outcome each) change: a
+ * recipient already suppressed or canceled before the send was not in it, and hears nothing of it. A
+ * refused recipient keeps the server's reply code and, when the reply has one, its enhanced status.
+ */
 export function applySendSuccess(rec: EmailRecord, ok: SendSuccess, at: string): EmailRecord {
   const byEmail = new Map(ok.recipients.map((o) => [o.email.toLowerCase(), o]));
   const events: EmailEvent[] = [];
   const recipients = rec.recipients.map((r) => {
     const o = byEmail.get(r.email.toLowerCase());
-    if (o && !o.accepted) {
+    if (!o) return r;
+    if (!o.accepted) {
       events.push({
         type: 'failed',
         at,
@@ -73,10 +80,10 @@ export function applySendSuccess(rec: EmailRecord, ok: SendSuccess, at: string):
         source: 'worker',
         reason: o.response,
       });
-      return moveRecipient(r, 'failed', at, { reason: o.response, statusCode: o.responseCode ? String(o.responseCode) : undefined });
+      return moveRecipient(r, 'failed', at, { reason: o.response, ...smtpReplyCodes(o) });
     }
     events.push({ type: 'accepted', at, recipient: r.email, key: `worker:accepted:${r.email}`, source: 'worker' });
-    return moveRecipient(r, 'accepted', at, o?.providerMessageId ? { providerMessageId: o.providerMessageId } : {});
+    return moveRecipient(r, 'accepted', at, o.providerMessageId ? { providerMessageId: o.providerMessageId } : {});
   });
   const attempt: Attempt = { at, ok: true, response: ok.response, durationMs: ok.durationMs };
   return withSummary(

@@ -46,7 +46,7 @@ export function reopenFailed(rec: EmailRecord, at: string, source: 'api' | 'work
   if (!rec.recipients.some((r) => r.status === 'failed')) return null;
   const recipients = rec.recipients.map((r): RecipientState => {
     if (r.status !== 'failed') return r;
-    const { reason: _reason, statusCode: _code, bounceType: _bounce, nextAttemptAt: _due, ...rest } = r;
+    const { reason: _reason, responseCode: _reply, statusCode: _code, bounceType: _bounce, nextAttemptAt: _due, ...rest } = r;
     return { ...rest, status: 'queued', updatedAt: at };
   });
   const retries = rec.events.filter((e) => e.key.startsWith('retry:')).length;
