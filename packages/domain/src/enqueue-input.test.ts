@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { enqueueEmailSchema, isBase64 } from './enqueue-input';
+import { historyQuerySchema } from './history-query';
 
 /** The rule as it was written before the round-trip fast path (decision 0045): the same strings must pass. */
 const BASE64_RULE = /^[A-Za-z0-9+/\r\n]*={0,2}$/;
@@ -36,5 +37,21 @@ describe('isBase64: an attachment content as the API takes it', () => {
     expect(refused.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
       'attachments.0.content: content must be base64',
     ]);
+  });
+});
+
+describe('document.type: one spelling, whatever the case', () => {
+  const email = { to: ['client@example.test'], subject: 'Invoice', text: 'attached' };
+
+  it('is stored in lower case, and the history filter lowers its value the same way', () => {
+    const parsed = enqueueEmailSchema.parse({ ...email, document: { type: 'Invoice', id: 'inv_1' } });
+    expect(parsed.document?.type).toBe('invoice');
+    expect(historyQuerySchema.parse({ documentType: 'Invoice' }).documentType).toBe('invoice');
+    expect(historyQuerySchema.parse({ documentType: 'invoice' }).documentType).toBe('invoice');
+  });
+
+  it('still refuses what is not a word', () => {
+    const refused = enqueueEmailSchema.safeParse({ ...email, document: { type: 'in voice', id: 'inv_1' } });
+    expect(refused.error?.issues.map((i) => i.message)).toEqual(['document.type is a word such as invoice, quote or order']);
   });
 });

@@ -46,12 +46,17 @@ const enqueueEmailFields = z.strictObject({
   attachments: z.array(attachmentInputSchema).max(20, 'at most 20 attachments').default([]),
   document: z
     .strictObject({
+      // Stored in lower case, so that the history's documentType filter (lower-cased too) finds it.
       type: z
         .string()
         .trim()
         .min(1)
         .max(40)
-        .regex(/^[a-z_-]+$/i, 'document.type is a word such as invoice, quote or order'),
+        .regex(/^[A-Za-z_-]+$/, 'document.type is a word such as invoice, quote or order')
+        .toLowerCase()
+        .meta({
+          description: 'A word such as invoice, quote or order; stored, filtered and answered in lower case (`Invoice` is `invoice`).',
+        }),
       id: z.string().trim().min(1).max(128),
       number: z.string().trim().max(64).optional(),
     })

@@ -8,7 +8,13 @@ const statusFilter = z.enum(RECIPIENT_STATUSES, { error: `status must be one of 
 
 export const historyQuerySchema = z.strictObject({
   documentId: z.string().max(128).optional(),
-  documentType: z.string().max(40).optional(),
+  documentType: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(40)
+    .meta({ description: 'Matched in lower case, as document.type is stored: `Invoice` finds the invoices.' })
+    .optional(),
   status: statusFilter.optional(),
   recipient: z.string().trim().toLowerCase().max(254).optional(),
   since: z.iso.datetime({ offset: true, error: 'since must be an ISO 8601 date-time' }).optional(),

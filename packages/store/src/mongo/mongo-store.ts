@@ -4,6 +4,7 @@ import { silentStoreLogger, StoreLogger } from '../store-logger';
 import { ContentDoc, EmailDoc, SettingsDoc, TenantDoc } from './mongo-documents';
 import { ensureMongoIndexes } from './mongo-indexes';
 import { backfillFinalAt } from './backfill-final-at';
+import { lowerDocumentTypes } from './lower-document-types';
 import { MongoTenantStore } from './mongo-tenant-store';
 import { MongoSettingsStore } from './mongo-settings-store';
 import { MongoEmailStore } from './mongo-email-store';
@@ -58,6 +59,8 @@ export class MongoStore implements Store {
     await ensureMongoIndexes(this.client.db(this.dbName));
     const backfilled = await backfillFinalAt(this.client.db(this.dbName));
     if (backfilled > 0) this.logger.info({ store: 'mongo', emails: backfilled }, 'retention clock started for emails already final');
+    const lowered = await lowerDocumentTypes(this.client.db(this.dbName));
+    if (lowered > 0) this.logger.info({ store: 'mongo', emails: lowered }, 'document types lowered to match the history filter');
     this.logger.info({ store: 'mongo', db: this.dbName }, 'store ready');
   }
 

@@ -136,6 +136,12 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   DROP INDEX IF EXISTS emails_by_status;
   `,
+  // 8: document.type is stored in lower case (the enqueue lowers it, and the history's filter): an
+  // email enqueued before as \`Invoice\` is found by \`invoice\`.
+  `
+  UPDATE emails SET document_type = lower(document_type), doc = json_set(doc, '$.document.type', lower(document_type))
+    WHERE document_type IS NOT NULL AND document_type <> lower(document_type);
+  `,
 ];
 
 export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS.length;

@@ -123,6 +123,29 @@ describe('SqliteStore on a file written by schema version 6 (the status indexed 
   });
 });
 
+describe('SqliteStore on a file written by schema version 7 (document types as the platform spelled them)', () => {
+  it('lowers document.type, so the history filter for invoice finds an email enqueued as Invoice', async () => {
+    const file = path.join(dir, 'v7.db');
+    const v7 = new SqliteStore({ filename: file });
+    await v7.init();
+    const email = makeEmail('t-v7', 'em-v7', { document: { type: 'Invoice', id: 'inv_1' }, createdAt: at(0), updatedAt: at(0) });
+    await v7.emails.create({ email, content: makeContent() });
+    await v7.close();
+    const raw = new Database(file);
+    raw.pragma('user_version = 7');
+    raw.close();
+
+    const store = new SqliteStore({ filename: file });
+    await store.init();
+    try {
+      const page = await store.emails.list('t-v7', historyQuery({ documentType: 'invoice' }));
+      expect(page.items.map((e) => [e.id, e.document?.type])).toEqual([['em-v7', 'invoice']]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('SqliteStore on a file written by schema version 1', () => {
   it('adds the tenant email and the sweep due time, backfilled for what waits for a send', async () => {
     const file = path.join(dir, 'v1.db');
