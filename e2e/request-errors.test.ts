@@ -46,4 +46,34 @@ describe('malformed requests get a 4xx that says what is wrong, never a 500', ()
       message: expect.stringMatching(new RegExp(`body could not be decoded as Content-Encoding ${encoding}`)),
     });
   });
+  it.each([
+    ['POST', '/v1/tenants/a%20b/emails'],
+    ['GET', '/v1/tenants/a%20b/emails'],
+    ['POST', '/v1/tenants/a%20b/emails/batch'],
+    ['GET', '/v1/tenants/a%20b/emails/em_1'],
+  ])('%s %s: a tenantId no tenant can have is the 400 PUT /v1/tenants gives, not a 404 saying to create it', async (method, path) => {
+    const put = await rawRequest(m.api.port, {
+      method: 'PUT',
+      path: '/v1/tenants/a%20b',
+      headers: [auth, ['Content-Type', 'application/json']],
+      body: Buffer.from('{"name":"AB","plan":"premium"}'),
+    });
+    expect(put.status).toBe(400);
+    const body =
+      method === 'POST'
+        ? Buffer.from(
+            path.endsWith('/batch')
+              ? '{"items":[{"to":["a@x.test"],"subject":"s","text":"t","idempotencyKey":"k1"}]}'
+              : '{"to":["a@x.test"],"subject":"s","text":"t"}',
+          )
+        : undefined;
+    const r = await rawRequest(m.api.port, {
+      method,
+      path,
+      headers: [auth, ...(body ? [['Content-Type', 'application/json'] as [string, string]] : [])],
+      ...(body ? { body } : {}),
+    });
+    expect(r.status).toBe(400);
+    expect(r.json.error).toEqual(put.json.error);
+  });
 });
