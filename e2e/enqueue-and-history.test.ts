@@ -85,6 +85,7 @@ describe('enqueue and history (no worker running: what the API promises on its o
     ['CR/LF in the subject', { to: ['a@b.co'], subject: 'Hi\r\nBcc: x@y.z', text: 't' }, 400, /subject must not contain line breaks/],
     ['CR/LF in a name', { to: [{ email: 'a@b.co', name: 'A\nB' }], subject: 's', text: 't' }, 400, /to\.0\.name/],
     ['no body', { to: ['a@b.co'], subject: 's' }, 400, /text or html is required/],
+    ['an empty text alone', { to: ['a@b.co'], subject: 's', text: '' }, 400, /^text: text or html is required, and must not be empty/],
     ['no subject', { to: ['a@b.co'], text: 't' }, 400, /^subject: subject is required$/],
     [
       'a document without its type',
@@ -104,7 +105,13 @@ describe('enqueue and history (no worker running: what the API promises on its o
 
   it('answers an oversize body with 413 and an unknown tenant with 404', async () => {
     const huge = { to: ['a@b.co'], subject: 's', text: 'x'.repeat(1536 * 1024) };
-    expect((await m.call('POST', `${T}/emails`, huge)).status).toBe(413);
+    const tooBig = await m.call('POST', `${T}/emails`, huge);
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.body.error).toMatchObject({
+      code: 'payload_too_large',
+      message: expect.stringMatching(/MAX_ATTACHMENT_BYTES.*send smaller or fewer attachments/),
+      details: { limitBytes: expect.any(Number) },
+    });
     const r = await m.call('POST', '/v1/tenants/ghost/emails', invoice(9));
     expect(r.status).toBe(404);
   });

@@ -73,7 +73,9 @@ describe('batch enqueue', () => {
     expect(r[4].error).toMatchObject({
       code: 'attachments_too_large',
       message: expect.stringContaining(`the limit is ${MAX_ATTACHMENT_BYTES} bytes`),
+      details: { limitBytes: MAX_ATTACHMENT_BYTES, totalBytes: expect.any(Number) },
     });
+    expect(r[4].error.details.totalBytes).toBeGreaterThan(MAX_ATTACHMENT_BYTES);
     expect(r[5].error).toMatchObject({ code: 'idempotency_key_repeated', details: { sameAsIndex: 0 } });
     expect(r[6].error).toMatchObject({ code: 'invalid_request' });
     expect(r[7].error).toMatchObject({ code: 'invalid_request', message: 'idempotencyKey: idempotencyKey is required' });

@@ -119,6 +119,7 @@ describe('send test email, for the SMTP and platform modes', () => {
     expect(answers.slice(0, 3).map((a) => [a.status, a.body.ok, a.body.to])).toEqual(Array(3).fill([200, true, 'owner@tp.example']));
     expect(answers[3].status).toBe(429);
     expect(answers[3].body.error.message).toMatch(/at most 3 test emails a minute/);
+    expect(answers[3].headers.get('retry-after')).toBe(String(answers[3].body.error.details.retryAfterSeconds));
   });
 
   it('switching modes keeps nothing the new mode does not use', async () => {

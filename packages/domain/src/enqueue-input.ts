@@ -71,8 +71,10 @@ const enqueueEmailFields = z.strictObject({
     .optional(),
 });
 
-const textOrHtml = (e: { text?: string; html?: string }) => e.text !== undefined || e.html !== undefined;
-const TEXT_OR_HTML = { message: 'text or html is required', path: ['text'] };
+/** An email needs words: a text or an html that is more than white space (an empty text alone would send an empty email). */
+const hasWords = (s: string | undefined) => s !== undefined && s.trim() !== '';
+const textOrHtml = (e: { text?: string; html?: string }) => hasWords(e.text) || hasWords(e.html);
+const TEXT_OR_HTML = { message: 'text or html is required, and must not be empty or only white space', path: ['text'] };
 
 export const enqueueEmailSchema = enqueueEmailFields.refine(textOrHtml, TEXT_OR_HTML);
 export type EnqueueEmailInput = z.infer<typeof enqueueEmailSchema>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { enqueueEmailSchema } from './enqueue-input';
 import { historyQuerySchema } from './history-query';
 import { tenantInputSchema } from './plans';
+import { suppressionInputSchema } from './suppression';
 
 /** The first issue as the API shows it: `field: message`. */
 function firstIssue(schema: z.ZodType, value: unknown): string {
@@ -21,6 +22,26 @@ describe('input messages under zod 4', () => {
     expect(firstIssue(tenantInputSchema, { plan: 'free' })).toBe('name: name is required');
     expect(firstIssue(enqueueEmailSchema, { ...email, attachments: [{ filename: 'a.pdf' }] })).toBe(
       'attachments.0.content: content (base64) is required',
+    );
+  });
+
+  it('says an empty (or blank) tenant name must not be empty, a missing one is required', () => {
+    expect(firstIssue(tenantInputSchema, { name: '', plan: 'free' })).toBe('name: name must not be empty');
+    expect(firstIssue(tenantInputSchema, { name: '   ', plan: 'free' })).toBe('name: name must not be empty');
+  });
+
+  it('refuses an email whose only body is an empty or blank text (or html)', () => {
+    const { text: _text, ...noBody } = email;
+    for (const body of [{ text: '' }, { text: ' \n ' }, { html: '' }, { text: '', html: '  ' }])
+      expect(firstIssue(enqueueEmailSchema, { ...noBody, ...body })).toBe(
+        'text: text or html is required, and must not be empty or only white space',
+      );
+    expect(enqueueEmailSchema.safeParse({ ...noBody, text: '', html: '<p>Hi</p>' }).success).toBe(true);
+  });
+
+  it('names a suppression reason that cannot be added by hand once, without repeating the field', () => {
+    expect(firstIssue(suppressionInputSchema, { address: 'a@b.test', reason: 'hard_bounce' })).toBe(
+      'reason: only "manual" entries are added by hand',
     );
   });
 

@@ -22,7 +22,7 @@ export const tenantInputSchema = z.strictObject({
   name: z
     .string({ error: typeError('name', 'name must be a string') })
     .trim()
-    .min(1, 'name is required')
+    .min(1, 'name must not be empty')
     .max(200)
     .regex(/^[^\r\n]*$/, 'name must not contain line breaks'),
   plan: planSchema,

@@ -78,7 +78,7 @@ export function preferSuppression(existing: Suppression | null, incoming: Suppre
 
 export const suppressionInputSchema = z.strictObject({
   address: emailAddressSchema,
-  reason: z.literal('manual', { error: 'reason: only "manual" entries are added by hand' }).default('manual'),
+  reason: z.literal('manual', { error: 'only "manual" entries are added by hand' }).default('manual'),
   note: z
     .string({ error: typeError('note', 'note must be a string') })
     .trim()

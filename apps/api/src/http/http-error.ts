@@ -42,24 +42,27 @@ export const notFound: RequestHandler = (req, _res, next) => next(new HttpError(
 /** Every error leaves as `{ error: { code, message, details? } }`; only the unexpected ones are 500 and logged as errors. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const { status, body } = errorAnswer(err, logger, req.path, req.headers['content-encoding']);
-    res.status(status).json(body);
+    const { status, headers, body } = errorAnswer(err, logger, req.path, req.headers['content-encoding']);
+    res.status(status).set(headers).json(body);
   };
 }
 
 /**
  * The answer to an error, without any web framework: errorHandler above, and the single enqueue served
- * before Express (enqueue-email.listener.ts), answer the same thing for the same error.
+ * before Express (enqueue-email.listener.ts), answer the same thing for the same error. A wait in
+ * `details.retryAfterSeconds` (a 429, a request still in progress) is the Retry-After header too.
  */
 export function errorAnswer(
   err: unknown,
   logger: Logger,
   path: string,
   contentEncoding: string | undefined,
-): { status: number; body: ErrorBody } {
+): { status: number; headers: Record<string, string>; body: ErrorBody } {
   const e = toHttpError(err, logger, path, contentEncoding);
+  const wait = (e.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
   return {
     status: e.status,
+    headers: typeof wait === 'number' ? { 'Retry-After': String(wait) } : {},
     body: { error: { code: e.code, message: e.message, ...(e.details ? { details: e.details as ErrorBody['error']['details'] } : {}) } },
   };
 }
@@ -69,7 +72,13 @@ function toHttpError(err: unknown, logger: Logger, path: string, contentEncoding
   if (err instanceof HttpError) return err;
   if (err instanceof ZodError) return zodToHttpError(err);
   if (x?.type === 'entity.parse.failed') return new HttpError(400, 'malformed_json', `the body is not valid JSON: ${x.message}`);
-  if (x?.type === 'entity.too.large') return new HttpError(413, 'payload_too_large', `the body is larger than ${x.limit} bytes`);
+  if (x?.type === 'entity.too.large')
+    return new HttpError(
+      413,
+      'payload_too_large',
+      `the body is larger than ${x.limit} bytes, the limit that MAX_ATTACHMENT_BYTES sets (its attachments in base64, plus 1 MB): send smaller or fewer attachments, or ask the operator to raise MAX_ATTACHMENT_BYTES`,
+      { limitBytes: x.limit },
+    );
   if (x?.type === 'encoding.unsupported' || x?.type === 'charset.unsupported')
     return new HttpError(415, 'unsupported_encoding', x.message ?? '');
   // The router could not percent-decode a path parameter (`/v1/tenants/%E0%A4%A`).

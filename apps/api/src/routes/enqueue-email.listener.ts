@@ -68,7 +68,9 @@ async function serve(deps: ApiDeps, auth: AuthDeps, req: IncomingMessage, res: S
     Object.assign(headers, enqueueHeaders(email, created));
     body = enqueueAnswer(email);
   } catch (err) {
-    ({ status, body } = errorAnswer(err, deps.logger, e.path, req.headers['content-encoding']));
+    let errorHeaders: Record<string, string>;
+    ({ status, headers: errorHeaders, body } = errorAnswer(err, deps.logger, e.path, req.headers['content-encoding']));
+    Object.assign(headers, errorHeaders);
   }
   if (res.headersSent || res.destroyed) return;
   const text = JSON.stringify(body);

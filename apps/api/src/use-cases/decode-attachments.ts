@@ -14,6 +14,7 @@ export function decodeAttachments(input: EnqueueEmailInput, maxBytes: number): A
       413,
       'attachments_too_large',
       `attachments total ${total} bytes; the limit is ${maxBytes} bytes (${(maxBytes / 1048576).toFixed(1)} MB)`,
+      { limitBytes: maxBytes, totalBytes: total },
     );
   }
   return attachments;
