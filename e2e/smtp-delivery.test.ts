@@ -134,6 +134,19 @@ describe('documents emailed end to end through the tenant SMTP server and the pl
     expect(email.attempts[3].hint).toMatch(/host|port/i);
   });
 
+  it('a server busy to the end: the retries say so, the last attempt says it was tried and how to retry it', async () => {
+    const s = await sink({ tls: 'starttls', auth: { users: { [USER]: PASS } }, rejectMailFrom: '451 4.3.2 Try again later' });
+    await smtpTenant('busy', s.port, false);
+    const id = await send('busy', invoice('F-111'));
+    const email = await waitForEmail(m, 'busy', id, (e) => e.status === 'failed');
+    expect(email.attempts).toHaveLength(4);
+    for (const a of email.attempts.slice(0, 3)) expect(a.hint).toMatch(/will be retried automatically/);
+    const last = email.attempts[3].hint;
+    expect(last).not.toMatch(/will be retried/);
+    expect(last).toMatch(/^The server is busy or limiting connections\. Tried 4 times/);
+    expect(last).toContain(`POST /v1/tenants/busy/emails/${id}/retry`);
+  });
+
   it('one refused recipient does not sink the others', async () => {
     const s = await sink({
       tls: 'starttls',
@@ -145,7 +158,12 @@ describe('documents emailed end to end through the tenant SMTP server and the pl
     const email = await waitForEmail(m, 'partial', id, SETTLED);
     const byEmail = Object.fromEntries(email.recipients.map((r: any) => [r.email, r]));
     expect(byEmail['client@customer.example'].status).toBe('accepted');
-    expect(byEmail['cfo@customer.example']).toMatchObject({ status: 'failed', reason: expect.stringMatching(/User unknown/) });
+    expect(byEmail['cfo@customer.example']).toMatchObject({
+      status: 'failed',
+      reason: expect.stringMatching(/User unknown/),
+      responseCode: 550,
+      statusCode: '5.1.1',
+    });
     expect(email.status).toBe('accepted');
   });
 

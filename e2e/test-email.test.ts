@@ -99,6 +99,20 @@ describe('send test email, for the SMTP and platform modes', () => {
     }
   });
 
+  it('a temporary refusal: the hint never promises a retry (nothing retries a test email), in the answer and the history', async () => {
+    await m.call('PUT', '/v1/tenants/tb', { name: 'Busy Co', plan: 'advanced' });
+    const sink = await startSmtpSink({ tls: 'starttls', rejectMailFrom: '451 4.3.2 Try again later' });
+    try {
+      const r = await m.call('POST', '/v1/tenants/tb/email-settings/test', smtp(sink.port));
+      expect(r.body).toMatchObject({ ok: false, error: { response: expect.stringMatching(/^451/) } });
+      expect(r.body.error.hint).toBe('The server is busy or limiting connections. Nothing retries a test email: send it again later.');
+      const history = await m.call('GET', `/v1/tenants/tb/emails/${r.body.emailId}`);
+      expect(history.body.attempts.map((a: { hint?: string }) => a.hint)).toEqual([r.body.error.hint]);
+    } finally {
+      await sink.close();
+    }
+  });
+
   it('answers within the bounded time when the server never greets', async () => {
     const silent = await startSilentServer();
     try {

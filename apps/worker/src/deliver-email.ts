@@ -7,6 +7,7 @@ import {
   effectiveSettings,
   EffectiveSettings,
   EmailRecord,
+  hintAfterLastAttempt,
   markSending,
   narrowToAwaiting,
   reopenFailed,
@@ -150,12 +151,17 @@ async function afterFailure(
     retryBaseMs: deps.config.send.retryBaseMs,
     rateLimitedSoFar: email.attempts.filter((a) => a.rateLimited).length,
   });
+  // Giving up on a temporary failure: the hint no longer promises the retry, it says how to ask for one.
+  const hint =
+    next.kind === 'give_up' && err.retryable
+      ? hintAfterLastAttempt(err, job.made + 1, `/v1/tenants/${tenantId}/emails/${emailId}/retry`)
+      : err.hint;
   const failure = {
     code: err.code,
     retryable: err.retryable,
     responseCode: err.responseCode,
     response: err.response ?? err.message,
-    hint: err.hint,
+    hint,
     ...(err.rateLimited ? { rateLimited: true } : {}),
     durationMs,
   };

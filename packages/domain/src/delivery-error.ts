@@ -10,8 +10,13 @@ export interface DeliveryErrorFields {
   responseCode?: number;
   /** The server's or provider's own words. */
   response?: string;
-  /** What a tenant's admin should do about it. */
+  /** What a tenant's admin should do about it. A send's retryable error may promise the retry ("the email will be retried"). */
   hint?: string;
+  /**
+   * The same advice without the promise of a retry, when `hint` makes one: what is said when nothing
+   * will retry (the last attempt, a test email). Absent: `hint` promises nothing (hintNotRetried).
+   */
+  hintWithoutRetry?: string;
   retryAfterMs?: number;
   /**
    * The server or provider says the sender is over its rate (SMTP 4xx "too many", HTTP 429): the worker
@@ -29,6 +34,7 @@ export class DeliveryError extends Error implements DeliveryErrorFields {
   readonly responseCode?: number;
   readonly response?: string;
   readonly hint?: string;
+  readonly hintWithoutRetry?: string;
   readonly retryAfterMs?: number;
   readonly rateLimited?: boolean;
   readonly rejectedRecipients?: { email: string; response?: string; responseCode?: number }[];
@@ -40,6 +46,7 @@ export class DeliveryError extends Error implements DeliveryErrorFields {
     this.responseCode = fields.responseCode;
     this.response = fields.response;
     this.hint = fields.hint;
+    this.hintWithoutRetry = fields.hintWithoutRetry;
     this.retryAfterMs = fields.retryAfterMs;
     this.rateLimited = fields.rateLimited;
     this.rejectedRecipients = fields.rejectedRecipients;

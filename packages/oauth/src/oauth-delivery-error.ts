@@ -23,6 +23,14 @@ export const OAUTH_HINTS = {
   refused: 'The mail provider refused to renew the mailbox access. If this persists, reconnect the mailbox in the email settings.',
 } as const;
 
+/** The hints above that promise a retry, as they read when nothing will retry (the last attempt, a test email). */
+function withoutRetry(kind: OAuthError['kind'], vendor: OAuthVendorName | undefined): string | undefined {
+  if (kind === 'temporary') return 'The mail provider could not renew the mailbox access just now.';
+  if (kind === 'client_rejected')
+    return `${vendor ? VENDOR_LABEL[vendor] : 'The mail provider'} refused the platform's own OAuth app credentials (an expired or wrong client secret). The platform's operators must fix them.`;
+  return undefined;
+}
+
 /** The DeliveryError an OAuth failure gives an email: its kind decides the retry, its code the warning. */
 export function oauthDeliveryError(error: OAuthError): DeliveryError {
   const code = OAUTH_FAILURE_CODES[error.kind];
@@ -37,7 +45,15 @@ export function oauthDeliveryError(error: OAuthError): DeliveryError {
           : OAUTH_HINTS.refused;
   return new DeliveryError(
     `Mailbox access could not be renewed: ${error.message}`,
-    { code, retryable: error.retryable, responseCode: error.status, response, hint, retryAfterMs: error.retryAfterMs },
+    {
+      code,
+      retryable: error.retryable,
+      responseCode: error.status,
+      response,
+      hint,
+      hintWithoutRetry: withoutRetry(error.kind, error.vendor),
+      retryAfterMs: error.retryAfterMs,
+    },
     { cause: error },
   );
 }

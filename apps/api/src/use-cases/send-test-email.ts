@@ -6,6 +6,7 @@ import {
   effectiveSettings,
   EmailSettings,
   EmailSettingsInput,
+  hintNotRetried,
   isDeliveryError,
   markSending,
   Tenant,
@@ -122,6 +123,8 @@ export async function sendTestEmail(deps: ApiDeps, tenant: Tenant, draft?: Email
   } catch (e) {
     const err = isDeliveryError(e) ? e : new DeliveryError((e as Error).message, { code: 'EINTERNAL', retryable: true });
     const at = deps.now().toISOString();
+    // Nothing retries a test email: its hint never promises it, and says to send the test again.
+    const hint = err.retryable ? hintNotRetried(err, 'Nothing retries a test email: send it again later.') : err.hint;
     await deps.store.emails.update(tenant.id, record.id, (rec) =>
       applySendFailure(
         rec,
@@ -130,7 +133,7 @@ export async function sendTestEmail(deps: ApiDeps, tenant: Tenant, draft?: Email
           retryable: err.retryable,
           responseCode: err.responseCode,
           response: err.response ?? err.message,
-          hint: err.hint,
+          hint,
           durationMs: Date.now() - started,
         },
         at,
@@ -151,7 +154,7 @@ export async function sendTestEmail(deps: ApiDeps, tenant: Tenant, draft?: Email
         code: err.code,
         message: err.message,
         ...(err.response ? { response: err.response } : {}),
-        ...(err.hint ? { hint: err.hint } : {}),
+        ...(hint ? { hint } : {}),
       },
     };
   } finally {

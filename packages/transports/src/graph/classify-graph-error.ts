@@ -24,6 +24,12 @@ export const GRAPH_HINTS = {
   unavailable: 'Microsoft Graph had a temporary problem: the email will be retried.',
 } as const;
 
+/** The hints above that promise a retry, as they read when nothing will retry (the last attempt, a test email). */
+const WITHOUT_RETRY: ReadonlyMap<string, string> = new Map([
+  [GRAPH_HINTS.throttled, 'Microsoft 365 is limiting how fast this mailbox may send.'],
+  [GRAPH_HINTS.unavailable, 'Microsoft Graph had a temporary problem.'],
+]);
+
 /** Graph's `{ error: { code, message } }`, if that is what the body is. */
 export function graphErrorOf(body: string): { code?: string; message?: string } {
   try {
@@ -52,6 +58,7 @@ export function classifyGraphAnswer(answer: GraphAnswer, now = Date.now()): Deli
       responseCode: answer.status,
       response: words,
       hint: hintFor(answer.status, code),
+      hintWithoutRetry: WITHOUT_RETRY.get(hintFor(answer.status, code)),
       retryAfterMs: retryable ? parseRetryAfter(answer.retryAfter, now) : undefined,
     },
   );

@@ -14,6 +14,19 @@ const apiError = (status: number, message: string, details?: unknown): MailgunAp
 });
 
 describe('classifyMailgunError', () => {
+  it('promises a retry only for a send, and says the same without the promise for when nothing retries', () => {
+    const send = classifyMailgunError(apiError(400, 'ENOTFOUND', 'getaddrinfo ENOTFOUND api.mailgun.invalid'), ctx);
+    expect(send).toMatchObject({
+      hint: 'Mailgun could not be reached: it will be retried',
+      hintWithoutRetry: 'Mailgun could not be reached.',
+    });
+    const registration = classifyMailgunError(apiError(503, 'Service Unavailable', ''), { ...ctx, action: 'register-webhook' });
+    expect(registration.hint).toBe(
+      'Mailgun had a temporary problem. Nothing retries the registration: save the email settings again once Mailgun answers.',
+    );
+    expect(registration.hintWithoutRetry).toBeUndefined();
+  });
+
   it.each([
     // [status, status text or axios code, details, retryable, code]
     [400, 'ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:1', true, 'ECONNREFUSED'],

@@ -1,5 +1,6 @@
 import { DeliveryError } from '@mailroom/domain';
 import { isRetryableHttpStatus, NETWORK_ERROR_CODES, parseRetryAfter } from '../http-failure';
+import { temporaryHint } from '../temporary-hint';
 
 /**
  * Turns what mailgun.js rejects with into a DeliveryError whose fields decide the retry (contracts §2.2).
@@ -89,9 +90,6 @@ function httpHint(status: number, words: string | undefined, ctx: MailgunErrorCo
   }
   if (status === 413) return 'Mailgun refused the email: message too large (Mailgun accepts at most 25 MB, attachments included)';
   if (status === 400) return `Mailgun refused the request as invalid: ${words ?? 'no reason given'}`;
-  if (status === 429) return "Mailgun's rate limit for this account was reached: the email will be retried";
-  if (status >= 500) return 'Mailgun had a temporary problem: the email will be retried';
-  if (isRetryableHttpStatus(status)) return 'Mailgun did not answer in time: the email will be retried';
   return `Mailgun refused the request (HTTP ${status})`;
 }
 
@@ -103,7 +101,13 @@ function fromHttp(e: MailgunApiErrorShape, ctx: MailgunErrorContext): DeliveryEr
     retryable,
     responseCode: e.status,
     response: words,
-    hint: httpHint(e.status, words, ctx),
+    ...(e.status === 429
+      ? temporaryHint("Mailgun's rate limit for this account was reached", ctx.action, 'Mailgun')
+      : e.status >= 500
+        ? temporaryHint('Mailgun had a temporary problem', ctx.action, 'Mailgun')
+        : retryable
+          ? temporaryHint('Mailgun did not answer in time', ctx.action, 'Mailgun')
+          : { hint: httpHint(e.status, words, ctx) }),
     retryAfterMs: retryable ? parseRetryAfter(ctx.retryAfter, ctx.now ?? Date.now()) : undefined,
     ...(e.status === 429 ? { rateLimited: true } : {}),
   });
@@ -128,11 +132,16 @@ function fromNetwork(code: string, details: unknown, ctx: MailgunErrorContext): 
       code: timedOut ? 'ETIMEDOUT' : code,
       retryable: true,
       response: text,
-      hint: timedOut
-        ? `Mailgun did not answer within ${ctx.timeoutMs} ms: it will be retried`
-        : NETWORK_ERROR_CODES.has(code)
-          ? 'Mailgun could not be reached: it will be retried'
-          : 'The connection to Mailgun failed: it will be retried',
+      ...temporaryHint(
+        timedOut
+          ? `Mailgun did not answer within ${ctx.timeoutMs} ms`
+          : NETWORK_ERROR_CODES.has(code)
+            ? 'Mailgun could not be reached'
+            : 'The connection to Mailgun failed',
+        ctx.action,
+        'Mailgun',
+        'it will be retried',
+      ),
     },
   );
 }

@@ -129,9 +129,15 @@ describe('registerMailgunWebhook against the Mailgun emulators', () => {
     expect(err.hint).toContain('the domain mg.nowhere.example is not in this Mailgun account/region');
   });
 
-  it('an unreachable or failing Mailgun is retryable', async () => {
+  it('an unreachable or failing Mailgun is temporary, and the hint says to save again (nothing retries a registration)', async () => {
     us.injectFault({ kind: 'status', status: 503, body: { message: 'Service Unavailable' } });
-    expect(await failureOf(register({ domain: 'mg.a.example' }))).toMatchObject({ code: 'http_503', retryable: true });
+    const failing = await failureOf(register({ domain: 'mg.a.example' }));
+    expect(failing).toMatchObject({ code: 'http_503', retryable: true, hint: expect.stringMatching(/save the email settings again/) });
+    expect(failing.hint).not.toMatch(/will be retried/);
+    const unreachable = await failureOf(register({ domain: 'mg.a.example', baseUrl: 'http://127.0.0.1:1' }));
+    expect(unreachable.hint).toBe(
+      'Mailgun could not be reached. Nothing retries the registration: save the email settings again once Mailgun answers.',
+    );
   });
 });
 

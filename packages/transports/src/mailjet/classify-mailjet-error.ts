@@ -40,6 +40,17 @@ export const HINTS = {
   notFound: 'Mailjet answered 404: check MAILJET_API_URL',
 } as const;
 
+/** The hints above that promise a retry, as they read when nothing will retry (the last attempt, a test email). */
+const WITHOUT_RETRY: ReadonlyMap<string, string> = new Map([
+  [HINTS.rateLimited, 'Mailjet is rate-limiting this account.'],
+  [HINTS.unavailable, 'Mailjet is having trouble.'],
+  [HINTS.unreachable, 'Mailjet could not be reached.'],
+]);
+const hintFields = (hint: string, withoutRetry = WITHOUT_RETRY.get(hint)) => ({
+  hint,
+  ...(withoutRetry ? { hintWithoutRetry: withoutRetry } : {}),
+});
+
 function asObject(v: unknown): Record<string, unknown> | undefined {
   return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined;
 }
@@ -81,7 +92,9 @@ function networkError(err: MailjetSdkError): DeliveryError {
     retryable: true,
     response: words,
     // A timed-out send may still have been accepted; Mailjet has no idempotency key, so a retry can duplicate it.
-    hint: timeout ? 'Mailjet did not answer in time: the email will be retried' : HINTS.unreachable,
+    ...(timeout
+      ? hintFields('Mailjet did not answer in time: the email will be retried', 'Mailjet did not answer in time.')
+      : hintFields(HINTS.unreachable)),
   });
 }
 
@@ -109,7 +122,7 @@ export function mailjetAnswerError(status: number, body: unknown, headers?: Reco
     retryable,
     responseCode: status,
     response,
-    hint: hintFor(status, codes),
+    ...hintFields(hintFor(status, codes)),
     retryAfterMs: retryable ? parseRetryAfter(typeof retryAfter === 'string' ? retryAfter : undefined) : undefined,
     ...(status === 429 ? { rateLimited: true } : {}),
   });

@@ -1,5 +1,6 @@
 import { DeliveryError } from '@mailroom/domain';
 import { isRetryableHttpStatus, NETWORK_ERROR_CODES, parseRetryAfter } from '../http-failure';
+import { temporaryHint } from '../temporary-hint';
 
 /**
  * Turns what the SendGrid SDK rejects with into a DeliveryError whose fields decide the retry:
@@ -92,8 +93,6 @@ function httpHint(status: number, words: string | undefined, action: SendgridAct
   if (status === 413) return 'SendGrid: the attachment is too large. Keep the email with its attachments under 20 MB.';
   if (status === 400)
     return 'SendGrid found the email invalid (its message says which field): check the addresses, subject and attachments.';
-  if (status === 429) return "SendGrid's rate limit for this account was reached: the email will be retried.";
-  if (status >= 500) return 'SendGrid had a temporary problem: the email will be retried.';
   if (status === 404) return 'SendGrid answered Not Found: the SendGrid API address Mailroom is configured with is probably wrong.';
   return `SendGrid refused the request (HTTP ${status}).`;
 }
@@ -112,7 +111,11 @@ function fromHttp(status: number, headers: unknown, body: unknown, ctx: Sendgrid
     retryable,
     responseCode: status,
     response: words,
-    hint: httpHint(status, words, ctx.action),
+    ...(status === 429
+      ? temporaryHint("SendGrid's rate limit for this account was reached", ctx.action, 'SendGrid', 'the email will be retried.')
+      : status >= 500
+        ? temporaryHint('SendGrid had a temporary problem', ctx.action, 'SendGrid', 'the email will be retried.')
+        : { hint: httpHint(status, words, ctx.action) }),
     retryAfterMs: retryable ? retryAfterMs(headers, status, ctx.now ?? Date.now()) : undefined,
     ...(status === 429 ? { rateLimited: true } : {}),
   });
@@ -135,11 +138,16 @@ function fromNetwork(code: string | undefined, ctx: SendgridErrorContext): Deliv
     {
       code: timedOut ? 'ETIMEDOUT' : (code ?? 'ENETWORK'),
       retryable: true,
-      hint: timedOut
-        ? `SendGrid did not answer within ${ctx.timeoutMs} ms: it will be retried.`
-        : known
-          ? 'SendGrid could not be reached: it will be retried.'
-          : 'The connection to SendGrid failed: it will be retried.',
+      ...temporaryHint(
+        timedOut
+          ? `SendGrid did not answer within ${ctx.timeoutMs} ms`
+          : known
+            ? 'SendGrid could not be reached'
+            : 'The connection to SendGrid failed',
+        ctx.action,
+        'SendGrid',
+        'it will be retried.',
+      ),
     },
   );
 }

@@ -140,5 +140,8 @@ describe('registerSendgridWebhook: our own webhook among the account webhooks', 
     );
     const err = await failureOf(register(URL_A));
     expect(err).toMatchObject({ retryable: true, code: 'http_503', response: 'service unavailable' });
+    expect(err.hint).toBe(
+      'SendGrid had a temporary problem. Nothing retries the registration: save the email settings again once SendGrid answers.',
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { DeliveryError, DeliveryErrorFields } from '@mailroom/domain';
-import { CERTIFICATE_ERROR_CODES, SmtpEndpointContext, SmtpFailureFacts, smtpHint, TLS_MISMATCH_CODES } from './smtp-hints';
+import { CERTIFICATE_ERROR_CODES, SmtpEndpointContext, SmtpFailureFacts, smtpHint, smtpHintFields, TLS_MISMATCH_CODES } from './smtp-hints';
 import { isRateLimitReply } from './smtp-rate-limit';
 
 /**
@@ -98,7 +98,9 @@ export function describeSmtpFailure(error: unknown, ctx: SmtpFailureContext): Sm
     retryable,
     responseCode: err.responseCode,
     response: facts.response,
-    hint: rateLimited ? SMTP_RATE_LIMIT_HINT : smtpHint(facts, ctx),
+    ...(rateLimited
+      ? smtpHintFields(SMTP_RATE_LIMIT_HINT, 'The server says this account is sending too fast.')
+      : smtpHintFields(smtpHint(facts, ctx))),
     rejectedRecipients: rejected.length > 0 ? rejected : undefined,
     ...(rateLimited ? { rateLimited: true } : {}),
   };

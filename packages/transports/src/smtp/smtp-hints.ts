@@ -86,6 +86,21 @@ export const SMTP_HINTS = {
   connectionLost: 'The connection closed before the server confirmed the message; the email will be retried.',
 } as const;
 
+/**
+ * The hints above that promise a retry, as they read when nothing will retry (the last attempt, a
+ * test email): DeliveryError's `hintWithoutRetry`. Keyed by our own constants, never a server's words.
+ */
+const WITHOUT_RETRY: ReadonlyMap<string, string> = new Map([
+  [SMTP_HINTS.loginLater, 'The server could not check the login just now.'],
+  [SMTP_HINTS.tryLater, 'The server is busy or limiting connections.'],
+  [SMTP_HINTS.connectionLost, 'The connection closed before the server confirmed the message.'],
+]);
+
+/** `{ hint }`, plus `hintWithoutRetry` when the hint promises a retry. */
+export function smtpHintFields(hint: string | undefined, withoutRetry = hint === undefined ? undefined : WITHOUT_RETRY.get(hint)) {
+  return { hint, ...(withoutRetry ? { hintWithoutRetry: withoutRetry } : {}) };
+}
+
 export function smtpHint(facts: SmtpFailureFacts, ctx: SmtpEndpointContext): string | undefined {
   const provider = smtpProviderOf(ctx);
   const said = facts.response ?? '';

@@ -1,0 +1,26 @@
+import type { DeliveryErrorFields } from '@mailroom/domain';
+
+/** What was being done when a provider failed for a while: only a send has a retry behind it (the worker's). */
+export type ProviderAction = 'send' | 'register-webhook' | 'verify';
+
+/** What to do after a temporary failure that nothing retries, by action. */
+const AGAIN: Record<Exclude<ProviderAction, 'send'>, (provider: string) => string> = {
+  'register-webhook': (provider) => `Nothing retries the registration: save the email settings again once ${provider} answers.`,
+  verify: (provider) => `Nothing retries this check: try again once ${provider} answers.`,
+};
+
+/**
+ * The hint of a temporary provider failure (unreachable, busy, rate-limited). A send's says the worker
+ * retries it, and gives the same without that promise (`hintWithoutRetry`) for when nothing will (the
+ * last attempt, a test email); a webhook registration or a key check is never retried, so its hint
+ * says what to do instead. `promise` keeps the wording a provider's hints always had.
+ */
+export function temporaryHint(
+  situation: string,
+  action: ProviderAction,
+  provider: string,
+  promise = 'the email will be retried',
+): Pick<DeliveryErrorFields, 'hint' | 'hintWithoutRetry'> {
+  if (action === 'send') return { hint: `${situation}: ${promise}`, hintWithoutRetry: `${situation}.` };
+  return { hint: `${situation}. ${AGAIN[action](provider)}` };
+}
