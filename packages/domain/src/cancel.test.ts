@@ -48,13 +48,21 @@ describe('cancel', () => {
     const sending = markSending(queuedEmail(), at(1))!;
     expect(cancelability(sending)).toBe('sending');
     expect(applyCancel(sending, at(2))).toBeNull();
-    const accepted = applySendSuccess(sending, { messageId: '<m@x>', recipients: [] }, at(2));
+    const accepted = applySendSuccess(
+      sending,
+      { messageId: '<m@x>', recipients: sending.recipients.map((r) => ({ email: r.email, accepted: true })) },
+      at(2),
+    );
     expect(cancelability(accepted)).toBe('settled');
     const failed = applySendFailure(sending, { ...retryable, retryable: false }, at(2), true);
     expect(cancelability(failed)).toBe('settled');
     const s = newSuppression({ tenantId: 't', address: 'a@x.example', reason: 'manual' }, at(0), 30);
     expect(cancelability(applySuppressions(queuedEmail(['a@x.example']), [s], at(1), 'api')!)).toBe('settled');
-    const one = applySendSuccess(markSending(queuedEmail(['a@x.example']), at(1))!, { messageId: '<m@x>', recipients: [] }, at(2));
+    const one = applySendSuccess(
+      markSending(queuedEmail(['a@x.example']), at(1))!,
+      { messageId: '<m@x>', recipients: [{ email: 'a@x.example', accepted: true }] },
+      at(2),
+    );
     const providerDeferred = applyEvent(
       one,
       { type: 'deferred', at: at(3), key: 'sg:d', source: 'sendgrid', recipient: 'a@x.example' },

@@ -37,6 +37,7 @@ export interface SendResult {
   providerMessageId?: string;
   /** The server's own words on acceptance (SMTP `250 ...`). */
   response?: string;
+  /** One outcome per envelope recipient: the history changes only these (a recipient not in the send is left as it was). */
   recipients: RecipientOutcome[];
 }
 
