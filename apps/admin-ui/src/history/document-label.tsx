@@ -11,7 +11,7 @@ export function DocumentLabel({ document, i18n }: { document: { type: string; id
 
 /** "Emails of invoice F-2026-0042": what a link to the document view leads to. */
 export function documentEmailsLabel(i18n: I18n, document: { type: string; id: string; number?: string }): string {
-  return i18n.t('document.heading', {
-    document: `${i18n.tOr(`docType.${document.type}`, document.type)} ${document.number ?? document.id}`,
-  });
+  const number = document.number ?? document.id;
+  // One sentence per known type ("del presupuesto", not "de el presupuesto"); a type we do not know as written.
+  return i18n.tOr(`document.heading.${document.type}`, i18n.t('document.heading', { document: `${document.type} ${number}` }), { number });
 }
