@@ -7,6 +7,7 @@ import type {
   SettingsAnswer,
   SuppressionFilters,
   SuppressionPage,
+  TenantAnswer,
   TestEmailAnswer,
 } from './types';
 
@@ -74,6 +75,11 @@ export class ApiClient {
       throw new SessionExpiredError(401, err?.code ?? 'unauthenticated', err?.message ?? 'unauthenticated');
     }
     throw new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? res.statusText, details);
+  }
+
+  /** The tenant as the platform stored it (its contact `email` is where a platform-mode test email goes). */
+  getTenant(): Promise<TenantAnswer> {
+    return this.request('GET', this.tenantPath(''));
   }
 
   getSettings(): Promise<SettingsAnswer> {

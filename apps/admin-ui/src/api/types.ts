@@ -71,6 +71,14 @@ export interface SettingsAnswer {
   oauth?: Partial<Record<OAuthVendor, boolean>>;
 }
 
+/** GET /v1/tenants/:tenantId. */
+export interface TenantAnswer {
+  id: string;
+  name: string;
+  plan: string;
+  email?: string;
+}
+
 export interface TestEmailAnswer {
   ok: boolean;
   emailId: string;

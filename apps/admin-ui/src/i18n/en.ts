@@ -109,7 +109,7 @@ export const en = {
   'settings.oauth.refresh': 'Show the connected mailbox',
   'settings.oauth.notStarted': 'The connection could not be started: {message}',
   'settings.oauth.done': 'The mailbox is connected.',
-  'settings.oauth.failed': 'The mailbox was not connected ({reason}). Try again.',
+  'settings.oauth.failed': 'The mailbox was not connected: {reason}. Try again.',
 
   'settings.provider.legend': 'Your email provider',
   'settings.provider.name': 'Provider',
@@ -144,8 +144,8 @@ export const en = {
   'settings.fix': 'Please correct the fields marked below.',
 
   'test.heading': 'Send test email',
-  'test.help.saved': 'Sends a short email to the sender address through the saved settings.',
-  'test.help.draft': 'Sends a short email to the sender address through the settings as they are in this form, without saving them.',
+  'test.help.saved': 'Sends a short email {to} through the saved settings.',
+  'test.help.draft': 'Sends a short email {to} through the settings as they are in this form, without saving them.',
   'test.button': 'Send test email',
   'test.sending': 'Sending…',
   'test.ok': 'Sent to {to}. Check that it arrived.',
@@ -174,8 +174,6 @@ export const en = {
   'history.col.status': 'Status',
   'history.empty': 'No email matches.',
   'history.more': 'Show more',
-  'history.loadedMore': '{n} more emails shown.',
-  'history.count': '{n} emails shown.',
   'history.test': 'Test',
   'history.opensNote':
     "Opens depend on the recipient's email app: some block images, and automatic opens by scanners or privacy proxies are not counted.",
@@ -235,7 +233,6 @@ export const en = {
   'email.attachments': 'Attachments',
   'email.contentPurged': 'The text and the attachments were deleted on {date}, at the end of the retention period; this history stays.',
   'email.machineOpen': 'automatic open (scanner or privacy proxy), not counted',
-  'email.source': 'source: {source}',
 
   'event.queued': 'Queued',
   'event.sending': 'Sending',
@@ -291,6 +288,85 @@ export const en = {
   'docTypeName.quote': 'Quote',
   'docTypeName.order': 'Order',
   'docTypeName.delivery_note': 'Delivery note',
+  'history.count.one': '{n} email shown.',
+  'history.count.other': '{n} emails shown.',
+  'history.loadedMore.one': '{n} more email shown.',
+  'history.loadedMore.other': '{n} more emails shown.',
+  'history.anyDocumentType': 'Any type',
+  'history.recipient.help': 'The whole address, exactly: client@company.example finds it, client@ does not.',
+  'history.badRange': 'The dates give an empty range: "From" is after "To". Change one of them.',
+
+  'size.bytes.one': '{n} byte',
+  'size.bytes.other': '{n} bytes',
+  'size.kB': '{n} kB',
+  'size.MB': '{n} MB',
+
+  'error.required': '{label} is required.',
+  'error.replyToPlatform': 'Required when sending from the platform: replies must reach you.',
+  'error.email': 'This is not a valid email address.',
+  'error.max': 'This may be at most {max}.',
+  'error.min': 'This must be at least {min}.',
+  'error.tooLong': 'Too long: at most {max} characters.',
+  'error.tooManyAddresses': 'At most {max} addresses.',
+  'error.number': 'Enter a number.',
+  'error.integer': 'Enter a whole number.',
+  'error.limitMax':
+    "This may be at most {max}: {label}'s published sending limit. Set {max} or lower, or leave it empty for the default ({default}).",
+  'settings.checkFields': 'check {fields}.',
+
+  'warning.plan_fallback':
+    'The {plan} plan does not allow sending through your own SMTP server (it needs the {plans} plan): your emails go out through the platform instead, with the name "{senderName}". Upgrade the plan, or choose the platform or a provider.',
+  'warning.reply_to_missing':
+    'No address receives replies: they would go to the platform\'s own address. Fill in "Reply to" and save.',
+  'warning.from_differs_from_username':
+    '"Send from" ({from}) differs from the SMTP user name ({username}): {provider} may rewrite or refuse the sender unless it is an alias the account may send as. Use the same address for both.',
+  'warning.port_tls_mismatch.465':
+    'Port 465 expects TLS from the first byte: turn on "TLS from the first byte", or use port 587 with STARTTLS.',
+  'warning.port_tls_mismatch.587':
+    'Port 587 speaks STARTTLS: turn off "TLS from the first byte" (STARTTLS is still required), or use port 465.',
+  'warning.oauth_reconnect_required': 'The connected mailbox no longer accepts Mailroom: connect it again. Until then no email is sent.',
+  'warning.gmail_app_password':
+    'Gmail rejected the login: use a 16-character app password (Google account > Security > 2-Step Verification > App passwords), not the account password, or connect the mailbox with Google.',
+  'warning.webhook_not_registered':
+    'The {provider} webhook is not registered: delivered, opened and bounced will not show in the history until it is. Add {url} as a webhook in your {provider} account and paste its verification key below.',
+  'warning.last_send_failed': 'The last send failed on {date} ({code}). The history shows what the server said.',
+  'warning.mailgun_domain_mismatch':
+    "The sender address's domain ({from}) does not match the Mailgun sending domain ({domain}): recipients' servers may fail DMARC and put the invoices in spam.",
+
+  'test.to.address': 'to {address}',
+  'test.to.sender': 'to the "Send from" address',
+  'test.to.contact': "to your company's contact address on the platform (or, if it has none, to \"Reply to\")",
+  'test.fixFields': 'The test email was not sent: check {fields}.',
+  'test.noRecipient':
+    'There is no address to send the test email to: fill in "Reply to", or ask the platform to store your company\'s contact address.',
+  'test.rateLimited': 'Too many test emails in a short time: wait a minute and try again.',
+
+  'email.action.retry.done': 'The email is being sent again. Status now: {status}.',
+  'email.action.cancel.done': 'Sending canceled. Status now: {status}.',
+  'email.action.statusNow': 'Status now: {status}.',
+  'email.action.conflict': 'The status of this email changed in the meantime: it is now "{status}". The page shows it as it is now.',
+  'email.action.failed': 'That did not work: {message}',
+
+  'document.details.canceled': 'Details of the canceled email (created {date})',
+  'document.details.notSent': 'Details of the email created {date}',
+
+  'suppressions.alreadyRemoved': '{address} was no longer on the list (someone had removed it): emails to it are sent.',
+
+  'limits.source.google-workspace': 'Google Workspace Admin Help: Gmail sending limits',
+  'limits.source.gmail-help': 'Gmail Help: sending limits',
+  'limits.source.exchange': 'Microsoft: Exchange Online limits',
+  'limits.source.ionos-uk': 'IONOS Help (UK): mass mailing limits',
+  'limits.source.ionos-us': 'IONOS Help (US): mass mailing limits',
+  'limits.source.ionos-de': 'IONOS Help (Germany, in German): mass mailing limits',
+
+  'settings.oauth.failedCode': 'The mailbox was not connected ({reason}). Try again.',
+  'oauth.reason.access_denied': 'you refused access',
+  'oauth.reason.consent_refused': 'you refused access',
+  'oauth.reason.code_refused': 'the provider did not accept the connection',
+  'oauth.reason.vendor_unavailable': 'the provider could not be reached',
+  'oauth.reason.no_refresh_token': 'not every permission was granted: accept them all when you connect',
+  'oauth.reason.no_mailbox': 'the mailbox could not be identified',
+  'oauth.reason.plan_not_eligible': 'your plan does not allow sending through your own server',
 };
 
 export type MessageKey = keyof typeof en;

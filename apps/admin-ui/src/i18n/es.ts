@@ -114,7 +114,7 @@ export const es: Dictionary = {
   'settings.oauth.refresh': 'Mostrar el buzón conectado',
   'settings.oauth.notStarted': 'No se ha podido iniciar la conexión: {message}',
   'settings.oauth.done': 'El buzón está conectado.',
-  'settings.oauth.failed': 'El buzón no se ha conectado ({reason}). Inténtalo de nuevo.',
+  'settings.oauth.failed': 'El buzón no se ha conectado: {reason}. Inténtalo de nuevo.',
 
   'settings.provider.legend': 'Tu proveedor de email',
   'settings.provider.name': 'Proveedor',
@@ -149,8 +149,8 @@ export const es: Dictionary = {
   'settings.fix': 'Corrige los campos marcados abajo.',
 
   'test.heading': 'Enviar email de prueba',
-  'test.help.saved': 'Envía un email corto a la dirección del remitente con los ajustes guardados.',
-  'test.help.draft': 'Envía un email corto a la dirección del remitente con los ajustes tal como están en este formulario, sin guardarlos.',
+  'test.help.saved': 'Envía un email corto {to} con los ajustes guardados.',
+  'test.help.draft': 'Envía un email corto {to} con los ajustes tal como están en este formulario, sin guardarlos.',
   'test.button': 'Enviar email de prueba',
   'test.sending': 'Enviando…',
   'test.ok': 'Enviado a {to}. Comprueba que ha llegado.',
@@ -179,8 +179,6 @@ export const es: Dictionary = {
   'history.col.status': 'Estado',
   'history.empty': 'Ningún email coincide.',
   'history.more': 'Ver más',
-  'history.loadedMore': 'Se muestran {n} emails más.',
-  'history.count': 'Se muestran {n} emails.',
   'history.test': 'Prueba',
   'history.opensNote':
     'La apertura depende del programa de correo del destinatario: algunos bloquean las imágenes, y las aperturas automáticas de antivirus o proxies de privacidad no se cuentan.',
@@ -240,7 +238,6 @@ export const es: Dictionary = {
   'email.attachments': 'Adjuntos',
   'email.contentPurged': 'El texto y los adjuntos se borraron el {date}, al acabar el plazo de conservación; este historial se mantiene.',
   'email.machineOpen': 'apertura automática (antivirus o proxy de privacidad), no contada',
-  'email.source': 'origen: {source}',
 
   'event.queued': 'En cola',
   'event.sending': 'Enviando',
@@ -296,4 +293,83 @@ export const es: Dictionary = {
   'docTypeName.quote': 'Presupuesto',
   'docTypeName.order': 'Pedido',
   'docTypeName.delivery_note': 'Albarán',
+  'history.count.one': 'Se muestra {n} email.',
+  'history.count.other': 'Se muestran {n} emails.',
+  'history.loadedMore.one': 'Se muestra {n} email más.',
+  'history.loadedMore.other': 'Se muestran {n} emails más.',
+  'history.anyDocumentType': 'Cualquier tipo',
+  'history.recipient.help': 'La dirección completa y exacta: cliente@empresa.es la encuentra, cliente@ no.',
+  'history.badRange': 'Las fechas no dejan ningún día: «Desde» es posterior a «Hasta». Cambia una de las dos.',
+
+  'size.bytes.one': '{n} byte',
+  'size.bytes.other': '{n} bytes',
+  'size.kB': '{n} kB',
+  'size.MB': '{n} MB',
+
+  'error.required': '«{label}» es obligatorio.',
+  'error.replyToPlatform': 'Es obligatorio al enviar desde la plataforma: las respuestas tienen que llegarte.',
+  'error.email': 'No es una dirección de email válida.',
+  'error.max': 'Como máximo {max}.',
+  'error.min': 'Como mínimo {min}.',
+  'error.tooLong': 'Demasiado largo: como máximo {max} caracteres.',
+  'error.tooManyAddresses': 'Como máximo {max} direcciones.',
+  'error.number': 'Escribe un número.',
+  'error.integer': 'Escribe un número entero.',
+  'error.limitMax':
+    'Como máximo {max}: es el límite de envío que publica {label}. Pon {max} o menos, o deja la casilla vacía para usar el valor por defecto ({default}).',
+  'settings.checkFields': 'revisa {fields}.',
+
+  'warning.plan_fallback':
+    'Tu plan {plan} no permite enviar desde tu propio servidor SMTP (hace falta el plan {plans}): tus emails salen por la plataforma, con el nombre «{senderName}». Cambia de plan, o elige la plataforma o un proveedor.',
+  'warning.reply_to_missing':
+    'Ninguna dirección recibe las respuestas: irían a la dirección de la plataforma. Rellena «Responder a» y guarda.',
+  'warning.from_differs_from_username':
+    '«Enviar desde» ({from}) no coincide con el usuario SMTP ({username}): {provider} puede cambiar o rechazar el remitente, salvo que sea un alias que la cuenta pueda usar. Usa la misma dirección en los dos.',
+  'warning.port_tls_mismatch.465':
+    'El puerto 465 espera TLS desde el primer byte: activa «TLS desde el primer byte» o usa el puerto 587 con STARTTLS.',
+  'warning.port_tls_mismatch.587':
+    'El puerto 587 usa STARTTLS: desactiva «TLS desde el primer byte» (STARTTLS sigue siendo obligatorio) o usa el puerto 465.',
+  'warning.oauth_reconnect_required': 'El buzón conectado ya no acepta a Mailroom: vuelve a conectarlo. Hasta entonces no se envían emails.',
+  'warning.gmail_app_password':
+    'Gmail rechazó el inicio de sesión: usa una contraseña de aplicación de 16 caracteres (Cuenta de Google > Seguridad > Verificación en dos pasos > Contraseñas de aplicaciones), no la contraseña de la cuenta, o conecta el buzón con Google.',
+  'warning.webhook_not_registered':
+    'El webhook de {provider} no está registrado: las entregas, aperturas y rebotes no aparecerán en el historial hasta que lo esté. Añade {url} como webhook en tu cuenta de {provider} y pega abajo su clave de verificación.',
+  'warning.last_send_failed': 'El último envío falló el {date} ({code}). En el historial verás qué respondió el servidor.',
+  'warning.mailgun_domain_mismatch':
+    'El dominio de la dirección del remitente ({from}) no coincide con el dominio de envío de Mailgun ({domain}): los servidores de los destinatarios pueden fallar la comprobación DMARC y llevar las facturas a spam.',
+
+  'test.to.address': 'a {address}',
+  'test.to.sender': 'a la dirección de «Enviar desde»',
+  'test.to.contact': 'a la dirección de contacto de tu empresa en la plataforma (o, si no tiene, a «Responder a»)',
+  'test.fixFields': 'El email de prueba no se ha enviado: revisa {fields}.',
+  'test.noRecipient':
+    'No hay a quién enviar el email de prueba: rellena «Responder a» o pide a la plataforma que guarde la dirección de contacto de tu empresa.',
+  'test.rateLimited': 'Demasiados emails de prueba en poco tiempo: espera un minuto y vuelve a intentarlo.',
+
+  'email.action.retry.done': 'El email se vuelve a enviar. Estado ahora: {status}.',
+  'email.action.cancel.done': 'Envío cancelado. Estado ahora: {status}.',
+  'email.action.statusNow': 'Estado ahora: {status}.',
+  'email.action.conflict': 'El estado de este email ha cambiado mientras tanto: ahora está «{status}». La página lo muestra como está ahora.',
+  'email.action.failed': 'No se ha podido hacer: {message}',
+
+  'document.details.canceled': 'Detalle del email cancelado (creado el {date})',
+  'document.details.notSent': 'Detalle del email creado el {date}',
+
+  'suppressions.alreadyRemoved': '{address} ya no estaba en la lista (alguien la había quitado): los emails a esta dirección se envían.',
+
+  'limits.source.google-workspace': 'Ayuda de Google Workspace: límites de envío de Gmail',
+  'limits.source.gmail-help': 'Ayuda de Gmail: límites de envío',
+  'limits.source.exchange': 'Microsoft: límites de Exchange Online',
+  'limits.source.ionos-uk': 'Ayuda de IONOS (Reino Unido, en inglés): límites de envíos masivos',
+  'limits.source.ionos-us': 'Ayuda de IONOS (EE. UU., en inglés): límites de envíos masivos',
+  'limits.source.ionos-de': 'Ayuda de IONOS (Alemania, en alemán): límites de envíos masivos',
+
+  'settings.oauth.failedCode': 'El buzón no se ha conectado ({reason}). Inténtalo de nuevo.',
+  'oauth.reason.access_denied': 'rechazaste el acceso',
+  'oauth.reason.consent_refused': 'rechazaste el acceso',
+  'oauth.reason.code_refused': 'el proveedor no aceptó la conexión',
+  'oauth.reason.vendor_unavailable': 'no se pudo contactar con el proveedor',
+  'oauth.reason.no_refresh_token': 'no se concedieron todos los permisos: acéptalos todos al conectar',
+  'oauth.reason.no_mailbox': 'no se pudo saber qué buzón es',
+  'oauth.reason.plan_not_eligible': 'tu plan no permite enviar desde tu propio servidor',
 };

@@ -27,6 +27,10 @@ export interface I18n {
   /** A key built at run time (a status, an event type) that may have no string: falls back to the raw value. */
   tOr(key: string, fallback: string, vars?: Record<string, string | number>): string;
   /** A date and time in the user's locale; `precise` adds the seconds (attempts, the timeline). */
+  /** `${key}.one` / `${key}.other`... chosen by the language's plural rules for `n` (filled in as {n}). */
+  plural(key: string, n: number, vars?: Record<string, string | number>): string;
+  /** A number in the user's locale ("2,1" in Spanish). */
+  number(n: number, maximumFractionDigits?: number): string;
   date(iso: string | null | undefined, precise?: 'precise'): string;
   list(items: string[]): string;
 }
@@ -39,11 +43,19 @@ export function createI18n(lang: Language, browserLanguages: readonly string[] =
   const dates = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
   const preciseDates = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' });
   const lists = new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' });
+  const plurals = new Intl.PluralRules(locale);
+  const tOr = (key: string, fallback: string, vars?: Record<string, string | number>) =>
+    fill((dict as Record<string, string>)[key] ?? fallback, vars);
   return {
     lang,
     locale,
     t: (key, vars) => fill(dict[key] ?? en[key] ?? key, vars),
-    tOr: (key, fallback, vars) => fill((dict as Record<string, string>)[key] ?? fallback, vars),
+    tOr,
+    plural: (key, n, vars) => {
+      const other = tOr(`${key}.other`, key, { n, ...vars });
+      return tOr(`${key}.${plurals.select(n)}`, other, { n, ...vars });
+    },
+    number: (n, maximumFractionDigits = 1) => new Intl.NumberFormat(locale, { maximumFractionDigits }).format(n),
     date: (iso, precise) => (iso ? (precise ? preciseDates : dates).format(new Date(iso)) : ''),
     list: (items) => lists.format(items),
   };

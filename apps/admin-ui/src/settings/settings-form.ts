@@ -208,11 +208,17 @@ export function fieldOf(apiField: string): string {
   return m ? m[1] : apiField;
 }
 
-export function errorsByField(details: { field: string; message: string }[]): Record<string, string> {
+/** The API's field errors keyed by the input that shows them; `words` puts each in the reader's language. */
+export function errorsByField(
+  details: { field: string; message: string }[],
+  words: (field: string, message: string) => string = (_f, m) => m,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const d of details) {
     const f = fieldOf(d.field);
-    out[f] = out[f] ? `${out[f]}; ${d.message}` : d.message;
+    const message = words(d.field, d.message);
+    if (out[f]?.split('; ').includes(message)) continue;
+    out[f] = out[f] ? `${out[f]}; ${message}` : message;
   }
   return out;
 }

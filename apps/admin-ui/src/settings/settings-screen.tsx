@@ -1,16 +1,18 @@
-import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, type ApiClient } from '../api/api-client';
 import type { SettingsAnswer } from '../api/types';
 import { useApp } from '../app-context';
 import { LoadProblem, useLoad } from '../components/load-state';
 import { Notice } from '../components/notices';
+import { fieldList, fieldProblem, fieldLabel, oauthFailure, warningText } from '../i18n/api-words';
+import type { I18n } from '../i18n/i18n';
 import { CommonFields } from './common-fields';
 import { ModePicker } from './mode-picker';
 import { ProviderFields } from './provider-fields';
-import { allowedModes, bodyFromForm, errorsByField, formFromSettings, SettingsForm } from './settings-form';
+import { allowedModes, bodyFromForm, errorsByField, fieldOf, formFromSettings, SettingsForm } from './settings-form';
 import { LimitsFields } from './limits-fields';
 import { SmtpFields } from './smtp-fields';
-import { TestEmailPanel } from './test-email-panel';
+import { TestEmailPanel, type TestRecipient } from './test-email-panel';
 
 /** A tenant that never saved settings gets the platform defaults with `configured: false` (an older API answered 404). */
 async function loadSettings(api: ApiClient): Promise<SettingsAnswer | null> {
@@ -51,16 +53,32 @@ function SettingsEditor({ initial, reload }: { initial: SettingsAnswer | null; r
   const [outcome, setOutcome] = useState<{ ok: true } | { ok: false; message: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const outcomeRef = useRef<HTMLDivElement>(null);
+  // The tenant's contact address, where a platform-mode test goes: null when it has none, undefined while unknown.
+  const [contactEmail, setContactEmail] = useState<string | null | undefined>(undefined);
+  useEffect(() => {
+    api.getTenant().then(
+      (t) => setContactEmail(t.email ?? null),
+      () => undefined,
+    );
+  }, []);
 
   const configured = answer !== null && answer.configured !== false;
   const body = useMemo(() => bodyFromForm(form), [form]);
   const dirty = !configured || JSON.stringify(body) !== savedBody;
   const patch = (p: Partial<SettingsForm>) => setForm((f) => ({ ...f, ...p }));
 
+  // The API's field errors, at their fields and in the reader's words (labels, never field names).
+  const markFields = (details: ApiError['details']) => {
+    const providerName = form.mode === 'provider' ? form.provider.name : undefined;
+    setErrors(errorsByField(details, (field, message) => fieldProblem(i18n, field, message, fieldLabel(i18n, field, providerName))));
+  };
   const showApiError = (e: unknown) => {
     const err = e instanceof ApiError ? e : new ApiError(0, 'internal', String(e));
-    setErrors(errorsByField(err.details));
-    setOutcome({ ok: false, message: err.message });
+    markFields(err.details);
+    const message = err.details.length
+      ? i18n.t('settings.checkFields', { fields: fieldList(i18n, err.details.map((d) => fieldOf(d.field)), form.provider.name) })
+      : err.message;
+    setOutcome({ ok: false, message });
   };
 
   const save = async (ev: Event) => {
@@ -97,7 +115,7 @@ function SettingsEditor({ initial, reload }: { initial: SettingsAnswer | null; r
           <ul class="warnings">
             {warnings.map((w, i) => (
               <li key={i} data-code={w.code}>
-                {w.message}
+                {warningText(i18n, w, answer)}
               </li>
             ))}
           </ul>
@@ -156,9 +174,32 @@ function SettingsEditor({ initial, reload }: { initial: SettingsAnswer | null; r
           </button>
         </div>
       </form>
-      <TestEmailPanel i18n={i18n} api={api} draft={dirty ? body : undefined} onFieldErrors={showApiError} />
+      <TestEmailPanel
+        i18n={i18n}
+        api={api}
+        draft={dirty ? body : undefined}
+        recipient={testRecipient(form, dirty ? undefined : answer, contactEmail)}
+        onFieldErrors={markFields}
+        fieldList={(fields) => fieldList(i18n, fields.map(fieldOf), form.provider.name)}
+      />
     </>
   );
+}
+
+/**
+ * Where the test email goes, as the API decides it (send-test-email.ts): the sender address of the
+ * settings tested; in platform mode the tenant's contact address, else the reply-to. `saved` is the
+ * answer when the saved settings are tested (a plan fallback sends through the platform).
+ */
+function testRecipient(form: SettingsForm, saved: SettingsAnswer | null | undefined, contactEmail: string | null | undefined): TestRecipient {
+  const mode = saved?.transport?.mode ?? saved?.mode ?? form.mode;
+  if (mode === 'platform') {
+    if (contactEmail === undefined) return { kind: 'contact' };
+    const address = contactEmail ?? form.replyTo.trim();
+    return address ? { kind: 'address', address } : { kind: 'contact' };
+  }
+  const from = (mode === 'smtp' ? form.smtp.fromAddress : form.provider.fromAddress).trim();
+  return from ? { kind: 'address', address: from } : { kind: 'sender' };
 }
 
 /**
@@ -182,6 +223,6 @@ function OAuthOutcome() {
   return outcome.ok ? (
     <Notice kind="success">{i18n.t('settings.oauth.done')}</Notice>
   ) : (
-    <Notice kind="error">{i18n.t('settings.oauth.failed', { reason: outcome.reason })}</Notice>
+    <Notice kind="error">{oauthFailure(i18n, outcome.reason)}</Notice>
   );
 }

@@ -4,19 +4,26 @@ import type { TestEmailAnswer } from '../api/types';
 import { Notice } from '../components/notices';
 import type { I18n } from '../i18n/i18n';
 
+/** Where the test goes: an address the screen knows, or (not known here) the sender or the contact address. */
+export type TestRecipient = { kind: 'address'; address: string } | { kind: 'sender' } | { kind: 'contact' };
+
 /**
- * "Enviar email de prueba": to the sender address, through the saved settings, or through the form
- * as it is (a draft, not saved) when it has changes. A failure shows the server's own words and the
- * hint. Field errors of a draft go back to the form.
+ * "Enviar email de prueba": through the saved settings, or through the form as it is (a draft, not
+ * saved) when it has changes; the help names where it goes. A failure shows the server's own words
+ * and the hint. A draft the API refuses marks the form's fields, and says so here: nothing was saved,
+ * so no save failed.
  */
 export function TestEmailPanel(props: {
   i18n: I18n;
   api: ApiClient;
   /** The draft body when the form differs from what is saved; undefined tests the saved settings. */
   draft: Record<string, unknown> | undefined;
-  onFieldErrors: (e: ApiError) => void;
+  recipient: TestRecipient;
+  onFieldErrors: (details: ApiError['details']) => void;
+  /** The labels of the fields at fault, as a list ("«Responder a»"). */
+  fieldList: (fields: string[]) => string;
 }) {
-  const { i18n, api, draft, onFieldErrors } = props;
+  const { i18n, api, draft, recipient, onFieldErrors } = props;
   const [busy, setBusy] = useState(false);
   const [answer, setAnswer] = useState<TestEmailAnswer | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -28,18 +35,31 @@ export function TestEmailPanel(props: {
     try {
       setAnswer(await api.sendTestEmail(draft));
     } catch (e) {
-      if (e instanceof ApiError && e.details.length) onFieldErrors(e);
-      setProblem(e instanceof Error ? e.message : String(e));
+      setProblem(problemText(e));
     } finally {
       setBusy(false);
     }
   };
+  const problemText = (e: unknown): string => {
+    if (!(e instanceof ApiError)) return i18n.t('test.notSent', { message: String(e) });
+    if (e.details.length) {
+      onFieldErrors(e.details);
+      return i18n.t('test.fixFields', { fields: props.fieldList(e.details.map((d) => d.field)) });
+    }
+    if (e.code === 'test_recipient_missing') return i18n.t('test.noRecipient');
+    if (e.status === 429) return i18n.t('test.rateLimited');
+    return i18n.t('test.notSent', { message: e.message });
+  };
 
+  const to =
+    recipient.kind === 'address'
+      ? i18n.t('test.to.address', { address: recipient.address })
+      : i18n.t(recipient.kind === 'sender' ? 'test.to.sender' : 'test.to.contact');
   return (
     <section class="panel" aria-labelledby="test-heading">
       <h2 id="test-heading">{i18n.t('test.heading')}</h2>
       <p class="help" id="test-help">
-        {i18n.t(draft ? 'test.help.draft' : 'test.help.saved')}
+        {i18n.t(draft ? 'test.help.draft' : 'test.help.saved', { to })}
       </p>
       <button type="button" class="secondary" onClick={send} disabled={busy} aria-describedby="test-help">
         {busy ? i18n.t('test.sending') : i18n.t('test.button')}
@@ -74,7 +94,11 @@ export function TestEmailPanel(props: {
             </dl>
           </Notice>
         ) : null}
-        {problem ? <Notice kind="error">{i18n.t('test.notSent', { message: problem })}</Notice> : null}
+        {problem ? (
+          <Notice kind="error" id="test-problem">
+            {problem}
+          </Notice>
+        ) : null}
       </div>
     </section>
   );
