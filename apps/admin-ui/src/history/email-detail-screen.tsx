@@ -7,22 +7,7 @@ import type { I18n } from '../i18n/i18n';
 import { href, paths } from '../router';
 import { DocumentLabel } from './document-label';
 import { EmailActions } from './email-actions';
-
-/**
- * "hard · 550 5.1.1 User unknown": the code only when the server's words do not already start with it.
- * A recipient we did not send to says why in the reader's language: on the suppression list (since
- * when, and why), or canceled.
- */
-function recipientReason(r: EmailRecord['recipients'][number], i18n: I18n): string {
-  if (r.status === 'suppressed' && r.suppression)
-    return i18n.t('email.suppressedReason', {
-      date: i18n.date(r.suppression.since),
-      reason: i18n.t(`suppression.reason.${r.suppression.reason}`),
-    });
-  if (r.status === 'canceled') return i18n.t('email.canceledReason');
-  const code = r.statusCode && !r.reason?.startsWith(r.statusCode) ? r.statusCode : undefined;
-  return [r.bounceType, code, r.reason].filter(Boolean).join(' · ');
-}
+import { recipientReason } from './recipient-reason';
 
 /** Our own words for why we did not send are on the recipient already (in the reader's language). */
 const OUR_DECISIONS = new Set(['suppressed', 'canceled']);
@@ -30,7 +15,8 @@ const OUR_DECISIONS = new Set(['suppressed', 'canceled']);
 /** One email whole: who got it and how far each got, every attempt with the server's reply, the timeline. */
 export function EmailDetailScreen({ id }: { id: string }) {
   const { api, i18n, search } = useApp();
-  const [loaded, reload] = useLoad(() => api.getEmail(id), id);
+  // After Retry or Cancel the email is replaced in place, so the detail (and the focus in it) stays.
+  const [loaded, reload, replace] = useLoad(() => api.getEmail(id), id);
   const e = loaded.state === 'ready' ? loaded.value : null;
   return (
     <>
@@ -43,12 +29,12 @@ export function EmailDetailScreen({ id }: { id: string }) {
       <h1 id="page-heading" tabIndex={-1}>
         {e ? e.subject : i18n.t('history.heading')}
       </h1>
-      {e ? <EmailDetail email={e} i18n={i18n} onChanged={reload} /> : <LoadProblem loaded={loaded} i18n={i18n} reload={reload} />}
+      {e ? <EmailDetail email={e} i18n={i18n} onChanged={replace} /> : <LoadProblem loaded={loaded} i18n={i18n} reload={reload} />}
     </>
   );
 }
 
-export function EmailDetail({ email: e, i18n, onChanged }: { email: EmailRecord; i18n: I18n; onChanged: () => void }) {
+export function EmailDetail({ email: e, i18n, onChanged }: { email: EmailRecord; i18n: I18n; onChanged: (email: EmailRecord) => void }) {
   const { api, search } = useApp();
   const transport =
     e.transport.mode === 'provider'
@@ -104,7 +90,7 @@ export function EmailDetail({ email: e, i18n, onChanged }: { email: EmailRecord;
                 <ul class="attachments">
                   {e.attachments.map((a, i) => (
                     <li key={i}>
-                      {a.filename} ({fileSize(a.size, i18n.locale)})
+                      {a.filename} ({fileSize(a.size, i18n)})
                     </li>
                   ))}
                 </ul>
@@ -119,7 +105,7 @@ export function EmailDetail({ email: e, i18n, onChanged }: { email: EmailRecord;
           <p class="help">{i18n.t('email.opens', { count: e.opens.count, machine: e.opens.machineCount })}</p>
         ) : null}
         {e.opens.omittedFromTimeline ? <p class="help">{i18n.t('email.opensOmitted', { count: e.opens.omittedFromTimeline })}</p> : null}
-        <EmailActions i18n={i18n} api={api} email={e} onDone={onChanged} />
+        <EmailActions i18n={i18n} api={api} email={e} onChanged={onChanged} />
       </section>
 
       <section aria-labelledby="recipients-heading">
@@ -209,7 +195,6 @@ export function EmailDetail({ email: e, i18n, onChanged }: { email: EmailRecord;
               {ev.recipient ? ` · ${ev.recipient}` : ''}
               {ev.machine ? ` · ${i18n.t('email.machineOpen')}` : ''}
               {ev.reason && !OUR_DECISIONS.has(ev.type) ? ` · ${ev.reason}` : ''}
-              <span class="source"> · {i18n.t('email.source', { source: ev.source })}</span>
             </li>
           ))}
         </ol>
@@ -218,8 +203,9 @@ export function EmailDetail({ email: e, i18n, onChanged }: { email: EmailRecord;
   );
 }
 
-/** 2.1 kB, 340 B, 1.2 MB, in the reader's locale. */
-function fileSize(bytes: number, locale: string): string {
-  const [value, unit] = bytes < 1000 ? [bytes, 'byte'] : bytes < 1_000_000 ? [bytes / 1000, 'kilobyte'] : [bytes / 1_000_000, 'megabyte'];
-  return new Intl.NumberFormat(locale, { style: 'unit', unit, maximumFractionDigits: 1 }).format(value);
+/** "13 bytes", "2,1 kB", "1.2 MB": the reader's numbers and words (Intl's Spanish unit names say "byte" for any number). */
+export function fileSize(bytes: number, i18n: I18n): string {
+  if (bytes < 1000) return i18n.plural('size.bytes', bytes);
+  if (bytes < 1_000_000) return i18n.t('size.kB', { n: i18n.number(bytes / 1000) });
+  return i18n.t('size.MB', { n: i18n.number(bytes / 1_000_000) });
 }
