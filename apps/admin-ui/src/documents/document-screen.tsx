@@ -4,6 +4,19 @@ import { LoadProblem, useLoad } from '../components/load-state';
 import { StatusBadge } from '../components/status-badge';
 import { href, paths } from '../router';
 import { documentEmailsLabel } from '../history/document-label';
+import { recipientReason } from '../history/recipient-reason';
+import type { EmailRecord } from '../api/types';
+import type { I18n } from '../i18n/i18n';
+
+/** Statuses an email only has once a server took it: only those were "sent". */
+const SENT = new Set(['accepted', 'delivered', 'opened', 'bounced', 'dropped', 'complained']);
+
+/** "Details of the email sent on…" only for one that was sent; a canceled one says so, the others say when they were made. */
+function detailsLabel(i18n: I18n, e: EmailRecord): string {
+  const date = i18n.date(e.createdAt);
+  if (e.status === 'canceled') return i18n.t('document.details.canceled', { date });
+  return i18n.t(SENT.has(e.status) ? 'document.details' : 'document.details.notSent', { date });
+}
 
 /**
  * `/ui/documents/:type/:id`: the emails of one document and how far each got, compact enough to
@@ -35,11 +48,11 @@ export function DocumentScreen({ type, id }: { type: string; id: string }) {
                 {e.recipients.map((r) => (
                   <li key={`${r.kind}:${r.email}`}>
                     {r.email} <span class="kind">({i18n.t(`kind.${r.kind}`)})</span>: <StatusBadge status={r.status} i18n={i18n} />
-                    {r.reason ? <span class="reason"> · {r.reason}</span> : null}
+                    {recipientReason(r, i18n) ? <span class="reason"> · {recipientReason(r, i18n)}</span> : null}
                   </li>
                 ))}
               </ul>
-              <Link to={href(paths.email(e.id), {}, search)}>{i18n.t('document.details', { date: i18n.date(e.createdAt) })}</Link>
+              <Link to={href(paths.email(e.id), {}, search)}>{detailsLabel(i18n, e)}</Link>
             </li>
           ))}
         </ul>
