@@ -10,6 +10,7 @@ import { href, paths } from '../router';
 import { DocumentLabel, documentEmailsLabel } from './document-label';
 import { apiFilters, FILTER_KEYS, FilterForm, filtersFromSearch } from './history-query';
 import { Link } from '../components/link';
+import { DOCUMENT_TYPES } from './document-label';
 
 const PAGE = 25;
 
@@ -52,6 +53,8 @@ export function HistoryScreen() {
     }
   };
   const firstNewIndex = more.added ? items.length - more.added : -1;
+  // yyyy-mm-dd strings compare as days: "From" after "To" can match nothing, and says why.
+  const emptyRange = Boolean(applied.since && applied.until && applied.since > applied.until);
 
   return (
     <>
@@ -59,10 +62,17 @@ export function HistoryScreen() {
         {i18n.t('history.heading')}
       </h1>
       <form role="search" class="filters" aria-label={i18n.t('history.filters')} onSubmit={apply}>
-        <TextField
+        <SelectField
           id="f-documentType"
           label={i18n.t('history.documentType')}
           value={form.documentType}
+          options={[
+            { value: '', label: i18n.t('history.anyDocumentType') },
+            // A type in the address that we have no name for (the platform's own) stays choosable, as written.
+            ...[...DOCUMENT_TYPES, ...(form.documentType && !DOCUMENT_TYPES.includes(form.documentType) ? [form.documentType] : [])].map(
+              (t) => ({ value: t, label: i18n.tOr(`docTypeName.${t}`, t) }),
+            ),
+          ]}
           onValue={(documentType) => setForm({ ...form, documentType })}
         />
         <TextField
@@ -75,6 +85,7 @@ export function HistoryScreen() {
           id="f-recipient"
           type="search"
           label={i18n.t('history.recipient')}
+          help={i18n.t('history.recipient.help')}
           value={form.recipient}
           onValue={(recipient) => setForm({ ...form, recipient })}
         />
@@ -112,7 +123,11 @@ export function HistoryScreen() {
         </div>
       </form>
       <p class="help">{i18n.t('history.opensNote')}</p>
-      {loaded.state !== 'ready' ? (
+      {emptyRange ? (
+        <p role="status" class="field-error">
+          {i18n.t('history.badRange')}
+        </p>
+      ) : loaded.state !== 'ready' ? (
         <LoadProblem loaded={loaded} i18n={i18n} reload={reload} />
       ) : items.length === 0 ? (
         <p role="status">{i18n.t('history.empty')}</p>
@@ -164,7 +179,7 @@ export function HistoryScreen() {
             </table>
           </div>
           <p class="sr-only" role="status">
-            {more.added !== undefined ? i18n.t('history.loadedMore', { n: more.added }) : i18n.t('history.count', { n: items.length })}
+            {more.added !== undefined ? i18n.plural('history.loadedMore', more.added) : i18n.plural('history.count', items.length)}
           </p>
           {more.error ? <Notice kind="error">{more.error}</Notice> : null}
           {cursor ? (

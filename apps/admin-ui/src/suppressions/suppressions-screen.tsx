@@ -1,4 +1,5 @@
 import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
+import { ApiError } from '../api/api-client';
 import type { Suppression } from '../api/types';
 import { useApp } from '../app-context';
 import { SelectField, TextField } from '../components/fields';
@@ -69,6 +70,12 @@ export function SuppressionsScreen() {
       setItems((prev) => prev.filter((x) => x.address !== s.address));
       setOutcome({ kind: 'success', text: i18n.t('suppressions.removed', { address: s.address }) });
     } catch (e) {
+      // Someone removed it meanwhile: what the admin wanted is done, so the row goes and that is said.
+      if (e instanceof ApiError && e.status === 404 && e.code === 'suppression_not_found') {
+        setItems((prev) => prev.filter((x) => x.address !== s.address));
+        setOutcome({ kind: 'success', text: i18n.t('suppressions.alreadyRemoved', { address: s.address }) });
+        return;
+      }
       setOutcome({ kind: 'error', text: i18n.t('suppressions.notRemoved', { address: s.address, message: (e as Error).message }) });
     } finally {
       setBusy(null);
