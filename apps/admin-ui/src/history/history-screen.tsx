@@ -148,14 +148,14 @@ export function HistoryScreen() {
               <tbody>
                 {items.map((e, i) => (
                   <tr key={e.id} data-email-id={e.id}>
-                    <td>{i18n.date(e.createdAt)}</td>
+                    <td data-label={i18n.t('history.col.date')}>{i18n.date(e.createdAt)}</td>
                     <th scope="row">
                       <Link to={href(paths.email(e.id), {}, search)} innerRef={i === firstNewIndex ? firstNew : undefined}>
                         {e.subject}
                       </Link>
                       {e.test ? <span class="tag">{i18n.t('history.test')}</span> : null}
                     </th>
-                    <td>
+                    <td data-label={i18n.t('history.col.document')}>
                       {e.document ? (
                         <Link
                           to={href(paths.document(e.document.type, e.document.id), {}, search)}
@@ -167,10 +167,10 @@ export function HistoryScreen() {
                         '—'
                       )}
                     </td>
-                    <td>
+                    <td data-label={i18n.t('history.col.recipients')}>
                       <RecipientList email={e} i18n={i18n} />
                     </td>
-                    <td class="status">
+                    <td class="status" data-label={i18n.t('history.col.status')}>
                       <StatusBadge status={e.status} i18n={i18n} />
                     </td>
                   </tr>

@@ -56,7 +56,7 @@ export function LimitsFields(props: {
             {preset.sources.map((url) => (
               <li key={url}>
                 <a href={url} target="_blank" rel="noopener noreferrer">
-                  {new URL(url).hostname}
+                  {sourceLabel(i18n, url)}
                 </a>
               </li>
             ))}
@@ -66,4 +66,21 @@ export function LimitsFields(props: {
       ) : null}
     </fieldset>
   );
+}
+
+/** The pages the presets' figures come from, by what they are (two are on support.google.com). */
+const SOURCE_NAMES: readonly [RegExp, string][] = [
+  [/support\.google\.com\/a\//, 'limits.source.google-workspace'],
+  [/support\.google\.com\/mail\//, 'limits.source.gmail-help'],
+  [/learn\.microsoft\.com\/.*exchange-online-limits/, 'limits.source.exchange'],
+  [/ionos\.co\.uk\//, 'limits.source.ionos-uk'],
+  [/ionos\.com\//, 'limits.source.ionos-us'],
+  [/ionos\.de\//, 'limits.source.ionos-de'],
+];
+
+/** "Gmail Help: sending limits (support.google.com)"; a page we do not know by its host alone. */
+function sourceLabel(i18n: I18n, url: string): string {
+  const host = new URL(url).hostname;
+  const key = SOURCE_NAMES.find(([re]) => re.test(url))?.[1];
+  return key ? `${i18n.tOr(key, host)} (${host})` : host;
 }

@@ -123,7 +123,7 @@ function WebhookStatus(props: {
   const w = answer?.webhook;
   return (
     <section class="webhook" aria-labelledby="webhook-heading">
-      <h3 id="webhook-heading">{i18n.t('webhook.heading')}</h3>
+      <h2 id="webhook-heading">{i18n.t('webhook.heading')}</h2>
       {!w ? (
         <p class="help">{i18n.t('webhook.afterSave')}</p>
       ) : w.registered ? (
