@@ -85,7 +85,8 @@ export function EmailActions(props: {
       const now = await api.getEmail(email.id).catch(() => null);
       if (now) {
         onChanged(now);
-        if (now.status !== email.status) setSaid({ kind: 'success', text: i18n.t(following.action.done, { status: statusLabel(i18n, now.status) }) });
+        if (now.status !== email.status)
+          setSaid({ kind: 'success', text: i18n.t(following.action.done, { status: statusLabel(i18n, now.status) }) });
       }
       setFollowing({ ...following, left: following.left - 1 });
     }, FOLLOW_EVERY_MS);

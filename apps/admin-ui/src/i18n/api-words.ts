@@ -97,7 +97,9 @@ function warningVars(
     }
     case 'from_differs_from_username':
       if (!s?.smtp) return undefined;
-      return { values: { from: s.smtp.fromAddress, username: s.smtp.username, provider: i18n.tOr(`preset.${s.smtp.preset}`, s.smtp.preset) } };
+      return {
+        values: { from: s.smtp.fromAddress, username: s.smtp.username, provider: i18n.tOr(`preset.${s.smtp.preset}`, s.smtp.preset) },
+      };
     case 'port_tls_mismatch':
       return s?.smtp && (s.smtp.port === 465 || s.smtp.port === 587) ? { key: `port_tls_mismatch.${s.smtp.port}`, values: {} } : undefined;
     case 'webhook_not_registered': {

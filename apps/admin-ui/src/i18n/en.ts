@@ -316,8 +316,7 @@ export const en = {
 
   'warning.plan_fallback':
     'The {plan} plan does not allow sending through your own SMTP server (it needs the {plans} plan): your emails go out through the platform instead, with the name "{senderName}". Upgrade the plan, or choose the platform or a provider.',
-  'warning.reply_to_missing':
-    'No address receives replies: they would go to the platform\'s own address. Fill in "Reply to" and save.',
+  'warning.reply_to_missing': 'No address receives replies: they would go to the platform\'s own address. Fill in "Reply to" and save.',
   'warning.from_differs_from_username':
     '"Send from" ({from}) differs from the SMTP user name ({username}): {provider} may rewrite or refuse the sender unless it is an alias the account may send as. Use the same address for both.',
   'warning.port_tls_mismatch.465':
@@ -335,7 +334,7 @@ export const en = {
 
   'test.to.address': 'to {address}',
   'test.to.sender': 'to the "Send from" address',
-  'test.to.contact': "to your company's contact address on the platform (or, if it has none, to \"Reply to\")",
+  'test.to.contact': 'to your company\'s contact address on the platform (or, if it has none, to "Reply to")',
   'test.fixFields': 'The test email was not sent: check {fields}.',
   'test.noRecipient':
     'There is no address to send the test email to: fill in "Reply to", or ask the platform to store your company\'s contact address.',

@@ -329,7 +329,8 @@ export const es: Dictionary = {
     'El puerto 465 espera TLS desde el primer byte: activa «TLS desde el primer byte» o usa el puerto 587 con STARTTLS.',
   'warning.port_tls_mismatch.587':
     'El puerto 587 usa STARTTLS: desactiva «TLS desde el primer byte» (STARTTLS sigue siendo obligatorio) o usa el puerto 465.',
-  'warning.oauth_reconnect_required': 'El buzón conectado ya no acepta a Mailroom: vuelve a conectarlo. Hasta entonces no se envían emails.',
+  'warning.oauth_reconnect_required':
+    'El buzón conectado ya no acepta a Mailroom: vuelve a conectarlo. Hasta entonces no se envían emails.',
   'warning.gmail_app_password':
     'Gmail rechazó el inicio de sesión: usa una contraseña de aplicación de 16 caracteres (Cuenta de Google > Seguridad > Verificación en dos pasos > Contraseñas de aplicaciones), no la contraseña de la cuenta, o conecta el buzón con Google.',
   'warning.webhook_not_registered':
@@ -349,7 +350,8 @@ export const es: Dictionary = {
   'email.action.retry.done': 'El email se vuelve a enviar. Estado ahora: {status}.',
   'email.action.cancel.done': 'Envío cancelado. Estado ahora: {status}.',
   'email.action.statusNow': 'Estado ahora: {status}.',
-  'email.action.conflict': 'El estado de este email ha cambiado mientras tanto: ahora está «{status}». La página lo muestra como está ahora.',
+  'email.action.conflict':
+    'El estado de este email ha cambiado mientras tanto: ahora está «{status}». La página lo muestra como está ahora.',
   'email.action.failed': 'No se ha podido hacer: {message}',
 
   'document.details.canceled': 'Detalle del email cancelado (creado el {date})',

@@ -76,7 +76,13 @@ function SettingsEditor({ initial, reload }: { initial: SettingsAnswer | null; r
     const err = e instanceof ApiError ? e : new ApiError(0, 'internal', String(e));
     markFields(err.details);
     const message = err.details.length
-      ? i18n.t('settings.checkFields', { fields: fieldList(i18n, err.details.map((d) => fieldOf(d.field)), form.provider.name) })
+      ? i18n.t('settings.checkFields', {
+          fields: fieldList(
+            i18n,
+            err.details.map((d) => fieldOf(d.field)),
+            form.provider.name,
+          ),
+        })
       : err.message;
     setOutcome({ ok: false, message });
   };
@@ -191,7 +197,11 @@ function SettingsEditor({ initial, reload }: { initial: SettingsAnswer | null; r
  * settings tested; in platform mode the tenant's contact address, else the reply-to. `saved` is the
  * answer when the saved settings are tested (a plan fallback sends through the platform).
  */
-function testRecipient(form: SettingsForm, saved: SettingsAnswer | null | undefined, contactEmail: string | null | undefined): TestRecipient {
+function testRecipient(
+  form: SettingsForm,
+  saved: SettingsAnswer | null | undefined,
+  contactEmail: string | null | undefined,
+): TestRecipient {
   const mode = saved?.transport?.mode ?? saved?.mode ?? form.mode;
   if (mode === 'platform') {
     if (contactEmail === undefined) return { kind: 'contact' };

@@ -55,13 +55,23 @@ describe('the admin screens speak the admin language and fit a phone', () => {
       mode: 'smtp',
       senderName: 'Down',
       replyTo: 'r@down.example',
-      smtp: { preset: 'other', fromAddress: 'b@down.example', username: 'b@down.example', password: 'pw-down', host: '127.0.0.1', port: 2525, tls: false },
+      smtp: {
+        preset: 'other',
+        fromAddress: 'b@down.example',
+        username: 'b@down.example',
+        password: 'pw-down',
+        host: '127.0.0.1',
+        port: 2525,
+        tls: false,
+      },
     });
     await m.call('PUT', '/v1/tenants/down', { name: 'Down', plan: 'basic' });
     const { page, problems } = await openAdmin(browser, m, 'down', '/', 'lang=es');
     const warning = page.locator('ul.warnings li[data-code="plan_fallback"]');
     await warning.waitFor();
-    expect(await warning.innerText()).toMatch(/^Tu plan Básico no permite enviar desde tu propio servidor SMTP \(hace falta el plan Avanzado o Premium\)/);
+    expect(await warning.innerText()).toMatch(
+      /^Tu plan Básico no permite enviar desde tu propio servidor SMTP \(hace falta el plan Avanzado o Premium\)/,
+    );
     for (const label of ['Puerto SMTP', 'Usuario SMTP', 'Contraseña SMTP'])
       expect(await page.getByLabel(label, { exact: true }).isVisible()).toBe(true);
 
@@ -98,7 +108,9 @@ describe('the admin screens speak the admin language and fit a phone', () => {
     await page.getByLabel('Por día (24 horas)', { exact: true }).fill('3000');
     await page.getByRole('button', { name: 'Guardar' }).click();
     await page.locator('[id="limits.perDay-error"]').waitFor();
-    expect(await page.locator('[id="limits.perDay-error"]').innerText()).toMatch(/^✗ Como máximo 2000: es el límite de envío que publica Gmail\./);
+    expect(await page.locator('[id="limits.perDay-error"]').innerText()).toMatch(
+      /^✗ Como máximo 2000: es el límite de envío que publica Gmail\./,
+    );
     // The figures' sources are named by what they are, not twice "support.google.com".
     const sources = await page.locator('.limits-sources a').allInnerTexts();
     expect(new Set(sources).size).toBe(sources.length);
@@ -158,12 +170,20 @@ describe('the admin screens speak the admin language and fit a phone', () => {
 
   it('the document view: suppressed and canceled recipients say why in Spanish; the link says what the email is (items 5, 6)', async () => {
     expect((await m.call('POST', '/v1/tenants/acme/suppressions', { address: 'gone@customer.example' })).status).toBe(201);
-    const suppressed = await send('acme', { to: ['gone@customer.example'], subject: 'Presupuesto P-1', document: { type: 'quote', id: 'quo_1' } });
+    const suppressed = await send('acme', {
+      to: ['gone@customer.example'],
+      subject: 'Presupuesto P-1',
+      document: { type: 'quote', id: 'quo_1' },
+    });
     await waitForEmail(m, 'acme', suppressed, (e) => e.status === 'suppressed');
     await m.worker!.worker.pause();
     let canceled: string;
     try {
-      canceled = await send('acme', { to: ['client@customer.example'], subject: 'Presupuesto P-1 bis', document: { type: 'quote', id: 'quo_1' } });
+      canceled = await send('acme', {
+        to: ['client@customer.example'],
+        subject: 'Presupuesto P-1 bis',
+        document: { type: 'quote', id: 'quo_1' },
+      });
       expect((await m.call('POST', `/v1/tenants/acme/emails/${canceled}/cancel`)).status).toBe(200);
     } finally {
       await m.worker!.worker.resume();
@@ -171,7 +191,9 @@ describe('the admin screens speak the admin language and fit a phone', () => {
     const { page, problems } = await openAdmin(browser, m, 'acme', '/documents/quote/quo_1', 'lang=es');
     await page.getByRole('heading', { name: 'Emails del presupuesto quo_1', level: 1 }).waitFor();
     const sup = page.locator(`li[data-email-id="${suppressed}"]`);
-    expect(await sup.locator('ul.doc-recipients').innerText()).toMatch(/· No enviado: en la lista de supresión desde el .* \(Añadida a mano\)\./);
+    expect(await sup.locator('ul.doc-recipients').innerText()).toMatch(
+      /· No enviado: en la lista de supresión desde el .* \(Añadida a mano\)\./,
+    );
     const can = page.locator(`li[data-email-id="${canceled}"]`);
     expect(await can.locator('ul.doc-recipients').innerText()).toContain('· Cancelado antes de enviarse.');
     expect(await can.getByRole('link').innerText()).toMatch(/^Detalle del email cancelado \(creado el /);
