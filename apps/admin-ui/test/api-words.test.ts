@@ -1,0 +1,46 @@
+import { fieldList, fieldProblem, oauthFailure, warningText } from '../src/i18n/api-words';
+import { createI18n } from '../src/i18n/i18n';
+
+const es = createI18n('es', ['es-ES']);
+const en = createI18n('en', ['en-GB']);
+
+describe("the API's words in the admin's language", () => {
+  it('translates the common field problems by case, naming the field by its label, never by its API name', () => {
+    expect(fieldProblem(es, 'senderName', 'senderName is required')).toBe('«Nombre del email» es obligatorio.');
+    expect(fieldProblem(es, 'smtp.port', 'Too big: expected number to be <=65535')).toBe('Como máximo 65535.');
+    expect(fieldProblem(es, 'cc.1.email', 'is not a valid email address')).toBe('No es una dirección de email válida.');
+    expect(
+      fieldProblem(
+        es,
+        'limits.perDay',
+        "limits.perDay may be at most 2000: Gmail's published sending limit (https://x). Set it to 2000 or lower, or leave it out for the default of 500.",
+      ),
+    ).toBe(
+      'Como máximo 2000: es el límite de envío que publica Gmail. Pon 2000 o menos, o deja la casilla vacía para usar el valor por defecto (500).',
+    );
+    // A case we do not know keeps the API's sentence, with the field's label for its name.
+    expect(fieldProblem(en, 'limits.perDay', 'limits.perDay clashes with something new')).toBe(
+      '«Per day (24 hours)» clashes with something new',
+    );
+    expect(fieldList(es, ['senderName', 'replyTo', 'senderName'])).toBe('«Nombre del email» y «Responder a»');
+  });
+
+  it('words warnings from their code and the settings; an unknown code keeps the API sentence', () => {
+    const answer = { mode: 'smtp', senderName: 'ACME', plan: 'basic', smtpPlans: ['advanced', 'premium'], warnings: [] } as any;
+    expect(warningText(es, { code: 'plan_fallback', message: 'the basic plan...' }, answer)).toMatch(
+      /^Tu plan Básico no permite enviar desde tu propio servidor SMTP \(hace falta el plan Avanzado o Premium\)/,
+    );
+    expect(warningText(es, { code: 'something_new', message: 'as the API said' }, answer)).toBe('as the API said');
+  });
+
+  it('says why a mailbox was not connected; the raw code only when it is new', () => {
+    expect(oauthFailure(en, 'access_denied')).toBe('The mailbox was not connected: you refused access. Try again.');
+    expect(oauthFailure(es, 'weird_code')).toBe('El buzón no se ha conectado (weird_code). Inténtalo de nuevo.');
+  });
+
+  it('pluralises counts', () => {
+    expect(es.plural('history.count', 1)).toBe('Se muestra 1 email.');
+    expect(es.plural('history.count', 3)).toBe('Se muestran 3 emails.');
+    expect(en.plural('history.loadedMore', 1)).toBe('1 more email shown.');
+  });
+});
