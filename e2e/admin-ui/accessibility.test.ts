@@ -135,7 +135,11 @@ describe('accessibility', () => {
     // The sending limits come next, left at the preset's defaults; then the links to their sources.
     for (const label of ['Per minute', 'Per hour', 'Per day (24 hours)']) expect((await tabTo(page, label, 1))[0].ringVisible).toBe(true);
     const toSave = await tabTo(page, 'Save', 3);
-    expect(toSave.map((s) => s.name)).toEqual(['support.google.com', 'support.google.com', 'Save']);
+    expect(toSave.map((s) => s.name)).toEqual([
+      'Google Workspace Admin Help: Gmail sending limits (support.google.com)',
+      'Gmail Help: sending limits (support.google.com)',
+      'Save',
+    ]);
     await page.keyboard.press('Enter');
     await outcome(page).getByText('Settings saved.').waitFor();
     // Focus went to the result, and Tab goes on from there.

@@ -54,7 +54,7 @@ describe('provider settings', () => {
     await outcome(page)
       .getByText(/The settings were not saved/)
       .waitFor();
-    expect(await page.locator('[id="provider.privateApiKey-error"]').innerText()).toMatch(/private API key is required/);
+    expect(await page.locator('[id="provider.privateApiKey-error"]').innerText()).toMatch(/Private API key is required/);
     expect((await m.call('GET', '/v1/tenants/acme/email-settings')).body.provider).toMatchObject({ name: 'mailgun', region: 'eu' });
     expect(problems).toEqual([]);
   });

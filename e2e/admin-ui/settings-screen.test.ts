@@ -116,7 +116,7 @@ describe('settings screen', () => {
     const down = await openAdmin(browser, m, 'down-co', '/', 'lang=en');
     const warning = down.page.locator('ul.warnings li[data-code="plan_fallback"]');
     await warning.waitFor();
-    expect(await warning.innerText()).toMatch(/basic plan does not allow sending through your own SMTP server/);
+    expect(await warning.innerText()).toMatch(/Basic plan does not allow sending through your own SMTP server/);
     expect(down.problems).toEqual([]);
   });
 
@@ -183,7 +183,7 @@ describe('settings screen', () => {
     expect(await replyTo.getAttribute('aria-invalid')).toBe('true');
     expect(await replyTo.getAttribute('aria-describedby')).toContain('replyTo-error');
     expect(await page.locator('[id="replyTo-error"]').innerText()).toMatch(/not a valid email address/);
-    expect(await page.locator('[id="smtp.host-error"]').innerText()).toMatch(/host is required/);
+    expect(await page.locator('[id="smtp.host-error"]').innerText()).toMatch(/SMTP server is required/);
     // Nothing was written.
     expect((await m.call('GET', '/v1/tenants/prem-co/email-settings')).body.smtp.preset).toBe('gmail');
   });

@@ -1,7 +1,7 @@
 import { RunningSmtpSink, startSmtpSink } from '@mailroom/testkit';
 import type { Page } from 'playwright-core';
-import { Mailroom, startMailroom, waitFor, waitForEmail } from '../../../../e2e/support/mailroom-harness';
-import { Browser, launchBrowser, openAdmin, outcome } from '../../../../e2e/admin-ui/support/browser';
+import { Mailroom, startMailroom, waitFor, waitForEmail } from '../support/mailroom-harness';
+import { Browser, launchBrowser, openAdmin, outcome } from './support/browser';
 
 jest.setTimeout(120_000);
 
