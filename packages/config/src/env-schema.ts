@@ -17,11 +17,21 @@ const optionalInt = (min: number, max: number) =>
     .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`)
     .optional();
-const port = (def: number) => int(def, 0, 65535);
-const url = (protocols: string[]) =>
-  z
-    .url('must be a URL')
-    .refine((u) => protocols.includes(new URL(u).protocol), `must start with ${protocols.map((p) => p + '//').join(' or ')}`);
+/** Port 0 (any free port) is for tests that start apps in-process, never for a deployment. */
+const port = (def: number) => int(def, 1, 65535);
+/**
+ * One check, not z.url() + refine: zod 4 runs a refine even after z.url() failed, and `new URL()`
+ * would throw out of the parse instead of naming the variable.
+ */
+const url = (protocols: string[]) => {
+  const schemes = protocols.map((p) => p + '//').join(' or ');
+  return z.string().refine((u) => URL.canParse(u) && protocols.includes(new URL(u).protocol), {
+    error: (issue) =>
+      URL.canParse(String(issue.input))
+        ? `must start with ${schemes}`
+        : `must be a whole URL starting with ${schemes} (the value is not printed: it may hold a password)`,
+  });
+};
 
 /** Every variable Mailroom reads, with the design brief's defaults. Parsed once, at start. */
 export const envSchema = z.object({

@@ -139,9 +139,19 @@ function platformTransport(
   return { outboxDir };
 }
 
+/**
+ * A variable set to the empty string counts as unset, so it takes its default: `API_PORT=` in a .env file or
+ * `${VAR:-}` in compose must not become port 0, nor `RATE_LIMIT_GRACE_MS=` a grace of 0.
+ */
+function withoutEmpty(source: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(source).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+  );
+}
+
 /** Parses and validates the environment once. Throws ConfigError naming the first bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv): Config {
-  const parsed = envSchema.safeParse(source);
+  const parsed = envSchema.safeParse(withoutEmpty(source));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
