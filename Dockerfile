@@ -56,10 +56,14 @@ COPY --from=manifests /app/ ./
 RUN --mount=type=cache,id=mailroom-pnpm-store,target=/pnpm-store \
     pnpm install --frozen-lockfile --store-dir /pnpm-store
 
-# --- ui: the admin screens (apps/admin-ui, which reads the SMTP presets and statuses of packages/domain)
-# built with Vite into apps/admin-ui/dist; only that folder goes into the image.
+# --- ui: the admin screens (apps/admin-ui, which reads the statuses and suppression reasons of
+# packages/domain and the SMTP presets of packages/transports/src/smtp/smtp-presets.ts) built with Vite
+# into apps/admin-ui/dist; only that folder goes into the image. A new UI import of another workspace
+# package must be copied here too: scripts/check-ui-stage.mjs (e2e/docker-ui-stage.test.ts) builds
+# with exactly these COPY lines, without Docker.
 FROM deps AS ui
 COPY packages/domain ./packages/domain
+COPY packages/transports ./packages/transports
 COPY apps/admin-ui ./apps/admin-ui
 RUN node scripts/build-admin-ui.mjs
 
