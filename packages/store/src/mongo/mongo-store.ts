@@ -9,6 +9,7 @@ import { MongoTenantStore } from './mongo-tenant-store';
 import { MongoSettingsStore } from './mongo-settings-store';
 import { MongoEmailStore } from './mongo-email-store';
 import { MongoSuppressionStore, SuppressionDoc } from './mongo-suppression-store';
+import { connectWithin } from './connect-within';
 
 export interface MongoStoreOptions {
   /** `mongodb://` or `mongodb+srv://`. */
@@ -17,7 +18,16 @@ export interface MongoStoreOptions {
   dbName?: string;
   logger?: StoreLogger;
   clientOptions?: MongoClientOptions;
+  /** How long the first connection may take before init() gives up (default 10 s). */
+  firstConnectTimeoutMs?: number;
 }
+
+/**
+ * The first connection's bound. The driver's own server selection waits 30 s, then throws its whole
+ * topology description; at start an operator wants to hear within seconds that STORE_URL points
+ * nowhere. Later operations keep the driver's default (a failover may take longer than this).
+ */
+const FIRST_CONNECT_TIMEOUT_MS = 10_000;
 
 const DEFAULT_DB_NAME = 'mailroom';
 
@@ -41,12 +51,16 @@ export class MongoStore implements Store {
   private readonly client: MongoClient;
   private readonly logger: StoreLogger;
   private readonly dbName: string;
+  private readonly url: string;
+  private readonly firstConnectTimeoutMs: number;
 
   constructor(options: MongoStoreOptions) {
     this.logger = options.logger ?? silentStoreLogger;
     // ignoreUndefined: an absent optional field stays absent instead of coming back as null.
     this.client = new MongoClient(options.url, { ...options.clientOptions, ignoreUndefined: true });
     this.dbName = options.dbName ?? databaseNameOf(options.url) ?? DEFAULT_DB_NAME;
+    this.url = options.url;
+    this.firstConnectTimeoutMs = options.firstConnectTimeoutMs ?? FIRST_CONNECT_TIMEOUT_MS;
     const db = this.client.db(this.dbName);
     this.tenants = new MongoTenantStore(db.collection<TenantDoc>('tenants'));
     this.settings = new MongoSettingsStore(db.collection<SettingsDoc>('email_settings'), this.logger);
@@ -55,7 +69,7 @@ export class MongoStore implements Store {
   }
 
   async init(): Promise<void> {
-    await this.client.connect();
+    await connectWithin(this.client, this.url, this.firstConnectTimeoutMs);
     await ensureMongoIndexes(this.client.db(this.dbName));
     const backfilled = await backfillFinalAt(this.client.db(this.dbName));
     if (backfilled > 0) this.logger.info({ store: 'mongo', emails: backfilled }, 'retention clock started for emails already final');
