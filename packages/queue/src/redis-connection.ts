@@ -88,7 +88,11 @@ export async function connectRedis(
   let timer: NodeJS.Timeout | undefined;
   // What the client last ran into while trying, so a timeout says why.
   let lastError: string | undefined;
-  const noteError = (e: Error) => (lastError = e.message);
+  const seen: Error[] = [];
+  const noteError = (e: Error) => {
+    lastError = e.message;
+    seen.push(e);
+  };
   redis.on('error', noteError);
   redis.on('node error', noteError);
   try {
@@ -101,10 +105,7 @@ export async function connectRedis(
     await redis.ping();
   } catch (e) {
     redis.disconnect();
-    const hint =
-      cluster.length > 0
-        ? 'Check REDIS_CLUSTER_NODES (host:port seeds of a running cluster, every slot assigned).'
-        : 'Start one with: redis-server --daemonize yes --bind 127.0.0.1 --port 6379, or set REDIS_URL.';
+    const hint = connectHint(url, cluster, [e as Error, ...seen]);
     const why =
       lastError && lastError !== (e as Error).message ? `${(e as Error).message}; last error: ${lastError}` : (e as Error).message;
     throw new Error(`Cannot reach ${describeRedisTarget(url, cluster)} (${why}). ${hint}`, { cause: e });
@@ -113,6 +114,22 @@ export async function connectRedis(
     redis.off('error', noteError);
     redis.off('node error', noteError);
   }
+}
+
+/**
+ * What to do, from what went wrong: a wrong or missing password is not fixed by starting a Redis,
+ * and only a refused connection means that nothing runs there. Never prints the password.
+ */
+function connectHint(url: string, cluster: RedisClusterSeeds, errors: Error[]): string {
+  const said = (re: RegExp) => errors.some((e) => re.test(e.message));
+  if (said(/WRONGPASS|NOAUTH|invalid password|invalid username-password/i))
+    return 'Check the user name and password in REDIS_URL (redis://user:password@host:port): Redis refused them.';
+  if (cluster.length > 0) return 'Check REDIS_CLUSTER_NODES (host:port seeds of a running cluster, every slot assigned).';
+  const u = new URL(url);
+  const port = u.port || '6379';
+  if (errors.some((e) => (e as NodeJS.ErrnoException).code === 'ECONNREFUSED' || /ECONNREFUSED/.test(e.message)))
+    return `Nothing answers at ${u.hostname}:${port}. Start Redis there (locally: redis-server --daemonize yes --bind 127.0.0.1 --port ${port}), or set REDIS_URL.`;
+  return `Check REDIS_URL: the host and port, TLS (rediss://), and that a firewall lets this machine reach ${u.hostname}:${port}.`;
 }
 
 /**

@@ -20,7 +20,8 @@ export interface RedisServerProcess {
   close(): Promise<void>;
 }
 
-export async function startRedisServer(options: { binary?: string } = {}): Promise<RedisServerProcess> {
+/** `args`: more redis-server options, e.g. ['--requirepass', 'pw'] or ['--maxmemory-policy', 'allkeys-lru']. */
+export async function startRedisServer(options: { binary?: string; args?: string[] } = {}): Promise<RedisServerProcess> {
   const port = await refusingPort();
   const binary = options.binary ?? 'redis-server';
   let child: ChildProcess | undefined;
@@ -28,7 +29,7 @@ export async function startRedisServer(options: { binary?: string } = {}): Promi
 
   const start = async () => {
     if (child) return;
-    const proc = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    const proc = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...(options.args ?? [])], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
@@ -75,7 +76,7 @@ export async function startRedisServer(options: { binary?: string } = {}): Promi
   };
 }
 
-/** PING over a bare socket until +PONG comes back. */
+/** PING over a bare socket until +PONG (or -NOAUTH) comes back. */
 export async function waitForPong(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -95,6 +96,7 @@ function pingOnce(port: number): Promise<boolean> {
     socket.setTimeout(500, () => done(false));
     socket.once('error', () => done(false));
     socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (d: Buffer) => done(d.toString().startsWith('+PONG')));
+    // -NOAUTH: a server started with --requirepass is up too.
+    socket.once('data', (d: Buffer) => done(/^(\+PONG|-NOAUTH)/.test(d.toString())));
   });
 }
