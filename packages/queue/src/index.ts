@@ -1,5 +1,7 @@
 export * from './send-queue';
 export * from './redis-connection';
+export * from './redis-connection-error';
+export * from './redis-eviction-policy';
 export * from './lanes/lane-keys';
 export * from './lanes/tenant-lanes';
 export * from './lanes/reconcile-lanes';

@@ -1,5 +1,12 @@
 import type { Config } from '@mailroom/config';
-import { connectRedis, createRedisConnection, createRequestPathRedisConnection, RedisConnection } from '@mailroom/queue';
+import {
+  connectRedis,
+  createRedisConnection,
+  createRequestPathRedisConnection,
+  evictionPolicyProblem,
+  readEvictionPolicy,
+  RedisConnection,
+} from '@mailroom/queue';
 import { createStore, Store } from '@mailroom/store';
 import type { Logger } from 'pino';
 import { ReadinessCheck, redisCheck, storeCheck } from './readiness';
@@ -33,6 +40,9 @@ export async function openBackends(config: Config, logger: Logger, injected?: St
       : createRedisConnection(config.redisUrl, config.redisClusterNodes);
   await connectRedis(redis, config.redisUrl, undefined, config.redisClusterNodes);
   watchRedis(redis, logger);
+  // A warning, not a refusal: some hosted Redis do not let the policy be changed (or read).
+  const evictionProblem = evictionPolicyProblem(await readEvictionPolicy(redis));
+  if (evictionProblem) logger.warn({ check: 'redis maxmemory-policy' }, evictionProblem);
   return {
     store,
     redis,
@@ -47,12 +57,14 @@ export async function openBackends(config: Config, logger: Logger, injected?: St
 /**
  * One warning when the connection is lost and one line when it is back. ioredis also reports every
  * failed reconnect as an 'error' event (without a listener, each one is printed to stderr): those go
- * to debug, as /readyz and the callers' 503s already say that Redis is down.
+ * to debug, as /readyz and the callers' 503s already say that Redis is down. The warning waits for
+ * 'reconnecting', not 'close': our own disconnect at shutdown closes the connection too, and is no
+ * loss (ioredis does not reconnect after it).
  */
 function watchRedis(redis: RedisConnection, logger: Logger): void {
   let up = true;
   redis.on('error', (e: Error) => logger.debug({ err: e.message }, 'redis connection error'));
-  redis.on('close', () => {
+  redis.on('reconnecting', () => {
     if (up) logger.warn('redis connection lost; reconnecting');
     up = false;
   });
