@@ -17,8 +17,8 @@ const optionalInt = (min: number, max: number) =>
     .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`)
     .optional();
-/** Port 0 (any free port) is for tests that start apps in-process, never for a deployment. */
-const port = (def: number) => int(def, 1, 65535);
+/** 0 (any free port) passes here; load-config.ts accepts it with NODE_ENV=test only. */
+const port = (def: number) => int(def, 0, 65535);
 /**
  * One check, not z.url() + refine: zod 4 runs a refine even after z.url() failed, and `new URL()`
  * would throw out of the parse instead of naming the variable.
