@@ -7,6 +7,7 @@ import { buildSmtpHostGuard, MailboxTokens, SharedPlatformTransport } from '@mai
 import {
   createSendQueue,
   followLaneConcurrency,
+  isRedisConnectionError,
   jitteredBackoff,
   releaseLaneAfterSuccess,
   releaseLaneOnFinalFailure,
@@ -83,7 +84,10 @@ export async function startWorker(
   const lanes = new TenantLanes(redis, { prefix: config.queuePrefix, maxInFlight: config.send.tenantMaxInFlight });
   const laneRelease = { lanes, queue, jobOptionsFor: sendJobOptionsFor(config.send), logger };
   const processor = releaseLaneAfterSuccess(laneRelease, async (job, token) => processSendJob(deps, job, token));
+  // Not running yet: it takes jobs only once the health port is bound (below), so a taken port stops
+  // the worker before it has a job in hand.
   const worker = new Worker<SendJobData>(SEND_QUEUE, processor, {
+    autorun: false,
     connection: redis,
     prefix: config.queuePrefix,
     concurrency: config.send.concurrency,
@@ -92,7 +96,10 @@ export async function startWorker(
     maxStalledCount: 5,
     settings: { backoffStrategy: (made, _type, err) => jitteredBackoff(made, config.send.retryBaseMs, err as { retryAfterMs?: number }) },
   });
-  worker.on('error', (e) => logger.error({ err: e }, 'worker error'));
+  // During a Redis outage BullMQ reports every failed reconnect here; open-backends has said it once.
+  const onWorkerError = (what: string) => (e: Error) =>
+    isRedisConnectionError(e) ? logger.debug({ err: e.message }, `${what}: redis not reachable`) : logger.error({ err: e }, `${what} error`);
+  worker.on('error', onWorkerError('worker'));
   releaseLaneOnFinalFailure(worker, laneRelease);
   // No more slots than the lanes can fill: an idle slot costs Redis round trips per job (decision 0026).
   const stopFollowingLanes = followLaneConcurrency(worker, lanes, {
@@ -108,6 +115,28 @@ export async function startWorker(
   if (diskUsage) watchStoreDisk({ diskUsage });
   queue.on('error', (e) => logger.debug({ err: e.message }, 'send queue error'));
   callbacks.queue.on('error', (e) => logger.debug({ err: e.message }, 'callbacks queue error'));
+  const app = express();
+  app.use(
+    healthRoutes(
+      'worker',
+      {
+        ...backends.readiness,
+        worker: async () => {
+          if (!worker.isRunning()) throw new Error('the BullMQ worker is not running');
+        },
+      },
+      () => ({ transportsCached: transports.size }),
+    ),
+  );
+  const http = await listen(metrics.serve(app), config.ports.worker, config.host).catch(async (e: unknown) => {
+    stopFollowingLanes();
+    await worker.close();
+    await queue.close();
+    await callbacks.close();
+    await platformRelay.shutdown();
+    await backends.close();
+    throw e;
+  });
   const { url: callbackUrl, secrets, retryScale } = config.callbacks;
   const callbackWorker = callbackUrl
     ? await startCallbackWorker({
@@ -118,6 +147,7 @@ export async function startWorker(
         retryScale,
         logger,
         observer: callbackMetrics,
+        onError: onWorkerError('callback worker'),
       })
     : undefined;
   const stopSweep = scheduleStuckSweep(
@@ -156,20 +186,7 @@ export async function startWorker(
     logger,
   );
 
-  const app = express();
-  app.use(
-    healthRoutes(
-      'worker',
-      {
-        ...backends.readiness,
-        worker: async () => {
-          if (!worker.isRunning()) throw new Error('the BullMQ worker is not running');
-        },
-      },
-      () => ({ transportsCached: transports.size }),
-    ),
-  );
-  const http = await listen(metrics.serve(app), config.ports.worker, config.host);
+  void worker.run().catch((e: unknown) => logger.error({ err: e }, 'worker stopped taking jobs'));
   logger.info({ port: http.port, concurrency: config.send.concurrency }, 'worker running');
   return {
     port: http.port,

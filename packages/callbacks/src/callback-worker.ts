@@ -26,6 +26,8 @@ export interface CallbackWorkerOptions {
   timeoutMs?: number;
   parkMs?: number;
   now?: () => Date;
+  /** What the BullMQ worker reports (default: logged at error); apps/worker sends Redis outages to debug. */
+  onError?: (e: Error) => void;
 }
 
 export interface RunningCallbackWorker {
@@ -62,7 +64,7 @@ export async function startCallbackWorker(options: CallbackWorkerOptions): Promi
       backoffStrategy: (attemptsMade, type) => (type === CALLBACK_BACKOFF ? callbackRetryDelayMs(attemptsMade, options.retryScale) : 0),
     },
   });
-  worker.on('error', (e) => deps.logger.error({ err: e }, 'callback worker error'));
+  worker.on('error', options.onError ?? ((e) => deps.logger.error({ err: e }, 'callback worker error')));
   await worker.waitUntilReady();
   deps.logger.info({ concurrency: options.concurrency ?? 10 }, 'callback worker running');
   return {

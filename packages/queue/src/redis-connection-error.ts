@@ -10,11 +10,12 @@ const CONNECTION_MESSAGES = /Connection is closed|Stream isn't writeable|connect
  * reports (a Lua script error, a missing key, a bug) is a real error.
  */
 export function isRedisConnectionError(e: unknown): boolean {
-  if (!(e instanceof Error)) return false;
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code && CONNECTION_CODES.has(code)) return true;
-  if (e.name === 'MaxRetriesPerRequestError') return true;
+  // By shape, not instanceof: a socket's errors may come from another realm (node core under jest).
+  if (typeof e !== 'object' || e === null) return false;
+  const { code, name, message, errors } = e as { code?: unknown; name?: unknown; message?: unknown; errors?: unknown };
+  if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
+  if (name === 'MaxRetriesPerRequestError') return true;
   // An AggregateError (a host with several addresses) carries the connection errors inside.
-  if (e instanceof AggregateError && e.errors.length > 0 && e.errors.every(isRedisConnectionError)) return true;
-  return CONNECTION_MESSAGES.test(e.message);
+  if (Array.isArray(errors) && errors.length > 0 && errors.every(isRedisConnectionError)) return true;
+  return typeof message === 'string' && CONNECTION_MESSAGES.test(message);
 }
