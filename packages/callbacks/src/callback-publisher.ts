@@ -1,4 +1,4 @@
-import type { Queue } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import { callbackPayload, CallbackEvent } from '@mailroom/domain';
 import type { Logger } from 'pino';
 import { callbackMessageId } from './callback-message-id';
@@ -87,5 +87,14 @@ export class QueueCallbackPublisher implements CallbackPublisher {
 export async function promoteIfParked(queue: Queue<CallbackJobData>, jobId: string): Promise<void> {
   const job = await queue.getJob(jobId);
   if (!job) return;
+  await release(job);
+}
+
+/**
+ * Promotes a parked job, noting when (`releasedAt`): mailroom_queue_oldest_waiting_seconds counts a
+ * callback's wait from its release, not from its add plus the park it did not sit out.
+ */
+export async function release(job: Job<CallbackJobData>): Promise<void> {
+  await job.updateData({ ...job.data, releasedAt: Date.now() }).catch(() => undefined);
   await job.promote().catch(() => undefined);
 }

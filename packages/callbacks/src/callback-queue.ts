@@ -14,6 +14,11 @@ export interface CallbackJobData {
   type: CallbackEventType;
   /** `{ type, timestamp, data }` as JSON. */
   body: string;
+  /**
+   * When the job was last released from its park (promoted: its turn came), in ms. BullMQ keeps no such
+   * time, and the job's `delay` option still says parkMs: the queue gauges read this instead.
+   */
+  releasedAt?: number;
 }
 
 export function createCallbackQueue(connection: Redis | Cluster, prefix: string): Queue<CallbackJobData> {

@@ -2,7 +2,7 @@ import { DelayedError, Job, Queue, UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import type { CallbackObserver } from './callback-observer';
 import type { CallbackOrder, Claim } from './callback-order';
-import { promoteIfParked } from './callback-publisher';
+import { promoteIfParked, release } from './callback-publisher';
 import type { CallbackJobData } from './callback-queue';
 import type { CallbackAttemptResult } from './callback-response';
 import { callbackHeaders } from './callback-signature';
@@ -99,7 +99,7 @@ async function claimTurn(deps: CallbackDeliveryDeps, orderKey: string, msgId: st
 async function park(deps: CallbackDeliveryDeps, job: Job<CallbackJobData>, token?: string): Promise<never> {
   await job.moveToDelayed(Date.now() + deps.parkMs, token);
   const again = await deps.order.claim(job.data.orderKey, job.data.msgId);
-  if (again.state === 'head') await job.promote().catch(() => undefined);
+  if (again.state === 'head') await release(job);
   throw new DelayedError();
 }
 

@@ -4,6 +4,7 @@ import { parsePrometheusText, sampleValue, samplesOf } from '@mailroom/testkit';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { Registry } from 'prom-client';
+import { CALLBACK_QUEUE, CallbackJobData, callbackJobOptions, promoteIfParked } from '@mailroom/callbacks';
 import { waitingSince, watchQueues } from './queue-gauges';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -101,5 +102,24 @@ describe('queue gauges, read from Redis on scrape', () => {
     expect(waitingSince({ timestamp: 1000, opts: {} })).toBe(1000);
     expect(waitingSince({ timestamp: 1000, opts: { delay: 500 } })).toBe(1500);
     expect(waitingSince({ timestamp: 1000, processedOn: 9000, opts: {} })).toBe(9000);
+    // A callback released from its park: from its release, whatever the park it did not sit out.
+    expect(waitingSince({ timestamp: 1000, opts: { delay: 600_000 }, data: { releasedAt: 4000 } })).toBe(4000);
+  });
+
+  it('dates a callback promoted from its park from its release, not from its add plus the 10 min park', async () => {
+    const callbackQueue = new Queue<CallbackJobData>(CALLBACK_QUEUE, { connection: redis, prefix: `${prefix}-cb` });
+    try {
+      await callbackQueue.add('email.queued', { msgId: 'm1', orderKey: 'o', type: 'email.queued', body: '{}' }, callbackJobOptions('m1', 600_000));
+      await promoteIfParked(callbackQueue, 'm1');
+      expect(await callbackQueue.getJobState('m1')).toBe('waiting');
+      const registry = new Registry();
+      watchQueues(registry, [callbackQueue], { now: () => Date.now() + 90_000 });
+      const age = sampleValue(parsePrometheusText(await registry.metrics()), 'mailroom_queue_oldest_waiting_seconds', { queue: 'callbacks' });
+      expect(age).toBeGreaterThan(85);
+      expect(age).toBeLessThanOrEqual(91);
+    } finally {
+      await callbackQueue.obliterate({ force: true });
+      await callbackQueue.close();
+    }
   });
 });

@@ -14,6 +14,8 @@ export interface WaitingJob {
   timestamp: number;
   processedOn?: number;
   opts: { delay?: number };
+  /** A callback job promoted from its park says when (packages/callbacks, `release`). */
+  data?: { releasedAt?: number } | null;
 }
 
 /** The part of a BullMQ Queue the gauges read (any queue: send today, the callback queue later). */
@@ -29,10 +31,14 @@ type QueueSnapshot =
 /**
  * Since when a job has been ready to run: added (plus its initial delay), or, for a job that already
  * ran once and came back (a retry after its backoff), when that attempt started. For such a job this
- * is an upper bound of its wait, since the backoff is counted in.
+ * is an upper bound of its wait, since the backoff is counted in. A callback job is added parked
+ * (delay: 10 min) and promoted when its turn comes, usually at once: BullMQ keeps the delay option
+ * but not the promotion's time, so the callbacks note it (`releasedAt`) and it replaces add + delay.
  */
 export function waitingSince(job: WaitingJob): number {
-  return Math.max(job.timestamp + (job.opts?.delay ?? 0), job.processedOn ?? 0);
+  const releasedAt = job.data?.releasedAt;
+  const due = typeof releasedAt === 'number' ? releasedAt : job.timestamp + (job.opts?.delay ?? 0);
+  return Math.max(due, job.processedOn ?? 0);
 }
 
 async function readQueue(q: WatchedQueue, timeoutMs: number, now: () => number, logger?: Logger): Promise<QueueSnapshot> {
