@@ -1,6 +1,6 @@
 import express from 'express';
 import { Worker } from 'bullmq';
-import { createCallbacks, startCallbackWorker, storeWithCallbacks } from '@mailroom/callbacks';
+import { CallbackSwitch, createCallbacks, startCallbackWorker, storeWithCallbacks } from '@mailroom/callbacks';
 import type { Config } from '@mailroom/config';
 import { createLogger } from '@mailroom/config';
 import { buildSmtpHostGuard, MailboxTokens, SharedPlatformTransport } from '@mailroom/delivery';
@@ -19,7 +19,7 @@ import {
 } from '@mailroom/queue';
 import { healthRoutes, listen, openBackends } from '@mailroom/runtime';
 import { PixelTokens, SecretBox } from '@mailroom/security';
-import { CallbackMetrics } from '@mailroom/metrics';
+import { CallbackMetrics, watchCallbackSwitch } from '@mailroom/metrics';
 import type { Store } from '@mailroom/store';
 import { createPlatformTransport, HostResolver, PROVIDERS, ProviderRegistry } from '@mailroom/transports';
 import type { Logger } from 'pino';
@@ -150,6 +150,7 @@ export async function startWorker(
         onError: onWorkerError('callback worker'),
       })
     : undefined;
+  if (callbackUrl) watchCallbackSwitch(metrics.registry, new CallbackSwitch(redis, callbacks.queue, config.queuePrefix), { logger });
   const stopSweep = scheduleStuckSweep(
     () =>
       requeueStuckEmails(

@@ -3,6 +3,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { AppMetrics } from './app-metrics';
 import { CallbackMetrics } from './callback-metrics';
+import { watchCallbackSwitch } from './callback-switch-gauge';
 import { EnqueueMetrics } from './enqueue-metrics';
 import { watchTenantLanes } from './lane-gauges';
 import { watchQueues } from './queue-gauges';
@@ -21,6 +22,7 @@ function exposedMetrics(): Map<string, string> {
   new SendMetrics(metrics.registry, ['sendgrid']);
   new WebhookMetrics(metrics.registry, ['sendgrid']);
   new CallbackMetrics(metrics.registry);
+  watchCallbackSwitch(metrics.registry, { isEnabled: async () => true });
   watchQueues(metrics.registry, []);
   watchTransportCache(metrics.registry, { size: 0 });
   watchStoreDisk(metrics.registry, { diskUsage: async () => ({ database: 0, wal: 0, content: 0 }) });
@@ -56,7 +58,7 @@ describe('metrics named in infra/ and the README', () => {
   it('the README documents every Mailroom metric', () => {
     const readme = read('README.md');
     const mailroom = [...exposed.keys()].filter((n) => n.startsWith('mailroom_'));
-    expect(mailroom.length).toBe(15);
+    expect(mailroom.length).toBe(16);
     expect(mailroom.filter((n) => !readme.includes(`\`${n}\``))).toEqual([]);
   });
 
@@ -64,7 +66,7 @@ describe('metrics named in infra/ and the README', () => {
     const alerts = read('infra/prometheus/alerts.yml');
     const names = [...alerts.matchAll(/- alert: (\w+)/g)].map((m) => m[1]);
     const runbooks = [...alerts.matchAll(/runbook: ['"]README\.md#([\w-]+)['"]/g)].map((m) => m[1]);
-    expect(names).toHaveLength(8);
+    expect(names).toHaveLength(11);
     expect(alerts.match(/^\s+summary: /gm)).toHaveLength(names.length);
     expect(alerts.match(/^\s+description: /gm)).toHaveLength(names.length);
     expect(runbooks).toEqual(names.map((n) => n.toLowerCase()));

@@ -10,3 +10,4 @@ export * from './transport-cache-gauge';
 export * from './callback-metrics';
 export * from './lane-gauges';
 export * from './store-disk-gauge';
+export * from './callback-switch-gauge';
