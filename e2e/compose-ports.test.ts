@@ -16,7 +16,8 @@ describe('docker-compose.yml published ports', () => {
     const s = /^ {2}([a-z][\w-]*):\s*$/.exec(line);
     if (s) [service, inPorts] = [s[1], false];
     else if (/^ {4}ports:\s*$/.test(line)) inPorts = true;
-    else if (inPorts && /^ {6}- /.test(line)) published.set(service, [...(published.get(service) ?? []), line.replace(/^ {6}- |'|"/g, '').trim()]);
+    else if (inPorts && /^ {6}- /.test(line))
+      published.set(service, [...(published.get(service) ?? []), line.replace(/^ {6}- |'|"/g, '').trim()]);
     else if (/^ {4}\S/.test(line)) inPorts = false;
   }
 

@@ -22,9 +22,7 @@ describe("the Dockerfile's ui stage", () => {
   it('fails the check when a package the UI imports is not copied (the check can see it)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-dockerfile-'));
     try {
-      const without = fs
-        .readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8')
-        .replace(/^COPY packages\/transports .*\n/m, '');
+      const without = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8').replace(/^COPY packages\/transports .*\n/m, '');
       fs.writeFileSync(path.join(dir, 'Dockerfile'), without);
       const r = check(path.join(dir, 'Dockerfile'));
       expect(r.status).toBe(1);

@@ -61,9 +61,11 @@ describe('a Redis outage under the worker', () => {
     m = await startMailroom({ REDIS_URL: redis.url }, { logStream: log.stream, logLevel: 'debug' });
   });
   afterAll(async () => {
-    await m.stop();
+    // Bounded: after a Redis restart, BullMQ's worker.close() sometimes never resolves (seen on main
+    // too, 3 runs of 3; not what this test is about). The process exits with jest's --forceExit.
+    await Promise.race([m.stop(), sleep(10_000)]);
     await redis.close();
-  });
+  }, 20_000);
 
   it('logs one warning, its reconnect errors at debug, no error lines, and a line when Redis is back', async () => {
     const before = log.lines.length;

@@ -30,7 +30,10 @@ function contextCopies(body) {
   return body
     .filter((l) => /^COPY\s/i.test(l) && !/--from=/.test(l))
     .map((l) => {
-      const args = l.split(/\s+/).slice(1).filter((a) => !a.startsWith('--'));
+      const args = l
+        .split(/\s+/)
+        .slice(1)
+        .filter((a) => !a.startsWith('--'));
       return [args.slice(0, -1), args.at(-1)];
     });
 }
@@ -80,7 +83,8 @@ export function checkUiStage(dockerfilePath = path.join(ROOT, 'Dockerfile')) {
     // deps: its context COPYs, then every package.json (the manifests stage), then what the install
     // leaves: node_modules with pnpm's relative links (into .pnpm, and to the workspace's folders here).
     for (const [sources, dest] of contextCopies(deps.body))
-      for (const src of sources) copyFromContext(src, path.join(dir, dest.endsWith('/') ? path.join(dest, path.basename(src)) : dest), ignored);
+      for (const src of sources)
+        copyFromContext(src, path.join(dir, dest.endsWith('/') ? path.join(dest, path.basename(src)) : dest), ignored);
     for (const top of ['apps', 'packages'])
       for (const name of fs.readdirSync(path.join(ROOT, top))) {
         const manifest = path.join(top, name, 'package.json');
@@ -88,7 +92,8 @@ export function checkUiStage(dockerfilePath = path.join(ROOT, 'Dockerfile')) {
         fs.mkdirSync(path.join(dir, top, name), { recursive: true });
         fs.copyFileSync(path.join(ROOT, manifest), path.join(dir, manifest));
         const modules = path.join(ROOT, top, name, 'node_modules');
-        if (fs.existsSync(modules)) fs.cpSync(modules, path.join(dir, top, name, 'node_modules'), { recursive: true, verbatimSymlinks: true });
+        if (fs.existsSync(modules))
+          fs.cpSync(modules, path.join(dir, top, name, 'node_modules'), { recursive: true, verbatimSymlinks: true });
       }
     fs.mkdirSync(path.join(dir, 'node_modules'));
     for (const entry of fs.readdirSync(path.join(ROOT, 'node_modules'))) {
@@ -99,7 +104,8 @@ export function checkUiStage(dockerfilePath = path.join(ROOT, 'Dockerfile')) {
     // ui: its own COPYs, then its RUN.
     for (const [sources, dest] of contextCopies(ui.body)) for (const src of sources) copyFromContext(src, path.join(dir, dest), ignored);
     const run = ui.body.filter((l) => /^RUN\s/i.test(l)).map((l) => l.replace(/^RUN\s+/i, ''));
-    if (run.join() !== 'node scripts/build-admin-ui.mjs') throw new Error(`Dockerfile: the ui stage now runs ${run.join(' && ')}; teach scripts/check-ui-stage.mjs`);
+    if (run.join() !== 'node scripts/build-admin-ui.mjs')
+      throw new Error(`Dockerfile: the ui stage now runs ${run.join(' && ')}; teach scripts/check-ui-stage.mjs`);
     const r = spawnSync(process.execPath, ['scripts/build-admin-ui.mjs'], { cwd: dir, encoding: 'utf8' });
     return { ok: r.status === 0 && fs.existsSync(path.join(dir, 'apps/admin-ui/dist/index.html')), output: `${r.stdout}${r.stderr}` };
   } finally {
@@ -110,6 +116,10 @@ export function checkUiStage(dockerfilePath = path.join(ROOT, 'Dockerfile')) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { ok, output } = checkUiStage(process.argv[2] && path.resolve(process.argv[2]));
   process.stdout.write(output);
-  console.log(ok ? 'ui stage: the admin screens build with what the Dockerfile copies' : 'ui stage: the build FAILS with what the Dockerfile copies (see above)');
+  console.log(
+    ok
+      ? 'ui stage: the admin screens build with what the Dockerfile copies'
+      : 'ui stage: the build FAILS with what the Dockerfile copies (see above)',
+  );
   process.exit(ok ? 0 : 1);
 }

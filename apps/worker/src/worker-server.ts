@@ -98,7 +98,9 @@ export async function startWorker(
   });
   // During a Redis outage BullMQ reports every failed reconnect here; open-backends has said it once.
   const onWorkerError = (what: string) => (e: Error) =>
-    isRedisConnectionError(e) ? logger.debug({ err: e.message }, `${what}: redis not reachable`) : logger.error({ err: e }, `${what} error`);
+    isRedisConnectionError(e)
+      ? logger.debug({ err: e.message }, `${what}: redis not reachable`)
+      : logger.error({ err: e }, `${what} error`);
   worker.on('error', onWorkerError('worker'));
   releaseLaneOnFinalFailure(worker, laneRelease);
   // No more slots than the lanes can fill: an idle slot costs Redis round trips per job (decision 0026).

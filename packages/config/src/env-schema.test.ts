@@ -7,7 +7,7 @@ function configError(env: Record<string, string>): ConfigError {
     loadConfig(env);
   } catch (e) {
     if (e instanceof ConfigError) return e;
-    throw new Error(`expected a ConfigError, got ${String(e)}`);
+    throw new Error(`expected a ConfigError, got ${String(e)}`, { cause: e });
   }
   throw new Error('expected a ConfigError, got none');
 }
@@ -62,6 +62,10 @@ describe('ports', () => {
   });
 
   it('0 (any free port) is accepted with NODE_ENV=test, as the tests start the apps', () => {
-    expect(loadConfig({ NODE_ENV: 'test', API_PORT: '0', WEBHOOKS_PORT: '0', WORKER_PORT: '0' }).ports).toEqual({ api: 0, webhooks: 0, worker: 0 });
+    expect(loadConfig({ NODE_ENV: 'test', API_PORT: '0', WEBHOOKS_PORT: '0', WORKER_PORT: '0' }).ports).toEqual({
+      api: 0,
+      webhooks: 0,
+      worker: 0,
+    });
   });
 });

@@ -144,9 +144,7 @@ function platformTransport(
  * `${VAR:-}` in compose must not become port 0, nor `RATE_LIMIT_GRACE_MS=` a grace of 0.
  */
 function withoutEmpty(source: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(source).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
-  );
+  return Object.fromEntries(Object.entries(source).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
 }
 
 /** Parses and validates the environment once. Throws ConfigError naming the first bad variable. */

@@ -109,12 +109,18 @@ describe('queue gauges, read from Redis on scrape', () => {
   it('dates a callback promoted from its park from its release, not from its add plus the 10 min park', async () => {
     const callbackQueue = new Queue<CallbackJobData>(CALLBACK_QUEUE, { connection: redis, prefix: `${prefix}-cb` });
     try {
-      await callbackQueue.add('email.queued', { msgId: 'm1', orderKey: 'o', type: 'email.queued', body: '{}' }, callbackJobOptions('m1', 600_000));
+      await callbackQueue.add(
+        'email.accepted',
+        { msgId: 'm1', orderKey: 'o', type: 'email.accepted', body: '{}' },
+        callbackJobOptions('m1', 600_000),
+      );
       await promoteIfParked(callbackQueue, 'm1');
       expect(await callbackQueue.getJobState('m1')).toBe('waiting');
       const registry = new Registry();
       watchQueues(registry, [callbackQueue], { now: () => Date.now() + 90_000 });
-      const age = sampleValue(parsePrometheusText(await registry.metrics()), 'mailroom_queue_oldest_waiting_seconds', { queue: 'callbacks' });
+      const age = sampleValue(parsePrometheusText(await registry.metrics()), 'mailroom_queue_oldest_waiting_seconds', {
+        queue: 'callbacks',
+      });
       expect(age).toBeGreaterThan(85);
       expect(age).toBeLessThanOrEqual(91);
     } finally {

@@ -14,8 +14,8 @@ export interface WaitingJob {
   timestamp: number;
   processedOn?: number;
   opts: { delay?: number };
-  /** A callback job promoted from its park says when (packages/callbacks, `release`). */
-  data?: { releasedAt?: number } | null;
+  /** A callback job promoted from its park says when: `releasedAt` (packages/callbacks, `release`). */
+  data?: unknown;
 }
 
 /** The part of a BullMQ Queue the gauges read (any queue: send today, the callback queue later). */
@@ -36,7 +36,7 @@ type QueueSnapshot =
  * but not the promotion's time, so the callbacks note it (`releasedAt`) and it replaces add + delay.
  */
 export function waitingSince(job: WaitingJob): number {
-  const releasedAt = job.data?.releasedAt;
+  const releasedAt = (job.data as { releasedAt?: unknown } | null | undefined)?.releasedAt;
   const due = typeof releasedAt === 'number' ? releasedAt : job.timestamp + (job.opts?.delay ?? 0);
   return Math.max(due, job.processedOn ?? 0);
 }

@@ -13,7 +13,9 @@ describe('isRedisConnectionError', () => {
 
   it('leaves every other error a real one', () => {
     expect(isRedisConnectionError(new Error('Missing lock for job 12. moveToFinished'))).toBe(false);
-    expect(isRedisConnectionError(new Error('ERR Error running script (call to f_...): @user_script:12: attempt to compare nil'))).toBe(false);
+    expect(isRedisConnectionError(new Error('ERR Error running script (call to f_...): @user_script:12: attempt to compare nil'))).toBe(
+      false,
+    );
     expect(isRedisConnectionError(new TypeError("Cannot read properties of undefined (reading 'id')"))).toBe(false);
     expect(isRedisConnectionError('ECONNREFUSED')).toBe(false);
   });

@@ -1,7 +1,17 @@
 /** The socket-level codes of a Redis that is not there (down, restarting, unreachable). */
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
 /** What ioredis and BullMQ say, without a code, when a command meets a connection that is down. */
-const CONNECTION_MESSAGES = /Connection is closed|Stream isn't writeable|connect ETIMEDOUT|Reached the max retries per request limit|Command timed out/i;
+const CONNECTION_MESSAGES =
+  /Connection is closed|Stream isn't writeable|connect ETIMEDOUT|Reached the max retries per request limit|Command timed out/i;
 
 /**
  * Whether an error only says that Redis is not reachable right now. During an outage a BullMQ worker

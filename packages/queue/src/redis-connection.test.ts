@@ -57,7 +57,9 @@ describe('the Redis maxmemory-policy', () => {
       await connectRedis(redis, lru.url);
       const policy = await readEvictionPolicy(redis);
       expect(policy).toBe('allkeys-lru');
-      expect(evictionPolicyProblem(policy)).toMatch(/maxmemory-policy is allkeys-lru.*BullMQ requires noeviction.*maxmemory-policy noeviction/);
+      expect(evictionPolicyProblem(policy)).toMatch(
+        /maxmemory-policy is allkeys-lru.*BullMQ requires noeviction.*maxmemory-policy noeviction/,
+      );
       await redis.config('SET', 'maxmemory-policy', 'noeviction');
       expect(evictionPolicyProblem(await readEvictionPolicy(redis))).toBeUndefined();
     } finally {

@@ -29,6 +29,7 @@ export async function connectWithin(client: MongoClient, url: string, timeoutMs:
   } catch (e) {
     await client.close().catch(() => undefined);
     const why = lastError ?? (e as Error).message.split('\n')[0];
+    // eslint-disable-next-line preserve-caught-error -- on purpose: the driver's error carries its whole topology description, which is what buried the reason; `why` keeps the reason
     throw new Error(
       `Cannot reach MongoDB at ${redactMongoUrl(url)} (STORE_URL): ${why}. Check STORE_URL (hosts, port, replicaSet, user and password) and that MongoDB runs there and accepts connections from this machine.`,
     );
