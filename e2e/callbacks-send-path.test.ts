@@ -170,7 +170,7 @@ describe('callbacks from the send path', () => {
         recipient: 'gone@customer.example',
         status: 'bounced',
         bounceType: 'hard',
-        reply: expect.objectContaining({ statusCode: '5.1.1' }),
+        reply: expect.objectContaining({ responseCode: 550, statusCode: '5.1.1' }),
       }),
     ]);
     expect(byType('email.complained')).toEqual([expect.objectContaining({ recipient: 'angry@customer.example', status: 'complained' })]);

@@ -95,6 +95,9 @@ describe('a tenant on its own Mailgun account', () => {
     const email = await waitForEmail(m, 'mga', id, (e) => e.status === 'opened');
     expect(email.opens).toMatchObject({ count: 1, machineCount: 1 });
     expect(email.recipients[0].status).toBe('opened');
+    // Mailgun's delivery-status code is the reply code; its "OK" has no enhanced code, so none is made up.
+    expect(email.recipients[0]).toMatchObject({ reason: 'OK', responseCode: 250 });
+    expect(email.recipients[0]).not.toHaveProperty('statusCode');
     expect(email.events.filter((e: any) => e.type === 'bounced')).toHaveLength(0);
   });
 

@@ -66,6 +66,8 @@ describe('a tenant on its own Mailjet account', () => {
         .map((e: any) => e.type)
         .sort(),
     ).toEqual(['delivered', 'opened']);
+    // smtp_reply "sent (250 2.0.0 OK ...)": the reply code and the enhanced code, each under its own name.
+    expect(email.recipients[0]).toMatchObject({ responseCode: 250, statusCode: '2.0.0' });
 
     const wrong = await postEvents(callbackUrl, [mailjetEvents.spam(target)], {
       credentials: { user: new URL(callbackUrl).username, password: 'guess' },

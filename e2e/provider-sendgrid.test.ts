@@ -113,6 +113,7 @@ describe('a tenant on its own SendGrid account', () => {
     expect(email.recipients.find((r: any) => r.status === 'bounced')).toMatchObject({
       email: 'archive@sga.example',
       bounceType: 'hard',
+      responseCode: 550,
       statusCode: '5.1.1',
     });
     expect((await m.call('GET', '/v1/tenants/sga/emails?status=bounced')).body.items.map((e: any) => e.id)).toEqual([id]);

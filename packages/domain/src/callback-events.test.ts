@@ -93,6 +93,33 @@ describe('callback events of a history transition', () => {
     expect(brief(emailCallbackEvents(bounced, complained))).toEqual([['email.complained', 'complained', 'a@x.example']]);
   });
 
+  it("a provider's bounce carries its reply code and its enhanced code, each under its own name", () => {
+    const accepted = acceptedEmail();
+    const plain = event(
+      accepted,
+      { type: 'bounced', recipient: 'a@x.example', key: 'mg:b1', bounceType: 'hard', reason: 'mailbox unavailable', responseCode: 550 },
+      3,
+    )!;
+    expect(emailData(emailCallbackEvents(accepted, plain)[0]).reply).toEqual({ responseCode: 550, response: 'mailbox unavailable' });
+    const enhanced = event(
+      accepted,
+      {
+        type: 'deferred',
+        recipient: 'b@x.example',
+        key: 'sg:d1',
+        reason: '421 4.7.0 Try again later',
+        responseCode: 421,
+        statusCode: '4.7.0',
+      },
+      3,
+    )!;
+    expect(emailData(emailCallbackEvents(accepted, enhanced)[0]).reply).toEqual({
+      responseCode: 421,
+      response: '421 4.7.0 Try again later',
+      statusCode: '4.7.0',
+    });
+  });
+
   it("a provider's event recorded before the worker's acceptance still tells accepted first; the worker's late write tells nothing", () => {
     const sending = markSending(queuedEmail(['a@x.example']), at(1))!;
     const delivered = event(sending, { type: 'delivered', recipient: 'a@x.example', key: 'mg:d1' }, 2)!;

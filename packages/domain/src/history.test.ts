@@ -174,6 +174,52 @@ describe('history transitions', () => {
     )!;
     expect(b.recipients[1]).toMatchObject({ status: 'bounced', reason: 'User unknown', statusCode: '5.1.1', bounceType: 'hard' });
   });
+
+  it("a provider's reply code goes on the recipient as responseCode, not into the timeline event", () => {
+    const b = applyEvent(
+      sent(),
+      {
+        type: 'bounced',
+        at: at(3),
+        recipient: 'b@x.example',
+        key: 'b:1',
+        source: 'mailgun',
+        reason: 'mailbox unavailable',
+        responseCode: 550,
+      },
+      at(3),
+    )!;
+    expect(b.recipients[1]).toMatchObject({ status: 'bounced', reason: 'mailbox unavailable', responseCode: 550 });
+    expect(b.recipients[1].statusCode).toBeUndefined();
+    expect(b.events.find((e) => e.key === 'b:1')).not.toHaveProperty('responseCode');
+  });
+
+  it("a later reply replaces the reason and both codes together: a delivery keeps nothing of the deferral's", () => {
+    const deferred = applyEvent(
+      sent(),
+      {
+        type: 'deferred',
+        at: at(3),
+        recipient: 'a@x.example',
+        key: 'd:1',
+        source: 'mailgun',
+        reason: '4.2.2 Mailbox full',
+        responseCode: 452,
+        statusCode: '4.2.2',
+      },
+      at(3),
+    )!;
+    const delivered = applyEvent(
+      deferred,
+      { type: 'delivered', at: at(9), recipient: 'a@x.example', key: 'v:1', source: 'mailgun', reason: 'OK', responseCode: 250 },
+      at(9),
+    )!;
+    expect(delivered.recipients[0]).toMatchObject({ status: 'delivered', reason: 'OK', responseCode: 250 });
+    expect(delivered.recipients[0].statusCode).toBeUndefined();
+    // An event without words (an open) keeps the reply the recipient has.
+    const opened = applyEvent(delivered, { type: 'opened', at: at(20), recipient: 'a@x.example', key: 'o:1', source: 'mailgun' }, at(20))!;
+    expect(opened.recipients[0]).toMatchObject({ status: 'opened', reason: 'OK', responseCode: 250 });
+  });
 });
 
 describe('machine opens on our pixel', () => {

@@ -148,10 +148,17 @@ export function mergeEvents(existing: EmailEvent[], incoming: EmailEvent[]): Ema
 }
 
 export interface IncomingEvent extends EmailEvent {
+  /** The SMTP reply code the provider reports (550): set on the recipient, not stored in the event. */
+  responseCode?: number;
   bounceType?: 'hard' | 'soft';
   providerMessageId?: string;
   /** Who loaded the pixel (an opaque keyed hash): the same client within a minute counts once. Not stored in the event. */
   client?: string;
+}
+
+function withoutReply(r: RecipientState): RecipientState {
+  const { reason: _reason, responseCode: _reply, statusCode: _code, ...rest } = r;
+  return rest;
 }
 
 /**
@@ -166,7 +173,7 @@ export function applyEvent(rec: EmailRecord, ev: IncomingEvent, now: string): Em
   if (ev.recipient && !rec.recipients.some((r) => r.email.toLowerCase() === ev.recipient!.toLowerCase())) return null;
   const opening = ev.type === 'opened';
   if (opening && ev.client && isRepeatOpen(rec.openClients, ev.client, ev.at)) return null;
-  const { bounceType, providerMessageId, client, ...event } = ev;
+  const { bounceType, providerMessageId, client, responseCode, ...event } = ev;
   let opens = rec.opens;
   let recipients = rec.recipients;
   if (ev.type === 'opened') {
@@ -185,10 +192,14 @@ export function applyEvent(rec: EmailRecord, ev: IncomingEvent, now: string): Em
     const who = ev.recipient?.toLowerCase();
     // Without a recipient (our pixel is one per email) only a single-recipient email can say who opened.
     const applies = (r: RecipientState) => (who ? r.email.toLowerCase() === who : rec.recipients.length === 1);
+    // The reason and the two codes are one reply: an event that brings one replaces all three, so a
+    // delivery after a deferral does not keep the deferral's 4.x.x beside its own 250.
+    const reply = ev.reason !== undefined || responseCode !== undefined || ev.statusCode !== undefined;
     recipients = recipients.map((r) =>
-      applies(r)
-        ? moveRecipient(r, target, now, {
+      applies(r) && canMove(r.status, target)
+        ? moveRecipient(reply ? withoutReply(r) : r, target, now, {
             ...(ev.reason ? { reason: ev.reason } : {}),
+            ...(responseCode !== undefined ? { responseCode } : {}),
             ...(ev.statusCode ? { statusCode: ev.statusCode } : {}),
             ...(bounceType ? { bounceType } : {}),
             ...(providerMessageId ? { providerMessageId } : {}),

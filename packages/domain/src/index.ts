@@ -22,3 +22,4 @@ export * from './settings-callback-events';
 export * from './send-lifecycle';
 export * from './cancel';
 export * from './effective-settings';
+export * from './smtp-reply-codes';

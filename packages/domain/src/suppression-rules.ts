@@ -23,11 +23,14 @@ export interface SuppressingEvent {
   recipient?: string;
   bounceType?: 'hard' | 'soft';
   reason?: string;
+  responseCode?: number;
   statusCode?: string;
 }
 
-function detailOf(reason?: string, statusCode?: string): string | undefined {
-  const words = [statusCode, reason].filter((s): s is string => !!s && s.trim() !== '');
+/** The server's words behind its code: the enhanced code when there is one, else the reply code (Mailgun's 550). */
+function detailOf(ev: Pick<SuppressingEvent, 'reason' | 'responseCode' | 'statusCode'>): string | undefined {
+  const code = ev.statusCode ?? (ev.responseCode !== undefined ? String(ev.responseCode) : undefined);
+  const words = [code, ev.reason].filter((s): s is string => !!s && s.trim() !== '');
   return words.length ? words.join(' ') : undefined;
 }
 
@@ -43,7 +46,7 @@ export function suppressionForEvent(email: EmailRecord, ev: SuppressingEvent, ct
   const address = ev.recipient?.toLowerCase() ?? (email.recipients.length === 1 ? email.recipients[0].email.toLowerCase() : undefined);
   if (!address || !email.recipients.some((r) => r.email.toLowerCase() === address)) return null;
   return newSuppression(
-    { tenantId: ctx.tenantId, address, reason, sourceEmailId: ctx.emailId, detail: detailOf(ev.reason, ev.statusCode) },
+    { tenantId: ctx.tenantId, address, reason, sourceEmailId: ctx.emailId, detail: detailOf(ev) },
     ctx.now,
     ctx.bounceDays,
   );
@@ -90,7 +93,7 @@ export function suppressionForSmtpRejection(rejection: SmtpRejection, ctx: Suppr
       address: rejection.email,
       reason: 'smtp_rejected',
       sourceEmailId: ctx.emailId,
-      detail: detailOf(rejection.response),
+      detail: detailOf({ reason: rejection.response }),
     },
     ctx.now,
     ctx.bounceDays,

@@ -67,6 +67,15 @@ describe('which events suppress', () => {
     });
   });
 
+  it('a hard bounce without an enhanced code keeps its reply code in the detail', () => {
+    const s = suppressionForEvent(
+      email,
+      { type: 'bounced', recipient: 'b@x.example', bounceType: 'hard', reason: 'mailbox unavailable', responseCode: 550 },
+      ctx,
+    );
+    expect(s?.detail).toBe('550 mailbox unavailable');
+  });
+
   it('a complaint, which never expires', () => {
     const s = suppressionForEvent(email, { type: 'complained', recipient: 'a@x.example' }, ctx);
     expect(s).toMatchObject({ address: 'a@x.example', reason: 'complaint' });

@@ -14,6 +14,9 @@ export interface NormalizedEvent {
   key: string;
   machine?: boolean;
   reason?: string;
+  /** The SMTP reply code the provider reports (550), when it reports one. */
+  responseCode?: number;
+  /** The enhanced status code (RFC 3463, `5.1.1`), only when the provider or the server gave one. */
   statusCode?: string;
   bounceType?: 'hard' | 'soft';
   url?: string;

@@ -93,6 +93,7 @@ export interface RecipientState {
   kind: 'to' | 'cc' | 'bcc';
   status: RecipientStatus;
   reason?: string;
+  responseCode?: number;
   statusCode?: string;
   bounceType?: 'hard' | 'soft';
   /** Not sent because the address is on the tenant's suppression list: why it is there, and since when. */

@@ -76,6 +76,7 @@ export function historyEvent(provider: ProviderName, ev: NormalizedEvent): Incom
     ...(ev.recipient ? { recipient: ev.recipient } : {}),
     ...(ev.machine !== undefined ? { machine: ev.machine } : {}),
     ...(ev.reason ? { reason: ev.reason } : {}),
+    ...(ev.responseCode !== undefined ? { responseCode: ev.responseCode } : {}),
     ...(ev.statusCode ? { statusCode: ev.statusCode } : {}),
     ...(ev.url ? { url: ev.url } : {}),
     ...(ev.userAgent ? { userAgent: ev.userAgent.slice(0, 300) } : {}),

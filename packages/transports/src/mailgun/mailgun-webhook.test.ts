@@ -91,6 +91,7 @@ describe('parseMailgunEvent', () => {
         at: '2025-12-31T23:59:59.481Z',
         key: 'mailgun:q2X8kT0bR9uZ3mV7yL1pWa',
         reason: '2.0.0 OK 1767225599 a1si123 - gsmtp',
+        responseCode: 250,
         statusCode: '2.0.0',
         providerMessageId: 'em_7f3a@mailroom.example',
       },
@@ -104,16 +105,17 @@ describe('parseMailgunEvent', () => {
       tenantId: 't_a',
       providerMessageId: 'em_01@mailroom.example',
     });
-    expect(one(mailgunEvents.delivered(target))).toMatchObject({ type: 'delivered', statusCode: '250' });
+    expect(one(mailgunEvents.delivered(target))).toMatchObject({ type: 'delivered', responseCode: 250 });
     expect(one(mailgunEvents.failedPermanent(target))).toMatchObject({
       type: 'bounced',
       bounceType: 'hard',
+      responseCode: 550,
       statusCode: '5.1.1',
       reason: '5.1.1 The email account that you tried to reach does not exist.',
     });
     expect(one(mailgunEvents.failedTemporary(target, { code: 498, message: '', description: 'No MX for example.com' }))).toMatchObject({
       type: 'deferred',
-      statusCode: '498',
+      responseCode: 498,
       reason: 'No MX for example.com',
     });
     expect(
@@ -139,6 +141,24 @@ describe('parseMailgunEvent', () => {
     });
     expect(one(mailgunEvents.unsubscribed(target)).type).toBe('unsubscribed');
     expect(one(mailgunEvents.complained(target)).type).toBe('complained');
+  });
+
+  it('puts delivery-status.code in responseCode and only an enhanced code (d.d.d) in statusCode', () => {
+    const delivered = one(mailgunEvents.delivered(target));
+    expect(delivered).toMatchObject({ responseCode: 250, reason: 'OK' });
+    expect(delivered.statusCode).toBeUndefined();
+    const noMx = one(mailgunEvents.failedTemporary(target, { code: 498, message: 'No MX for example.com' }));
+    expect(noMx).toMatchObject({ type: 'deferred', responseCode: 498 });
+    expect(noMx.statusCode).toBeUndefined();
+    expect(one(mailgunEvents.failedTemporary(target))).toMatchObject({ responseCode: 452, statusCode: '4.2.2' });
+    // A code Mailgun reports as a string is still the reply code; its own 605 (suppressed) is no SMTP reply code.
+    expect(one(mailgunEvents.failedPermanent(target, { code: '551' as unknown as number, message: 'User not local' }))).toMatchObject({
+      responseCode: 551,
+    });
+    const suppressed = one(mailgunEvents.failedPermanent(target, { reason: 'suppress-bounce', code: 605, message: '', description: 'x' }));
+    expect(suppressed.type).toBe('dropped');
+    expect(suppressed.responseCode).toBeUndefined();
+    expect(suppressed.statusCode).toBeUndefined();
   });
 
   it("tells machine opens from people: Mailgun's bot flag first, the User-Agent otherwise", () => {

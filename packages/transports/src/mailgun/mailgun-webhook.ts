@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { isMachineOpen } from '@mailroom/domain';
+import { isMachineOpen, providerReplyCodes } from '@mailroom/domain';
 import type { IncomingWebhook, NormalizedEvent, VerifyOutcome } from '../webhook';
 import { MAILGUN_EMAIL_ID_VAR, MAILGUN_TENANT_ID_VAR, stripAngleBrackets } from './build-mailgun-message';
 import { MailgunWebhookPayloadError } from './mailgun-webhook-payload-error';
@@ -74,10 +74,9 @@ export function verifyMailgunWebhook(
   return { ok: true, replayToken: token };
 }
 
-/** The enhanced status (`5.1.1`) in an SMTP reply, else the reply code Mailgun reports. */
-function statusOf(delivery: Json): string | undefined {
-  const enhanced = /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(str(delivery.message) ?? '')?.[1];
-  return enhanced ?? (typeof delivery.code === 'number' ? String(delivery.code) : str(delivery.code));
+/** `delivery-status.code` is the SMTP reply code (550); the enhanced status, when any, is in the server's `message`. */
+function codesOf(delivery: Json): Pick<NormalizedEvent, 'responseCode' | 'statusCode'> {
+  return providerReplyCodes(delivery.code, str(delivery.message));
 }
 
 /**
@@ -91,7 +90,7 @@ function isMachine(data: Json): boolean {
   return isMachineOpen(str(client['user-agent']));
 }
 
-type Mapped = Pick<NormalizedEvent, 'type' | 'reason' | 'statusCode' | 'bounceType' | 'machine' | 'url' | 'userAgent'>;
+type Mapped = Pick<NormalizedEvent, 'type' | 'reason' | 'responseCode' | 'statusCode' | 'bounceType' | 'machine' | 'url' | 'userAgent'>;
 
 /** What each Mailgun event means for us; events we do not track (stored, list_*...) map to nothing. */
 function mapEvent(data: Json): Mapped | undefined {
@@ -102,12 +101,12 @@ function mapEvent(data: Json): Mapped | undefined {
     case 'accepted':
       return { type: 'accepted' };
     case 'delivered':
-      return { type: 'delivered', reason: words, statusCode: statusOf(delivery) };
+      return { type: 'delivered', reason: words, ...codesOf(delivery) };
     case 'failed':
-      if (data.severity === 'temporary') return { type: 'deferred', reason: words, statusCode: statusOf(delivery) };
+      if (data.severity === 'temporary') return { type: 'deferred', reason: words, ...codesOf(delivery) };
       // suppress-bounce / -unsubscribe / -complaint: Mailgun never tried, the address is on a suppression list.
-      if (str(data.reason)?.startsWith('suppress-')) return { type: 'dropped', reason: words, statusCode: statusOf(delivery) };
-      return { type: 'bounced', bounceType: 'hard', reason: words, statusCode: statusOf(delivery) };
+      if (str(data.reason)?.startsWith('suppress-')) return { type: 'dropped', reason: words, ...codesOf(delivery) };
+      return { type: 'bounced', bounceType: 'hard', reason: words, ...codesOf(delivery) };
     case 'rejected': {
       const reject = isObject(data.reject) ? data.reject : {};
       return { type: 'dropped', reason: str(reject.reason) ?? str(reject.description) ?? words };

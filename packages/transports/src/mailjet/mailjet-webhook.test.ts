@@ -1,5 +1,5 @@
 // The testkit is a sibling workspace package that transports does not depend on at run time.
-import { MailjetEventTarget, mailjetEvents, postEvents } from '../../../testkit/src/emulators/mailjet';
+import { MailjetEventTarget, mailjetEvents, postEvents, stringifyWithRawBigints } from '../../../testkit/src/emulators/mailjet';
 import type { IncomingWebhook } from '../webhook';
 import { parseMailjetEvents, verifyMailjetWebhook } from './mailjet-webhook';
 import { MailjetWebhookPayloadError } from './mailjet-webhook-payload-error';
@@ -72,6 +72,7 @@ describe('Mailjet webhooks', () => {
         key: `mailjet:sent:${ours.messageGuid}:client@example.com:${at.getTime() / 1000}`,
         providerMessageId: ours.messageGuid,
         reason: 'sent (250 2.0.0 OK 1433333948 fa5si855896wjc.199 - gsmtp)',
+        responseCode: 250,
         statusCode: '2.0.0',
       });
     });
@@ -115,13 +116,33 @@ describe('Mailjet webhooks', () => {
       expect(human.key).not.toBe(machine.key);
       expect(click).toMatchObject({ url: 'https://pay.example.com/inv/1', machine: false });
       expect(click.key.endsWith(':https://pay.example.com/inv/1')).toBe(true);
-      expect(hard).toMatchObject({ bounceType: 'hard', statusCode: '5.1.1' });
+      expect(hard).toMatchObject({ bounceType: 'hard', responseCode: 550, statusCode: '5.1.1' });
       expect(hard.reason).toMatch(/^recipient: user unknown \(550 5\.1\.1/);
-      expect(soft).toMatchObject({ bounceType: 'soft', statusCode: '4.7.1' });
+      expect(soft).toMatchObject({ bounceType: 'soft', responseCode: 451, statusCode: '4.7.1' });
       expect(blocked).toMatchObject({ type: 'dropped', reason: 'recipient: preblocked' });
       expect(spam.reason).toContain('JMRPP');
       for (const e of parsed) expect(e).toMatchObject({ emailId: 'em_01', tenantId: 't_a', recipient: 'client@example.com' });
       expect(new Set(parsed.map((e) => e.key)).size).toBe(parsed.length);
+    });
+
+    it("puts the server's plain reply code in responseCode and only an enhanced code (d.d.d) in statusCode", () => {
+      const [sent, bounced, blocked] = parseMailjetEvents(
+        Buffer.from(
+          stringifyWithRawBigints([
+            mailjetEvents.sent(ours, { at, smtpReply: 'sent (250 OK queued as 4Xy7Zz)' }),
+            mailjetEvents.bounce(ours, { at, hard: true, comment: '550 Requested action not taken: mailbox unavailable' }),
+            { ...mailjetEvents.blocked(ours, { at }), comment: 'greylisted (451 Try again later)' },
+          ]),
+        ),
+      );
+      expect(sent).toMatchObject({ type: 'delivered', responseCode: 250, reason: 'sent (250 OK queued as 4Xy7Zz)' });
+      expect(bounced).toMatchObject({ type: 'bounced', responseCode: 550 });
+      expect(blocked).toMatchObject({ type: 'dropped', responseCode: 451 });
+      for (const e of [sent, bounced, blocked]) expect(e.statusCode).toBeUndefined();
+      // Mailjet's own classification (error_related_to: error) is never taken for a code.
+      const [noReply] = parseMailjetEvents(Buffer.from(stringifyWithRawBigints(mailjetEvents.blocked(ours, { at }))));
+      expect(noReply.responseCode).toBeUndefined();
+      expect(noReply.statusCode).toBeUndefined();
     });
 
     it('keeps a bigint MessageID exact: 19421777835146490 and …491 stay two events', async () => {

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import JSONbig from 'json-bigint';
-import { isMachineOpen, type EmailEventType } from '@mailroom/domain';
+import { isMachineOpen, providerReplyCodes, type EmailEventType } from '@mailroom/domain';
 import type { IncomingWebhook, NormalizedEvent, VerifyOutcome } from '../webhook';
 import type { MailjetEventPayload } from './build-mailjet-message';
 import { MailjetWebhookPayloadError } from './mailjet-webhook-payload-error';
@@ -76,10 +76,14 @@ function digits(v: unknown): string | undefined {
   return undefined;
 }
 
-/** The enhanced status (`5.1.1`) in an SMTP reply or comment, else a leading three-digit code. */
-function statusIn(text: string | undefined): string | undefined {
-  if (!text) return undefined;
-  return /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(text)?.[1] ?? /(?:^|\()\s*([245]\d\d)\b/.exec(text)?.[1];
+/**
+ * The two codes of the receiving server's reply, which Mailjet quotes bare in a bounce's `comment`
+ * (`550 5.1.1 <a@b>: ...`) or wrapped in its own words in `smtp_reply` (`sent (250 2.0.0 OK ...)`).
+ * `error_related_to`/`error` is Mailjet's classification, never a code.
+ */
+function codesIn(text: string | undefined): Pick<NormalizedEvent, 'responseCode' | 'statusCode'> {
+  const reply = text && /^[^(]*\((.*)\)\s*$/s.exec(text)?.[1];
+  return providerReplyCodes(undefined, reply && /^\s*[2-5]\d\d\b/.test(reply) ? reply : text);
 }
 
 /** Our ids from `Payload` (= the `EventPayload` we sent); anything else there is not ours and ignored. */
@@ -102,23 +106,23 @@ function errorWords(e: MailjetEvent): string | undefined {
   return comment ? `${pair} (${comment})` : pair;
 }
 
-type Mapped = Pick<NormalizedEvent, 'reason' | 'statusCode' | 'bounceType' | 'machine' | 'url' | 'userAgent'>;
+type Mapped = Pick<NormalizedEvent, 'reason' | 'responseCode' | 'statusCode' | 'bounceType' | 'machine' | 'url' | 'userAgent'>;
 
 function detailsOf(e: MailjetEvent): Mapped {
   const agent = str(e.agent);
   switch (e.event) {
     case 'sent':
-      return { reason: str(e.smtp_reply), statusCode: statusIn(str(e.smtp_reply)) };
+      return { reason: str(e.smtp_reply), ...codesIn(str(e.smtp_reply)) };
     case 'open':
       return { machine: isMachineOpen(agent), userAgent: agent };
     case 'click':
       return { machine: isMachineOpen(agent), userAgent: agent, url: str(e.url) };
     case 'bounce':
       // error_related_to/error is Mailjet's classification (recipient: user unknown), not an SMTP code:
-      // it goes into the reason; the status code is the enhanced code in the receiving server's comment.
-      return { bounceType: e.hard_bounce === true ? 'hard' : 'soft', reason: errorWords(e), statusCode: statusIn(str(e.comment)) };
+      // it goes into the reason; the codes are those of the receiving server's reply in the comment.
+      return { bounceType: e.hard_bounce === true ? 'hard' : 'soft', reason: errorWords(e), ...codesIn(str(e.comment)) };
     case 'blocked':
-      return { reason: errorWords(e), statusCode: statusIn(str(e.comment)) };
+      return { reason: errorWords(e), ...codesIn(str(e.comment)) };
     case 'spam':
       return { reason: str(e.source) && `spam complaint reported through ${str(e.source)}` };
     case 'unsub':

@@ -156,15 +156,35 @@ describe('parseSendgridEvents', () => {
       });
     }
     expect(new Set(parsed.map((e) => e.key)).size).toBe(parsed.length);
-    expect(parsed[1]).toMatchObject({ reason: expect.stringMatching(/^250 /), statusCode: '2.0.0' });
-    expect(parsed[2]).toMatchObject({ reason: '421 4.7.0 Try again later', statusCode: '4.7.0' });
-    expect(parsed[3]).toMatchObject({ bounceType: 'hard', statusCode: '5.1.1', reason: '550 5.1.1 No such user' });
-    expect(parsed[4]).toMatchObject({ bounceType: 'soft', statusCode: '4.2.2' });
-    expect(parsed[5]).toMatchObject({ bounceType: 'soft', statusCode: '5.7.1', reason: '554 5.7.1 Blocked by policy' });
+    expect(parsed[1]).toMatchObject({ reason: expect.stringMatching(/^250 /), responseCode: 250, statusCode: '2.0.0' });
+    expect(parsed[2]).toMatchObject({ reason: '421 4.7.0 Try again later', responseCode: 421, statusCode: '4.7.0' });
+    expect(parsed[3]).toMatchObject({ bounceType: 'hard', responseCode: 550, statusCode: '5.1.1', reason: '550 5.1.1 No such user' });
+    expect(parsed[4]).toMatchObject({ bounceType: 'soft', responseCode: 452, statusCode: '4.2.2' });
+    expect(parsed[5]).toMatchObject({ bounceType: 'soft', responseCode: 554, statusCode: '5.7.1', reason: '554 5.7.1 Blocked by policy' });
     expect(parsed[6]).toMatchObject({ reason: 'Bounced Address', statusCode: '5.0.0' });
     expect(parsed[7]).toMatchObject({ machine: false, userAgent: 'Thunderbird' });
     expect(parsed[8].machine).toBe(true);
     expect(parsed[9].url).toBe('https://pay.example/invoice/42');
+  });
+
+  it('puts the plain reply code in responseCode and only an enhanced code (d.d.d) in statusCode', () => {
+    const [delivered, deferred, bare, bareSoft, wordsOnly] = parseSendgridEvents(
+      body([
+        sendgridEvents.delivered(target, { at, response: '250 OK id=1x2y3z' }),
+        sendgridEvents.deferred(target, { at, response: '450 Greylisted, come back later' }),
+        // A bounce whose status is a bare reply code, and whose reason has no enhanced code.
+        sendgridEvents.bounce(target, { at, status: '550', reason: '550 Requested action not taken: mailbox unavailable' }),
+        sendgridEvents.bounce(target, { at, status: '452', reason: '452 Too many recipients received this hour' }),
+        { ...sendgridEvents.bounce(target, { at, reason: '421 Service not available, closing channel' }), status: undefined },
+      ]),
+    );
+    expect(delivered).toMatchObject({ type: 'delivered', responseCode: 250 });
+    expect(deferred).toMatchObject({ type: 'deferred', responseCode: 450 });
+    expect(bare).toMatchObject({ type: 'bounced', bounceType: 'hard', responseCode: 550 });
+    // The soft-bounce decision still reads the class of the plain code when there is no enhanced one.
+    expect(bareSoft).toMatchObject({ type: 'bounced', bounceType: 'soft', responseCode: 452 });
+    expect(wordsOnly).toMatchObject({ type: 'bounced', bounceType: 'soft', responseCode: 421 });
+    for (const e of [delivered, deferred, bare, bareSoft, wordsOnly]) expect(e.statusCode).toBeUndefined();
   });
 
   it('keeps events that are not ours, without an email id', () => {

@@ -1,4 +1,5 @@
 import { createHash, createPublicKey, KeyObject, verify } from 'node:crypto';
+import { providerReplyCodes } from '@mailroom/domain';
 import type { IncomingWebhook, NormalizedEvent, VerifyOutcome } from '../webhook';
 import { SENDGRID_EMAIL_ID_ARG, SENDGRID_TENANT_ID_ARG } from './build-sendgrid-mail';
 
@@ -60,38 +61,34 @@ type SendgridEvent = Record<string, unknown>;
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
 
-/** The enhanced status (`5.1.1`) in an SMTP reply, else its three-digit code. */
-function statusIn(text: string | undefined): string | undefined {
-  if (!text) return undefined;
-  return /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(text)?.[1] ?? /^\s*([245]\d\d)\b/.exec(text)?.[1];
-}
-
 /** What each SendGrid event type means for us; types not listed (group_resubscribe...) are skipped. */
 function mapEvent(
   e: SendgridEvent,
-): Pick<NormalizedEvent, 'type' | 'reason' | 'statusCode' | 'bounceType' | 'machine' | 'url' | 'userAgent'> | undefined {
+): Pick<NormalizedEvent, 'type' | 'reason' | 'responseCode' | 'statusCode' | 'bounceType' | 'machine' | 'url' | 'userAgent'> | undefined {
   const reason = str(e.reason);
-  const status = str(e.status);
+  // `status` is the enhanced code ("5.1.1"), or on some bounces a bare reply code ("550"); the server's
+  // reply itself (`550 5.1.1 ...`) is in `response` (delivered, deferred) or `reason` (bounce, dropped).
+  const codes = providerReplyCodes(e.status, str(e.response) ?? reason);
   switch (e.event) {
     case 'processed':
       return { type: 'accepted' };
     case 'delivered':
-      return { type: 'delivered', reason: str(e.response), statusCode: statusIn(str(e.response)) };
+      return { type: 'delivered', reason: str(e.response), ...codes };
     case 'deferred':
-      return { type: 'deferred', reason: str(e.response), statusCode: statusIn(str(e.response)) };
+      return { type: 'deferred', reason: str(e.response), ...codes };
     case 'bounce': {
-      const statusCode = status ?? statusIn(reason);
       // type "blocked" is SendGrid's block: the receiving server refused this message (content, IP
       // reputation, policy), not the mailbox. The message is lost, so it is a bounce and not a drop
       // (SendGrid did try to send it), but a soft one: the address stays good, and a suppression list fed
       // by hard bounces must not shut out a recipient over one of SendGrid's IPs being blocked.
-      if (e.type === 'blocked') return { type: 'bounced', bounceType: 'soft', reason, statusCode };
-      // type "bounce": 5.x.x is permanent (hard); a 4.x.x that SendGrid gave up on is soft. No status: hard,
-      // as SendGrid only reports a bounce once the receiving server refused for good.
-      return { type: 'bounced', bounceType: statusCode?.startsWith('4') ? 'soft' : 'hard', reason, statusCode };
+      if (e.type === 'blocked') return { type: 'bounced', bounceType: 'soft', reason, ...codes };
+      // type "bounce": 5.x.x / 5xx is permanent (hard); a 4.x.x / 4xx that SendGrid gave up on is soft. No
+      // code: hard, as SendGrid only reports a bounce once the receiving server refused for good.
+      const temporary = codes.statusCode ? codes.statusCode.startsWith('4') : Math.floor((codes.responseCode ?? 500) / 100) === 4;
+      return { type: 'bounced', bounceType: temporary ? 'soft' : 'hard', reason, ...codes };
     }
     case 'dropped':
-      return { type: 'dropped', reason, statusCode: status };
+      return { type: 'dropped', reason, ...codes };
     case 'open':
       return { type: 'opened', machine: e.sg_machine_open === true, userAgent: str(e.useragent) };
     case 'click':
