@@ -1,4 +1,5 @@
 import IORedis, { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
+import { ClosableRedis, ClosableRedisOptions } from './closable-redis';
 
 /**
  * What every app talks to: one Redis (REDIS_URL), or a Redis Cluster (REDIS_CLUSTER_NODES) on which
@@ -10,12 +11,15 @@ export type RedisConnection = Redis | Cluster;
 /** A Redis Cluster's seed nodes (REDIS_CLUSTER_NODES); the client discovers the rest. Empty: a single Redis. */
 export type RedisClusterSeeds = readonly { host: string; port: number }[];
 
-/** A connection as BullMQ wants it (no per-request retry limit). `lazyConnect` lets the caller decide when to fail. */
+/**
+ * A connection as BullMQ wants it (no per-request retry limit). `lazyConnect` lets the caller decide when
+ * to fail. A single Redis gets a `ClosableRedis`: a worker's close must end even mid-outage.
+ */
 export function createRedisConnection(url: string): Redis;
 export function createRedisConnection(url: string, cluster: RedisClusterSeeds): RedisConnection;
 export function createRedisConnection(url: string, cluster: RedisClusterSeeds = []): RedisConnection {
-  const options: RedisOptions = { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: true };
-  return cluster.length > 0 ? clusterConnection(url, cluster, options) : new IORedis(url, options);
+  const options: ClosableRedisOptions = { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: true };
+  return cluster.length > 0 ? clusterConnection(url, cluster, options) : new ClosableRedis(url, options);
 }
 
 /**
