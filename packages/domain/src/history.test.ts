@@ -216,9 +216,71 @@ describe('history transitions', () => {
     )!;
     expect(delivered.recipients[0]).toMatchObject({ status: 'delivered', reason: 'OK', responseCode: 250 });
     expect(delivered.recipients[0].statusCode).toBeUndefined();
-    // An event without words (an open) keeps the reply the recipient has.
+    // An event without words (an open) moves the recipient without the delivery's reply.
     const opened = applyEvent(delivered, { type: 'opened', at: at(20), recipient: 'a@x.example', key: 'o:1', source: 'mailgun' }, at(20))!;
-    expect(opened.recipients[0]).toMatchObject({ status: 'opened', reason: 'OK', responseCode: 250 });
+    expect(opened.recipients[0]).toMatchObject({ status: 'opened' });
+    expect(opened.recipients[0]).not.toHaveProperty('reason');
+    expect(opened.recipients[0]).not.toHaveProperty('responseCode');
+  });
+
+  it("a complaint after a delivery, or after a soft bounce, keeps nothing of their replies (the platform's callback would repeat them)", () => {
+    const delivered = applyEvent(
+      sent(),
+      {
+        type: 'delivered',
+        at: at(3),
+        recipient: 'a@x.example',
+        key: 'v:1',
+        source: 'sendgrid',
+        reason: '250 2.0.0 OK',
+        responseCode: 250,
+        statusCode: '2.0.0',
+      },
+      at(3),
+    )!;
+    const complained = applyEvent(
+      delivered,
+      { type: 'complained', at: at(4), recipient: 'a@x.example', key: 'c:1', source: 'sendgrid' },
+      at(4),
+    )!;
+    expect(complained.recipients[0]).toEqual({ email: 'a@x.example', kind: 'to', status: 'complained', updatedAt: at(4) });
+    const softBounced = applyEvent(
+      sent(),
+      { type: 'bounced', at: at(3), recipient: 'b@x.example', key: 'b:1', source: 'mailjet', reason: 'mailbox full', bounceType: 'soft' },
+      at(3),
+    )!;
+    const spam = applyEvent(
+      softBounced,
+      { type: 'complained', at: at(5), recipient: 'b@x.example', key: 'c:2', source: 'mailjet' },
+      at(5),
+    )!;
+    expect(spam.recipients[1]).toEqual({ email: 'b@x.example', kind: 'to', status: 'complained', updatedAt: at(5) });
+  });
+
+  it("a retry that went through leaves nothing of the failed attempt's words on the recipient; the attempt keeps them", () => {
+    const deferred = applySendFailure(
+      markSending(email(), at(1))!,
+      { code: 'EHTTP429', retryable: true, response: 'too many requests' },
+      at(2),
+      false,
+    );
+    expect(deferred.recipients[0]).toMatchObject({ status: 'deferred', reason: 'too many requests' });
+    const accepted = applySendSuccess(
+      markSending(deferred, at(3))!,
+      {
+        messageId: '<m>',
+        recipients: [
+          { email: 'a@x.example', accepted: true },
+          { email: 'b@x.example', accepted: true },
+        ],
+      },
+      at(4),
+    );
+    expect(accepted.recipients.map((r) => [r.status, r.reason])).toEqual([
+      ['accepted', undefined],
+      ['accepted', undefined],
+    ]);
+    expect(accepted.attempts.map((a) => a.response)).toEqual(['too many requests', undefined]);
   });
 });
 

@@ -83,7 +83,8 @@ export function applySendSuccess(rec: EmailRecord, ok: SendSuccess, at: string):
       return moveRecipient(r, 'failed', at, { reason: o.response, ...smtpReplyCodes(o) });
     }
     events.push({ type: 'accepted', at, recipient: r.email, key: `worker:accepted:${r.email}`, source: 'worker' });
-    return moveRecipient(r, 'accepted', at, o.providerMessageId ? { providerMessageId: o.providerMessageId } : {});
+    // A retry that went through leaves nothing of the failed attempt's reply on the recipient (the attempt keeps it).
+    return moveRecipient(withoutReply(r), 'accepted', at, o.providerMessageId ? { providerMessageId: o.providerMessageId } : {});
   });
   const attempt: Attempt = { at, ok: true, response: ok.response, durationMs: ok.durationMs };
   return withSummary(
@@ -156,8 +157,9 @@ export interface IncomingEvent extends EmailEvent {
   client?: string;
 }
 
+/** A recipient's reply (the words, both codes, the bounce type) describes its status: a new status starts without the old one. */
 function withoutReply(r: RecipientState): RecipientState {
-  const { reason: _reason, responseCode: _reply, statusCode: _code, ...rest } = r;
+  const { reason: _reason, responseCode: _reply, statusCode: _code, bounceType: _bounce, ...rest } = r;
   return rest;
 }
 
@@ -192,12 +194,12 @@ export function applyEvent(rec: EmailRecord, ev: IncomingEvent, now: string): Em
     const who = ev.recipient?.toLowerCase();
     // Without a recipient (our pixel is one per email) only a single-recipient email can say who opened.
     const applies = (r: RecipientState) => (who ? r.email.toLowerCase() === who : rec.recipients.length === 1);
-    // The reason and the two codes are one reply: an event that brings one replaces all three, so a
-    // delivery after a deferral does not keep the deferral's 4.x.x beside its own 250.
-    const reply = ev.reason !== undefined || responseCode !== undefined || ev.statusCode !== undefined;
+    // The reason, the two codes and the bounce type are the reply of the status they came with: a move
+    // takes the event's own or none, so a delivery after a deferral does not keep the deferral's 4.x.x,
+    // nor a complaint after the delivery its 250 (nor the platform's callback for it).
     recipients = recipients.map((r) =>
       applies(r) && canMove(r.status, target)
-        ? moveRecipient(reply ? withoutReply(r) : r, target, now, {
+        ? moveRecipient(withoutReply(r), target, now, {
             ...(ev.reason ? { reason: ev.reason } : {}),
             ...(responseCode !== undefined ? { responseCode } : {}),
             ...(ev.statusCode ? { statusCode: ev.statusCode } : {}),
