@@ -40,18 +40,28 @@ describe('a real worker following the lanes', () => {
     sw = await startSendWorkers(uniquePrefix('lane-conc'), { maxInFlight: 2 });
     let gate!: () => void;
     const gateOpen = new Promise<void>((r) => (gate = r));
+    // B's and C's sends are held too, until the check below: three tenants busy at once, whatever the
+    // machine's speed (one that finished before the other was admitted made the slots shrink again).
+    let gateOthers!: () => void;
+    const othersOpen = new Promise<void>((r) => (gateOthers = r));
+    const started = new Set<string>();
     const worker = await sw.addWorker(async (job) => {
+      started.add(job.data.tenantId);
       if (job.data.tenantId === 'A') await gateOpen;
+      else await othersOpen;
     }, 8);
     await sw.lanes!.admitAndEnqueue(sw.queue, 'A', ['a1', 'a2', 'a3', 'a4', 'a5'], jobOptionsFor);
     await waitFor(() => worker.concurrency === 2);
     await sw.lanes!.admitAndEnqueue(sw.queue, 'B', ['b1'], jobOptionsFor);
     await sw.lanes!.admitAndEnqueue(sw.queue, 'C', ['c1'], jobOptionsFor);
-    // A holds its 2 slots and never lets go (hung sends); B and C still run: the slots grow to 2 x 3.
+    // A holds its 2 slots and never lets go (hung sends); B and C still start: the slots grow to 2 x 3.
     try {
+      await waitFor(() => started.has('B') && started.has('C'), 3000);
+      await waitFor(() => worker.concurrency === 6, 3000);
+      gateOthers();
       await sw.waitForFinished(2, 3000);
-      expect(worker.concurrency).toBe(6);
     } finally {
+      gateOthers();
       gate();
     }
     await sw.waitForFinished(7);
