@@ -17,7 +17,7 @@ const optionalInt = (min: number, max: number) =>
     .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`)
     .optional();
-/** 0 (any free port) passes here; load-config.ts accepts it with NODE_ENV=test only. */
+/** 0 (any free port) passes here; load-config.ts refuses it with NODE_ENV=production. */
 const port = (def: number) => int(def, 0, 65535);
 /**
  * One check, not z.url() + refine: zod 4 runs a refine even after z.url() failed, and `new URL()`

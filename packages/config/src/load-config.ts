@@ -156,10 +156,10 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
-  // Port 0 is any free port: what the tests start apps on, never what a deployment means.
+  // Port 0 is any free port (what the tests start apps on): never what a deployment means, where the
+  // load balancer, the health checks and Prometheus need a known port. Refused with the other production rules.
   const anyPort = (['API_PORT', 'WEBHOOKS_PORT', 'WORKER_PORT'] as const).find((v) => e[v] === 0);
-  if (anyPort && e.NODE_ENV !== 'test')
-    throw new ConfigError(anyPort, 'must be at least 1 (0, any free port, is accepted with NODE_ENV=test only)');
+  if (anyPort && production) throw new ConfigError(anyPort, 'must be at least 1 when NODE_ENV=production (0 is any free port)');
   const notices: string[] = [];
   const devDefault = (variable: string, what: string) => {
     if (production) throw new ConfigError(variable, `is required when NODE_ENV=production (${what})`);
