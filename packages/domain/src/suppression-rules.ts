@@ -1,5 +1,5 @@
 import type { EmailEvent, EmailRecord, RecipientState } from './email';
-import { mergeEvents, withSummary } from './history';
+import { mergeEvents, moveRecipient, withSummary } from './history';
 import { recipientAwaitsSend } from './send-lifecycle';
 import { canMove } from './status';
 import { newSuppression, Suppression } from './suppression';
@@ -139,7 +139,8 @@ export function applySuppressions(
     if (!hit || !recipientAwaitsSend(r, rec) || !canMove(r.status, 'suppressed')) return r;
     const reason = suppressedReasonText(hit);
     events.push({ type: 'suppressed', at, recipient: r.email, key: `suppressed:${r.email.toLowerCase()}`, source, reason });
-    return { ...r, status: 'suppressed' as const, reason, suppression: { reason: hit.reason, since: hit.createdAt }, updatedAt: at };
+    // moveRecipient drops an earlier deferral's `nextAttemptAt`: nothing is tried for it any more.
+    return moveRecipient(r, 'suppressed', at, { reason, suppression: { reason: hit.reason, since: hit.createdAt } });
   });
   if (events.length === 0) return null;
   return withSummary({ ...rec, recipients, events: mergeEvents(rec.events, events) }, at);

@@ -152,6 +152,15 @@ describe('what the history says for a suppressed recipient', () => {
     expect(applySuppressions(rec, [a, bounce], at(2), 'worker')).toBeNull();
   });
 
+  it('a recipient deferred by our own retry and then suppressed at send keeps no next try', () => {
+    const deferred = applySendFailure(markSending(queuedEmail(), at(1))!, { code: 'ESOCKET', retryable: true }, at(2), false, at(60));
+    expect(deferred.recipients[1]).toMatchObject({ status: 'deferred', nextAttemptAt: at(60) });
+    const rec = applySuppressions(deferred, [bounce], at(60), 'worker')!;
+    expect(rec.recipients[1].status).toBe('suppressed');
+    expect(rec.recipients[1]).not.toHaveProperty('nextAttemptAt');
+    expect(rec.recipients[0]).toMatchObject({ status: 'deferred', nextAttemptAt: at(60) });
+  });
+
   it('an accepted recipient is not suppressed after the fact, nor an address the email was not sent to', () => {
     expect(applySuppressions(acceptedEmail(), [bounce], at(3), 'worker')).toBeNull();
     expect(applySuppressions(queuedEmail(), [{ ...bounce, address: 'z@x.example' }], at(3), 'api')).toBeNull();
