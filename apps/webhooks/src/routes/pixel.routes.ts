@@ -26,6 +26,11 @@ export function pixelRoutes(deps: WebhooksDeps): Router {
     }
     sendPixel(res);
   });
+  // No token, or one cut by a slash (a client or proxy mangling the link): no token of ours, but a
+  // mail client must still get the GIF, and nothing is recorded.
+  r.use('/t/o', (req: Request, res: Response, next: NextFunction) =>
+    req.method === 'GET' || req.method === 'HEAD' ? sendPixel(res) : next(),
+  );
   // Express answers a parameter it cannot decode (a stray '%') with its own 400 page; a mail client
   // must still get the GIF, and nothing is recorded.
   r.use('/t/o', (err: unknown, req: Request, res: Response, next: NextFunction) => (req.method === 'GET' ? sendPixel(res) : next(err)));
