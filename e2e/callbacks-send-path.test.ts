@@ -252,7 +252,12 @@ describe('callbacks from the send path', () => {
         const s = receiver.delivered().filter((c) => c.payload.type === 'settings.failing' && c.payload.data.tenantId === 'cb-auth');
         return s.length > 0 && s;
       }, 'settings.failing');
-      expect(settings[0].payload.data).toMatchObject({ reason: 'login_rejected', mode: 'smtp', reply: { code: 'EAUTH' } });
+      // The reply reads as the email.failed one does: the SMTP reply code the server gave, and its words.
+      expect(settings[0].payload.data).toMatchObject({
+        reason: 'login_rejected',
+        mode: 'smtp',
+        reply: { code: 'EAUTH', responseCode: 535, response: expect.stringMatching(/^535 /), hint: expect.any(String) },
+      });
       await new Promise((r) => setTimeout(r, 300));
       expect(receiver.received.filter((c) => c.payload.type === 'settings.failing' && c.payload.data.tenantId === 'cb-auth')).toHaveLength(
         1,

@@ -47,7 +47,7 @@ function failureEvents(before: EmailSettings | null, after: EmailSettings): Call
   if (previous && previous.code === failure.code) return [];
   const reason = settingsFailingReason(failure.code, after.mode);
   if (!reason) return [];
-  const reply = compactReply({ code: failure.code, response: failure.response, hint: failure.hint });
+  const reply = compactReply({ code: failure.code, responseCode: failure.responseCode, response: failure.response, hint: failure.hint });
   return [
     {
       type: 'settings.failing',

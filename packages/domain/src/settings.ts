@@ -60,7 +60,7 @@ export interface EmailSettings {
    */
   limits?: SendingLimits;
   /** The last permanent transport failure (rejected login, sender refused), cleared by the next success or save. */
-  lastFailure?: { at: string; code: string; hint?: string; response?: string };
+  lastFailure?: { at: string; code: string; hint?: string; response?: string; responseCode?: number };
   /**
    * The plan fallback the platform was told about (`settings.failing`, reason `plan_fallback`): set by
    * the worker at the first send of an episode, cleared by its first send without the fallback or a save.

@@ -143,7 +143,7 @@ export async function sendTestEmail(deps: ApiDeps, tenant: Tenant, draft?: Email
     if (!draft && !effective.fallback && !err.retryable)
       await deps.store.settings.update(tenant.id, (s) => ({
         ...s,
-        lastFailure: { at, code: err.code, hint: err.hint, response: err.response },
+        lastFailure: { at, code: err.code, hint: err.hint, response: err.response, responseCode: err.responseCode },
       }));
     deps.logger.info({ tenantId: tenant.id, emailId: record.id, code: err.code }, 'test email failed');
     return {
