@@ -98,6 +98,14 @@ describe('metrics and /metrics on every app', () => {
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     await enqueue(SMTP_TENANT, 'second@customer.example');
     await enqueue(SMTP_TENANT, 'third@customer.example');
+    // Every recipient on the suppression list: stored, answered, but no job, so not counted as queued.
+    await m.call('POST', `/v1/tenants/${SMTP_TENANT}/suppressions`, { address: 'gone@customer.example' });
+    const suppressed = await m.call('POST', `/v1/tenants/${SMTP_TENANT}/emails`, {
+      to: ['gone@customer.example'],
+      subject: 'Invoice',
+      text: 'Invoice attached.',
+    });
+    expect([suppressed.status, suppressed.body.status]).toEqual([202, 'suppressed']);
     await new Promise((r) => setTimeout(r, 1100));
 
     const api = await scrape('api');
@@ -111,6 +119,14 @@ describe('metrics and /metrics on every app', () => {
   it('the worker counts and times the sends once delivered, and the queue drains', async () => {
     await m.startWorker();
     for (const id of emailIds) expect((await waitForEmail(m, SMTP_TENANT, id, SETTLED)).status).toBe('accepted');
+    // A replay answers the email as it is now (decision 0055): accepted, not the first answer's queued.
+    const replay = await m.call(
+      'POST',
+      `/v1/tenants/${SMTP_TENANT}/emails`,
+      { to: ['first@customer.example'], subject: 'Invoice', text: 'Invoice attached.' },
+      { headers: { 'Idempotency-Key': 'metrics-1' } },
+    );
+    expect([replay.status, replay.body]).toEqual([202, { id: emailIds[0], status: 'accepted' }]);
     await sink.waitForMessages(3);
     const worker = await scrapeUntil(
       'worker',

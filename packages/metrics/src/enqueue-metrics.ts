@@ -8,15 +8,17 @@ export class EnqueueMetrics {
   constructor(registry: Registry) {
     this.enqueued = new Counter({
       name: 'mailroom_emails_enqueued_total',
-      help: 'Emails accepted by the API and queued, by sending mode; idempotent replays are not counted again.',
+      help:
+        'Emails accepted by the API and queued, by sending mode; idempotent replays are not counted again, nor an email whose every recipient is on the suppression list (no job).',
       labelNames: ['mode'],
       registers: [registry],
     });
     for (const mode of SENDING_MODES) this.enqueued.inc({ mode }, 0);
   }
 
-  /** A new email (not a replay) was stored and its job queued. */
-  emailEnqueued(email: Pick<EmailRecord, 'transport'>): void {
+  /** A new email (not a replay) was stored: counted when it was queued, not when every recipient was suppressed. */
+  emailEnqueued(email: Pick<EmailRecord, 'transport' | 'status'>): void {
+    if (email.status === 'suppressed') return;
     this.enqueued.inc({ mode: email.transport.mode });
   }
 }
