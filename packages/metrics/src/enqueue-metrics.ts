@@ -8,8 +8,7 @@ export class EnqueueMetrics {
   constructor(registry: Registry) {
     this.enqueued = new Counter({
       name: 'mailroom_emails_enqueued_total',
-      help:
-        'Emails accepted by the API and queued, by sending mode; idempotent replays are not counted again, nor an email whose every recipient is on the suppression list (no job).',
+      help: 'Emails accepted by the API and queued, by sending mode; idempotent replays are not counted again, nor an email whose every recipient is on the suppression list (no job).',
       labelNames: ['mode'],
       registers: [registry],
     });
