@@ -76,4 +76,21 @@ describe('malformed requests get a 4xx that says what is wrong, never a 500', ()
     expect(r.status).toBe(400);
     expect(r.json.error).toEqual(put.json.error);
   });
+
+  it.each([
+    ['GET', '/v1/tenants/re/emails/em_1/retry', 'POST'],
+    ['DELETE', '/v1/tenants/re/emails', 'GET, HEAD, POST'],
+    ['PATCH', '/v1/tenants/re', 'GET, HEAD, PUT'],
+    ['POST', '/v1/tenants/re/suppressions/a%40x.test', 'DELETE'],
+  ])('%s %s: a path the API serves with another method is a 405 with Allow, not a 404', async (method, path, allow) => {
+    const r = await rawRequest(m.api.port, { method, path, headers: [auth] });
+    expect(r.status).toBe(405);
+    expect(r.headers['allow']).toBe(allow);
+    expect(r.json.error).toEqual({ code: 'method_not_allowed', message: `${method} is not served on ${path}: use ${allow}` });
+  });
+
+  it('a path the API does not serve stays a 404', async () => {
+    const r = await rawRequest(m.api.port, { method: 'GET', path: '/v1/tenants/re/nothing-here', headers: [auth] });
+    expect([r.status, r.json.error.code]).toEqual([404, 'not_found']);
+  });
 });

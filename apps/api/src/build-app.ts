@@ -4,6 +4,7 @@ import type { ApiDeps } from './api-deps';
 import { adminUiRoutes } from './http/admin-ui';
 import { authDepsOf, authenticate, requireTenantAccess } from './http/auth';
 import { errorHandler, notFound } from './http/http-error';
+import { methodNotAllowed } from './http/method-not-allowed';
 import { requestLog } from './http/request-log';
 import { BATCH_ENQUEUE_PATH, emailsRoutes } from './routes/emails.routes';
 import { settingsRoutes, SettingsHooks } from './routes/settings.routes';
@@ -50,7 +51,8 @@ export function buildApp(deps: ApiDeps, extras: AppExtras): Express {
   // The batch enqueue reads its larger body itself, once the caller is authenticated (emails.routes.ts).
   app.use((req, res, next) => (req.method === 'POST' && BATCH_ENQUEUE_PATH.test(req.path) ? next() : json(req, res, next)));
   // The API's own description, before authentication: it holds no tenant's data and no secret (decision 0031).
-  app.use(openApiRoutes(openApiDocument(routeDocs(deps.providers), { version: API_VERSION })));
+  const docs = routeDocs(deps.providers);
+  app.use(openApiRoutes(openApiDocument(docs, { version: API_VERSION })));
   app.use('/v1', authenticate(authDepsOf(deps)));
   // Every tenant route, including ones added later, is fenced here first.
   app.use('/v1/tenants/:tenantId', requireTenantAccess);
@@ -61,6 +63,7 @@ export function buildApp(deps: ApiDeps, extras: AppExtras): Express {
   app.use(emailsRoutes(deps));
   app.use(suppressionsRoutes(deps));
   for (const r of extras.routers ?? []) app.use(r);
+  app.use(methodNotAllowed(docs));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;
