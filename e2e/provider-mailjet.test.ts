@@ -1,20 +1,33 @@
-import { mailjetEvents, mailjetEventTargets, MailjetEmulator, postEvents, startMailjetEmulator } from '@mailroom/testkit';
-import { INVOICE_PDF, Mailroom, SETTLED, startMailroom, waitForEmail } from './support/mailroom-harness';
+import { randomBytes } from 'node:crypto';
+import {
+  CallbackReceiver,
+  mailjetEvents,
+  mailjetEventTargets,
+  MailjetEmulator,
+  postEvents,
+  startCallbackReceiver,
+  startMailjetEmulator,
+} from '@mailroom/testkit';
+import { INVOICE_PDF, Mailroom, SETTLED, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
 
 const PAIR = { public: 'mj-public-tenant-0001', private: 'mj-private-tenant-0001' };
+const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 
 /** The front door, for Mailjet: keys saved, callbacks registered with generated Basic credentials, bigint ids intact. */
 describe('a tenant on its own Mailjet account', () => {
   let m: Mailroom;
   let mj: MailjetEmulator;
+  let platform: CallbackReceiver;
   beforeAll(async () => {
     mj = await startMailjetEmulator({ keys: [PAIR], validatedSenders: ['billing@mj.example'] });
-    m = await startMailroom({ MAILJET_API_URL: mj.url });
+    platform = await startCallbackReceiver([SECRET]);
+    m = await startMailroom({ MAILJET_API_URL: mj.url, CALLBACK_URL: platform.url, CALLBACK_SECRETS: SECRET });
     await m.call('PUT', '/v1/tenants/mj', { name: 'MJ', plan: 'basic' });
   });
   afterAll(async () => {
     await m.stop();
     await mj.close();
+    await platform.close();
   });
 
   const save = (provider: Record<string, unknown>) =>
@@ -83,7 +96,7 @@ describe('a tenant on its own Mailjet account', () => {
     expect((await m.call('GET', `/v1/tenants/mj/emails/${id}`)).body.status).toBe('opened');
   });
 
-  it('a sender Mailjet refuses fails at once with the hint', async () => {
+  it('a sender Mailjet refuses fails at once with the hint, and the platform is told it is the sender, not the key', async () => {
     await m.call('PUT', '/v1/tenants/mj-unvalidated', { name: 'MJ2', plan: 'basic' });
     await m.call('PUT', '/v1/tenants/mj-unvalidated/email-settings', {
       mode: 'provider',
@@ -93,6 +106,16 @@ describe('a tenant on its own Mailjet account', () => {
     const id = (await m.call('POST', '/v1/tenants/mj-unvalidated/emails', { to: ['c@customer.example'], subject: 's', text: 't' })).body.id;
     const email = await waitForEmail(m, 'mj-unvalidated', id, SETTLED);
     expect(email.status).toBe('failed');
-    expect(email.attempts[0].hint).toMatch(/validate/i);
+    expect(email.attempts[0]).toMatchObject({ code: 'sender_not_verified', responseCode: 403, hint: expect.stringMatching(/validate/i) });
+    const told = await waitFor(
+      async () => platform.delivered().find((c) => c.payload.type === 'settings.failing' && c.payload.data.tenantId === 'mj-unvalidated'),
+      'the settings.failing callback',
+    );
+    expect(told.payload.data).toMatchObject({
+      reason: 'provider_sender_rejected',
+      mode: 'provider',
+      provider: 'mailjet',
+      reply: { code: 'sender_not_verified' },
+    });
   });
 });

@@ -3,7 +3,7 @@ import { callbackPayload, CallbackEvent, createdEmailCallbackEvents, EmailCallba
 import type { EmailRecord } from './email';
 import type { EmailSettings } from './settings';
 import { applyEvent, applySendFailure, applySendSuccess, IncomingEvent, markSending } from './history';
-import { markPlanFallback, PLAN_FALLBACK_HINT, settingsCallbackEvents } from './settings-callback-events';
+import { markPlanFallback, PLAN_FALLBACK_HINT, settingsCallbackEvents, settingsFailingReason } from './settings-callback-events';
 import { newSuppression } from './suppression';
 import { applySuppressions } from './suppression-rules';
 
@@ -293,6 +293,16 @@ describe('settings.failing', () => {
     expect(e.data).toMatchObject({ reason: 'provider_key_rejected', mode: 'provider', provider: 'mailgun' });
     expect(settingsCallbackEvents(provider, { ...provider, lastFailure: failure('ECONTENT', 5) })).toEqual([]);
     expect(settingsCallbackEvents(settings(), settings({ lastFailure: failure('http_401', 5) }))).toEqual([]);
+  });
+
+  it('a provider that has not verified the From address is the sender, not the key; another 403 is the account', () => {
+    const provider = settings({ mode: 'provider', provider: { name: 'mailjet', fromAddress: 'a@b.co' } });
+    const reasonOf = (code: string) => settingsCallbackEvents(provider, { ...provider, lastFailure: failure(code, 5) })[0]?.data;
+    expect(reasonOf('sender_not_verified')).toMatchObject({ reason: 'provider_sender_rejected', provider: 'mailjet' });
+    expect(reasonOf('http_403')).toMatchObject({ reason: 'provider_access_denied', provider: 'mailjet' });
+    expect(reasonOf('http_401')).toMatchObject({ reason: 'provider_key_rejected' });
+    expect(settingsFailingReason('sender_not_verified', 'smtp')).toBeNull();
+    expect(settingsFailingReason('http_403', 'smtp')).toBeNull();
   });
 
   it('a mailbox whose OAuth grant was revoked must be reconnected: that is the settings too', () => {

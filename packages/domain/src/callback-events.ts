@@ -54,7 +54,14 @@ export interface EmailCallbackData {
   suppression?: { reason: SuppressionReason; since: string };
 }
 
-export const SETTINGS_FAILING_REASONS = ['login_rejected', 'provider_key_rejected', 'oauth_reconnect_required', 'plan_fallback'] as const;
+export const SETTINGS_FAILING_REASONS = [
+  'login_rejected',
+  'provider_key_rejected',
+  'provider_sender_rejected',
+  'provider_access_denied',
+  'oauth_reconnect_required',
+  'plan_fallback',
+] as const;
 export type SettingsFailingReason = (typeof SETTINGS_FAILING_REASONS)[number];
 
 export interface SettingsFailingData {

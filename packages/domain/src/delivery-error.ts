@@ -27,6 +27,13 @@ export interface DeliveryErrorFields {
   rejectedRecipients?: { email: string; response?: string; responseCode?: number }[];
 }
 
+/**
+ * The code of a provider's refusal of the From address itself: the provider has not verified it as a
+ * sender (Mailjet's `send-0008`, SendGrid's 403 about a Sender Identity). Set by the transports'
+ * classifiers from the provider's structured answer; the key was fine.
+ */
+export const SENDER_NOT_VERIFIED = 'sender_not_verified';
+
 export class DeliveryError extends Error implements DeliveryErrorFields {
   override readonly name = 'DeliveryError';
   readonly code: string;

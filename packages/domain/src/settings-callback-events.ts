@@ -1,10 +1,12 @@
 import { CallbackEvent, CallbackReply, SettingsFailingReason, settingsOrderKey } from './callback-events';
+import { SENDER_NOT_VERIFIED } from './delivery-error';
 import type { EmailSettings } from './settings';
 
 /**
  * `settings.failing`: the tenant's sending stopped working in a way only the tenant can fix (its
- * login was rejected, its provider key stopped working) or the platform changed its route (the plan
- * fallback started). Told once per episode, not once per failed email.
+ * login was rejected, its provider key stopped working, its provider has not verified its From
+ * address, its provider account refused it) or the platform changed its route (the plan fallback
+ * started). Told once per episode, not once per failed email.
  */
 
 /**
@@ -17,7 +19,14 @@ export function settingsFailingReason(code: string, mode: EmailSettings['mode'])
   if (code === 'EAUTH' && mode === 'smtp') return 'login_rejected';
   // The mailbox connected with OAuth2 (Gmail, Microsoft 365) refused the refresh: only a reconnect helps.
   if (code === 'oauth_reconnect_required') return 'oauth_reconnect_required';
-  if ((code === 'http_401' || code === 'http_403') && mode === 'provider') return 'provider_key_rejected';
+  if (mode !== 'provider') return null;
+  // Every provider answers a key it does not know (or the wrong region's) with 401.
+  if (code === 'http_401') return 'provider_key_rejected';
+  // The classifier recognised the From address in the provider's answer: the key was fine.
+  if (code === SENDER_NOT_VERIFIED) return 'provider_sender_rejected';
+  // Any other 403: the provider refused this account the request (a key without the permission to
+  // send, a disabled account or domain, a sandbox's recipients, a block); its words say which.
+  if (code === 'http_403') return 'provider_access_denied';
   return null;
 }
 

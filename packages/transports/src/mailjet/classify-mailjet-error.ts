@@ -1,4 +1,4 @@
-import { DeliveryError } from '@mailroom/domain';
+import { DeliveryError, SENDER_NOT_VERIFIED } from '@mailroom/domain';
 import { isRetryableHttpStatus, NETWORK_ERROR_CODES, parseRetryAfter } from '../http-failure';
 
 /**
@@ -118,7 +118,8 @@ export function mailjetAnswerError(status: number, body: unknown, headers?: Reco
   const retryable = !tooLarge && isRetryableHttpStatus(status);
   const retryAfter = headers?.['retry-after'];
   return new DeliveryError(`Mailjet refused the request (${status}): ${response}`, {
-    code: `http_${status}`,
+    // send-0008: the From address is not one of the account's validated senders; the keys were fine.
+    code: codes.includes('send-0008') ? SENDER_NOT_VERIFIED : `http_${status}`,
     retryable,
     responseCode: status,
     response,

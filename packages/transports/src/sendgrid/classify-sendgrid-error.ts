@@ -1,4 +1,4 @@
-import { DeliveryError } from '@mailroom/domain';
+import { DeliveryError, SENDER_NOT_VERIFIED } from '@mailroom/domain';
 import { isRetryableHttpStatus, NETWORK_ERROR_CODES, parseRetryAfter } from '../http-failure';
 import { temporaryHint } from '../temporary-hint';
 
@@ -67,6 +67,18 @@ export function sendgridErrorWords(body: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * A 403 about the sender rather than the key: an error naming the `from` field, or a (verified) Sender
+ * Identity. SendGrid gives no error codes: its `field` and its words are all there is.
+ */
+export function sendgridRefusesTheSender(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null || !Array.isArray((body as { errors?: unknown }).errors)) return false;
+  return (body as { errors: unknown[] }).errors.some((e) => {
+    const { field, message } = (typeof e === 'object' && e !== null ? e : {}) as { field?: unknown; message?: unknown };
+    return (typeof field === 'string' && /^from(\.|$)/i.test(field)) || (typeof message === 'string' && /sender identity/i.test(message));
+  });
+}
+
 function retryAfterMs(headers: unknown, status: number, now: number): number | undefined {
   const stated = parseRetryAfter(header(headers, 'retry-after'), now);
   if (stated !== undefined || status !== 429) return stated;
@@ -76,7 +88,7 @@ function retryAfterMs(headers: unknown, status: number, now: number): number | u
   return Math.min(Math.max(0, reset * 1000 - now), RATE_LIMIT_CAP_MS);
 }
 
-function httpHint(status: number, words: string | undefined, action: SendgridAction): string {
+function httpHint(status: number, senderRefused: boolean, action: SendgridAction): string {
   if (action === 'register-webhook' && (status === 401 || status === 403)) {
     return 'The SendGrid API key lacks the Mail Settings / Event Webhook permission: give the key that permission, or paste the Event Webhook verification key by hand.';
   }
@@ -86,7 +98,7 @@ function httpHint(status: number, words: string | undefined, action: SendgridAct
   if (status === 401)
     return 'SendGrid rejected the API key: create a key with Mail Send permission in SendGrid (Settings > API Keys) and save it in the email settings.';
   if (status === 403) {
-    return /sender identity|from address/i.test(words ?? '')
+    return senderRefused
       ? 'The From address is not a verified Sender Identity in SendGrid: verify it as a Single Sender, or authenticate its domain, in SendGrid.'
       : 'SendGrid refused access: the From address is not a verified Sender Identity in SendGrid, or the API key lacks Mail Send permission.';
   }
@@ -106,8 +118,9 @@ const ACTION_WORDS: Record<SendgridAction, string> = {
 function fromHttp(status: number, headers: unknown, body: unknown, ctx: SendgridErrorContext): DeliveryError {
   const words = sendgridErrorWords(body);
   const retryable = isRetryableHttpStatus(status);
+  const senderRefused = status === 403 && sendgridRefusesTheSender(body);
   return new DeliveryError(`${ACTION_WORDS[ctx.action]}: HTTP ${status}${words ? `: ${words}` : ''}`, {
-    code: `http_${status}`,
+    code: senderRefused ? SENDER_NOT_VERIFIED : `http_${status}`,
     retryable,
     responseCode: status,
     response: words,
@@ -115,7 +128,7 @@ function fromHttp(status: number, headers: unknown, body: unknown, ctx: Sendgrid
       ? temporaryHint("SendGrid's rate limit for this account was reached", ctx.action, 'SendGrid', 'the email will be retried.')
       : status >= 500
         ? temporaryHint('SendGrid had a temporary problem', ctx.action, 'SendGrid', 'the email will be retried.')
-        : { hint: httpHint(status, words, ctx.action) }),
+        : { hint: httpHint(status, senderRefused, ctx.action) }),
     retryAfterMs: retryable ? retryAfterMs(headers, status, ctx.now ?? Date.now()) : undefined,
     ...(status === 429 ? { rateLimited: true } : {}),
   });
