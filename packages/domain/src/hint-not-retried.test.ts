@@ -1,8 +1,16 @@
-import { hintAfterLastAttempt, hintNotRetried, joinHints } from './hint-not-retried';
+import { hintAfterLastAttempt, hintNotRetried, hintPromisingRetry, joinHints } from './hint-not-retried';
 
-const busy = { hint: 'The server is busy; the email will be retried automatically.', hintWithoutRetry: 'The server is busy.' };
+const busy = hintPromisingRetry('The server is busy', 'the email will be retried automatically.', '; ');
 
 describe('hints when nothing will retry', () => {
+  it('pair a promise of a retry with the fact alone', () => {
+    expect(busy).toEqual({ hint: 'The server is busy; the email will be retried automatically.', hintWithoutRetry: 'The server is busy.' });
+    expect(hintPromisingRetry('Mailjet is having trouble', 'the email will be retried')).toEqual({
+      hint: 'Mailjet is having trouble: the email will be retried',
+      hintWithoutRetry: 'Mailjet is having trouble.',
+    });
+  });
+
   it('drop the promise of a retry, and say what to do instead', () => {
     expect(hintNotRetried(busy)).toBe('The server is busy.');
     expect(hintNotRetried(busy, 'Send it again later.')).toBe('The server is busy. Send it again later.');

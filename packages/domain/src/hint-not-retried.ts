@@ -1,5 +1,18 @@
 import type { DeliveryErrorFields } from './delivery-error';
 
+/**
+ * The one way a hint promises a retry: `fact` (what happened) joined to `promise` (that the email will
+ * be retried), with `hintWithoutRetry` the fact alone, as a sentence, for when nothing will retry (the
+ * last attempt, a test email; hintNotRetried). `joiner` keeps each hint's wording (": " or "; ").
+ */
+export function hintPromisingRetry(
+  fact: string,
+  promise: string,
+  joiner = ': ',
+): Required<Pick<DeliveryErrorFields, 'hint' | 'hintWithoutRetry'>> {
+  return { hint: `${fact}${joiner}${promise}`, hintWithoutRetry: `${fact}.` };
+}
+
 /** Two pieces of advice as one text: the first ends as a sentence. */
 export function joinHints(first: string | undefined, then: string): string {
   if (!first) return then;

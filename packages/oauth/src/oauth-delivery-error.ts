@@ -1,4 +1,4 @@
-import { DeliveryError } from '@mailroom/domain';
+import { DeliveryError, DeliveryErrorFields, hintPromisingRetry } from '@mailroom/domain';
 import type { OAuthError } from './oauth-error';
 import type { OAuthVendorName } from './oauth-vendors';
 
@@ -12,37 +12,36 @@ export const OAUTH_FAILURE_CODES = {
 
 const VENDOR_LABEL: Record<OAuthVendorName, string> = { google: 'Google', microsoft: 'Microsoft' };
 
+const who = (vendor: OAuthVendorName | undefined) => (vendor ? VENDOR_LABEL[vendor] : 'The mail provider');
+
 export const OAUTH_HINTS = {
-  reconnect: (vendor: OAuthVendorName | undefined) => {
-    const who = vendor ? VENDOR_LABEL[vendor] : 'The mail provider';
-    return `${who} no longer accepts Mailroom's access to this mailbox (the password was changed, the access was removed from the account, or a sign-in policy now asks to sign in again). Reconnect the mailbox${vendor ? ` with ${VENDOR_LABEL[vendor]}` : ''} in the email settings; emails will not be sent until then.`;
-  },
-  clientRejected: (vendor: OAuthVendorName | undefined) =>
-    `${vendor ? VENDOR_LABEL[vendor] : 'The mail provider'} refused the platform's own OAuth app credentials (an expired or wrong client secret). The platform's operators must fix them; the email will be retried.`,
-  temporary: 'The mail provider could not renew the mailbox access just now; the email will be retried.',
+  reconnect: (vendor: OAuthVendorName | undefined) =>
+    `${who(vendor)} no longer accepts Mailroom's access to this mailbox (the password was changed, the access was removed from the account, or a sign-in policy now asks to sign in again). Reconnect the mailbox${vendor ? ` with ${VENDOR_LABEL[vendor]}` : ''} in the email settings; emails will not be sent until then.`,
   refused: 'The mail provider refused to renew the mailbox access. If this persists, reconnect the mailbox in the email settings.',
 } as const;
 
-/** The hints above that promise a retry, as they read when nothing will retry (the last attempt, a test email). */
-function withoutRetry(kind: OAuthError['kind'], vendor: OAuthVendorName | undefined): string | undefined {
-  if (kind === 'temporary') return 'The mail provider could not renew the mailbox access just now.';
-  if (kind === 'client_rejected')
-    return `${vendor ? VENDOR_LABEL[vendor] : 'The mail provider'} refused the platform's own OAuth app credentials (an expired or wrong client secret). The platform's operators must fix them.`;
-  return undefined;
+/** The hints of the kinds that are retried: each promises the retry, and reads without it when nothing will retry. */
+export const OAUTH_RETRIED_HINTS = {
+  clientRejected: (vendor: OAuthVendorName | undefined) =>
+    hintPromisingRetry(
+      `${who(vendor)} refused the platform's own OAuth app credentials (an expired or wrong client secret). The platform's operators must fix them`,
+      'the email will be retried.',
+      '; ',
+    ),
+  temporary: hintPromisingRetry('The mail provider could not renew the mailbox access just now', 'the email will be retried.', '; '),
+} as const;
+
+function hintOf(error: OAuthError): Pick<DeliveryErrorFields, 'hint' | 'hintWithoutRetry'> {
+  if (error.kind === 'reconnect_required') return { hint: OAUTH_HINTS.reconnect(error.vendor) };
+  if (error.kind === 'client_rejected') return OAUTH_RETRIED_HINTS.clientRejected(error.vendor);
+  if (error.kind === 'temporary') return OAUTH_RETRIED_HINTS.temporary;
+  return { hint: OAUTH_HINTS.refused };
 }
 
 /** The DeliveryError an OAuth failure gives an email: its kind decides the retry, its code the warning. */
 export function oauthDeliveryError(error: OAuthError): DeliveryError {
   const code = OAUTH_FAILURE_CODES[error.kind];
   const response = error.oauthError ? [error.oauthError, error.description].filter(Boolean).join(': ') : error.description;
-  const hint =
-    error.kind === 'reconnect_required'
-      ? OAUTH_HINTS.reconnect(error.vendor)
-      : error.kind === 'client_rejected'
-        ? OAUTH_HINTS.clientRejected(error.vendor)
-        : error.kind === 'temporary'
-          ? OAUTH_HINTS.temporary
-          : OAUTH_HINTS.refused;
   return new DeliveryError(
     `Mailbox access could not be renewed: ${error.message}`,
     {
@@ -50,8 +49,7 @@ export function oauthDeliveryError(error: OAuthError): DeliveryError {
       retryable: error.retryable,
       responseCode: error.status,
       response,
-      hint,
-      hintWithoutRetry: withoutRetry(error.kind, error.vendor),
+      ...hintOf(error),
       retryAfterMs: error.retryAfterMs,
     },
     { cause: error },

@@ -1,4 +1,4 @@
-import type { DeliveryErrorFields } from '@mailroom/domain';
+import { DeliveryErrorFields, hintPromisingRetry } from '@mailroom/domain';
 
 /** What was being done when a provider failed for a while: only a send has a retry behind it (the worker's). */
 export type ProviderAction = 'send' | 'register-webhook' | 'verify';
@@ -11,9 +11,9 @@ const AGAIN: Record<Exclude<ProviderAction, 'send'>, (provider: string) => strin
 
 /**
  * The hint of a temporary provider failure (unreachable, busy, rate-limited). A send's says the worker
- * retries it, and gives the same without that promise (`hintWithoutRetry`) for when nothing will (the
- * last attempt, a test email); a webhook registration or a key check is never retried, so its hint
- * says what to do instead. `promise` keeps the wording a provider's hints always had.
+ * retries it (hintPromisingRetry, which also gives it without that promise); a webhook registration or
+ * a key check is never retried, so its hint says what to do instead. `promise` keeps the wording a
+ * provider's hints always had.
  */
 export function temporaryHint(
   situation: string,
@@ -21,6 +21,6 @@ export function temporaryHint(
   provider: string,
   promise = 'the email will be retried',
 ): Pick<DeliveryErrorFields, 'hint' | 'hintWithoutRetry'> {
-  if (action === 'send') return { hint: `${situation}: ${promise}`, hintWithoutRetry: `${situation}.` };
+  if (action === 'send') return hintPromisingRetry(situation, promise);
   return { hint: `${situation}. ${AGAIN[action](provider)}` };
 }

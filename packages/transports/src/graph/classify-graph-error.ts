@@ -1,4 +1,4 @@
-import { DeliveryError } from '@mailroom/domain';
+import { DeliveryError, DeliveryErrorFields, hintPromisingRetry } from '@mailroom/domain';
 import { isRetryableHttpStatus, parseRetryAfter } from '../http-failure';
 
 /** A Graph answer that was not 202. */
@@ -20,15 +20,13 @@ export const GRAPH_HINTS = {
   tooLarge:
     'The email is larger than Microsoft Graph accepts in one request (4 MB, attachments included, after encoding): send fewer or smaller attachments, or connect through SMTP.',
   invalid: 'Microsoft Graph refused the message as invalid; its words say why.',
-  throttled: 'Microsoft 365 is limiting how fast this mailbox may send: the email will be retried.',
-  unavailable: 'Microsoft Graph had a temporary problem: the email will be retried.',
 } as const;
 
-/** The hints above that promise a retry, as they read when nothing will retry (the last attempt, a test email). */
-const WITHOUT_RETRY: ReadonlyMap<string, string> = new Map([
-  [GRAPH_HINTS.throttled, 'Microsoft 365 is limiting how fast this mailbox may send.'],
-  [GRAPH_HINTS.unavailable, 'Microsoft Graph had a temporary problem.'],
-]);
+/** The hints of temporary failures: each promises the retry, and reads without it when nothing will retry. */
+export const GRAPH_RETRIED_HINTS = {
+  throttled: hintPromisingRetry('Microsoft 365 is limiting how fast this mailbox may send', 'the email will be retried.'),
+  unavailable: hintPromisingRetry('Microsoft Graph had a temporary problem', 'the email will be retried.'),
+} as const;
 
 /** Graph's `{ error: { code, message } }`, if that is what the body is. */
 export function graphErrorOf(body: string): { code?: string; message?: string } {
@@ -57,19 +55,18 @@ export function classifyGraphAnswer(answer: GraphAnswer, now = Date.now()): Deli
       retryable,
       responseCode: answer.status,
       response: words,
-      hint: hintFor(answer.status, code),
-      hintWithoutRetry: WITHOUT_RETRY.get(hintFor(answer.status, code)),
+      ...hintFor(answer.status, code),
       retryAfterMs: retryable ? parseRetryAfter(answer.retryAfter, now) : undefined,
     },
   );
 }
 
-function hintFor(status: number, code: string | undefined): string {
-  if (status === 401) return GRAPH_HINTS.tokenRefused;
-  if (status === 403) return code === 'ErrorSendAsDenied' ? GRAPH_HINTS.sendAsDenied : GRAPH_HINTS.accessDenied;
-  if (status === 413) return GRAPH_HINTS.tooLarge;
-  if (status === 429) return GRAPH_HINTS.throttled;
-  if (status >= 500 || status === 408) return GRAPH_HINTS.unavailable;
-  if (code === 'ErrorInvalidRecipients') return GRAPH_HINTS.recipients;
-  return GRAPH_HINTS.invalid;
+function hintFor(status: number, code: string | undefined): Pick<DeliveryErrorFields, 'hint' | 'hintWithoutRetry'> {
+  if (status === 401) return { hint: GRAPH_HINTS.tokenRefused };
+  if (status === 403) return { hint: code === 'ErrorSendAsDenied' ? GRAPH_HINTS.sendAsDenied : GRAPH_HINTS.accessDenied };
+  if (status === 413) return { hint: GRAPH_HINTS.tooLarge };
+  if (status === 429) return GRAPH_RETRIED_HINTS.throttled;
+  if (status >= 500 || status === 408) return GRAPH_RETRIED_HINTS.unavailable;
+  if (code === 'ErrorInvalidRecipients') return { hint: GRAPH_HINTS.recipients };
+  return { hint: GRAPH_HINTS.invalid };
 }

@@ -3,7 +3,7 @@ import type { AccessTokenSource } from '../access-token-source';
 import { NETWORK_ERROR_CODES } from '../http-failure';
 import { envelopeRecipients } from '../smtp/to-nodemailer-message';
 import type { OutgoingMessage, SendResult, Transport } from '../transport';
-import { classifyGraphAnswer, GraphAnswer, GRAPH_HINTS } from './classify-graph-error';
+import { classifyGraphAnswer, GraphAnswer, GRAPH_HINTS, GRAPH_RETRIED_HINTS } from './classify-graph-error';
 import { composeMime } from './compose-mime';
 
 /** Graph refuses requests above 4 MB; the base64 body is what counts. */
@@ -99,13 +99,13 @@ function networkFailure(e: unknown, timeoutMs: number): DeliveryError {
     return new DeliveryError(`Microsoft Graph did not answer within ${timeoutMs} ms`, {
       code: 'ETIMEDOUT',
       retryable: true,
-      hint: GRAPH_HINTS.unavailable,
+      ...GRAPH_RETRIED_HINTS.unavailable,
     });
   }
   const code = err?.cause?.code;
   return new DeliveryError(`Microsoft Graph could not be reached (${code ?? 'network error'})`, {
     code: code && NETWORK_ERROR_CODES.has(code) ? code : 'ENETWORK',
     retryable: true,
-    hint: GRAPH_HINTS.unavailable,
+    ...GRAPH_RETRIED_HINTS.unavailable,
   });
 }

@@ -1,4 +1,4 @@
-import { DeliveryError, SENDER_NOT_VERIFIED } from '@mailroom/domain';
+import { DeliveryError, DeliveryErrorFields, hintPromisingRetry, SENDER_NOT_VERIFIED } from '@mailroom/domain';
 import { isRetryableHttpStatus, NETWORK_ERROR_CODES, parseRetryAfter } from '../http-failure';
 
 /**
@@ -34,22 +34,18 @@ export const HINTS = {
   tooLarge: 'The email is too large for Mailjet (15 MB of attachments at most): send fewer or smaller attachments',
   invalid: "Mailjet refused the email as invalid: see Mailjet's words in the response",
   forbidden: "Mailjet refused this request for the account: see Mailjet's words in the response",
-  rateLimited: 'Mailjet is rate-limiting this account: the email will be retried',
-  unavailable: 'Mailjet is having trouble: the email will be retried',
-  unreachable: 'Mailjet could not be reached: the email will be retried',
   notFound: 'Mailjet answered 404: check MAILJET_API_URL',
 } as const;
 
-/** The hints above that promise a retry, as they read when nothing will retry (the last attempt, a test email). */
-const WITHOUT_RETRY: ReadonlyMap<string, string> = new Map([
-  [HINTS.rateLimited, 'Mailjet is rate-limiting this account.'],
-  [HINTS.unavailable, 'Mailjet is having trouble.'],
-  [HINTS.unreachable, 'Mailjet could not be reached.'],
-]);
-const hintFields = (hint: string, withoutRetry = WITHOUT_RETRY.get(hint)) => ({
-  hint,
-  ...(withoutRetry ? { hintWithoutRetry: withoutRetry } : {}),
-});
+/** The hints of temporary failures: each promises the retry, and reads without it when nothing will retry. */
+export const RETRIED_HINTS = {
+  rateLimited: hintPromisingRetry('Mailjet is rate-limiting this account', 'the email will be retried'),
+  unavailable: hintPromisingRetry('Mailjet is having trouble', 'the email will be retried'),
+  unreachable: hintPromisingRetry('Mailjet could not be reached', 'the email will be retried'),
+  timedOut: hintPromisingRetry('Mailjet did not answer in time', 'the email will be retried'),
+} as const;
+
+type HintFields = Pick<DeliveryErrorFields, 'hint' | 'hintWithoutRetry'>;
 
 function asObject(v: unknown): Record<string, unknown> | undefined {
   return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined;
@@ -92,21 +88,19 @@ function networkError(err: MailjetSdkError): DeliveryError {
     retryable: true,
     response: words,
     // A timed-out send may still have been accepted; Mailjet has no idempotency key, so a retry can duplicate it.
-    ...(timeout
-      ? hintFields('Mailjet did not answer in time: the email will be retried', 'Mailjet did not answer in time.')
-      : hintFields(HINTS.unreachable)),
+    ...(timeout ? RETRIED_HINTS.timedOut : RETRIED_HINTS.unreachable),
   });
 }
 
-function hintFor(status: number, codes: string[]): string {
-  if (status === 401 || codes.includes('mj-0015') || codes.includes('mj-0001')) return HINTS.auth;
-  if (codes.includes('send-0008')) return HINTS.sender;
-  if (status === 413 || codes.includes('mj-0011')) return HINTS.tooLarge;
-  if (status === 429) return HINTS.rateLimited;
-  if (status >= 500) return HINTS.unavailable;
-  if (status === 404) return HINTS.notFound;
-  if (status === 403) return HINTS.forbidden;
-  return HINTS.invalid;
+function hintFor(status: number, codes: string[]): HintFields {
+  if (status === 401 || codes.includes('mj-0015') || codes.includes('mj-0001')) return { hint: HINTS.auth };
+  if (codes.includes('send-0008')) return { hint: HINTS.sender };
+  if (status === 413 || codes.includes('mj-0011')) return { hint: HINTS.tooLarge };
+  if (status === 429) return RETRIED_HINTS.rateLimited;
+  if (status >= 500) return RETRIED_HINTS.unavailable;
+  if (status === 404) return { hint: HINTS.notFound };
+  if (status === 403) return { hint: HINTS.forbidden };
+  return { hint: HINTS.invalid };
 }
 
 /** Builds the DeliveryError for an answer Mailjet gave (status and body known). */
@@ -123,7 +117,7 @@ export function mailjetAnswerError(status: number, body: unknown, headers?: Reco
     retryable,
     responseCode: status,
     response,
-    ...hintFields(hintFor(status, codes)),
+    ...hintFor(status, codes),
     retryAfterMs: retryable ? parseRetryAfter(typeof retryAfter === 'string' ? retryAfter : undefined) : undefined,
     ...(status === 429 ? { rateLimited: true } : {}),
   });

@@ -6,7 +6,7 @@ import {
   NodemailerFailure,
   SmtpFailureContext,
 } from './classify-smtp-error';
-import { SMTP_HINTS, smtpProviderOf } from './smtp-hints';
+import { SMTP_HINTS, SMTP_RETRIED_HINTS, smtpProviderOf } from './smtp-hints';
 
 /** Error shapes as nodemailer 10.6 produces them against a scripted server (contracts.md 4.3). */
 const observed: Record<string, NodemailerFailure> = {
@@ -195,13 +195,13 @@ describe('SMTP hints', () => {
   it('gives each failure words an admin can act on', () => {
     expect(hintOf('auth535', other)).toBe(SMTP_HINTS.badLogin);
     expect(hintOf('auth535', { ...other, preset: 'outlook' })).toBe(SMTP_HINTS.outlookLogin);
-    expect(hintOf('auth454', gmail)).toBe(SMTP_HINTS.loginLater);
+    expect(hintOf('auth454', gmail)).toBe(SMTP_RETRIED_HINTS.loginLater.hint);
     expect(hintOf('requireTLS', other)).toBe(SMTP_HINTS.noStartTls);
     expect(hintOf('requireTlsExtension', other)).toBe(SMTP_HINTS.noStartTls);
     expect(hintOf('noAuth', other)).toBe(SMTP_HINTS.loginRequired);
     expect(hintOf('dns', other)).toMatch(/"mail\.example\.com" could not be found/);
     expect(hintOf('silent', { ...other, port: 465, tls: false })).toMatch(/port 465 expects TLS/);
-    expect(hintOf('greet421', other)).toBe(SMTP_HINTS.tryLater);
+    expect(hintOf('greet421', other)).toBe(SMTP_RETRIED_HINTS.tryLater.hint);
     expect(hintOf('data554', other)).toBeUndefined();
   });
 

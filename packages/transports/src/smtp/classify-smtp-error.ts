@@ -1,5 +1,12 @@
 import { DeliveryError, DeliveryErrorFields } from '@mailroom/domain';
-import { CERTIFICATE_ERROR_CODES, SmtpEndpointContext, SmtpFailureFacts, smtpHint, smtpHintFields, TLS_MISMATCH_CODES } from './smtp-hints';
+import {
+  CERTIFICATE_ERROR_CODES,
+  SMTP_RETRIED_HINTS,
+  SmtpEndpointContext,
+  SmtpFailureFacts,
+  smtpHint,
+  TLS_MISMATCH_CODES,
+} from './smtp-hints';
 import { isRateLimitReply } from './smtp-rate-limit';
 
 /**
@@ -58,9 +65,6 @@ export function isPermanentSmtpFailure(err: NodemailerFailure): boolean {
   return false;
 }
 
-export const SMTP_RATE_LIMIT_HINT =
-  'The server says this account is sending too fast: the email waits and is tried again later, without using up its attempts.';
-
 export interface SmtpFailureDescription extends DeliveryErrorFields {
   message: string;
 }
@@ -98,9 +102,7 @@ export function describeSmtpFailure(error: unknown, ctx: SmtpFailureContext): Sm
     retryable,
     responseCode: err.responseCode,
     response: facts.response,
-    ...(rateLimited
-      ? smtpHintFields(SMTP_RATE_LIMIT_HINT, 'The server says this account is sending too fast.')
-      : smtpHintFields(smtpHint(facts, ctx))),
+    ...(rateLimited ? SMTP_RETRIED_HINTS.rateLimited : smtpHint(facts, ctx)),
     rejectedRecipients: rejected.length > 0 ? rejected : undefined,
     ...(rateLimited ? { rateLimited: true } : {}),
   };

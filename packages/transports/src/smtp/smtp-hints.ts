@@ -1,3 +1,4 @@
+import { DeliveryErrorFields, hintPromisingRetry } from '@mailroom/domain';
 import type { SmtpPreset } from './smtp-presets';
 
 /**
@@ -72,7 +73,6 @@ export const SMTP_HINTS = {
   senderRefused:
     'The server does not allow sending as this From address: use the mailbox you log in with, or an alias the server allows for it.',
   badLogin: 'The server rejected the username or password: check both (the username is usually the full email address).',
-  loginLater: 'The server could not check the login just now; the email will be tried again.',
   loginRequired: 'The server requires a login: fill in the username and password.',
   noStartTls:
     'The server does not offer STARTTLS on this port, so nothing was sent (the password would have travelled unencrypted). Use port 465 with TLS on.',
@@ -82,26 +82,28 @@ export const SMTP_HINTS = {
     "The server's TLS certificate is not trusted (wrong host name, self-signed or expired). Check that the host is exactly the one your provider gives; otherwise the server's administrator must install a valid certificate.",
   recipientRefused: "The recipient's address was refused by the server: check it for typos.",
   messageTooLarge: 'The message is too large for this server: send fewer or smaller attachments.',
-  tryLater: 'The server is busy or limiting connections; the email will be retried automatically.',
-  connectionLost: 'The connection closed before the server confirmed the message; the email will be retried.',
 } as const;
 
-/**
- * The hints above that promise a retry, as they read when nothing will retry (the last attempt, a
- * test email): DeliveryError's `hintWithoutRetry`. Keyed by our own constants, never a server's words.
- */
-const WITHOUT_RETRY: ReadonlyMap<string, string> = new Map([
-  [SMTP_HINTS.loginLater, 'The server could not check the login just now.'],
-  [SMTP_HINTS.tryLater, 'The server is busy or limiting connections.'],
-  [SMTP_HINTS.connectionLost, 'The connection closed before the server confirmed the message.'],
-]);
+/** The hints of temporary failures: each promises the retry, and reads without it when nothing will retry. */
+export const SMTP_RETRIED_HINTS = {
+  loginLater: hintPromisingRetry('The server could not check the login just now', 'the email will be tried again.', '; '),
+  tryLater: hintPromisingRetry('The server is busy or limiting connections', 'the email will be retried automatically.', '; '),
+  connectionLost: hintPromisingRetry('The connection closed before the server confirmed the message', 'the email will be retried.', '; '),
+  rateLimited: hintPromisingRetry(
+    'The server says this account is sending too fast',
+    'the email waits and is tried again later, without using up its attempts.',
+  ),
+} as const;
 
-/** `{ hint }`, plus `hintWithoutRetry` when the hint promises a retry. */
-export function smtpHintFields(hint: string | undefined, withoutRetry = hint === undefined ? undefined : WITHOUT_RETRY.get(hint)) {
-  return { hint, ...(withoutRetry ? { hintWithoutRetry: withoutRetry } : {}) };
+export type SmtpHintFields = Pick<DeliveryErrorFields, 'hint' | 'hintWithoutRetry'>;
+
+/** What to tell the admin about a failure: a hint of the catalogues above, or none. */
+export function smtpHint(facts: SmtpFailureFacts, ctx: SmtpEndpointContext): SmtpHintFields | undefined {
+  const hint = smtpAdvice(facts, ctx);
+  return typeof hint === 'string' ? { hint } : hint;
 }
 
-export function smtpHint(facts: SmtpFailureFacts, ctx: SmtpEndpointContext): string | undefined {
+function smtpAdvice(facts: SmtpFailureFacts, ctx: SmtpEndpointContext): string | SmtpHintFields | undefined {
   const provider = smtpProviderOf(ctx);
   const said = facts.response ?? '';
   const where = `${ctx.host}:${ctx.port}`;
@@ -112,7 +114,7 @@ export function smtpHint(facts: SmtpFailureFacts, ctx: SmtpEndpointContext): str
 
   switch (facts.code) {
     case 'EAUTH':
-      if (replyClass === 4) return SMTP_HINTS.loginLater;
+      if (replyClass === 4) return SMTP_RETRIED_HINTS.loginLater;
       if (provider === 'gmail' && (facts.responseCode === 535 || facts.responseCode === 534 || GMAIL_APP_PASSWORD.test(said)))
         return SMTP_HINTS.gmailAppPassword;
       if (provider === 'outlook') return SMTP_HINTS.outlookLogin;
@@ -129,7 +131,7 @@ export function smtpHint(facts: SmtpFailureFacts, ctx: SmtpEndpointContext): str
         return `${where} did not greet us: port 465 expects TLS from the first byte, so turn TLS on.`;
       return `${where} did not answer in time: check the host and port, and that outgoing connections to this port are allowed.`;
     case 'ECONNECTION':
-      return SMTP_HINTS.connectionLost;
+      return SMTP_RETRIED_HINTS.connectionLost;
     case 'ESOCKET':
       if (facts.originalCode && CERTIFICATE_ERROR_CODES.has(facts.originalCode)) return SMTP_HINTS.untrustedCertificate;
       if (facts.originalCode && TLS_MISMATCH_CODES.has(facts.originalCode)) return SMTP_HINTS.tlsMismatch;
@@ -137,10 +139,10 @@ export function smtpHint(facts: SmtpFailureFacts, ctx: SmtpEndpointContext): str
         return `Nothing accepts connections on ${where}: check the host and port (465 with TLS on, or 587 with TLS off).`;
       if (facts.originalCode === 'ETIMEDOUT' || facts.originalCode === 'EHOSTUNREACH' || facts.originalCode === 'ENETUNREACH')
         return `${where} cannot be reached: check the host and port.`;
-      return SMTP_HINTS.connectionLost;
+      return SMTP_RETRIED_HINTS.connectionLost;
   }
 
-  if (replyClass === 4 || facts.responseCode === 503) return SMTP_HINTS.tryLater;
+  if (replyClass === 4 || facts.responseCode === 503) return SMTP_RETRIED_HINTS.tryLater;
   if (replyClass === 5) {
     if (facts.command === 'MAIL FROM' && /\b5\.7\.\d+\b|not (allowed|authori[sz]ed|permitted)|relay/i.test(said))
       return provider === 'ionos' ? SMTP_HINTS.ionosSender : SMTP_HINTS.senderRefused;

@@ -2,7 +2,7 @@ import { DeliveryError } from '@mailroom/domain';
 import { refusingPort, selfSignedCertificate, startSilentServer } from '@mailroom/testkit';
 import { acmeInvoice, failureOf } from '../../test/outgoing-message.fixture';
 import { FAST_TIMEOUTS, LOCAL_SMTP_HOSTS, smtpTestBench } from '../../test/smtp-test-bench';
-import { SMTP_HINTS } from './smtp-hints';
+import { SMTP_HINTS, SMTP_RETRIED_HINTS } from './smtp-hints';
 import { SmtpConnectionOptions, SmtpTransport } from './smtp-transport';
 
 const USER = 'facturas@acme.test';
@@ -87,7 +87,7 @@ describe('SmtpTransport failures are DeliveryErrors that decide the retry', () =
     const s = await sink({ tls: 'starttls', auth: { users: USERS }, greet421Times: 1 });
     const t = transport(s);
     const error = await failureOfSending(t);
-    expect(error).toMatchObject({ code: 'EPROTOCOL', retryable: true, responseCode: 421, hint: SMTP_HINTS.tryLater });
+    expect(error).toMatchObject({ code: 'EPROTOCOL', retryable: true, responseCode: 421, hint: SMTP_RETRIED_HINTS.tryLater.hint });
 
     await t.send(acmeInvoice());
     expect(s.messages).toHaveLength(1);
@@ -116,7 +116,7 @@ describe('SmtpTransport failures are DeliveryErrors that decide the retry', () =
     const s = await sink({ tls: 'starttls', auth: { users: USERS }, dropDuringData: 1 });
     const t = transport(s);
     const error = await failureOfSending(t);
-    expect(error).toMatchObject({ code: 'ECONNECTION', retryable: true, hint: SMTP_HINTS.connectionLost });
+    expect(error).toMatchObject({ code: 'ECONNECTION', retryable: true, hint: SMTP_RETRIED_HINTS.connectionLost.hint });
     expect(s.droppedDuringData).toBe(1);
     expect(s.messages).toEqual([]);
 
