@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { HINT_KEYS, HINT_THENS } from '@mailroom/domain';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { expressRoutes } from './fuzz/express-routes';
@@ -99,6 +100,29 @@ describe('the OpenAPI document', () => {
       expect.arrayContaining(['tenantId', 'status', 'since', 'limit', 'cursor']),
     );
     expect(doc.paths['/v1/tenants/{tenantId}'].put.security).toEqual([{ platformKey: [] }]);
+  });
+
+  it("states each hint's key, values and follow-up beside its words: an attempt's and a test email's", () => {
+    const withHints: any[] = [];
+    const walk = (node: unknown): void => {
+      if (typeof node !== 'object' || node === null) return;
+      const props = (node as { properties?: Record<string, unknown> }).properties;
+      if (props?.hint && props.hintKey) withHints.push(props);
+      Object.values(node).forEach(walk);
+    };
+    walk(doc);
+    // The attempt (in each email answer: one email, the history, a cancel) and the test email's error.
+    expect(withHints.length).toBeGreaterThanOrEqual(2);
+    for (const props of withHints) {
+      expect(props.hintKey.enum).toEqual([...HINT_KEYS]);
+      expect(props.hintThen.enum).toEqual([...HINT_THENS]);
+      expect(props.hintParams.type).toBe('object');
+    }
+    const test = doc.paths['/v1/tenants/{tenantId}/email-settings/test'].post.responses['200'].content['application/json'].schema;
+    expect(test).toEqual({ $ref: '#/components/schemas/SendTestEmail200' });
+    expect(Object.keys((doc.components.schemas.SendTestEmail200 as any).properties.error.properties)).toEqual(
+      expect.arrayContaining(['hint', 'hintKey', 'hintParams', 'hintThen']),
+    );
   });
 
   it('has examples that validate against their own schemas (request bodies and answers)', () => {

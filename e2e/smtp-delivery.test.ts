@@ -140,7 +140,16 @@ describe('documents emailed end to end through the tenant SMTP server and the pl
     const id = await send('busy', invoice('F-111'));
     const email = await waitForEmail(m, 'busy', id, (e) => e.status === 'failed');
     expect(email.attempts).toHaveLength(4);
-    for (const a of email.attempts.slice(0, 3)) expect(a.hint).toMatch(/will be retried automatically/);
+    for (const a of email.attempts.slice(0, 3)) {
+      expect(a.hint).toMatch(/will be retried automatically/);
+      expect(a).toMatchObject({ hintKey: 'smtp.tryLater', hintThen: 'retry' });
+    }
+    // The same advice by its key, for a screen that words it itself: now followed by "nothing retries it".
+    expect(email.attempts[3]).toMatchObject({
+      hintKey: 'smtp.tryLater',
+      hintThen: 'lastAttempt',
+      hintParams: { attempts: 4, retryPath: `/v1/tenants/busy/emails/${id}/retry` },
+    });
     const last = email.attempts[3].hint;
     expect(last).not.toMatch(/will be retried/);
     expect(last).toMatch(/^The server is busy or limiting connections\. Tried 4 times/);

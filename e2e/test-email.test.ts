@@ -108,6 +108,9 @@ describe('send test email, for the SMTP and platform modes', () => {
       expect(r.body.error.hint).toBe('The server is busy or limiting connections. Nothing retries a test email: send it again later.');
       const history = await m.call('GET', `/v1/tenants/tb/emails/${r.body.emailId}`);
       expect(history.body.attempts.map((a: { hint?: string }) => a.hint)).toEqual([r.body.error.hint]);
+      // Its key and what followed it, in the answer and the history, for the screens' own words.
+      expect(r.body.error).toMatchObject({ hintKey: 'smtp.tryLater', hintThen: 'testEmail' });
+      expect(history.body.attempts[0]).toMatchObject({ hintKey: 'smtp.tryLater', hintThen: 'testEmail' });
     } finally {
       await sink.close();
     }

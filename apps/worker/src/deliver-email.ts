@@ -8,6 +8,8 @@ import {
   EffectiveSettings,
   EmailRecord,
   hintAfterLastAttempt,
+  hintOf,
+  recordedHint,
   markSending,
   narrowToAwaiting,
   reopenFailed,
@@ -80,7 +82,7 @@ export async function deliverEmail(deps: WorkerDeps, job: SendAttempt): Promise<
       throw new DeliveryError(`tenant ${tenantId} does not exist`, {
         code: 'ETENANT',
         retryable: false,
-        hint: 'the tenant of this email is gone: create it again (PUT /v1/tenants/:tenantId) and retry the email',
+        ...hintOf('send.tenantGone', 'the tenant of this email is gone: create it again (PUT /v1/tenants/:tenantId) and retry the email'),
       });
     if (!content)
       throw new DeliveryError(
@@ -90,7 +92,7 @@ export async function deliverEmail(deps: WorkerDeps, job: SendAttempt): Promise<
         {
           code: email.contentPurgedAt ? 'ECONTENT_PURGED' : 'ECONTENT',
           retryable: false,
-          hint: 'the stored body of this email is gone: enqueue the document again',
+          ...hintOf('send.contentGone', 'the stored body of this email is gone: enqueue the document again'),
         },
       );
     const settings = effective.settings;
@@ -155,13 +157,13 @@ async function afterFailure(
   const hint =
     next.kind === 'give_up' && err.retryable
       ? hintAfterLastAttempt(err, job.made + 1, `/v1/tenants/${tenantId}/emails/${emailId}/retry`)
-      : err.hint;
+      : recordedHint(err);
   const failure = {
     code: err.code,
     retryable: err.retryable,
     responseCode: err.responseCode,
     response: err.response ?? err.message,
-    hint,
+    ...hint,
     ...(err.rateLimited ? { rateLimited: true } : {}),
     durationMs,
   };

@@ -1,4 +1,4 @@
-import { DeliveryError, isDeliveryError } from '@mailroom/domain';
+import { DeliveryError, hintOf, isDeliveryError } from '@mailroom/domain';
 import { SECRET_UNAVAILABLE_HINT, SETTINGS_INCOMPLETE_HINT, SettingsIncompleteError } from '@mailroom/transports';
 import { SecretUnavailableError } from '@mailroom/security';
 
@@ -13,13 +13,13 @@ export function toDeliveryError(e: unknown): DeliveryError {
     return new DeliveryError(e.message, {
       code: 'ECONFIG',
       retryable: false,
-      hint: SETTINGS_INCOMPLETE_HINT,
+      ...hintOf('send.settingsIncomplete', SETTINGS_INCOMPLETE_HINT),
     });
   if (e instanceof SecretUnavailableError)
     return new DeliveryError(e.message, {
       code: 'ESECRET',
       retryable: false,
-      hint: SECRET_UNAVAILABLE_HINT,
+      ...hintOf('send.secretUnavailable', SECRET_UNAVAILABLE_HINT),
     });
   const err = e as Error;
   return new DeliveryError(err?.message ?? String(e), { code: 'EINTERNAL', retryable: true }, { cause: e });

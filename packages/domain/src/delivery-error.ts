@@ -1,3 +1,5 @@
+import type { HintKey, HintParams, HintThen } from './hint-keys';
+
 /**
  * What every transport throws. Its fields decide what happens next: `retryable === false` becomes
  * BullMQ's UnrecoverableError in the worker; `retryAfterMs` overrides the backoff (HTTP Retry-After).
@@ -17,6 +19,12 @@ export interface DeliveryErrorFields {
    * will retry (the last attempt, a test email). Absent: `hint` promises nothing (hintNotRetried).
    */
   hintWithoutRetry?: string;
+  /** The stable key of `hint` (and of `hintWithoutRetry`: the same advice), for a screen to say it in its own words. */
+  hintKey?: HintKey;
+  /** The values `hint` embeds (a host, a provider), for those words. */
+  hintParams?: HintParams;
+  /** What follows the advice (`retry` when `hint` promises the retry), for those words. */
+  hintThen?: HintThen;
   retryAfterMs?: number;
   /**
    * The server or provider says the sender is over its rate (SMTP 4xx "too many", HTTP 429): the worker
@@ -42,6 +50,9 @@ export class DeliveryError extends Error implements DeliveryErrorFields {
   readonly response?: string;
   readonly hint?: string;
   readonly hintWithoutRetry?: string;
+  readonly hintKey?: HintKey;
+  readonly hintParams?: HintParams;
+  readonly hintThen?: HintThen;
   readonly retryAfterMs?: number;
   readonly rateLimited?: boolean;
   readonly rejectedRecipients?: { email: string; response?: string; responseCode?: number }[];
@@ -54,6 +65,9 @@ export class DeliveryError extends Error implements DeliveryErrorFields {
     this.response = fields.response;
     this.hint = fields.hint;
     this.hintWithoutRetry = fields.hintWithoutRetry;
+    this.hintKey = fields.hintKey;
+    this.hintParams = fields.hintParams;
+    this.hintThen = fields.hintThen;
     this.retryAfterMs = fields.retryAfterMs;
     this.rateLimited = fields.rateLimited;
     this.rejectedRecipients = fields.rejectedRecipients;

@@ -1,3 +1,4 @@
+import type { HintKey, HintParams, HintThen } from './hint-keys';
 import type { Address } from './address';
 import type { EmailStatus, RecipientStatus } from './status';
 import { ProviderName, SendingMode } from './settings';
@@ -35,6 +36,10 @@ export interface Attempt {
   /** The server's or provider's own words. */
   response?: string;
   hint?: string;
+  /** The key of `hint`, its values, and what followed it (hint-keys.ts): absent on records older than the keys. */
+  hintKey?: HintKey;
+  hintParams?: HintParams;
+  hintThen?: HintThen;
   retryable?: boolean;
   /** The server or provider said the sender is over its rate: this attempt did not count against SEND_ATTEMPTS. */
   rateLimited?: boolean;

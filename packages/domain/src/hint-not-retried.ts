@@ -1,4 +1,16 @@
 import type { DeliveryErrorFields } from './delivery-error';
+import type { HintKey, HintParams } from './hint-keys';
+
+/** A hint as a DeliveryError carries it: the words, their key, and the words without a retry's promise. */
+export type HintFields = Pick<DeliveryErrorFields, 'hint' | 'hintWithoutRetry' | 'hintKey' | 'hintParams' | 'hintThen'>;
+
+/** A hint as it is recorded (an attempt, `lastFailure`, a test email's answer): what was said, and its key. */
+export type RecordedHint = Pick<DeliveryErrorFields, 'hint' | 'hintKey' | 'hintParams' | 'hintThen'>;
+
+/** A hint that promises nothing: its words and their key (with the values they embed). */
+export function hintOf(key: HintKey, hint: string, params?: HintParams): HintFields {
+  return { hint, hintKey: key, ...(params ? { hintParams: params } : {}) };
+}
 
 /**
  * The one way a hint promises a retry: `fact` (what happened) joined to `promise` (that the email will
@@ -6,11 +18,18 @@ import type { DeliveryErrorFields } from './delivery-error';
  * last attempt, a test email; hintNotRetried). `joiner` keeps each hint's wording (": " or "; ").
  */
 export function hintPromisingRetry(
+  key: HintKey,
   fact: string,
   promise: string,
-  joiner = ': ',
-): Required<Pick<DeliveryErrorFields, 'hint' | 'hintWithoutRetry'>> {
-  return { hint: `${fact}${joiner}${promise}`, hintWithoutRetry: `${fact}.` };
+  options: { joiner?: string; params?: HintParams } = {},
+): HintFields & Required<Pick<HintFields, 'hint' | 'hintWithoutRetry'>> {
+  return {
+    hint: `${fact}${options.joiner ?? ': '}${promise}`,
+    hintWithoutRetry: `${fact}.`,
+    hintKey: key,
+    ...(options.params ? { hintParams: options.params } : {}),
+    hintThen: 'retry',
+  };
 }
 
 /** Two pieces of advice as one text: the first ends as a sentence. */
@@ -29,17 +48,39 @@ export function hintNotRetried(err: Pick<DeliveryErrorFields, 'hint' | 'hintWith
   return instead ? joinHints(err.hintWithoutRetry, instead) : err.hintWithoutRetry;
 }
 
+/** What is recorded of an error's hint as it was given (a retry follows, or the hint promised nothing). */
+export function recordedHint(err: HintFields): RecordedHint {
+  const { hint, hintKey, hintParams, hintThen } = err;
+  return compact({ hint, hintKey, hintParams, hintThen });
+}
+
+/** A test email's hint: nothing retries it, so a promise of a retry becomes "send it again later". */
+export function hintForTestEmail(err: HintFields): RecordedHint {
+  if (err.hintWithoutRetry === undefined) return recordedHint(err);
+  return compact({
+    hint: hintNotRetried(err, 'Nothing retries a test email: send it again later.'),
+    hintKey: err.hintKey,
+    hintParams: err.hintParams,
+    hintThen: 'testEmail',
+  });
+}
+
 /**
  * The hint recorded when the worker gives up on a temporary failure after its last attempt: what
  * happened, that it was tried `attempts` times, and how to send it again once the cause is gone.
  */
-export function hintAfterLastAttempt(
-  err: Pick<DeliveryErrorFields, 'hint' | 'hintWithoutRetry'>,
-  attempts: number,
-  retryPath: string,
-): string {
-  return joinHints(
-    hintNotRetried(err),
-    `Tried ${attempts} time${attempts === 1 ? '' : 's'} without success; nothing retries it now: retry it (POST ${retryPath}) once the server or provider accepts mail again.`,
-  );
+export function hintAfterLastAttempt(err: HintFields, attempts: number, retryPath: string): RecordedHint {
+  return compact({
+    hint: joinHints(
+      hintNotRetried(err),
+      `Tried ${attempts} time${attempts === 1 ? '' : 's'} without success; nothing retries it now: retry it (POST ${retryPath}) once the server or provider accepts mail again.`,
+    ),
+    hintKey: err.hintKey,
+    hintParams: { ...err.hintParams, attempts, retryPath },
+    hintThen: 'lastAttempt',
+  });
+}
+
+function compact(h: RecordedHint): RecordedHint {
+  return Object.fromEntries(Object.entries(h).filter(([, v]) => v !== undefined)) as RecordedHint;
 }

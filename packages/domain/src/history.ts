@@ -1,4 +1,5 @@
 import type { Attempt, EmailEvent, EmailEventType, EmailRecord, RecipientState, TransportChoice } from './email';
+import type { HintKey, HintParams, HintThen } from './hint-keys';
 import { canMove, RecipientStatus, summariseStatus } from './status';
 import { withFinalAt } from './content-retention';
 import { capOpenEvents, isRepeatOpen, rememberOpenClient } from './open-events';
@@ -106,6 +107,9 @@ export interface SendFailure {
   responseCode?: number;
   response?: string;
   hint?: string;
+  hintKey?: HintKey;
+  hintParams?: HintParams;
+  hintThen?: HintThen;
   rateLimited?: boolean;
   durationMs?: number;
 }

@@ -10,6 +10,7 @@ export * from './email';
 export * from './enqueue-input';
 export * from './history-query';
 export * from './delivery-error';
+export * from './hint-keys';
 export * from './hint-not-retried';
 export * from './history';
 export * from './machine-open';

@@ -1,6 +1,6 @@
 import { EmailRecord, EVENT_TYPES, RECIPIENT_STATUSES, SENDING_MODES, SUPPRESSION_REASONS } from '@mailroom/domain';
 import { z } from 'zod';
-import { isoTime } from '../openapi/answer-fields';
+import { hintKeyFields, isoTime } from '../openapi/answer-fields';
 
 /**
  * The emails routes' answers and their zod schemas side by side: the presenters are typed by the
@@ -32,6 +32,7 @@ const attemptSchema = z.strictObject({
   responseCode: z.number().int().optional(),
   response: z.string().optional(),
   hint: z.string().optional(),
+  ...hintKeyFields,
   retryable: z.boolean().optional(),
   rateLimited: z.boolean().optional(),
   durationMs: z.number().optional(),

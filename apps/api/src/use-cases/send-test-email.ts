@@ -6,7 +6,8 @@ import {
   effectiveSettings,
   EmailSettings,
   EmailSettingsInput,
-  hintNotRetried,
+  hintForTestEmail,
+  hintOf,
   isDeliveryError,
   markSending,
   Tenant,
@@ -16,6 +17,7 @@ import { buildOutgoingMessage, fromAddress } from '@mailroom/delivery';
 import { z } from 'zod';
 import type { ApiDeps } from '../api-deps';
 import { HttpError } from '../http/http-error';
+import { hintKeyFields } from '../openapi/answer-fields';
 import { newEmailId, newEmailRecord } from './new-email-record';
 import { testTransport } from './test-transport';
 import { draftSettings } from './save-settings';
@@ -27,7 +29,15 @@ export const testEmailAnswerSchema = z.strictObject({
   emailId: z.string(),
   to: z.string(),
   messageId: z.string().optional(),
-  error: z.strictObject({ code: z.string(), message: z.string(), response: z.string().optional(), hint: z.string().optional() }).optional(),
+  error: z
+    .strictObject({
+      code: z.string(),
+      message: z.string(),
+      response: z.string().optional(),
+      hint: z.string().optional(),
+      ...hintKeyFields,
+    })
+    .optional(),
 });
 export type TestEmailAnswer = z.input<typeof testEmailAnswerSchema>;
 
@@ -56,7 +66,7 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
           new DeliveryError(`no answer within ${ms} ms`, {
             code: 'ETIMEDOUT',
             retryable: true,
-            hint: 'the server did not answer in time: check host and port, and that outgoing connections are allowed',
+            ...hintOf('send.timedOut', 'the server did not answer in time: check host and port, and that outgoing connections are allowed'),
           }),
         ),
       ms,
@@ -124,7 +134,7 @@ export async function sendTestEmail(deps: ApiDeps, tenant: Tenant, draft?: Email
     const err = isDeliveryError(e) ? e : new DeliveryError((e as Error).message, { code: 'EINTERNAL', retryable: true });
     const at = deps.now().toISOString();
     // Nothing retries a test email: its hint never promises it, and says to send the test again.
-    const hint = err.retryable ? hintNotRetried(err, 'Nothing retries a test email: send it again later.') : err.hint;
+    const hint = hintForTestEmail(err);
     await deps.store.emails.update(tenant.id, record.id, (rec) =>
       applySendFailure(
         rec,
@@ -133,7 +143,7 @@ export async function sendTestEmail(deps: ApiDeps, tenant: Tenant, draft?: Email
           retryable: err.retryable,
           responseCode: err.responseCode,
           response: err.response ?? err.message,
-          hint,
+          ...hint,
           durationMs: Date.now() - started,
         },
         at,
@@ -154,7 +164,7 @@ export async function sendTestEmail(deps: ApiDeps, tenant: Tenant, draft?: Email
         code: err.code,
         message: err.message,
         ...(err.response ? { response: err.response } : {}),
-        ...(hint ? { hint } : {}),
+        ...hint,
       },
     };
   } finally {

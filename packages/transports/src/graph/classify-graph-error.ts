@@ -1,4 +1,4 @@
-import { DeliveryError, DeliveryErrorFields, hintPromisingRetry } from '@mailroom/domain';
+import { DeliveryError, HintFields, hintOf, hintPromisingRetry } from '@mailroom/domain';
 import { isRetryableHttpStatus, parseRetryAfter } from '../http-failure';
 
 /** A Graph answer that was not 202. */
@@ -10,22 +10,34 @@ export interface GraphAnswer {
 }
 
 export const GRAPH_HINTS = {
-  tokenRefused:
+  tokenRefused: hintOf(
+    'graph.tokenRefused',
     'Microsoft Graph refused the access token even after it was renewed. Reconnect the mailbox with Microsoft (choosing Microsoft Graph) in the email settings.',
-  accessDenied:
+  ),
+  accessDenied: hintOf(
+    'graph.accessDenied',
     'Microsoft 365 did not allow this app to send as the mailbox (the "Send mail as you" permission, Mail.Send, is missing or an administrator blocked it). Reconnect the mailbox choosing Microsoft Graph and accept the permission, or ask an administrator to allow it.',
-  sendAsDenied:
+  ),
+  sendAsDenied: hintOf(
+    'graph.sendAsDenied',
     'Microsoft 365 refused the From address: with Microsoft Graph the email must come from the connected mailbox (or an address it has Send As permission for).',
-  recipients: 'Microsoft 365 found no valid recipient in the email: check the addresses for typos.',
-  tooLarge:
+  ),
+  recipients: hintOf('graph.recipients', 'Microsoft 365 found no valid recipient in the email: check the addresses for typos.'),
+  tooLarge: hintOf(
+    'graph.tooLarge',
     'The email is larger than Microsoft Graph accepts in one request (4 MB, attachments included, after encoding): send fewer or smaller attachments, or connect through SMTP.',
-  invalid: 'Microsoft Graph refused the message as invalid; its words say why.',
+  ),
+  invalid: hintOf('graph.invalid', 'Microsoft Graph refused the message as invalid; its words say why.'),
 } as const;
 
 /** The hints of temporary failures: each promises the retry, and reads without it when nothing will retry. */
 export const GRAPH_RETRIED_HINTS = {
-  throttled: hintPromisingRetry('Microsoft 365 is limiting how fast this mailbox may send', 'the email will be retried.'),
-  unavailable: hintPromisingRetry('Microsoft Graph had a temporary problem', 'the email will be retried.'),
+  throttled: hintPromisingRetry(
+    'graph.throttled',
+    'Microsoft 365 is limiting how fast this mailbox may send',
+    'the email will be retried.',
+  ),
+  unavailable: hintPromisingRetry('graph.unavailable', 'Microsoft Graph had a temporary problem', 'the email will be retried.'),
 } as const;
 
 /** Graph's `{ error: { code, message } }`, if that is what the body is. */
@@ -61,12 +73,12 @@ export function classifyGraphAnswer(answer: GraphAnswer, now = Date.now()): Deli
   );
 }
 
-function hintFor(status: number, code: string | undefined): Pick<DeliveryErrorFields, 'hint' | 'hintWithoutRetry'> {
-  if (status === 401) return { hint: GRAPH_HINTS.tokenRefused };
-  if (status === 403) return { hint: code === 'ErrorSendAsDenied' ? GRAPH_HINTS.sendAsDenied : GRAPH_HINTS.accessDenied };
-  if (status === 413) return { hint: GRAPH_HINTS.tooLarge };
+function hintFor(status: number, code: string | undefined): HintFields {
+  if (status === 401) return GRAPH_HINTS.tokenRefused;
+  if (status === 403) return code === 'ErrorSendAsDenied' ? GRAPH_HINTS.sendAsDenied : GRAPH_HINTS.accessDenied;
+  if (status === 413) return GRAPH_HINTS.tooLarge;
   if (status === 429) return GRAPH_RETRIED_HINTS.throttled;
   if (status >= 500 || status === 408) return GRAPH_RETRIED_HINTS.unavailable;
-  if (code === 'ErrorInvalidRecipients') return { hint: GRAPH_HINTS.recipients };
-  return { hint: GRAPH_HINTS.invalid };
+  if (code === 'ErrorInvalidRecipients') return GRAPH_HINTS.recipients;
+  return GRAPH_HINTS.invalid;
 }

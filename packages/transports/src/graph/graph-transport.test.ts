@@ -124,7 +124,7 @@ describe('GraphTransport against a local Microsoft and Graph', () => {
       const e = await failureOf(
         new GraphTransport({ baseUrl: picky.url, tokens: o.manager().tokensFor(grant), timeoutMs: 2000 }).send(invoice()),
       );
-      expect(e).toMatchObject({ code: 'http_401', retryable: false, responseCode: 401, hint: GRAPH_HINTS.tokenRefused });
+      expect(e).toMatchObject({ code: 'http_401', retryable: false, responseCode: 401, ...GRAPH_HINTS.tokenRefused });
       expect(e.response).toMatch(/^InvalidAuthenticationToken: /);
       expect(o.oauth.stats.refreshes - before).toBe(1);
     } finally {
@@ -156,12 +156,12 @@ describe('GraphTransport against a local Microsoft and Graph', () => {
   it("Graph's refusals are permanent with its own words: another From, a token without Mail.Send", async () => {
     const { grant } = await o.connect('tn_graph_from', 'graph');
     const sendAs = await failureOf(transport(o.manager().tokensFor(grant)).send(acmeInvoice({ from: { email: 'jefe@contoso.test' } })));
-    expect(sendAs).toMatchObject({ code: 'http_403', retryable: false, hint: GRAPH_HINTS.sendAsDenied });
+    expect(sendAs).toMatchObject({ code: 'http_403', retryable: false, ...GRAPH_HINTS.sendAsDenied });
     expect(sendAs.response).toMatch(/^ErrorSendAsDenied: /);
 
     const smtpGrant = await o.connect('tn_graph_smtp_scope', 'smtp');
     const denied = await failureOf(transport(o.manager().tokensFor(smtpGrant.grant)).send(invoice()));
-    expect(denied).toMatchObject({ code: 'http_403', retryable: false, hint: GRAPH_HINTS.accessDenied });
+    expect(denied).toMatchObject({ code: 'http_403', retryable: false, ...GRAPH_HINTS.accessDenied });
   });
 
   it('refuses an email over 4 MB once encoded before asking Graph, permanently', async () => {
@@ -174,7 +174,7 @@ describe('GraphTransport against a local Microsoft and Graph', () => {
     expect(await failureOf(transport(o.manager().tokensFor(grant)).send(big))).toMatchObject({
       code: 'graph_message_too_large',
       retryable: false,
-      hint: GRAPH_HINTS.tooLarge,
+      ...GRAPH_HINTS.tooLarge,
     });
     expect(graph.requests.length).toBe(requests);
   });

@@ -45,7 +45,7 @@ export class GraphTransport implements Transport {
       throw new DeliveryError(`the email is ${body.length} bytes once encoded for Microsoft Graph, above its 4 MB request limit`, {
         code: 'graph_message_too_large',
         retryable: false,
-        hint: GRAPH_HINTS.tooLarge,
+        ...GRAPH_HINTS.tooLarge,
       });
     }
     let token = await this.options.tokens.getAccessToken();

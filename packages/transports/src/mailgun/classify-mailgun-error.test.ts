@@ -19,12 +19,19 @@ describe('classifyMailgunError', () => {
     expect(send).toMatchObject({
       hint: 'Mailgun could not be reached: it will be retried',
       hintWithoutRetry: 'Mailgun could not be reached.',
+      hintKey: 'mailgun.unreachable',
+      hintThen: 'retry',
     });
     const registration = classifyMailgunError(apiError(503, 'Service Unavailable', ''), { ...ctx, action: 'register-webhook' });
     expect(registration.hint).toBe(
       'Mailgun had a temporary problem. Nothing retries the registration: save the email settings again once Mailgun answers.',
     );
     expect(registration.hintWithoutRetry).toBeUndefined();
+    expect(registration).toMatchObject({ hintKey: 'mailgun.unavailable', hintThen: 'saveAgain', hintParams: { provider: 'Mailgun' } });
+    const slow = classifyMailgunError(apiError(400, 'ETIMEDOUT', 'timeout exceeded'), ctx);
+    expect(slow).toMatchObject({ hintKey: 'mailgun.timedOut', hintParams: { ms: 1000 } });
+    const forbidden = classifyMailgunError(apiError(403, 'Forbidden', 'Domain disabled'), ctx);
+    expect(forbidden).toMatchObject({ hintKey: 'mailgun.forbidden', hintParams: { domain: 'mg.tenant.example' } });
   });
 
   it.each([
@@ -56,7 +63,7 @@ describe('classifyMailgunError', () => {
   });
 
   it('gives the hints an admin can act on', () => {
-    expect(classifyMailgunError(apiError(401, 'Unauthorized', 'Forbidden'), ctx).hint).toBe(MAILGUN_401_HINT);
+    expect(classifyMailgunError(apiError(401, 'Unauthorized', 'Forbidden'), ctx).hint).toBe(MAILGUN_401_HINT.hint);
     expect(classifyMailgunError(apiError(404, 'Not Found', 'Domain not found'), ctx).hint).toContain(
       'the domain mg.tenant.example is not in this Mailgun account/region',
     );

@@ -1,4 +1,4 @@
-import { DeliveryError } from '@mailroom/domain';
+import { DeliveryError, HintFields, hintOf } from '@mailroom/domain';
 import { isRetryableHttpStatus, NETWORK_ERROR_CODES, parseRetryAfter } from '../http-failure';
 import { temporaryHint } from '../temporary-hint';
 
@@ -32,7 +32,10 @@ export interface MailgunApiErrorShape {
   type: 'MailgunAPIError';
 }
 
-export const MAILGUN_401_HINT = 'Mailgun answered 401: check the private key, and whether the domain is in the EU or US region';
+export const MAILGUN_401_HINT = hintOf(
+  'mailgun.keyRejected',
+  'Mailgun answered 401: check the private key, and whether the domain is in the EU or US region',
+);
 
 /** axios codes that come with an HTTP answer (only seen when the status text is empty): not network trouble. */
 const ANSWERED_CODES = new Set(['ERR_BAD_REQUEST', 'ERR_BAD_RESPONSE']);
@@ -79,18 +82,34 @@ function wordsOf(details: unknown): string | undefined {
   return undefined;
 }
 
-function httpHint(status: number, words: string | undefined, ctx: MailgunErrorContext): string {
+function httpHint(status: number, words: string | undefined, ctx: MailgunErrorContext): HintFields {
+  const domain = ctx.domain;
   if (status === 401) return MAILGUN_401_HINT;
   if (status === 404)
-    return `Mailgun answered 404: the domain ${ctx.domain} is not in this Mailgun account/region: check the sending domain, and whether it is in the EU or US region`;
+    return hintOf(
+      'mailgun.domainNotFound',
+      `Mailgun answered 404: the domain ${domain} is not in this Mailgun account/region: check the sending domain, and whether it is in the EU or US region`,
+      { domain },
+    );
   if (status === 403) {
     return ctx.action === 'register-webhook'
-      ? "Mailgun answered 403: this key may not manage webhooks (a domain sending key can only send): use the account's private API key"
-      : `Mailgun answered 403: the key may not use the domain ${ctx.domain}, or the Mailgun account is disabled or still in sandbox`;
+      ? hintOf(
+          'mailgun.webhookForbidden',
+          "Mailgun answered 403: this key may not manage webhooks (a domain sending key can only send): use the account's private API key",
+        )
+      : hintOf(
+          'mailgun.forbidden',
+          `Mailgun answered 403: the key may not use the domain ${domain}, or the Mailgun account is disabled or still in sandbox`,
+          { domain },
+        );
   }
-  if (status === 413) return 'Mailgun refused the email: message too large (Mailgun accepts at most 25 MB, attachments included)';
-  if (status === 400) return `Mailgun refused the request as invalid: ${words ?? 'no reason given'}`;
-  return `Mailgun refused the request (HTTP ${status})`;
+  if (status === 413)
+    return hintOf('mailgun.tooLarge', 'Mailgun refused the email: message too large (Mailgun accepts at most 25 MB, attachments included)');
+  if (status === 400) {
+    const reason = words ?? 'no reason given';
+    return hintOf('mailgun.invalid', `Mailgun refused the request as invalid: ${reason}`, { reason });
+  }
+  return hintOf('mailgun.refused', `Mailgun refused the request (HTTP ${status})`, { status });
 }
 
 function fromHttp(e: MailgunApiErrorShape, ctx: MailgunErrorContext): DeliveryError {
@@ -102,12 +121,12 @@ function fromHttp(e: MailgunApiErrorShape, ctx: MailgunErrorContext): DeliveryEr
     responseCode: e.status,
     response: words,
     ...(e.status === 429
-      ? temporaryHint("Mailgun's rate limit for this account was reached", ctx.action, 'Mailgun')
+      ? temporaryHint('mailgun.rateLimited', "Mailgun's rate limit for this account was reached", ctx.action, 'Mailgun')
       : e.status >= 500
-        ? temporaryHint('Mailgun had a temporary problem', ctx.action, 'Mailgun')
+        ? temporaryHint('mailgun.unavailable', 'Mailgun had a temporary problem', ctx.action, 'Mailgun')
         : retryable
-          ? temporaryHint('Mailgun did not answer in time', ctx.action, 'Mailgun')
-          : { hint: httpHint(e.status, words, ctx) }),
+          ? temporaryHint('mailgun.slow', 'Mailgun did not answer in time', ctx.action, 'Mailgun')
+          : httpHint(e.status, words, ctx)),
     retryAfterMs: retryable ? parseRetryAfter(ctx.retryAfter, ctx.now ?? Date.now()) : undefined,
     ...(e.status === 429 ? { rateLimited: true } : {}),
   });
@@ -120,7 +139,10 @@ function fromNetwork(code: string, details: unknown, ctx: MailgunErrorContext): 
       code,
       retryable: false,
       response: text,
-      hint: 'The Mailgun API address Mailroom is configured with is not usable (MAILGUN_API_URL_US / MAILGUN_API_URL_EU)',
+      ...hintOf(
+        'mailgun.apiUrlUnusable',
+        'The Mailgun API address Mailroom is configured with is not usable (MAILGUN_API_URL_US / MAILGUN_API_URL_EU)',
+      ),
     });
   }
   const timedOut = code === 'ETIMEDOUT' || (code === 'ECONNABORTED' && /timeout/i.test(text ?? ''));
@@ -132,16 +154,16 @@ function fromNetwork(code: string, details: unknown, ctx: MailgunErrorContext): 
       code: timedOut ? 'ETIMEDOUT' : code,
       retryable: true,
       response: text,
-      ...temporaryHint(
-        timedOut
-          ? `Mailgun did not answer within ${ctx.timeoutMs} ms`
-          : NETWORK_ERROR_CODES.has(code)
-            ? 'Mailgun could not be reached'
-            : 'The connection to Mailgun failed',
-        ctx.action,
-        'Mailgun',
-        'it will be retried',
-      ),
+      ...(timedOut
+        ? temporaryHint('mailgun.timedOut', `Mailgun did not answer within ${ctx.timeoutMs} ms`, ctx.action, 'Mailgun', {
+            promise: 'it will be retried',
+            params: { ms: ctx.timeoutMs },
+          })
+        : NETWORK_ERROR_CODES.has(code)
+          ? temporaryHint('mailgun.unreachable', 'Mailgun could not be reached', ctx.action, 'Mailgun', { promise: 'it will be retried' })
+          : temporaryHint('mailgun.connectionFailed', 'The connection to Mailgun failed', ctx.action, 'Mailgun', {
+              promise: 'it will be retried',
+            })),
     },
   );
 }
@@ -157,7 +179,7 @@ export function classifyMailgunError(error: unknown, ctx: MailgunErrorContext): 
         code: 'mailgun_wrong_url',
         retryable: false,
         response: wordsOf(error.details),
-        hint: 'The Mailgun API address Mailroom is configured with is wrong (it must not end in /v3)',
+        ...hintOf('mailgun.wrongUrl', 'The Mailgun API address Mailroom is configured with is wrong (it must not end in /v3)'),
       });
     }
     return fromHttp(error, ctx);
@@ -166,6 +188,6 @@ export function classifyMailgunError(error: unknown, ctx: MailgunErrorContext): 
   return new DeliveryError(`${ACTION_WORDS[ctx.action]}: the Mailgun SDK refused the request: ${detail}`, {
     code: 'sdk_refused',
     retryable: false,
-    hint: 'The request could not be turned into a Mailgun API call: check the addresses and attachments',
+    ...hintOf('mailgun.sdkRefused', 'The request could not be turned into a Mailgun API call: check the addresses and attachments'),
   });
 }

@@ -117,7 +117,7 @@ describe('registerMailgunWebhook against the Mailgun emulators', () => {
 
   it('the wrong region answers 401: permanent, with the key-or-region hint', async () => {
     const err = await failureOf(register({ domain: 'mg.eu.example', apiKey: EU_KEY, baseUrl: us.url }));
-    expect(err).toMatchObject({ code: 'http_401', retryable: false, response: 'Forbidden', hint: MAILGUN_401_HINT });
+    expect(err).toMatchObject({ code: 'http_401', retryable: false, response: 'Forbidden', ...MAILGUN_401_HINT });
     const ok = await register({ domain: 'mg.eu.example', apiKey: EU_KEY, baseUrl: eu.url });
     expect(ok.verificationKey).toBe(eu.signingKey);
     expect(ok.verificationKey).not.toBe(us.signingKey);

@@ -1,4 +1,4 @@
-import { DeliveryError, DeliveryErrorFields, hintPromisingRetry, SENDER_NOT_VERIFIED } from '@mailroom/domain';
+import { DeliveryError, HintFields, hintOf, hintPromisingRetry, SENDER_NOT_VERIFIED } from '@mailroom/domain';
 import { isRetryableHttpStatus, NETWORK_ERROR_CODES, parseRetryAfter } from '../http-failure';
 
 /**
@@ -29,23 +29,24 @@ export interface MailjetErrorEntry {
 }
 
 export const HINTS = {
-  auth: 'Mailjet rejected the API keys: check the public and private key pair',
-  sender: 'Mailjet refused the sender: validate fromAddress in Mailjet',
-  tooLarge: 'The email is too large for Mailjet (15 MB of attachments at most): send fewer or smaller attachments',
-  invalid: "Mailjet refused the email as invalid: see Mailjet's words in the response",
-  forbidden: "Mailjet refused this request for the account: see Mailjet's words in the response",
-  notFound: 'Mailjet answered 404: check MAILJET_API_URL',
+  auth: hintOf('mailjet.auth', 'Mailjet rejected the API keys: check the public and private key pair'),
+  sender: hintOf('mailjet.sender', 'Mailjet refused the sender: validate fromAddress in Mailjet'),
+  tooLarge: hintOf(
+    'mailjet.tooLarge',
+    'The email is too large for Mailjet (15 MB of attachments at most): send fewer or smaller attachments',
+  ),
+  invalid: hintOf('mailjet.invalid', "Mailjet refused the email as invalid: see Mailjet's words in the response"),
+  forbidden: hintOf('mailjet.forbidden', "Mailjet refused this request for the account: see Mailjet's words in the response"),
+  notFound: hintOf('mailjet.notFound', 'Mailjet answered 404: check MAILJET_API_URL'),
 } as const;
 
 /** The hints of temporary failures: each promises the retry, and reads without it when nothing will retry. */
 export const RETRIED_HINTS = {
-  rateLimited: hintPromisingRetry('Mailjet is rate-limiting this account', 'the email will be retried'),
-  unavailable: hintPromisingRetry('Mailjet is having trouble', 'the email will be retried'),
-  unreachable: hintPromisingRetry('Mailjet could not be reached', 'the email will be retried'),
-  timedOut: hintPromisingRetry('Mailjet did not answer in time', 'the email will be retried'),
+  rateLimited: hintPromisingRetry('mailjet.rateLimited', 'Mailjet is rate-limiting this account', 'the email will be retried'),
+  unavailable: hintPromisingRetry('mailjet.unavailable', 'Mailjet is having trouble', 'the email will be retried'),
+  unreachable: hintPromisingRetry('mailjet.unreachable', 'Mailjet could not be reached', 'the email will be retried'),
+  timedOut: hintPromisingRetry('mailjet.timedOut', 'Mailjet did not answer in time', 'the email will be retried'),
 } as const;
-
-type HintFields = Pick<DeliveryErrorFields, 'hint' | 'hintWithoutRetry'>;
 
 function asObject(v: unknown): Record<string, unknown> | undefined {
   return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined;
@@ -93,14 +94,14 @@ function networkError(err: MailjetSdkError): DeliveryError {
 }
 
 function hintFor(status: number, codes: string[]): HintFields {
-  if (status === 401 || codes.includes('mj-0015') || codes.includes('mj-0001')) return { hint: HINTS.auth };
-  if (codes.includes('send-0008')) return { hint: HINTS.sender };
-  if (status === 413 || codes.includes('mj-0011')) return { hint: HINTS.tooLarge };
+  if (status === 401 || codes.includes('mj-0015') || codes.includes('mj-0001')) return HINTS.auth;
+  if (codes.includes('send-0008')) return HINTS.sender;
+  if (status === 413 || codes.includes('mj-0011')) return HINTS.tooLarge;
   if (status === 429) return RETRIED_HINTS.rateLimited;
   if (status >= 500) return RETRIED_HINTS.unavailable;
-  if (status === 404) return { hint: HINTS.notFound };
-  if (status === 403) return { hint: HINTS.forbidden };
-  return { hint: HINTS.invalid };
+  if (status === 404) return HINTS.notFound;
+  if (status === 403) return HINTS.forbidden;
+  return HINTS.invalid;
 }
 
 /** Builds the DeliveryError for an answer Mailjet gave (status and body known). */

@@ -1,5 +1,5 @@
 import Mailjet, { Client } from 'node-mailjet';
-import { DeliveryError } from '@mailroom/domain';
+import { DeliveryError, hintOf } from '@mailroom/domain';
 
 /** What reaching one Mailjet account takes. The keys live in this object only, never in logs or errors. */
 export interface MailjetConnection {
@@ -41,7 +41,7 @@ function configError(problem: string): DeliveryError {
   return new DeliveryError(`Mailjet API URL refused: ${problem}`, {
     code: 'ECONFIG',
     retryable: false,
-    hint: 'Set MAILJET_API_URL to https://api.mailjet.com (or an https emulator in tests).',
+    ...hintOf('mailjet.apiUrl', 'Set MAILJET_API_URL to https://api.mailjet.com (or an https emulator in tests).'),
   });
 }
 

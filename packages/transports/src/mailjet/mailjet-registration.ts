@@ -64,12 +64,13 @@ function scrubbed(e: DeliveryError, secret: string, eventType: string): Delivery
     responseCode: e.responseCode,
     response: clean(e.response),
     retryAfterMs: e.retryAfterMs,
-    hint:
-      e.hint === HINTS.auth
-        ? e.hint
-        : e.retryable
-          ? 'Mailjet could not be reached or is busy: save the settings again to retry the webhook registration'
-          : "Mailjet refused the webhook registration: see Mailjet's words in the response",
+    ...(e.hintKey === HINTS.auth.hintKey
+      ? HINTS.auth
+      : {
+          hint: e.retryable
+            ? 'Mailjet could not be reached or is busy: save the settings again to retry the webhook registration'
+            : "Mailjet refused the webhook registration: see Mailjet's words in the response",
+        }),
   });
 }
 

@@ -103,7 +103,7 @@ describe('MailjetTransport against the HTTPS Mailjet emulator', () => {
     const err = await failureOf(transport().send(invoiceMessage({ from: { email: 'someone@elsewhere.example' } })));
     expect(err.retryable).toBe(false);
     expect(err.responseCode).toBe(403);
-    expect(err.code).toBe('sender_not_verified');
+    expect(err).toMatchObject({ code: 'sender_not_verified', hintKey: 'mailjet.sender' });
     expect(err.response).toContain('send-0008');
     expect(err.response).toContain('someone@elsewhere.example');
     expect(err.hint).toBe('Mailjet refused the sender: validate fromAddress in Mailjet');

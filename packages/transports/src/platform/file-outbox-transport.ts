@@ -1,4 +1,4 @@
-import { DeliveryError } from '@mailroom/domain';
+import { DeliveryError, hintOf } from '@mailroom/domain';
 import { randomBytes } from 'node:crypto';
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -106,7 +106,9 @@ function outboxFailure(error: unknown, dir: string): DeliveryError {
   return new DeliveryError(`could not write to the outbox ${dir}: ${(error as Error)?.message ?? String(error)}`, {
     code,
     retryable,
-    hint: retryable ? undefined : `The platform cannot write to ${dir}: check DATA_DIR and its permissions.`,
+    ...(retryable
+      ? {}
+      : hintOf('platform.outboxUnwritable', `The platform cannot write to ${dir}: check DATA_DIR and its permissions.`, { dir })),
   });
 }
 

@@ -1,4 +1,4 @@
-import { Address, DeliveryError, mergeAddresses } from '@mailroom/domain';
+import { Address, DeliveryError, hintOf, mergeAddresses } from '@mailroom/domain';
 import type { MailDataRequired } from '@sendgrid/mail';
 import type { OutgoingMessage } from '../transport';
 
@@ -76,7 +76,7 @@ export function buildSendgridMail(message: OutgoingMessage): SendgridMailPlan {
     throw new DeliveryError('The email has neither a text nor an HTML body', {
       code: 'empty_body',
       retryable: false,
-      hint: 'Give the email a text or an HTML body: SendGrid refuses an email without content.',
+      ...hintOf('sendgrid.emptyBody', 'Give the email a text or an HTML body: SendGrid refuses an email without content.'),
     });
   }
   const content: [MailContent, ...MailContent[]] = [first, ...rest];

@@ -1,4 +1,4 @@
-import { DeliveryError, SENDER_NOT_VERIFIED } from '@mailroom/domain';
+import { DeliveryError, HintFields, hintOf, SENDER_NOT_VERIFIED } from '@mailroom/domain';
 import { isRetryableHttpStatus, NETWORK_ERROR_CODES, parseRetryAfter } from '../http-failure';
 import { temporaryHint } from '../temporary-hint';
 
@@ -88,25 +88,48 @@ function retryAfterMs(headers: unknown, status: number, now: number): number | u
   return Math.min(Math.max(0, reset * 1000 - now), RATE_LIMIT_CAP_MS);
 }
 
-function httpHint(status: number, senderRefused: boolean, action: SendgridAction): string {
+function httpHint(status: number, senderRefused: boolean, action: SendgridAction): HintFields {
   if (action === 'register-webhook' && (status === 401 || status === 403)) {
-    return 'The SendGrid API key lacks the Mail Settings / Event Webhook permission: give the key that permission, or paste the Event Webhook verification key by hand.';
+    return hintOf(
+      'sendgrid.webhookPermission',
+      'The SendGrid API key lacks the Mail Settings / Event Webhook permission: give the key that permission, or paste the Event Webhook verification key by hand.',
+    );
   }
   if (action === 'register-webhook' && status === 400) {
-    return "SendGrid refused the Event Webhook (its message says why). If the account already has as many Event Webhooks as its plan allows, delete one it no longer uses in SendGrid, or paste the verification key of a webhook that posts to Mailroom's URL.";
+    return hintOf(
+      'sendgrid.webhookRefused',
+      "SendGrid refused the Event Webhook (its message says why). If the account already has as many Event Webhooks as its plan allows, delete one it no longer uses in SendGrid, or paste the verification key of a webhook that posts to Mailroom's URL.",
+    );
   }
   if (status === 401)
-    return 'SendGrid rejected the API key: create a key with Mail Send permission in SendGrid (Settings > API Keys) and save it in the email settings.';
+    return hintOf(
+      'sendgrid.keyRejected',
+      'SendGrid rejected the API key: create a key with Mail Send permission in SendGrid (Settings > API Keys) and save it in the email settings.',
+    );
   if (status === 403) {
     return senderRefused
-      ? 'The From address is not a verified Sender Identity in SendGrid: verify it as a Single Sender, or authenticate its domain, in SendGrid.'
-      : 'SendGrid refused access: the From address is not a verified Sender Identity in SendGrid, or the API key lacks Mail Send permission.';
+      ? hintOf(
+          'sendgrid.senderNotVerified',
+          'The From address is not a verified Sender Identity in SendGrid: verify it as a Single Sender, or authenticate its domain, in SendGrid.',
+        )
+      : hintOf(
+          'sendgrid.forbidden',
+          'SendGrid refused access: the From address is not a verified Sender Identity in SendGrid, or the API key lacks Mail Send permission.',
+        );
   }
-  if (status === 413) return 'SendGrid: the attachment is too large. Keep the email with its attachments under 20 MB.';
+  if (status === 413)
+    return hintOf('sendgrid.tooLarge', 'SendGrid: the attachment is too large. Keep the email with its attachments under 20 MB.');
   if (status === 400)
-    return 'SendGrid found the email invalid (its message says which field): check the addresses, subject and attachments.';
-  if (status === 404) return 'SendGrid answered Not Found: the SendGrid API address Mailroom is configured with is probably wrong.';
-  return `SendGrid refused the request (HTTP ${status}).`;
+    return hintOf(
+      'sendgrid.invalid',
+      'SendGrid found the email invalid (its message says which field): check the addresses, subject and attachments.',
+    );
+  if (status === 404)
+    return hintOf(
+      'sendgrid.notFound',
+      'SendGrid answered Not Found: the SendGrid API address Mailroom is configured with is probably wrong.',
+    );
+  return hintOf('sendgrid.refused', `SendGrid refused the request (HTTP ${status}).`, { status });
 }
 
 const ACTION_WORDS: Record<SendgridAction, string> = {
@@ -125,10 +148,14 @@ function fromHttp(status: number, headers: unknown, body: unknown, ctx: Sendgrid
     responseCode: status,
     response: words,
     ...(status === 429
-      ? temporaryHint("SendGrid's rate limit for this account was reached", ctx.action, 'SendGrid', 'the email will be retried.')
+      ? temporaryHint('sendgrid.rateLimited', "SendGrid's rate limit for this account was reached", ctx.action, 'SendGrid', {
+          promise: 'the email will be retried.',
+        })
       : status >= 500
-        ? temporaryHint('SendGrid had a temporary problem', ctx.action, 'SendGrid', 'the email will be retried.')
-        : { hint: httpHint(status, senderRefused, ctx.action) }),
+        ? temporaryHint('sendgrid.unavailable', 'SendGrid had a temporary problem', ctx.action, 'SendGrid', {
+            promise: 'the email will be retried.',
+          })
+        : httpHint(status, senderRefused, ctx.action)),
     retryAfterMs: retryable ? retryAfterMs(headers, status, ctx.now ?? Date.now()) : undefined,
     ...(status === 429 ? { rateLimited: true } : {}),
   });
@@ -139,7 +166,7 @@ function fromNetwork(code: string | undefined, ctx: SendgridErrorContext): Deliv
     return new DeliveryError(`${ACTION_WORDS[ctx.action]}: the request could not be made (${code})`, {
       code,
       retryable: false,
-      hint: 'The SendGrid API address Mailroom is configured with is not usable.',
+      ...hintOf('sendgrid.apiUrlUnusable', 'The SendGrid API address Mailroom is configured with is not usable.'),
     });
   }
   const timedOut = code === 'ETIMEDOUT' || code === 'ECONNABORTED';
@@ -151,16 +178,18 @@ function fromNetwork(code: string | undefined, ctx: SendgridErrorContext): Deliv
     {
       code: timedOut ? 'ETIMEDOUT' : (code ?? 'ENETWORK'),
       retryable: true,
-      ...temporaryHint(
-        timedOut
-          ? `SendGrid did not answer within ${ctx.timeoutMs} ms`
-          : known
-            ? 'SendGrid could not be reached'
-            : 'The connection to SendGrid failed',
-        ctx.action,
-        'SendGrid',
-        'it will be retried.',
-      ),
+      ...(timedOut
+        ? temporaryHint('sendgrid.timedOut', `SendGrid did not answer within ${ctx.timeoutMs} ms`, ctx.action, 'SendGrid', {
+            promise: 'it will be retried.',
+            params: { ms: ctx.timeoutMs },
+          })
+        : known
+          ? temporaryHint('sendgrid.unreachable', 'SendGrid could not be reached', ctx.action, 'SendGrid', {
+              promise: 'it will be retried.',
+            })
+          : temporaryHint('sendgrid.connectionFailed', 'The connection to SendGrid failed', ctx.action, 'SendGrid', {
+              promise: 'it will be retried.',
+            })),
     },
   );
 }
@@ -176,6 +205,6 @@ export function classifySendgridError(error: unknown, ctx: SendgridErrorContext)
   return new DeliveryError(`${ACTION_WORDS[ctx.action]}: the SendGrid SDK refused the request: ${detail}`, {
     code: 'sdk_refused',
     retryable: false,
-    hint: 'The email could not be turned into a SendGrid request: check its addresses and attachments.',
+    ...hintOf('sendgrid.sdkRefused', 'The email could not be turned into a SendGrid request: check its addresses and attachments.'),
   });
 }

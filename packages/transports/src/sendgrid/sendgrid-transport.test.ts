@@ -129,14 +129,26 @@ describe('SendgridTransport against the SendGrid emulator', () => {
     const words = 'The from address does not match a verified Sender Identity. Mail cannot be sent until this error is resolved.';
     sg.injectFault({ kind: 'status', status: 403, body: { errors: [{ message: words, field: 'from', help: null }] } });
     const err = await failureOf(transport().send(message()));
-    expect(err).toMatchObject({ retryable: false, code: 'sender_not_verified', responseCode: 403, response: words });
+    expect(err).toMatchObject({
+      retryable: false,
+      code: 'sender_not_verified',
+      responseCode: 403,
+      response: words,
+      hintKey: 'sendgrid.senderNotVerified',
+    });
     expect(err.hint).toMatch(/the From address is not a verified Sender Identity in SendGrid/i);
   });
 
   it('leaves a 403 that names no sender as a 403: the key, or a block, not the sender', async () => {
     sg.injectFault({ kind: 'status', status: 403, body: { errors: [{ message: 'access forbidden', field: null }] } });
     const err = await failureOf(transport().send(message()));
-    expect(err).toMatchObject({ retryable: false, code: 'http_403', responseCode: 403, response: 'access forbidden' });
+    expect(err).toMatchObject({
+      retryable: false,
+      code: 'http_403',
+      responseCode: 403,
+      response: 'access forbidden',
+      hintKey: 'sendgrid.forbidden',
+    });
     expect(err.hint).toMatch(/or the API key lacks Mail Send permission/);
   });
 

@@ -1,4 +1,4 @@
-import { DeliveryError } from '@mailroom/domain';
+import { DeliveryError, hintOf } from '@mailroom/domain';
 import type { Client } from '@sendgrid/client';
 import type { MailService } from '@sendgrid/mail';
 import type { OutgoingMessage, SendResult, Transport } from '../transport';
@@ -75,7 +75,10 @@ export class SendgridTransport implements Transport {
         code: 'missing_scope',
         retryable: false,
         response: 'scope mail.send missing',
-        hint: 'The SendGrid API key lacks Mail Send permission: create a key with Mail Send permission and save it in the email settings.',
+        ...hintOf(
+          'sendgrid.missingScope',
+          'The SendGrid API key lacks Mail Send permission: create a key with Mail Send permission and save it in the email settings.',
+        ),
       });
     }
   }

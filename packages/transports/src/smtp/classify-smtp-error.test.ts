@@ -142,7 +142,7 @@ describe('classifySmtpError', () => {
       retryable: false,
       responseCode: 535,
       response: '535 5.7.8 Username and Password not accepted',
-      hint: SMTP_HINTS.gmailAppPassword,
+      ...SMTP_HINTS.gmailAppPassword,
       rejectedRecipients: undefined,
     });
   });
@@ -189,16 +189,16 @@ describe('SMTP hints', () => {
     expect(smtpProviderOf({ preset: 'other', host: 'SMTP.Office365.com' })).toBe('outlook');
     expect(smtpProviderOf({ preset: 'other', host: 'smtp.ionos.de' })).toBe('ionos');
     expect(smtpProviderOf({ host: 'mail.example.com' })).toBe('other');
-    expect(hintOf('auth535', { ...other, host: 'smtp.gmail.com' })).toBe(SMTP_HINTS.gmailAppPassword);
+    expect(hintOf('auth535', { ...other, host: 'smtp.gmail.com' })).toBe(SMTP_HINTS.gmailAppPassword.hint);
   });
 
   it('gives each failure words an admin can act on', () => {
-    expect(hintOf('auth535', other)).toBe(SMTP_HINTS.badLogin);
-    expect(hintOf('auth535', { ...other, preset: 'outlook' })).toBe(SMTP_HINTS.outlookLogin);
+    expect(hintOf('auth535', other)).toBe(SMTP_HINTS.badLogin.hint);
+    expect(hintOf('auth535', { ...other, preset: 'outlook' })).toBe(SMTP_HINTS.outlookLogin.hint);
     expect(hintOf('auth454', gmail)).toBe(SMTP_RETRIED_HINTS.loginLater.hint);
-    expect(hintOf('requireTLS', other)).toBe(SMTP_HINTS.noStartTls);
-    expect(hintOf('requireTlsExtension', other)).toBe(SMTP_HINTS.noStartTls);
-    expect(hintOf('noAuth', other)).toBe(SMTP_HINTS.loginRequired);
+    expect(hintOf('requireTLS', other)).toBe(SMTP_HINTS.noStartTls.hint);
+    expect(hintOf('requireTlsExtension', other)).toBe(SMTP_HINTS.noStartTls.hint);
+    expect(hintOf('noAuth', other)).toBe(SMTP_HINTS.loginRequired.hint);
     expect(hintOf('dns', other)).toMatch(/"mail\.example\.com" could not be found/);
     expect(hintOf('silent', { ...other, port: 465, tls: false })).toMatch(/port 465 expects TLS/);
     expect(hintOf('greet421', other)).toBe(SMTP_RETRIED_HINTS.tryLater.hint);
@@ -207,16 +207,16 @@ describe('SMTP hints', () => {
 
   it('recognises Microsoft and IONOS by their words whatever the preset', () => {
     const ms = { code: 'EAUTH', responseCode: 550, response: '550 5.7.30 Basic authentication is not supported for Client Submission' };
-    expect(classifySmtpError(ms, other).hint).toBe(SMTP_HINTS.microsoftSmtpAuthDisabled);
+    expect(classifySmtpError(ms, other).hint).toBe(SMTP_HINTS.microsoftSmtpAuthDisabled.hint);
     const ionos = { code: 'EENVELOPE', command: 'MAIL FROM', responseCode: 550, response: '550 Sender address is not allowed' };
-    expect(classifySmtpError(ionos, other).hint).toBe(SMTP_HINTS.ionosSender);
+    expect(classifySmtpError(ionos, other).hint).toBe(SMTP_HINTS.ionosSender.hint);
     const relay = {
       code: 'EENVELOPE',
       command: 'MAIL FROM',
       responseCode: 553,
       response: '553 5.7.1 Sender address rejected: not owned by user',
     };
-    expect(classifySmtpError(relay, other).hint).toBe(SMTP_HINTS.senderRefused);
-    expect(classifySmtpError(relay, { ...other, preset: 'ionos' }).hint).toBe(SMTP_HINTS.ionosSender);
+    expect(classifySmtpError(relay, other).hint).toBe(SMTP_HINTS.senderRefused.hint);
+    expect(classifySmtpError(relay, { ...other, preset: 'ionos' }).hint).toBe(SMTP_HINTS.ionosSender.hint);
   });
 });

@@ -1,4 +1,4 @@
-import { DeliveryErrorFields, hintPromisingRetry } from '@mailroom/domain';
+import { HintFields, hintOf, hintPromisingRetry } from '@mailroom/domain';
 import type { SmtpPreset } from './smtp-presets';
 
 /**
@@ -62,48 +62,70 @@ const SENDER_NOT_ALLOWED = /sender address is not allowed/i;
 const GMAIL_APP_PASSWORD = /\b5\.7\.(8|9)\b|application-specific password|username and password not accepted/i;
 
 export const SMTP_HINTS = {
-  gmailAppPassword:
+  gmailAppPassword: hintOf(
+    'smtp.gmailAppPassword',
     'Gmail refused the login. Use a 16-character app password (Google Account > Security > 2-Step Verification > App passwords; 2-Step Verification must be on), not the account password, and the full Gmail address as the username.',
-  microsoftSmtpAuthDisabled:
+  ),
+  microsoftSmtpAuthDisabled: hintOf(
+    'smtp.microsoftSmtpAuthDisabled',
     'Microsoft 365 refused the password login: basic authentication (SMTP AUTH with a password) is disabled for this mailbox or organisation, as Microsoft is switching it off. Connect the mailbox with Microsoft (OAuth) in the email settings instead, choosing Microsoft Graph if the organisation has turned SMTP off altogether; an administrator can also enable "Authenticated SMTP" for the mailbox meanwhile.',
-  outlookLogin:
+  ),
+  outlookLogin: hintOf(
+    'smtp.outlookLogin',
     'Microsoft 365 refused the login. Check the username (the mailbox address) and the password; if they are right, an administrator must enable "Authenticated SMTP" for this mailbox.',
-  ionosSender:
+  ),
+  ionosSender: hintOf(
+    'smtp.ionosSender',
     'IONOS does not allow this From address: it must be a mailbox of a domain in your IONOS contract, normally the same address you log in with.',
-  senderRefused:
+  ),
+  senderRefused: hintOf(
+    'smtp.senderRefused',
     'The server does not allow sending as this From address: use the mailbox you log in with, or an alias the server allows for it.',
-  badLogin: 'The server rejected the username or password: check both (the username is usually the full email address).',
-  loginRequired: 'The server requires a login: fill in the username and password.',
-  noStartTls:
+  ),
+  badLogin: hintOf(
+    'smtp.badLogin',
+    'The server rejected the username or password: check both (the username is usually the full email address).',
+  ),
+  loginRequired: hintOf('smtp.loginRequired', 'The server requires a login: fill in the username and password.'),
+  noStartTls: hintOf(
+    'smtp.noStartTls',
     'The server does not offer STARTTLS on this port, so nothing was sent (the password would have travelled unencrypted). Use port 465 with TLS on.',
-  tlsMismatch:
+  ),
+  tlsMismatch: hintOf(
+    'smtp.tlsMismatch',
     'TLS is on but this port starts unencrypted: turn TLS off for port 587 (STARTTLS is then required), or use port 465 with TLS on.',
-  untrustedCertificate:
+  ),
+  untrustedCertificate: hintOf(
+    'smtp.untrustedCertificate',
     "The server's TLS certificate is not trusted (wrong host name, self-signed or expired). Check that the host is exactly the one your provider gives; otherwise the server's administrator must install a valid certificate.",
-  recipientRefused: "The recipient's address was refused by the server: check it for typos.",
-  messageTooLarge: 'The message is too large for this server: send fewer or smaller attachments.',
+  ),
+  recipientRefused: hintOf('smtp.recipientRefused', "The recipient's address was refused by the server: check it for typos."),
+  messageTooLarge: hintOf('smtp.messageTooLarge', 'The message is too large for this server: send fewer or smaller attachments.'),
 } as const;
 
 /** The hints of temporary failures: each promises the retry, and reads without it when nothing will retry. */
 export const SMTP_RETRIED_HINTS = {
-  loginLater: hintPromisingRetry('The server could not check the login just now', 'the email will be tried again.', '; '),
-  tryLater: hintPromisingRetry('The server is busy or limiting connections', 'the email will be retried automatically.', '; '),
-  connectionLost: hintPromisingRetry('The connection closed before the server confirmed the message', 'the email will be retried.', '; '),
+  loginLater: hintPromisingRetry('smtp.loginLater', 'The server could not check the login just now', 'the email will be tried again.', {
+    joiner: '; ',
+  }),
+  tryLater: hintPromisingRetry('smtp.tryLater', 'The server is busy or limiting connections', 'the email will be retried automatically.', {
+    joiner: '; ',
+  }),
+  connectionLost: hintPromisingRetry(
+    'smtp.connectionLost',
+    'The connection closed before the server confirmed the message',
+    'the email will be retried.',
+    { joiner: '; ' },
+  ),
   rateLimited: hintPromisingRetry(
+    'smtp.rateLimited',
     'The server says this account is sending too fast',
     'the email waits and is tried again later, without using up its attempts.',
   ),
 } as const;
 
-export type SmtpHintFields = Pick<DeliveryErrorFields, 'hint' | 'hintWithoutRetry'>;
-
-/** What to tell the admin about a failure: a hint of the catalogues above, or none. */
-export function smtpHint(facts: SmtpFailureFacts, ctx: SmtpEndpointContext): SmtpHintFields | undefined {
-  const hint = smtpAdvice(facts, ctx);
-  return typeof hint === 'string' ? { hint } : hint;
-}
-
-function smtpAdvice(facts: SmtpFailureFacts, ctx: SmtpEndpointContext): string | SmtpHintFields | undefined {
+/** What to tell the admin about a failure: a hint of the catalogues above (or one naming the host), or none. */
+export function smtpHint(facts: SmtpFailureFacts, ctx: SmtpEndpointContext): HintFields | undefined {
   const provider = smtpProviderOf(ctx);
   const said = facts.response ?? '';
   const where = `${ctx.host}:${ctx.port}`;
@@ -125,20 +147,30 @@ function smtpAdvice(facts: SmtpFailureFacts, ctx: SmtpEndpointContext): string |
     case 'EREQUIRETLS':
       return SMTP_HINTS.noStartTls;
     case 'EDNS':
-      return `The host name "${ctx.host}" could not be found: check it for typos.`;
+      return hintOf('smtp.hostNotFound', `The host name "${ctx.host}" could not be found: check it for typos.`, { host: ctx.host });
     case 'ETIMEDOUT':
       if (ctx.tls === false && ctx.port === 465)
-        return `${where} did not greet us: port 465 expects TLS from the first byte, so turn TLS on.`;
-      return `${where} did not answer in time: check the host and port, and that outgoing connections to this port are allowed.`;
+        return hintOf('smtp.port465NeedsTls', `${where} did not greet us: port 465 expects TLS from the first byte, so turn TLS on.`, {
+          where,
+        });
+      return hintOf(
+        'smtp.noAnswer',
+        `${where} did not answer in time: check the host and port, and that outgoing connections to this port are allowed.`,
+        { where },
+      );
     case 'ECONNECTION':
       return SMTP_RETRIED_HINTS.connectionLost;
     case 'ESOCKET':
       if (facts.originalCode && CERTIFICATE_ERROR_CODES.has(facts.originalCode)) return SMTP_HINTS.untrustedCertificate;
       if (facts.originalCode && TLS_MISMATCH_CODES.has(facts.originalCode)) return SMTP_HINTS.tlsMismatch;
       if (facts.originalCode === 'ECONNREFUSED')
-        return `Nothing accepts connections on ${where}: check the host and port (465 with TLS on, or 587 with TLS off).`;
+        return hintOf(
+          'smtp.connectionRefused',
+          `Nothing accepts connections on ${where}: check the host and port (465 with TLS on, or 587 with TLS off).`,
+          { where },
+        );
       if (facts.originalCode === 'ETIMEDOUT' || facts.originalCode === 'EHOSTUNREACH' || facts.originalCode === 'ENETUNREACH')
-        return `${where} cannot be reached: check the host and port.`;
+        return hintOf('smtp.unreachable', `${where} cannot be reached: check the host and port.`, { where });
       return SMTP_RETRIED_HINTS.connectionLost;
   }
 

@@ -1,6 +1,6 @@
 import dns from 'node:dns';
 import net from 'node:net';
-import { DeliveryError } from '@mailroom/domain';
+import { DeliveryError, hintOf } from '@mailroom/domain';
 import { AddressVerdict, OutboundAddressPolicy, parseIpLiteral } from '@mailroom/security';
 
 /** All the addresses (A and AAAA) a host name has. The production one asks the OS (systemHostResolver). */
@@ -19,7 +19,10 @@ export class SmtpHostNotAllowedError extends DeliveryError {
     super(`SMTP host ${host} is not allowed: it resolves to a loopback, private or otherwise non-public address`, {
       code: 'smtp_host_not_allowed',
       retryable: false,
-      hint: 'Use the public host name of your mail server. An on-premises server on a private network can only be used if the platform operator allows its address (SMTP_PRIVATE_HOSTS_ALLOWED).',
+      ...hintOf(
+        'smtp.hostNotAllowed',
+        'Use the public host name of your mail server. An on-premises server on a private network can only be used if the platform operator allows its address (SMTP_PRIVATE_HOSTS_ALLOWED).',
+      ),
     });
   }
 }
@@ -33,7 +36,7 @@ export class SmtpHostUnresolvableError extends DeliveryError {
     super(`SMTP host ${host} could not be resolved (${reason})`, {
       code: 'EDNS',
       retryable: true,
-      hint: 'Check the spelling of the SMTP server name: it has no address (A or AAAA record) in DNS.',
+      ...hintOf('smtp.hostUnresolvable', 'Check the spelling of the SMTP server name: it has no address (A or AAAA record) in DNS.'),
     });
   }
 }

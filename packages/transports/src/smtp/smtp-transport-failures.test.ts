@@ -33,7 +33,7 @@ describe('SmtpTransport failures are DeliveryErrors that decide the retry', () =
     const s = await sink({ tls: 'none', auth: { users: USERS } });
     const error = await failureOfSending(transport(s, { tls: false }));
 
-    expect(error).toMatchObject({ code: 'ETLS', retryable: false, hint: SMTP_HINTS.noStartTls });
+    expect(error).toMatchObject({ code: 'ETLS', retryable: false, ...SMTP_HINTS.noStartTls });
     expect(s.authAttempts).toEqual([]);
     expect(s.messages).toEqual([]);
   });
@@ -47,7 +47,7 @@ describe('SmtpTransport failures are DeliveryErrors that decide the retry', () =
       retryable: false,
       responseCode: 535,
       response: '535 5.7.8 Username and Password not accepted',
-      hint: SMTP_HINTS.gmailAppPassword,
+      ...SMTP_HINTS.gmailAppPassword,
     });
     const everything = JSON.stringify({ ...error, message: error.message, stack: error.stack });
     expect(everything).not.toContain(PASSWORD);
@@ -57,7 +57,7 @@ describe('SmtpTransport failures are DeliveryErrors that decide the retry', () =
   it('535 elsewhere: permanent EAUTH that says to check the username and password', async () => {
     const s = await sink({ tls: 'starttls', auth: { users: { [USER]: 'other' } } });
     const error = await failureOfSending(transport(s, { preset: 'other' }));
-    expect(error).toMatchObject({ code: 'EAUTH', retryable: false, responseCode: 535, hint: SMTP_HINTS.badLogin });
+    expect(error).toMatchObject({ code: 'EAUTH', retryable: false, responseCode: 535, ...SMTP_HINTS.badLogin });
   });
 
   it.each([
@@ -71,7 +71,7 @@ describe('SmtpTransport failures are DeliveryErrors that decide the retry', () =
       retryable: false,
       responseCode,
       response: failureReply,
-      hint: SMTP_HINTS.microsoftSmtpAuthDisabled,
+      ...SMTP_HINTS.microsoftSmtpAuthDisabled,
     });
     expect(error.hint).toMatch(/Connect the mailbox with Microsoft \(OAuth\).*Microsoft Graph/);
   });
@@ -79,7 +79,7 @@ describe('SmtpTransport failures are DeliveryErrors that decide the retry', () =
   it('"Sender address is not allowed": permanent, with the IONOS hint', async () => {
     const s = await sink({ tls: 'implicit', auth: { users: USERS }, rejectMailFrom: '550 5.7.1 Sender address is not allowed' });
     const error = await failureOfSending(transport(s, { tls: true, preset: 'ionos' }));
-    expect(error).toMatchObject({ code: 'EENVELOPE', retryable: false, responseCode: 550, hint: SMTP_HINTS.ionosSender });
+    expect(error).toMatchObject({ code: 'EENVELOPE', retryable: false, responseCode: 550, ...SMTP_HINTS.ionosSender });
     expect(s.messages).toEqual([]);
   });
 
@@ -87,7 +87,7 @@ describe('SmtpTransport failures are DeliveryErrors that decide the retry', () =
     const s = await sink({ tls: 'starttls', auth: { users: USERS }, greet421Times: 1 });
     const t = transport(s);
     const error = await failureOfSending(t);
-    expect(error).toMatchObject({ code: 'EPROTOCOL', retryable: true, responseCode: 421, hint: SMTP_RETRIED_HINTS.tryLater.hint });
+    expect(error).toMatchObject({ code: 'EPROTOCOL', retryable: true, responseCode: 421, ...SMTP_RETRIED_HINTS.tryLater });
 
     await t.send(acmeInvoice());
     expect(s.messages).toHaveLength(1);
@@ -116,7 +116,7 @@ describe('SmtpTransport failures are DeliveryErrors that decide the retry', () =
     const s = await sink({ tls: 'starttls', auth: { users: USERS }, dropDuringData: 1 });
     const t = transport(s);
     const error = await failureOfSending(t);
-    expect(error).toMatchObject({ code: 'ECONNECTION', retryable: true, hint: SMTP_RETRIED_HINTS.connectionLost.hint });
+    expect(error).toMatchObject({ code: 'ECONNECTION', retryable: true, ...SMTP_RETRIED_HINTS.connectionLost });
     expect(s.droppedDuringData).toBe(1);
     expect(s.messages).toEqual([]);
 
@@ -137,7 +137,7 @@ describe('SmtpTransport failures are DeliveryErrors that decide the retry', () =
     expect(permanent).toMatchObject({
       code: 'EENVELOPE',
       retryable: false,
-      hint: SMTP_HINTS.recipientRefused,
+      ...SMTP_HINTS.recipientRefused,
       rejectedRecipients: [{ email: 'nadie@example.test', responseCode: 550, response: '550 5.1.1 <nadie@example.test>: User unknown' }],
     });
     const temporary = await t.send(acmeInvoice({ to: [{ email: 'lleno@example.test' }] })).catch((e: DeliveryError) => e);
@@ -161,14 +161,14 @@ describe('SmtpTransport failures are DeliveryErrors that decide the retry', () =
   it('an untrusted certificate is permanent and never skipped', async () => {
     const s = await sink({ tls: 'implicit', certificate: selfSignedCertificate() });
     const error = await failureOfSending(transport(s, { tls: true, username: undefined }));
-    expect(error).toMatchObject({ code: 'ESOCKET', retryable: false, hint: SMTP_HINTS.untrustedCertificate });
+    expect(error).toMatchObject({ code: 'ESOCKET', retryable: false, ...SMTP_HINTS.untrustedCertificate });
     expect(s.messages).toEqual([]);
   });
 
   it('TLS on against a port that starts in plaintext is permanent with the port/TLS hint', async () => {
     const s = await sink({ tls: 'starttls', auth: { users: USERS } });
     const error = await failureOfSending(transport(s, { tls: true }));
-    expect(error).toMatchObject({ code: 'ESOCKET', retryable: false, hint: SMTP_HINTS.tlsMismatch });
+    expect(error).toMatchObject({ code: 'ESOCKET', retryable: false, ...SMTP_HINTS.tlsMismatch });
     expect(error.message).toMatch(/TLS handshake failed: wrong version number/);
   });
 
@@ -197,7 +197,7 @@ describe('SmtpTransport failures are DeliveryErrors that decide the retry', () =
       name: 'DeliveryError',
       code: 'EAUTH',
       retryable: false,
-      hint: SMTP_HINTS.gmailAppPassword,
+      ...SMTP_HINTS.gmailAppPassword,
     });
   });
 });

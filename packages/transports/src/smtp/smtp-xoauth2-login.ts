@@ -1,4 +1,4 @@
-import { DeliveryError, isDeliveryError } from '@mailroom/domain';
+import { DeliveryError, HintFields, hintOf, isDeliveryError } from '@mailroom/domain';
 import type { AccessTokenSource } from '../access-token-source';
 import { describeSmtpFailure, NodemailerFailure, SmtpFailureContext } from './classify-smtp-error';
 import { smtpProviderOf } from './smtp-hints';
@@ -29,14 +29,22 @@ class TokenRefusedByChallenge extends Error {
 }
 
 export const XOAUTH2_HINTS = {
-  tokenRefused:
+  tokenRefused: hintOf(
+    'smtp.oauthTokenRefused',
     'The mail server refused the OAuth access token even after it was renewed. Reconnect the mailbox in the email settings; if it keeps failing, the account may not be allowed to send by SMTP.',
-  gmailTokenRefused:
+  ),
+  gmailTokenRefused: hintOf(
+    'smtp.gmailTokenRefused',
     'Gmail refused the OAuth access token even after it was renewed. Reconnect the mailbox with Google in the email settings, accepting the "Read, compose, send and delete all your email" permission; a Workspace administrator may also have blocked SMTP access for this account.',
-  microsoftSmtpDisabled:
+  ),
+  microsoftSmtpDisabled: hintOf(
+    'smtp.microsoftSmtpDisabled',
     'Microsoft 365 refused the OAuth login: Authenticated SMTP is disabled for this mailbox or organisation. An administrator can enable it for the mailbox, or reconnect the mailbox choosing Microsoft Graph, which needs no SMTP.',
-  microsoftTokenRefused:
+  ),
+  microsoftTokenRefused: hintOf(
+    'smtp.microsoftTokenRefused',
     'Microsoft 365 refused the OAuth access token even after it was renewed. Reconnect the mailbox with Microsoft; if it keeps failing, an administrator must enable Authenticated SMTP for this mailbox, or reconnect choosing Microsoft Graph.',
+  ),
 } as const;
 
 const MICROSOFT_SMTP_DISABLED = /\b5\.7\.(139|30)\b|SmtpClientAuthentication/i;
@@ -97,7 +105,8 @@ export class SmtpXOAuth2Login {
       secrets: [...(ctx.secrets ?? []), ...(this.lastToken ? [this.lastToken] : [])],
     });
     const { message, ...fields } = described;
-    if (fields.code === 'EAUTH' && fields.retryable === false) fields.hint = tokenRefusedHint(ctx, fields.response);
+    if (fields.code === 'EAUTH' && fields.retryable === false)
+      return new DeliveryError(message, { ...fields, ...tokenRefusedHint(ctx, fields.response) });
     return new DeliveryError(message, fields);
   }
 }
@@ -109,7 +118,7 @@ function isTokenRefusal(e: unknown): boolean {
   return f?.code === 'EAUTH' && f.command === 'AUTH XOAUTH2' && typeof f.responseCode === 'number' && f.responseCode >= 500;
 }
 
-function tokenRefusedHint(ctx: SmtpFailureContext, response: string | undefined): string {
+function tokenRefusedHint(ctx: SmtpFailureContext, response: string | undefined): HintFields {
   const provider = smtpProviderOf(ctx);
   if (provider === 'outlook' || MICROSOFT_SMTP_DISABLED.test(response ?? '')) {
     return MICROSOFT_SMTP_DISABLED.test(response ?? '') ? XOAUTH2_HINTS.microsoftSmtpDisabled : XOAUTH2_HINTS.microsoftTokenRefused;
