@@ -84,7 +84,7 @@ export interface TestEmailAnswer {
   emailId: string;
   to: string;
   messageId?: string;
-  error?: { code: string; message: string; response?: string; hint?: string };
+  error?: { code: string; message: string; response?: string } & HintParts;
 }
 
 export interface RecipientState {
@@ -102,13 +102,20 @@ export interface RecipientState {
   updatedAt: string;
 }
 
-export interface Attempt {
+/** A failure's advice: the API's English words, and the key, values and follow-up a screen words itself (hint-keys.ts). */
+export interface HintParts {
+  hint?: string;
+  hintKey?: string;
+  hintParams?: Record<string, string | number>;
+  hintThen?: string;
+}
+
+export interface Attempt extends HintParts {
   at: string;
   ok: boolean;
   code?: string;
   responseCode?: number;
   response?: string;
-  hint?: string;
   retryable?: boolean;
   rateLimited?: boolean;
   durationMs?: number;

@@ -1,8 +1,9 @@
 import { useApp } from '../app-context';
-import type { EmailRecord } from '../api/types';
+import type { Attempt, EmailRecord } from '../api/types';
 import { Link } from '../components/link';
 import { LoadProblem, useLoad } from '../components/load-state';
 import { StatusBadge } from '../components/status-badge';
+import { hintText } from '../i18n/api-words';
 import type { I18n } from '../i18n/i18n';
 import { href, paths } from '../router';
 import { DocumentLabel } from './document-label';
@@ -175,11 +176,7 @@ export function EmailDetail({ email: e, i18n, onChanged }: { email: EmailRecord;
                     {i18n.t('test.serverSaid')}: <code class="server-words">{a.response}</code>
                   </p>
                 ) : null}
-                {a.hint ? (
-                  <p class="hint">
-                    {i18n.t('test.hint')}: {a.hint}
-                  </p>
-                ) : null}
+                <AttemptHint i18n={i18n} attempt={a} />
               </li>
             ))}
           </ol>
@@ -201,6 +198,16 @@ export function EmailDetail({ email: e, i18n, onChanged }: { email: EmailRecord;
       </section>
     </>
   );
+}
+
+/** What to do about a failed attempt, in the reader's words (the API's own for a hint this screen does not know). */
+function AttemptHint({ i18n, attempt }: { i18n: I18n; attempt: Attempt }) {
+  const hint = hintText(i18n, attempt);
+  return hint ? (
+    <p class="hint">
+      {i18n.t('test.hint')}: {hint}
+    </p>
+  ) : null;
 }
 
 /** "13 bytes", "2,1 kB", "1.2 MB": the reader's numbers and words (Intl's Spanish unit names say "byte" for any number). */

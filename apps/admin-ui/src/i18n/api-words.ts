@@ -4,9 +4,11 @@
  * answer holds, and fall back to the API's sentence only for a case they do not know. An internal field
  * name ("senderName", "limits.perDay") is never shown: the field's label is.
  */
-import type { SettingsAnswer, Warning } from '../api/types';
+import type { HintParts, SettingsAnswer, Warning } from '../api/types';
 import type { MessageKey } from './en';
-import type { I18n } from './i18n';
+import { hintsEn, HintWords } from './hints-en';
+import { hintsEs } from './hints-es';
+import { fillIn, I18n, Language } from './i18n';
 
 /** The label of each settings field the API may name (its `details[].field`, cc/bcc entries folded). */
 const FIELD_LABELS: Record<string, MessageKey> = {
@@ -128,4 +130,20 @@ function warningVars(
 export function oauthFailure(i18n: I18n, reason: string): string {
   const words = i18n.tOr(`oauth.reason.${reason}`, '');
   return words ? i18n.t('settings.oauth.failed', { reason: words }) : i18n.t('settings.oauth.failedCode', { reason });
+}
+
+const HINT_WORDS: Record<Language, Record<string, string | undefined>> = { en: hintsEn, es: hintsEs } satisfies Record<Language, HintWords>;
+
+/**
+ * A failure's hint (an attempt's, a test email's) in the reader's language, from its key, its values
+ * and what followed it; the API's English sentence when the hint has no key (a record older than the
+ * keys) or one this screen does not know.
+ */
+export function hintText(i18n: I18n, h: HintParts): string | undefined {
+  if (!h.hintKey && !h.hintThen) return h.hint;
+  const words = HINT_WORDS[i18n.lang];
+  const advice = h.hintKey ? words[h.hintKey] : '';
+  const then = h.hintThen ? words[`then.${h.hintThen}`] : '';
+  if (advice === undefined || then === undefined) return h.hint;
+  return fillIn([advice, then].filter(Boolean).join(' '), h.hintParams);
 }

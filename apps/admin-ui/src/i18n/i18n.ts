@@ -19,6 +19,11 @@ export function pickLanguage(search: string, browserLanguages: readonly string[]
   return 'es';
 }
 
+/** `{name}` filled in from `vars`; a name without a value stays as it is. */
+export function fillIn(s: string, vars?: Record<string, string | number>): string {
+  return vars ? s.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m)) : s;
+}
+
 export interface I18n {
   lang: Language;
   /** The locale dates and lists are written in: the browser's own when it is of this language. */
@@ -38,8 +43,7 @@ export interface I18n {
 export function createI18n(lang: Language, browserLanguages: readonly string[] = []): I18n {
   const dict = DICTIONARIES[lang];
   const locale = browserLanguages.find((l) => l.toLowerCase().split('-')[0] === lang) ?? lang;
-  const fill = (s: string, vars?: Record<string, string | number>) =>
-    vars ? s.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m)) : s;
+  const fill = fillIn;
   const dates = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
   const preciseDates = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' });
   const lists = new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' });

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, type ApiClient } from '../api/api-client';
 import type { TestEmailAnswer } from '../api/types';
 import { Notice } from '../components/notices';
+import { hintText } from '../i18n/api-words';
 import type { I18n } from '../i18n/i18n';
 
 /** Where the test goes: an address the screen knows, or (not known here) the sender or the contact address. */
@@ -55,6 +56,7 @@ export function TestEmailPanel(props: {
     recipient.kind === 'address'
       ? i18n.t('test.to.address', { address: recipient.address })
       : i18n.t(recipient.kind === 'sender' ? 'test.to.sender' : 'test.to.contact');
+  const hint = answer?.error ? hintText(i18n, answer.error) : undefined;
   return (
     <section class="panel" aria-labelledby="test-heading">
       <h2 id="test-heading">{i18n.t('test.heading')}</h2>
@@ -77,10 +79,10 @@ export function TestEmailPanel(props: {
                   </dd>
                 </>
               ) : null}
-              {answer.error?.hint ? (
+              {hint ? (
                 <>
                   <dt>{i18n.t('test.hint')}</dt>
-                  <dd class="hint">{answer.error.hint}</dd>
+                  <dd class="hint">{hint}</dd>
                 </>
               ) : null}
               {answer.error?.code ? (
