@@ -28,7 +28,7 @@ describe('AppMetrics', () => {
   it('gives each app instance its own registry with process metrics labelled by app, leaving the global registry alone', async () => {
     const api = new AppMetrics('api', { opsToken: OPS_TOKEN, logger });
     const worker = new AppMetrics('worker', { opsToken: OPS_TOKEN, logger });
-    new EnqueueMetrics(api.registry).emailEnqueued({ transport: { mode: 'smtp' } });
+    new EnqueueMetrics(api.registry).emailEnqueued({ transport: { mode: 'smtp' }, status: 'queued' });
     // A second registry of the same kind must not collide (three apps in one test process).
     new EnqueueMetrics(new AppMetrics('api', { opsToken: OPS_TOKEN, logger }).registry);
     // prom-client counts the process's CPU from the registry's creation; spend some, so the
