@@ -144,6 +144,12 @@ describe('the admin screens speak the admin language and fit a phone', () => {
     await waitForEmail(m, 'acme', id, (e) => e.status === 'failed');
     const { page, problems } = await openAdmin(browser, m, 'acme', `/emails/${id}`, 'lang=es');
     await page.getByRole('heading', { name: 'Factura R-1', level: 1 }).waitFor();
+    // The attempt's advice in Spanish, from its key (the server's words stay as the server said them).
+    const attempt = page.locator('ol.attempts li').first();
+    expect(await attempt.locator('.hint').innerText()).toBe(
+      'Qué hacer: El servidor rechazó la dirección del destinatario: comprueba que está bien escrita.',
+    );
+    expect(await attempt.locator('.server-words').innerText()).toMatch(/^550 5\.7\.1/);
 
     await page.getByRole('button', { name: 'Reintentar' }).click();
     const said = page.locator('#action-outcome');
