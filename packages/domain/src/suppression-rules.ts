@@ -27,11 +27,20 @@ export interface SuppressingEvent {
   statusCode?: string;
 }
 
-/** The server's words behind its code: the enhanced code when there is one, else the reply code (Mailgun's 550). */
+/**
+ * The server's words behind its code: the enhanced code when there is one, else the reply code
+ * (Mailgun's 550), before the words unless they already say it (SendGrid's "550 5.1.1 ...").
+ */
 function detailOf(ev: Pick<SuppressingEvent, 'reason' | 'responseCode' | 'statusCode'>): string | undefined {
   const code = ev.statusCode ?? (ev.responseCode !== undefined ? String(ev.responseCode) : undefined);
-  const words = [code, ev.reason].filter((s): s is string => !!s && s.trim() !== '');
+  const reason = ev.reason?.trim() ? ev.reason : undefined;
+  if (code && reason && saysCode(reason, code)) return reason;
+  const words = [code, reason].filter((s): s is string => !!s && s.trim() !== '');
   return words.length ? words.join(' ') : undefined;
+}
+
+function saysCode(words: string, code: string): boolean {
+  return new RegExp(`(^|[^\\d.])${code.replace(/\./g, '\\.')}($|[^\\d.])`).test(words);
 }
 
 /**

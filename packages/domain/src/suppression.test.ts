@@ -76,6 +76,22 @@ describe('which events suppress', () => {
     expect(s?.detail).toBe('550 mailbox unavailable');
   });
 
+  it("words that already say the code are the detail as they are (SendGrid's reason starts with both codes)", () => {
+    const said = '550 5.1.1 The email account that you tried to reach does not exist.';
+    const s = suppressionForEvent(
+      email,
+      { type: 'bounced', recipient: 'b@x.example', bounceType: 'hard', reason: said, statusCode: '5.1.1' },
+      ctx,
+    );
+    expect(s?.detail).toBe(said);
+    const other = suppressionForEvent(
+      email,
+      { type: 'bounced', recipient: 'b@x.example', bounceType: 'hard', reason: 'see 5.1.10 for details', statusCode: '5.1.1' },
+      ctx,
+    );
+    expect(other?.detail).toBe('5.1.1 see 5.1.10 for details');
+  });
+
   it('a complaint, which never expires', () => {
     const s = suppressionForEvent(email, { type: 'complained', recipient: 'a@x.example' }, ctx);
     expect(s).toMatchObject({ address: 'a@x.example', reason: 'complaint' });
