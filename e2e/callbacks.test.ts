@@ -76,8 +76,8 @@ describe('platform callbacks through the apps', () => {
   });
 
   it('/ops/callbacks takes the ops token only and shows the state', async () => {
-    expect((await m.call('GET', '/ops/callbacks')).status).toBe(401);
-    expect((await m.call('GET', '/ops/callbacks', undefined, { token: API_KEY })).status).toBe(401);
+    expect((await m.call('GET', '/ops/callbacks')).status).toBe(403);
+    expect((await m.call('GET', '/ops/callbacks', undefined, { token: API_KEY })).status).toBe(403);
     const r = await ops('GET');
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({

@@ -94,7 +94,16 @@ describe('ops', () => {
       counts: { waiting: 1, active: 0, failed: 0 },
       lanes: { tenants: 1, admitted: 1, backlog: 0, tenantsWithBacklog: 0 },
     });
-    expect((await m.call('GET', '/ops/queues')).status).toBe(401); // a platform key is not the ops token
+    // A platform key is known but is not the ops token: 403, not the login prompt an unknown caller gets.
+    const platformKey = await m.call('GET', '/ops/queues');
+    expect([platformKey.status, platformKey.body.error.code, platformKey.headers.get('www-authenticate')]).toEqual([
+      403,
+      'forbidden',
+      null,
+    ]);
+    expect(platformKey.body.error.message).toBe('ops routes take the ops token, not a platform key');
+    const unknown = await fetch(`${m.api.url}/ops/queues`, { headers: { authorization: 'Bearer not-a-token' } });
+    expect(unknown.status).toBe(401);
     const basic = `Basic ${Buffer.from(`ops:${OPS_TOKEN}`).toString('base64')}`;
     const page = await fetch(`${m.api.url}/ops/dashboard/`, { headers: { authorization: basic } });
     expect(page.status).toBe(200);

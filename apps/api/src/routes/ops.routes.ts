@@ -5,6 +5,7 @@ import { Router } from 'express';
 import { withinMs } from '@mailroom/runtime';
 import { safeEqual } from '@mailroom/security';
 import type { ApiDeps } from '../api-deps';
+import { authDepsOf, authenticateHeader } from '../http/auth';
 import { HttpError } from '../http/http-error';
 import { callbacksOpsRoutes } from './callbacks-ops.routes';
 
@@ -26,8 +27,19 @@ export function opsRoutes(deps: ApiDeps): Router {
     const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
     return safeEqual(decoded.slice(decoded.indexOf(':') + 1), deps.config.opsToken);
   };
+  const auth = authDepsOf(deps);
   r.use('/ops', (req, res, next) => {
     if (opsOnly(req.headers.authorization)) return next();
+    // A platform key or a tenant token is known, only not for these routes: 403, not a login prompt.
+    const who = authenticateHeader(req.headers.authorization, auth);
+    if ('principal' in who)
+      return next(
+        new HttpError(
+          403,
+          'forbidden',
+          `ops routes take the ops token, not a ${who.principal.kind === 'platform' ? 'platform key' : 'tenant token'}`,
+        ),
+      );
     res.setHeader('WWW-Authenticate', 'Basic realm="mailroom ops", charset="UTF-8"');
     next(new HttpError(401, 'unauthenticated', 'ops routes take the ops token (Bearer, or Basic with the token as password)'));
   });
