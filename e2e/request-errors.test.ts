@@ -93,4 +93,21 @@ describe('malformed requests get a 4xx that says what is wrong, never a 500', ()
     const r = await rawRequest(m.api.port, { method: 'GET', path: '/v1/tenants/re/nothing-here', headers: [auth] });
     expect([r.status, r.json.error.code]).toEqual([404, 'not_found']);
   });
+
+  it.each([
+    ['empty', ''],
+    ['too long', 'k'.repeat(201)],
+    ['with a space', 'inv 42'],
+  ])('an Idempotency-Key that is %s is a 400 naming the rule, and nothing is stored', async (_what, key) => {
+    const before = await m.call('GET', '/v1/tenants/re/emails');
+    const r = await rawRequest(m.api.port, {
+      method: 'POST',
+      path: '/v1/tenants/re/emails',
+      headers: [auth, ['Content-Type', 'application/json'], ['Idempotency-Key', key]],
+      body: Buffer.from('{"to":["a@x.test"],"subject":"s","text":"t"}'),
+    });
+    expect(r.status).toBe(400);
+    expect(r.json.error).toEqual({ code: 'invalid_idempotency_key', message: 'Idempotency-Key must be 1-200 visible ASCII characters' });
+    expect((await m.call('GET', '/v1/tenants/re/emails')).body.items).toEqual(before.body.items);
+  });
 });
