@@ -8,3 +8,6 @@ import { createHash } from 'node:crypto';
 export function callbackMessageId(orderKey: string, key: string): string {
   return `msg_${createHash('sha256').update(`${orderKey}\n${key}`, 'utf8').digest('hex').slice(0, 32)}`;
 }
+
+/** Every `webhook-id` callbackMessageId makes (the OpenAPI document states it). */
+export const CALLBACK_MESSAGE_ID_PATTERN = /^msg_[0-9a-f]{32}$/;

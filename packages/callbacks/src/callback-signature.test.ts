@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { callbackHeaders, signCallback } from './callback-signature';
-import { callbackMessageId } from './callback-message-id';
+import { CALLBACK_SIGNATURE_PATTERN, callbackHeaders, signCallback } from './callback-signature';
+import { CALLBACK_MESSAGE_ID_PATTERN, callbackMessageId } from './callback-message-id';
 
 const whsec = (key: Buffer) => `whsec_${key.toString('base64')}`;
 
@@ -28,6 +28,8 @@ describe('Standard Webhooks signatures', () => {
     const body = '{"type":"email.delivered"}';
     const headers = callbackHeaders([next, current], 'msg_2', new Date(), body);
     expect(headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/=]+ v1,[A-Za-z0-9+/=]+$/);
+    expect(headers['webhook-signature']).toMatch(CALLBACK_SIGNATURE_PATTERN);
+    expect(callbackHeaders([current], 'msg_2', new Date(), body)['webhook-signature']).toMatch(CALLBACK_SIGNATURE_PATTERN);
     expect(new Webhook(whsec(next)).verify(body, { ...headers })).toEqual({ type: 'email.delivered' });
     expect(new Webhook(whsec(current)).verify(body, { ...headers })).toEqual({ type: 'email.delivered' });
   });
@@ -44,6 +46,7 @@ describe('webhook ids', () => {
   it('are stable per event, distinct between events, and valid job ids', () => {
     const id = callbackMessageId('email:em_1', 'accepted:a@x.example:1');
     expect(id).toBe(callbackMessageId('email:em_1', 'accepted:a@x.example:1'));
+    expect(id).toMatch(CALLBACK_MESSAGE_ID_PATTERN);
     expect(id).not.toBe(callbackMessageId('email:em_1', 'delivered:a@x.example:1'));
     expect(id).not.toBe(callbackMessageId('email:em_2', 'accepted:a@x.example:1'));
     expect(id).toMatch(/^msg_[0-9a-f]{32}$/);

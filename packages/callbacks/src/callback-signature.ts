@@ -12,6 +12,9 @@ export function signCallback(keys: readonly Buffer[], msgId: string, timestampSe
   return keys.map((key) => `v1,${createHmac('sha256', key).update(content, 'utf8').digest('base64')}`).join(' ');
 }
 
+/** Every `webhook-signature` signCallback makes: one `v1,<base64 of 32 bytes>` per secret, space-separated. */
+export const CALLBACK_SIGNATURE_PATTERN = /^v1,[A-Za-z0-9+/]{43}=( v1,[A-Za-z0-9+/]{43}=)*$/;
+
 export interface CallbackHeaders {
   'content-type': 'application/json';
   'user-agent': string;

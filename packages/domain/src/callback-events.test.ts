@@ -1,5 +1,6 @@
 import { acceptedEmail, at, queuedEmail } from '../test/email-fixture';
-import { callbackPayload, CallbackEvent, createdEmailCallbackEvents, EmailCallbackData, emailCallbackEvents } from './callback-events';
+import type { EmailCallbackData } from './callback-body-schema';
+import { callbackPayload, CallbackEvent, createdEmailCallbackEvents, emailCallbackEvents } from './callback-events';
 import type { EmailRecord } from './email';
 import type { EmailSettings } from './settings';
 import { applyEvent, applySendFailure, applySendSuccess, IncomingEvent, markSending } from './history';

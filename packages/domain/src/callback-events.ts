@@ -1,78 +1,22 @@
-import type { DocumentRef, EmailRecord, RecipientState } from './email';
-import type { ProviderName, SendingMode } from './settings';
-import type { EmailStatus, RecipientStatus } from './status';
-import type { SuppressionReason } from './suppression';
+import type { EmailRecord, RecipientState } from './email';
+import type { RecipientStatus } from './status';
 import { recipientAwaitsSend } from './send-lifecycle';
+import {
+  CallbackBody,
+  CallbackReply,
+  EMAIL_CALLBACK_STATUSES,
+  EmailCallbackData,
+  EmailCallbackType,
+  SettingsFailingData,
+} from './callback-body-schema';
 
 /**
  * The events Mailroom tells the platform about (signed callbacks, Standard Webhooks). Each is
- * `{ type, timestamp, data }` on the wire; `key` and `orderKey` travel beside it: the key makes the
- * webhook-id (the same event always gets the same id), and events sharing an order key are delivered
- * one after the other. Never a secret or a body.
+ * `{ type, timestamp, data }` on the wire (callback-body-schema.ts states that body, and the types of
+ * `data` are its schemas' output); `key` and `orderKey` travel beside it: the key makes the webhook-id
+ * (the same event always gets the same id), and events sharing an order key are delivered one after
+ * the other. Never a secret or a body.
  */
-export const CALLBACK_EVENT_TYPES = [
-  'email.accepted',
-  'email.deferred',
-  'email.delivered',
-  'email.opened',
-  'email.bounced',
-  'email.complained',
-  'email.failed',
-  'email.suppressed',
-  'email.canceled',
-  'settings.failing',
-] as const;
-export type CallbackEventType = (typeof CALLBACK_EVENT_TYPES)[number];
-export type EmailCallbackType = Exclude<CallbackEventType, 'settings.failing'>;
-
-/** What the server or provider said, for failures, deferrals and bounces; and what to do about it. */
-export interface CallbackReply {
-  /** Our error code (`EAUTH`, `http_401`...) when the attempt failed. */
-  code?: string;
-  /** SMTP reply code (550) or HTTP status. */
-  responseCode?: number;
-  /** The server's or provider's own words. */
-  response?: string;
-  /** SMTP enhanced status code of a bounce or rejection (`5.1.1`). */
-  statusCode?: string;
-  hint?: string;
-}
-
-export interface EmailCallbackData {
-  tenantId: string;
-  emailId: string;
-  document?: DocumentRef;
-  /** Absent only for an email-level open (the open pixel of an email with several recipients). */
-  recipient?: string;
-  /** The recipient's status after this event (`dropped` comes as `email.failed`). */
-  status: RecipientStatus;
-  /** The email's own status after this event: `suppressed` when every recipient was. */
-  emailStatus: EmailStatus;
-  test: boolean;
-  reply?: CallbackReply;
-  bounceType?: 'hard' | 'soft';
-  suppression?: { reason: SuppressionReason; since: string };
-}
-
-export const SETTINGS_FAILING_REASONS = [
-  'login_rejected',
-  'provider_key_rejected',
-  'provider_sender_rejected',
-  'provider_access_denied',
-  'oauth_reconnect_required',
-  'plan_fallback',
-] as const;
-export type SettingsFailingReason = (typeof SETTINGS_FAILING_REASONS)[number];
-
-export interface SettingsFailingData {
-  tenantId: string;
-  reason: SettingsFailingReason;
-  mode: SendingMode;
-  provider?: ProviderName;
-  /** plan_fallback: the plan that no longer allows the tenant's own server. */
-  plan?: string;
-  reply?: CallbackReply;
-}
 
 interface CallbackEnvelope {
   /** Stable for this event: re-publishing it keeps its webhook-id. Unique within the order key. */
@@ -88,22 +32,15 @@ export type CallbackEvent =
   | (CallbackEnvelope & { type: 'settings.failing'; data: SettingsFailingData });
 
 /** The body sent to the platform: exactly this, nothing of the envelope. */
-export function callbackPayload(event: CallbackEvent): { type: CallbackEventType; timestamp: string; data: unknown } {
+export function callbackPayload(event: CallbackEvent): CallbackBody {
   return { type: event.type, timestamp: event.timestamp, data: event.data };
 }
 
-const TYPE_OF_STATUS: Partial<Record<RecipientStatus, EmailCallbackType>> = {
-  accepted: 'email.accepted',
-  deferred: 'email.deferred',
-  delivered: 'email.delivered',
-  opened: 'email.opened',
-  bounced: 'email.bounced',
-  complained: 'email.complained',
-  failed: 'email.failed',
-  dropped: 'email.failed',
-  suppressed: 'email.suppressed',
-  canceled: 'email.canceled',
-};
+const TYPE_OF_STATUS = new Map<RecipientStatus, EmailCallbackType>(
+  Object.entries(EMAIL_CALLBACK_STATUSES).flatMap(([type, statuses]) =>
+    statuses.map((s): [RecipientStatus, EmailCallbackType] => [s, type as EmailCallbackType]),
+  ),
+);
 
 export const emailOrderKey = (emailId: string): string => `email:${emailId}`;
 export const settingsOrderKey = (tenantId: string): string => `settings:${tenantId}`;
@@ -158,7 +95,7 @@ export function emailCallbackEvents(before: EmailRecord, after: EmailRecord): Ca
     const address = r.email.toLowerCase();
     const was = previous.get(address);
     if (was?.status === r.status) continue;
-    const type = TYPE_OF_STATUS[r.status];
+    const type = TYPE_OF_STATUS.get(r.status);
     if (!type) continue;
     // A provider's event recorded before the worker recorded the acceptance (the worker's write then
     // changes nothing): the platform still hears "accepted" first, under the key the worker would use.

@@ -1,4 +1,5 @@
-import { CallbackEvent, CallbackReply, SettingsFailingReason, settingsOrderKey } from './callback-events';
+import type { CallbackReply, SettingsFailingReason } from './callback-body-schema';
+import { CallbackEvent, settingsOrderKey } from './callback-events';
 import { SENDER_NOT_VERIFIED } from './delivery-error';
 import type { EmailSettings } from './settings';
 

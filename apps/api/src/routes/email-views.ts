@@ -1,6 +1,6 @@
-import { EmailRecord, EVENT_TYPES, RECIPIENT_STATUSES, SENDING_MODES, SUPPRESSION_REASONS } from '@mailroom/domain';
+import { EmailRecord, EVENT_TYPES, hintKeyFields, RECIPIENT_STATUSES, SENDING_MODES, SUPPRESSION_REASONS } from '@mailroom/domain';
 import { z } from 'zod';
-import { hintKeyFields, isoTime } from '../openapi/answer-fields';
+import { isoTime } from '../openapi/answer-fields';
 
 /**
  * The emails routes' answers and their zod schemas side by side: the presenters are typed by the

@@ -7,6 +7,7 @@ import {
   EmailSettings,
   EmailSettingsInput,
   hintForTestEmail,
+  hintKeyFields,
   hintOf,
   isDeliveryError,
   markSending,
@@ -17,7 +18,6 @@ import { buildOutgoingMessage, fromAddress } from '@mailroom/delivery';
 import { z } from 'zod';
 import type { ApiDeps } from '../api-deps';
 import { HttpError } from '../http/http-error';
-import { hintKeyFields } from '../openapi/answer-fields';
 import { newEmailId, newEmailRecord } from './new-email-record';
 import { testTransport } from './test-transport';
 import { draftSettings } from './save-settings';
