@@ -214,9 +214,10 @@ describe('callbacks from the send path', () => {
       expect(sent.attempts.map((a: { ok: boolean }) => a.ok)).toEqual([false, false, true]);
       const got = await waitForDelivered(id, 2);
       expect(got.map((c) => c.payload.type)).toEqual(['email.deferred', 'email.accepted']);
+      // The attempt's advice with its key, so the platform can say it in its user's language.
       expect(got[0].payload.data).toMatchObject({
         status: 'deferred',
-        reply: { responseCode: 451, response: expect.stringContaining('4.3.0') },
+        reply: { responseCode: 451, response: expect.stringContaining('4.3.0'), hintKey: 'smtp.tryLater', hintThen: 'retry' },
       });
     } finally {
       sink.behaviour.onDataReply = undefined;
@@ -241,11 +242,13 @@ describe('callbacks from the send path', () => {
         },
       });
       const ids = [await send('cb-auth', 'AUTH-1'), await send('cb-auth', 'AUTH-2')];
+      let failedReply: any;
       for (const id of ids) {
         const [failed] = await waitForDelivered(id, 1);
+        failedReply = failed.payload.data.reply;
         expect(failed.payload).toMatchObject({
           type: 'email.failed',
-          data: { status: 'failed', reply: { code: 'EAUTH', hint: expect.any(String) } },
+          data: { status: 'failed', reply: { code: 'EAUTH', hint: expect.any(String), hintKey: 'smtp.badLogin' } },
         });
       }
       const settings = await waitFor(async () => {
@@ -256,8 +259,15 @@ describe('callbacks from the send path', () => {
       expect(settings[0].payload.data).toMatchObject({
         reason: 'login_rejected',
         mode: 'smtp',
-        reply: { code: 'EAUTH', responseCode: 535, response: expect.stringMatching(/^535 /), hint: expect.any(String) },
+        reply: {
+          code: 'EAUTH',
+          responseCode: 535,
+          response: expect.stringMatching(/^535 /),
+          hint: expect.any(String),
+          hintKey: 'smtp.badLogin',
+        },
       });
+      expect((settings[0].payload.data.reply as { hint: string }).hint).toBe(failedReply.hint);
       await new Promise((r) => setTimeout(r, 300));
       expect(receiver.received.filter((c) => c.payload.type === 'settings.failing' && c.payload.data.tenantId === 'cb-auth')).toHaveLength(
         1,

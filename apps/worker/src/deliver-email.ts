@@ -208,6 +208,6 @@ async function afterFailure(
 async function recordSettingsFailure(deps: WorkerDeps, tenantId: string, err: DeliveryError, at: string): Promise<void> {
   await deps.store.settings.update(tenantId, (s) => ({
     ...s,
-    lastFailure: { at, code: err.code, hint: err.hint, response: err.response, responseCode: err.responseCode },
+    lastFailure: { at, code: err.code, response: err.response, responseCode: err.responseCode, ...recordedHint(err) },
   }));
 }

@@ -54,7 +54,8 @@ function compact<T extends object>(o: T): T | undefined {
 function replyFor(r: RecipientState, before: EmailRecord, after: EmailRecord): CallbackReply | undefined {
   const attempt = after.attempts.length > before.attempts.length ? after.attempts[after.attempts.length - 1] : undefined;
   if (attempt && !attempt.ok && (r.status === 'failed' || r.status === 'deferred')) {
-    return compact({ code: attempt.code, responseCode: attempt.responseCode, response: attempt.response, hint: attempt.hint });
+    const { code, responseCode, response, hint, hintKey, hintParams, hintThen } = attempt;
+    return compact({ code, responseCode, response, hint, hintKey, hintParams, hintThen });
   }
   return compact({ responseCode: r.responseCode, response: r.reason, statusCode: r.statusCode });
 }

@@ -57,7 +57,8 @@ function failureEvents(before: EmailSettings | null, after: EmailSettings): Call
   if (previous && previous.code === failure.code) return [];
   const reason = settingsFailingReason(failure.code, after.mode);
   if (!reason) return [];
-  const reply = compactReply({ code: failure.code, responseCode: failure.responseCode, response: failure.response, hint: failure.hint });
+  const { code, responseCode, response, hint, hintKey, hintParams, hintThen } = failure;
+  const reply = compactReply({ code, responseCode, response, hint, hintKey, hintParams, hintThen });
   return [
     {
       type: 'settings.failing',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { typeError } from './input-errors';
 import { Address, addressSchema, emailAddressSchema, headerSafeString } from './address';
 import { SendingLimits, sendingLimitsSchema } from './sending-limits';
+import type { RecordedHint } from './hint-not-retried';
 
 /**
  * A tenant's email settings, provider-independent. The sending modes are the product's (plans gate
@@ -59,8 +60,8 @@ export interface EmailSettings {
    * Absent: the preset's defaults alone. Platform mode has none (the platform's relay is ours to pace).
    */
   limits?: SendingLimits;
-  /** The last permanent transport failure (rejected login, sender refused), cleared by the next success or save. */
-  lastFailure?: { at: string; code: string; hint?: string; response?: string; responseCode?: number };
+  /** The last permanent transport failure (rejected login, sender refused), with its hint and key; cleared by the next success or save. */
+  lastFailure?: { at: string; code: string; response?: string; responseCode?: number } & RecordedHint;
   /**
    * The plan fallback the platform was told about (`settings.failing`, reason `plan_fallback`): set by
    * the worker at the first send of an episode, cleared by its first send without the fallback or a save.

@@ -11,6 +11,7 @@ import {
   hintOf,
   isDeliveryError,
   markSending,
+  recordedHint,
   Tenant,
   transportOf,
 } from '@mailroom/domain';
@@ -153,7 +154,7 @@ export async function sendTestEmail(deps: ApiDeps, tenant: Tenant, draft?: Email
     if (!draft && !effective.fallback && !err.retryable)
       await deps.store.settings.update(tenant.id, (s) => ({
         ...s,
-        lastFailure: { at, code: err.code, hint: err.hint, response: err.response, responseCode: err.responseCode },
+        lastFailure: { at, code: err.code, response: err.response, responseCode: err.responseCode, ...recordedHint(err) },
       }));
     deps.logger.info({ tenantId: tenant.id, emailId: record.id, code: err.code }, 'test email failed');
     return {
