@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { HINT_KEYS, HINT_THENS } from '@mailroom/domain';
+import { apiOpenApiDocument } from '@mailroom/api';
+import { CALLBACK_EVENT_TYPES, HINT_KEYS, HINT_THENS } from '@mailroom/domain';
+import { PROVIDERS } from '@mailroom/transports';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { expressRoutes } from './fuzz/express-routes';
@@ -10,6 +12,7 @@ import { openApiProblem } from './support/validate-openapi';
 type Doc = {
   openapi: string;
   paths: Record<string, Record<string, any>>;
+  webhooks: Record<string, Record<string, any>>;
   components: { schemas: Record<string, object>; securitySchemes: Record<string, object> };
 };
 
@@ -125,6 +128,39 @@ describe('the OpenAPI document', () => {
     );
   });
 
+  it('describes every callback Mailroom posts as a webhook: its Standard Webhooks headers, its exact body, the answers it expects', () => {
+    expect(Object.keys(doc.webhooks)).toEqual([...CALLBACK_EVENT_TYPES]);
+    for (const type of CALLBACK_EVENT_TYPES) {
+      const hook = doc.webhooks[type];
+      expect({ type, methods: Object.keys(hook) }).toEqual({ type, methods: ['post'] });
+      const op = hook.post;
+      const headers = op.parameters.filter((p: any) => p.in === 'header' && p.required).map((p: any) => p.name);
+      expect({ type, headers }).toEqual({ type, headers: ['webhook-id', 'webhook-timestamp', 'webhook-signature'] });
+      expect(op.security).toEqual([]);
+      expect(op.requestBody.required).toBe(true);
+      const ref: string = op.requestBody.content['application/json'].schema.$ref;
+      const body = doc.components.schemas[ref.replace('#/components/schemas/', '')] as any;
+      // The body is `{ type, timestamp, data }` of this type, and nothing else.
+      expect({
+        type,
+        body: { props: Object.keys(body.properties), type: body.properties.type.const, closed: body.additionalProperties },
+      }).toEqual({
+        type,
+        body: { props: ['type', 'timestamp', 'data'], type, closed: false },
+      });
+      expect({ type, answers: Object.keys(op.responses).sort() }).toEqual({ type, answers: ['2XX', '410', '429', '5XX', 'default'] });
+      expect(op.responses['410'].description).toMatch(/switches callbacks off/);
+    }
+    // The reply's hint comes with its key, values and follow-up, as an attempt's does.
+    const reply = doc.components.schemas.CallbackReply as any;
+    expect(reply.properties.hintKey.enum).toEqual([...HINT_KEYS]);
+    expect(reply.properties.hintThen.enum).toEqual([...HINT_THENS]);
+  });
+
+  it('is the document the e2e callback receivers check every callback against (support/callback-bodies.ts)', () => {
+    expect(JSON.parse(JSON.stringify(apiOpenApiDocument(PROVIDERS)))).toEqual(doc);
+  });
+
   it('has examples that validate against their own schemas (request bodies and answers)', () => {
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     addFormats(ajv);
@@ -144,7 +180,11 @@ describe('the OpenAPI document', () => {
           if (json?.example !== undefined) check(json.schema, json.example, `${method} ${p} ${status}`);
         }
       }
-    expect(checked).toBeGreaterThan(15);
+    for (const [type, hook] of Object.entries(doc.webhooks)) {
+      const body = hook.post.requestBody.content['application/json'];
+      if (body.example !== undefined) check(body.schema, body.example, `the ${type} callback`);
+    }
+    expect(checked).toBeGreaterThan(19);
   });
 
   it('is linked from the README', () => {

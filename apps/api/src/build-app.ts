@@ -1,5 +1,6 @@
 import express, { Express } from 'express';
 import { healthRoutes, ReadinessCheck } from '@mailroom/runtime';
+import type { ProviderRegistry } from '@mailroom/transports';
 import type { ApiDeps } from './api-deps';
 import { adminUiRoutes } from './http/admin-ui';
 import { authDepsOf, authenticate, requireTenantAccess } from './http/auth';
@@ -13,6 +14,7 @@ import { testEmailRoutes } from './routes/test-email.routes';
 import { opsRoutes } from './routes/ops.routes';
 import { suppressionsRoutes } from './routes/suppressions.routes';
 import { oauthRoutes } from './routes/oauth.routes';
+import { callbackWebhookDocs } from './openapi/callback-webhooks';
 import { openApiDocument } from './openapi/openapi-document';
 import { openApiRoutes } from './routes/openapi.routes';
 import { routeDocs } from './routes/route-docs';
@@ -29,6 +31,14 @@ export interface AppExtras {
 
 /** The version the OpenAPI document states: the /v1 routes' contract, bumped when an answer changes shape. */
 const API_VERSION = '1.0.0';
+
+/**
+ * The document GET /v1/openapi.json serves (decision 0031): the /v1 routes of these providers' settings,
+ * and the status callbacks Mailroom posts to the platform.
+ */
+export function apiOpenApiDocument(providers: ProviderRegistry): object {
+  return openApiDocument(routeDocs(providers), { version: API_VERSION, webhooks: callbackWebhookDocs() });
+}
 
 /** The JSON body parser of every route but the batch's (enqueue-email.listener.ts uses the same). */
 export function jsonBody(config: ApiDeps['config']) {
@@ -52,7 +62,7 @@ export function buildApp(deps: ApiDeps, extras: AppExtras): Express {
   app.use((req, res, next) => (req.method === 'POST' && BATCH_ENQUEUE_PATH.test(req.path) ? next() : json(req, res, next)));
   // The API's own description, before authentication: it holds no tenant's data and no secret (decision 0031).
   const docs = routeDocs(deps.providers);
-  app.use(openApiRoutes(openApiDocument(docs, { version: API_VERSION })));
+  app.use(openApiRoutes(apiOpenApiDocument(deps.providers)));
   app.use('/v1', authenticate(authDepsOf(deps)));
   // Every tenant route, including ones added later, is fenced here first.
   app.use('/v1/tenants/:tenantId', requireTenantAccess);

@@ -77,6 +77,9 @@ export type CallbackReply = z.output<typeof callbackReplySchema>;
 
 const documentRefSchema = z.strictObject({ type: z.string(), id: z.string(), number: z.string().optional() });
 
+const EMAIL_DATA =
+  "One recipient's change (one email to three recipients gives three callbacks). Never a body, an attachment, a subject or a secret.";
+
 /** The `data` of every `email.*` callback: one recipient's change (an email-level open has no recipient). */
 export const emailCallbackDataSchema = z
   .strictObject({
@@ -99,10 +102,7 @@ export const emailCallbackDataSchema = z
       .optional()
       .meta({ description: "`email.suppressed`: why the address is on the tenant's suppression list, and since when." }),
   })
-  .meta({
-    description:
-      "One recipient's change (one email to three recipients gives three callbacks). Never a body, an attachment, a subject or a secret.",
-  });
+  .meta({ description: EMAIL_DATA });
 export type EmailCallbackData = z.output<typeof emailCallbackDataSchema>;
 
 /** The `data` of `settings.failing`. */
@@ -132,10 +132,12 @@ export type CallbackBody = z.output<typeof callbackBodySchema>;
 function bodyOf(type: CallbackEventType) {
   if (type === 'settings.failing') return callbackBodySchema.extend({ type: z.literal(type), data: settingsFailingDataSchema });
   // An email.* body: the email data, with the statuses this type tells (and a recipient but for an email-level open).
-  const data = emailCallbackDataSchema.extend({
-    status: z.enum(EMAIL_CALLBACK_STATUSES[type]).meta({ description: "The recipient's status after this event." }),
-    ...(type === 'email.opened' ? {} : { recipient: z.string().meta({ description: 'The recipient whose status changed.' }) }),
-  });
+  const data = emailCallbackDataSchema
+    .extend({
+      status: z.enum(EMAIL_CALLBACK_STATUSES[type]).meta({ description: "The recipient's status after this event." }),
+      ...(type === 'email.opened' ? {} : { recipient: z.string().meta({ description: 'The recipient whose status changed.' }) }),
+    })
+    .meta({ description: EMAIL_DATA });
   return callbackBodySchema.extend({ type: z.literal(type), data });
 }
 

@@ -1,12 +1,14 @@
 import { addressSchema, emailAddressSchema } from '@mailroom/domain';
 import { z } from 'zod';
 import { errorBodySchema } from '../http/http-error';
-import type { AnswerDoc, RouteAuth, RouteDoc } from './route-doc';
+import type { AnswerDoc, RouteAuth, RouteDoc, WebhookDoc } from './route-doc';
 
 /**
  * The OpenAPI 3.1 document of the /v1 routes (decision 0031), generated from the route docs
  * (routes/route-docs.ts) with zod's own JSON Schema output: request schemas as the API reads them
- * (`io: 'input'`: defaults optional, coercions as received), answers as it writes them.
+ * (`io: 'input'`: defaults optional, coercions as received), answers as it writes them. The callbacks
+ * Mailroom posts to the platform are its `webhooks` (openapi/callback-webhooks.ts), their bodies
+ * written like answers.
  */
 
 type JsonSchema = Record<string, unknown>;
@@ -133,9 +135,41 @@ function answer(a: AnswerDoc, schemaRef: JsonSchema | undefined): JsonSchema {
   };
 }
 
+/** A webhook's POST: the headers and body Mailroom sends, and what it does with each answer. */
+function webhookOperation(w: WebhookDoc, answers: ComponentSet): JsonSchema {
+  for (const [name, part] of Object.entries(w.body.parts ?? {})) answers.ref(part, name);
+  return {
+    operationId: w.operationId,
+    summary: w.summary,
+    description: w.description,
+    tags: [w.tag],
+    // Not the API's Bearer schemes: the platform checks `webhook-signature` instead.
+    security: [],
+    parameters: Object.entries(w.headers).map(([name, h]) => ({
+      name,
+      in: 'header',
+      required: true,
+      description: h.description,
+      schema: bare(z.toJSONSchema(h.schema, { io: 'output', target: 'draft-2020-12' })),
+    })),
+    requestBody: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: answers.ref(w.body.schema, w.body.name),
+          ...(w.body.example !== undefined ? { example: w.body.example } : {}),
+        },
+      },
+    },
+    responses: Object.fromEntries(Object.entries(w.answers).map(([status, description]) => [status, { description }])),
+  };
+}
+
 export interface OpenApiOptions {
   /** The API's version as the document states it. */
   version: string;
+  /** The callbacks Mailroom posts to the platform, under `webhooks`. */
+  webhooks?: WebhookDoc[];
 }
 
 /** The OpenAPI 3.1 document of these routes. */
@@ -186,6 +220,9 @@ export function openApiDocument(routes: RouteDoc[], options: OpenApiOptions): Js
     (paths[openApiPath(route.path)] ??= {})[route.method] = operation;
   }
 
+  const webhooks = options.webhooks ?? [];
+  const webhookItems = Object.fromEntries(webhooks.map((w) => [w.name, { post: webhookOperation(w, answers) }]));
+
   const requestSchemas = requests.generate();
   const answerSchemas = answers.generate();
   const clash = Object.keys(requestSchemas).find((id) => id in answerSchemas);
@@ -199,11 +236,13 @@ export function openApiDocument(routes: RouteDoc[], options: OpenApiOptions): Js
       description:
         "Sends an invoicing platform's documents by email through each tenant's chosen transport, with an honest history. " +
         'Every error answers `{ "error": { "code", "message", "details"? } }`: `code` is stable, `message` says what to fix. ' +
-        'The ops routes (/ops/*, the ops token) and the health and metrics endpoints are not part of /v1 and not described here.',
+        'The ops routes (/ops/*, the ops token) and the health and metrics endpoints are not part of /v1 and not described here. ' +
+        'The status callbacks Mailroom posts to the platform (CALLBACK_URL, signed per Standard Webhooks) are the `webhooks`.',
     },
-    tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name })),
+    tags: [...new Set([...routes.map((r) => r.tag), ...webhooks.map((w) => w.tag)])].map((name) => ({ name })),
     security: [{ platformKey: [] }],
     paths,
+    ...(webhooks.length ? { webhooks: webhookItems } : {}),
     components: {
       securitySchemes: {
         platformKey: {

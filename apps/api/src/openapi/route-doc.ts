@@ -43,3 +43,25 @@ export interface RouteDoc {
   /** The error statuses of this route, besides the ones every route may answer (openapi-document.ts). */
   errors: Record<number, string>;
 }
+
+/**
+ * A request Mailroom makes to the platform (a status callback), described under the document's
+ * `webhooks` (OpenAPI 3.1): openapi/callback-webhooks.ts declares one per callback type.
+ */
+export interface WebhookDoc {
+  /** Its key under `webhooks`: the callback's type. */
+  name: string;
+  operationId: string;
+  summary: string;
+  description: string;
+  tag: string;
+  /** The request headers Mailroom sends, every one always: name -> zod schema and description. */
+  headers: Record<string, { schema: z.ZodType; description: string }>;
+  /**
+   * The JSON body as Mailroom writes it, named `name` in components.schemas; `parts` are schemas inside
+   * it that get a name of their own (shared by several webhooks).
+   */
+  body: { schema: z.ZodType; name: string; parts?: Record<string, z.ZodType>; example?: unknown };
+  /** What the platform may answer (a status, a range such as `2XX`, or `default`) -> what Mailroom does then. */
+  answers: Record<string, string>;
+}
