@@ -100,6 +100,27 @@ export default defineConfig(
   { files: ['packages/*/src/**/*.ts'], ignores: TESTS, rules: restrictImports(noApps, noTestSupport) },
   { files: ['packages/domain/src/**/*.ts'], ignores: TESTS, rules: restrictImports(noApps, noTestSupport, domainOnlyZod) },
 
+  // Every callback an e2e test receives is checked against the OpenAPI document's webhooks.
+  {
+    files: ['e2e/**/*.ts'],
+    ignores: ['e2e/support/callback-bodies.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@mailroom/testkit',
+              importNames: ['startCallbackReceiver'],
+              message:
+                "e2e tests start their callback receivers from './support/callback-bodies', which checks each callback against the OpenAPI document",
+            },
+          ],
+        },
+      ],
+    },
+  },
+
   // Configuration from the environment: packages/config only (scripts, bench and tests set up processes).
   {
     files: ['apps/*/src/**/*.ts', 'packages/*/src/**/*.ts'],

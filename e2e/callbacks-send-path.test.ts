@@ -5,11 +5,11 @@ import {
   mailgunEvents,
   ReceivedCallback,
   RunningSmtpSink,
-  startCallbackReceiver,
   startMailgunEmulator,
   startSmtpSink,
 } from '@mailroom/testkit';
 import { Mailroom, SETTLED, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
+import { startCallbackReceiver } from './support/callback-bodies';
 import { tenantOnSmtpSink } from './support/worker-process';
 
 const SECRET = `whsec_${randomBytes(24).toString('base64')}`;

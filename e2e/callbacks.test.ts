@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { emailCallbackEvents, EmailRecord } from '@mailroom/domain';
-import { CallbackReceiver, parsePrometheusText, PromFamily, RunningSmtpSink, sampleValue, startCallbackReceiver } from '@mailroom/testkit';
+import { CallbackReceiver, parsePrometheusText, PromFamily, RunningSmtpSink, sampleValue } from '@mailroom/testkit';
 import { API_KEY, Mailroom, OPS_TOKEN, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
+import { startCallbackReceiver } from './support/callback-bodies';
 import { tenantOnSmtpSink } from './support/worker-process';
 
 const SECRET = `whsec_${randomBytes(24).toString('base64')}`;

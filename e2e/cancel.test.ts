@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { CallbackReceiver, RunningSmtpSink, startCallbackReceiver, startSmtpSink } from '@mailroom/testkit';
+import { CallbackReceiver, RunningSmtpSink, startSmtpSink } from '@mailroom/testkit';
 import { Mailroom, SETTLED, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
+import { startCallbackReceiver } from './support/callback-bodies';
 
 const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 const USER = 'billing@cancel.example';

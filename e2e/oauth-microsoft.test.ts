@@ -1,9 +1,10 @@
-import { CallbackReceiver, startCallbackReceiver } from '@mailroom/testkit';
+import { CallbackReceiver } from '@mailroom/testkit';
 import { startWorker, RunningWorker } from '@mailroom/worker';
 import { TenantSecrets } from '@mailroom/transports';
 import { startMailboxVendor, MailboxVendor } from '@mailroom/transports/src/smtp/test-support/mailbox-vendor';
 import pino from 'pino';
 import { INVOICE_PDF, Mailroom, SETTLED, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
+import { startCallbackReceiver } from './support/callback-bodies';
 import { connectMailbox, publicBaseUrl } from './support/oauth-connect';
 
 const MAILBOX = 'billing@contoso.example';

@@ -1,14 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import {
-  CallbackReceiver,
-  mailjetEvents,
-  mailjetEventTargets,
-  MailjetEmulator,
-  postEvents,
-  startCallbackReceiver,
-  startMailjetEmulator,
-} from '@mailroom/testkit';
+import { CallbackReceiver, mailjetEvents, mailjetEventTargets, MailjetEmulator, postEvents, startMailjetEmulator } from '@mailroom/testkit';
 import { INVOICE_PDF, Mailroom, SETTLED, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
+import { startCallbackReceiver } from './support/callback-bodies';
 
 const PAIR = { public: 'mj-public-tenant-0001', private: 'mj-private-tenant-0001' };
 const SECRET = `whsec_${randomBytes(24).toString('base64')}`;

@@ -7,12 +7,12 @@ import {
   RedisClusterProcesses,
   redisClusterToolsInstalled,
   RunningSmtpSink,
-  startCallbackReceiver,
   startMailgunEmulator,
   startRedisCluster,
 } from '@mailroom/testkit';
 import IORedis from 'ioredis';
 import { INVOICE_PDF, Mailroom, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
+import { startCallbackReceiver } from './support/callback-bodies';
 import { tenantOnSmtpSink } from './support/worker-process';
 
 const MG_KEY = 'key-cluster-tenant-000000000001';
@@ -48,9 +48,9 @@ if (!TOOLS) console.warn('SKIPPED: the Redis Cluster test needs redis-server and
   afterAll(async () => {
     await m?.stop();
     await sink?.close();
-    await receiver?.close();
     await mg?.close();
     await cluster?.close();
+    await receiver?.close();
   });
 
   it('is ready on every app: /readyz pings the Cluster', async () => {

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createRedisConnection } from '@mailroom/queue';
-import { CallbackReceiver, RunningSmtpSink, startCallbackReceiver, startSmtpSink } from '@mailroom/testkit';
+import { CallbackReceiver, RunningSmtpSink, startSmtpSink } from '@mailroom/testkit';
 import { RunningWorker, startWorker } from '@mailroom/worker';
 import pino from 'pino';
 import { Mailroom, OPS_TOKEN, SETTLED, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
+import { startCallbackReceiver } from './support/callback-bodies';
 
 const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 const TENANT = 'lim-five';
