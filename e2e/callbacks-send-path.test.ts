@@ -290,7 +290,7 @@ describe('callbacks from the send path', () => {
       reason: 'plan_fallback',
       mode: 'smtp',
       plan: 'basic',
-      reply: { hint: expect.stringContaining('plan') },
+      reply: { hint: expect.stringContaining('plan'), hintKey: 'settings.planFallback', hintParams: { plan: 'basic' } },
     });
     expect(told.verifiedBy).toEqual([true]);
     // Back on a plan that allows its server (the episode ends), then down again: a new episode.

@@ -321,7 +321,13 @@ describe('settings.failing', () => {
       key: `plan_fallback:${at(1)}`,
       orderKey: 'settings:t',
       timestamp: at(1),
-      data: { tenantId: 't', reason: 'plan_fallback', mode: 'smtp', plan: 'basic', reply: { hint: PLAN_FALLBACK_HINT } },
+      data: {
+        tenantId: 't',
+        reason: 'plan_fallback',
+        mode: 'smtp',
+        plan: 'basic',
+        reply: { hint: PLAN_FALLBACK_HINT, hintKey: 'settings.planFallback', hintParams: { plan: 'basic' } },
+      },
     });
     // The next sends of the episode write nothing, and an unrelated update of the settings says nothing.
     expect(markPlanFallback(started, 'basic', at(2))).toBeNull();

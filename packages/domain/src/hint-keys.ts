@@ -105,6 +105,8 @@ export const HINT_KEYS = [
   'send.settingsIncomplete',
   'send.secretUnavailable',
   'send.timedOut',
+  // The plan fallback (settings.failing: its plan no longer allows the tenant's own server)
+  'settings.planFallback',
 ] as const;
 export type HintKey = (typeof HINT_KEYS)[number];
 

@@ -1,6 +1,7 @@
 import type { CallbackReply, SettingsFailingReason } from './callback-body-schema';
 import { CallbackEvent, settingsOrderKey } from './callback-events';
 import { SENDER_NOT_VERIFIED } from './delivery-error';
+import { hintOf } from './hint-not-retried';
 import type { EmailSettings } from './settings';
 
 /**
@@ -79,7 +80,7 @@ function failureEvents(before: EmailSettings | null, after: EmailSettings): Call
 function planFallbackEvents(before: EmailSettings | null, after: EmailSettings): CallbackEvent[] {
   const started = after.planFallback;
   if (!started || before?.planFallback?.since === started.since) return [];
-  return [planFallbackCallbackEvent({ tenantId: after.tenantId, plan: started.plan, since: started.since, hint: PLAN_FALLBACK_HINT })];
+  return [planFallbackCallbackEvent({ tenantId: after.tenantId, plan: started.plan, since: started.since })];
 }
 
 export const PLAN_FALLBACK_HINT =
@@ -106,7 +107,7 @@ export function markPlanFallback(s: EmailSettings, fallbackPlan: string | null, 
  * The plan fallback started: a tenant in `smtp` mode whose plan no longer allows it sends through the
  * platform. Keyed by the episode's start (`planFallback.since`), so one episode is told once.
  */
-export function planFallbackCallbackEvent(input: { tenantId: string; plan: string; since: string; hint?: string }): CallbackEvent {
+export function planFallbackCallbackEvent(input: { tenantId: string; plan: string; since: string }): CallbackEvent {
   return {
     type: 'settings.failing',
     key: `plan_fallback:${input.since}`,
@@ -117,7 +118,7 @@ export function planFallbackCallbackEvent(input: { tenantId: string; plan: strin
       reason: 'plan_fallback',
       mode: 'smtp',
       plan: input.plan,
-      ...(input.hint ? { reply: { hint: input.hint } } : {}),
+      reply: hintOf('settings.planFallback', PLAN_FALLBACK_HINT, { plan: input.plan }),
     },
   };
 }
