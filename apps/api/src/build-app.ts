@@ -61,7 +61,6 @@ export function buildApp(deps: ApiDeps, extras: AppExtras): Express {
   // The batch enqueue reads its larger body itself, once the caller is authenticated (emails.routes.ts).
   app.use((req, res, next) => (req.method === 'POST' && BATCH_ENQUEUE_PATH.test(req.path) ? next() : json(req, res, next)));
   // The API's own description, before authentication: it holds no tenant's data and no secret (decision 0031).
-  const docs = routeDocs(deps.providers);
   app.use(openApiRoutes(apiOpenApiDocument(deps.providers)));
   app.use('/v1', authenticate(authDepsOf(deps)));
   // Every tenant route, including ones added later, is fenced here first.
@@ -73,7 +72,8 @@ export function buildApp(deps: ApiDeps, extras: AppExtras): Express {
   app.use(emailsRoutes(deps));
   app.use(suppressionsRoutes(deps));
   for (const r of extras.routers ?? []) app.use(r);
-  app.use(methodNotAllowed(docs));
+  // A served path with a method it does not take: 405 with Allow, from the same route list.
+  app.use(methodNotAllowed(routeDocs(deps.providers)));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;
