@@ -6,7 +6,7 @@ const ctx = (over: Partial<FailureContext> = {}): FailureContext => ({
   nowMs: 1_000_000,
   createdAtMs: 1_000_000 - 60_000,
   rateLimitGraceMs: 86_400_000,
-  retryBaseMs: 1000,
+  backoff: { baseMs: 1000, maxMs: 600_000 },
   rateLimitedSoFar: 0,
   random: () => 0.5,
   ...over,

@@ -1,5 +1,5 @@
 import type { DeliveryError } from '@mailroom/domain';
-import { jitteredBackoff } from '@mailroom/queue';
+import { jitteredBackoff, type RetryBackoff } from '@mailroom/queue';
 
 /**
  * What follows a failed send, decided on the error's fields alone (never its words):
@@ -20,7 +20,7 @@ export interface FailureContext {
   nowMs: number;
   createdAtMs: number;
   rateLimitGraceMs: number;
-  retryBaseMs: number;
+  backoff: RetryBackoff;
   /** Rate-limited attempts already in the history: the backoff of a rate limit without Retry-After grows with them. */
   rateLimitedSoFar: number;
   random?: () => number;
@@ -32,11 +32,11 @@ export function decideAfterFailure(
 ): AfterFailure {
   if (!err.retryable) return { kind: 'give_up' };
   if (err.rateLimited && ctx.nowMs - ctx.createdAtMs < ctx.rateLimitGraceMs) {
-    const waitMs = jitteredBackoff(ctx.rateLimitedSoFar + 1, ctx.retryBaseMs, err, ctx.random);
+    const waitMs = jitteredBackoff(ctx.rateLimitedSoFar + 1, ctx.backoff, err, ctx.random);
     return { kind: 'defer', untilMs: ctx.nowMs + waitMs };
   }
   if (ctx.made + 1 >= ctx.max) return { kind: 'give_up' };
-  return { kind: 'retry', delayMs: jitteredBackoff(ctx.made + 1, ctx.retryBaseMs, err, ctx.random) };
+  return { kind: 'retry', delayMs: jitteredBackoff(ctx.made + 1, ctx.backoff, err, ctx.random) };
 }
 
 /**

@@ -150,7 +150,7 @@ async function afterFailure(
     nowMs,
     createdAtMs: Date.parse(email.createdAt),
     rateLimitGraceMs: deps.config.send.rateLimitGraceMs,
-    retryBaseMs: deps.config.send.retryBaseMs,
+    backoff: { baseMs: deps.config.send.retryBaseMs, maxMs: deps.config.send.retryMaxMs },
     rateLimitedSoFar: email.attempts.filter((a) => a.rateLimited).length,
   });
   // Giving up on a temporary failure: the hint no longer promises the retry, it says how to ask for one.

@@ -82,6 +82,7 @@ export async function startWorker(
   const queue = createSendQueue(redis, config.queuePrefix);
   // Tenant lanes (decision 0026): a job gives its tenant's slot back once its work is done, or when it failed for good.
   const lanes = new TenantLanes(redis, { prefix: config.queuePrefix, maxInFlight: config.send.tenantMaxInFlight });
+  const backoff = { baseMs: config.send.retryBaseMs, maxMs: config.send.retryMaxMs };
   const laneRelease = { lanes, queue, jobOptionsFor: sendJobOptionsFor(config.send), logger };
   const processor = releaseLaneAfterSuccess(laneRelease, async (job, token) => processSendJob(deps, job, token));
   // Not running yet: it takes jobs only once the health port is bound (below), so a taken port stops
@@ -94,7 +95,7 @@ export async function startWorker(
     lockDuration: config.send.lockMs,
     stalledInterval: Math.max(1000, Math.floor(config.send.lockMs / 2)),
     maxStalledCount: 5,
-    settings: { backoffStrategy: (made, _type, err) => jitteredBackoff(made, config.send.retryBaseMs, err as { retryAfterMs?: number }) },
+    settings: { backoffStrategy: (made, _type, err) => jitteredBackoff(made, backoff, err as { retryAfterMs?: number }) },
   });
   // During a Redis outage BullMQ reports every failed reconnect here; open-backends has said it once.
   const onWorkerError = (what: string) => (e: Error) =>

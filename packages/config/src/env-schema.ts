@@ -61,8 +61,9 @@ export const envSchema = z.object({
   WEBHOOKS_PORT: port(8081),
   WORKER_PORT: port(8082),
   HOST: z.string().default('0.0.0.0'),
-  SEND_ATTEMPTS: int(8, 1, 50),
+  SEND_ATTEMPTS: int(16, 1, 50),
   RETRY_BASE_MS: int(30_000, 1, 3_600_000),
+  RETRY_MAX_MS: int(300_000, 1, 6 * 3_600_000),
   WORKER_CONCURRENCY: int(10, 1, 500),
   /** By default half of WORKER_CONCURRENCY (load-config.ts). */
   TENANT_MAX_IN_FLIGHT: optionalInt(1, 500),

@@ -6,7 +6,7 @@ describe('loadConfig', () => {
     expect(c.ports).toEqual({ api: 8080, webhooks: 8081, worker: 8082 });
     expect(c.redisUrl).toBe('redis://127.0.0.1:6379');
     expect(c.storeUrl).toMatch(/^sqlite:.*data[/\\]mailroom\.db$/);
-    expect(c.send).toMatchObject({ attempts: 8, retryBaseMs: 30000 });
+    expect(c.send).toMatchObject({ attempts: 16, retryBaseMs: 30000, retryMaxMs: 300000 });
     expect(c.smtpPlans).toEqual(['advanced', 'premium']);
     expect(c.limits.maxAttachmentBytes).toBe(10 * 1024 * 1024);
     expect(c.limits.maxBatchBodyBytes).toBe(32 * 1024 * 1024);

@@ -51,6 +51,8 @@ export interface Config {
   send: {
     attempts: number;
     retryBaseMs: number;
+    /** The longest wait between two attempts (RETRY_MAX_MS), before jitter: decision 0056. */
+    retryMaxMs: number;
     concurrency: number;
     /**
      * K of the tenant lanes (decision 0026): at most this many of one tenant's emails are in the send
@@ -231,6 +233,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     send: {
       attempts: e.SEND_ATTEMPTS,
       retryBaseMs: e.RETRY_BASE_MS,
+      retryMaxMs: e.RETRY_MAX_MS,
       concurrency: e.WORKER_CONCURRENCY,
       tenantMaxInFlight: e.TENANT_MAX_IN_FLIGHT ?? Math.max(1, Math.floor(e.WORKER_CONCURRENCY / 2)),
       lockMs: e.WORKER_LOCK_MS,

@@ -33,7 +33,12 @@ async function keysWrittenUnder(url: string, redis: Redis, prefix: string): Prom
       if (job.data.emailId === 'em_retry' && n === 1) throw new Error('421 try again later');
       if (job.data.emailId === 'em_defer' && n === 1) await deferJob(job, token, Date.now() + 20);
     }),
-    { connection, prefix, concurrency: 2, settings: { backoffStrategy: (made: number) => jitteredBackoff(made, 10) } },
+    {
+      connection,
+      prefix,
+      concurrency: 2,
+      settings: { backoffStrategy: (made: number) => jitteredBackoff(made, { baseMs: 10, maxMs: 1000 }) },
+    },
   );
   releaseLaneOnFinalFailure(worker, deps);
   try {

@@ -43,12 +43,24 @@ export function createSendQueue(connection: Redis | Cluster, prefix: string): Qu
   return new Queue<SendJobData>(SEND_QUEUE, { connection, prefix });
 }
 
+/** The backoff between a send's attempts: RETRY_BASE_MS doubling up to RETRY_MAX_MS (decision 0056). */
+export interface RetryBackoff {
+  baseMs: number;
+  maxMs: number;
+}
+
 /**
- * Exponential backoff with full jitter on the upper half (base * 2^(n-1) * [0.5, 1.5)), so a burst of
- * failures against one server does not come back in lockstep. A provider's Retry-After wins.
+ * Exponential backoff capped at `maxMs`, with jitter ((min(base * 2^(n-1), max)) * [0.5, 1.5)), so a
+ * burst of failures against one server does not come back in lockstep, and a server that is back is
+ * tried again within 1.5 × `maxMs` however long it was away. A provider's Retry-After wins.
  */
-export function jitteredBackoff(attemptsMade: number, baseMs: number, err?: { retryAfterMs?: number }, random = Math.random): number {
+export function jitteredBackoff(
+  attemptsMade: number,
+  backoff: RetryBackoff,
+  err?: { retryAfterMs?: number },
+  random = Math.random,
+): number {
   if (err?.retryAfterMs !== undefined && err.retryAfterMs > 0) return err.retryAfterMs;
-  const exp = baseMs * 2 ** Math.max(0, attemptsMade - 1);
-  return Math.round(Math.min(exp, 6 * 3600 * 1000) * (0.5 + random()));
+  const exp = backoff.baseMs * 2 ** Math.max(0, attemptsMade - 1);
+  return Math.round(Math.min(exp, backoff.maxMs) * (0.5 + random()));
 }

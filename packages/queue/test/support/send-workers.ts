@@ -59,7 +59,7 @@ export async function startSendWorkers(
         connection,
         prefix,
         concurrency,
-        settings: { backoffStrategy: (made: number) => jitteredBackoff(made, RETRY_BASE_MS) },
+        settings: { backoffStrategy: (made: number) => jitteredBackoff(made, { baseMs: RETRY_BASE_MS, maxMs: 60_000 }) },
       });
       worker.on('completed', () => (counted.finished += 1));
       worker.on('failed', (job?: Job<SendJobData>) => {
