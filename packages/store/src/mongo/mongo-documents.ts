@@ -16,8 +16,13 @@ export interface TenantDoc {
 }
 
 export type SettingsDoc = Omit<EmailSettings, 'tenantId'> & { _id: string; rev: number };
-/** `sendDueAt` is derived (domain `sendDueAt`) and indexed for the sweep; absent when nothing waits for a send. */
-export type EmailDoc = Omit<EmailRecord, 'id'> & { _id: string; rev: number; sendDueAt?: string };
+/**
+ * Derived fields, written by `emailBody()` and never returned: `sendDueAt` (domain `sendDueAt`), indexed
+ * for the sweep, absent when nothing waits for a send; `recipientAddresses`, every recipient's address
+ * (to, cc, bcc) lower-cased once each, indexed for the history's recipient filter (which matches any
+ * case, as SQLite's `r:` keys do; `recipients.email` keeps the case the address was given in).
+ */
+export type EmailDoc = Omit<EmailRecord, 'id'> & { _id: string; rev: number; sendDueAt?: string; recipientAddresses?: string[] };
 
 export interface AttachmentDoc {
   filename: string;
@@ -56,14 +61,20 @@ export function settingsBody(settings: EmailSettings): Omit<SettingsDoc, '_id' |
 }
 
 export function emailFromDoc(doc: EmailDoc): EmailRecord {
-  const { _id, rev: _rev, sendDueAt: _due, ...rest } = doc;
+  const { _id, rev: _rev, sendDueAt: _due, recipientAddresses: _addresses, ...rest } = doc;
   return { id: _id, ...rest };
+}
+
+/** What the history's recipient filter matches: each recipient's address in lower case, once (SQLite's `recipientKey`). */
+export function recipientAddressesOf(email: Pick<EmailRecord, 'recipients'>): string[] {
+  return [...new Set(email.recipients.map((r) => r.email.toLowerCase()))];
 }
 
 export function emailBody(email: EmailRecord): Omit<EmailDoc, '_id' | 'rev'> {
   const { id: _id, ...rest } = email;
   const due = sendDueAt(email);
-  return due === null ? rest : { ...rest, sendDueAt: due };
+  const body = { ...rest, recipientAddresses: recipientAddressesOf(email) };
+  return due === null ? body : { ...body, sendDueAt: due };
 }
 
 export function contentToDoc(email: EmailRecord, content: EmailContent): ContentDoc {

@@ -8,7 +8,9 @@ export function historyMongoFilter(filter: HistoryFilter): Filter<EmailDoc> {
   if (filter.documentId !== undefined) and.push({ 'document.id': filter.documentId });
   if (filter.documentType !== undefined) and.push({ 'document.type': filter.documentType });
   if (filter.status !== undefined) and.push({ $or: [{ status: filter.status }, { 'recipients.status': filter.status }] });
-  if (filter.recipient !== undefined) and.push({ 'recipients.email': filter.recipient });
+  // The derived lower-cased addresses (mongo-documents), not `recipients.email`: a recipient stored as
+  // `Moved@Example.com` is found by `moved@example.com`, as in SQLite.
+  if (filter.recipient !== undefined) and.push({ recipientAddresses: filter.recipient });
   if (filter.since !== undefined) and.push({ createdAt: { $gte: filter.since } });
   if (filter.until !== undefined) and.push({ createdAt: { $lt: filter.until } });
   if (filter.test !== undefined) and.push({ test: filter.test });

@@ -13,7 +13,7 @@ export const EMAIL_INDEXES: IndexDescription[] = [
   { name: 'tenant_document_id', key: { tenantId: 1, 'document.id': 1, ...HISTORY_SORT } },
   { name: 'tenant_document_type', key: { tenantId: 1, 'document.type': 1, ...HISTORY_SORT } },
   { name: 'tenant_status', key: { tenantId: 1, status: 1, ...HISTORY_SORT } },
-  { name: 'tenant_recipient_email', key: { tenantId: 1, 'recipients.email': 1, ...HISTORY_SORT } },
+  { name: 'tenant_recipient_address', key: { tenantId: 1, recipientAddresses: 1, ...HISTORY_SORT } },
   { name: 'tenant_recipient_status', key: { tenantId: 1, 'recipients.status': 1, ...HISTORY_SORT } },
   { name: 'tenant_test', key: { tenantId: 1, test: 1, ...HISTORY_SORT } },
   // The retention sweep: not yet purged (no contentPurgedAt: the index holds it as null), oldest finalAt first.
@@ -25,8 +25,11 @@ export const EMAIL_INDEXES: IndexDescription[] = [
   { name: 'send_due', key: { sendDueAt: 1, _id: 1 }, partialFilterExpression: { sendDueAt: { $type: 'string' } } },
 ];
 
-/** Indexes of earlier versions, dropped at init (the sweep reads `send_due` now). */
-const RETIRED_EMAIL_INDEXES = ['stuck_queued'];
+/**
+ * Indexes of earlier versions, dropped at init: the sweep reads `send_due` now, and the recipient filter
+ * the lower-cased `recipientAddresses` (`tenant_recipient_address`), not `recipients.email`.
+ */
+export const RETIRED_EMAIL_INDEXES = ['stuck_queued', 'tenant_recipient_email'];
 
 export const IDEMPOTENCY_INDEX = 'tenant_idempotency_key';
 

@@ -60,11 +60,12 @@ run('MongoStore', () => {
       await store.emails.update(tenantId, email.id, (e) => ({ ...e, subject: 'changed' }));
 
       const raw = await client.db(dbName).collection<{ _id: string }>('emails').findOne({ _id: email.id });
-      expect(raw).toMatchObject({ _id: email.id, rev: 1, tenantId, subject: 'changed' });
+      expect(raw).toMatchObject({ _id: email.id, rev: 1, tenantId, subject: 'changed', recipientAddresses: ['buyer@example.com'] });
       expect(raw).not.toHaveProperty('id');
       const read = await store.emails.get(tenantId, email.id);
       expect(read).not.toHaveProperty('_id');
       expect(read).not.toHaveProperty('rev');
+      expect(read).not.toHaveProperty('recipientAddresses');
 
       const content = await client
         .db(dbName)

@@ -5,6 +5,7 @@ import { ContentDoc, EmailDoc, SettingsDoc, TenantDoc } from './mongo-documents'
 import { ensureMongoIndexes } from './mongo-indexes';
 import { backfillFinalAt } from './backfill-final-at';
 import { lowerDocumentTypes } from './lower-document-types';
+import { backfillRecipientAddresses } from './backfill-recipient-addresses';
 import { MongoTenantStore } from './mongo-tenant-store';
 import { MongoSettingsStore } from './mongo-settings-store';
 import { MongoEmailStore } from './mongo-email-store';
@@ -75,6 +76,8 @@ export class MongoStore implements Store {
     if (backfilled > 0) this.logger.info({ store: 'mongo', emails: backfilled }, 'retention clock started for emails already final');
     const lowered = await lowerDocumentTypes(this.client.db(this.dbName));
     if (lowered > 0) this.logger.info({ store: 'mongo', emails: lowered }, 'document types lowered to match the history filter');
+    const addressed = await backfillRecipientAddresses(this.client.db(this.dbName));
+    if (addressed > 0) this.logger.info({ store: 'mongo', emails: addressed }, 'recipient addresses indexed for the history filter');
     this.logger.info({ store: 'mongo', db: this.dbName }, 'store ready');
   }
 

@@ -1,0 +1,104 @@
+import type { Filter } from 'mongodb';
+import { HistoryFilter } from '../history-filter';
+import { makeEmail } from '../../test/contract/contract-fixtures';
+import { EmailDoc, emailBody, emailFromDoc, recipientAddressesOf } from './mongo-documents';
+import { HISTORY_SORT, historyMongoFilter } from './mongo-history-filter';
+import { EMAIL_INDEXES, RETIRED_EMAIL_INDEXES } from './mongo-indexes';
+import { RECIPIENT_ADDRESSES_BACKFILL } from './backfill-recipient-addresses';
+
+/**
+ * The Mongo adapter's documents, filters and indexes as plain values: no server here (the contract and
+ * explain suites need MONGODB_URL), so these check the shapes the driver is handed, not what a server
+ * answers.
+ */
+
+/** The fields a filter clause reads, per branch of an `$or` (each branch must be served by an index). */
+function branchFields(clause: Filter<EmailDoc>): string[][] {
+  const or = (clause as { $or?: Filter<EmailDoc>[] }).$or;
+  if (or) return or.map((branch) => Object.keys(branch));
+  return [Object.keys(clause)];
+}
+
+const indexKeys = (name: string | undefined) => Object.keys(EMAIL_INDEXES.find((i) => i.name === name)!.key);
+const historyIndexFor = (field: string) =>
+  EMAIL_INDEXES.find((i) => {
+    const keys = Object.keys(i.key);
+    return keys.length === 4 && keys[0] === 'tenantId' && keys[1] === field && i.partialFilterExpression === undefined;
+  });
+
+describe('the Mongo email document', () => {
+  it('carries every recipient address lower-cased, once, and never returns it', () => {
+    const email = makeEmail('t1', 't1-e1', {
+      to: [{ email: 'Moved@Example.com' }],
+      cc: [{ email: 'moved@example.com' }],
+      bcc: [{ email: 'ARCHIVE@acme.test' }],
+    });
+    const body = emailBody(email);
+    expect(body.recipientAddresses).toEqual(['moved@example.com', 'archive@acme.test']);
+    expect(recipientAddressesOf(email)).toEqual(body.recipientAddresses);
+    // The record itself keeps each address as it was given.
+    expect(body.recipients.map((r) => r.email)).toEqual(['Moved@Example.com', 'moved@example.com', 'ARCHIVE@acme.test']);
+    const read = emailFromDoc({ ...body, _id: email.id, rev: 3 });
+    expect(read).toEqual(email);
+    expect(read).not.toHaveProperty('recipientAddresses');
+    expect(read).not.toHaveProperty('sendDueAt');
+  });
+
+  it('the backfill derives recipientAddresses in the server as emailBody does, and bumps rev', () => {
+    expect(RECIPIENT_ADDRESSES_BACKFILL).toEqual([
+      {
+        $set: {
+          recipientAddresses: {
+            $setUnion: [{ $map: { input: { $ifNull: ['$recipients', []] }, as: 'r', in: { $toLower: '$$r.email' } } }, []],
+          },
+          rev: { $add: ['$rev', 1] },
+        },
+      },
+    ]);
+  });
+});
+
+describe('the Mongo history filter and its indexes', () => {
+  const base: HistoryFilter = { tenantId: 't1', limit: 50 };
+
+  it('matches a recipient on the lower-cased addresses', () => {
+    expect(historyMongoFilter({ ...base, recipient: 'moved@example.com' })).toEqual({
+      $and: [{ tenantId: 't1' }, { recipientAddresses: 'moved@example.com' }],
+    });
+  });
+
+  it.each<[string, Partial<HistoryFilter>]>([
+    ['documentId', { documentId: 'inv-1' }],
+    ['documentType', { documentType: 'invoice' }],
+    ['status', { status: 'bounced' }],
+    ['recipient', { recipient: 'a@example.com' }],
+    ['test', { test: true }],
+  ])('%s: every branch of its clause has a {tenantId, field, createdAt:-1, _id:-1} index', (_name, over) => {
+    const { $and } = historyMongoFilter({ ...base, ...over }) as { $and: Filter<EmailDoc>[] };
+    expect($and).toHaveLength(2);
+    for (const fields of branchFields($and[1])) {
+      expect(fields).toHaveLength(1);
+      const index = historyIndexFor(fields[0]);
+      expect(index).toBeDefined();
+      expect(index!.key).toEqual({ tenantId: 1, [fields[0]]: 1, ...HISTORY_SORT });
+    }
+  });
+
+  it('the time range and the cursor read only the history order, which tenant_history serves', () => {
+    const { $and } = historyMongoFilter({
+      ...base,
+      since: '2024-01-01T00:00:00.000Z',
+      until: '2024-02-01T00:00:00.000Z',
+      after: { createdAt: '2024-01-15T00:00:00.000Z', id: 'e9' },
+    }) as { $and: Filter<EmailDoc>[] };
+    const fields = new Set($and.slice(1).flatMap((c) => branchFields(c).flat()));
+    expect([...fields].sort()).toEqual(['_id', 'createdAt']);
+    expect(indexKeys('tenant_history')).toEqual(['tenantId', 'createdAt', '_id']);
+  });
+
+  it('init drops the index of recipients.email, which no query reads any more', () => {
+    expect(RETIRED_EMAIL_INDEXES).toContain('tenant_recipient_email');
+    expect(EMAIL_INDEXES.map((i) => i.name)).not.toContain('tenant_recipient_email');
+    expect(EMAIL_INDEXES.some((i) => 'recipients.email' in i.key)).toBe(false);
+  });
+});
