@@ -1,4 +1,4 @@
-import type { Collection, OptionalUnlessRequiredId } from 'mongodb';
+import type { Collection, Filter, OptionalUnlessRequiredId } from 'mongodb';
 import type { EmailContent, EmailRecord, HistoryPage, HistoryQuery } from '@mailroom/domain';
 import type { CreateEmailInput, EmailRef, EmailStore, Mutator } from '../store.port';
 import type { StoreLogger } from '../store-logger';
@@ -11,6 +11,28 @@ import { reviseDocument } from './revise-document';
 
 /** A create that lost its idempotency race to an email removed a moment later tries again this often. */
 const CREATE_ATTEMPTS = 3;
+
+/*
+ * Each query meant for a partial index names the index's partialFilterExpression itself: the planner
+ * uses a partial index only for a query whose predicate it can prove a subset of that expression, and
+ * it does not infer `$type: 'string'` from a comparison with a string (expression_algo's isSubsetOf
+ * handles comparisons, $exists and $in against the index's filter, not $type).
+ */
+
+/** The email holding this idempotency key: served by the unique partial `tenant_idempotency_key`. */
+export function idempotencyKeyFilter(tenantId: string, key: string): Filter<EmailDoc> {
+  return { tenantId, idempotencyKey: { $type: 'string', $eq: key } };
+}
+
+/** Due for the sweep before `dueBefore`: served by the partial `send_due`. */
+export function awaitingSendFilter(dueBefore: string): Filter<EmailDoc> {
+  return { sendDueAt: { $type: 'string', $lt: dueBefore } };
+}
+
+/** Final at or before `finalBefore`, content not purged: served by the partial `content_to_purge`. */
+export function contentToPurgeFilter(finalBefore: string): Filter<EmailDoc> {
+  return { contentPurgedAt: { $exists: false }, finalAt: { $type: 'string', $lte: finalBefore } };
+}
 
 export class MongoEmailStore implements EmailStore {
   constructor(
@@ -28,8 +50,9 @@ export class MongoEmailStore implements EmailStore {
       try {
         await this.emails.insertOne({ ...emailBody(email), _id: email.id, rev: 0 } as OptionalUnlessRequiredId<EmailDoc>);
       } catch (error) {
-        if (!isDuplicateOn(error, IDEMPOTENCY_INDEX, 'idempotencyKey')) throw error;
-        const winner = await this.emails.findOne({ tenantId: email.tenantId, idempotencyKey: email.idempotencyKey });
+        // A key left undefined would vanish from the filter (ignoreUndefined) and match any email.
+        if (!isDuplicateOn(error, IDEMPOTENCY_INDEX, 'idempotencyKey') || email.idempotencyKey === undefined) throw error;
+        const winner = await this.emails.findOne(idempotencyKeyFilter(email.tenantId, email.idempotencyKey));
         if (winner) return { email: emailFromDoc(winner), created: false };
         if (attempt >= CREATE_ATTEMPTS) throw error;
         continue;
@@ -156,7 +179,7 @@ export class MongoEmailStore implements EmailStore {
 
   async listAwaitingSend(dueBefore: string, limit: number): Promise<{ tenantId: string; id: string }[]> {
     const docs = await this.emails
-      .find({ sendDueAt: { $type: 'string', $lt: dueBefore } }, { projection: { tenantId: 1 } })
+      .find(awaitingSendFilter(dueBefore), { projection: { tenantId: 1 } })
       .sort({ sendDueAt: 1, _id: 1 })
       .limit(limit)
       .toArray();
@@ -165,7 +188,7 @@ export class MongoEmailStore implements EmailStore {
 
   async listContentToPurge(finalBefore: string, limit: number): Promise<EmailRef[]> {
     const docs = await this.emails
-      .find({ contentPurgedAt: { $exists: false }, finalAt: { $type: 'string', $lte: finalBefore } }, { projection: { tenantId: 1 } })
+      .find(contentToPurgeFilter(finalBefore), { projection: { tenantId: 1 } })
       .sort({ finalAt: 1, _id: 1 })
       .limit(limit)
       .toArray();
@@ -182,7 +205,7 @@ export class MongoEmailStore implements EmailStore {
     const purged: EmailRef[] = [];
     for (const { tenantId, id } of emails) {
       const claimed = await this.emails.updateOne(
-        { _id: id, tenantId, contentPurgedAt: { $exists: false }, finalAt: { $type: 'string', $lte: finalBefore } },
+        { _id: id, tenantId, ...contentToPurgeFilter(finalBefore) },
         { $set: { contentPurgedAt: at }, $inc: { rev: 1 } },
       );
       if (claimed.modifiedCount !== 1) continue;

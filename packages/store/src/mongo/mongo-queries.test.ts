@@ -1,9 +1,11 @@
-import type { Filter } from 'mongodb';
+import type { Filter, IndexDescription } from 'mongodb';
 import { HistoryFilter } from '../history-filter';
 import { makeEmail } from '../../test/contract/contract-fixtures';
 import { EmailDoc, emailBody, emailFromDoc, recipientAddressesOf } from './mongo-documents';
 import { HISTORY_SORT, historyMongoFilter } from './mongo-history-filter';
-import { EMAIL_INDEXES, RETIRED_EMAIL_INDEXES } from './mongo-indexes';
+import { EMAIL_INDEXES, RETIRED_EMAIL_INDEXES, SUPPRESSION_INDEXES } from './mongo-indexes';
+import { awaitingSendFilter, contentToPurgeFilter, idempotencyKeyFilter } from './mongo-email-store';
+import { expiredFilter } from './mongo-suppression-store';
 import { RECIPIENT_ADDRESSES_BACKFILL } from './backfill-recipient-addresses';
 
 /**
@@ -100,5 +102,30 @@ describe('the Mongo history filter and its indexes', () => {
     expect(RETIRED_EMAIL_INDEXES).toContain('tenant_recipient_email');
     expect(EMAIL_INDEXES.map((i) => i.name)).not.toContain('tenant_recipient_email');
     expect(EMAIL_INDEXES.some((i) => 'recipients.email' in i.key)).toBe(false);
+  });
+});
+
+describe('the queries meant for a partial index name its filter', () => {
+  // The planner uses a partial index only when it can prove the query a subset of the index's
+  // partialFilterExpression; it does not infer `$type` from a comparison, so each query states it.
+  const partial = (indexes: IndexDescription[], name: string) => indexes.find((i) => i.name === name)!.partialFilterExpression!;
+
+  it.each<[string, IndexDescription[], Record<string, unknown>]>([
+    ['tenant_idempotency_key', EMAIL_INDEXES, idempotencyKeyFilter('t1', 'order-77')],
+    ['send_due', EMAIL_INDEXES, awaitingSendFilter('2024-01-01T00:00:00.000Z')],
+    ['content_to_purge', EMAIL_INDEXES, contentToPurgeFilter('2024-01-01T00:00:00.000Z')],
+    ['expiring', SUPPRESSION_INDEXES, expiredFilter('2024-01-01T00:00:00.000Z')],
+  ])('%s', (name, indexes, filter) => {
+    for (const [field, condition] of Object.entries(partial(indexes, name))) expect(filter[field]).toMatchObject(condition as object);
+  });
+
+  it('each keeps its comparison', () => {
+    expect(idempotencyKeyFilter('t1', 'order-77')).toEqual({ tenantId: 't1', idempotencyKey: { $type: 'string', $eq: 'order-77' } });
+    expect(awaitingSendFilter('2024-01-01T00:00:00.000Z')).toEqual({ sendDueAt: { $type: 'string', $lt: '2024-01-01T00:00:00.000Z' } });
+    expect(contentToPurgeFilter('2024-01-01T00:00:00.000Z')).toEqual({
+      contentPurgedAt: { $exists: false },
+      finalAt: { $type: 'string', $lte: '2024-01-01T00:00:00.000Z' },
+    });
+    expect(expiredFilter('2024-01-01T00:00:00.000Z')).toEqual({ expiresAt: { $type: 'string', $lte: '2024-01-01T00:00:00.000Z' } });
   });
 });

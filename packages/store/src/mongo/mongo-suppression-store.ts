@@ -17,6 +17,15 @@ function fromDoc(doc: SuppressionDoc): Suppression {
 
 const active = (now: string): Filter<SuppressionDoc> => ({ $or: [{ expiresAt: { $exists: false } }, { expiresAt: { $gt: now } }] });
 
+/**
+ * Expired at `now`, for the sweep. `$type: 'string'` is the partial `expiring` index's own filter: the
+ * planner proves a query a subset of a partial index's filter only from clauses it can compare, and a
+ * bare `$lte` on a string is not one for `$type` (without it: a collection scan and an in-memory sort).
+ */
+export function expiredFilter(now: string): Filter<SuppressionDoc> {
+  return { expiresAt: { $type: 'string', $lte: now } };
+}
+
 export class MongoSuppressionStore implements SuppressionStore {
   constructor(
     private readonly suppressions: Collection<SuppressionDoc>,
@@ -84,12 +93,12 @@ export class MongoSuppressionStore implements SuppressionStore {
 
   async removeExpired(now: string, limit: number): Promise<number> {
     const expired = await this.suppressions
-      .find({ expiresAt: { $lte: now } }, { projection: { _id: 1 } })
+      .find(expiredFilter(now), { projection: { _id: 1 } })
       .sort({ expiresAt: 1 })
       .limit(limit)
       .toArray();
     if (expired.length === 0) return 0;
-    const result = await this.suppressions.deleteMany({ _id: { $in: expired.map((d) => d._id) }, expiresAt: { $lte: now } });
+    const result = await this.suppressions.deleteMany({ _id: { $in: expired.map((d) => d._id) }, ...expiredFilter(now) });
     return result.deletedCount;
   }
 }
