@@ -7,6 +7,7 @@ import { EMAIL_INDEXES, RETIRED_EMAIL_INDEXES, SUPPRESSION_INDEXES } from './mon
 import { awaitingSendFilter, contentToPurgeFilter, idempotencyKeyFilter } from './mongo-email-store';
 import { expiredFilter } from './mongo-suppression-store';
 import { RECIPIENT_ADDRESSES_BACKFILL } from './backfill-recipient-addresses';
+import { SEND_DUE_AT_MISSING, sendDueAtBackfill } from './backfill-send-due-at';
 
 /**
  * The Mongo adapter's documents, filters and indexes as plain values: no server here (the contract and
@@ -127,5 +128,44 @@ describe('the queries meant for a partial index name its filter', () => {
       finalAt: { $type: 'string', $lte: '2024-01-01T00:00:00.000Z' },
     });
     expect(expiredFilter('2024-01-01T00:00:00.000Z')).toEqual({ expiresAt: { $type: 'string', $lte: '2024-01-01T00:00:00.000Z' } });
+  });
+});
+
+describe('the sendDueAt backfill', () => {
+  const doc = (over: Parameters<typeof makeEmail>[2]): EmailDoc => {
+    const email = makeEmail('t1', 't1-e1', { updatedAt: '2024-03-01T10:05:00.000Z', ...over });
+    const { sendDueAt: _due, ...body } = emailBody(email);
+    return { ...body, _id: email.id, rev: 4 };
+  };
+
+  it('gives a queued email its due time, on the revision read and only while it has none', () => {
+    expect(sendDueAtBackfill(doc({}))).toEqual({
+      filter: { _id: 't1-e1', rev: 4, sendDueAt: { $exists: false } },
+      update: { $set: { sendDueAt: '2024-03-01T10:05:00.000Z' } },
+    });
+  });
+
+  it('a retry: its next attempt; a provider deferral or a final email: nothing', () => {
+    const recipient = (status: 'deferred' | 'accepted', nextAttemptAt?: string) => [
+      {
+        email: 'buyer@example.com',
+        kind: 'to' as const,
+        status,
+        ...(nextAttemptAt ? { nextAttemptAt } : {}),
+        updatedAt: '2024-03-01T10:05:00.000Z',
+      },
+    ];
+    const retry = doc({
+      status: 'deferred',
+      nextAttemptAt: '2024-03-01T11:00:00.000Z',
+      recipients: recipient('deferred', '2024-03-01T11:00:00.000Z'),
+    });
+    expect(sendDueAtBackfill(retry)?.update).toEqual({ $set: { sendDueAt: '2024-03-01T11:00:00.000Z' } });
+    expect(sendDueAtBackfill(doc({ status: 'deferred', messageId: '<m@acme.test>', recipients: recipient('deferred') }))).toBeNull();
+    expect(sendDueAtBackfill(doc({ status: 'accepted', recipients: recipient('accepted') }))).toBeNull();
+  });
+
+  it('reads the emails any of whose recipients may wait, without the field', () => {
+    expect(SEND_DUE_AT_MISSING).toEqual({ sendDueAt: { $exists: false }, 'recipients.status': { $in: ['queued', 'sending', 'deferred'] } });
   });
 });

@@ -4,6 +4,7 @@ import { silentStoreLogger, StoreLogger } from '../store-logger';
 import { ContentDoc, EmailDoc, SettingsDoc, TenantDoc } from './mongo-documents';
 import { ensureMongoIndexes } from './mongo-indexes';
 import { backfillFinalAt } from './backfill-final-at';
+import { backfillSendDueAt } from './backfill-send-due-at';
 import { lowerDocumentTypes } from './lower-document-types';
 import { backfillRecipientAddresses } from './backfill-recipient-addresses';
 import { MongoTenantStore } from './mongo-tenant-store';
@@ -74,6 +75,8 @@ export class MongoStore implements Store {
     await ensureMongoIndexes(this.client.db(this.dbName));
     const backfilled = await backfillFinalAt(this.client.db(this.dbName));
     if (backfilled > 0) this.logger.info({ store: 'mongo', emails: backfilled }, 'retention clock started for emails already final');
+    const due = await backfillSendDueAt(this.client.db(this.dbName));
+    if (due > 0) this.logger.info({ store: 'mongo', emails: due }, 'send due time set for emails written before it existed');
     const lowered = await lowerDocumentTypes(this.client.db(this.dbName));
     if (lowered > 0) this.logger.info({ store: 'mongo', emails: lowered }, 'document types lowered to match the history filter');
     const addressed = await backfillRecipientAddresses(this.client.db(this.dbName));
