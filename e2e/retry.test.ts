@@ -13,7 +13,8 @@ describe('retrying a failed email', () => {
   let sink: RunningSmtpSink;
   beforeAll(async () => {
     sink = await startSmtpSink({ tls: 'starttls', auth: { users: { [USER]: PASS } } });
-    m = await startMailroom();
+    // A temporary failure's next attempt is far off (10 minutes): only a promotion brings it forward.
+    m = await startMailroom({ RETRY_BASE_MS: '600000', RETRY_MAX_MS: '600000' });
     await m.call('PUT', '/v1/tenants/rt', { name: 'Retry Co', plan: 'premium' });
     await m.call('PUT', '/v1/tenants/other', { name: 'Other Co', plan: 'free', email: 'o@other.example' });
   });
@@ -101,6 +102,26 @@ describe('retrying a failed email', () => {
     const sent = await waitForEmail(m, 'rt', id, (e) => e.status === 'accepted');
     expect(sent.attempts.map((a: any) => a.ok)).toEqual([false, true]);
     expect(sent.events.find((e: any) => e.key === 'retry:1')).toMatchObject({ type: 'queued', source: 'worker' });
+  });
+
+  it("once the server is back, promoting a waiting retry on the dashboard (the runbook's step) sends it now", async () => {
+    await saveSmtp(PASS);
+    sink.behaviour.onDataReply = '451 4.3.0 Try again later';
+    const id = (
+      await m.call('POST', '/v1/tenants/rt/emails', { to: ['client@customer.example'], subject: 'Invoice R-4', text: 'Attached.' })
+    ).body.id;
+    const deferred = await waitForEmail(m, 'rt', id, (e) => e.status === 'deferred');
+    expect(Date.parse(deferred.nextAttemptAt) - Date.now()).toBeGreaterThan(60_000);
+    expect(await (await m.api.deps.queue.getJob(id))!.getState()).toBe('delayed');
+    sink.behaviour.onDataReply = undefined;
+    const promoted = await fetch(`${m.api.url}/ops/dashboard/api/queues/send/${id}/promote`, {
+      method: 'PUT',
+      headers: { authorization: `Basic ${Buffer.from(`ops:${OPS_TOKEN}`).toString('base64')}` },
+    });
+    expect(promoted.status).toBe(204);
+    const sent = await waitForEmail(m, 'rt', id, (e) => e.status === 'accepted');
+    expect(sent.attempts.map((a: any) => a.ok)).toEqual([false, true]);
+    expect(sent.recipients[0].nextAttemptAt).toBeUndefined();
   });
 });
 
