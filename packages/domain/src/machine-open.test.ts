@@ -16,6 +16,7 @@ describe('isMachineOpen', () => {
     ['a headless browser', 'Mozilla/5.0 HeadlessChrome/120.0'],
     ['curl', 'curl/8.4.0'],
     ['python', 'python-requests/2.31'],
+    ["Node's fetch", 'node'],
     ['Java', 'Java/17.0.2'],
     ['Apache HttpClient', 'Apache-HttpClient/4.5.13 (Java/1.8.0)'],
   ])('%s is a machine', (_what, agent) => {
@@ -28,6 +29,7 @@ describe('isMachineOpen', () => {
     ['Outlook desktop', 'Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17029; Pro)'],
     ['an iPhone', 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15'],
     ['a word containing java', 'JavaScriptCore mail viewer'],
+    ['an agent starting with node', 'NodeMail Reader/2.0 (Windows NT 10.0)'],
   ])('%s is a person', (_what, agent) => {
     expect(isMachineOpen(agent)).toBe(false);
   });

@@ -7,7 +7,7 @@
  *   browser or mail client sends.
  * - Link and attachment scanners (Barracuda, Mimecast, Proofpoint, Microsoft Defender "Safe Links"...),
  *   crawlers and link previewers, headless browsers and HTTP libraries (curl, python-requests, Go,
- *   Java...) open or click everything they are handed.
+ *   Java, Node's own fetch, whose agent is the bare `node`...) open or click everything they are handed.
  * - An empty or missing agent: every mail client and webview sends one; scripts often do not.
  * - An open within two seconds of the server's acceptance: no person reads that fast; a scanner does.
  *
@@ -16,7 +16,7 @@
  */
 const MACHINE_AGENTS: readonly RegExp[] = [
   /bot\b|crawler|spider|preview|prefetch|scanner|headless|facebookexternalhit/i,
-  /^(curl|wget|python-requests|python-urllib|go-http-client|java\b|okhttp|apache-httpclient|libwww|axios|node-fetch|undici)/i,
+  /^(curl|wget|python-requests|python-urllib|go-http-client|java\b|okhttp|apache-httpclient|libwww|axios|node-fetch|undici|node$)/i,
   /barracuda|mimecast|proofpoint|ironport|trend ?micro|symantec|messagelabs|forcepoint|fortiguard|fortinet|sophos|msoffice-linkscan|safelinks|ms-?defender/i,
 ];
 
