@@ -176,6 +176,55 @@ describe('documents emailed end to end through the tenant SMTP server and the pl
     expect(email.status).toBe('accepted');
   });
 
+  it('a recipient refused for now (451) is tried again alone while the others stay sent once', async () => {
+    const s = await sink({ tls: 'starttls', auth: { users: { [USER]: PASS } } });
+    let refusals = 2;
+    s.behaviour.rejectRecipients = {
+      get 'cfo@customer.example'() {
+        return refusals-- > 0 ? '451 4.2.1 <cfo@customer.example>: Mailbox busy, try again later' : undefined;
+      },
+    } as Record<string, string>;
+    await smtpTenant('busy-mailbox', s.port, false);
+    const id = await send('busy-mailbox', invoice('F-108'));
+    const email = await waitForEmail(m, 'busy-mailbox', id, SETTLED);
+    expect(email.recipients.map((r: any) => [r.email, r.status])).toEqual([
+      ['client@customer.example', 'accepted'],
+      ['cfo@customer.example', 'accepted'],
+      ['archive@tenant.example', 'accepted'],
+    ]);
+    expect(email.recipients[1].reason).toBeUndefined();
+    // Sent to all (cfo refused), then to cfo alone twice (refused, then taken).
+    expect(email.attempts.map((a: any) => a.ok)).toEqual([true, false, true]);
+    // The first deferral names cfo (the others were taken); the second is the failed attempt's, cfo's alone.
+    expect(email.events.filter((e: any) => e.type === 'deferred').map((e: any) => e.recipient)).toEqual([
+      'cfo@customer.example',
+      undefined,
+    ]);
+    const messages = await s.waitForMessages(2);
+    expect(messages.map((msg) => msg.envelope.rcptTo)).toEqual([
+      ['client@customer.example', 'archive@tenant.example'],
+      ['cfo@customer.example'],
+    ]);
+    expect(email.status).toBe('accepted');
+  });
+
+  it('a recipient refused for now on every attempt fails after the last one, and the others were sent once (the BCC archive too)', async () => {
+    const s = await sink({
+      tls: 'starttls',
+      auth: { users: { [USER]: PASS } },
+      rejectRecipients: { 'cfo@customer.example': '451 4.2.1 <cfo@customer.example>: Mailbox busy, try again later' },
+    });
+    await smtpTenant('busy-for-good', s.port, false);
+    const id = await send('busy-for-good', invoice('F-109'));
+    const email = await waitForEmail(m, 'busy-for-good', id, SETTLED);
+    const byEmail = Object.fromEntries(email.recipients.map((r: any) => [r.email, r]));
+    expect(byEmail['client@customer.example'].status).toBe('accepted');
+    expect(byEmail['cfo@customer.example']).toMatchObject({ status: 'failed', responseCode: 451, statusCode: '4.2.1' });
+    expect(byEmail['cfo@customer.example'].nextAttemptAt).toBeUndefined();
+    expect(email.attempts).toHaveLength(4); // SEND_ATTEMPTS in the harness
+    expect(s.messages.map((msg) => msg.envelope.rcptTo)).toEqual([['client@customer.example', 'archive@tenant.example']]);
+  });
+
   it('new settings replace the cached pooled transport at once', async () => {
     const before = await sink({ tls: 'starttls', auth: { users: { [USER]: PASS } } });
     const after = await sink({ tls: 'starttls', auth: { users: { [USER]: 'a-new-password' } } });

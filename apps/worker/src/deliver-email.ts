@@ -11,6 +11,7 @@ import {
   hintOf,
   recordedHint,
   markSending,
+  refusedForNow,
   narrowToAwaiting,
   reopenFailed,
   transportCacheKey,
@@ -77,6 +78,7 @@ export async function deliverEmail(deps: WorkerDeps, job: SendAttempt): Promise<
 
   const started = Date.now();
   let lease: TransportLease | undefined;
+  let retryRefusedInMs: number | undefined;
   try {
     if (!effective)
       throw new DeliveryError(`tenant ${tenantId} does not exist`, {
@@ -119,7 +121,15 @@ export async function deliverEmail(deps: WorkerDeps, job: SendAttempt): Promise<
       pixelUrl,
     });
     const result = await sendSuppressingRefusedMailboxes(deps, transport, message, settings.mode, log);
-    await store.emails.update(tenantId, emailId, (e) => applySendSuccess(e, { ...result, durationMs: Date.now() - started }, now()));
+    // A recipient the server refused for now (4xx) is tried again alone, while attempts are left.
+    const next = result.recipients.some(refusedForNow)
+      ? decideAfterFailure({ retryable: true }, failureContext(deps, job, email, deps.now().getTime()))
+      : undefined;
+    retryRefusedInMs = next?.kind === 'retry' ? next.delayMs : undefined;
+    const retryAt = retryRefusedInMs === undefined ? undefined : new Date(deps.now().getTime() + retryRefusedInMs).toISOString();
+    await store.emails.update(tenantId, emailId, (e) =>
+      applySendSuccess(e, { ...result, durationMs: Date.now() - started }, now(), retryAt),
+    );
     deps.observer?.sendAttempted(sending, settings, 'accepted');
     if (stored?.lastFailure && !effective.fallback)
       await store.settings.update(tenantId, (s) => (s.lastFailure ? { ...s, lastFailure: undefined } : null));
@@ -129,6 +139,23 @@ export async function deliverEmail(deps: WorkerDeps, job: SendAttempt): Promise<
   } finally {
     lease?.release();
   }
+  if (retryRefusedInMs !== undefined) {
+    log.info({ retryInMs: retryRefusedInMs }, 'a recipient was refused for now: it alone is tried again');
+    throw new RetryScheduledError('a recipient was refused for now', retryRefusedInMs);
+  }
+}
+
+/** What decides the next try after a failure: the job's attempts, the email's age and its rate-limited tries. */
+function failureContext(deps: WorkerDeps, job: SendAttempt, email: EmailRecord, nowMs: number) {
+  return {
+    made: job.made,
+    max: job.max,
+    nowMs,
+    createdAtMs: Date.parse(email.createdAt),
+    rateLimitGraceMs: deps.config.send.rateLimitGraceMs,
+    backoff: { baseMs: deps.config.send.retryBaseMs, maxMs: deps.config.send.retryMaxMs },
+    rateLimitedSoFar: email.attempts.filter((a) => a.rateLimited).length,
+  };
 }
 
 /** Records the failed attempt and hands BullMQ what follows: a deferral, a retry at the recorded time, or the end. */
@@ -144,15 +171,7 @@ async function afterFailure(
   const { tenantId, emailId } = job.data;
   const nowMs = deps.now().getTime();
   const at = new Date(nowMs).toISOString();
-  const next = decideAfterFailure(err, {
-    made: job.made,
-    max: job.max,
-    nowMs,
-    createdAtMs: Date.parse(email.createdAt),
-    rateLimitGraceMs: deps.config.send.rateLimitGraceMs,
-    backoff: { baseMs: deps.config.send.retryBaseMs, maxMs: deps.config.send.retryMaxMs },
-    rateLimitedSoFar: email.attempts.filter((a) => a.rateLimited).length,
-  });
+  const next = decideAfterFailure(err, failureContext(deps, job, email, nowMs));
   // Giving up on a temporary failure: the hint no longer promises the retry, it says how to ask for one.
   const hint =
     next.kind === 'give_up' && err.retryable

@@ -307,3 +307,50 @@ describe('input schemas', () => {
     expect(enqueueEmailSchema.safeParse({ to: [{ email: 'a@b.co', name: 'A\nB' }], subject: 'x', text: 't' }).success).toBe(false);
   });
 });
+
+describe('a recipient the server refused for now', () => {
+  const refusedForNow = { email: 'b@x.example', accepted: false, response: '451 4.2.1 Mailbox busy', responseCode: 451 };
+  const result = { messageId: '<m>', recipients: [{ email: 'a@x.example', accepted: true }, refusedForNow] };
+
+  it('waits for the next try alone, and the email is deferred (not final) until then', () => {
+    const rec = applySendSuccess(markSending(email(), at(1))!, result, at(2), at(60));
+    expect(rec.recipients.map((r) => [r.email, r.status, r.nextAttemptAt])).toEqual([
+      ['a@x.example', 'accepted', undefined],
+      ['b@x.example', 'deferred', at(60)],
+    ]);
+    expect(rec.recipients[1]).toMatchObject({ reason: '451 4.2.1 Mailbox busy', responseCode: 451, statusCode: '4.2.1' });
+    expect(rec).toMatchObject({ status: 'deferred', nextAttemptAt: at(60) });
+    expect(rec.finalAt).toBeUndefined();
+    expect(rec.events.filter((e) => e.type === 'deferred').map((e) => e.recipient)).toEqual(['b@x.example']);
+  });
+
+  it('fails on the last attempt (no next try), and a permanent refusal fails whatever is left', () => {
+    const last = applySendSuccess(markSending(email(), at(1))!, result, at(2));
+    expect(last.recipients[1]).toMatchObject({ status: 'failed', responseCode: 451 });
+    expect(last.status).toBe('accepted');
+    const permanent = applySendSuccess(
+      markSending(email(), at(1))!,
+      { ...result, recipients: [result.recipients[0], { ...refusedForNow, response: '550 5.1.1 unknown', responseCode: 550 }] },
+      at(2),
+      at(60),
+    );
+    expect(permanent.recipients[1].status).toBe('failed');
+    expect(permanent.status).toBe('accepted');
+  });
+
+  it('refused for now again: the new reply and time replace the old ones, then a later send takes it', () => {
+    const first = applySendSuccess(markSending(email(), at(1))!, result, at(2), at(60));
+    const again = applySendSuccess(
+      markSending(first, at(60)) ?? first,
+      { messageId: '<m2>', recipients: [{ ...refusedForNow, response: '452 4.2.2 Mailbox full', responseCode: 452 }] },
+      at(61),
+      at(180),
+    );
+    expect(again.recipients[1]).toMatchObject({ status: 'deferred', nextAttemptAt: at(180), responseCode: 452, statusCode: '4.2.2' });
+    const taken = applySendSuccess(again, { messageId: '<m3>', recipients: [{ email: 'b@x.example', accepted: true }] }, at(181));
+    expect(taken.recipients.map((r) => r.status)).toEqual(['accepted', 'accepted']);
+    expect(taken.recipients[1].nextAttemptAt).toBeUndefined();
+    expect(taken.recipients[1].reason).toBeUndefined();
+    expect(taken.status).toBe('accepted');
+  });
+});

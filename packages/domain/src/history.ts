@@ -61,23 +61,44 @@ export interface SendSuccess {
   recipients: { email: string; accepted: boolean; response?: string; responseCode?: number; providerMessageId?: string }[];
 }
 
+/** A recipient the server refused for now (a 4xx reply: mailbox busy, greylisted), worth another try. */
+export function refusedForNow(o: SendSuccess['recipients'][number]): boolean {
+  return !o.accepted && o.responseCode !== undefined && o.responseCode >= 400 && o.responseCode < 500;
+}
+
 /**
  * The send went through. Only the recipients it addressed (the envelope: one outcome each) change: a
  * recipient already suppressed or canceled before the send was not in it, and hears nothing of it. A
  * refused recipient keeps the server's reply code and, when the reply has one, its enhanced status.
+ * With `retryAt`, one refused for now (refusedForNow) is `deferred` until then, and the next attempt
+ * goes to it alone; without (the last attempt), it fails as a permanent refusal does.
  */
-export function applySendSuccess(rec: EmailRecord, ok: SendSuccess, at: string): EmailRecord {
+export function applySendSuccess(rec: EmailRecord, ok: SendSuccess, at: string, retryAt?: string): EmailRecord {
   const byEmail = new Map(ok.recipients.map((o) => [o.email.toLowerCase(), o]));
   const events: EmailEvent[] = [];
+  const attemptNo = rec.attempts.length + 1;
   const recipients = rec.recipients.map((r) => {
     const o = byEmail.get(r.email.toLowerCase());
     if (!o) return r;
+    if (retryAt && refusedForNow(o) && (r.status === 'sending' || r.status === 'queued' || r.status === 'deferred')) {
+      events.push({
+        type: 'deferred',
+        at,
+        recipient: r.email,
+        key: `worker:deferred:${attemptNo}:${r.email}`,
+        source: 'worker',
+        reason: o.response,
+      });
+      // Refused for now again (already deferred): the new reply and time replace the old ones.
+      const { nextAttemptAt: _before, ...waiting } = withoutReply(r);
+      return { ...waiting, status: 'deferred' as const, reason: o.response, ...smtpReplyCodes(o), nextAttemptAt: retryAt, updatedAt: at };
+    }
     if (!o.accepted) {
       events.push({
         type: 'failed',
         at,
         recipient: r.email,
-        key: `worker:rejected:${rec.attempts.length + 1}:${r.email}`,
+        key: `worker:rejected:${attemptNo}:${r.email}`,
         source: 'worker',
         reason: o.response,
       });
@@ -93,6 +114,8 @@ export function applySendSuccess(rec: EmailRecord, ok: SendSuccess, at: string):
       ...rec,
       messageId: ok.messageId,
       providerMessageId: ok.providerMessageId ?? rec.providerMessageId,
+      // Kept only while the email is deferred (withSummary): a recipient refused for now waits until then.
+      ...(retryAt ? { nextAttemptAt: retryAt } : {}),
       recipients,
       attempts: [...rec.attempts, attempt],
       events: mergeEvents(rec.events, events),

@@ -30,6 +30,9 @@ describe('suppressed and canceled in the status model', () => {
   it('an email whose every recipient is suppressed is suppressed; others still go', () => {
     expect(summariseStatus(['suppressed', 'suppressed'])).toBe('suppressed');
     expect(summariseStatus(['suppressed', 'accepted'])).toBe('accepted');
+    // A recipient still waiting for a send keeps the email deferred (not final), in either order.
+    expect(summariseStatus(['accepted', 'deferred'])).toBe('deferred');
+    expect(summariseStatus(['deferred', 'accepted'])).toBe('deferred');
     expect(summariseStatus(['queued', 'suppressed'])).toBe('queued');
     expect(summariseStatus(['canceled', 'canceled'])).toBe('canceled');
   });

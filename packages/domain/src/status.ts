@@ -109,6 +109,8 @@ export function canMove(from: RecipientStatus, to: RecipientStatus): boolean {
 export function summariseStatus(statuses: RecipientStatus[]): EmailStatus {
   if (statuses.length === 0) return 'queued';
   const healthy = statuses.filter((s) => !PROBLEM_STATUSES.has(s));
-  if (healthy.length > 0) return healthy.reduce((a, b) => (RANK[b] < RANK[a] ? b : a));
+  // Deferred shares accepted's rank but is not done: an email with a recipient still waiting for a send
+  // is `deferred` (not final), whatever order its recipients come in.
+  if (healthy.length > 0) return healthy.reduce((a, b) => (RANK[b] < RANK[a] || (RANK[b] === RANK[a] && b === 'deferred') ? b : a));
   return statuses.reduce((a, b) => ((SEVERITY[b] ?? 0) > (SEVERITY[a] ?? 0) ? b : a));
 }
