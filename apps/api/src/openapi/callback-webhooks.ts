@@ -16,6 +16,14 @@ import type { WebhookDoc } from './route-doc';
  * of packages/callbacks (Standard Webhooks signing, the retry schedule, 410 switching callbacks off).
  */
 
+/** The reply a refused SMTP login gives, as email.failed and settings.failing carry it. */
+const LOGIN_REFUSED = {
+  code: 'EAUTH',
+  responseCode: 535,
+  response: '535 5.7.8 Username and Password not accepted',
+  hint: 'The server rejected the username or password: check both (the username is usually the full email address).',
+  hintKey: 'smtp.badLogin',
+} as const;
 const WHEN: Record<CallbackEventType, { summary: string; description: string }> = {
   'email.accepted': { summary: 'A recipient was accepted', description: 'A recipient was accepted by the server or provider.' },
   'email.deferred': {
@@ -112,13 +120,7 @@ const EXAMPLES: Partial<Record<CallbackEventType, CallbackBody>> = {
       ...EMAIL,
       status: 'failed',
       emailStatus: 'failed',
-      reply: {
-        code: 'EAUTH',
-        responseCode: 535,
-        response: '535 5.7.8 Username and Password not accepted',
-        hint: 'The server rejected the username or password: check both (the username is usually the full email address).',
-        hintKey: 'smtp.badLogin',
-      },
+      reply: LOGIN_REFUSED,
     },
   },
   'settings.failing': {
@@ -128,13 +130,7 @@ const EXAMPLES: Partial<Record<CallbackEventType, CallbackBody>> = {
       tenantId: 'acme',
       reason: 'login_rejected',
       mode: 'smtp',
-      reply: {
-        code: 'EAUTH',
-        responseCode: 535,
-        response: '535 5.7.8 Username and Password not accepted',
-        hint: 'The server rejected the username or password: check both (the username is usually the full email address).',
-        hintKey: 'smtp.badLogin',
-      },
+      reply: LOGIN_REFUSED,
     },
   },
 };
