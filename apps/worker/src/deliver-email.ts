@@ -121,14 +121,10 @@ export async function deliverEmail(deps: WorkerDeps, job: SendAttempt): Promise<
       pixelUrl,
     });
     const result = await sendSuppressingRefusedMailboxes(deps, transport, message, settings.mode, log);
-    // A recipient the server refused for now (4xx) is tried again alone, while attempts are left.
-    const next = result.recipients.some(refusedForNow)
-      ? decideAfterFailure({ retryable: true }, failureContext(deps, job, email, deps.now().getTime()))
-      : undefined;
-    retryRefusedInMs = next?.kind === 'retry' ? next.delayMs : undefined;
-    const retryAt = retryRefusedInMs === undefined ? undefined : new Date(deps.now().getTime() + retryRefusedInMs).toISOString();
+    const retry = retryOfRefusedForNow(deps, job, email, result);
+    retryRefusedInMs = retry?.inMs;
     await store.emails.update(tenantId, emailId, (e) =>
-      applySendSuccess(e, { ...result, durationMs: Date.now() - started }, now(), retryAt),
+      applySendSuccess(e, { ...result, durationMs: Date.now() - started }, now(), retry?.at),
     );
     deps.observer?.sendAttempted(sending, settings, 'accepted');
     if (stored?.lastFailure && !effective.fallback)
@@ -143,6 +139,19 @@ export async function deliverEmail(deps: WorkerDeps, job: SendAttempt): Promise<
     log.info({ retryInMs: retryRefusedInMs }, 'a recipient was refused for now: it alone is tried again');
     throw new RetryScheduledError('a recipient was refused for now', retryRefusedInMs);
   }
+}
+
+/** A recipient the server refused for now (4xx) is tried again alone, while attempts are left: when, or undefined. */
+function retryOfRefusedForNow(
+  deps: WorkerDeps,
+  job: SendAttempt,
+  email: EmailRecord,
+  result: { recipients: Parameters<typeof refusedForNow>[0][] },
+): { inMs: number; at: string } | undefined {
+  if (!result.recipients.some(refusedForNow)) return undefined;
+  const nowMs = deps.now().getTime();
+  const next = decideAfterFailure({ retryable: true }, failureContext(deps, job, email, nowMs));
+  return next.kind === 'retry' ? { inMs: next.delayMs, at: new Date(nowMs + next.delayMs).toISOString() } : undefined;
 }
 
 /** What decides the next try after a failure: the job's attempts, the email's age and its rate-limited tries. */
