@@ -1,3 +1,5 @@
+import { settingsEn } from './settings-en';
+
 /** English strings. es.ts has the same keys (the type checks it); `{name}` is filled in by t(). */
 export const en = {
   'app.title': 'Email sending',
@@ -26,107 +28,15 @@ export const en = {
   'plan.advanced': 'Advanced',
   'plan.premium': 'Premium',
 
-  'settings.heading': 'Email sending',
-  'settings.intro': 'Choose how your documents are emailed, who they come from and who gets a copy.',
-  'settings.notConfigured': 'Nothing saved yet: your emails go out through the platform until you save.',
-  'settings.warnings': 'Please check',
-  'settings.mode.legend': 'How to send',
-  'settings.mode.platform': 'Send from the platform',
-  'settings.mode.platform.help': "Through the platform's servers. Your name is shown and replies go to your address.",
-  'settings.mode.smtp': 'Send from your SMTP server',
-  'settings.mode.smtp.help': 'Through your own email account: Gmail, Outlook, IONOS or another.',
-  'settings.mode.provider': 'Send from your email provider',
-  'settings.mode.provider.help': 'Through your SendGrid, Mailgun or Mailjet account.',
-  'settings.mode.unavailable.plans': 'Available on the {plans} plans.',
-  'settings.mode.unavailable.plan': 'Available on the {plans} plan.',
-  'settings.mode.unavailable': 'Not available on your plan.',
-
-  'settings.common.legend': 'Sender and copies',
-  'settings.senderName': 'Sender name',
-  'settings.senderName.help': "Shown as the sender: your name or your company's.",
-  'settings.replyTo': 'Reply to',
-  'settings.replyTo.help': 'Replies to your emails arrive at this address.',
-  'settings.cc': 'Default CC',
-  'settings.cc.help': 'Added in copy to every email. Separate addresses with commas or new lines.',
-  'settings.bcc': 'Default BCC',
-  'settings.bcc.help': 'A hidden copy of every email. Separate addresses with commas or new lines.',
-
-  'settings.smtp.legend': 'Your SMTP server',
-  'settings.smtp.preset': 'Mail service',
   'preset.gmail': 'Gmail',
   'preset.outlook': 'Outlook / Office 365',
   'preset.ionos': 'IONOS',
   'preset.other': 'Other',
-  'settings.smtp.presetServer': 'Server {host}, port {port}, {tls}.',
-  'settings.smtp.changeServer': 'Server settings (filled in for this provider: change them only if your provider says so)',
   'tls.implicit': 'TLS from the start',
   'tls.starttls': 'STARTTLS (required)',
-  'settings.smtp.fromAddress': 'Send from',
-  'settings.smtp.fromAddress.help': 'The sender address shown on your emails. The test email goes here.',
-  'settings.smtp.username': 'SMTP user name',
-  'settings.smtp.username.help': 'Usually your full email address. Many providers need it to be the same as the sender address.',
-  'settings.smtp.password': 'SMTP password',
-  'settings.smtp.password.gmail': 'Gmail needs an app password (2-Step Verification on), not your account password.',
-  'settings.smtp.host': 'SMTP server',
-  'settings.smtp.port': 'SMTP port',
-  'settings.smtp.tls': 'TLS from the first byte',
-  'settings.smtp.tls.help':
-    'On: usually port 465. Off: STARTTLS, which is then required (usually port 587). Your password never travels unencrypted.',
 
-  'settings.limits.legend': 'Sending limits',
-  'settings.limits.intro.preset':
-    '{label} publishes these sending limits. Mailroom never sends faster: an email over a limit waits, shown as deferred, until it may go. Each recipient counts once. You may set lower figures; an empty box keeps the default.',
-  'settings.limits.intro.none':
-    'This server publishes no limits Mailroom knows. Set what your provider allows (each recipient counts once), or leave the boxes empty for no limit.',
-  'settings.limits.perMinute': 'Per minute',
-  'settings.limits.perHour': 'Per hour',
-  'settings.limits.perDay': 'Per day (24 hours)',
-  'settings.limits.presetDefault': '{label}: {value} by default, at most {maximum}.',
-  'settings.limits.noPresetFigure': 'No limit unless you set one.',
-  'settings.limits.sources': 'Where the figures come from:',
-
-  'settings.limits.note.gmail':
-    'Gmail accounts and Google Workspace trials send 500 a day; a paid Google Workspace account may raise the day to 2,000.',
-  'settings.limits.note.ionos': 'A contract younger than 30 days sends only 50 to 400 an hour: set a lower figure per hour.',
-  'settings.oauth.legend': 'Sign in instead of a password',
-  'settings.oauth.help.google':
-    'Connect your Gmail or Google Workspace mailbox: you sign in at Google and allow Mailroom to send from it. No password is typed or stored, and no app password is needed.',
-  'settings.oauth.help.microsoft':
-    'Connect your Microsoft 365 or Outlook mailbox: you sign in at Microsoft and allow Mailroom to send from it. Microsoft is switching password logins off, so this is the way that keeps working.',
-  'settings.oauth.connect.google': 'Connect with Google',
-  'settings.oauth.connect.microsoft': 'Connect with Microsoft',
-  'settings.oauth.reconnect.google': 'Reconnect with Google',
-  'settings.oauth.reconnect.microsoft': 'Reconnect with Microsoft',
-  'settings.oauth.connected': 'Connected mailbox: {mailbox}.',
-  'settings.oauth.via': 'Send through',
-  'settings.oauth.via.smtp': 'SMTP (the usual way)',
-  'settings.oauth.via.graph': 'Microsoft Graph (if your organisation has turned SMTP off)',
-  'settings.oauth.reconnectNeeded':
-    'The mailbox no longer accepts Mailroom (its password changed or the access was removed): reconnect it. Emails are not sent until then.',
-  'settings.oauth.usePassword': 'Use a password instead',
-  'settings.oauth.opening': 'Opening the sign-in page…',
-  'settings.oauth.finishInWindow': 'Sign in in the window that opened, then come back here.',
-  'settings.oauth.refresh': 'Show the connected mailbox',
-  'settings.oauth.notStarted': 'The connection could not be started: {message}',
-  'settings.oauth.done': 'The mailbox is connected.',
-  'settings.oauth.failed': 'The mailbox was not connected: {reason}. Try again.',
-
-  'settings.provider.legend': 'Your email provider',
-  'settings.provider.name': 'Provider',
-  'settings.provider.fromAddress': 'Send from',
-  'settings.provider.publicApiKey': 'Public API key',
-  'settings.provider.privateApiKey': 'Private API key',
-  'settings.provider.apiKey': 'API key',
-  'settings.provider.region': 'Mailgun region',
   'region.eu': 'EU',
   'region.us': 'US',
-  'settings.provider.domain': 'Mailgun sending domain',
-  'settings.provider.domain.help': 'Leave it empty to use the domain of the sender address.',
-  'settings.smtp.password.saved': 'Saved. Leave it empty to keep it while the server and the user name stay the same.',
-  'settings.smtp.password.again':
-    'The server or the user name changed: type the password again (the saved one is only sent to the server it was given for).',
-  'settings.secret.saved': 'Saved. Leave it empty to keep it.',
-  'settings.secret.savedEndsIn': 'Saved, ends in {last4}. Leave it empty to keep it.',
 
   'webhook.heading': 'Delivery events',
   'webhook.registered': 'Connected: delivered, opened and bounced emails show in the history.',
@@ -136,12 +46,6 @@ export const en = {
   'webhook.afterSave': 'When you save, the webhook is registered in your account for you.',
   'webhook.manualKey': 'Webhook verification key',
   'webhook.manualKey.help': 'Add {url} as a webhook in your {provider} account and paste its verification key here.',
-
-  'settings.save': 'Save',
-  'settings.saving': 'Saving…',
-  'settings.saved': 'Settings saved.',
-  'settings.notSaved': 'The settings were not saved: {message}',
-  'settings.fix': 'Please correct the fields marked below.',
 
   'test.heading': 'Send test email',
   'test.help.saved': 'Sends a short email {to} through the saved settings.',
@@ -312,7 +216,6 @@ export const en = {
   'error.integer': 'Enter a whole number.',
   'error.limitMax':
     "This may be at most {max}: {label}'s published sending limit. Set {max} or lower, or leave it empty for the default ({default}).",
-  'settings.checkFields': 'check {fields}.',
 
   'warning.plan_fallback':
     'The {plan} plan does not allow sending through your own SMTP server (it needs the {plans} plan): your emails go out through the platform instead, with the name "{senderName}". Upgrade the plan, or choose the platform or a provider.',
@@ -358,7 +261,6 @@ export const en = {
   'limits.source.ionos-us': 'IONOS Help (US): mass mailing limits',
   'limits.source.ionos-de': 'IONOS Help (Germany, in German): mass mailing limits',
 
-  'settings.oauth.failedCode': 'The mailbox was not connected ({reason}). Try again.',
   'oauth.reason.access_denied': 'you refused access',
   'oauth.reason.consent_refused': 'you refused access',
   'oauth.reason.code_refused': 'the provider did not accept the connection',
@@ -366,6 +268,8 @@ export const en = {
   'oauth.reason.no_refresh_token': 'not every permission was granted: accept them all when you connect',
   'oauth.reason.no_mailbox': 'the mailbox could not be identified',
   'oauth.reason.plan_not_eligible': 'your plan does not allow sending through your own server',
+
+  ...settingsEn,
 };
 
 export type MessageKey = keyof typeof en;

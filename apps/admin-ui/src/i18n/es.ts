@@ -1,4 +1,5 @@
 import type { Dictionary } from './en';
+import { settingsEs } from './settings-es';
 
 /** Spanish strings, in the seed's words where it has them ("Envío de emails", "Responder a"...). */
 export const es: Dictionary = {
@@ -29,109 +30,15 @@ export const es: Dictionary = {
   'plan.advanced': 'Avanzado',
   'plan.premium': 'Premium',
 
-  'settings.heading': 'Envío de emails',
-  'settings.intro': 'Elige cómo se envían tus documentos por email, quién aparece como remitente y quién recibe copia.',
-  'settings.notConfigured': 'Aún no hay nada guardado: tus emails salen por la plataforma hasta que guardes.',
-  'settings.warnings': 'Revisa esto',
-  'settings.mode.legend': 'Cómo enviar',
-  'settings.mode.platform': 'Enviar desde la plataforma',
-  'settings.mode.platform.help': 'Por los servidores de la plataforma. Se muestra tu nombre y las respuestas llegan a tu dirección.',
-  'settings.mode.smtp': 'Enviar desde tu SMTP',
-  'settings.mode.smtp.help': 'Por tu propia cuenta de correo: Gmail, Outlook, IONOS u otra.',
-  'settings.mode.provider': 'Enviar desde tu proveedor',
-  'settings.mode.provider.help': 'Por tu cuenta de SendGrid, Mailgun o Mailjet.',
-  'settings.mode.unavailable.plans': 'Disponible en los planes {plans}.',
-  'settings.mode.unavailable.plan': 'Disponible en el plan {plans}.',
-  'settings.mode.unavailable': 'No disponible en tu plan.',
-
-  'settings.common.legend': 'Remitente y copias',
-  'settings.senderName': 'Nombre del email',
-  'settings.senderName.help': 'Aparece como remitente: tu nombre o el de tu empresa.',
-  'settings.replyTo': 'Responder a',
-  'settings.replyTo.help': 'Las respuestas a tus emails llegan a esta dirección.',
-  'settings.cc': 'CC por defecto',
-  'settings.cc.help': 'Se añaden en copia a todos tus emails. Separa las direcciones con comas o saltos de línea.',
-  'settings.bcc': 'BCC por defecto',
-  'settings.bcc.help': 'Reciben una copia oculta de todos tus emails. Separa las direcciones con comas o saltos de línea.',
-
-  'settings.smtp.legend': 'Tu servidor SMTP',
-  'settings.smtp.preset': 'Proveedor de email',
   'preset.gmail': 'Gmail',
   'preset.outlook': 'Outlook / Office 365',
   'preset.ionos': 'IONOS',
   'preset.other': 'Otro',
-  'settings.smtp.presetServer': 'Servidor {host}, puerto {port}, {tls}.',
-  'settings.smtp.changeServer': 'Datos del servidor (rellenados para este proveedor: cámbialos solo si tu proveedor lo indica)',
   'tls.implicit': 'TLS desde el inicio',
   'tls.starttls': 'STARTTLS (obligatorio)',
-  'settings.smtp.fromAddress': 'Enviar desde',
-  'settings.smtp.fromAddress.help': 'La dirección del remitente que aparece en tus emails. El email de prueba llega aquí.',
-  'settings.smtp.username': 'Usuario SMTP',
-  'settings.smtp.username.help':
-    'Normalmente tu dirección de email completa. Muchos proveedores piden que coincida con la dirección del remitente.',
-  'settings.smtp.password': 'Contraseña SMTP',
-  'settings.smtp.password.gmail':
-    'Gmail necesita una contraseña de aplicación (con la verificación en dos pasos activada), no la contraseña de tu cuenta.',
-  'settings.smtp.host': 'Servidor SMTP',
-  'settings.smtp.port': 'Puerto SMTP',
-  'settings.smtp.tls': 'TLS desde el primer byte',
-  'settings.smtp.tls.help':
-    'Activado: normalmente el puerto 465. Desactivado: STARTTLS, que entonces es obligatorio (normalmente el puerto 587). Tu contraseña nunca viaja sin cifrar.',
 
-  'settings.limits.legend': 'Límites de envío',
-  'settings.limits.intro.preset':
-    '{label} publica estos límites de envío. Mailroom nunca envía más rápido: un email que los supera espera, como aplazado, hasta que puede salir. Cada destinatario cuenta una vez. Puedes poner cifras más bajas; una casilla vacía deja el valor por defecto.',
-  'settings.limits.intro.none':
-    'Este servidor no publica límites que Mailroom conozca. Pon los que permite tu proveedor (cada destinatario cuenta una vez) o deja las casillas vacías para no limitar.',
-  'settings.limits.perMinute': 'Por minuto',
-  'settings.limits.perHour': 'Por hora',
-  'settings.limits.perDay': 'Por día (24 horas)',
-  'settings.limits.presetDefault': '{label}: {value} por defecto, como máximo {maximum}.',
-  'settings.limits.noPresetFigure': 'Sin límite salvo que pongas uno.',
-  'settings.limits.sources': 'De dónde salen las cifras:',
-
-  'settings.limits.note.gmail':
-    'Las cuentas de Gmail y las pruebas de Google Workspace envían 500 al día; una cuenta de pago de Google Workspace puede subir el día a 2.000.',
-  'settings.limits.note.ionos': 'Un contrato de menos de 30 días solo envía de 50 a 400 por hora: pon una cifra por hora más baja.',
-  'settings.oauth.legend': 'Inicia sesión en lugar de usar una contraseña',
-  'settings.oauth.help.google':
-    'Conecta tu buzón de Gmail o Google Workspace: inicias sesión en Google y permites que Mailroom envíe desde él. No se escribe ni se guarda ninguna contraseña, y no hace falta una contraseña de aplicación.',
-  'settings.oauth.help.microsoft':
-    'Conecta tu buzón de Microsoft 365 u Outlook: inicias sesión en Microsoft y permites que Mailroom envíe desde él. Microsoft está desactivando el acceso con contraseña, así que esta es la forma que seguirá funcionando.',
-  'settings.oauth.connect.google': 'Conectar con Google',
-  'settings.oauth.connect.microsoft': 'Conectar con Microsoft',
-  'settings.oauth.reconnect.google': 'Volver a conectar con Google',
-  'settings.oauth.reconnect.microsoft': 'Volver a conectar con Microsoft',
-  'settings.oauth.connected': 'Buzón conectado: {mailbox}.',
-  'settings.oauth.via': 'Enviar a través de',
-  'settings.oauth.via.smtp': 'SMTP (lo habitual)',
-  'settings.oauth.via.graph': 'Microsoft Graph (si tu organización ha desactivado SMTP)',
-  'settings.oauth.reconnectNeeded':
-    'El buzón ya no acepta a Mailroom (se cambió su contraseña o se retiró el acceso): vuelve a conectarlo. Hasta entonces no se envían emails.',
-  'settings.oauth.usePassword': 'Usar una contraseña',
-  'settings.oauth.opening': 'Abriendo la página de inicio de sesión…',
-  'settings.oauth.finishInWindow': 'Inicia sesión en la ventana que se ha abierto y vuelve aquí.',
-  'settings.oauth.refresh': 'Mostrar el buzón conectado',
-  'settings.oauth.notStarted': 'No se ha podido iniciar la conexión: {message}',
-  'settings.oauth.done': 'El buzón está conectado.',
-  'settings.oauth.failed': 'El buzón no se ha conectado: {reason}. Inténtalo de nuevo.',
-
-  'settings.provider.legend': 'Tu proveedor de email',
-  'settings.provider.name': 'Proveedor',
-  'settings.provider.fromAddress': 'Enviar desde',
-  'settings.provider.publicApiKey': 'Clave pública de la API',
-  'settings.provider.privateApiKey': 'Clave privada de la API',
-  'settings.provider.apiKey': 'Clave de la API',
-  'settings.provider.region': 'Región de Mailgun',
   'region.eu': 'UE',
   'region.us': 'EE. UU.',
-  'settings.provider.domain': 'Dominio de envío de Mailgun',
-  'settings.provider.domain.help': 'Déjalo vacío para usar el dominio de la dirección del remitente.',
-  'settings.smtp.password.saved': 'Guardada. Déjala vacía para conservarla mientras no cambien el servidor ni el usuario.',
-  'settings.smtp.password.again':
-    'Has cambiado el servidor o el usuario: escribe la contraseña otra vez (la guardada solo se envía al servidor para el que se dio).',
-  'settings.secret.saved': 'Guardada. Déjala vacía para conservarla.',
-  'settings.secret.savedEndsIn': 'Guardada, termina en {last4}. Déjala vacía para conservarla.',
 
   'webhook.heading': 'Eventos de entrega',
   'webhook.registered': 'Conectado: los emails entregados, abiertos y rebotados aparecen en el historial.',
@@ -141,12 +48,6 @@ export const es: Dictionary = {
   'webhook.afterSave': 'Al guardar, el webhook se registra en tu cuenta automáticamente.',
   'webhook.manualKey': 'Clave de verificación del webhook',
   'webhook.manualKey.help': 'Añade {url} como webhook en tu cuenta de {provider} y pega aquí su clave de verificación.',
-
-  'settings.save': 'Guardar',
-  'settings.saving': 'Guardando…',
-  'settings.saved': 'Ajustes guardados.',
-  'settings.notSaved': 'Los ajustes no se han guardado: {message}',
-  'settings.fix': 'Corrige los campos marcados abajo.',
 
   'test.heading': 'Enviar email de prueba',
   'test.help.saved': 'Envía un email corto {to} con los ajustes guardados.',
@@ -317,7 +218,6 @@ export const es: Dictionary = {
   'error.integer': 'Escribe un número entero.',
   'error.limitMax':
     'Como máximo {max}: es el límite de envío que publica {label}. Pon {max} o menos, o deja la casilla vacía para usar el valor por defecto ({default}).',
-  'settings.checkFields': 'revisa {fields}.',
 
   'warning.plan_fallback':
     'Tu plan {plan} no permite enviar desde tu propio servidor SMTP (hace falta el plan {plans}): tus emails salen por la plataforma, con el nombre «{senderName}». Cambia de plan, o elige la plataforma o un proveedor.',
@@ -366,7 +266,6 @@ export const es: Dictionary = {
   'limits.source.ionos-us': 'Ayuda de IONOS (EE. UU., en inglés): límites de envíos masivos',
   'limits.source.ionos-de': 'Ayuda de IONOS (Alemania, en alemán): límites de envíos masivos',
 
-  'settings.oauth.failedCode': 'El buzón no se ha conectado ({reason}). Inténtalo de nuevo.',
   'oauth.reason.access_denied': 'rechazaste el acceso',
   'oauth.reason.consent_refused': 'rechazaste el acceso',
   'oauth.reason.code_refused': 'el proveedor no aceptó la conexión',
@@ -374,4 +273,6 @@ export const es: Dictionary = {
   'oauth.reason.no_refresh_token': 'no se concedieron todos los permisos: acéptalos todos al conectar',
   'oauth.reason.no_mailbox': 'no se pudo saber qué buzón es',
   'oauth.reason.plan_not_eligible': 'tu plan no permite enviar desde tu propio servidor',
+
+  ...settingsEs,
 };
