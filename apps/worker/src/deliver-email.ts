@@ -10,9 +10,11 @@ import {
   hintAfterLastAttempt,
   hintOf,
   recordedHint,
+  RecordedHint,
   markSending,
   refusedForNow,
   narrowToAwaiting,
+  remembersFailureOnSettings,
   reopenFailed,
   transportCacheKey,
   transportOf,
@@ -216,26 +218,33 @@ async function afterFailure(
     'send failed',
   );
 
+  // Remembered at once, retried or not (a 403 that may be a block is told at its first refusal).
+  if (effective?.configured && !effective.fallback && remembersFailureOnSettings(err, effective.settings.mode))
+    await recordSettingsFailure(deps, tenantId, err, hint, at);
   if (next.kind === 'defer') return job.defer(next.untilMs);
   if (next.kind === 'retry') throw new RetryScheduledError(`${err.code}: ${err.message}`, next.delayMs);
-  if (!err.retryable) {
-    deps.transports.evict(tenantId);
-    if (effective?.configured && !effective.fallback) await recordSettingsFailure(deps, tenantId, err, at);
-  }
+  if (!err.retryable) deps.transports.evict(tenantId);
   // Recorded as failed: BullMQ must not try again whatever attempts it thinks are left.
   throw new UnrecoverableError(`${err.code}: ${err.message}`);
 }
 
 /**
- * A permanent failure, remembered on the settings: the transport's module turns it into advice (an app
+ * A permanent failure (or a temporary one that is the settings', remembersFailureOnSettings), remembered on the settings: the transport's module turns it into advice (an app
  * password, reconnecting an OAuth mailbox: `oauth_reconnect_required`), and the next success clears
  * it. The one place a tenant's own sending is found broken: this update is what the store turns into
  * the `settings.failing` callback (the domain's settingsFailingReason says which codes do). Never a
  * switch to another transport.
  */
-async function recordSettingsFailure(deps: WorkerDeps, tenantId: string, err: DeliveryError, at: string): Promise<void> {
+async function recordSettingsFailure(
+  deps: WorkerDeps,
+  tenantId: string,
+  err: DeliveryError,
+  hint: RecordedHint,
+  at: string,
+): Promise<void> {
   await deps.store.settings.update(tenantId, (s) => ({
     ...s,
-    lastFailure: { at, code: err.code, response: err.response, responseCode: err.responseCode, ...recordedHint(err) },
+    // The attempt's own hint: a retried refusal's promises the retry, the last attempt's says it is over.
+    lastFailure: { at, code: err.code, response: err.response, responseCode: err.responseCode, ...hint },
   }));
 }

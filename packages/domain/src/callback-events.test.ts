@@ -4,7 +4,13 @@ import { callbackPayload, CallbackEvent, createdEmailCallbackEvents, emailCallba
 import type { EmailRecord } from './email';
 import type { EmailSettings } from './settings';
 import { applyEvent, applySendFailure, applySendSuccess, IncomingEvent, markSending } from './history';
-import { markPlanFallback, PLAN_FALLBACK_HINT, settingsCallbackEvents, settingsFailingReason } from './settings-callback-events';
+import {
+  markPlanFallback,
+  PLAN_FALLBACK_HINT,
+  remembersFailureOnSettings,
+  settingsCallbackEvents,
+  settingsFailingReason,
+} from './settings-callback-events';
 import { newSuppression } from './suppression';
 import { applySuppressions } from './suppression-rules';
 
@@ -304,6 +310,29 @@ describe('settings.failing', () => {
     expect(reasonOf('http_401')).toMatchObject({ reason: 'provider_key_rejected' });
     expect(settingsFailingReason('sender_not_verified', 'smtp')).toBeNull();
     expect(settingsFailingReason('http_403', 'smtp')).toBeNull();
+  });
+
+  it('a 403 that may be a block is remembered on the settings while it is retried; other temporary failures are not', () => {
+    expect(remembersFailureOnSettings({ code: 'http_403', retryable: true }, 'provider')).toBe(true);
+    expect(remembersFailureOnSettings({ code: 'http_403', retryable: true }, 'smtp')).toBe(false);
+    // A 454 at AUTH is the server's trouble for now, not a rejected login.
+    expect(remembersFailureOnSettings({ code: 'EAUTH', retryable: true }, 'smtp')).toBe(false);
+    expect(remembersFailureOnSettings({ code: 'http_429', retryable: true }, 'provider')).toBe(false);
+    expect(remembersFailureOnSettings({ code: 'http_401', retryable: true }, 'provider')).toBe(false);
+    // Every permanent failure is remembered (the settings' warning), whether or not it is told.
+    expect(remembersFailureOnSettings({ code: 'ECONTENT', retryable: false }, 'provider')).toBe(true);
+    expect(remembersFailureOnSettings({ code: 'EAUTH', retryable: false }, 'smtp')).toBe(true);
+  });
+
+  it('the retried 403 is told at the first refusal, not again at the next ones or the last, and again after a success', () => {
+    const provider = settings({ mode: 'provider', provider: { name: 'sendgrid', fromAddress: 'a@b.co' } });
+    const first = { ...provider, lastFailure: failure('http_403', 5) };
+    expect(settingsCallbackEvents(provider, first)).toMatchObject([{ key: `provider_access_denied:${at(5)}` }]);
+    const again = { ...provider, lastFailure: failure('http_403', 6) };
+    expect(settingsCallbackEvents(first, again)).toEqual([]);
+    const { lastFailure: _cleared, ...succeeded } = again;
+    expect(settingsCallbackEvents(again, succeeded)).toEqual([]);
+    expect(settingsCallbackEvents(succeeded, { ...provider, lastFailure: failure('http_403', 9) })).toHaveLength(1);
   });
 
   it('a mailbox whose OAuth grant was revoked must be reconnected: that is the settings too', () => {

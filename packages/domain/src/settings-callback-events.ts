@@ -32,6 +32,24 @@ export function settingsFailingReason(code: string, mode: EmailSettings['mode'])
   return null;
 }
 
+/**
+ * Settings failures a provider may lift by itself (a 403 that may be a temporary block of the account:
+ * SendGrid's, decision 0057): the send is retried, yet the platform is told at the first refusal.
+ */
+const TOLD_WHILE_RETRIED: ReadonlySet<SettingsFailingReason> = new Set(['provider_access_denied']);
+
+/**
+ * Whether a failed send is remembered on the settings (`lastFailure`, which settingsCallbackEvents turns
+ * into `settings.failing` once per episode): every permanent failure, and a temporary one that is still
+ * the tenant's settings (TOLD_WHILE_RETRIED). Other temporary failures (a busy server, a 454 at AUTH)
+ * say nothing about the settings.
+ */
+export function remembersFailureOnSettings(err: { code: string; retryable: boolean }, mode: EmailSettings['mode']): boolean {
+  if (!err.retryable) return true;
+  const reason = settingsFailingReason(err.code, mode);
+  return reason !== null && TOLD_WHILE_RETRIED.has(reason);
+}
+
 function compactReply(r: CallbackReply): CallbackReply | undefined {
   const entries = Object.entries(r).filter(([, v]) => v !== undefined && v !== '');
   return entries.length ? (Object.fromEntries(entries) as CallbackReply) : undefined;

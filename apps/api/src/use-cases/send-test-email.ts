@@ -11,7 +11,7 @@ import {
   hintOf,
   isDeliveryError,
   markSending,
-  recordedHint,
+  remembersFailureOnSettings,
   Tenant,
   transportOf,
 } from '@mailroom/domain';
@@ -151,10 +151,11 @@ export async function sendTestEmail(deps: ApiDeps, tenant: Tenant, draft?: Email
         true,
       ),
     );
-    if (!draft && !effective.fallback && !err.retryable)
+    if (!draft && !effective.fallback && remembersFailureOnSettings(err, settings.mode))
       await deps.store.settings.update(tenant.id, (s) => ({
         ...s,
-        lastFailure: { at, code: err.code, response: err.response, responseCode: err.responseCode, ...recordedHint(err) },
+        // The test's own hint: nothing retries a test email, so it promises no retry.
+        lastFailure: { at, code: err.code, response: err.response, responseCode: err.responseCode, ...hint },
       }));
     deps.logger.info({ tenantId: tenant.id, emailId: record.id, code: err.code }, 'test email failed');
     return {

@@ -1,11 +1,13 @@
-import { DeliveryError, HintFields, hintOf, SENDER_NOT_VERIFIED } from '@mailroom/domain';
+import { DeliveryError, HintFields, hintOf, hintPromisingRetry, SENDER_NOT_VERIFIED } from '@mailroom/domain';
 import { isRetryableHttpStatus, NETWORK_ERROR_CODES, parseRetryAfter } from '../http-failure';
 import { temporaryHint } from '../temporary-hint';
 
 /**
  * Turns what the SendGrid SDK rejects with into a DeliveryError whose fields decide the retry:
  * - `ResponseError` (an HTTP answer ≥ 400): `code` is the status as a number, `response.body.errors[].message`
- *   holds SendGrid's words. 429 and 5xx are retried (Retry-After, or X-RateLimit-Reset, honoured); other 4xx are not.
+ *   holds SendGrid's words. 429 and 5xx are retried (Retry-After, or X-RateLimit-Reset, honoured); so is a send's
+ *   403 that is not about the sender (contracts §1.1: "403 can also be a temporary block"; decision 0057);
+ *   other 4xx are not.
  * - a raw `AxiosError` (no HTTP answer): `code` is a string such as ECONNREFUSED or ETIMEDOUT; retried.
  * - anything else (the SDK refusing to build the request): permanent.
  * The raw error is never attached as `cause`: an AxiosError carries the request config, Authorization header included.
@@ -107,15 +109,15 @@ function httpHint(status: number, senderRefused: boolean, action: SendgridAction
       'SendGrid rejected the API key: create a key with Mail Send permission in SendGrid (Settings > API Keys) and save it in the email settings.',
     );
   if (status === 403) {
-    return senderRefused
-      ? hintOf(
-          'sendgrid.senderNotVerified',
-          'The From address is not a verified Sender Identity in SendGrid: verify it as a Single Sender, or authenticate its domain, in SendGrid.',
-        )
-      : hintOf(
-          'sendgrid.forbidden',
-          'SendGrid refused access: the From address is not a verified Sender Identity in SendGrid, or the API key lacks Mail Send permission.',
-        );
+    if (senderRefused)
+      return hintOf(
+        'sendgrid.senderNotVerified',
+        'The From address is not a verified Sender Identity in SendGrid: verify it as a Single Sender, or authenticate its domain, in SendGrid.',
+      );
+    // A send's is retried (mayBeTemporaryBlock): its hint promises it.
+    return action === 'send'
+      ? hintPromisingRetry('sendgrid.forbidden', FORBIDDEN, 'Mailroom will try again.', { joiner: '; ' })
+      : hintOf('sendgrid.forbidden', `${FORBIDDEN}.`);
   }
   if (status === 413)
     return hintOf('sendgrid.tooLarge', 'SendGrid: the attachment is too large. Keep the email with its attachments under 20 MB.');
@@ -132,6 +134,18 @@ function httpHint(status: number, senderRefused: boolean, action: SendgridAction
   return hintOf('sendgrid.refused', `SendGrid refused the request (HTTP ${status}).`, { status });
 }
 
+const FORBIDDEN =
+  'SendGrid refused access: either the API key lacks the Mail Send permission (check it in SendGrid, Settings > API Keys), or SendGrid has blocked the account for a while';
+
+/**
+ * A send's 403 that is not about the sender: a key without the Mail Send permission, or a temporary
+ * block of the account (contracts §1.1), which SendGrid's answer does not tell apart. Retried on the
+ * normal backoff, and the platform is told at the first one (settings.failing `provider_access_denied`).
+ */
+function mayBeTemporaryBlock(status: number, senderRefused: boolean, action: SendgridAction): boolean {
+  return status === 403 && !senderRefused && action === 'send';
+}
+
 const ACTION_WORDS: Record<SendgridAction, string> = {
   send: 'SendGrid did not accept the email',
   'register-webhook': 'SendGrid did not register the Event Webhook',
@@ -140,8 +154,8 @@ const ACTION_WORDS: Record<SendgridAction, string> = {
 
 function fromHttp(status: number, headers: unknown, body: unknown, ctx: SendgridErrorContext): DeliveryError {
   const words = sendgridErrorWords(body);
-  const retryable = isRetryableHttpStatus(status);
   const senderRefused = status === 403 && sendgridRefusesTheSender(body);
+  const retryable = isRetryableHttpStatus(status) || mayBeTemporaryBlock(status, senderRefused, ctx.action);
   return new DeliveryError(`${ACTION_WORDS[ctx.action]}: HTTP ${status}${words ? `: ${words}` : ''}`, {
     code: senderRefused ? SENDER_NOT_VERIFIED : `http_${status}`,
     retryable,
