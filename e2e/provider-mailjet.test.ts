@@ -89,6 +89,25 @@ describe('a tenant on its own Mailjet account', () => {
     expect((await m.call('GET', `/v1/tenants/mj/emails/${id}`)).body.status).toBe('opened');
   });
 
+  it('a recipient Mailjet refuses in a mixed answer (its HTTP 400, not an SMTP 4xx) fails at once and is not sent again', async () => {
+    mj.refuseRecipient('excluded@customer.example');
+    const id = (
+      await m.call('POST', '/v1/tenants/mj/emails', {
+        to: ['client@customer.example', 'excluded@customer.example'],
+        subject: 'MJ-2',
+        text: 't',
+      })
+    ).body.id;
+    const email = await waitForEmail(m, 'mj', id, SETTLED);
+    expect(email.status).toBe('accepted');
+    expect(email.attempts).toHaveLength(1);
+    const excluded = email.recipients.find((r: any) => r.email === 'excluded@customer.example');
+    expect(excluded).toMatchObject({ status: 'failed', responseCode: 400, reason: expect.stringContaining('exclusion list') });
+    expect(excluded.nextAttemptAt).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(mj.sent.filter((s) => s.message.CustomID === id)).toHaveLength(1);
+  });
+
   it('a sender Mailjet refuses fails at once with the hint, and the platform is told it is the sender, not the key', async () => {
     await m.call('PUT', '/v1/tenants/mj-unvalidated', { name: 'MJ2', plan: 'basic' });
     await m.call('PUT', '/v1/tenants/mj-unvalidated/email-settings', {

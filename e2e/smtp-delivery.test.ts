@@ -195,10 +195,11 @@ describe('documents emailed end to end through the tenant SMTP server and the pl
     expect(email.recipients[1].reason).toBeUndefined();
     // Sent to all (cfo refused), then to cfo alone twice (refused, then taken).
     expect(email.attempts.map((a: any) => a.ok)).toEqual([true, false, true]);
-    // The first deferral names cfo (the others were taken); the second is the failed attempt's, cfo's alone.
-    expect(email.events.filter((e: any) => e.type === 'deferred').map((e: any) => e.recipient)).toEqual([
-      'cfo@customer.example',
-      undefined,
+    // The first deferral names cfo (the others were taken); the second is the failed attempt's, for cfo
+    // alone, and names it too (recipients: whom the attempt was for).
+    expect(email.events.filter((e: any) => e.type === 'deferred').map((e: any) => [e.key, e.recipient, e.recipients])).toEqual([
+      ['worker:deferred:1:cfo@customer.example', 'cfo@customer.example', undefined],
+      ['worker:attempt:2', 'cfo@customer.example', ['cfo@customer.example']],
     ]);
     const messages = await s.waitForMessages(2);
     expect(messages.map((msg) => msg.envelope.rcptTo)).toEqual([
@@ -223,6 +224,13 @@ describe('documents emailed end to end through the tenant SMTP server and the pl
     expect(byEmail['cfo@customer.example'].nextAttemptAt).toBeUndefined();
     expect(email.attempts).toHaveLength(4); // SEND_ATTEMPTS in the harness
     expect(s.messages.map((msg) => msg.envelope.rcptTo)).toEqual([['client@customer.example', 'archive@tenant.example']]);
+    // Every attempt after the first was for cfo alone: each of their events names it, the last one failed.
+    const attempts = email.events.filter((e: any) => e.key.startsWith('worker:attempt:'));
+    expect(attempts.map((e: any) => [e.type, e.recipient, e.recipients])).toEqual([
+      ['deferred', 'cfo@customer.example', ['cfo@customer.example']],
+      ['deferred', 'cfo@customer.example', ['cfo@customer.example']],
+      ['failed', 'cfo@customer.example', ['cfo@customer.example']],
+    ]);
   });
 
   it('new settings replace the cached pooled transport at once', async () => {

@@ -68,6 +68,11 @@ export interface EmailEvent {
   type: EmailEventType;
   at: string;
   recipient?: string;
+  /**
+   * A failed attempt of ours that was for some recipients only (after a send that went through for the
+   * others): the ones it was for. Absent on an attempt for the whole email, and on every other event.
+   */
+  recipients?: string[];
   /** Unique per distinct event: a duplicate delivery of the same event changes nothing. */
   key: string;
   source: 'api' | 'worker' | 'pixel' | ProviderName;

@@ -338,6 +338,52 @@ describe('a recipient the server refused for now', () => {
     expect(permanent.status).toBe('accepted');
   });
 
+  it("a provider's HTTP 4xx for one recipient is final when the transport says so, whatever its code", () => {
+    const excluded = { email: 'b@x.example', accepted: false, response: 'send-0011: excluded', responseCode: 400, retryable: false };
+    const rec = applySendSuccess(markSending(email(), at(1))!, { ...result, recipients: [result.recipients[0], excluded] }, at(2), at(60));
+    expect(rec.recipients[1]).toMatchObject({ status: 'failed', responseCode: 400 });
+    expect(rec.recipients[1].nextAttemptAt).toBeUndefined();
+    expect(rec.status).toBe('accepted');
+    const busy = { ...excluded, responseCode: 503, retryable: true };
+    const later = applySendSuccess(markSending(email(), at(1))!, { ...result, recipients: [result.recipients[0], busy] }, at(2), at(60));
+    expect(later.recipients[1]).toMatchObject({ status: 'deferred', nextAttemptAt: at(60) });
+  });
+
+  it('its retry alone failing again names it in the event, deferred then failed; an attempt for the whole email names nobody', () => {
+    const fail = { code: 'ESOCKET', retryable: true, response: '421 4.3.2 try later', responseCode: 421 };
+    const first = applySendSuccess(markSending(email(), at(1))!, result, at(2), at(60));
+    const again = applySendFailure(markSending(first, at(60)) ?? first, fail, at(61), false, at(180));
+    const attemptEvents = (r: EmailRecord) => r.events.filter((e) => e.key.startsWith('worker:attempt:'));
+    expect(attemptEvents(again)).toEqual([
+      {
+        type: 'deferred',
+        at: at(61),
+        recipient: 'b@x.example',
+        recipients: ['b@x.example'],
+        key: 'worker:attempt:2',
+        source: 'worker',
+        reason: '421 4.3.2 try later',
+      },
+    ]);
+    expect(again.recipients.map((r) => r.status)).toEqual(['accepted', 'deferred']);
+    const last = applySendFailure(again, fail, at(181), true);
+    expect(attemptEvents(last)[1]).toMatchObject({ type: 'failed', recipient: 'b@x.example', recipients: ['b@x.example'] });
+    // Two left by the first send: the event lists both, and names no single recipient.
+    const three = email(['a@x.example', 'b@x.example', 'c@x.example']);
+    const both = applySendSuccess(
+      markSending(three, at(1))!,
+      { ...result, recipients: [...result.recipients, { ...refusedForNow, email: 'c@x.example' }] },
+      at(2),
+      at(60),
+    );
+    const [event] = attemptEvents(applySendFailure(both, fail, at(61), false, at(180)));
+    expect(event.recipients).toEqual(['b@x.example', 'c@x.example']);
+    expect(event).not.toHaveProperty('recipient');
+    // The whole email's attempt: the event's shape as it always was.
+    const [whole] = attemptEvents(applySendFailure(markSending(email(), at(1))!, fail, at(2), false, at(60)));
+    expect(whole).toEqual({ type: 'deferred', at: at(2), key: 'worker:attempt:1', source: 'worker', reason: '421 4.3.2 try later' });
+  });
+
   it('refused for now again: the new reply and time replace the old ones, then a later send takes it', () => {
     const first = applySendSuccess(markSending(email(), at(1))!, result, at(2), at(60));
     const again = applySendSuccess(

@@ -58,12 +58,28 @@ export interface SendSuccess {
   providerMessageId?: string;
   response?: string;
   durationMs?: number;
-  recipients: { email: string; accepted: boolean; response?: string; responseCode?: number; providerMessageId?: string }[];
+  recipients: {
+    email: string;
+    accepted: boolean;
+    response?: string;
+    responseCode?: number;
+    providerMessageId?: string;
+    /**
+     * The transport's own word on whether a refusal is worth another try, when its `responseCode` is
+     * not an SMTP reply (a provider API's HTTP status: Mailjet's 400 for an excluded recipient is final).
+     */
+    retryable?: boolean;
+  }[];
 }
 
-/** A recipient the server refused for now (a 4xx reply: mailbox busy, greylisted), worth another try. */
+/**
+ * A recipient the server refused for now, worth another try: the transport's own word when it gave
+ * one, else a 4xx SMTP reply (mailbox busy, greylisted).
+ */
 export function refusedForNow(o: SendSuccess['recipients'][number]): boolean {
-  return !o.accepted && o.responseCode !== undefined && o.responseCode >= 400 && o.responseCode < 500;
+  if (o.accepted) return false;
+  if (o.retryable !== undefined) return o.retryable;
+  return o.responseCode !== undefined && o.responseCode >= 400 && o.responseCode < 500;
 }
 
 /**
@@ -137,9 +153,25 @@ export interface SendFailure {
   durationMs?: number;
 }
 
+const triedByTheAttempt = (r: RecipientState) => r.status === 'sending' || r.status === 'queued' || r.status === 'deferred';
+
+/**
+ * Who a failed attempt's event names. After a send that went through for the others (a recipient
+ * refused for now tried again alone, or a retry of the ones that failed), the attempt was for some
+ * recipients only: `recipients` lists them, and `recipient` is set too when it was one, as on every
+ * event about one recipient. An attempt for the whole email names nobody, as always.
+ */
+function attemptFor(rec: EmailRecord): Pick<EmailEvent, 'recipient' | 'recipients'> {
+  if (!rec.attempts.some((a) => a.ok)) return {};
+  const emails = rec.recipients.filter(triedByTheAttempt).map((r) => r.email);
+  if (emails.length === 0) return {};
+  return { ...(emails.length === 1 ? { recipient: emails[0] } : {}), recipients: emails };
+}
+
 /**
  * Records a failed attempt. `final`: we give up (permanent error, or attempts exhausted); otherwise
- * the recipients are deferred until `nextAttemptAt`, which the history shows.
+ * the recipients are deferred until `nextAttemptAt`, which the history shows. Its event names the
+ * recipients when the attempt was for some of them only (attemptFor).
  */
 export function applySendFailure(rec: EmailRecord, fail: SendFailure, at: string, final: boolean, nextAttemptAt?: string): EmailRecord {
   const { rateLimited, ...facts } = fail;
@@ -148,13 +180,14 @@ export function applySendFailure(rec: EmailRecord, fail: SendFailure, at: string
   const reason = fail.response ?? fail.code;
   const due = !final && nextAttemptAt ? { nextAttemptAt } : {};
   const recipients = rec.recipients.map((r) => {
-    if (r.status !== 'sending' && r.status !== 'queued' && r.status !== 'deferred') return r;
+    if (!triedByTheAttempt(r)) return r;
     const { nextAttemptAt: _previous, ...rest } = r;
     return { ...rest, status: to, reason, ...due, updatedAt: at };
   });
   const event: EmailEvent = {
     type: final ? 'failed' : 'deferred',
     at,
+    ...attemptFor(rec),
     key: `worker:attempt:${rec.attempts.length + 1}`,
     source: 'worker',
     reason,

@@ -29,6 +29,8 @@ export interface RecipientOutcome {
   responseCode?: number;
   /** Per-recipient provider id (Mailjet MessageUUID). */
   providerMessageId?: string;
+  /** A refusal's retry, said by the transport when `responseCode` is not an SMTP reply (an HTTP status): see refusedForNow. */
+  retryable?: boolean;
 }
 
 export interface SendResult {

@@ -41,7 +41,14 @@ const attemptSchema = z.strictObject({
 const eventSchema = z.strictObject({
   type: z.enum(EVENT_TYPES),
   at: isoTime,
-  recipient: z.string().optional(),
+  recipient: z.string().optional().meta({
+    description:
+      'The recipient the event is about. A failed attempt of ours for one recipient only (see `recipients`) names it too; absent on an attempt for the whole email.',
+  }),
+  recipients: z.array(z.string()).optional().meta({
+    description:
+      'A failed attempt of ours (`deferred` or `failed`, source `worker`) that was for some recipients only, after a send that went through for the others (a recipient refused for now, tried again alone; a retry of the failed ones): the recipients it was for. Absent on an attempt for the whole email.',
+  }),
   key: z.string(),
   source: z.string().meta({ description: 'api, worker, pixel, or the name of the provider module whose webhook reported it' }),
   machine: z.boolean().optional(),

@@ -129,7 +129,10 @@ describe('MailjetTransport against the HTTPS Mailjet emulator', () => {
         providerMessageId: mj.sent[before].recipients[0].messageUUID,
       }),
     );
-    expect(refused).toEqual(expect.objectContaining({ email: 'Blocked@example.com', accepted: false, responseCode: 400 }));
+    // 400 is Mailjet's HTTP status, not an SMTP 4xx: final, never tried again.
+    expect(refused).toEqual(
+      expect.objectContaining({ email: 'Blocked@example.com', accepted: false, responseCode: 400, retryable: false }),
+    );
     expect(refused.response).toContain('exclusion list');
     expect(result.providerMessageId).toBe(mj.sent[before].recipients[0].messageUUID);
   });

@@ -1,3 +1,4 @@
+import { isRetryableHttpStatus } from '../http-failure';
 import type { OutgoingMessage, RecipientOutcome, SendResult } from '../transport';
 import { describeMailjetErrors, MailjetErrorEntry, mailjetErrorsOf } from './classify-mailjet-error';
 
@@ -6,7 +7,7 @@ import { describeMailjetErrors, MailjetErrorEntry, mailjetErrorsOf } from './cla
  * `To/Cc/Bcc[]` of `{Email, MessageUUID, MessageID}`) or `error` (with `Errors[]`), and a bulk answer
  * can mix them (HTTP 400 then). We send one message per email, so any item that confirms a recipient
  * means Mailjet is sending: recipients it confirmed are accepted, the others are refused with the
- * error items' words. No confirmed recipient at all: `undefined`, and the caller throws.
+ * error items' words and status (an HTTP status: retried only when one says so, 429 or 5xx). No confirmed recipient at all: `undefined`, and the caller throws.
  *
  * `MessageID` exceeds 2^53: node-mailjet parses with json-bigint (`storeAsString`), so above 15 digits
  * it arrives as a string, below as a number; either way it is kept as decimal digits, never as a number.
@@ -69,7 +70,15 @@ export function readMailjetSendAnswer(message: OutgoingMessage, body: unknown): 
 
   const recipients: RecipientOutcome[] = [...message.to, ...message.cc, ...message.bcc].map((a) => {
     const c = confirmed.get(a.email.toLowerCase());
-    if (!c) return { email: a.email, accepted: false, response: refusal, responseCode: refusalStatus };
+    // refusalStatus is an HTTP status, not an SMTP reply: a 400 (an excluded or invalid recipient) is final.
+    if (!c)
+      return {
+        email: a.email,
+        accepted: false,
+        response: refusal,
+        responseCode: refusalStatus,
+        retryable: refusalStatus !== undefined && isRetryableHttpStatus(refusalStatus),
+      };
     return { email: a.email, accepted: true, response: describeConfirmation(c), providerMessageId: c.uuid };
   });
   const first = recipients.find((r) => r.accepted && r.providerMessageId);
