@@ -12,10 +12,10 @@ import type { EmailSettings } from './settings';
  */
 
 /**
- * Which permanent failures are the tenant's settings (by our error code, never by message text). The
+ * Which failures are the tenant's settings (by our error code, never by message text). The
  * one place a kind of settings failure is named (an OAuth grant that must be reconnected is one); the
- * worker's permanent-failure path records `lastFailure`, and every settings update is turned into
- * callbacks by settingsCallbackEvents.
+ * worker records `lastFailure` for the failures remembersFailureOnSettings names, and every settings
+ * update is turned into callbacks by settingsCallbackEvents.
  */
 export function settingsFailingReason(code: string, mode: EmailSettings['mode']): SettingsFailingReason | null {
   if (code === 'EAUTH' && mode === 'smtp') return 'login_rejected';
