@@ -56,6 +56,8 @@ export const HINT_KEYS = [
   'sendgrid.missingScope',
   'sendgrid.webhookPermission',
   'sendgrid.webhookRefused',
+  'sendgrid.webhookLimit',
+  'sendgrid.noPublicKey',
   'sendgrid.tooLarge',
   'sendgrid.invalid',
   'sendgrid.notFound',
@@ -72,6 +74,8 @@ export const HINT_KEYS = [
   'mailgun.keyRejected',
   'mailgun.domainNotFound',
   'mailgun.webhookForbidden',
+  'mailgun.webhookSlotsFull',
+  'mailgun.noSigningKey',
   'mailgun.forbidden',
   'mailgun.tooLarge',
   'mailgun.invalid',
@@ -97,6 +101,13 @@ export const HINT_KEYS = [
   'mailjet.unavailable',
   'mailjet.unreachable',
   'mailjet.timedOut',
+  'mailjet.webhookCredentials',
+  'mailjet.webhookNotNow',
+  'mailjet.webhookRefused',
+  // Registering a provider webhook (webhook-state.ts, mailjet-registration.ts)
+  'webhook.publicUrlInvalid',
+  'webhook.publicUrlNotHttp',
+  'webhook.unexpected',
   // The platform's own relay
   'platform.outboxUnwritable',
   // The worker and the test email

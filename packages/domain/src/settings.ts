@@ -25,7 +25,12 @@ export interface TransportSettings {
   readonly [field: string]: unknown;
 }
 
-export interface WebhookState {
+/**
+ * A provider webhook's registration: `error` says in English why it failed (for the API's callers and
+ * older records); `hintKey`/`hintParams`/`hintThen`, when present, say the same by key, for a screen in
+ * its reader's language.
+ */
+export interface WebhookState extends Omit<RecordedHint, 'hint'> {
   url: string;
   registered: boolean;
   error?: string;

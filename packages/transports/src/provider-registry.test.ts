@@ -103,6 +103,29 @@ describe('each module stores, presents and warns about its own part', () => {
     expect(lastFailureWarnings(PROVIDERS, { ...mg, lastFailure: failed.lastFailure }).map((w) => w.code)).toEqual(['last_send_failed']);
   });
 
+  it("the generic last failure's warning carries its values (date, code, hint and its key), not only the English", () => {
+    const mg = settingsOf(schema.parse(provider({ name: 'mailgun', privateApiKey: 'k', domain: 'acme.test' })));
+    const lastFailure = {
+      at: '2026-01-02T03:04:05.000Z',
+      code: 'http_401',
+      response: 'Forbidden',
+      hint: 'Mailgun rejected the API key.',
+      hintKey: 'mailgun.keyRejected' as const,
+    };
+    expect(lastFailureWarnings(PROVIDERS, { ...mg, lastFailure })).toEqual([
+      {
+        code: 'last_send_failed',
+        message: 'the last send failed on 2026-01-02T03:04:05.000Z (http_401): Mailgun rejected the API key.',
+        failure: {
+          at: '2026-01-02T03:04:05.000Z',
+          code: 'http_401',
+          hint: 'Mailgun rejected the API key.',
+          hintKey: 'mailgun.keyRejected',
+        },
+      },
+    ]);
+  });
+
   it('a mailbox can be switched to OAuth2 only once connected, and keeps its tokens through a save', () => {
     expect(() => settingsOf(schema.parse(smtp({ auth: 'oauth2' })))).toThrow(/smtp\.auth: no mailbox is connected/);
     const module = PROVIDERS.oauthModule()!;

@@ -67,7 +67,8 @@ export function presentSettingsPart(registry: ProviderRegistry, s: EmailSettings
     shown.webhook = {
       url: hook.url,
       registered: hook.registered,
-      ...(hook.error ? { error: hook.error } : {}),
+      // Why registration failed: in English, and by key (absent on a record older than the keys).
+      ...(hook.error ? defined({ error: hook.error, hintKey: hook.hintKey, hintParams: hook.hintParams, hintThen: hook.hintThen }) : {}),
       lastEventAt: hook.lastEventAt ?? null,
       hasVerificationKey: Boolean(hook.verificationKey),
     };
@@ -98,7 +99,16 @@ export function lastFailureWarnings(registry: ProviderRegistry, s: EmailSettings
   if (!f) return [];
   const stored = settingsPartOf(s);
   const own = stored ? registry.moduleOf(s).settings?.failureWarning?.(f, stored) : undefined;
-  return [own ?? settingsWarning('last_send_failed', `the last send failed on ${f.at} (${f.code})${f.hint ? `: ${f.hint}` : ''}`)];
+  if (own) return [own];
+  const { at, code, hint, hintKey, hintParams, hintThen } = f;
+  const message = `the last send failed on ${at} (${code})${hint ? `: ${hint}` : ''}`;
+  // The message's values as they are, for a screen that words them in its own language.
+  return [{ ...settingsWarning('last_send_failed', message), failure: defined({ at, code, hint, hintKey, hintParams, hintThen }) }];
+}
+
+/** The object without its undefined fields (an answer leaves out what is not known). */
+function defined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
 function sameModule(registry: ProviderRegistry, s: EmailSettings, m: TransportModule): boolean {

@@ -81,6 +81,10 @@ export const hintsEn: HintWords = {
     'The SendGrid API key lacks the Mail Settings / Event Webhook permission: give the key that permission, or paste the Event Webhook verification key by hand.',
   'sendgrid.webhookRefused':
     "SendGrid refused the Event Webhook (its message says why). If the account already has as many Event Webhooks as its plan allows, delete one it no longer uses, or paste the verification key of a webhook that posts to Mailroom's URL.",
+  'sendgrid.webhookLimit':
+    "The SendGrid account already has {max} Event Webhooks, as many as its plan allows: delete one it no longer uses (Settings > Mail Settings > Event Webhooks) and save again, or paste the verification key of an existing webhook that posts to Mailroom's URL.",
+  'sendgrid.noPublicKey':
+    'SendGrid turned signing on but sent no verification key: copy it from SendGrid (Settings > Mail Settings > Event Webhooks > our webhook > Signature Verification) and paste it here.',
   'sendgrid.tooLarge': 'SendGrid: the attachment is too large. Keep the email with its attachments under 20 MB.',
   'sendgrid.invalid': 'SendGrid found the email invalid (its message says which field): check the addresses, subject and attachments.',
   'sendgrid.notFound': 'SendGrid answered Not Found: the platform is probably configured with a wrong SendGrid address.',
@@ -99,6 +103,10 @@ export const hintsEn: HintWords = {
     'Mailgun answered 404: the domain {domain} is not in this Mailgun account or region: check the sending domain, and whether it is in the EU or US region.',
   'mailgun.webhookForbidden':
     "Mailgun answered 403: this key may not manage webhooks (a domain sending key can only send): use the account's private API key.",
+  'mailgun.webhookSlotsFull':
+    'Mailgun allows {max} URLs per webhook and the "{webhook}" webhook of {domain} has no room left: remove one in Mailgun (Sending > Webhooks) and save the settings again.',
+  'mailgun.noSigningKey':
+    'Mailgun answered without its HTTP webhook signing key: save the settings again, or check it in Mailgun (Settings > API Security).',
   'mailgun.forbidden':
     'Mailgun answered 403: the key may not use the domain {domain}, or the Mailgun account is disabled or still in sandbox.',
   'mailgun.tooLarge': 'Mailgun refused the email: message too large (Mailgun accepts at most 25 MB, attachments included).',
@@ -125,6 +133,18 @@ export const hintsEn: HintWords = {
   'mailjet.unavailable': 'Mailjet is having trouble.',
   'mailjet.unreachable': 'Mailjet could not be reached.',
   'mailjet.timedOut': 'Mailjet did not answer in time.',
+
+  'mailjet.webhookCredentials':
+    'The webhook user and password the platform made for you cannot be written in an address: its operators must check how they are generated.',
+  'mailjet.webhookNotNow': 'Mailjet could not be reached or is busy: save the settings again to retry the webhook registration.',
+  'mailjet.webhookRefused': 'Mailjet refused the webhook registration: what the server said below tells why.',
+
+  'webhook.publicUrlInvalid':
+    "The platform's public address (PUBLIC_BASE_URL) is not a valid address: its operators must set it to the public https address of its webhooks app.",
+  'webhook.publicUrlNotHttp':
+    "The platform's public address (PUBLIC_BASE_URL) starts with {protocol} rather than https: its operators must set it to an https address.",
+  'webhook.unexpected':
+    'The registration failed for an unexpected reason (the server log says which): save the settings again, or paste the verification key by hand.',
 
   'platform.outboxUnwritable': 'The platform cannot write to its outbox ({dir}): its operators must check it.',
 

@@ -83,6 +83,10 @@ export const hintsEs: HintWords = {
     'La clave de la API de SendGrid no tiene el permiso Mail Settings / Event Webhook: dale ese permiso, o pega a mano la clave de verificación del Event Webhook.',
   'sendgrid.webhookRefused':
     'SendGrid rechazó el Event Webhook (su mensaje explica por qué). Si la cuenta ya tiene tantos Event Webhooks como permite su plan, borra uno que ya no use, o pega la clave de verificación de un webhook que envíe a la dirección de Mailroom.',
+  'sendgrid.webhookLimit':
+    'La cuenta de SendGrid ya tiene {max} Event Webhooks, el máximo de su plan: borra uno que ya no use (Settings > Mail Settings > Event Webhooks) y vuelve a guardar, o pega la clave de verificación de un webhook que ya envíe a la dirección de Mailroom.',
+  'sendgrid.noPublicKey':
+    'SendGrid activó la firma pero no envió la clave de verificación: cópiala de SendGrid (Settings > Mail Settings > Event Webhooks > nuestro webhook > Signature Verification) y pégala aquí.',
   'sendgrid.tooLarge': 'SendGrid: el adjunto es demasiado grande. El email, con sus adjuntos, debe ocupar menos de 20 MB.',
   'sendgrid.invalid':
     'SendGrid considera que el email no es válido (su mensaje dice qué campo): revisa las direcciones, el asunto y los adjuntos.',
@@ -102,6 +106,10 @@ export const hintsEs: HintWords = {
     'Mailgun respondió 404: el dominio {domain} no está en esta cuenta o región de Mailgun: revisa el dominio de envío y si está en la región de la UE o de EE. UU.',
   'mailgun.webhookForbidden':
     'Mailgun respondió 403: esta clave no puede gestionar webhooks (una clave de envío de dominio solo sirve para enviar): usa la clave privada de la API de la cuenta.',
+  'mailgun.webhookSlotsFull':
+    'Mailgun admite {max} direcciones por webhook y el webhook «{webhook}» de {domain} ya no tiene sitio: quita una en Mailgun (Sending > Webhooks) y vuelve a guardar los ajustes.',
+  'mailgun.noSigningKey':
+    'Mailgun respondió sin su clave de firma de webhooks HTTP: vuelve a guardar los ajustes, o búscala en Mailgun (Settings > API Security).',
   'mailgun.forbidden':
     'Mailgun respondió 403: la clave no puede usar el dominio {domain}, o la cuenta de Mailgun está desactivada o sigue en modo sandbox.',
   'mailgun.tooLarge': 'Mailgun rechazó el email por ser demasiado grande (Mailgun acepta como máximo 25 MB, adjuntos incluidos).',
@@ -128,6 +136,19 @@ export const hintsEs: HintWords = {
   'mailjet.unavailable': 'Mailjet está teniendo problemas.',
   'mailjet.unreachable': 'No se ha podido contactar con Mailjet.',
   'mailjet.timedOut': 'Mailjet no respondió a tiempo.',
+
+  'mailjet.webhookCredentials':
+    'El usuario y la contraseña de webhook que la plataforma generó para ti no pueden escribirse en una dirección: deben revisar cómo se generan sus responsables.',
+  'mailjet.webhookNotNow':
+    'No se ha podido contactar con Mailjet o está ocupado: vuelve a guardar los ajustes para reintentar el registro del webhook.',
+  'mailjet.webhookRefused': 'Mailjet rechazó el registro del webhook: la respuesta del servidor, debajo, dice por qué.',
+
+  'webhook.publicUrlInvalid':
+    'La dirección pública de la plataforma (PUBLIC_BASE_URL) no es una dirección válida: sus responsables deben poner la dirección https pública de su aplicación de webhooks.',
+  'webhook.publicUrlNotHttp':
+    'La dirección pública de la plataforma (PUBLIC_BASE_URL) empieza por {protocol} en lugar de https: sus responsables deben poner una dirección https.',
+  'webhook.unexpected':
+    'El registro falló por un motivo inesperado (el log del servidor dice cuál): vuelve a guardar los ajustes, o pega la clave de verificación a mano.',
 
   'platform.outboxUnwritable': 'La plataforma no puede escribir en su bandeja de salida ({dir}): deben revisarla sus responsables.',
 

@@ -1,5 +1,5 @@
 import type { EmailSettings, SettingsWarning } from '@mailroom/domain';
-import { SENDING_LIMIT_FIELDS, SENDING_MODES } from '@mailroom/domain';
+import { hintKeyFields, SENDING_LIMIT_FIELDS, SENDING_MODES } from '@mailroom/domain';
 import { lastFailureWarnings, presentLimits, presentSettingsPart, ProviderRegistry, settingsPartWarnings } from '@mailroom/transports';
 import { z } from 'zod';
 import { isoTime } from '../openapi/answer-fields';
@@ -33,7 +33,31 @@ export const limitsViewSchema = z
   })
   .nullable();
 
-export const settingsWarningSchema = z.strictObject({ code: z.string(), message: z.string() });
+/** The values of a `last_send_failed` warning: the settings' last permanent failure, as recorded. */
+const warnedFailureSchema = z
+  .strictObject({
+    at: isoTime.meta({ description: 'When the send failed.' }),
+    code: z.string().meta({ description: "The failure's code (`EAUTH`, `http_401`...)." }),
+    hint: z.string().optional().meta({ description: 'What to do about it, in English.' }),
+    ...hintKeyFields,
+  })
+  .meta({ description: 'On `last_send_failed`: the values its `message` says, for a screen that words them in its own language.' });
+
+export const settingsWarningSchema = z.strictObject({ code: z.string(), message: z.string(), failure: warnedFailureSchema.optional() });
+
+/** Why a provider webhook is not registered: in English (`error`), and by the key of its advice. */
+const webhookViewSchema = z.strictObject({
+  url: z.string(),
+  registered: z.boolean(),
+  error: z.string().optional().meta({ description: 'Why the last registration failed, with what to do, in English.' }),
+  hintKey: hintKeyFields.hintKey.meta({
+    description: "The stable key of `error`'s advice, for a screen in another language (absent on records older than the keys).",
+  }),
+  hintParams: hintKeyFields.hintParams.meta({ description: "The values the advice's words embed (a domain, a number of webhooks)." }),
+  hintThen: hintKeyFields.hintThen,
+  lastEventAt: isoTime.nullable(),
+  hasVerificationKey: z.boolean(),
+});
 
 /**
  * What presentSettings answers; `smtp` and `provider` are the modules' own (their `presented`
@@ -52,15 +76,7 @@ export function settingsViewSchema(registry: ProviderRegistry) {
     updatedAt: isoTime.nullable(),
     smtp: parts.smtp.optional(),
     provider: parts.provider.optional(),
-    webhook: z
-      .strictObject({
-        url: z.string(),
-        registered: z.boolean(),
-        error: z.string().optional(),
-        lastEventAt: isoTime.nullable(),
-        hasVerificationKey: z.boolean(),
-      })
-      .optional(),
+    webhook: webhookViewSchema.optional(),
     limits: limitsViewSchema,
     warnings: z.array(settingsWarningSchema),
   });

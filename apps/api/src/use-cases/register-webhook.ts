@@ -1,6 +1,6 @@
-import { EmailSettings, isDeliveryError, ProviderSettingsInput, SettingsWarning, WebhookState } from '@mailroom/domain';
+import { EmailSettings, ProviderSettingsInput, SettingsWarning, WebhookState } from '@mailroom/domain';
 import { SecretUnavailableError } from '@mailroom/security';
-import { openWebhook, OpenedWebhook, registeredWebhookState, TenantSecrets } from '@mailroom/transports';
+import { failedWebhookState, openWebhook, OpenedWebhook, registeredWebhookState, TenantSecrets } from '@mailroom/transports';
 import type { ApiDeps } from '../api-deps';
 
 export function webhookUrl(deps: ApiDeps, s: EmailSettings): string {
@@ -35,9 +35,8 @@ export async function registerProviderWebhook(deps: ApiDeps, tenantId: string, i
       });
       state = registeredWebhookState(previous, url, registered, secrets);
     } catch (e) {
-      const message = isDeliveryError(e) ? [e.message, e.hint].filter(Boolean).join(': ') : (e as Error).message;
-      deps.logger.warn({ tenantId, provider: s.provider.name, err: message }, 'webhook registration failed');
-      state = { ...previous, url, registered: false, error: message };
+      state = failedWebhookState(previous, url, e);
+      deps.logger.warn({ tenantId, provider: s.provider.name, err: state.error }, 'webhook registration failed');
     }
   }
   await deps.store.settings.update(tenantId, (cur) =>

@@ -109,6 +109,10 @@ describe('registerMailgunWebhook against the Mailgun emulators', () => {
     const err = await failureOf(register({ domain: 'mg.full.example' }));
     expect(err).toMatchObject({ code: 'webhook_slots_full', retryable: false });
     expect(err.hint).toContain('"permanent_fail" webhook of mg.full.example');
+    expect(err).toMatchObject({
+      hintKey: 'mailgun.webhookSlotsFull',
+      hintParams: { max: 3, webhook: 'permanent_fail', domain: 'mg.full.example' },
+    });
     // Refused before anything changed: no webhook half-registered.
     expect(us.webhooksOf('mg.full.example')).toEqual({
       permanent_fail: ['https://a.example/h', 'https://b.example/h', 'https://c.example/h'],

@@ -1,4 +1,4 @@
-import { DeliveryError } from '@mailroom/domain';
+import { DeliveryError, hintOf } from '@mailroom/domain';
 import type { WebhookRegistration } from '../webhook';
 import { captureMailgunResponse, CapturedResponse } from './capture-mailgun-response';
 import { classifyMailgunError } from './classify-mailgun-error';
@@ -52,7 +52,11 @@ function slotsFull(domain: string, name: string, urls: string[]): DeliveryError 
     code: 'webhook_slots_full',
     retryable: false,
     response: urls.join(', '),
-    hint: `Mailgun allows ${MAX_URLS_PER_WEBHOOK} URLs per webhook and the "${name}" webhook of ${domain} has no room: remove one in Mailgun (Sending > Webhooks) and save the settings again`,
+    ...hintOf(
+      'mailgun.webhookSlotsFull',
+      `Mailgun allows ${MAX_URLS_PER_WEBHOOK} URLs per webhook and the "${name}" webhook of ${domain} has no room: remove one in Mailgun (Sending > Webhooks) and save the settings again`,
+      { max: MAX_URLS_PER_WEBHOOK, webhook: name, domain },
+    ),
   });
 }
 
@@ -110,7 +114,10 @@ export async function registerMailgunWebhook(input: MailgunWebhookRegistrationIn
     throw new DeliveryError('Mailgun did not give the webhook signing key', {
       code: 'no_signing_key',
       retryable: true,
-      hint: 'Mailgun answered without an HTTP webhook signing key: save the settings again, or check Mailgun (Settings > API Security)',
+      ...hintOf(
+        'mailgun.noSigningKey',
+        'Mailgun answered without an HTTP webhook signing key: save the settings again, or check Mailgun (Settings > API Security)',
+      ),
     });
   }
   return { url: input.url, verificationKey: signingKey };

@@ -103,9 +103,14 @@ describe('registerMailjetWebhook against the Mailjet emulator', () => {
     expect(err.response).toContain('Invalid Url');
     expect(`${err.message} ${err.response}`).not.toContain('fourth-password');
     expect(err.hint).toMatch(/refused the webhook registration/);
+    expect(err.hintKey).toBe('mailjet.webhookRefused');
   });
 
   it('refuses credentials that would need URL encoding', async () => {
-    await expect(register(A, 'p@ss:word')).rejects.toMatchObject({ code: 'ECONFIG', retryable: false });
+    await expect(register(A, 'p@ss:word')).rejects.toMatchObject({
+      code: 'ECONFIG',
+      retryable: false,
+      hintKey: 'mailjet.webhookCredentials',
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { DeliveryError } from '@mailroom/domain';
+import { DeliveryError, HintFields, hintOf } from '@mailroom/domain';
 import type { Client } from 'node-mailjet';
 import type { WebhookRegistration } from '../webhook';
 import { classifyMailjetError, HINTS } from './classify-mailjet-error';
@@ -28,8 +28,8 @@ interface EventCallback {
 /** URL-unreserved characters only, so the credentials embed in the URL without any encoding ambiguity. */
 const URL_SAFE = /^[A-Za-z0-9._~-]+$/;
 
-function configError(problem: string, hint: string): DeliveryError {
-  return new DeliveryError(`Mailjet webhook registration refused: ${problem}`, { code: 'ECONFIG', retryable: false, hint });
+function configError(problem: string, hint: HintFields): DeliveryError {
+  return new DeliveryError(`Mailjet webhook registration refused: ${problem}`, { code: 'ECONFIG', retryable: false, ...hint });
 }
 
 function callbackUrls(input: MailjetWebhookRegistrationInput): { plain: string; withCredentials: string } {
@@ -37,14 +37,20 @@ function callbackUrls(input: MailjetWebhookRegistrationInput): { plain: string; 
   try {
     u = new URL(input.url);
   } catch {
-    throw configError(`"${input.url}" is not a URL`, 'Set PUBLIC_BASE_URL to the public https address of the webhooks app.');
+    throw configError(
+      `"${input.url}" is not a URL`,
+      hintOf('webhook.publicUrlInvalid', 'Set PUBLIC_BASE_URL to the public https address of the webhooks app.'),
+    );
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:')
-    throw configError(`${u.protocol} is not http(s)`, 'Set PUBLIC_BASE_URL to an https address.');
+    throw configError(
+      `${u.protocol} is not http(s)`,
+      hintOf('webhook.publicUrlNotHttp', 'Set PUBLIC_BASE_URL to an https address.', { protocol: u.protocol }),
+    );
   if (!URL_SAFE.test(input.basicUser) || !URL_SAFE.test(input.basicPassword)) {
     throw configError(
       'the webhook credentials hold characters that need URL encoding',
-      'Generate the webhook user and password from letters, digits, "-", "_", "." and "~".',
+      hintOf('mailjet.webhookCredentials', 'Generate the webhook user and password from letters, digits, "-", "_", "." and "~".'),
     );
   }
   u.username = '';
@@ -66,11 +72,12 @@ function scrubbed(e: DeliveryError, secret: string, eventType: string): Delivery
     retryAfterMs: e.retryAfterMs,
     ...(e.hintKey === HINTS.auth.hintKey
       ? HINTS.auth
-      : {
-          hint: e.retryable
-            ? 'Mailjet could not be reached or is busy: save the settings again to retry the webhook registration'
-            : "Mailjet refused the webhook registration: see Mailjet's words in the response",
-        }),
+      : e.retryable
+        ? hintOf(
+            'mailjet.webhookNotNow',
+            'Mailjet could not be reached or is busy: save the settings again to retry the webhook registration',
+          )
+        : hintOf('mailjet.webhookRefused', "Mailjet refused the webhook registration: see Mailjet's words in the response")),
   });
 }
 

@@ -116,6 +116,7 @@ describe('registerSendgridWebhook: our own webhook among the account webhooks', 
     sg.requests.splice(0);
     const err = await failureOf(register(URL_A, FULL_ACCOUNT));
     expect(err).toMatchObject({ code: 'webhook_limit', retryable: false, hint: expect.stringMatching(/delete one.*or paste/) });
+    expect(err).toMatchObject({ hintKey: 'sendgrid.webhookLimit', hintParams: { max: 3 } });
     expect(sg.requests.map((r) => r.method)).toEqual(['GET']);
     expect(JSON.stringify(sg.eventWebhooks('full').map((h) => [h.settings, h.signed]))).toBe(snapshot);
   });

@@ -1,5 +1,5 @@
 import type { Client } from '@sendgrid/client';
-import { DeliveryError } from '@mailroom/domain';
+import { DeliveryError, hintOf } from '@mailroom/domain';
 import type { WebhookRegistration } from '../webhook';
 import { classifySendgridError } from './classify-sendgrid-error';
 import { createSendgridClient, SendgridConnection } from './create-sendgrid-client';
@@ -65,7 +65,10 @@ export async function registerSendgridWebhook(options: RegisterSendgridWebhookOp
     throw new DeliveryError('SendGrid turned signing on but sent no verification key', {
       code: 'no_public_key',
       retryable: true,
-      hint: 'Copy the verification key from SendGrid (Settings > Mail Settings > Event Webhooks > our webhook > Signature Verification) and paste it in the settings.',
+      ...hintOf(
+        'sendgrid.noPublicKey',
+        'Copy the verification key from SendGrid (Settings > Mail Settings > Event Webhooks > our webhook > Signature Verification) and paste it in the settings.',
+      ),
     });
   }
   return { url: options.url, verificationKey: publicKey, webhookId: id };
@@ -105,6 +108,10 @@ function limitReached(maxAllowed: number): DeliveryError {
   return new DeliveryError(`SendGrid did not register the Event Webhook: the account already has ${maxAllowed}, its plan's maximum`, {
     code: 'webhook_limit',
     retryable: false,
-    hint: "The SendGrid account already has as many Event Webhooks as its plan allows: delete one it no longer uses (Settings > Mail Settings > Event Webhooks) and save again, or paste the verification key of an existing webhook that posts to Mailroom's URL.",
+    ...hintOf(
+      'sendgrid.webhookLimit',
+      "The SendGrid account already has as many Event Webhooks as its plan allows: delete one it no longer uses (Settings > Mail Settings > Event Webhooks) and save again, or paste the verification key of an existing webhook that posts to Mailroom's URL.",
+      { max: maxAllowed },
+    ),
   });
 }
