@@ -17,6 +17,15 @@ export interface Address {
 export interface Warning {
   code: string;
   message: string;
+  /** On `last_send_failed`: the failure its message is about, with its hint's key. */
+  failure?: { at: string; code: string } & HintParts;
+}
+
+export interface WebhookAnswer extends Omit<HintParts, 'hint'> {
+  url: string;
+  registered: boolean;
+  error?: string;
+  lastEventAt: string | null;
 }
 
 /** What an email is (or the next one would be) sent through; `reason` when it is not the saved mode. */
@@ -59,7 +68,8 @@ export interface SettingsAnswer {
     privateApiKeyLast4: string | null;
     hasPublicApiKey?: boolean;
   };
-  webhook?: { url: string; registered: boolean; error?: string; lastEventAt: string | null };
+  /** A provider's webhook; when not registered, `error` says why in English, and its hint fields by key. */
+  webhook?: WebhookAnswer;
   /** The sending limits sends are counted against (null in platform mode, absent in older answers). */
   limits?: LimitsAnswer | null;
   warnings: Warning[];

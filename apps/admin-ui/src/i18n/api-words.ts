@@ -4,7 +4,7 @@
  * answer holds, and fall back to the API's sentence only for a case they do not know. An internal field
  * name ("senderName", "limits.perDay") is never shown: the field's label is.
  */
-import type { HintParts, SettingsAnswer, Warning } from '../api/types';
+import type { HintParts, SettingsAnswer, Warning, WebhookAnswer } from '../api/types';
 import type { MessageKey } from './en';
 import { hintsEn, HintWords } from './hints-en';
 import { hintsEs } from './hints-es';
@@ -107,15 +107,20 @@ function warningVars(
     case 'webhook_not_registered': {
       const name = s?.provider?.name;
       if (!name || !s?.webhook) return undefined;
-      return { values: { provider: PROVIDER_LABEL[name] ?? name, url: s.webhook.url } };
+      const reason = webhookFailure(i18n, s.webhook);
+      const values = { provider: PROVIDER_LABEL[name] ?? name, url: s.webhook.url };
+      return reason ? { key: 'webhook_not_registered.because', values: { ...values, reason } } : { values };
     }
     case 'mailgun_domain_mismatch': {
       const from = s?.provider?.fromAddress.split('@')[1];
       return from && s?.provider?.domain ? { values: { from, domain: s.provider.domain } } : undefined;
     }
     case 'last_send_failed': {
-      const m = /failed on (\S+) \(([^)]+)\)/.exec(w.message);
-      return m ? { values: { date: i18n.date(m[1]), code: m[2] } } : undefined;
+      // An older API answered the message alone: it is shown as it is.
+      if (!w.failure) return undefined;
+      const values = { date: i18n.date(w.failure.at), code: w.failure.code };
+      const hint = hintText(i18n, w.failure);
+      return hint ? { key: 'last_send_failed.hint', values: { ...values, hint } } : { values };
     }
     case 'reply_to_missing':
     case 'oauth_reconnect_required':
@@ -146,4 +151,12 @@ export function hintText(i18n: I18n, h: HintParts): string | undefined {
   const then = h.hintThen ? words[`then.${h.hintThen}`] : '';
   if (advice === undefined || then === undefined) return h.hint;
   return fillIn([advice, then].filter(Boolean).join(' '), h.hintParams);
+}
+
+/**
+ * Why a provider webhook's registration failed, and what to do, in the reader's language; undefined
+ * when the answer says it only in English (a record older than the keys, a key this screen does not know).
+ */
+export function webhookFailure(i18n: I18n, w: WebhookAnswer): string | undefined {
+  return w.error ? hintText(i18n, { hintKey: w.hintKey, hintParams: w.hintParams, hintThen: w.hintThen }) : undefined;
 }

@@ -4,6 +4,9 @@ export const settingsEn = {
   'settings.intro': 'Choose how your documents are emailed, who they come from and who gets a copy.',
   'settings.notConfigured': 'Nothing saved yet: your emails go out through the platform until you save.',
   'settings.warnings': 'Please check',
+  'warning.webhook_not_registered.because':
+    'The {provider} webhook is not registered: {reason} Until it is, delivered, opened and bounced will not show in the history; you can also add {url} as a webhook in your {provider} account and paste its verification key below.',
+  'warning.last_send_failed.hint': 'The last send failed on {date} ({code}). {hint}',
   'settings.mode.legend': 'How to send',
   'settings.mode.platform': 'Send from the platform',
   'settings.mode.platform.help': "Through the platform's servers. Your name is shown and replies go to your address.",

@@ -5,6 +5,9 @@ export const settingsEs: Record<keyof typeof settingsEn, string> = {
   'settings.heading': 'Envío de emails',
   'settings.intro': 'Elige cómo se envían tus documentos por email, quién aparece como remitente y quién recibe copia.',
   'settings.notConfigured': 'Aún no hay nada guardado: tus emails salen por la plataforma hasta que guardes.',
+  'warning.webhook_not_registered.because':
+    'El webhook de {provider} no está registrado: {reason} Hasta que lo esté, las entregas, aperturas y rebotes no aparecerán en el historial; también puedes añadir {url} como webhook en tu cuenta de {provider} y pegar abajo su clave de verificación.',
+  'warning.last_send_failed.hint': 'El último envío falló el {date} ({code}). {hint}',
   'settings.warnings': 'Revisa esto',
   'settings.mode.legend': 'Cómo enviar',
   'settings.mode.platform': 'Enviar desde la plataforma',

@@ -1,6 +1,7 @@
 import { SelectField, TextField } from '../components/fields';
 import { Notice } from '../components/notices';
-import type { SettingsAnswer } from '../api/types';
+import type { SettingsAnswer, WebhookAnswer } from '../api/types';
+import { webhookFailure } from '../i18n/api-words';
 import type { I18n } from '../i18n/i18n';
 import { PROVIDERS, ProviderForm } from './settings-form';
 
@@ -135,7 +136,7 @@ function WebhookStatus(props: {
         <>
           <Notice kind="warning">
             <p>{i18n.t('webhook.notRegistered')}</p>
-            {w.error ? <p class="server-words">{w.error}</p> : null}
+            <WebhookFailure i18n={i18n} webhook={w} />
           </Notice>
           <TextField
             id="provider.webhookVerificationKey"
@@ -149,5 +150,20 @@ function WebhookStatus(props: {
         </>
       )}
     </section>
+  );
+}
+
+/** Why registration failed in the reader's words, with the server's own beside them; its words alone when they have no key. */
+function WebhookFailure({ i18n, webhook: w }: { i18n: I18n; webhook: WebhookAnswer }) {
+  if (!w.error) return null;
+  const reason = webhookFailure(i18n, w);
+  if (!reason) return <p class="server-words">{w.error}</p>;
+  return (
+    <>
+      <p class="webhook-failure">{reason}</p>
+      <p>
+        {i18n.t('test.serverSaid')}: <code class="server-words">{w.error}</code>
+      </p>
+    </>
   );
 }
