@@ -114,4 +114,21 @@ describe('a tenant on its own Mailgun account', () => {
     expect(email.attempts).toHaveLength(1);
     expect(email.attempts[0].hint).toMatch(/Mailgun answered 401: check the private key, and whether the domain is in the EU or US region/);
   });
+
+  it('the settings answer says both failures by key, beside the English: the registration and the last send', async () => {
+    const settings = (await m.call('GET', '/v1/tenants/mgwrong/email-settings')).body;
+    expect(settings.webhook).toMatchObject({ registered: false, error: expect.stringMatching(/401/), hintKey: 'mailgun.keyRejected' });
+    const failed = settings.warnings.find((w: any) => w.code === 'last_send_failed');
+    expect(failed).toEqual({
+      code: 'last_send_failed',
+      message: expect.stringMatching(/^the last send failed on .* \(http_401\): Mailgun answered 401/),
+      failure: {
+        at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        code: 'http_401',
+        hint: expect.stringMatching(/^Mailgun answered 401/),
+        hintKey: 'mailgun.keyRejected',
+      },
+    });
+    expect(failed.message).toContain(failed.failure.at);
+  });
 });

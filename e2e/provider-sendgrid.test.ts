@@ -162,7 +162,11 @@ describe('a tenant on its own SendGrid account', () => {
     await m.call('PUT', '/v1/tenants/sgr', { name: 'Restricted', plan: 'free' });
     const r = await saveSendgrid('sgr', RESTRICTED);
     expect(r.status).toBe(200);
-    expect(r.body.webhook).toMatchObject({ registered: false, error: expect.stringMatching(/permission|paste/i) });
+    expect(r.body.webhook).toMatchObject({
+      registered: false,
+      error: expect.stringMatching(/permission|paste/i),
+      hintKey: 'sendgrid.webhookPermission',
+    });
     expect(r.body.warnings).toEqual([{ code: 'webhook_not_registered', message: expect.stringMatching(/not registered/) }]);
     // The admin makes a webhook for our URL by hand in SendGrid, turns signing on, and pastes its key.
     const byHand = sg.addEventWebhook({ url: `${m.webhooks.url}/webhooks/sendgrid/sgr` }, { signed: true });
