@@ -157,6 +157,6 @@ export function hintText(i18n: I18n, h: HintParts): string | undefined {
  * Why a provider webhook's registration failed, and what to do, in the reader's language; undefined
  * when the answer says it only in English (a record older than the keys, a key this screen does not know).
  */
-export function webhookFailure(i18n: I18n, w: WebhookAnswer): string | undefined {
+export function webhookFailure(i18n: I18n, w: Pick<WebhookAnswer, 'error' | 'hintKey' | 'hintParams' | 'hintThen'>): string | undefined {
   return w.error ? hintText(i18n, { hintKey: w.hintKey, hintParams: w.hintParams, hintThen: w.hintThen }) : undefined;
 }
