@@ -10,6 +10,8 @@ const RESTRICTED = 'SG.mail-send-only.000000000001';
 const KEY_BLOCKED = 'SG.blocked-for-a-while.0000000001';
 const KEY_BLOCKED_LONG = 'SG.blocked-for-long.00000000002';
 const KEY_UNVERIFIED = 'SG.unverified-sender.0000000003';
+const KEY_TEST_BLOCKED = 'SG.test-email-blocked.000000004';
+const KEY_TEST_BUSY = 'SG.test-email-busy.00000000005';
 const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 
 /**
@@ -26,7 +28,7 @@ describe('a tenant on its own SendGrid account', () => {
   beforeAll(async () => {
     // KEY_A and KEY_B are two tenants' keys on one SendGrid account.
     sg = await startSendgridEmulator({
-      apiKeys: [KEY_A, KEY_B, KEY_BLOCKED, KEY_BLOCKED_LONG, KEY_UNVERIFIED],
+      apiKeys: [KEY_A, KEY_B, KEY_BLOCKED, KEY_BLOCKED_LONG, KEY_UNVERIFIED, KEY_TEST_BLOCKED, KEY_TEST_BUSY],
       mailSendOnlyKeys: [RESTRICTED],
     });
     theirs = sg.addEventWebhook({ url: THEIRS, delivered: true, bounce: true, friendly_name: 'ERP' }, { signed: true, legacy: true });
@@ -331,6 +333,53 @@ describe('a tenant on its own SendGrid account', () => {
       provider: 'sendgrid',
       reply: { code: 'sender_not_verified' },
     });
+  });
+
+  it('a test email refused with a 403 not about the sender: the answer promises no retry, the settings remember it, told once', async () => {
+    await m.call('PUT', '/v1/tenants/sgtest403', { name: 'Test blocked', plan: 'free' });
+    expect((await saveSendgrid('sgtest403', KEY_TEST_BLOCKED)).status).toBe(200);
+    sg.injectFault(forbidden, sendsWith(KEY_TEST_BLOCKED));
+    const r = await m.call('POST', '/v1/tenants/sgtest403/email-settings/test', {});
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({
+      ok: false,
+      error: { code: 'http_403', response: 'access forbidden', hintKey: 'sendgrid.forbidden', hintThen: 'testEmail' },
+    });
+    // Nothing retries a test email: the send's "Mailroom will try again" becomes "send it again later".
+    expect(r.body.error.hint).toMatch(/blocked the account for a while\. Nothing retries a test email: send it again later\.$/);
+    expect(r.body.error.hint).not.toMatch(/will try again/);
+    const { lastFailure } = (await m.api.deps.store.settings.get('sgtest403'))!;
+    expect(lastFailure).toMatchObject({
+      code: 'http_403',
+      responseCode: 403,
+      response: 'access forbidden',
+      hintKey: 'sendgrid.forbidden',
+      hintThen: 'testEmail',
+      hint: r.body.error.hint,
+    });
+    const told = await waitFor(async () => failingOf('sgtest403')[0], 'the settings.failing callback');
+    expect(told.payload.data).toMatchObject({
+      reason: 'provider_access_denied',
+      mode: 'provider',
+      provider: 'sendgrid',
+      reply: { code: 'http_403', responseCode: 403, hintKey: 'sendgrid.forbidden' },
+    });
+    await settle();
+    expect(failingOf('sgtest403')).toHaveLength(1);
+  });
+
+  it('a test email refused with a 429 (temporary, not the settings) remembers nothing on the settings and tells nothing', async () => {
+    await m.call('PUT', '/v1/tenants/sgtest429', { name: 'Test busy', plan: 'free' });
+    expect((await saveSendgrid('sgtest429', KEY_TEST_BUSY)).status).toBe(200);
+    sg.injectFault(
+      { kind: 'status', status: 429, body: { errors: [{ message: 'Too many requests', field: null }] } },
+      sendsWith(KEY_TEST_BUSY),
+    );
+    const r = await m.call('POST', '/v1/tenants/sgtest429/email-settings/test', {});
+    expect(r.body).toMatchObject({ ok: false, error: { code: 'http_429' } });
+    expect((await m.api.deps.store.settings.get('sgtest429'))!.lastFailure).toBeUndefined();
+    await settle();
+    expect(failingOf('sgtest429')).toEqual([]);
   });
 
   it('send test email goes through the same account; a draft with a bad key says why and stores nothing', async () => {
