@@ -135,6 +135,8 @@ export interface EmailEvent {
   type: string;
   at: string;
   recipient?: string;
+  /** A failed attempt of ours that was for some recipients only: the ones it was for. */
+  recipients?: string[];
   source: string;
   machine?: boolean;
   reason?: string;

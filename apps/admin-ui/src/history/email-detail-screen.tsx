@@ -9,6 +9,7 @@ import { href, paths } from '../router';
 import { DocumentLabel } from './document-label';
 import { EmailActions } from './email-actions';
 import { recipientReason } from './recipient-reason';
+import { timelineRecipients } from './timeline-recipients';
 
 /** Our own words for why we did not send are on the recipient already (in the reader's language). */
 const OUR_DECISIONS = new Set(['suppressed', 'canceled']);
@@ -189,7 +190,7 @@ export function EmailDetail({ email: e, i18n, onChanged }: { email: EmailRecord;
           {e.events.map((ev, i) => (
             <li key={i}>
               <time dateTime={ev.at}>{i18n.date(ev.at, 'precise')}</time> <strong>{i18n.tOr(`event.${ev.type}`, ev.type)}</strong>
-              {ev.recipient ? ` · ${ev.recipient}` : ''}
+              {ev.recipient || ev.recipients?.length ? ` · ${timelineRecipients(ev, i18n)}` : ''}
               {ev.machine ? ` · ${i18n.t('email.machineOpen')}` : ''}
               {ev.reason && !OUR_DECISIONS.has(ev.type) ? ` · ${ev.reason}` : ''}
             </li>

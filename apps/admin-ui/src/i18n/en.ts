@@ -269,6 +269,8 @@ export const en = {
   'oauth.reason.no_mailbox': 'the mailbox could not be identified',
   'oauth.reason.plan_not_eligible': 'your plan does not allow sending through your own server',
 
+  'event.attemptFor': 'attempt for {recipients} only',
+
   ...settingsEn,
 };
 

@@ -274,5 +274,7 @@ export const es: Dictionary = {
   'oauth.reason.no_mailbox': 'no se pudo saber qué buzón es',
   'oauth.reason.plan_not_eligible': 'tu plan no permite enviar desde tu propio servidor',
 
+  'event.attemptFor': 'intento solo para {recipients}',
+
   ...settingsEs,
 };
