@@ -187,6 +187,57 @@ describe('history, email detail and document view', () => {
     expect(problems).toEqual([]);
   });
 
+  it('the timeline names the recipients an attempt was for when it was for some only, in English and Spanish', async () => {
+    // Two of three recipients refused for now at RCPT TO, on the first send and on their retry; taken on the next.
+    const busy = await startSmtpSink({ tls: 'starttls', auth: { users: { [USER]: PASS } } });
+    const refusals: Record<string, number> = { 'cfo@customer.example': 2, 'ops@customer.example': 2 };
+    busy.behaviour.rejectRecipients = Object.defineProperties(
+      {},
+      Object.fromEntries(
+        Object.keys(refusals).map((address) => [
+          address,
+          { enumerable: true, get: () => (refusals[address]-- > 0 ? `451 4.2.1 <${address}>: Mailbox busy, try again later` : undefined) },
+        ]),
+      ),
+    );
+    try {
+      await m.call('PUT', '/v1/tenants/busyshop', { name: 'Busy Shop', plan: 'premium' });
+      const saved = await m.call('PUT', '/v1/tenants/busyshop/email-settings', {
+        mode: 'smtp',
+        senderName: 'Busy Shop Billing',
+        smtp: { preset: 'other', fromAddress: USER, username: USER, password: PASS, host: '127.0.0.1', port: busy.port, tls: false },
+      });
+      expect(saved.status).toBe(200);
+      const r = await m.call('POST', '/v1/tenants/busyshop/emails', {
+        to: ['client@customer.example'],
+        cc: ['cfo@customer.example', 'ops@customer.example'],
+        subject: 'Invoice F-2026-0050',
+        text: 'Invoice attached.',
+      });
+      expect(r.status).toBe(202);
+      const email = await waitForEmail(m, 'busyshop', r.body.id, SETTLED);
+      expect(email.attempts.map((a: any) => a.ok)).toEqual([true, false, true]);
+      const attempt = email.events.find((e: any) => e.key === 'worker:attempt:2');
+      expect(attempt).toMatchObject({ type: 'deferred', recipients: ['cfo@customer.example', 'ops@customer.example'] });
+
+      const { page, problems } = await openAdmin(browser, m, 'busyshop', `/emails/${r.body.id}`, 'lang=en');
+      await page.getByRole('heading', { name: 'Invoice F-2026-0050', level: 1 }).waitFor();
+      const entries = page.locator('ol.timeline li');
+      expect(await entries.allInnerTexts()).toContainEqual(
+        expect.stringMatching(/Delayed · attempt for cfo@customer\.example and ops@customer\.example only · 451 4\.2\.1/),
+      );
+      await page.goto(page.url().replace('lang=en', 'lang=es'));
+      await page.getByRole('heading', { name: 'Invoice F-2026-0050', level: 1 }).waitFor();
+      await entries.first().waitFor();
+      expect(await entries.allInnerTexts()).toContainEqual(
+        expect.stringMatching(/Retrasado · intento solo para cfo@customer\.example y ops@customer\.example · 451 4\.2\.1/),
+      );
+      expect(problems).toEqual([]);
+    } finally {
+      await busy.close();
+    }
+  });
+
   it('offers Retry on a failed email whose content is kept; retrying sends it again (refused again here: a second attempt)', async () => {
     const { page, problems } = await openAdmin(browser, m, 'shop', `/emails/${invoiceId}`, 'lang=en');
     await page.getByRole('heading', { name: 'Invoice F-2026-0042', level: 1 }).waitFor();
