@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createStore } from './create-store';
@@ -23,6 +23,23 @@ describe('createStore', () => {
     await store.tenants.upsert({ id: 't1', name: 'Acme', plan: 'free' }, '2024-01-01T00:00:00.000Z');
     await store.close();
     expect(existsSync(path.join(dir, 'data', 'sub', 'mailroom.db'))).toBe(true);
+  });
+
+  it.each([
+    ['a directory path that runs through a file', (d: string) => path.join(d, 'a-file', 'mailroom.db')],
+    ['a path that is a directory', (d: string) => path.join(d, 'a-directory')],
+  ])('names the file, STORE_URL and DATA_DIR when the SQLite file cannot be opened: %s', (_case, filenameIn) => {
+    writeFileSync(path.join(dir, 'a-file'), 'not a directory');
+    mkdirSync(path.join(dir, 'a-directory'), { recursive: true });
+    const filename = filenameIn(dir);
+    let message = '';
+    try {
+      createStore(`sqlite:${filename}`);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain(`Cannot open the SQLite store at ${filename} (STORE_URL, by default DATA_DIR/mailroom.db): `);
+    expect(message).toContain('Check that DATA_DIR (or the directory in STORE_URL) is a directory this process');
   });
 
   it('accepts sqlite::memory:', async () => {
