@@ -73,7 +73,7 @@ export async function startApi(
     adminUiDir: options.adminUiDir ?? defaultAdminUiDir(),
     settingsHooks: { afterSave: (tenantId, input) => registerProviderWebhook(deps, tenantId, input.provider) },
   });
-  const http = await listen(metrics.serve(enqueueEmailListener(deps, app)), config.ports.api, config.host);
+  const http = await listen(metrics.serve(enqueueEmailListener(deps, app)), config.ports.api, config.host, 'API_PORT');
   logger.info({ port: http.port, store: store.kind }, 'api listening');
   return {
     port: http.port,

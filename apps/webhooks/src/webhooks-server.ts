@@ -62,7 +62,7 @@ export async function startWebhooks(
   app.use(oauthCallbackRoutes(deps));
   app.use((_req, res) => res.status(404).json({ error: { code: 'not_found', message: 'no such route' } }));
   // The providers' posts are served before Express (decision 0041), /metrics before them.
-  const http = await listen(metrics.serve(providerWebhooksListener(deps, app)), config.ports.webhooks, config.host);
+  const http = await listen(metrics.serve(providerWebhooksListener(deps, app)), config.ports.webhooks, config.host, 'WEBHOOKS_PORT');
   logger.info({ port: http.port }, 'webhooks listening');
   return {
     port: http.port,

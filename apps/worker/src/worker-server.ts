@@ -131,7 +131,7 @@ export async function startWorker(
       () => ({ transportsCached: transports.size }),
     ),
   );
-  const http = await listen(metrics.serve(app), config.ports.worker, config.host).catch(async (e: unknown) => {
+  const http = await listen(metrics.serve(app), config.ports.worker, config.host, 'WORKER_PORT').catch(async (e: unknown) => {
     stopFollowingLanes();
     await worker.close();
     await queue.close();

@@ -6,11 +6,17 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-/** Listens on host:port (0 picks a free port) and closes without waiting for idle keep-alive sockets. */
-export async function listen(handler: http.RequestListener, port: number, host: string): Promise<Listening> {
+/**
+ * Listens on host:port (0 picks a free port) and closes without waiting for idle keep-alive sockets.
+ * When it cannot (the port taken, a HOST that is not this machine's), the error names HOST and the
+ * app's port variable, so the operator knows what to change.
+ */
+export async function listen(handler: http.RequestListener, port: number, host: string, portVariable: string): Promise<Listening> {
   const server = http.createServer(handler);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(new Error(`Cannot listen on ${host}:${port} (HOST, ${portVariable}): ${e.message}. ${listenHint(e.code, portVariable)}`, { cause: e })),
+    );
     server.listen(port, host, resolve);
   });
   return {
@@ -21,6 +27,12 @@ export async function listen(handler: http.RequestListener, port: number, host: 
       await closed;
     },
   };
+}
+
+function listenHint(code: string | undefined, portVariable: string): string {
+  if (code === 'EADDRINUSE') return `Another process holds that port: stop it, or set ${portVariable} to a free port.`;
+  if (code === 'EACCES') return `This user may not listen on that port: set ${portVariable} to 1024 or more.`;
+  return 'Check that HOST is an address of this machine (0.0.0.0 for every interface).';
 }
 
 /** What each app's start() returns: where it listens, what it was built from, and how to stop it. */
