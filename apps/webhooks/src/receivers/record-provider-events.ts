@@ -47,6 +47,10 @@ export async function recordProviderEvents(
     return email.then((e) => ({ email: e, changed }));
   });
   const settled = await Promise.all(updates);
+  // Debug only, and only asked for when enabled (at a provider's rate a line per event costs, decision
+  // 0037): the email each event was recorded for, so one email can be followed by its emailId from the
+  // API's enqueue through the worker's send to the provider's events.
+  const trail = deps.logger.isLevelEnabled('debug');
   for (const [i, ev] of events.entries()) {
     const result = settled[i];
     if (!result) {
@@ -60,8 +64,12 @@ export async function recordProviderEvents(
       log().info({ emailId: ev.emailId, key: ev.key }, 'event for an unknown email; acknowledged, not recorded');
     } else if (result.changed) {
       out.applied++;
+      if (trail) log().debug({ emailId: result.email.id, type: ev.type, key: ev.key }, 'webhook event recorded');
       await suppressFromEvent(deps, tenantId, result.email, ev, log);
-    } else out.duplicates++;
+    } else {
+      out.duplicates++;
+      if (trail) log().debug({ emailId: result.email.id, type: ev.type, key: ev.key }, 'webhook event already recorded');
+    }
   }
   return out;
 }

@@ -20,7 +20,11 @@ export function pixelRoutes(deps: WebhooksDeps): Router {
     try {
       const claims = deps.pixelTokens.verify(req.params.token.replace(/\.gif$/, ''));
       const userAgent = req.header('user-agent');
-      if (claims) await recordOpen(deps, claims.tenantId, claims.emailId, userAgent, fingerprint.of(claims.emailId, req.ip, userAgent));
+      if (claims) {
+        await recordOpen(deps, claims.tenantId, claims.emailId, userAgent, fingerprint.of(claims.emailId, req.ip, userAgent));
+        // Debug: a mail client may load it many times; the email's opens are in its history.
+        deps.logger.debug({ tenantId: claims.tenantId, emailId: claims.emailId }, 'open pixel loaded');
+      }
     } catch (e) {
       deps.logger.error({ err: e }, 'could not record an open');
     }
