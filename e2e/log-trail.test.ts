@@ -17,7 +17,15 @@ describe('one email followed through the three apps by its emailId', () => {
   beforeAll(async () => {
     mailgun = await startMailgunEmulator({ region: 'eu', keys: [KEY], domains: ['mg.trail.example'] });
     const stream = new PassThrough();
-    stream.on('data', (d: Buffer) => lines.push(...d.toString().split('\n').filter(Boolean).map((l) => JSON.parse(l))));
+    stream.on('data', (d: Buffer) =>
+      lines.push(
+        ...d
+          .toString()
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l)),
+      ),
+    );
     m = await startMailroom({ MAILGUN_API_URL_EU: mailgun.url }, { logStream: stream, logLevel: 'debug' });
     await m.call('PUT', '/v1/tenants/trail', { name: 'Trail', plan: 'free' });
     const saved = await m.call('PUT', '/v1/tenants/trail/email-settings', {
@@ -33,8 +41,8 @@ describe('one email followed through the three apps by its emailId', () => {
   });
 
   it('the webhooks app names the email of each event and open it records, at debug', async () => {
-    const id = (await m.call('POST', '/v1/tenants/trail/emails', { to: ['client@customer.example'], subject: 'Invoice T-1', text: 'hi' })).body
-      .id as string;
+    const id = (await m.call('POST', '/v1/tenants/trail/emails', { to: ['client@customer.example'], subject: 'Invoice T-1', text: 'hi' }))
+      .body.id as string;
     await waitForEmail(m, 'trail', id, SETTLED);
     const msg = mailgun.sent.find((s) => s.fields.some(([k, v]) => k === 'v:mailroom_email_id' && v === id))!;
     const [target] = mailgun.targetsOf(msg);

@@ -15,7 +15,11 @@ export async function listen(handler: http.RequestListener, port: number, host: 
   const server = http.createServer(handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
-      reject(new Error(`Cannot listen on ${host}:${port} (HOST, ${portVariable}): ${e.message}. ${listenHint(e.code, portVariable)}`, { cause: e })),
+      reject(
+        new Error(`Cannot listen on ${host}:${port} (HOST, ${portVariable}): ${e.message}. ${listenHint(e.code, portVariable)}`, {
+          cause: e,
+        }),
+      ),
     );
     server.listen(port, host, resolve);
   });
