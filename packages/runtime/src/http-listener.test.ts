@@ -17,6 +17,7 @@ describe('listen', () => {
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
     const port = (holder.address() as AddressInfo).port;
     try {
+      await expect(listen(answer, port, '127.0.0.1', 'WEBHOOKS_PORT')).rejects.toMatchObject({ code: 'EADDRINUSE' });
       await expect(listen(answer, port, '127.0.0.1', 'WEBHOOKS_PORT')).rejects.toThrow(
         `Cannot listen on 127.0.0.1:${port} (HOST, WEBHOOKS_PORT): listen EADDRINUSE: address already in use 127.0.0.1:${port}. Another process holds that port: stop it, or set WEBHOOKS_PORT to a free port.`,
       );

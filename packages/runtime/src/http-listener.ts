@@ -14,13 +14,11 @@ export interface Listening {
 export async function listen(handler: http.RequestListener, port: number, host: string, portVariable: string): Promise<Listening> {
   const server = http.createServer(handler);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) =>
-      reject(
-        new Error(`Cannot listen on ${host}:${port} (HOST, ${portVariable}): ${e.message}. ${listenHint(e.code, portVariable)}`, {
-          cause: e,
-        }),
-      ),
-    );
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      const message = `Cannot listen on ${host}:${port} (HOST, ${portVariable}): ${e.message}. ${listenHint(e.code, portVariable)}`;
+      // The errno code stays on the error: callers may still tell a taken port from the rest.
+      reject(Object.assign(new Error(message, { cause: e }), { code: e.code }));
+    });
     server.listen(port, host, resolve);
   });
   return {
