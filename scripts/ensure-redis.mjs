@@ -2,8 +2,9 @@
 // redis-server when none answers and one is installed, and otherwise says what to do.
 import { execFileSync } from 'node:child_process';
 import net from 'node:net';
+import { envValue } from './env-value.mjs';
 
-const url = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+const url = new URL(envValue('REDIS_URL', 'redis://127.0.0.1:6379'));
 const host = url.hostname || '127.0.0.1';
 const port = Number(url.port || 6379);
 

@@ -4,14 +4,15 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { envValue } from './env-value.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Each app's V8 flags, as the image and compose start it (infra/node-flags.json). */
 const nodeFlags = JSON.parse(fs.readFileSync(path.join(root, 'infra', 'node-flags.json'), 'utf8'));
 const apps = [
-  { name: 'api', port: process.env.API_PORT ?? 8080 },
-  { name: 'worker', port: process.env.WORKER_PORT ?? 8082 },
-  { name: 'webhooks', port: process.env.WEBHOOKS_PORT ?? 8081 },
+  { name: 'api', port: envValue('API_PORT', 8080) },
+  { name: 'worker', port: envValue('WORKER_PORT', 8082) },
+  { name: 'webhooks', port: envValue('WEBHOOKS_PORT', 8081) },
 ];
 const children = apps.map(({ name }) => {
   // node with the tsx loader (not the tsx CLI), so signals reach the app's own process.
