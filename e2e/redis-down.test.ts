@@ -8,6 +8,7 @@ import {
   startRedisServer,
   startSendgridEmulator,
 } from '@mailroom/testkit';
+import { PixelTokens } from '@mailroom/security';
 import { Mailroom, OPS_TOKEN, SETTLED, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
 
 const MG_KEY = 'key-outage-tenant-00000000000000001';
@@ -16,6 +17,7 @@ const ENQUEUE_TIMEOUT_MS = 3000;
 const REDIS_REQUEST_TIMEOUT_MS = 1000;
 /** What a provider allows before it gives up on a webhook post and retries later. */
 const WEBHOOK_ANSWER_MS = 5000;
+const BROWSER = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
 
 /**
  * Redis taken away under the running apps (a redis-server of this test's own: killed, then frozen),
@@ -108,15 +110,24 @@ describe('Redis down: fast answers, nothing lost, recovery by itself', () => {
       const live = await timed(fetch(`${url}/healthz`));
       expect([app, live.value.status]).toEqual([app, 200]);
       const ready = await timed(fetch(`${url}/readyz`));
-      expect([app, ready.value.status]).toEqual([app, 503]);
       const body = await ready.value.json();
-      expect(body).toMatchObject({ ok: false, app, checks: { redis: expect.stringMatching(readyzRedis), store: 'ok' } });
+      const checks = { redis: expect.stringMatching(readyzRedis), store: 'ok' };
+      if (app === 'webhooks') {
+        // It records the pixel and SendGrid's and Mailjet's events without Redis: a load balancer
+        // routing on /readyz keeps sending them (decision 0058); Redis is named as degraded.
+        expect(ready.value.status).toBe(200);
+        expect(body).toMatchObject({ ok: true, app, checks, degraded: ['redis'] });
+      } else {
+        expect([app, ready.value.status]).toEqual([app, 503]);
+        expect(body).toMatchObject({ ok: false, app, checks });
+        expect(body).not.toHaveProperty('degraded');
+      }
       expect(ready.ms).toBeLessThan(1000 + 1000);
       readyMs.push(`${app} ${Math.round(ready.ms)}`);
     }
     process.stdout.write(
       `Redis down (${readyzRedis.source}): enqueue 503 in ${Math.round(queued.ms)} ms, test email 503 in ${Math.round(test.ms)} ms, ` +
-        `/ops/queues 503 in ${Math.round(ops.ms)} ms, /readyz 503 in ms: ${readyMs.join(', ')}\n`,
+        `/ops/queues 503 in ${Math.round(ops.ms)} ms, /readyz in ms: ${readyMs.join(', ')}\n`,
     );
   }
 
@@ -146,6 +157,14 @@ describe('Redis down: fast answers, nothing lost, recovery by itself', () => {
     expect(sgDelivered.value.status).toBe(200);
     expect(sgDelivered.ms).toBeLessThan(WEBHOOK_ANSWER_MS);
     expect((await m.call('GET', `/v1/tenants/sgout/emails/${sgId}`)).body.status).toBe('delivered');
+    // The open pixel needs no Redis either: a person's open is recorded during the outage.
+    const pixel = `${m.webhooks.url}/t/o/${new PixelTokens(m.config.encryptionKeys).mint('sgout', sgId)}`;
+    const clock = m.webhooks.deps.now;
+    m.webhooks.deps.now = () => new Date(Date.now() + 10_000); // past the prefetch window
+    const opened = await fetch(pixel, { headers: { 'user-agent': BROWSER, 'x-forwarded-for': '198.51.100.7' } });
+    m.webhooks.deps.now = clock;
+    expect([opened.status, opened.headers.get('content-type')]).toEqual([200, 'image/gif']);
+    expect((await waitForEmail(m, 'sgout', sgId, (e) => e.status === 'opened')).opens.count).toBe(1);
 
     await redis.start(); // empty, as after a crash without persistence
     await expectRecovered();

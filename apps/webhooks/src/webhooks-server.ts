@@ -57,7 +57,9 @@ export async function startWebhooks(
   // The client's address for the open pixel's "same client" rule: X-Forwarded-For is believed from a
   // proxy on a private network (the TLS-terminating one in front of this app), never from the internet.
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
-  app.use(healthRoutes('webhooks', backends.readiness));
+  // Without Redis only Mailgun's posts (the replay check) and the OAuth return wait; the pixel and the
+  // other providers' events are recorded in the store: ready, Redis named as degraded (decision 0058).
+  app.use(healthRoutes('webhooks', backends.readiness, undefined, ['redis']));
   app.use(pixelRoutes(deps));
   app.use(oauthCallbackRoutes(deps));
   app.use((_req, res) => res.status(404).json({ error: { code: 'not_found', message: 'no such route' } }));

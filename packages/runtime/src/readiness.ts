@@ -9,13 +9,23 @@ export type ReadinessCheck = () => Promise<void>;
 export const READINESS_BUDGET_MS = 1000;
 
 export interface ReadinessReport {
+  /** Every check the app cannot serve without answered. */
   ok: boolean;
   /** Check name -> "ok", "timeout after 1000 ms", or "failed: <what the backend said>". */
   checks: Record<string, string>;
+  /** The checks that failed but that the app serves without, for part of its work (decision 0058). */
+  degraded: string[];
 }
 
-/** Runs every check at once, each within the budget; never throws. */
-export async function checkReadiness(checks: Record<string, ReadinessCheck>, budgetMs = READINESS_BUDGET_MS): Promise<ReadinessReport> {
+/**
+ * Runs every check at once, each within the budget; never throws. A check named in `servesWithout`
+ * that fails leaves the app ready, and is listed in `degraded`.
+ */
+export async function checkReadiness(
+  checks: Record<string, ReadinessCheck>,
+  budgetMs = READINESS_BUDGET_MS,
+  servesWithout: readonly string[] = [],
+): Promise<ReadinessReport> {
   const names = Object.keys(checks);
   const outcomes = await Promise.all(
     names.map(async (name) => {
@@ -29,7 +39,12 @@ export async function checkReadiness(checks: Record<string, ReadinessCheck>, bud
     }),
   );
   const report = Object.fromEntries(names.map((name, i) => [name, outcomes[i]]));
-  return { ok: outcomes.every((o) => o === 'ok'), checks: report };
+  const failed = names.filter((_, i) => outcomes[i] !== 'ok');
+  return {
+    ok: failed.every((name) => servesWithout.includes(name)),
+    checks: report,
+    degraded: failed.filter((name) => servesWithout.includes(name)),
+  };
 }
 
 /**

@@ -29,7 +29,21 @@ describe('checkReadiness', () => {
       },
       50,
     );
-    expect(report).toEqual({ ok: false, checks: { store: 'ok', redis: 'timeout after 50 ms', worker: 'failed: not running' } });
-    expect(await checkReadiness({ store: async () => undefined })).toEqual({ ok: true, checks: { store: 'ok' } });
+    expect(report).toEqual({
+      ok: false,
+      checks: { store: 'ok', redis: 'timeout after 50 ms', worker: 'failed: not running' },
+      degraded: [],
+    });
+    expect(await checkReadiness({ store: async () => undefined })).toEqual({ ok: true, checks: { store: 'ok' }, degraded: [] });
+  });
+
+  it('a backend the app serves without leaves it ready when it fails, named as degraded; the others still decide', async () => {
+    const down = async () => {
+      throw new Error('not connected (reconnecting)');
+    };
+    const ready = await checkReadiness({ store: async () => undefined, redis: down }, 50, ['redis']);
+    expect(ready).toEqual({ ok: true, checks: { store: 'ok', redis: 'failed: not connected (reconnecting)' }, degraded: ['redis'] });
+    const storeDown = await checkReadiness({ store: down, redis: down }, 50, ['redis']);
+    expect(storeDown).toMatchObject({ ok: false, degraded: ['redis'] });
   });
 });
