@@ -83,6 +83,31 @@ describe('queue gauges, read from Redis on scrape', () => {
     }
   });
 
+  it('warns once when a queue stops being readable and says when it is back, not once per scrape', async () => {
+    let down = true;
+    const flaky = {
+      name: 'send',
+      getJobCounts: (...t: Parameters<typeof send.getJobCounts>) =>
+        down ? Promise.reject(new Error('Connection is closed.')) : send.getJobCounts(...t),
+      getJobs: send.getJobs.bind(send),
+    };
+    const lines: { level: string; msg: string }[] = [];
+    const log = (level: string) => (_o: object, msg: string) => lines.push({ level, msg });
+    const logger = { warn: log('warn'), info: log('info'), debug: log('debug') } as unknown as import('pino').Logger;
+    const registry = new Registry();
+    watchQueues(registry, [flaky], { logger });
+    for (let i = 0; i < 3; i++) await registry.metrics();
+    expect(lines.filter((l) => l.level === 'warn')).toHaveLength(1);
+    expect(lines.filter((l) => l.level === 'debug')).toHaveLength(2);
+    down = false;
+    await registry.metrics();
+    await registry.metrics();
+    expect(lines.filter((l) => l.level === 'info')).toEqual([{ level: 'info', msg: 'queue readable again' }]);
+    down = true;
+    await registry.metrics();
+    expect(lines.filter((l) => l.level === 'warn')).toHaveLength(2);
+  });
+
   it('reads each queue once per scrape for all three gauges', async () => {
     let reads = 0;
     const counted = {

@@ -41,7 +41,27 @@ export function waitingSince(job: WaitingJob): number {
   return Math.max(due, job.processedOn ?? 0);
 }
 
-async function readQueue(q: WatchedQueue, timeoutMs: number, now: () => number, logger?: Logger): Promise<QueueSnapshot> {
+/**
+ * One warning when a queue stops being readable and one line when it is back, not one per scrape: at a
+ * 15 s scrape interval a Redis outage would otherwise write a warning every 15 s for each queue.
+ */
+function readabilityLog(logger?: Logger): (queue: string, err?: Error) => void {
+  const unreadable = new Set<string>();
+  return (queue, err) => {
+    if (err && !unreadable.has(queue)) {
+      unreadable.add(queue);
+      logger?.warn({ err: err.message, queue }, 'queue not readable: its gauges are left out until it is');
+    } else if (err) logger?.debug({ err: err.message, queue }, 'queue still not readable');
+    else if (unreadable.delete(queue)) logger?.info({ queue }, 'queue readable again');
+  };
+}
+
+async function readQueue(
+  q: WatchedQueue,
+  timeoutMs: number,
+  now: () => number,
+  noteReadable: ReturnType<typeof readabilityLog>,
+): Promise<QueueSnapshot> {
   try {
     // The next job to run of each ready list: the tail of `wait` (FIFO), the lowest score of `prioritized`.
     const [counts, heads] = await within(
@@ -50,9 +70,10 @@ async function readQueue(q: WatchedQueue, timeoutMs: number, now: () => number, 
       `queue ${q.name}`,
     );
     const oldest = heads.length ? Math.min(...heads.map(waitingSince)) : undefined;
+    noteReadable(q.name);
     return { queue: q.name, ok: true, counts, oldestWaitingSeconds: oldest === undefined ? 0 : Math.max(0, now() - oldest) / 1000 };
   } catch (e) {
-    logger?.warn({ err: (e as Error).message, queue: q.name }, 'queue not readable for this scrape');
+    noteReadable(q.name, e as Error);
     return { queue: q.name, ok: false };
   }
 }
@@ -69,7 +90,8 @@ export function watchQueues(
 ): void {
   const timeoutMs = options.timeoutMs ?? DEFAULT_COLLECT_TIMEOUT_MS;
   const now = options.now ?? Date.now;
-  const snapshot = onePerScrape(() => Promise.all(queues.map((q) => readQueue(q, timeoutMs, now, options.logger))));
+  const noteReadable = readabilityLog(options.logger);
+  const snapshot = onePerScrape(() => Promise.all(queues.map((q) => readQueue(q, timeoutMs, now, noteReadable))));
   // Each queue read is bounded by timeoutMs already; the gauges' own bound is only a backstop.
   const backstopMs = timeoutMs + 1000;
   registerCollectedGauge(registry, {
