@@ -130,12 +130,12 @@ describe('settings screen', () => {
     await perMinute.waitFor();
     expect(await perMinute.getAttribute('placeholder')).toBe('30');
     expect(await page.locator('[id="limits.perMinute-help"]').innerText()).toBe('Office 365: 30 by default, at most 30.');
-    expect(await page.locator('[id="limits.perDay-help"]').innerText()).toBe('Office 365: 10000 by default, at most 10000.');
+    expect(await page.locator('[id="limits.perDay-help"]').innerText()).toBe('Office 365: 10,000 by default, at most 10,000.');
     expect(await page.locator('[id="limits.perHour-help"]').innerText()).toBe('No limit unless you set one.');
     expect(await page.getByRole('link', { name: 'learn.microsoft.com' }).getAttribute('href')).toMatch(/exchange-online-limits/);
     // Another preset, other figures.
     await page.getByLabel('Mail service', { exact: true }).selectOption('gmail');
-    expect(await page.locator('[id="limits.perDay-help"]').innerText()).toBe('Gmail: 500 by default, at most 2000.');
+    expect(await page.locator('[id="limits.perDay-help"]').innerText()).toBe('Gmail: 500 by default, at most 2,000.');
     expect(await page.getByLabel('Per day (24 hours)', { exact: true }).getAttribute('placeholder')).toBe('500');
 
     await page.getByLabel('Send from', { exact: true }).fill('billing@lim.example');
@@ -150,7 +150,7 @@ describe('settings screen', () => {
     const perDay = page.getByLabel('Per day (24 hours)', { exact: true });
     expect(await perDay.getAttribute('aria-invalid')).toBe('true');
     expect(await perDay.getAttribute('aria-describedby')).toContain('limits.perDay-error');
-    expect(await page.locator('[id="limits.perDay-error"]').innerText()).toMatch(/at most 2000: Gmail's published sending limit/);
+    expect(await page.locator('[id="limits.perDay-error"]').innerText()).toMatch(/at most 2,000: Gmail's published sending limit/);
     expect((await m.call('GET', '/v1/tenants/lim-co/email-settings')).body.configured).toBe(false);
 
     await perDay.fill('100');

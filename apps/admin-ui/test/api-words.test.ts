@@ -25,6 +25,26 @@ describe("the API's words in the admin's language", () => {
     expect(fieldList(es, ['senderName', 'replyTo', 'senderName'])).toBe('«Nombre del email» y «Responder a»');
   });
 
+  it("says in the reader's language that the SMTP host was not found or may not be used, naming the host", () => {
+    const unresolvable = 'SMTP host smtp.no-existe.example could not be resolved (no A or AAAA record): check the host name';
+    expect(fieldProblem(es, 'smtp.host', unresolvable)).toBe(
+      'No se encuentra ningún servidor llamado smtp.no-existe.example: revisa el nombre que te da tu proveedor de email (por ejemplo smtp.tuproveedor.com).',
+    );
+    expect(fieldProblem(en, 'smtp.host', unresolvable)).toMatch(/^No server called smtp\.no-existe\.example was found: check the name/);
+    const internal =
+      "10.0.0.1 resolves to a loopback, private or otherwise non-public address, which tenants' SMTP settings may not use: give your mail server's public host name, or ask the platform operator to allow its address";
+    expect(fieldProblem(es, 'smtp.host', internal)).toBe(
+      '10.0.0.1 es una dirección interna que tus ajustes SMTP no pueden usar: pon el nombre público de tu servidor de correo o pide a la plataforma que la permita.',
+    );
+  });
+
+  it("writes a preset's sending limit in the reader's locale", () => {
+    const message =
+      "limits.perDay may be at most 10000: Office 365's published sending limit (https://x). Set it to 10000 or lower, or leave it out for the default of 10000.";
+    expect(fieldProblem(es, 'limits.perDay', message)).toMatch(/^Como máximo 10\.000: .* \(10\.000\)\.$/);
+    expect(fieldProblem(en, 'limits.perDay', message)).toMatch(/^This may be at most 10,000: .*Set 10,000 or lower/);
+  });
+
   it('words warnings from their code and the settings; an unknown code keeps the API sentence', () => {
     const answer = { mode: 'smtp', senderName: 'ACME', plan: 'basic', smtpPlans: ['advanced', 'premium'], warnings: [] } as any;
     expect(warningText(es, { code: 'plan_fallback', message: 'the basic plan...' }, answer)).toMatch(

@@ -50,7 +50,11 @@ export function fieldLabel(i18n: I18n, field: string, mode?: string): string {
 export function fieldProblem(i18n: I18n, field: string, message: string, label = fieldLabel(i18n, field)): string {
   let m: RegExpExecArray | null;
   if ((m = /may be at most (\d+): (.+?)'s published sending limit.*?default of (\d+)/.exec(message)))
-    return i18n.t('error.limitMax', { max: m[1], label: m[2], default: m[3] });
+    return i18n.t('error.limitMax', { max: i18n.number(Number(m[1])), label: m[2], default: i18n.number(Number(m[3])) });
+  // The SMTP host guard (smtp_host_unresolvable, smtp_host_not_allowed) names the host; the rest is its English.
+  if ((m = /SMTP host (\S+) could not be resolved/.exec(message))) return i18n.t('error.hostUnresolvable', { host: m[1] });
+  if ((m = /^(\S+) resolves to a loopback, private or otherwise non-public address/.exec(message)))
+    return i18n.t('error.hostNotAllowed', { host: m[1] });
   if (/^replyTo is required in platform mode/.test(message)) return i18n.t('error.replyToPlatform');
   if (/is required|expected \w+, received undefined/.test(message)) return i18n.t('error.required', { label });
   if (/not a valid email address|invalid email/i.test(message)) return i18n.t('error.email');

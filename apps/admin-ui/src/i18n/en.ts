@@ -214,6 +214,10 @@ export const en = {
   'error.tooManyAddresses': 'At most {max} addresses.',
   'error.number': 'Enter a number.',
   'error.integer': 'Enter a whole number.',
+  'error.hostUnresolvable':
+    'No server called {host} was found: check the name your email provider gives (for example smtp.yourprovider.com).',
+  'error.hostNotAllowed':
+    "{host} is an internal address your SMTP settings may not use: give your mail server's public name, or ask the platform to allow it.",
   'error.limitMax':
     "This may be at most {max}: {label}'s published sending limit. Set {max} or lower, or leave it empty for the default ({default}).",
 

@@ -216,6 +216,10 @@ export const es: Dictionary = {
   'error.tooManyAddresses': 'Como máximo {max} direcciones.',
   'error.number': 'Escribe un número.',
   'error.integer': 'Escribe un número entero.',
+  'error.hostUnresolvable':
+    'No se encuentra ningún servidor llamado {host}: revisa el nombre que te da tu proveedor de email (por ejemplo smtp.tuproveedor.com).',
+  'error.hostNotAllowed':
+    '{host} es una dirección interna que tus ajustes SMTP no pueden usar: pon el nombre público de tu servidor de correo o pide a la plataforma que la permita.',
   'error.limitMax':
     'Como máximo {max}: es el límite de envío que publica {label}. Pon {max} o menos, o deja la casilla vacía para usar el valor por defecto ({default}).',
 

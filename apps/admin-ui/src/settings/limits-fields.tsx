@@ -21,7 +21,7 @@ export function LimitsFields(props: {
     const value = preset?.defaults[f];
     const maximum = preset?.maximum[f] ?? value;
     if (!preset || value === undefined || maximum === undefined) return i18n.t('settings.limits.noPresetFigure');
-    return i18n.t('settings.limits.presetDefault', { label: preset.label, value, maximum });
+    return i18n.t('settings.limits.presetDefault', { label: preset.label, value: i18n.number(value), maximum: i18n.number(maximum) });
   };
   return (
     <fieldset class="limits">
