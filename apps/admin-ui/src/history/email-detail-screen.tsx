@@ -113,7 +113,7 @@ export function EmailDetail({ email: e, i18n, onChanged }: { email: EmailRecord;
       <section aria-labelledby="recipients-heading">
         <h2 id="recipients-heading">{i18n.t('email.recipients')}</h2>
         <div class="table-wrap">
-          <table class="recipients">
+          <table class="recipients stacked">
             <thead>
               <tr>
                 <th scope="col">{i18n.t('email.col.address')}</th>
@@ -127,11 +127,11 @@ export function EmailDetail({ email: e, i18n, onChanged }: { email: EmailRecord;
               {e.recipients.map((r) => (
                 <tr key={`${r.kind}:${r.email}`}>
                   <th scope="row">{r.name ? `${r.name} <${r.email}>` : r.email}</th>
-                  <td>{i18n.t(`kind.${r.kind}`)}</td>
-                  <td>
+                  <td data-label={i18n.t('email.col.kind')}>{i18n.t(`kind.${r.kind}`)}</td>
+                  <td data-label={i18n.t('email.col.status')}>
                     <StatusBadge status={r.status} i18n={i18n} />
                   </td>
-                  <td>
+                  <td data-label={i18n.t('email.col.reason')}>
                     {recipientReason(r, i18n) || '—'}
                     {r.status === 'suppressed' ? (
                       <>
@@ -140,7 +140,7 @@ export function EmailDetail({ email: e, i18n, onChanged }: { email: EmailRecord;
                       </>
                     ) : null}
                   </td>
-                  <td>{i18n.date(r.updatedAt)}</td>
+                  <td data-label={i18n.t('email.col.updated')}>{i18n.date(r.updatedAt)}</td>
                 </tr>
               ))}
             </tbody>

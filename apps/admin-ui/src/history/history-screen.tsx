@@ -134,7 +134,7 @@ export function HistoryScreen() {
       ) : (
         <>
           <div class="table-wrap">
-            <table class="history">
+            <table class="history stacked">
               <caption>{i18n.t('history.caption')}</caption>
               <thead>
                 <tr>

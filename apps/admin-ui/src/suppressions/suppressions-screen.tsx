@@ -128,7 +128,7 @@ export function SuppressionsScreen() {
       ) : (
         <>
           <div class="table-wrap">
-            <table class="suppressions">
+            <table class="suppressions stacked">
               <caption>{i18n.t('suppressions.caption')}</caption>
               <thead>
                 <tr>
@@ -146,10 +146,12 @@ export function SuppressionsScreen() {
                 {items.map((s) => (
                   <tr key={s.address} data-address={s.address}>
                     <th scope="row">{s.address}</th>
-                    <td>{i18n.t(`suppression.reason.${s.reason}`)}</td>
-                    <td>{i18n.date(s.createdAt)}</td>
-                    <td>{s.expiresAt ? i18n.date(s.expiresAt) : i18n.t('suppressions.untilRemoved')}</td>
-                    <td>
+                    <td data-label={i18n.t('suppressions.col.reason')}>{i18n.t(`suppression.reason.${s.reason}`)}</td>
+                    <td data-label={i18n.t('suppressions.col.since')}>{i18n.date(s.createdAt)}</td>
+                    <td data-label={i18n.t('suppressions.col.until')}>
+                      {s.expiresAt ? i18n.date(s.expiresAt) : i18n.t('suppressions.untilRemoved')}
+                    </td>
+                    <td data-label={i18n.t('suppressions.col.detail')}>
                       {s.detail ? <span class="server-words">{s.detail}</span> : null}
                       {s.sourceEmailId ? (
                         <>
