@@ -133,7 +133,11 @@ describe('cancel and the suppression list in the admin screens', () => {
     page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: 'Remove client-a@customer.example from the list' }).click();
     const notice = page.locator('#remove-outcome');
-    await notice.getByText('client-a@customer.example was removed from the list: emails to it will be sent again.').waitFor();
+    await notice
+      .getByText(
+        'client-a@customer.example was removed from the list: the next emails to it will be sent. Those already held back are not: send them again from their document.',
+      )
+      .waitFor();
     expect(await page.evaluate(() => (globalThis as any).document.activeElement?.id)).toBe('remove-outcome');
     expect(await rows.count()).toBe(1);
     expect(await seriousViolations(page)).toEqual([]);

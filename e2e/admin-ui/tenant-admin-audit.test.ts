@@ -61,4 +61,39 @@ describe("the tenant admin's audit of the screens", () => {
     expect(await withinPhone(status)).toBe(true);
     expect(list.problems.concat(detail.problems)).toEqual([]);
   });
+  it('an email the suppression list held back does not say what it was sent through; removing the address says only the next emails go', async () => {
+    await m.call('POST', '/v1/tenants/ferreteria/suppressions', { address: 'retenido@cliente.example' });
+    const held = await m.call('POST', '/v1/tenants/ferreteria/emails', {
+      to: ['retenido@cliente.example'],
+      subject: 'Factura F-9',
+      text: 'Adjunta.',
+    });
+    expect(held.body.status).toBe('suppressed');
+    const detail = await openAdmin(browser, m, 'ferreteria', `/emails/${held.body.id}`, 'lang=es');
+    await detail.page.locator('table.recipients').waitFor();
+    const summary = await detail.page.locator('dl.summary').innerText();
+    expect(summary).toContain('No enviado: dirección en la lista de supresión');
+    expect(summary).not.toContain('Enviado por');
+
+    const list = await openAdmin(browser, m, 'ferreteria', '/suppressions', 'address=retenido@&lang=es');
+    const confirmations: string[] = [];
+    list.page.on('dialog', (d) => {
+      confirmations.push(d.message());
+      void d.accept();
+    });
+    await list.page.getByRole('button', { name: 'Quitar retenido@cliente.example de la lista' }).click();
+    await list.page
+      .locator('#remove-outcome')
+      .getByText(/Se ha quitado/)
+      .waitFor();
+    expect(confirmations).toEqual([
+      '¿Quitar retenido@cliente.example de la lista de supresión? Los próximos emails a esta dirección sí se enviarán; los que ya no se enviaron no salen solos.',
+    ]);
+    expect(await list.page.locator('#remove-outcome').innerText()).toMatch(
+      /los próximos emails a esta dirección sí se enviarán\. Los que ya no se enviaron no salen solos/,
+    );
+    // And so it is: the held-back email stays as it was.
+    expect((await m.call('GET', `/v1/tenants/ferreteria/emails/${held.body.id}`)).body.status).toBe('suppressed');
+    expect(detail.problems.concat(list.problems)).toEqual([]);
+  });
 });

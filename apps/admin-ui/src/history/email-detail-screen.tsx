@@ -42,6 +42,8 @@ export function EmailDetail({ email: e, i18n, onChanged }: { email: EmailRecord;
     e.transport.mode === 'provider'
       ? i18n.t('transport.provider', { provider: e.transport.provider ?? '' })
       : i18n.t(`transport.${e.transport.mode}`);
+  // Held back by the suppression list or canceled before any try: nothing went through any transport.
+  const neverSent = (e.status === 'suppressed' || e.status === 'canceled') && e.attempts.length === 0;
   return (
     <>
       <section aria-labelledby="summary-heading">
@@ -64,11 +66,15 @@ export function EmailDetail({ email: e, i18n, onChanged }: { email: EmailRecord;
           ) : null}
           <dt>{i18n.t('email.created')}</dt>
           <dd>{i18n.date(e.createdAt)}</dd>
-          <dt>{i18n.t('email.transport')}</dt>
-          <dd>
-            {transport}
-            {e.transport.reason === 'plan_fallback' ? ` (${i18n.t('transport.planFallback')})` : ''}
-          </dd>
+          {neverSent ? null : (
+            <>
+              <dt>{i18n.t('email.transport')}</dt>
+              <dd>
+                {transport}
+                {e.transport.reason === 'plan_fallback' ? ` (${i18n.t('transport.planFallback')})` : ''}
+              </dd>
+            </>
+          )}
           {e.nextAttemptAt ? (
             <>
               <dt>{i18n.t('email.nextAttempt')}</dt>

@@ -155,7 +155,7 @@ export const en = {
 
   'suppressions.heading': 'Suppression list',
   'suppressions.intro':
-    'Your emails are not sent to these addresses: they bounced for good, the server refused the mailbox, their owner marked an email as spam, or someone added them. Bounces and refusals leave the list by themselves after a while. Remove an address once the client has fixed it, and emails to it are sent again.',
+    'Your emails are not sent to these addresses: they bounced for good, the server refused the mailbox, their owner marked an email as spam, or someone added them. Bounces and refusals leave the list by themselves after a while. Remove an address once the client has fixed it, and the next emails to it are sent.',
   'suppressions.search': 'Search the suppression list',
   'suppressions.address': 'Address',
   'suppressions.address.help': 'The start of the address is enough, for example "client@".',
@@ -173,8 +173,10 @@ export const en = {
   'suppressions.empty': 'No address on the list matches.',
   'suppressions.remove': 'Remove',
   'suppressions.remove.label': 'Remove {address} from the list',
-  'suppressions.remove.confirm': 'Remove {address} from the suppression list? Emails to it will be sent again.',
-  'suppressions.removed': '{address} was removed from the list: emails to it will be sent again.',
+  'suppressions.remove.confirm':
+    'Remove {address} from the suppression list? The next emails to it will be sent; those already held back are not sent by themselves.',
+  'suppressions.removed':
+    '{address} was removed from the list: the next emails to it will be sent. Those already held back are not: send them again from their document.',
   'suppressions.notRemoved': '{address} was not removed: {message}',
   'suppression.reason.hard_bounce': 'Bounced for good',
   'suppression.reason.smtp_rejected': 'Mailbox refused by the server',

@@ -157,7 +157,7 @@ export const es: Dictionary = {
 
   'suppressions.heading': 'Lista de supresión',
   'suppressions.intro':
-    'Tus emails no se envían a estas direcciones: rebotaron definitivamente, el servidor rechazó el buzón, su dueño marcó un email como spam o alguien las añadió. Los rebotes y rechazos salen de la lista solos pasado un tiempo. Quita una dirección cuando el cliente la haya arreglado y los emails a ella se volverán a enviar.',
+    'Tus emails no se envían a estas direcciones: rebotaron definitivamente, el servidor rechazó el buzón, su dueño marcó un email como spam o alguien las añadió. Los rebotes y rechazos salen de la lista solos pasado un tiempo. Quita una dirección cuando el cliente la haya arreglado y los próximos emails a ella sí se enviarán.',
   'suppressions.search': 'Buscar en la lista de supresión',
   'suppressions.address': 'Dirección',
   'suppressions.address.help': 'Basta con el principio de la dirección, por ejemplo "cliente@".',
@@ -175,8 +175,10 @@ export const es: Dictionary = {
   'suppressions.empty': 'Ninguna dirección de la lista coincide.',
   'suppressions.remove': 'Quitar',
   'suppressions.remove.label': 'Quitar {address} de la lista',
-  'suppressions.remove.confirm': '¿Quitar {address} de la lista de supresión? Los emails a esta dirección se volverán a enviar.',
-  'suppressions.removed': 'Se ha quitado {address} de la lista: los emails a esta dirección se volverán a enviar.',
+  'suppressions.remove.confirm':
+    '¿Quitar {address} de la lista de supresión? Los próximos emails a esta dirección sí se enviarán; los que ya no se enviaron no salen solos.',
+  'suppressions.removed':
+    'Se ha quitado {address} de la lista: los próximos emails a esta dirección sí se enviarán. Los que ya no se enviaron no salen solos: vuelve a enviarlos desde su documento.',
   'suppressions.notRemoved': 'No se ha quitado {address}: {message}',
   'suppression.reason.hard_bounce': 'Rebotó definitivamente',
   'suppression.reason.smtp_rejected': 'El servidor rechazó el buzón',
