@@ -1,4 +1,5 @@
 import { settingsEn } from './settings-en';
+import { suppressionsEn } from './suppressions-en';
 
 /** English strings. es.ts has the same keys (the type checks it); `{name}` is filled in by t(). */
 export const en = {
@@ -153,36 +154,6 @@ export const en = {
   'event.suppressed': 'Not sent: address on the suppression list',
   'event.canceled': 'Canceled',
 
-  'suppressions.heading': 'Suppression list',
-  'suppressions.intro':
-    'Your emails are not sent to these addresses: they bounced for good, the server refused the mailbox, their owner marked an email as spam, or someone added them. Bounces and refusals leave the list by themselves after a while. Remove an address once the client has fixed it, and the next emails to it are sent.',
-  'suppressions.search': 'Search the suppression list',
-  'suppressions.address': 'Address',
-  'suppressions.address.help': 'The start of the address is enough, for example "client@".',
-  'suppressions.reason': 'Reason',
-  'suppressions.anyReason': 'Any reason',
-  'suppressions.caption': 'Addresses not sent to, newest first',
-  'suppressions.col.address': 'Address',
-  'suppressions.col.reason': 'Reason',
-  'suppressions.col.since': 'Since',
-  'suppressions.col.until': 'Until',
-  'suppressions.col.detail': 'Details',
-  'suppressions.col.actions': 'Actions',
-  'suppressions.untilRemoved': 'Until removed',
-  'suppressions.sourceEmail': 'The email that caused it',
-  'suppressions.empty': 'No address on the list matches.',
-  'suppressions.remove': 'Remove',
-  'suppressions.remove.label': 'Remove {address} from the list',
-  'suppressions.remove.confirm':
-    'Remove {address} from the suppression list? The next emails to it will be sent; those already held back are not sent by themselves.',
-  'suppressions.removed':
-    '{address} was removed from the list: the next emails to it will be sent. Those already held back are not: send them again from their document.',
-  'suppressions.notRemoved': '{address} was not removed: {message}',
-  'suppression.reason.hard_bounce': 'Bounced for good',
-  'suppression.reason.smtp_rejected': 'Mailbox refused by the server',
-  'suppression.reason.complaint': 'Marked an email as spam',
-  'suppression.reason.manual': 'Added by hand',
-
   'document.heading': 'Emails of {document}',
   'document.heading.invoice': 'Emails of invoice {number}',
   'document.heading.quote': 'Emails of quote {number}',
@@ -258,8 +229,6 @@ export const en = {
   'document.details.canceled': 'Details of the canceled email (created {date})',
   'document.details.notSent': 'Details of the email created {date}',
 
-  'suppressions.alreadyRemoved': '{address} was no longer on the list (someone had removed it): emails to it are sent.',
-
   'limits.source.google-workspace': 'Google Workspace Admin Help: Gmail sending limits',
   'limits.source.gmail-help': 'Gmail Help: sending limits',
   'limits.source.exchange': 'Microsoft: Exchange Online limits',
@@ -278,6 +247,7 @@ export const en = {
   'event.attemptFor': 'attempt for {recipients} only',
 
   ...settingsEn,
+  ...suppressionsEn,
 };
 
 export type MessageKey = keyof typeof en;

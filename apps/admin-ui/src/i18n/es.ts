@@ -1,5 +1,6 @@
 import type { Dictionary } from './en';
 import { settingsEs } from './settings-es';
+import { suppressionsEs } from './suppressions-es';
 
 /** Spanish strings, in the seed's words where it has them ("Envío de emails", "Responder a"...). */
 export const es: Dictionary = {
@@ -155,36 +156,6 @@ export const es: Dictionary = {
   'event.suppressed': 'No enviado: dirección en la lista de supresión',
   'event.canceled': 'Cancelado',
 
-  'suppressions.heading': 'Lista de supresión',
-  'suppressions.intro':
-    'Tus emails no se envían a estas direcciones: rebotaron definitivamente, el servidor rechazó el buzón, su dueño marcó un email como spam o alguien las añadió. Los rebotes y rechazos salen de la lista solos pasado un tiempo. Quita una dirección cuando el cliente la haya arreglado y los próximos emails a ella sí se enviarán.',
-  'suppressions.search': 'Buscar en la lista de supresión',
-  'suppressions.address': 'Dirección',
-  'suppressions.address.help': 'Basta con el principio de la dirección, por ejemplo "cliente@".',
-  'suppressions.reason': 'Motivo',
-  'suppressions.anyReason': 'Cualquier motivo',
-  'suppressions.caption': 'Direcciones a las que no se envía, las más recientes primero',
-  'suppressions.col.address': 'Dirección',
-  'suppressions.col.reason': 'Motivo',
-  'suppressions.col.since': 'Desde',
-  'suppressions.col.until': 'Hasta',
-  'suppressions.col.detail': 'Detalles',
-  'suppressions.col.actions': 'Acciones',
-  'suppressions.untilRemoved': 'Hasta que se quite',
-  'suppressions.sourceEmail': 'El email que la causó',
-  'suppressions.empty': 'Ninguna dirección de la lista coincide.',
-  'suppressions.remove': 'Quitar',
-  'suppressions.remove.label': 'Quitar {address} de la lista',
-  'suppressions.remove.confirm':
-    '¿Quitar {address} de la lista de supresión? Los próximos emails a esta dirección sí se enviarán; los que ya no se enviaron no salen solos.',
-  'suppressions.removed':
-    'Se ha quitado {address} de la lista: los próximos emails a esta dirección sí se enviarán. Los que ya no se enviaron no salen solos: vuelve a enviarlos desde su documento.',
-  'suppressions.notRemoved': 'No se ha quitado {address}: {message}',
-  'suppression.reason.hard_bounce': 'Rebotó definitivamente',
-  'suppression.reason.smtp_rejected': 'El servidor rechazó el buzón',
-  'suppression.reason.complaint': 'Marcó un email como spam',
-  'suppression.reason.manual': 'Añadida a mano',
-
   'document.heading': 'Emails de {document}',
   'document.heading.invoice': 'Emails de la factura {number}',
   'document.heading.quote': 'Emails del presupuesto {number}',
@@ -263,8 +234,6 @@ export const es: Dictionary = {
   'document.details.canceled': 'Detalle del email cancelado (creado el {date})',
   'document.details.notSent': 'Detalle del email creado el {date}',
 
-  'suppressions.alreadyRemoved': '{address} ya no estaba en la lista (alguien la había quitado): los emails a esta dirección se envían.',
-
   'limits.source.google-workspace': 'Ayuda de Google Workspace: límites de envío de Gmail',
   'limits.source.gmail-help': 'Ayuda de Gmail: límites de envío',
   'limits.source.exchange': 'Microsoft: límites de Exchange Online',
@@ -283,4 +252,5 @@ export const es: Dictionary = {
   'event.attemptFor': 'intento solo para {recipients}',
 
   ...settingsEs,
+  ...suppressionsEs,
 };
