@@ -96,4 +96,35 @@ describe("the tenant admin's audit of the screens", () => {
     expect((await m.call('GET', `/v1/tenants/ferreteria/emails/${held.body.id}`)).body.status).toBe('suppressed');
     expect(detail.problems.concat(list.problems)).toEqual([]);
   });
+  it('adds an address to the suppression list by hand: a wrong one is said at its field in Spanish, a repeat keeps its entry', async () => {
+    const { page, problems } = await openAdmin(browser, m, 'ferreteria', '/suppressions', 'lang=es');
+    const address = page.getByLabel('Dirección de email', { exact: true });
+    const add = page.getByRole('button', { name: 'Añadir a la lista' });
+    await address.fill('cliente-sin-arroba');
+    await add.click();
+    await page.locator('[id="a-address-error"]').getByText('No es una dirección de email válida.').waitFor();
+    expect(await address.getAttribute('aria-invalid')).toBe('true');
+
+    await address.fill('Baja@Cliente.example');
+    await page.getByLabel('Nota (opcional)', { exact: true }).fill('pidió la baja por teléfono');
+    await add.click();
+    await page
+      .locator('#add-outcome')
+      .getByText('Se ha añadido baja@cliente.example a la lista: tus emails ya no se envían a esta dirección.')
+      .waitFor();
+    expect(await address.inputValue()).toBe('');
+    const row = page.locator('table.suppressions tr[data-address="baja@cliente.example"]');
+    await row.waitFor();
+    expect(await row.innerText()).toContain('pidió la baja por teléfono');
+    const stored = await m.call('GET', '/v1/tenants/ferreteria/suppressions?address=baja@cliente.example');
+    expect(stored.body.items).toMatchObject([{ address: 'baja@cliente.example', reason: 'manual', detail: 'pidió la baja por teléfono' }]);
+
+    await address.fill('baja@cliente.example');
+    await add.click();
+    await page
+      .locator('#add-outcome')
+      .getByText('baja@cliente.example ya estaba en la lista (Añadida a mano): se queda como estaba.')
+      .waitFor();
+    expect(problems).toEqual([]);
+  });
 });

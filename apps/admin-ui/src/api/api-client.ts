@@ -5,6 +5,7 @@ import type {
   HistoryPage,
   OAuthVendor,
   SettingsAnswer,
+  Suppression,
   SuppressionFilters,
   SuppressionPage,
   TenantAnswer,
@@ -51,6 +52,11 @@ export class ApiClient {
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return (await this.exchange<T>(method, path, body)).body;
+  }
+
+  /** The answer's body with its status, for the routes whose 200 and 201 mean different things. */
+  private async exchange<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.session.token}`, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
@@ -67,7 +73,7 @@ export class ApiClient {
     }
     const text = await res.text();
     const json = text ? safeJson(text) : undefined;
-    if (res.ok) return json as T;
+    if (res.ok) return { status: res.status, body: json as T };
     const err = (json as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
     const details = Array.isArray(err?.details) ? (err!.details as FieldProblem[]).filter((d) => d && typeof d.field === 'string') : [];
     if (res.status === 401) {
@@ -126,6 +132,12 @@ export class ApiClient {
     q.set('limit', String(limit));
     if (cursor) q.set('cursor', cursor);
     return this.request('GET', this.tenantPath(`/suppressions?${q}`));
+  }
+
+  /** Added by hand (201, `added`); an address already on the list keeps its entry (200, `added: false`). */
+  async addSuppression(address: string, note?: string): Promise<{ added: boolean; entry: Suppression }> {
+    const answer = await this.exchange<Suppression>('POST', this.tenantPath('/suppressions'), { address, ...(note ? { note } : {}) });
+    return { added: answer.status === 201, entry: answer.body };
   }
 
   /** The address is sent to again (204; 404 when it was not on the list). */

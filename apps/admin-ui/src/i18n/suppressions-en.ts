@@ -30,4 +30,14 @@ export const suppressionsEn = {
   'suppression.reason.complaint': 'Marked an email as spam',
   'suppression.reason.manual': 'Added by hand',
   'suppressions.alreadyRemoved': '{address} was no longer on the list (someone had removed it): emails to it are sent.',
+  'suppressions.add.heading': 'Add an address',
+  'suppressions.add.intro':
+    'Your emails are not sent to it until you remove it: for a client who asked not to be emailed, or a mailbox you know is gone.',
+  'suppressions.add.address': 'Email address',
+  'suppressions.add.note': 'Note (optional)',
+  'suppressions.add.note.help': 'Why it is on the list, for whoever reads it later.',
+  'suppressions.add.submit': 'Add to the list',
+  'suppressions.added': '{address} was added to the list: your emails are no longer sent to it.',
+  'suppressions.alreadyListed': '{address} was already on the list ({reason}): it stays as it was.',
+  'suppressions.notAdded': 'The address was not added: {message}',
 };

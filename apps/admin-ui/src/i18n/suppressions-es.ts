@@ -30,4 +30,14 @@ export const suppressionsEs = {
   'suppression.reason.complaint': 'Marcó un email como spam',
   'suppression.reason.manual': 'Añadida a mano',
   'suppressions.alreadyRemoved': '{address} ya no estaba en la lista (alguien la había quitado): los emails a esta dirección se envían.',
+  'suppressions.add.heading': 'Añadir una dirección',
+  'suppressions.add.intro':
+    'Tus emails no se envían a ella hasta que la quites: para un cliente que pidió no recibirlos, o un buzón que sabes que ya no existe.',
+  'suppressions.add.address': 'Dirección de email',
+  'suppressions.add.note': 'Nota (opcional)',
+  'suppressions.add.note.help': 'Por qué está en la lista, para quien lo lea después.',
+  'suppressions.add.submit': 'Añadir a la lista',
+  'suppressions.added': 'Se ha añadido {address} a la lista: tus emails ya no se envían a esta dirección.',
+  'suppressions.alreadyListed': '{address} ya estaba en la lista ({reason}): se queda como estaba.',
+  'suppressions.notAdded': 'No se ha añadido la dirección: {message}',
 };

@@ -7,6 +7,7 @@ import { Link } from '../components/link';
 import { LoadProblem, useLoad } from '../components/load-state';
 import { Notice } from '../components/notices';
 import { href, paths } from '../router';
+import { AddSuppressionForm } from './add-suppression-form';
 import { apiSuppressionFilters, SUPPRESSION_REASONS, SuppressionSearch, suppressionSearchFrom } from './suppression-query';
 
 const PAGE = 50;
@@ -15,8 +16,8 @@ type Outcome = { kind: 'success' | 'error'; text: string } | null;
 
 /**
  * The tenant's suppression list: the addresses its emails are not sent to, why, since when and until
- * when; searched by the start of the address and by reason, paged, and an address removed (after the
- * client fixed the mailbox) so that emails to it are sent again.
+ * when; searched by the start of the address and by reason, paged; an address added by hand, and one
+ * removed (after the client fixed the mailbox) so that the next emails to it are sent.
  */
 export function SuppressionsScreen() {
   const { api, i18n, search, navigate } = useApp();
@@ -184,6 +185,7 @@ export function SuppressionsScreen() {
           ) : null}
         </>
       )}
+      <AddSuppressionForm onAdded={reload} />
     </>
   );
 }
