@@ -80,7 +80,7 @@ describe('the admin screens speak the admin language and fit a phone', () => {
     const banner = outcome(page);
     await banner.getByText(/Los ajustes no se han guardado/).waitFor();
     expect(await banner.innerText()).toContain('revisa «Nombre del email»');
-    expect(await page.locator('[id="senderName-error"]').innerText()).toBe('✗ «Nombre del email» es obligatorio.');
+    expect(await page.locator('[id="senderName-error"]').innerText()).toBe('✗ Rellena «Nombre del email».');
     const all = await page.locator('main').innerText();
     expect(all).not.toMatch(/senderName|is required|plan does not allow/);
     expect(problems).toEqual([]);

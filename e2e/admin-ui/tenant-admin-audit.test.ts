@@ -103,6 +103,10 @@ describe("the tenant admin's audit of the screens", () => {
     await address.fill('cliente-sin-arroba');
     await add.click();
     await page.locator('[id="a-address-error"]').getByText('No es una dirección de email válida.').waitFor();
+    await address.fill('');
+    await add.click();
+    await page.locator('[id="a-address-error"]').getByText('Rellena «Dirección de email».').waitFor();
+    await address.fill('cliente-sin-arroba');
     expect(await address.getAttribute('aria-invalid')).toBe('true');
 
     await address.fill('Baja@Cliente.example');

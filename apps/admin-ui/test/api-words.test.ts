@@ -6,7 +6,9 @@ const en = createI18n('en', ['en-GB']);
 
 describe("the API's words in the admin's language", () => {
   it('translates the common field problems by case, naming the field by its label, never by its API name', () => {
-    expect(fieldProblem(es, 'senderName', 'senderName is required')).toBe('«Nombre del email» es obligatorio.');
+    expect(fieldProblem(es, 'senderName', 'senderName is required')).toBe('Rellena «Nombre del email».');
+    // Said the same way whatever the label's gender: never "«Contraseña SMTP» es obligatorio".
+    expect(fieldProblem(es, 'smtp.password', 'smtp.password is required')).toBe('Rellena «Contraseña SMTP».');
     expect(fieldProblem(es, 'smtp.port', 'Too big: expected number to be <=65535')).toBe('Como máximo 65535.');
     expect(fieldProblem(es, 'cc.1.email', 'is not a valid email address')).toBe('No es una dirección de email válida.');
     expect(

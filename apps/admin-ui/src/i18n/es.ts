@@ -180,7 +180,7 @@ export const es: Dictionary = {
   'size.kB': '{n} kB',
   'size.MB': '{n} MB',
 
-  'error.required': '«{label}» es obligatorio.',
+  'error.required': 'Rellena «{label}».',
   'error.replyToPlatform': 'Es obligatorio al enviar desde la plataforma: las respuestas tienen que llegarte.',
   'error.email': 'No es una dirección de email válida.',
   'error.max': 'Como máximo {max}.',
