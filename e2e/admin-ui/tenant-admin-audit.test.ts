@@ -1,3 +1,4 @@
+import { RunningSmtpSink, SendgridEmulator, startSendgridEmulator, startSmtpSink } from '@mailroom/testkit';
 import type { Locator } from 'playwright-core';
 import { Mailroom, startMailroom, waitForEmail } from '../support/mailroom-harness';
 import { Browser, launchBrowser, openAdmin } from './support/browser';
@@ -5,6 +6,9 @@ import { Browser, launchBrowser, openAdmin } from './support/browser';
 jest.setTimeout(120_000);
 
 const PHONE = { width: 375, height: 800 };
+const SMTP_USER = 'facturas@taller.example';
+const SMTP_PASS = 'pw-taller-0001';
+const SENDGRID_KEY = 'SG.taller-000000000000a1b2';
 
 /** Whether a thing is seen whole on the phone's screen, without scrolling sideways. */
 const withinPhone = async (l: Locator) => {
@@ -16,14 +20,25 @@ const withinPhone = async (l: Locator) => {
 describe("the tenant admin's audit of the screens", () => {
   let m: Mailroom;
   let browser: Browser;
+  let sink: RunningSmtpSink;
+  let sendgrid: SendgridEmulator;
 
   beforeAll(async () => {
-    [m, browser] = await Promise.all([startMailroom(), launchBrowser()]);
+    [sink, sendgrid] = await Promise.all([
+      startSmtpSink({
+        tls: 'starttls',
+        auth: { users: { [SMTP_USER]: SMTP_PASS } },
+        rejectRecipients: { 'cerrado@cliente.example': '550 5.1.1 <cerrado@cliente.example>: mailbox unavailable' },
+      }),
+      startSendgridEmulator({ apiKeys: [SENDGRID_KEY] }),
+    ]);
+    [m, browser] = await Promise.all([startMailroom({ SENDGRID_API_URL: sendgrid.url }), launchBrowser()]);
     await m.call('PUT', '/v1/tenants/ferreteria', { name: 'Ferretería Núñez S.L.', plan: 'basic', email: 'hola@ferreteria.example' });
   });
   afterAll(async () => {
     await browser?.close();
     await m?.stop();
+    await Promise.all([sink?.close(), sendgrid?.close()]);
   });
 
   it("at 375 px a suppressed address's Quitar button and an email's recipient status are on the screen, not off to the side", async () => {
@@ -130,5 +145,51 @@ describe("the tenant admin's audit of the screens", () => {
       .getByText('baja@cliente.example ya estaba en la lista (Añadida a mano): se queda como estaba.')
       .waitFor();
     expect(problems).toEqual([]);
+  });
+  it("an email's detail names the provider as people write it and says a Retry's new queuing in Spanish, not 'sendgrid' and 'retry'", async () => {
+    await m.call('PUT', '/v1/tenants/taller', { name: 'Taller Pérez', plan: 'premium' });
+    const smtp = await m.call('PUT', '/v1/tenants/taller/email-settings', {
+      mode: 'smtp',
+      senderName: 'Taller Pérez',
+      replyTo: SMTP_USER,
+      smtp: {
+        preset: 'other',
+        fromAddress: SMTP_USER,
+        username: SMTP_USER,
+        password: SMTP_PASS,
+        host: '127.0.0.1',
+        port: sink.port,
+        tls: false,
+      },
+    });
+    expect(smtp.status).toBe(200);
+    const refused = await m.call('POST', '/v1/tenants/taller/emails', {
+      to: ['cerrado@cliente.example'],
+      subject: 'Factura T-1',
+      text: 'Adjunta.',
+    });
+    await waitForEmail(m, 'taller', refused.body.id, (e) => e.status === 'failed');
+    const detail = await openAdmin(browser, m, 'taller', `/emails/${refused.body.id}`, 'lang=es');
+    await detail.page.getByRole('button', { name: 'Reintentar' }).click();
+    const timeline = detail.page.locator('ol.timeline');
+    await timeline.getByText('En cola de nuevo: se pidió Reintentar').waitFor();
+    expect(await timeline.innerText()).not.toMatch(/\bretry\b/);
+
+    const provider = await m.call('PUT', '/v1/tenants/taller/email-settings', {
+      mode: 'provider',
+      senderName: 'Taller Pérez',
+      replyTo: SMTP_USER,
+      provider: { name: 'sendgrid', fromAddress: SMTP_USER, privateApiKey: SENDGRID_KEY },
+    });
+    expect(provider.status).toBe(200);
+    const sent = await m.call('POST', '/v1/tenants/taller/emails', {
+      to: ['cliente@cliente.example'],
+      subject: 'Factura T-2',
+      text: 'Adjunta.',
+    });
+    await waitForEmail(m, 'taller', sent.body.id, (e) => e.status === 'accepted');
+    const viaProvider = await openAdmin(browser, m, 'taller', `/emails/${sent.body.id}`, 'lang=es');
+    expect(await viaProvider.page.locator('dl.summary').innerText()).toContain('tu cuenta de SendGrid');
+    expect(detail.problems.concat(viaProvider.problems)).toEqual([]);
   });
 });

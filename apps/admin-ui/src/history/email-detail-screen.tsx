@@ -3,7 +3,7 @@ import type { Attempt, EmailRecord } from '../api/types';
 import { Link } from '../components/link';
 import { LoadProblem, useLoad } from '../components/load-state';
 import { StatusBadge } from '../components/status-badge';
-import { hintText } from '../i18n/api-words';
+import { hintText, PROVIDER_LABEL } from '../i18n/api-words';
 import type { I18n } from '../i18n/i18n';
 import { href, paths } from '../router';
 import { DocumentLabel } from './document-label';
@@ -40,7 +40,7 @@ export function EmailDetail({ email: e, i18n, onChanged }: { email: EmailRecord;
   const { api, search } = useApp();
   const transport =
     e.transport.mode === 'provider'
-      ? i18n.t('transport.provider', { provider: e.transport.provider ?? '' })
+      ? i18n.t('transport.provider', { provider: PROVIDER_LABEL[e.transport.provider ?? ''] ?? e.transport.provider ?? '' })
       : i18n.t(`transport.${e.transport.mode}`);
   // Held back by the suppression list or canceled before any try: nothing went through any transport.
   const neverSent = (e.status === 'suppressed' || e.status === 'canceled') && e.attempts.length === 0;
@@ -195,16 +195,26 @@ export function EmailDetail({ email: e, i18n, onChanged }: { email: EmailRecord;
         <ol class="timeline">
           {e.events.map((ev, i) => (
             <li key={i}>
-              <time dateTime={ev.at}>{i18n.date(ev.at, 'precise')}</time> <strong>{i18n.tOr(`event.${ev.type}`, ev.type)}</strong>
+              <time dateTime={ev.at}>{i18n.date(ev.at, 'precise')}</time> <strong>{eventWords(i18n, ev)}</strong>
               {ev.recipient || ev.recipients?.length ? ` · ${timelineRecipients(ev, i18n)}` : ''}
               {ev.machine ? ` · ${i18n.t('email.machineOpen')}` : ''}
-              {ev.reason && !OUR_DECISIONS.has(ev.type) ? ` · ${ev.reason}` : ''}
+              {ev.reason && !OUR_DECISIONS.has(ev.type) && !ourReason(i18n, ev) ? ` · ${ev.reason}` : ''}
             </li>
           ))}
         </ol>
       </section>
     </>
   );
+}
+
+/** A reason Mailroom itself gives an event (a queued event's `retry`) has its own words; a server's reason is shown as it said it. */
+function ourReason(i18n: I18n, ev: { type: string; reason?: string }): string {
+  return ev.reason ? i18n.tOr(`event.${ev.type}.${ev.reason}`, '') : '';
+}
+
+/** "En cola", or "En cola de nuevo: reintento pedido" for the queued event of a Retry. */
+function eventWords(i18n: I18n, ev: { type: string; reason?: string }): string {
+  return ourReason(i18n, ev) || i18n.tOr(`event.${ev.type}`, ev.type);
 }
 
 /** What to do about a failed attempt, in the reader's words (the API's own for a hint this screen does not know). */

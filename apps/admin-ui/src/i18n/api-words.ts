@@ -87,7 +87,8 @@ export function warningText(i18n: I18n, w: Warning, s: SettingsAnswer | null): s
   return i18n.tOr(`warning.${vars.key ?? w.code}`, w.message, vars.values);
 }
 
-const PROVIDER_LABEL: Record<string, string> = { sendgrid: 'SendGrid', mailgun: 'Mailgun', mailjet: 'Mailjet' };
+/** A provider as people write it; one we do not know by its API name. */
+export const PROVIDER_LABEL: Record<string, string> = { sendgrid: 'SendGrid', mailgun: 'Mailgun', mailjet: 'Mailjet' };
 
 function warningVars(
   i18n: I18n,

@@ -140,6 +140,7 @@ export const en = {
   'email.machineOpen': 'automatic open (scanner or privacy proxy), not counted',
 
   'event.queued': 'Queued',
+  'event.queued.retry': 'Queued again: Retry was asked for',
   'event.sending': 'Sending',
   'event.accepted': 'Accepted by the server',
   'event.deferred': 'Delayed',

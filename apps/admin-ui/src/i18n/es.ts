@@ -142,6 +142,7 @@ export const es: Dictionary = {
   'email.machineOpen': 'apertura automática (antivirus o proxy de privacidad), no contada',
 
   'event.queued': 'En cola',
+  'event.queued.retry': 'En cola de nuevo: se pidió Reintentar',
   'event.sending': 'Enviando',
   'event.accepted': 'Aceptado por el servidor',
   'event.deferred': 'Retrasado',
