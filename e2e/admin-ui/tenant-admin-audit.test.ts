@@ -66,7 +66,7 @@ describe("the tenant admin's audit of the screens", () => {
       await list.page
         .locator('table.suppressions tbody td')
         .first()
-        .evaluate((td) => getComputedStyle(td, '::before').content),
+        .evaluate((td) => (globalThis as any).getComputedStyle(td, '::before').content),
     ).toBe('"Motivo: "');
 
     const detail = await openAdmin(browser, m, 'ferreteria', `/emails/${sent.body.id}`, 'lang=es');
