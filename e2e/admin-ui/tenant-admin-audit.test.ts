@@ -192,4 +192,27 @@ describe("the tenant admin's audit of the screens", () => {
     expect(await viaProvider.page.locator('dl.summary').innerText()).toContain('tu cuenta de SendGrid');
     expect(detail.problems.concat(viaProvider.problems)).toEqual([]);
   });
+  it("a test email's result stays with the settings it tested: kept after saving them, gone once the admin picks another mode", async () => {
+    await m.call('PUT', '/v1/tenants/imprenta', { name: 'Imprenta Gómez', plan: 'premium', email: 'hola@imprenta.example' });
+    const { page, problems } = await openAdmin(browser, m, 'imprenta', '/', 'lang=es');
+    await page.getByLabel('Enviar desde tu SMTP', { exact: true }).check();
+    await page.getByLabel('Proveedor de email', { exact: true }).selectOption('other');
+    await page.getByLabel('Servidor SMTP', { exact: true }).fill('127.0.0.1');
+    await page.getByLabel('Puerto SMTP', { exact: true }).fill(String(sink.port));
+    await page.getByLabel('TLS desde el primer byte', { exact: true }).uncheck();
+    await page.getByLabel('Enviar desde', { exact: true }).fill(SMTP_USER);
+    await page.getByLabel('Usuario SMTP', { exact: true }).fill(SMTP_USER);
+    await page.getByLabel('Contraseña SMTP', { exact: true }).fill(SMTP_PASS);
+    await page.getByRole('button', { name: 'Enviar email de prueba' }).click();
+    const sent = page.locator('.test-result').getByText(`Enviado a ${SMTP_USER}.`, { exact: false });
+    await sent.waitFor();
+    await page.getByRole('button', { name: 'Guardar', exact: true }).click();
+    await page.locator('#save-outcome').getByText('Ajustes guardados.').waitFor();
+    expect(await sent.isVisible()).toBe(true);
+
+    await page.getByLabel('Enviar desde tu proveedor', { exact: true }).check();
+    await page.getByLabel('Proveedor', { exact: true }).waitFor();
+    expect(await page.locator('.test-result').innerText()).toBe('');
+    expect(problems).toEqual([]);
+  });
 });

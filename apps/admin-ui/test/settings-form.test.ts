@@ -7,6 +7,7 @@ import {
   parseAddresses,
   presetLimitsOf,
   storedPasswordApplies,
+  testedSettingsKey,
   withPreset,
 } from '../src/settings/settings-form';
 
@@ -185,5 +186,21 @@ describe('sending limits in the form', () => {
     expect(presetLimitsOf({ ...form, smtp: withPreset(form.smtp, 'outlook') })?.maximum).toEqual({ perMinute: 30, perDay: 10000 });
     expect(presetLimitsOf({ ...form, smtp: withPreset(form.smtp, 'other') })).toBeUndefined();
     expect(presetLimitsOf({ ...form, mode: 'provider' })).toBeUndefined();
+  });
+
+  it("keys a test email's result by the settings, secrets aside: saving the tested draft keeps it, another provider or server does not", () => {
+    const draft = bodyFromForm({
+      ...formFromSettings(savedSmtp),
+      smtp: { ...formFromSettings(savedSmtp).smtp, password: 'abcd efgh ijkl mnop' },
+    });
+    const saved = bodyFromForm(formFromSettings(savedSmtp));
+    expect(testedSettingsKey(draft)).toBe(testedSettingsKey(saved));
+    expect(testedSettingsKey(draft)).not.toContain('abcd');
+    const otherServer = bodyFromForm({ ...formFromSettings(savedSmtp), smtp: withPreset(formFromSettings(savedSmtp).smtp, 'outlook') });
+    expect(testedSettingsKey(otherServer)).not.toBe(testedSettingsKey(saved));
+    const provider = (name: string, key: string) =>
+      testedSettingsKey({ mode: 'provider', provider: { name, fromAddress: 'b@acme.example', privateApiKey: key } });
+    expect(provider('sendgrid', 'SG.1')).toBe(provider('sendgrid', 'SG.2'));
+    expect(provider('mailgun', 'SG.1')).not.toBe(provider('sendgrid', 'SG.1'));
   });
 });

@@ -164,6 +164,18 @@ function smtpBody(s: SmtpForm): Record<string, unknown> {
   return { ...out, ...serverOverrides(s) };
 }
 
+/** The secrets a settings body may carry: left out of the form once saved, so never part of what a test result is about. */
+const SECRET_FIELDS = new Set(['password', 'privateApiKey', 'publicApiKey', 'webhookVerificationKey']);
+
+/**
+ * What a test email's result is about: the settings as the form has them, secrets aside (a saved
+ * secret leaves its field empty, and the result of the draft just saved still holds). Another mode,
+ * provider, server or sender is another key, and the earlier result no longer speaks for the form.
+ */
+export function testedSettingsKey(body: Record<string, unknown>): string {
+  return JSON.stringify(body, (k, v: unknown) => (SECRET_FIELDS.has(k) ? undefined : v));
+}
+
 /**
  * Whether the stored password still applies to what the form holds: the API keeps it only for the
  * same host, port and user name (it never goes to another server), so a change asks for it again.

@@ -9,7 +9,7 @@ import type { I18n } from '../i18n/i18n';
 import { CommonFields } from './common-fields';
 import { ModePicker } from './mode-picker';
 import { ProviderFields } from './provider-fields';
-import { allowedModes, bodyFromForm, errorsByField, fieldOf, formFromSettings, SettingsForm } from './settings-form';
+import { allowedModes, bodyFromForm, errorsByField, fieldOf, formFromSettings, SettingsForm, testedSettingsKey } from './settings-form';
 import { LimitsFields } from './limits-fields';
 import { SmtpFields } from './smtp-fields';
 import { TestEmailPanel, type TestRecipient } from './test-email-panel';
@@ -184,6 +184,7 @@ function SettingsEditor({ initial, reload }: { initial: SettingsAnswer | null; r
         i18n={i18n}
         api={api}
         draft={dirty ? body : undefined}
+        settingsKey={testedSettingsKey(body)}
         recipient={testRecipient(form, dirty ? undefined : answer, contactEmail)}
         onFieldErrors={markFields}
         fieldList={(fields) => fieldList(i18n, fields.map(fieldOf), form.provider.name)}

@@ -19,6 +19,8 @@ export function TestEmailPanel(props: {
   api: ApiClient;
   /** The draft body when the form differs from what is saved; undefined tests the saved settings. */
   draft: Record<string, unknown> | undefined;
+  /** What the form's settings are now (testedSettingsKey): a result shows only while they are what was tested. */
+  settingsKey: string;
   recipient: TestRecipient;
   onFieldErrors: (details: ApiError['details']) => void;
   /** The labels of the fields at fault, as a list ("«Responder a»"). */
@@ -26,17 +28,20 @@ export function TestEmailPanel(props: {
 }) {
   const { i18n, api, draft, recipient, onFieldErrors } = props;
   const [busy, setBusy] = useState(false);
-  const [answer, setAnswer] = useState<TestEmailAnswer | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
+  const [result, setResult] = useState<{ key: string; answer: TestEmailAnswer | null; problem: string | null } | null>(null);
+  // Another mode, provider, server or sender since the test: its result is not about this form.
+  const current = result?.key === props.settingsKey ? result : null;
+  const answer = current?.answer ?? null;
+  const problem = current?.problem ?? null;
 
   const send = async () => {
+    const key = props.settingsKey;
     setBusy(true);
-    setAnswer(null);
-    setProblem(null);
+    setResult(null);
     try {
-      setAnswer(await api.sendTestEmail(draft));
+      setResult({ key, answer: await api.sendTestEmail(draft), problem: null });
     } catch (e) {
-      setProblem(problemText(e));
+      setResult({ key, answer: null, problem: problemText(e) });
     } finally {
       setBusy(false);
     }
