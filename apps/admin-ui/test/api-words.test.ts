@@ -22,9 +22,11 @@ describe("the API's words in the admin's language", () => {
     );
     // A case we do not know keeps the API's sentence, with the field's label for its name.
     expect(fieldProblem(en, 'limits.perDay', 'limits.perDay clashes with something new')).toBe(
-      '«Per day (24 hours)» clashes with something new',
+      '"Per day (24 hours)" clashes with something new',
     );
     expect(fieldList(es, ['senderName', 'replyTo', 'senderName'])).toBe('«Nombre del email» y «Responder a»');
+    // English quotes its labels the English way, not with Spanish guillemets.
+    expect(fieldList(en, ['senderName', 'replyTo'])).toBe('"Sender name" and "Reply to"');
   });
 
   it("says in the reader's language that the SMTP host was not found or may not be used, naming the host", () => {

@@ -65,19 +65,20 @@ export function fieldProblem(i18n: I18n, field: string, message: string, label =
   if (/expected number, received|received NaN/.test(message)) return i18n.t('error.number');
   if ((m = /expected number to be <=?\s*(\d+)|must be at most (\d+)/.exec(message))) return i18n.t('error.max', { max: m[1] ?? m[2] });
   if ((m = /expected number to be >=?\s*(\d+)|must be at least (\d+)/.exec(message))) return i18n.t('error.min', { min: m[1] ?? m[2] });
-  return withoutFieldNames(message, field, label);
+  return withoutFieldNames(i18n, message, field, label);
 }
 
 /** "limits.perDay must be..." → "«Por día» must be...": a sentence we cannot translate still names no internal field. */
-function withoutFieldNames(message: string, field: string, label: string): string {
+function withoutFieldNames(i18n: I18n, message: string, field: string, label: string): string {
   const last = field.split('.').pop()!;
   const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return message.replace(new RegExp(`\\b${escape(field)}\\b`, 'g'), `«${label}»`).replace(new RegExp(`^${escape(last)}\\b`), `«${label}»`);
+  const quoted = i18n.t('common.quoted', { text: label });
+  return message.replace(new RegExp(`\\b${escape(field)}\\b`, 'g'), quoted).replace(new RegExp(`^${escape(last)}\\b`), quoted);
 }
 
-/** The labels of the fields at fault, as a list: "«Nombre del email» y «Responder a»". */
+/** The labels of the fields at fault, as a list, quoted the language's way: "«Nombre del email» y «Responder a»", "\"Sender name\" and \"Reply to\"". */
 export function fieldList(i18n: I18n, fields: string[], mode?: string): string {
-  return i18n.list([...new Set(fields.map((f) => `«${fieldLabel(i18n, f, mode)}»`))]);
+  return i18n.list([...new Set(fields.map((f) => i18n.t('common.quoted', { text: fieldLabel(i18n, f, mode) })))]);
 }
 
 /** A settings warning in the reader's language, from its code and the settings it is about; the API's sentence for a code we do not know. */

@@ -17,6 +17,7 @@ export const en = {
   'session.expired.body':
     'For your security, access to this screen lasts a short time. Reopen it from your invoicing platform to continue.',
 
+  'common.quoted': '"{text}"',
   'common.loading': 'Loading…',
   'common.loadFailed': 'Could not load this page: {message}',
   'common.tryAgain': 'Try again',

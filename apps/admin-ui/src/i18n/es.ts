@@ -19,6 +19,7 @@ export const es: Dictionary = {
   'session.expired.body':
     'Por seguridad, el acceso a esta pantalla dura poco tiempo. Vuelve a abrirla desde tu plataforma de facturación para continuar.',
 
+  'common.quoted': '«{text}»',
   'common.loading': 'Cargando…',
   'common.loadFailed': 'No se ha podido cargar esta página: {message}',
   'common.tryAgain': 'Reintentar',
