@@ -123,6 +123,8 @@ describe("the tenant admin's audit of the screens", () => {
     await page.locator('[id="a-address-error"]').getByText('Rellena «Dirección de email».').waitFor();
     await address.fill('cliente-sin-arroba');
     expect(await address.getAttribute('aria-invalid')).toBe('true');
+    // The refused field has the focus, so its error (aria-describedby) is read out.
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.id)).toBe('a-address');
 
     await address.fill('Baja@Cliente.example');
     await page.getByLabel('Nota (opcional)', { exact: true }).fill('pidió la baja por teléfono');

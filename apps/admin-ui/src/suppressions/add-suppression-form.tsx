@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useLayoutEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api/api-client';
 import { useApp } from '../app-context';
 import { TextField } from '../components/fields';
@@ -20,6 +20,11 @@ export function AddSuppressionForm(props: { onAdded: () => void }) {
   const [outcome, setOutcome] = useState<Outcome>(null);
   const [busy, setBusy] = useState(false);
   const label = i18n.t('suppressions.add.address');
+  // A refused field takes the focus once its error is on the page, so a screen reader says what to fix.
+  useLayoutEffect(() => {
+    const wrong = errors.address ? 'a-address' : errors.note ? 'a-note' : undefined;
+    if (wrong) document.getElementById(wrong)?.focus();
+  }, [errors]);
 
   const add = async (ev: Event) => {
     ev.preventDefault();
