@@ -215,6 +215,8 @@ describe("the tenant admin's audit of the screens", () => {
     await page.getByLabel('Enviar desde tu proveedor', { exact: true }).check();
     await page.getByLabel('Proveedor', { exact: true }).waitFor();
     expect(await page.locator('.test-result').innerText()).toBe('');
+    // The limits speak of the provider chosen, not of "this server".
+    expect(await page.locator('#limits-intro').innerText()).toMatch(/^Mailroom no conoce límites publicados de SendGrid: /);
     expect(problems).toEqual([]);
   });
 });

@@ -46,6 +46,8 @@ export const settingsEn = {
     '{label} publishes these sending limits. Mailroom never sends faster: an email over a limit waits, shown as deferred, until it may go. Each recipient counts once. You may set lower figures; an empty box keeps the default.',
   'settings.limits.intro.none':
     'This server publishes no limits Mailroom knows. Set what your provider allows (each recipient counts once), or leave the boxes empty for no limit.',
+  'settings.limits.intro.provider':
+    'Mailroom knows no published limits for {provider}: set what your plan there allows (each recipient counts once), or leave the boxes empty for no limit.',
   'settings.limits.perMinute': 'Per minute',
   'settings.limits.perHour': 'Per hour',
   'settings.limits.perDay': 'Per day (24 hours)',

@@ -50,6 +50,8 @@ export const settingsEs: Record<keyof typeof settingsEn, string> = {
     '{label} publica estos límites de envío. Mailroom nunca envía más rápido: un email que los supera espera, como aplazado, hasta que puede salir. Cada destinatario cuenta una vez. Puedes poner cifras más bajas; una casilla vacía deja el valor por defecto.',
   'settings.limits.intro.none':
     'Este servidor no publica límites que Mailroom conozca. Pon los que permite tu proveedor (cada destinatario cuenta una vez) o deja las casillas vacías para no limitar.',
+  'settings.limits.intro.provider':
+    'Mailroom no conoce límites publicados de {provider}: pon los que permite tu plan allí (cada destinatario cuenta una vez) o deja las casillas vacías para no limitar.',
   'settings.limits.perMinute': 'Por minuto',
   'settings.limits.perHour': 'Por hora',
   'settings.limits.perDay': 'Por día (24 horas)',

@@ -1,4 +1,5 @@
 import { TextField } from '../components/fields';
+import { PROVIDER_LABEL } from '../i18n/api-words';
 import type { I18n } from '../i18n/i18n';
 import { LIMIT_FIELDS, LimitsForm, presetLimitsOf, SettingsForm } from './settings-form';
 
@@ -9,7 +10,7 @@ import { LIMIT_FIELDS, LimitsForm, presetLimitsOf, SettingsForm } from './settin
  */
 export function LimitsFields(props: {
   i18n: I18n;
-  form: Pick<SettingsForm, 'mode' | 'smtp'>;
+  form: Pick<SettingsForm, 'mode' | 'smtp' | 'provider'>;
   limits: LimitsForm;
   errors: Record<string, string>;
   onChange: (limits: LimitsForm) => void;
@@ -27,7 +28,11 @@ export function LimitsFields(props: {
     <fieldset class="limits">
       <legend>{i18n.t('settings.limits.legend')}</legend>
       <p class="help" id="limits-intro">
-        {preset ? i18n.t('settings.limits.intro.preset', { label: preset.label }) : i18n.t('settings.limits.intro.none')}
+        {preset
+          ? i18n.t('settings.limits.intro.preset', { label: preset.label })
+          : props.form.mode === 'provider'
+            ? i18n.t('settings.limits.intro.provider', { provider: PROVIDER_LABEL[props.form.provider.name] ?? props.form.provider.name })
+            : i18n.t('settings.limits.intro.none')}
       </p>
       {errors.limits ? (
         <p id="limits-error" class="field-error">
