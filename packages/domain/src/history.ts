@@ -53,30 +53,34 @@ export function markSending(rec: EmailRecord, at: string, transport?: TransportC
   );
 }
 
+/** What a send answered for one recipient (a transport's RecipientOutcome is this). */
+export interface SentRecipient {
+  email: string;
+  accepted: boolean;
+  response?: string;
+  responseCode?: number;
+  /** Per-recipient provider id (Mailjet's MessageUUID). */
+  providerMessageId?: string;
+  /**
+   * The transport's own word on whether a refusal is worth another try, when its `responseCode` is
+   * not an SMTP reply (a provider API's HTTP status: Mailjet's 400 for an excluded recipient is final).
+   */
+  retryable?: boolean;
+}
+
 export interface SendSuccess {
   messageId: string;
   providerMessageId?: string;
   response?: string;
   durationMs?: number;
-  recipients: {
-    email: string;
-    accepted: boolean;
-    response?: string;
-    responseCode?: number;
-    providerMessageId?: string;
-    /**
-     * The transport's own word on whether a refusal is worth another try, when its `responseCode` is
-     * not an SMTP reply (a provider API's HTTP status: Mailjet's 400 for an excluded recipient is final).
-     */
-    retryable?: boolean;
-  }[];
+  recipients: SentRecipient[];
 }
 
 /**
  * A recipient the server refused for now, worth another try: the transport's own word when it gave
  * one, else a 4xx SMTP reply (mailbox busy, greylisted).
  */
-export function refusedForNow(o: SendSuccess['recipients'][number]): boolean {
+export function refusedForNow(o: SentRecipient): boolean {
   if (o.accepted) return false;
   if (o.retryable !== undefined) return o.retryable;
   return o.responseCode !== undefined && o.responseCode >= 400 && o.responseCode < 500;

@@ -1,4 +1,4 @@
-import type { Address, Attachment } from '@mailroom/domain';
+import type { Address, Attachment, SentRecipient } from '@mailroom/domain';
 
 /** Everything a transport needs to put one email on the wire. Built by the worker; holds no secrets. */
 export interface OutgoingMessage {
@@ -22,16 +22,8 @@ export interface OutgoingMessage {
   trackOpens: boolean;
 }
 
-export interface RecipientOutcome {
-  email: string;
-  accepted: boolean;
-  response?: string;
-  responseCode?: number;
-  /** Per-recipient provider id (Mailjet MessageUUID). */
-  providerMessageId?: string;
-  /** A refusal's retry, said by the transport when `responseCode` is not an SMTP reply (an HTTP status): see refusedForNow. */
-  retryable?: boolean;
-}
+/** What the send answered for one recipient: the domain's own shape, which the history records. */
+export type RecipientOutcome = SentRecipient;
 
 export interface SendResult {
   messageId: string;
