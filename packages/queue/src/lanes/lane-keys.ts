@@ -16,6 +16,10 @@ export interface LaneKeys {
   backlog: string;
   /** Set: the same ids as `backlog`, for O(1) "is it already waiting?". */
   backlogged: string;
+  /** Sorted set of every tenant with a backlog, scored by its length: GET /ops/tenant-backlogs reads it. */
+  backlogs: string;
+  /** Hash: each id in `backlog` -> when it started waiting (ms), for the age of the oldest. */
+  waitingSince: string;
 }
 
 export function laneRoot(prefix: string): string {
@@ -26,6 +30,10 @@ export function laneTenantsKey(prefix: string): string {
   return `${laneRoot(prefix)}:tenants`;
 }
 
+export function laneBacklogsKey(prefix: string): string {
+  return `${laneRoot(prefix)}:backlogs`;
+}
+
 export function laneKeys(prefix: string, tenantId: string): LaneKeys {
   const root = laneRoot(prefix);
   return {
@@ -33,5 +41,7 @@ export function laneKeys(prefix: string, tenantId: string): LaneKeys {
     admitted: `${root}:t:${tenantId}:admitted`,
     backlog: `${root}:t:${tenantId}:backlog`,
     backlogged: `${root}:t:${tenantId}:backlogged`,
+    backlogs: laneBacklogsKey(prefix),
+    waitingSince: `${root}:t:${tenantId}:waiting-since`,
   };
 }

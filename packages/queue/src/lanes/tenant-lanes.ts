@@ -1,8 +1,16 @@
 import type { JobsOptions, Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { SendJobData } from '../send-queue';
-import { LaneKeys, laneKeys, laneRoot, laneTenantsKey } from './lane-keys';
-import { ADMIT_AND_ADD_LUA, ADMIT_LUA, RELEASE_AND_ADD_LUA, RELEASE_LUA, REMOVE_FROM_BACKLOG_LUA, STATS_LUA } from './lanes.lua';
+import { LaneKeys, laneBacklogsKey, laneKeys, laneRoot, laneTenantsKey } from './lane-keys';
+import {
+  ADMIT_AND_ADD_LUA,
+  ADMIT_LUA,
+  BACKLOGS_LUA,
+  RELEASE_AND_ADD_LUA,
+  RELEASE_LUA,
+  REMOVE_FROM_BACKLOG_LUA,
+  STATS_LUA,
+} from './lanes.lua';
 import { SendJobTemplate, sendJobTemplate } from './send-job-lua';
 
 /** The options of one email's send job (`sendJobOptions(id, policy)` in the apps). */
@@ -26,6 +34,19 @@ export interface LaneStats {
   tenantsWithBacklog: number;
 }
 
+/** One tenant's backlog, for the on-call engineer (GET /ops/tenant-backlogs). */
+export interface TenantBacklog {
+  tenantId: string;
+  /** Ids waiting in its lane, outside BullMQ. */
+  backlog: number;
+  /** Ids holding one of its K slots (their jobs wait, run or sleep in BullMQ). */
+  admitted: number;
+  /** Of those, jobs sleeping in BullMQ's delayed set: held by its sending limit, or waiting for a retry. */
+  delayed: number;
+  /** When its oldest waiting id joined the backlog (ms); null for an id that waited before this was kept. */
+  oldestWaitingSinceMs: number | null;
+}
+
 /** Where a canceled email was: its slot or backlog place is free again, or it is being sent right now. */
 export type CancelOutcome = 'removed-from-backlog' | 'removed-from-queue' | 'in-flight' | 'not-found';
 
@@ -44,6 +65,7 @@ interface LaneCommands {
   mailroomLanesReleaseAndAdd(...keysAndArgs: string[]): Promise<string[]>;
   mailroomLanesRemoveFromBacklog(...keysAndArgs: string[]): Promise<'backlog' | 'admitted' | 'none'>;
   mailroomLanesStats(...keysAndArgs: string[]): Promise<[number, number, number, number]>;
+  mailroomLanesBacklogs(...keysAndArgs: string[]): Promise<[number, [string, number, number, number, string][]]>;
 }
 
 const SEND_JOB_NAME = 'send';
@@ -72,12 +94,13 @@ export class TenantLanes {
     this.maxInFlight = options.maxInFlight;
     this.prefix = options.prefix;
     this.now = options.now ?? Date.now;
-    redis.defineCommand('mailroomLanesAdmit', { numberOfKeys: 4, lua: ADMIT_LUA });
-    redis.defineCommand('mailroomLanesAdmitAndAdd', { numberOfKeys: 10, lua: ADMIT_AND_ADD_LUA });
-    redis.defineCommand('mailroomLanesRelease', { numberOfKeys: 4, lua: RELEASE_LUA });
-    redis.defineCommand('mailroomLanesReleaseAndAdd', { numberOfKeys: 10, lua: RELEASE_AND_ADD_LUA });
-    redis.defineCommand('mailroomLanesRemoveFromBacklog', { numberOfKeys: 4, lua: REMOVE_FROM_BACKLOG_LUA });
+    redis.defineCommand('mailroomLanesAdmit', { numberOfKeys: 6, lua: ADMIT_LUA });
+    redis.defineCommand('mailroomLanesAdmitAndAdd', { numberOfKeys: 12, lua: ADMIT_AND_ADD_LUA });
+    redis.defineCommand('mailroomLanesRelease', { numberOfKeys: 6, lua: RELEASE_LUA });
+    redis.defineCommand('mailroomLanesReleaseAndAdd', { numberOfKeys: 12, lua: RELEASE_AND_ADD_LUA });
+    redis.defineCommand('mailroomLanesRemoveFromBacklog', { numberOfKeys: 6, lua: REMOVE_FROM_BACKLOG_LUA });
     redis.defineCommand('mailroomLanesStats', { numberOfKeys: 1, lua: STATS_LUA });
+    redis.defineCommand('mailroomLanesBacklogs', { numberOfKeys: 2, lua: BACKLOGS_LUA });
     this.redis = redis as (Redis | Cluster) & LaneCommands;
   }
 
@@ -146,6 +169,28 @@ export class TenantLanes {
   }
 
   /**
+   * The `limit` tenants with the largest backlogs, largest first, and how many tenants have one: one
+   * script over the backlogs index (never the keyspace), O(limit x K). `delayed` looks the tenant's
+   * admitted ids up in `queue`'s delayed set.
+   */
+  async backlogsByTenant(queue: Queue<SendJobData>, limit: number): Promise<{ tenantsWithBacklog: number; tenants: TenantBacklog[] }> {
+    const [tenantsWithBacklog, rows] = await this.redis.mailroomLanesBacklogs(
+      laneBacklogsKey(this.prefix),
+      queue.keys.delayed,
+      laneRoot(this.prefix),
+      String(limit),
+    );
+    const tenants = rows.map(([tenantId, backlog, admitted, delayed, since]) => ({
+      tenantId,
+      backlog,
+      admitted,
+      delayed,
+      oldestWaitingSinceMs: since === '' ? null : Number(since),
+    }));
+    return { tenantsWithBacklog, tenants };
+  }
+
+  /**
    * Enqueue path (API): admit, and add the admitted ids' jobs. One script does both when the job
    * options allow it (send-job-lua.ts); otherwise BullMQ adds them in one bulk call after the admission.
    */
@@ -153,8 +198,7 @@ export class TenantLanes {
     const template = this.templateFor(queue, jobOptionsFor);
     if (template) {
       const [admitted, backlogged] = await this.redis.mailroomLanesAdmitAndAdd(
-        ...this.keys(tenantId),
-        ...template.keys,
+        ...this.keys(tenantId, template.keys),
         tenantId,
         String(this.maxInFlight),
         String(this.now()),
@@ -179,8 +223,7 @@ export class TenantLanes {
     const template = this.templateFor(queue, jobOptionsFor);
     if (template)
       return this.redis.mailroomLanesReleaseAndAdd(
-        ...this.keys(tenantId),
-        ...template.keys,
+        ...this.keys(tenantId, template.keys),
         tenantId,
         String(this.maxInFlight),
         String(this.now()),
@@ -224,9 +267,10 @@ export class TenantLanes {
     return 'removed-from-queue';
   }
 
-  private keys(tenantId: string): string[] {
+  /** Every lanes script's keys: the tenant's four, then `between` (BullMQ's), then the backlogs index and its waiting times. */
+  private keys(tenantId: string, between: string[] = []): string[] {
     const k: LaneKeys = laneKeys(this.prefix, tenantId);
-    return [k.tenants, k.admitted, k.backlog, k.backlogged];
+    return [k.tenants, k.admitted, k.backlog, k.backlogged, ...between, k.backlogs, k.waitingSince];
   }
 }
 
