@@ -104,6 +104,9 @@ describe('Redis down: fast answers, nothing lost, recovery by itself', () => {
     const ops = await timed(m.call('GET', '/ops/queues', undefined, { token: OPS_TOKEN }));
     expect(ops.value.status).toBe(503);
     expect(ops.ms).toBeLessThan(REDIS_REQUEST_TIMEOUT_MS + 1000);
+    const backlogs = await timed(m.call('GET', '/ops/tenant-backlogs', undefined, { token: OPS_TOKEN }));
+    expect([backlogs.value.status, backlogs.value.body.error.code]).toEqual([503, 'queue_unavailable']);
+    expect(backlogs.ms).toBeLessThan(REDIS_REQUEST_TIMEOUT_MS + 1000);
 
     const readyMs: string[] = [];
     for (const [app, url] of Object.entries(apps())) {

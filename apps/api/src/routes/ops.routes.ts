@@ -8,6 +8,7 @@ import type { ApiDeps } from '../api-deps';
 import { authDepsOf, authenticateHeader } from '../http/auth';
 import { HttpError } from '../http/http-error';
 import { callbacksOpsRoutes } from './callbacks-ops.routes';
+import { tenantBacklogsRoutes } from './tenant-backlogs.routes';
 
 const DASHBOARD_PATH = '/ops/dashboard';
 
@@ -62,6 +63,7 @@ export function opsRoutes(deps: ApiDeps): Router {
     res.json({ queues: [{ name: deps.queue.name, paused, counts, workers, lanes }] });
   });
 
+  r.use(tenantBacklogsRoutes(deps));
   r.use(callbacksOpsRoutes(deps));
 
   const board = new ExpressAdapter();
