@@ -44,6 +44,62 @@ describe('send test email, for the SMTP and platform modes', () => {
     }
   });
 
+  it('language=es: the test email arrives in Spanish, naming the SMTP server; the history shows its Spanish subject', async () => {
+    await m.call('PUT', '/v1/tenants/te-es', { name: 'Prueba SL', plan: 'advanced' });
+    const sink = await startSmtpSink({ tls: 'starttls', auth: { users: { 'me@te.example': 'pw-test-email' } } });
+    try {
+      await m.call('PUT', '/v1/tenants/te-es/email-settings', smtp(sink.port));
+      const r = await m.call('POST', '/v1/tenants/te-es/email-settings/test?language=es', {});
+      expect(r.body).toMatchObject({ ok: true });
+      const [msg] = await sink.waitForMessages(1);
+      expect(msg.parsed.subject).toBe('Email de prueba de Mailroom para Prueba SL');
+      const sentence =
+        'Esto es una prueba de Mailroom. Si puedes leerla, los documentos de Prueba SL se pueden enviar por email a través de tu servidor SMTP 127.0.0.1.';
+      expect(msg.parsed.text?.trim()).toBe(sentence);
+      expect(msg.parsed.html).toContain(`<p>${sentence}</p>`);
+      expect(msg.parsed.html).toContain('lang="es"');
+      expect(msg.parsed.text).not.toMatch(/smtp configuration/);
+      const history = await m.call('GET', `/v1/tenants/te-es/emails/${r.body.emailId}`);
+      expect(history.body).toMatchObject({ test: true, subject: 'Email de prueba de Mailroom para Prueba SL' });
+    } finally {
+      await sink.close();
+    }
+  });
+
+  it('no language: English as before, naming the way it went in words, not the mode name', async () => {
+    // Never saved settings: the platform's defaults, tested to the tenant's contact address.
+    await m.call('PUT', '/v1/tenants/te-en', { name: 'Test Co', plan: 'free', email: 'owner@te-en.example' });
+    const r = await m.call('POST', '/v1/tenants/te-en/email-settings/test', {});
+    expect(r.body).toMatchObject({ ok: true, to: 'owner@te-en.example' });
+    const history = await m.call('GET', `/v1/tenants/te-en/emails/${r.body.emailId}`);
+    expect(history.body.subject).toBe('Mailroom test email for Test Co');
+    const content = await m.api.deps.store.emails.getContent('te-en', r.body.emailId);
+    expect(content?.text).toBe(
+      "This is a test from Mailroom. If you can read it, Test Co's documents can be emailed through the platform's servers.",
+    );
+  });
+
+  it('a language it does not write is a 400 naming `language` and its values; nothing is sent or recorded', async () => {
+    await m.call('PUT', '/v1/tenants/te-fr', { name: 'Essai SA', plan: 'advanced' });
+    const sink = await startSmtpSink({ tls: 'starttls', auth: { users: { 'me@te.example': 'pw-test-email' } } });
+    try {
+      await m.call('PUT', '/v1/tenants/te-fr/email-settings', smtp(sink.port));
+      for (const body of [{}, smtp(sink.port)]) {
+        const r = await m.call('POST', '/v1/tenants/te-fr/email-settings/test?language=fr', body);
+        expect(r.status).toBe(400);
+        expect(r.body.error).toMatchObject({
+          code: 'invalid_request',
+          message: 'language: language must be one of en, es',
+          details: [{ field: 'language', message: 'language must be one of en, es' }],
+        });
+      }
+      expect(sink.connections).toEqual([]);
+      expect((await m.call('GET', '/v1/tenants/te-fr/emails?test=true')).body.items).toEqual([]);
+    } finally {
+      await sink.close();
+    }
+  });
+
   it('tests a draft before saving: the server words and the hint come back, nothing is stored', async () => {
     const sink = await startSmtpSink({ tls: 'implicit', auth: { users: { 'me@te.example': 'the-real-one' } } });
     try {

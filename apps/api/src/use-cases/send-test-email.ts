@@ -23,6 +23,7 @@ import { newEmailId, newEmailRecord } from './new-email-record';
 import { testTransport } from './test-transport';
 import { draftSettings } from './save-settings';
 import { takeTestEmailToken } from './test-email-rate-limit';
+import { testEmailMessage, testEmailRoute, TestEmailLanguage } from './test-email-message';
 
 /** The test's 200: whether the server took it, the history entry, and the server's words when it did not. */
 export const testEmailAnswerSchema = z.strictObject({
@@ -79,9 +80,14 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 /**
  * "Send test email": a short message through exactly the transport the tenant's documents would use
  * (stored settings, or a draft that is not saved), answered within a bounded time, recorded in the
- * history as a test.
+ * history as a test, written in `language` (English by default).
  */
-export async function sendTestEmail(deps: ApiDeps, tenant: Tenant, draft?: EmailSettingsInput): Promise<TestEmailAnswer> {
+export async function sendTestEmail(
+  deps: ApiDeps,
+  tenant: Tenant,
+  draft?: EmailSettingsInput,
+  language: TestEmailLanguage = 'en',
+): Promise<TestEmailAnswer> {
   const stored = await deps.store.settings.get(tenant.id);
   // The same decision as the worker's: defaults when never saved, the platform when the plan fell back.
   const effective: EffectiveSettings = draft
@@ -94,14 +100,10 @@ export async function sendTestEmail(deps: ApiDeps, tenant: Tenant, draft?: Email
   const transport = testTransport(deps, settings);
 
   const now = deps.now();
-  const input = {
-    to: [{ email: to }],
-    cc: [],
-    bcc: [],
-    attachments: [],
-    subject: `Mailroom test email for ${tenant.name}`,
-    text: `This is a test from Mailroom. If you can read it, ${tenant.name}'s documents can be emailed through this ${settings.mode} configuration.`,
-  };
+  const route = testEmailRoute(settings, (name) => deps.providers.provider(name)?.label ?? name);
+  const { subject, text, html } = testEmailMessage(tenant.name, route, language);
+  const content = { text, html, attachments: [] };
+  const input = { to: [{ email: to }], cc: [], bcc: [], attachments: [], subject, text, html };
   const record = newEmailRecord({
     id: newEmailId(now),
     tenantId: tenant.id,
@@ -112,7 +114,7 @@ export async function sendTestEmail(deps: ApiDeps, tenant: Tenant, draft?: Email
     test: true,
   });
   try {
-    await deps.store.emails.create({ email: record, content: { text: input.text, attachments: [] } });
+    await deps.store.emails.create({ email: record, content });
     await deps.store.emails.update(tenant.id, record.id, (e) => markSending(e, now.toISOString()));
   } catch (e) {
     void Promise.resolve(transport.close?.()).catch(() => undefined);
@@ -121,7 +123,7 @@ export async function sendTestEmail(deps: ApiDeps, tenant: Tenant, draft?: Email
 
   const started = Date.now();
   try {
-    const message = buildOutgoingMessage(record, { text: input.text, attachments: [] }, settings, {
+    const message = buildOutgoingMessage(record, content, settings, {
       platformFrom: deps.config.platform.from,
     });
     const result = await withTimeout(transport.send(message), deps.config.timeouts.testEmailMs);

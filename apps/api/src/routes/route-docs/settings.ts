@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { RouteDoc } from '../../openapi/route-doc';
 import { oauthStartAnswerSchema } from '../../use-cases/start-oauth-connection';
 import { testEmailAnswerSchema } from '../../use-cases/send-test-email';
+import { testEmailQuerySchema } from '../../use-cases/test-email-message';
 import { oauthStartSchema } from '../oauth.routes';
 import { settingsAnswerSchema } from '../settings.routes';
 import { tenantParams, NOW, exampleSettingsPut } from './route-doc-examples';
@@ -50,10 +51,12 @@ export function settingsRouteDocs(providers: ProviderRegistry): RouteDoc[] {
       path: '/v1/tenants/:tenantId/email-settings/test',
       operationId: 'sendTestEmail',
       summary: 'Send a test email now',
-      description: 'An empty body tests the stored settings; a settings body tests a draft and stores nothing.',
+      description:
+        'An empty body tests the stored settings; a settings body tests a draft and stores nothing. `language` writes the test email in English (default) or Spanish.',
       tag: 'settings',
       auth: 'platformOrTenant',
       params: tenantParams,
+      query: testEmailQuerySchema,
       body: { schema: settingsInput, name: 'EmailSettingsInput', required: false, example: exampleSettingsPut },
       answers: {
         200: {
