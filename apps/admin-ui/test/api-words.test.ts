@@ -1,4 +1,5 @@
-import { fieldList, fieldProblem, oauthFailure, warningText } from '../src/i18n/api-words';
+import { ApiError } from '../src/api/api-client';
+import { apiProblem, fieldList, fieldProblem, oauthFailure, warningText } from '../src/i18n/api-words';
 import { createI18n } from '../src/i18n/i18n';
 
 const es = createI18n('es', ['es-ES']);
@@ -66,5 +67,30 @@ describe("the API's words in the admin's language", () => {
     expect(es.plural('history.count', 1)).toBe('Se muestra 1 email.');
     expect(es.plural('history.count', 3)).toBe('Se muestran 3 emails.');
     expect(en.plural('history.loadedMore', 1)).toBe('1 more email shown.');
+  });
+});
+
+describe('a failed request (removing an address, showing more) in the reader\'s words', () => {
+  it('says the known codes, an unreachable API and a gateway in the language; the API\'s text only for a code it does not know', () => {
+    expect(apiProblem(es, new ApiError(400, 'invalid_cursor', 'cursor: not a cursor this API handed out; start again without it'))).toBe(
+      'La lista ha cambiado mientras tanto. Vuelve a buscar para empezar desde el principio.',
+    );
+    expect(apiProblem(es, new ApiError(503, 'queue_unavailable', 'the queue did not answer'))).toBe(
+      'Mailroom no está disponible ahora mismo. Vuelve a intentarlo en unos minutos.',
+    );
+    expect(apiProblem(es, new ApiError(502, 'http_502', 'Bad Gateway'))).toBe(
+      'Mailroom no está disponible ahora mismo. Vuelve a intentarlo en unos minutos.',
+    );
+    expect(apiProblem(es, new ApiError(500, 'internal', 'something went wrong on our side; it has been logged'))).toBe(
+      'Algo ha fallado en Mailroom. Vuelve a intentarlo; si vuelve a pasar, avisa a tu plataforma.',
+    );
+    expect(apiProblem(es, new TypeError('Failed to fetch'))).toBe(
+      'No se ha podido contactar con Mailroom. Comprueba tu conexión y vuelve a intentarlo.',
+    );
+    expect(apiProblem(en, new ApiError(403, 'forbidden', 'this token is for another tenant'))).toBe('This access link is for another company.');
+    expect(apiProblem(es, new ApiError(409, 'something_new', 'a new refusal, in English'))).toBe('a new refusal, in English');
+    expect(es.t('suppressions.notRemoved', { address: 'a@b.example', message: apiProblem(es, new ApiError(429, 'rate_limited', 'slow down')) })).toBe(
+      'No se ha quitado a@b.example: Demasiadas peticiones por ahora. Espera un minuto y vuelve a intentarlo.',
+    );
   });
 });

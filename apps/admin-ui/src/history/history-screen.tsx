@@ -5,6 +5,7 @@ import { useApp } from '../app-context';
 import { SelectField, TextField } from '../components/fields';
 import { LoadProblem, useLoad } from '../components/load-state';
 import { Notice } from '../components/notices';
+import { apiProblem } from '../i18n/api-words';
 import { RecipientList, StatusBadge } from '../components/status-badge';
 import { href, paths } from '../router';
 import { DocumentLabel, documentEmailsLabel } from './document-label';
@@ -49,7 +50,7 @@ export function HistoryScreen() {
       setMore({ busy: false, added: page.items.length });
       requestAnimationFrame(() => firstNew.current?.focus());
     } catch (e) {
-      setMore({ busy: false, error: (e as Error).message });
+      setMore({ busy: false, error: i18n.t('common.moreFailed', { message: apiProblem(i18n, e) }) });
     }
   };
   const firstNewIndex = more.added ? items.length - more.added : -1;

@@ -4,6 +4,7 @@
  * answer holds, and fall back to the API's sentence only for a case they do not know. An internal field
  * name ("senderName", "limits.perDay") is never shown: the field's label is.
  */
+import { ApiError } from '../api/api-client';
 import type { HintParts, SettingsAnswer, Warning, WebhookAnswer } from '../api/types';
 import type { MessageKey } from './en';
 import { hintsEn, HintWords } from './hints-en';
@@ -165,4 +166,25 @@ export function hintText(i18n: I18n, h: HintParts): string | undefined {
  */
 export function webhookFailure(i18n: I18n, w: Pick<WebhookAnswer, 'error' | 'hintKey' | 'hintParams' | 'hintThen'>): string | undefined {
   return w.error ? hintText(i18n, { hintKey: w.hintKey, hintParams: w.hintParams, hintThen: w.hintThen }) : undefined;
+}
+
+/** The API's error codes the screens say in words of their own. */
+const API_ERROR_WORDS: Record<string, MessageKey> = {
+  forbidden: 'apiError.forbidden',
+  invalid_cursor: 'apiError.invalidCursor',
+  invalid_request: 'apiError.invalidRequest',
+  rate_limited: 'apiError.rateLimited',
+  queue_unavailable: 'apiError.unavailable',
+  internal: 'apiError.internal',
+};
+
+/**
+ * Why a request failed, in the reader's language: by the API's error code; a gateway's answer without
+ * one (502-504) as unavailable; no answer at all (fetch's TypeError) as unreachable. The API's English
+ * sentence only for a code this screen does not know.
+ */
+export function apiProblem(i18n: I18n, e: unknown): string {
+  if (!(e instanceof ApiError)) return e instanceof TypeError ? i18n.t('apiError.network') : String((e as Error)?.message ?? e);
+  const key = API_ERROR_WORDS[e.code] ?? (/^http_50[234]$/.test(e.code) ? 'apiError.unavailable' : undefined);
+  return key ? i18n.t(key) : e.message;
 }

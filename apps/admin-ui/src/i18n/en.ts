@@ -23,6 +23,15 @@ export const en = {
   'common.tryAgain': 'Try again',
   'common.notFound': 'This page does not exist.',
   'common.forbidden': 'This access link is for another company.',
+  'common.moreFailed': 'Could not show more: {message}',
+
+  'apiError.network': 'Mailroom could not be reached. Check your connection and try again.',
+  'apiError.forbidden': 'This access link is for another company.',
+  'apiError.invalidCursor': 'The list changed meanwhile. Search again to start from the top.',
+  'apiError.invalidRequest': 'Mailroom did not understand the request. Reload the page and try again.',
+  'apiError.rateLimited': 'Too many requests for now. Wait a minute and try again.',
+  'apiError.unavailable': 'Mailroom is not available right now. Try again in a few minutes.',
+  'apiError.internal': 'Something went wrong at Mailroom. Try again; if it happens again, tell your platform.',
 
   'plan.free': 'Free',
   'plan.basic': 'Basic',

@@ -25,6 +25,15 @@ export const es: Dictionary = {
   'common.tryAgain': 'Reintentar',
   'common.notFound': 'Esta página no existe.',
   'common.forbidden': 'Este enlace de acceso es de otra empresa.',
+  'common.moreFailed': 'No se han podido mostrar más: {message}',
+
+  'apiError.network': 'No se ha podido contactar con Mailroom. Comprueba tu conexión y vuelve a intentarlo.',
+  'apiError.forbidden': 'Este enlace de acceso es de otra empresa.',
+  'apiError.invalidCursor': 'La lista ha cambiado mientras tanto. Vuelve a buscar para empezar desde el principio.',
+  'apiError.invalidRequest': 'Mailroom no ha entendido la petición. Recarga la página y vuelve a intentarlo.',
+  'apiError.rateLimited': 'Demasiadas peticiones por ahora. Espera un minuto y vuelve a intentarlo.',
+  'apiError.unavailable': 'Mailroom no está disponible ahora mismo. Vuelve a intentarlo en unos minutos.',
+  'apiError.internal': 'Algo ha fallado en Mailroom. Vuelve a intentarlo; si vuelve a pasar, avisa a tu plataforma.',
 
   'plan.free': 'Gratis',
   'plan.basic': 'Básico',

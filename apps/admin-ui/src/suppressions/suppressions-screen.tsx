@@ -6,6 +6,7 @@ import { SelectField, TextField } from '../components/fields';
 import { Link } from '../components/link';
 import { LoadProblem, useLoad } from '../components/load-state';
 import { Notice } from '../components/notices';
+import { apiProblem } from '../i18n/api-words';
 import { href, paths } from '../router';
 import { AddSuppressionForm } from './add-suppression-form';
 import { apiSuppressionFilters, SUPPRESSION_REASONS, SuppressionSearch, suppressionSearchFrom } from './suppression-query';
@@ -58,7 +59,7 @@ export function SuppressionsScreen() {
       setItems((prev) => [...prev, ...page.items]);
       setCursor(page.nextCursor);
     } catch (e) {
-      setOutcome({ kind: 'error', text: (e as Error).message });
+      setOutcome({ kind: 'error', text: i18n.t('common.moreFailed', { message: apiProblem(i18n, e) }) });
     } finally {
       setBusy(null);
     }
@@ -77,7 +78,7 @@ export function SuppressionsScreen() {
         setOutcome({ kind: 'success', text: i18n.t('suppressions.alreadyRemoved', { address: s.address }) });
         return;
       }
-      setOutcome({ kind: 'error', text: i18n.t('suppressions.notRemoved', { address: s.address, message: (e as Error).message }) });
+      setOutcome({ kind: 'error', text: i18n.t('suppressions.notRemoved', { address: s.address, message: apiProblem(i18n, e) }) });
     } finally {
       setBusy(null);
     }
