@@ -2,6 +2,7 @@ import type { SettingsAnswer } from '../src/api/types';
 import {
   bodyFromForm,
   errorsByField,
+  errorsStillStanding,
   formFromSettings,
   oauthVendorOf,
   parseAddresses,
@@ -202,5 +203,24 @@ describe('sending limits in the form', () => {
       testedSettingsKey({ mode: 'provider', provider: { name, fromAddress: 'b@acme.example', privateApiKey: key } });
     expect(provider('sendgrid', 'SG.1')).toBe(provider('sendgrid', 'SG.2'));
     expect(provider('mailgun', 'SG.1')).not.toBe(provider('sendgrid', 'SG.1'));
+  });
+});
+
+describe('field errors after an edit', () => {
+  it('an edited field loses its error; the fields left as they were keep theirs', () => {
+    const errors = { replyTo: 'No es una dirección de email válida.', 'smtp.host': 'Rellena «Servidor».', cc: 'Como máximo 10 direcciones.' };
+    const before = { mode: 'smtp', replyTo: 'nope', cc: [], smtp: { host: '', port: 587 } };
+    expect(errorsStillStanding(errors, before, { ...before, replyTo: 'ok@acme.example' })).toEqual({
+      'smtp.host': 'Rellena «Servidor».',
+      cc: 'Como máximo 10 direcciones.',
+    });
+    expect(errorsStillStanding(errors, before, { ...before, smtp: { host: 'mail.acme.example', port: 587 } })).toEqual({
+      replyTo: 'No es una dirección de email válida.',
+      cc: 'Como máximo 10 direcciones.',
+    });
+    // Another field of the same part (the port) leaves the host's error standing.
+    expect(errorsStillStanding(errors, before, { ...before, smtp: { host: '', port: 465 } })).toEqual(errors);
+    // A field that was not in the body at all (a password left empty) counts as edited once typed.
+    expect(errorsStillStanding({ 'smtp.password': 'Rellena' }, before, { ...before, smtp: { ...before.smtp, password: 'x' } })).toEqual({});
   });
 });

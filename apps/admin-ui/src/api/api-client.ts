@@ -96,9 +96,9 @@ export class ApiClient {
     return this.request('PUT', this.tenantPath('/email-settings'), body);
   }
 
-  /** `{}` tests the saved settings; a settings body tests that draft without saving it. */
-  sendTestEmail(draft?: unknown): Promise<TestEmailAnswer> {
-    return this.request('POST', this.tenantPath('/email-settings/test'), draft ?? {});
+  /** `{}` tests the saved settings; a settings body tests that draft without saving it. Written in `language`. */
+  sendTestEmail(draft: unknown, language: 'en' | 'es'): Promise<TestEmailAnswer> {
+    return this.request('POST', this.tenantPath(`/email-settings/test?language=${language}`), draft ?? {});
   }
 
   /** Where to send the admin to connect the mailbox: `{ authorizeUrl }` (the vendor sends the browser back to `returnUrl`). */

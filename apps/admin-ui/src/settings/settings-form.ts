@@ -235,6 +235,24 @@ export function errorsByField(
   return out;
 }
 
+/** The value at an API field path (`smtp.host`, `cc`) in a settings body. */
+function valueAt(body: Record<string, unknown>, field: string): string | undefined {
+  let v: unknown = body;
+  for (const part of field.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
+  return JSON.stringify(v);
+}
+
+/** The field errors (errorsByField's) whose field the edit from `before` to `after` left as it was. */
+export function errorsStillStanding(
+  errors: Record<string, string>,
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [field, message] of Object.entries(errors)) if (valueAt(before, field) === valueAt(after, field)) out[field] = message;
+  return out;
+}
+
 /** Which modes the plan allows; an older API that does not say allows all (it refuses on save). */
 export function allowedModes(s: SettingsAnswer | null): readonly SendingMode[] {
   return s?.allowedModes ?? MODES;

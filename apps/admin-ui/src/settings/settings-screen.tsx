@@ -9,7 +9,16 @@ import type { I18n } from '../i18n/i18n';
 import { CommonFields } from './common-fields';
 import { ModePicker } from './mode-picker';
 import { ProviderFields } from './provider-fields';
-import { allowedModes, bodyFromForm, errorsByField, fieldOf, formFromSettings, SettingsForm, testedSettingsKey } from './settings-form';
+import {
+  allowedModes,
+  bodyFromForm,
+  errorsByField,
+  errorsStillStanding,
+  fieldOf,
+  formFromSettings,
+  SettingsForm,
+  testedSettingsKey,
+} from './settings-form';
 import { LimitsFields } from './limits-fields';
 import { SmtpFields } from './smtp-fields';
 import { TestEmailPanel, type TestRecipient } from './test-email-panel';
@@ -66,6 +75,21 @@ function SettingsEditor({ initial, reload }: { initial: SettingsAnswer | null; r
   const body = useMemo(() => bodyFromForm(form), [form]);
   const dirty = !configured || JSON.stringify(body) !== savedBody;
   const patch = (p: Partial<SettingsForm>) => setForm((f) => ({ ...f, ...p }));
+  // An edit answers the complaints about what it changed: that field's error goes, and a failed save's
+  // notice (about the form as it was) with it. Errors of fields left as they were stay.
+  const lastBody = useRef(body);
+  useEffect(() => {
+    const before = lastBody.current;
+    lastBody.current = body;
+    if (JSON.stringify(before) === JSON.stringify(body)) return;
+    setErrors((e) => errorsStillStanding(e, before, body));
+    setOutcome((o) => (o && !o.ok ? null : o));
+  }, [body]);
+  // A test email the server took: the settings it tested work, so no complaint about them stands.
+  const onTestSent = () => {
+    setErrors({});
+    setOutcome((o) => (o && !o.ok ? null : o));
+  };
 
   // The API's field errors, at their fields and in the reader's words (labels, never field names).
   const markFields = (details: ApiError['details']) => {
@@ -187,6 +211,7 @@ function SettingsEditor({ initial, reload }: { initial: SettingsAnswer | null; r
         settingsKey={testedSettingsKey(body)}
         recipient={testRecipient(form, dirty ? undefined : answer, contactEmail)}
         onFieldErrors={markFields}
+        onSent={onTestSent}
         fieldList={(fields) => fieldList(i18n, fields.map(fieldOf), form.provider.name)}
       />
     </>

@@ -12,7 +12,7 @@ export type TestRecipient = { kind: 'address'; address: string } | { kind: 'send
  * "Enviar email de prueba": through the saved settings, or through the form as it is (a draft, not
  * saved) when it has changes; the help names where it goes. A failure shows the server's own words
  * and the hint. A draft the API refuses marks the form's fields, and says so here: nothing was saved,
- * so no save failed.
+ * so no save failed. The email is written in the screen's language.
  */
 export function TestEmailPanel(props: {
   i18n: I18n;
@@ -23,6 +23,8 @@ export function TestEmailPanel(props: {
   settingsKey: string;
   recipient: TestRecipient;
   onFieldErrors: (details: ApiError['details']) => void;
+  /** The server took the test: the form's settings work, so earlier complaints about them are stale. */
+  onSent: () => void;
   /** The labels of the fields at fault, as a list ("«Responder a»"). */
   fieldList: (fields: string[]) => string;
 }) {
@@ -39,7 +41,10 @@ export function TestEmailPanel(props: {
     setBusy(true);
     setResult(null);
     try {
-      setResult({ key, answer: await api.sendTestEmail(draft), problem: null });
+      // In the screen's language: the email the admin receives, and its subject in the history.
+      const answer = await api.sendTestEmail(draft, i18n.lang);
+      setResult({ key, answer, problem: null });
+      if (answer.ok) props.onSent();
     } catch (e) {
       setResult({ key, answer: null, problem: problemText(e) });
     } finally {
