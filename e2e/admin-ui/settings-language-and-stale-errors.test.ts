@@ -1,4 +1,4 @@
-import { startSmtpSink, type SmtpSink } from '@mailroom/testkit';
+import { startSmtpSink } from '@mailroom/testkit';
 import { Mailroom, startMailroom } from '../support/mailroom-harness';
 import { Browser, launchBrowser, openAdmin, outcome } from './support/browser';
 
@@ -8,7 +8,7 @@ jest.setTimeout(60_000);
 describe('settings screen: the admin language beyond the screen, and no stale errors', () => {
   let m: Mailroom;
   let browser: Browser;
-  let sink: SmtpSink;
+  let sink: Awaited<ReturnType<typeof startSmtpSink>>;
   beforeAll(async () => {
     [m, browser, sink] = await Promise.all([
       startMailroom({ TEST_EMAIL_TIMEOUT_MS: '5000' }, { worker: false }),
@@ -20,7 +20,15 @@ describe('settings screen: the admin language beyond the screen, and no stale er
       mode: 'smtp',
       senderName: 'Idioma SL',
       replyTo: 'hola@lang.example',
-      smtp: { preset: 'other', fromAddress: 'me@lang.example', username: 'me@lang.example', password: 'pw-lang', host: '127.0.0.1', port: sink.port, tls: false },
+      smtp: {
+        preset: 'other',
+        fromAddress: 'me@lang.example',
+        username: 'me@lang.example',
+        password: 'pw-lang',
+        host: '127.0.0.1',
+        port: sink.port,
+        tls: false,
+      },
     });
     expect(saved.status).toBe(200);
   });
@@ -46,7 +54,9 @@ describe('settings screen: the admin language beyond the screen, and no stale er
     const replyTo = page.getByLabel('Responder a', { exact: true });
     await replyTo.fill('no-es-un-email');
     await page.getByRole('button', { name: 'Guardar' }).click();
-    await outcome(page).getByText(/^Los ajustes no se han guardado/).waitFor();
+    await outcome(page)
+      .getByText(/^Los ajustes no se han guardado/)
+      .waitFor();
     const error = page.getByText('No es una dirección de email válida.');
     expect(await error.isVisible()).toBe(true);
     expect(await replyTo.getAttribute('aria-invalid')).toBe('true');

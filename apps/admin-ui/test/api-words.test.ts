@@ -70,8 +70,8 @@ describe("the API's words in the admin's language", () => {
   });
 });
 
-describe('a failed request (removing an address, showing more) in the reader\'s words', () => {
-  it('says the known codes, an unreachable API and a gateway in the language; the API\'s text only for a code it does not know', () => {
+describe("a failed request (removing an address, showing more) in the reader's words", () => {
+  it("says the known codes, an unreachable API and a gateway in the language; the API's text only for a code it does not know", () => {
     expect(apiProblem(es, new ApiError(400, 'invalid_cursor', 'cursor: not a cursor this API handed out; start again without it'))).toBe(
       'La lista ha cambiado mientras tanto. Vuelve a buscar para empezar desde el principio.',
     );
@@ -87,10 +87,12 @@ describe('a failed request (removing an address, showing more) in the reader\'s 
     expect(apiProblem(es, new TypeError('Failed to fetch'))).toBe(
       'No se ha podido contactar con Mailroom. Comprueba tu conexión y vuelve a intentarlo.',
     );
-    expect(apiProblem(en, new ApiError(403, 'forbidden', 'this token is for another tenant'))).toBe('This access link is for another company.');
-    expect(apiProblem(es, new ApiError(409, 'something_new', 'a new refusal, in English'))).toBe('a new refusal, in English');
-    expect(es.t('suppressions.notRemoved', { address: 'a@b.example', message: apiProblem(es, new ApiError(429, 'rate_limited', 'slow down')) })).toBe(
-      'No se ha quitado a@b.example: Demasiadas peticiones por ahora. Espera un minuto y vuelve a intentarlo.',
+    expect(apiProblem(en, new ApiError(403, 'forbidden', 'this token is for another tenant'))).toBe(
+      'This access link is for another company.',
     );
+    expect(apiProblem(es, new ApiError(409, 'something_new', 'a new refusal, in English'))).toBe('a new refusal, in English');
+    expect(
+      es.t('suppressions.notRemoved', { address: 'a@b.example', message: apiProblem(es, new ApiError(429, 'rate_limited', 'slow down')) }),
+    ).toBe('No se ha quitado a@b.example: Demasiadas peticiones por ahora. Espera un minuto y vuelve a intentarlo.');
   });
 });

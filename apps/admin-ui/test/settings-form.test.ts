@@ -208,7 +208,11 @@ describe('sending limits in the form', () => {
 
 describe('field errors after an edit', () => {
   it('an edited field loses its error; the fields left as they were keep theirs', () => {
-    const errors = { replyTo: 'No es una dirección de email válida.', 'smtp.host': 'Rellena «Servidor».', cc: 'Como máximo 10 direcciones.' };
+    const errors = {
+      replyTo: 'No es una dirección de email válida.',
+      'smtp.host': 'Rellena «Servidor».',
+      cc: 'Como máximo 10 direcciones.',
+    };
     const before = { mode: 'smtp', replyTo: 'nope', cc: [], smtp: { host: '', port: 587 } };
     expect(errorsStillStanding(errors, before, { ...before, replyTo: 'ok@acme.example' })).toEqual({
       'smtp.host': 'Rellena «Servidor».',

@@ -1,7 +1,15 @@
 import type { EmailSettings } from '@mailroom/domain';
 import { testEmailMessage, testEmailRoute } from './test-email-message';
 
-const base: EmailSettings = { tenantId: 't', version: 1, mode: 'platform', senderName: 'T', cc: [], bcc: [] };
+const base: EmailSettings = {
+  tenantId: 't',
+  version: 1,
+  mode: 'platform',
+  senderName: 'T',
+  cc: [],
+  bcc: [],
+  updatedAt: '2026-12-01T00:00:00.000Z',
+};
 const smtp = (over: Record<string, unknown>): EmailSettings => ({
   ...base,
   mode: 'smtp',
@@ -15,7 +23,11 @@ describe('the test email names the way it was sent in words a tenant knows', () 
     [smtp({ auth: 'password' }), 'your SMTP server mail.t.example', 'tu servidor SMTP mail.t.example'],
     [smtp({ preset: 'gmail', host: 'smtp.gmail.com', auth: 'oauth2' }), 'your Gmail mailbox', 'tu buzón de Gmail'],
     [smtp({ preset: 'outlook', host: 'smtp.office365.com', auth: 'oauth2' }), 'your Microsoft 365 mailbox', 'tu buzón de Microsoft 365'],
-    [smtp({ preset: 'gmail', host: 'smtp.gmail.com', auth: 'password' }), 'your SMTP server smtp.gmail.com', 'tu servidor SMTP smtp.gmail.com'],
+    [
+      smtp({ preset: 'gmail', host: 'smtp.gmail.com', auth: 'password' }),
+      'your SMTP server smtp.gmail.com',
+      'tu servidor SMTP smtp.gmail.com',
+    ],
     [
       { ...base, mode: 'provider', provider: { name: 'sendgrid', fromAddress: 'a@t.example' } } as EmailSettings,
       'your SendGrid account',

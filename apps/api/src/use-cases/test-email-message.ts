@@ -25,7 +25,8 @@ const MAILBOX_VENDORS: Record<string, string> = { gmail: 'Gmail', outlook: 'Micr
 
 /** Which way the settings send, in the tenant's terms; `providerLabel` names a provider for people (`SendGrid`). */
 export function testEmailRoute(settings: EmailSettings, providerLabel: (name: string) => string): TestEmailRoute {
-  if (settings.mode === 'provider' && settings.provider) return { kind: 'providerAccount', provider: providerLabel(settings.provider.name) };
+  if (settings.mode === 'provider' && settings.provider)
+    return { kind: 'providerAccount', provider: providerLabel(settings.provider.name) };
   if (settings.mode === 'smtp' && settings.smtp) {
     const { auth, preset, host } = settings.smtp as { auth?: string; preset?: string; host?: string };
     const vendor = MAILBOX_VENDORS[preset ?? ''];
