@@ -69,4 +69,27 @@ describe('settings screen: the admin language beyond the screen, and no stale er
     expect(await page.getByRole('alert').count()).toBe(0);
     expect(problems).toEqual([]);
   });
+
+  it('a test email the server took after a failed save takes the "not saved" notice away', async () => {
+    const { page } = await openAdmin(browser, m, 'lang-co');
+    await page.getByRole('heading', { name: 'Envío de emails', level: 1 }).waitFor();
+    // The save fails on the way (a gateway's 503), not on the settings: the same settings can be tested.
+    await page.route('**/email-settings', (route) =>
+      route.request().method() === 'PUT'
+        ? route.fulfill({
+            status: 503,
+            contentType: 'application/json',
+            body: JSON.stringify({ error: { code: 'store_unavailable', message: 'the store did not answer' } }),
+          })
+        : route.continue(),
+    );
+    await page.getByRole('button', { name: 'Guardar' }).click();
+    await outcome(page)
+      .getByText(/^Los ajustes no se han guardado/)
+      .waitFor();
+    await page.getByRole('button', { name: 'Enviar email de prueba' }).click();
+    await page.getByText('Enviado a me@lang.example. Comprueba que ha llegado.').waitFor();
+    await outcome(page).waitFor({ state: 'detached' });
+    expect(await page.getByRole('alert').count()).toBe(0);
+  });
 });
