@@ -57,8 +57,8 @@ export async function startWebhooks(
   // The client's address for the open pixel's "same client" rule: X-Forwarded-For is believed from a
   // proxy on a private network (the TLS-terminating one in front of this app), never from the internet.
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
-  // Without Redis only Mailgun's posts (the replay check) and the OAuth return wait; the pixel and the
-  // other providers' events are recorded in the store: ready, Redis named as degraded (decision 0058).
+  // Without Redis only the posts of a provider whose replay check is in Redis, and the OAuth return,
+  // wait; the pixel and the other providers' events go to the store: ready, Redis named as degraded (0058).
   app.use(healthRoutes('webhooks', backends.readiness, undefined, ['redis']));
   app.use(pixelRoutes(deps));
   app.use(oauthCallbackRoutes(deps));

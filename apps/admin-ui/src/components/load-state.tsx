@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError, SessionExpiredError } from '../api/api-client';
 import type { I18n } from '../i18n/i18n';
 import { Loading, Notice } from './notices';
+import { apiProblem } from '../i18n/api-words';
 
 export type Loaded<T> = { state: 'loading' } | { state: 'ready'; value: T } | { state: 'failed'; error: Error };
 
@@ -35,7 +36,7 @@ export function LoadProblem({ loaded, i18n, reload }: { loaded: Loaded<unknown>;
       ? i18n.t('common.forbidden')
       : e instanceof ApiError && e.status === 404
         ? i18n.t('common.notFound')
-        : e.message;
+        : apiProblem(i18n, e);
   return (
     <Notice kind="error" title={i18n.t('common.loadFailed', { message })}>
       <button type="button" class="secondary" onClick={reload}>

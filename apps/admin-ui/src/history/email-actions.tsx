@@ -5,6 +5,7 @@ import type { MessageKey } from '../i18n/en';
 import type { I18n } from '../i18n/i18n';
 import { Notice } from '../components/notices';
 import { statusLabel } from '../components/status-badge';
+import { apiProblem } from '../i18n/api-words';
 
 /**
  * What a person can do to one email, each offered only where the API allows it: retry
@@ -112,7 +113,7 @@ export function EmailActions(props: {
         onChanged(now);
         setSaid({ kind: 'warning', text: i18n.t('email.action.conflict', { status: statusLabel(i18n, now.status) }) });
       } else {
-        setSaid({ kind: 'error', text: i18n.t('email.action.failed', { message: (e as Error).message }) });
+        setSaid({ kind: 'error', text: i18n.t('email.action.failed', { message: apiProblem(i18n, e) }) });
       }
     } finally {
       setBusy(false);

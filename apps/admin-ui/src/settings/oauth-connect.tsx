@@ -5,6 +5,7 @@ import { SelectField } from '../components/fields';
 import { Notice } from '../components/notices';
 import type { I18n } from '../i18n/i18n';
 import { serverOverrides, SmtpForm } from './settings-form';
+import { apiProblem } from '../i18n/api-words';
 
 type Via = 'smtp' | 'graph';
 
@@ -54,7 +55,7 @@ export function OAuthConnect(props: {
       }
       window.location.assign(started.authorizeUrl);
     } catch (e) {
-      setState({ busy: false, problem: i18n.t('settings.oauth.notStarted', { message: (e as Error).message }) });
+      setState({ busy: false, problem: i18n.t('settings.oauth.notStarted', { message: apiProblem(i18n, e) }) });
     }
   };
 

@@ -4,7 +4,7 @@ import type { SettingsAnswer } from '../api/types';
 import { useApp } from '../app-context';
 import { LoadProblem, useLoad } from '../components/load-state';
 import { Notice } from '../components/notices';
-import { fieldList, fieldProblem, fieldLabel, oauthFailure, warningText } from '../i18n/api-words';
+import { apiProblem, fieldList, fieldProblem, fieldLabel, oauthFailure, warningText } from '../i18n/api-words';
 import type { I18n } from '../i18n/i18n';
 import { CommonFields } from './common-fields';
 import { ModePicker } from './mode-picker';
@@ -107,7 +107,7 @@ function SettingsEditor({ initial, reload }: { initial: SettingsAnswer | null; r
             form.provider.name,
           ),
         })
-      : err.message;
+      : apiProblem(i18n, err);
     setOutcome({ ok: false, message });
   };
 

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, type ApiClient } from '../api/api-client';
 import type { TestEmailAnswer } from '../api/types';
 import { Notice } from '../components/notices';
-import { hintText } from '../i18n/api-words';
+import { apiProblem, hintText } from '../i18n/api-words';
 import type { I18n } from '../i18n/i18n';
 
 /** Where the test goes: an address the screen knows, or (not known here) the sender or the contact address. */
@@ -52,14 +52,14 @@ export function TestEmailPanel(props: {
     }
   };
   const problemText = (e: unknown): string => {
-    if (!(e instanceof ApiError)) return i18n.t('test.notSent', { message: String(e) });
+    if (!(e instanceof ApiError)) return i18n.t('test.notSent', { message: apiProblem(i18n, e) });
     if (e.details.length) {
       onFieldErrors(e.details);
       return i18n.t('test.fixFields', { fields: props.fieldList(e.details.map((d) => d.field)) });
     }
     if (e.code === 'test_recipient_missing') return i18n.t('test.noRecipient');
     if (e.status === 429) return i18n.t('test.rateLimited');
-    return i18n.t('test.notSent', { message: e.message });
+    return i18n.t('test.notSent', { message: apiProblem(i18n, e) });
   };
 
   const to =

@@ -3,7 +3,7 @@ import { ApiError } from '../api/api-client';
 import { useApp } from '../app-context';
 import { TextField } from '../components/fields';
 import { Notice } from '../components/notices';
-import { fieldProblem } from '../i18n/api-words';
+import { apiProblem, fieldProblem } from '../i18n/api-words';
 
 type Outcome = { kind: 'success' | 'error'; text: string } | null;
 
@@ -55,7 +55,7 @@ export function AddSuppressionForm(props: { onAdded: () => void }) {
         return p ? fieldProblem(i18n, field, p.message, fieldLabel) : undefined;
       };
       setErrors({ address: wordsOf('address', label), note: wordsOf('note', i18n.t('suppressions.add.note')) });
-      if (!problems.length) setOutcome({ kind: 'error', text: i18n.t('suppressions.notAdded', { message: (e as Error).message }) });
+      if (!problems.length) setOutcome({ kind: 'error', text: i18n.t('suppressions.notAdded', { message: apiProblem(i18n, e) }) });
     } finally {
       setBusy(false);
     }
