@@ -91,7 +91,8 @@ function retryAfterMs(headers: unknown, status: number, now: number): number | u
 }
 
 function httpHint(status: number, senderRefused: boolean, action: SendgridAction): HintFields {
-  if (action === 'register-webhook' && (status === 401 || status === 403)) {
+  // A 401 is the key itself refused (wrong or revoked), at registration as at a send; only a 403 is a missing permission.
+  if (action === 'register-webhook' && status === 403) {
     return hintOf(
       'sendgrid.webhookPermission',
       'The SendGrid API key lacks the Mail Settings / Event Webhook permission: give the key that permission, or paste the Event Webhook verification key by hand.',
