@@ -128,10 +128,10 @@ describe('registerSendgridWebhook: our own webhook among the account webhooks', 
     expect(err.message).not.toContain(SEND_ONLY);
   });
 
-  it('refuses an unknown key for good', async () => {
+  it('refuses an unknown key for good, saying the key was refused (not a missing permission)', async () => {
     const err = await failureOf(register(URL_A, 'SG.unknown.' + 'u'.repeat(40)));
-    expect(err).toMatchObject({ retryable: false, code: 'http_401' });
-    expect(err.hint).toMatch(/paste the .*verification key by hand/);
+    expect(err).toMatchObject({ retryable: false, code: 'http_401', hintKey: 'sendgrid.keyRejected' });
+    expect(err.hint).toMatch(/^SendGrid rejected the API key/);
   });
 
   it("reports SendGrid's own trouble as retryable", async () => {
