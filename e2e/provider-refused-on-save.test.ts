@@ -1,4 +1,11 @@
-import { MailgunEmulator, MailjetEmulator, SendgridEmulator, startMailgunEmulator, startMailjetEmulator, startSendgridEmulator } from '@mailroom/testkit';
+import {
+  MailgunEmulator,
+  MailjetEmulator,
+  SendgridEmulator,
+  startMailgunEmulator,
+  startMailjetEmulator,
+  startSendgridEmulator,
+} from '@mailroom/testkit';
 import { Mailroom, startMailroom } from './support/mailroom-harness';
 
 const SG_KEY = 'SG.saved-right.0000000000000001';

@@ -96,6 +96,7 @@ export const settingsEn = {
   'settings.save': 'Save',
   'settings.saving': 'Saving…',
   'settings.saved': 'Settings saved.',
+  'settings.savedWithWarnings': 'Settings saved, but please check this:',
   'settings.notSaved': 'The settings were not saved: {message}',
   'settings.fix': 'Please correct the fields marked below.',
   'settings.checkFields': 'check {fields}.',

@@ -100,6 +100,7 @@ export const settingsEs: Record<keyof typeof settingsEn, string> = {
   'settings.save': 'Guardar',
   'settings.saving': 'Guardando…',
   'settings.saved': 'Ajustes guardados.',
+  'settings.savedWithWarnings': 'Ajustes guardados, pero revisa esto:',
   'settings.notSaved': 'Los ajustes no se han guardado: {message}',
   'settings.fix': 'Corrige los campos marcados abajo.',
   'settings.checkFields': 'revisa {fields}.',

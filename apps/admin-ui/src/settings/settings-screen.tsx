@@ -59,7 +59,8 @@ function SettingsEditor({ initial, reload }: { initial: SettingsAnswer | null; r
   const [form, setForm] = useState<SettingsForm>(() => formFromSettings(initial));
   const [savedBody, setSavedBody] = useState(() => JSON.stringify(bodyFromForm(formFromSettings(initial))));
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [outcome, setOutcome] = useState<{ ok: true } | { ok: false; message: string } | null>(null);
+  // A save the API answered with warnings (a provider refusing the key, region or domain) says them in its outcome.
+  const [outcome, setOutcome] = useState<{ ok: true; warned: boolean } | { ok: false; message: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const outcomeRef = useRef<HTMLDivElement>(null);
   // The tenant's contact address, where a platform-mode test goes: null when it has none, undefined while unknown.
@@ -122,7 +123,7 @@ function SettingsEditor({ initial, reload }: { initial: SettingsAnswer | null; r
       setForm(next);
       setSavedBody(JSON.stringify(bodyFromForm(next)));
       setErrors({});
-      setOutcome({ ok: true });
+      setOutcome({ ok: true, warned: (saved.warnings ?? []).length > 0 });
     } catch (e) {
       showApiError(e);
     } finally {
@@ -136,23 +137,32 @@ function SettingsEditor({ initial, reload }: { initial: SettingsAnswer | null; r
   }, [outcome]);
 
   const warnings = answer?.warnings ?? [];
+  const warningList = (
+    <ul class="warnings">
+      {warnings.map((w, i) => (
+        <li key={i} data-code={w.code}>
+          {warningText(i18n, w, answer)}
+        </li>
+      ))}
+    </ul>
+  );
+  // Just saved with warnings: they are in the save's outcome (where the focus goes), not twice.
+  const savedWithWarnings = outcome?.ok === true && outcome.warned && warnings.length > 0;
   return (
     <>
       <OAuthOutcome />
       {!configured ? <Notice kind="info">{i18n.t('settings.notConfigured')}</Notice> : null}
-      {warnings.length ? (
+      {warnings.length && !savedWithWarnings ? (
         <Notice kind="warning" title={i18n.t('settings.warnings')}>
-          <ul class="warnings">
-            {warnings.map((w, i) => (
-              <li key={i} data-code={w.code}>
-                {warningText(i18n, w, answer)}
-              </li>
-            ))}
-          </ul>
+          {warningList}
         </Notice>
       ) : null}
       <div ref={outcomeRef}>
-        {outcome?.ok ? (
+        {savedWithWarnings ? (
+          <Notice kind="warning" id="save-outcome" title={i18n.t('settings.savedWithWarnings')}>
+            {warningList}
+          </Notice>
+        ) : outcome?.ok ? (
           <Notice kind="success" id="save-outcome">
             {i18n.t('settings.saved')}
           </Notice>
