@@ -63,4 +63,16 @@ describe('one email followed through the three apps by its emailId', () => {
     expect(recorded).toMatchObject({ tenantId: 'trail', provider: 'mailgun', type: 'delivered' });
     expect(lines.find((l) => l.msg === 'open pixel loaded')).toMatchObject({ tenantId: 'trail', emailId: id });
   });
+
+  it("a test email's request line names its email, as an enqueue's does", async () => {
+    const answer = await m.call('POST', '/v1/tenants/trail/email-settings/test', {});
+    expect(answer.body).toMatchObject({ ok: true, emailId: expect.any(String) });
+    const line = lines.find((l) => l.msg === 'request completed' && (l.req as { path?: string })?.path?.endsWith('/email-settings/test'));
+    expect(line).toMatchObject({
+      req: { method: 'POST', path: '/v1/tenants/trail/email-settings/test' },
+      res: { status: 200 },
+      tenantId: 'trail',
+      emailId: answer.body.emailId,
+    });
+  });
 });

@@ -17,6 +17,8 @@ export function testEmailRoutes(deps: ApiDeps): Router {
     const body = req.body && typeof req.body === 'object' && Object.keys(req.body).length > 0 ? req.body : undefined;
     const draft = body ? parseOr400(deps.providers.settingsInputSchema, body) : undefined;
     const answer = await sendTestEmail(deps, tenant, draft, language);
+    // The request line names the test email, as an enqueue's names the email it created.
+    res.locals.emailId = answer.emailId;
     res.status(200).json(answer);
   });
   return r;
