@@ -5,10 +5,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { envValue } from './env-value.mjs';
+import { appBaseUrl } from './ready-url.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Each app's V8 flags, as the image and compose start it (infra/node-flags.json). */
 const nodeFlags = JSON.parse(fs.readFileSync(path.join(root, 'infra', 'node-flags.json'), 'utf8'));
+// The apps listen on HOST (default 0.0.0.0): their readiness is asked there, not always on 127.0.0.1.
+const host = envValue('HOST', '0.0.0.0');
 const apps = [
   { name: 'api', port: envValue('API_PORT', 8080) },
   { name: 'worker', port: envValue('WORKER_PORT', 8082) },
@@ -54,13 +57,13 @@ const deadline = Date.now() + 60_000;
 for (const { name, port } of apps) {
   for (;;) {
     try {
-      const r = await fetch(`http://127.0.0.1:${port}/readyz`);
+      const r = await fetch(`${appBaseUrl(host, port)}/readyz`);
       if (r.ok) break;
     } catch {
       // not listening yet
     }
     if (Date.now() > deadline) {
-      console.error(`[${name}] was not ready (/readyz) on port ${port} within 60 s`);
+      console.error(`[${name}] was not ready (${appBaseUrl(host, port)}/readyz) within 60 s`);
       stop(1);
       break;
     }
@@ -69,5 +72,5 @@ for (const { name, port } of apps) {
 }
 if (!stopping)
   console.log(
-    `\nMailroom is up: API http://127.0.0.1:${apps[0].port}  webhooks http://127.0.0.1:${apps[2].port}  worker readiness http://127.0.0.1:${apps[1].port}/readyz\nCtrl-C stops all three.\n`,
+    `\nMailroom is up: API ${appBaseUrl(host, apps[0].port)}  webhooks ${appBaseUrl(host, apps[2].port)}  worker readiness ${appBaseUrl(host, apps[1].port)}/readyz\nCtrl-C stops all three.\n`,
   );
