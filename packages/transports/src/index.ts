@@ -16,3 +16,4 @@ export * from './mailgun';
 export * from './mailjet';
 export * from './webhook-state';
 export * from './settings-limits';
+export * from './test-email-route';

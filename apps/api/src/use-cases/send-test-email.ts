@@ -16,6 +16,7 @@ import {
   transportOf,
 } from '@mailroom/domain';
 import { buildOutgoingMessage, fromAddress } from '@mailroom/delivery';
+import { testEmailRoute } from '@mailroom/transports';
 import { z } from 'zod';
 import type { ApiDeps } from '../api-deps';
 import { HttpError } from '../http/http-error';
@@ -23,7 +24,7 @@ import { newEmailId, newEmailRecord } from './new-email-record';
 import { testTransport } from './test-transport';
 import { draftSettings } from './save-settings';
 import { takeTestEmailToken } from './test-email-rate-limit';
-import { testEmailMessage, testEmailRoute, TestEmailLanguage } from './test-email-message';
+import { testEmailMessage, TestEmailLanguage } from './test-email-message';
 
 /** The test's 200: whether the server took it, the history entry, and the server's words when it did not. */
 export const testEmailAnswerSchema = z.strictObject({

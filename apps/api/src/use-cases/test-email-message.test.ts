@@ -1,5 +1,6 @@
 import type { EmailSettings } from '@mailroom/domain';
-import { testEmailMessage, testEmailRoute } from './test-email-message';
+import { testEmailRoute } from '@mailroom/transports';
+import { testEmailMessage } from './test-email-message';
 
 const base: EmailSettings = {
   tenantId: 't',
