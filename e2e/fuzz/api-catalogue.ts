@@ -78,6 +78,7 @@ export function apiCatalogue(f: ApiFixtures): Record<string, RouteArbitraries> {
     'GET /readyz': {},
     'GET /ops/queues': { auth: 'ops' },
     'GET /ops/callbacks': { auth: 'ops' },
+    'GET /ops/tenant-backlogs': { auth: 'ops', query: queryString(['limit']) },
     'POST /ops/callbacks': { auth: 'ops', body: body({ enabled: true }, { enabled: false }) },
     'GET /metrics': { auth: 'ops', query: queryString(['name[]', 'x']) },
     'MOUNT /ops/dashboard': {

@@ -78,7 +78,7 @@ describe('send jobs added inside the lanes script (the same job BullMQ adds)', (
     await addSendJobs(byBullmq.queue, 'T', ['em_1'], jobOptionsFor);
     await addSendJobs(byBullmq.queue, 'T', ['em_2'], jobOptionsFor);
     await byScript.lanes.admitAndEnqueue(byScript.queue, 'T', [], jobOptionsFor); // the script is loaded now
-    const tap = tapRedisCommands();
+    const tap = tapRedisCommands(redis); // the lanes' own connection
     const admission = await byScript.lanes.admitAndEnqueue(byScript.queue, 'T', ['em_1', 'em_2', 'em_3'], jobOptionsFor);
     expect(tap.stop()).toBe(1);
     expect(admission).toEqual({ admitted: ['em_1', 'em_2'], backlogged: ['em_3'] });
@@ -163,9 +163,10 @@ describe('send jobs added inside the lanes script (the same job BullMQ adds)', (
 
   it('a release that adds the promoted job is one round trip', async () => {
     const { queue, lanes } = open('lua-job-rtt');
+    await queue.waitUntilReady();
     await lanes.admitAndEnqueue(queue, 'T', ['em_1', 'em_2', 'em_3'], jobOptionsFor);
     await lanes.releaseAndPromote(queue, 'T', 'em_1', jobOptionsFor); // the script is loaded now
-    const tap = tapRedisCommands();
+    const tap = tapRedisCommands(redis); // the lanes' own connection
     await lanes.releaseAndPromote(queue, 'T', 'em_2', jobOptionsFor);
     expect(tap.stop()).toBe(1);
     expect(await queue.getJobState('em_3')).toBe('waiting');
