@@ -47,14 +47,19 @@ describe('a provider refusing the saved key, region or domain is told at save ti
     expect(r.status).toBe(200);
     return r.body;
   };
-  const refused = (body: any, hintKey: string, words: RegExp) => {
+  // Sending fails too: the warning names what to check, and does not suggest pasting a verification key.
+  const refused = (body: any, hintKey: string, words: RegExp, check: RegExp) => {
     expect(body.webhook).toMatchObject({ registered: false, hintKey, error: expect.stringMatching(words) });
-    expect(body.warnings).toContainEqual({ code: 'webhook_not_registered', message: expect.stringMatching(words) });
+    expect(body.warnings).toContainEqual({ code: 'provider_credentials_refused', message: expect.stringMatching(words) });
+    const warning = body.warnings.find((w: { code: string }) => w.code === 'provider_credentials_refused');
+    expect(warning.message).toMatch(check);
+    expect(warning.message).not.toMatch(/paste/i);
+    expect(body.warnings.map((w: { code: string }) => w.code)).not.toContain('webhook_not_registered');
   };
 
   it('SendGrid, a wrong API key: the key was refused (401), not "lacks a permission"', async () => {
     const body = await save('sg-key', { name: 'sendgrid', fromAddress: 'billing@acme.example', privateApiKey: 'SG.wrong.0000000009' });
-    refused(body, 'sendgrid.keyRejected', /SendGrid rejected the API key/);
+    refused(body, 'sendgrid.keyRejected', /SendGrid rejected the API key/, /Check the API key/);
     expect(JSON.stringify(body)).not.toMatch(/lacks the Mail Settings/);
   });
 
@@ -63,7 +68,12 @@ describe('a provider refusing the saved key, region or domain is told at save ti
     ['US', 'mg-us-key', 'us', 'billing@mg.globex.example'],
   ])('Mailgun %s, a wrong API key: 401, check the key and the region', async (_, tenant, region, fromAddress) => {
     const body = await save(tenant, { name: 'mailgun', fromAddress, privateApiKey: 'key-wrong-000000000000000000', region });
-    refused(body, 'mailgun.keyRejected', /401: check the private key, and whether the domain is in the EU or US region/);
+    refused(
+      body,
+      'mailgun.keyRejected',
+      /401: check the private key, and whether the domain is in the EU or US region/,
+      /Check the private API key, and whether the domain is in the EU or US region/,
+    );
   });
 
   it.each([
@@ -71,7 +81,12 @@ describe('a provider refusing the saved key, region or domain is told at save ti
     ['a US domain saved as EU', 'mg-us-as-eu', 'eu', 'billing@mg.globex.example', US_KEY],
   ])('Mailgun, the wrong region (%s): 401 like a bad key, and the region is named', async (_, tenant, region, fromAddress, key) => {
     const body = await save(tenant, { name: 'mailgun', fromAddress, privateApiKey: key, region });
-    refused(body, 'mailgun.keyRejected', /whether the domain is in the EU or US region/);
+    refused(
+      body,
+      'mailgun.keyRejected',
+      /whether the domain is in the EU or US region/,
+      /Check the private API key, and whether the domain/,
+    );
   });
 
   it('Mailgun, a wrong domain: 404, the domain is named', async () => {
@@ -82,7 +97,12 @@ describe('a provider refusing the saved key, region or domain is told at save ti
       region: 'eu',
       domain: 'mg.typo.example',
     });
-    refused(body, 'mailgun.domainNotFound', /the domain mg\.typo\.example is not in this Mailgun account\/region/);
+    refused(
+      body,
+      'mailgun.domainNotFound',
+      /the domain mg\.typo\.example is not in this Mailgun account\/region/,
+      /Check the sending domain/,
+    );
     expect(body.webhook.hintParams).toEqual({ domain: 'mg.typo.example' });
   });
 
@@ -91,6 +111,14 @@ describe('a provider refusing the saved key, region or domain is told at save ti
     ['private', { publicApiKey: MJ.public, privateApiKey: 'mj-private-wrong-0009' }],
   ])('Mailjet, a wrong %s key: the key pair was refused', async (which, keys) => {
     const body = await save(`mj-${which}`, { name: 'mailjet', fromAddress: 'billing@mj.example', ...keys });
-    refused(body, 'mailjet.auth', /Mailjet rejected the API keys: check the public and private key pair/);
+    refused(
+      body,
+      'mailjet.auth',
+      /Mailjet rejected the API keys: check the public and private key pair/,
+      /Check the public and private API key pair/,
+    );
+    // The step that failed is told for people, not by its internal name.
+    expect(body.webhook.error).toMatch(/^Mailjet did not let Mailroom read the account's event callbacks/);
+    expect(body.webhook.error).not.toContain('"list"');
   });
 });

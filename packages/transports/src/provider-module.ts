@@ -1,5 +1,5 @@
 import type { Config } from '@mailroom/config';
-import type { EmailSettings, PresetLimits, SendingMode, SettingsWarning } from '@mailroom/domain';
+import type { EmailSettings, HintKey, PresetLimits, SendingMode, SettingsWarning } from '@mailroom/domain';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { AccessTokenSource, MailboxGrant, RenewedMailboxTokens } from './access-token-source';
@@ -106,6 +106,12 @@ export interface ModuleWebhooks<Stored, Spec> {
   readonly giveUpStatus: number;
   /** The answer for a tenant not configured for this provider (Mailgun: 406, "stop"). */
   readonly notConfiguredStatus: number;
+  /**
+   * The registration's hint keys that mean the provider refused the saved settings themselves (the key,
+   * the region, the domain), each with what to check, in English: sending fails too, so the save's
+   * warning asks for that fix, not for a verification key pasted by hand.
+   */
+  readonly refusedSettings?: Readonly<Partial<Record<HintKey, string>>>;
   /** Registers `url` on the tenant's own account, through its own keys; what verification will need. */
   register(spec: Spec, stored: Stored, request: WebhookRegistrationRequest): Promise<RegisteredWebhook>;
 }

@@ -7,6 +7,7 @@ import {
   settingsWarning,
   SettingsWarning,
   TransportSettings,
+  WebhookState,
 } from '@mailroom/domain';
 import type { TransportModule, VetContext } from './provider-module';
 import type { ProviderRegistry } from './provider-registry';
@@ -82,15 +83,26 @@ export function settingsPartWarnings(registry: ProviderRegistry, s: EmailSetting
   const m = registry.moduleOf(s);
   const out = [...(m.settings?.warnings(stored) ?? [])];
   const hook = s.mode === 'provider' ? s.provider?.webhook : undefined;
-  if (hook && !hook.registered) {
-    out.push(
-      settingsWarning(
-        'webhook_not_registered',
-        `the ${m.name} webhook is not registered${hook.error ? ` (${hook.error})` : ''}: delivered, opened and bounced will not show in the history until it is. Register ${hook.url} in ${m.label} and paste the verification key.`,
-      ),
-    );
-  }
+  if (hook && !hook.registered) out.push(notRegisteredWarning(m, hook));
   return out;
+}
+
+/**
+ * Why the webhook is not registered: the provider refused the saved key, region or domain (sending
+ * fails too: fix that and save), or something pasting the verification key by hand gets round.
+ */
+function notRegisteredWarning(m: TransportModule, hook: WebhookState): SettingsWarning {
+  const because = hook.error ? ` (${hook.error})` : '';
+  const check = hook.hintKey ? m.webhooks?.refusedSettings?.[hook.hintKey] : undefined;
+  if (check)
+    return settingsWarning(
+      'provider_credentials_refused',
+      `${m.label} refused the saved settings${because}: emails cannot be sent through ${m.label}, and its webhook is not registered, until they are right. Check ${check}; then save the settings again.`,
+    );
+  return settingsWarning(
+    'webhook_not_registered',
+    `the ${m.name} webhook is not registered${because}: delivered, opened and bounced will not show in the history until it is. Register ${hook.url} in ${m.label} and paste the verification key.`,
+  );
 }
 
 /** The last permanent failure in its module's words, or the generic ones. */

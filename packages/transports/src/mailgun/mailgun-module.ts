@@ -95,6 +95,11 @@ export const mailgunModule: TransportModule<MailgunInput, MailgunSettings, Mailg
     // Mailgun retries anything but 200 and 406 for about 8 hours.
     giveUpStatus: 406,
     notConfiguredStatus: 406,
+    // Mailgun answers a key of the other region as it answers a wrong key (401).
+    refusedSettings: {
+      'mailgun.keyRejected': 'the private API key, and whether the domain is in the EU or US region',
+      'mailgun.domainNotFound': 'the sending domain, and whether it is in the EU or US region',
+    },
     async register(spec, _stored, { url, config }) {
       const reg = await registerMailgunWebhook({
         apiKey: spec.apiKey,

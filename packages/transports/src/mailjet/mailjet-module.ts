@@ -78,6 +78,7 @@ export const mailjetModule: TransportModule<MailjetInput, MailjetSettings, Mailj
     // Mailjet retries anything but 200 for 24 hours.
     giveUpStatus: 400,
     notConfiguredStatus: 404,
+    refusedSettings: { 'mailjet.auth': 'the public and private API key pair (both from the same Mailjet account)' },
     async register(spec, _stored, { tenantId, url, previous, config }) {
       // Mailjet signs nothing: we generate Basic credentials, embed them in the callback URL, and check them on arrival.
       const basicUser = previous?.basicUser ?? `mailroom-${tenantId}`.slice(0, 60);

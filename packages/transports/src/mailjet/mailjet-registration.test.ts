@@ -81,6 +81,9 @@ describe('registerMailjetWebhook against the Mailjet emulator', () => {
       responseCode: 401,
       hint: 'Mailjet rejected the API keys: check the public and private key pair',
     });
+    // The step that failed in words for people, not the internal step name ("list").
+    expect(err!.message).toMatch(/^Mailjet did not let Mailroom read the account's event callbacks: Mailjet refused the request \(401\)/);
+    expect(err!.message).not.toContain('"list"');
     expect(JSON.stringify({ ...err, message: err!.message })).not.toContain('third-password_789');
   });
 
@@ -101,6 +104,7 @@ describe('registerMailjetWebhook against the Mailjet emulator', () => {
     expect(err).toBeInstanceOf(DeliveryError);
     expect(err).toMatchObject({ retryable: false, responseCode: 400 });
     expect(err.response).toContain('Invalid Url');
+    expect(err.message).toMatch(/^Mailjet did not register the callback for its "(sent|open|click|bounce|blocked|spam|unsub)" events: /);
     expect(`${err.message} ${err.response}`).not.toContain('fourth-password');
     expect(err.hint).toMatch(/refused the webhook registration/);
     expect(err.hintKey).toBe('mailjet.webhookRefused');

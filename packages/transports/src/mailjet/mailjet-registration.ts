@@ -61,10 +61,19 @@ function callbackUrls(input: MailjetWebhookRegistrationInput): { plain: string; 
   return { plain, withCredentials: u.toString() };
 }
 
+/** The step that failed, for people: reading the account's callbacks first, then one per event type. */
+type RegistrationStep = 'reading' | MailjetWebhookEventType;
+
+function stepWords(step: RegistrationStep): string {
+  return step === 'reading'
+    ? "Mailjet did not let Mailroom read the account's event callbacks"
+    : `Mailjet did not register the callback for its "${step}" events`;
+}
+
 /** Mailjet's answer can echo the URL it was given: the password never leaves in an error. */
-function scrubbed(e: DeliveryError, secret: string, eventType: string): DeliveryError {
+function scrubbed(e: DeliveryError, secret: string, step: RegistrationStep): DeliveryError {
   const clean = (s: string | undefined) => s?.split(secret).join('***');
-  return new DeliveryError(clean(`Registering the Mailjet "${eventType}" callback failed: ${e.message}`) ?? '', {
+  return new DeliveryError(clean(`${stepWords(step)}: ${e.message}`) ?? '', {
     code: e.code,
     retryable: e.retryable,
     responseCode: e.responseCode,
@@ -110,7 +119,7 @@ async function upsertCallback(client: Client, existing: EventCallback[], type: M
 export async function registerMailjetWebhook(input: MailjetWebhookRegistrationInput): Promise<WebhookRegistration> {
   const { plain, withCredentials } = callbackUrls(input);
   const client = connectMailjet(input, 'v3');
-  let step = 'list';
+  let step: RegistrationStep = 'reading';
   try {
     const existing = await existingCallbacks(client);
     for (const type of MAILJET_WEBHOOK_EVENT_TYPES) {

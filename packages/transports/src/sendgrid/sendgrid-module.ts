@@ -52,6 +52,7 @@ export const sendgridModule: TransportModule<SendgridInput, SendgridSettings, Se
     parse: parseSendgridEvents,
     giveUpStatus: 400,
     notConfiguredStatus: 404,
+    refusedSettings: { 'sendgrid.keyRejected': 'the API key (in SendGrid, Settings > API Keys)' },
     async register(spec, _stored, { url, previous, config }) {
       // Our own webhook among the account's others, found again by the id kept from last time.
       const reg = await registerSendgridWebhook({
