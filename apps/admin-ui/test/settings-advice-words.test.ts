@@ -74,3 +74,54 @@ describe("the settings screen's advice in the admin's language", () => {
     );
   });
 });
+
+describe('a provider that refused the saved key, region or domain', () => {
+  const refused = { code: 'provider_credentials_refused', message: 'Mailgun refused the saved settings (...)' };
+  const withProvider = (name: string, webhook: object) => {
+    const s = mailgun(webhook);
+    return { ...s, provider: { ...s.provider, name } };
+  };
+
+  it('says what the provider refused and what to check, in Spanish and in English, without the paste-the-key advice', () => {
+    const region = { error: 'Mailgun did not register the webhooks: HTTP 401...', hintKey: 'mailgun.keyRejected' };
+    expect(warningText(es, refused, mailgun(region))).toBe(
+      'Mailgun rechazó los ajustes guardados: Mailgun respondió 401: revisa la clave privada y si el dominio está en la región de la UE o de EE. UU. Hasta que estén bien, no se podrá enviar ningún email por Mailgun ni registrar su webhook: revisa la clave privada de la API y la región (UE o EE. UU.) del dominio de envío y vuelve a guardar.',
+    );
+    expect(warningText(en, refused, mailgun(region))).toBe(
+      'Mailgun refused the saved settings: Mailgun answered 401: check the private key, and whether the domain is in the EU or US region. Until they are right, no email can be sent through Mailgun, and its webhook cannot be registered: check the private API key, and the region (EU or US) of the sending domain, then save again.',
+    );
+    const cases: [string, object, RegExp, RegExp][] = [
+      [
+        'sendgrid',
+        { error: 'x', hintKey: 'sendgrid.keyRejected' },
+        /revisa la clave de la API \(en SendGrid/,
+        /check the API key \(in SendGrid/,
+      ],
+      [
+        'mailgun',
+        { error: 'x', hintKey: 'mailgun.domainNotFound', hintParams: { domain: 'mg.typo.example' } },
+        /revisa el dominio de envío y su región/,
+        /check the sending domain, and its region/,
+      ],
+      [
+        'mailjet',
+        { error: 'x', hintKey: 'mailjet.auth' },
+        /revisa que la clave pública y la clave privada/,
+        /check that the public and private API keys/,
+      ],
+    ];
+    for (const [name, webhook, inSpanish, inEnglish] of cases) {
+      const s = withProvider(name, webhook);
+      expect(warningText(es, refused, s)).toMatch(inSpanish);
+      expect(warningText(en, refused, s)).toMatch(inEnglish);
+      for (const words of [warningText(es, refused, s), warningText(en, refused, s)]) {
+        expect(words).not.toMatch(/pega|paste|clave de verificación|verification key/i);
+        expect(words).not.toBe(refused.message);
+      }
+    }
+  });
+
+  it("a hint key this screen does not know: the API's sentence", () => {
+    expect(warningText(es, refused, mailgun({ error: 'x', hintKey: 'mailgun.somethingNew' }))).toBe(refused.message);
+  });
+});

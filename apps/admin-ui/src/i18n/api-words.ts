@@ -118,6 +118,14 @@ function warningVars(
       const values = { provider: PROVIDER_LABEL[name] ?? name, url: s.webhook.url };
       return reason ? { key: 'webhook_not_registered.because', values: { ...values, reason } } : { values };
     }
+    case 'provider_credentials_refused': {
+      // The provider refused the key, region or domain: what to check, by the registration's hint key.
+      const name = s?.provider?.name;
+      const hook = s?.webhook;
+      const reason = hook ? webhookFailure(i18n, hook) : undefined;
+      const check = hook?.hintKey ? i18n.tOr(`refused.check.${hook.hintKey}`, '') : '';
+      return name && reason && check ? { values: { provider: PROVIDER_LABEL[name] ?? name, reason, check } } : undefined;
+    }
     case 'mailgun_domain_mismatch': {
       const from = s?.provider?.fromAddress.split('@')[1];
       return from && s?.provider?.domain ? { values: { from, domain: s.provider.domain } } : undefined;

@@ -6,6 +6,12 @@ export const settingsEn = {
   'settings.warnings': 'Please check',
   'warning.webhook_not_registered.because':
     'The {provider} webhook is not registered: {reason} Until it is, delivered, opened and bounced will not show in the history; you can also add {url} as a webhook in your {provider} account and paste its verification key below.',
+  'warning.provider_credentials_refused':
+    '{provider} refused the saved settings: {reason} Until they are right, no email can be sent through {provider}, and its webhook cannot be registered: check {check}, then save again.',
+  'refused.check.sendgrid.keyRejected': 'the API key (in SendGrid: Settings > API Keys)',
+  'refused.check.mailgun.keyRejected': 'the private API key, and the region (EU or US) of the sending domain',
+  'refused.check.mailgun.domainNotFound': 'the sending domain, and its region (EU or US)',
+  'refused.check.mailjet.auth': 'that the public and private API keys are the pair of one Mailjet account',
   'warning.last_send_failed.hint': 'The last send failed on {date} ({code}). {hint}',
   'settings.mode.legend': 'How to send',
   'settings.mode.platform': 'Send from the platform',

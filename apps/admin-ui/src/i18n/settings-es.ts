@@ -7,6 +7,12 @@ export const settingsEs: Record<keyof typeof settingsEn, string> = {
   'settings.notConfigured': 'Aún no hay nada guardado: tus emails salen por la plataforma hasta que guardes.',
   'warning.webhook_not_registered.because':
     'El webhook de {provider} no está registrado: {reason} Hasta que lo esté, las entregas, aperturas y rebotes no aparecerán en el historial; también puedes añadir {url} como webhook en tu cuenta de {provider} y pegar abajo su clave de verificación.',
+  'warning.provider_credentials_refused':
+    '{provider} rechazó los ajustes guardados: {reason} Hasta que estén bien, no se podrá enviar ningún email por {provider} ni registrar su webhook: revisa {check} y vuelve a guardar.',
+  'refused.check.sendgrid.keyRejected': 'la clave de la API (en SendGrid: Settings > API Keys)',
+  'refused.check.mailgun.keyRejected': 'la clave privada de la API y la región (UE o EE. UU.) del dominio de envío',
+  'refused.check.mailgun.domainNotFound': 'el dominio de envío y su región (UE o EE. UU.)',
+  'refused.check.mailjet.auth': 'que la clave pública y la clave privada de la API sean la pareja de una misma cuenta de Mailjet',
   'warning.last_send_failed.hint': 'El último envío falló el {date} ({code}). {hint}',
   'settings.warnings': 'Revisa esto',
   'settings.mode.legend': 'Cómo enviar',
