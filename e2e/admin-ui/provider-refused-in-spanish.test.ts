@@ -46,9 +46,12 @@ describe('a provider refusing the saved settings, on the Spanish screen', () => 
 
     const saved = outcome(page);
     await saved.getByText('Ajustes guardados, pero revisa esto:').waitFor();
-    expect(await saved.locator('li[data-code="webhook_not_registered"]').innerText()).toMatch(
-      /^El webhook de Mailgun no está registrado: Mailgun respondió 401: revisa la clave privada y si el dominio está en la región de la UE o de EE\. UU\./,
+    // Sending fails too: what to check, not "paste the verification key".
+    const mailgunRefused = await saved.locator('li[data-code="provider_credentials_refused"]').innerText();
+    expect(mailgunRefused).toBe(
+      'Mailgun rechazó los ajustes guardados: Mailgun respondió 401: revisa la clave privada y si el dominio está en la región de la UE o de EE. UU. Hasta que estén bien, no se podrá enviar ningún email por Mailgun ni registrar su webhook: revisa la clave privada de la API y la región (UE o EE. UU.) del dominio de envío y vuelve a guardar.',
     );
+    expect(await saved.locator('li[data-code="webhook_not_registered"]').count()).toBe(0);
     expect(await page.evaluate(() => (globalThis as any).document.activeElement?.id)).toBe('save-outcome');
     // Said once: the list is in the outcome, not repeated above it.
     expect(await page.locator('ul.warnings').count()).toBe(1);
@@ -58,15 +61,24 @@ describe('a provider refusing the saved settings, on the Spanish screen', () => 
     await page.getByLabel('Clave pública de la API', { exact: true }).fill(MJ.public);
     await page.getByLabel('Clave privada de la API', { exact: true }).fill('mj-private-wrong-0009');
     await page.getByRole('button', { name: 'Guardar' }).click();
-    await saved.locator('li[data-code="webhook_not_registered"]', { hasText: 'Mailjet' }).waitFor();
+    await saved.locator('li[data-code="provider_credentials_refused"]', { hasText: 'Mailjet' }).waitFor();
     expect(await saved.innerText()).toContain('Mailjet rechazó las claves de la API: revisa la pareja de clave pública y clave privada.');
+    expect(await saved.innerText()).toContain(
+      'revisa que la clave pública y la clave privada de la API sean la pareja de una misma cuenta de Mailjet y vuelve a guardar.',
+    );
     expect(await saved.innerText()).not.toMatch(/^Ajustes guardados\.$/m);
+    expect(await saved.innerText()).not.toMatch(/pega|clave de verificación/i);
 
     // Fixed: the right private key saves with nothing to check.
     await page.getByLabel('Clave privada de la API', { exact: true }).fill(MJ.private);
     await page.getByRole('button', { name: 'Guardar' }).click();
     await saved.getByText('Ajustes guardados.', { exact: true }).waitFor();
     expect(await page.locator('ul.warnings').count()).toBe(0);
+
+    // A later edit: the notice was about the form as it was saved, so it goes.
+    await page.getByLabel('Enviar desde', { exact: true }).fill('facturas@mj.example');
+    await saved.getByText('Ajustes guardados.', { exact: true }).waitFor({ state: 'detached' });
+    expect(await page.locator('#save-outcome').count()).toBe(0);
     expect(problems).toEqual([]);
   });
 });

@@ -48,10 +48,11 @@ describe("the settings screen's advice, in Spanish", () => {
 
     const { page, problems } = await openAdmin(browser, m, 'acme', '/', 'lang=es');
     const reason = 'Mailgun respondió 401: revisa la clave privada y si el dominio está en la región de la UE o de EE. UU.';
-    const webhook = page.locator('ul.warnings li[data-code="webhook_not_registered"]');
+    // The key was refused: sending fails too, so the advice is what to check, not a key to paste.
+    const webhook = page.locator('ul.warnings li[data-code="provider_credentials_refused"]');
     await webhook.waitFor();
     expect(await webhook.innerText()).toBe(
-      `El webhook de Mailgun no está registrado: ${reason} Hasta que lo esté, las entregas, aperturas y rebotes no aparecerán en el historial; también puedes añadir ${m.webhooks.url}/webhooks/mailgun/acme como webhook en tu cuenta de Mailgun y pegar abajo su clave de verificación.`,
+      `Mailgun rechazó los ajustes guardados: ${reason} Hasta que estén bien, no se podrá enviar ningún email por Mailgun ni registrar su webhook: revisa la clave privada de la API y la región (UE o EE. UU.) del dominio de envío y vuelve a guardar.`,
     );
     expect(await page.locator('section.webhook .webhook-failure').innerText()).toBe(reason);
 

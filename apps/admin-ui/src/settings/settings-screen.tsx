@@ -76,15 +76,15 @@ function SettingsEditor({ initial, reload }: { initial: SettingsAnswer | null; r
   const body = useMemo(() => bodyFromForm(form), [form]);
   const dirty = !configured || JSON.stringify(body) !== savedBody;
   const patch = (p: Partial<SettingsForm>) => setForm((f) => ({ ...f, ...p }));
-  // An edit answers the complaints about what it changed: that field's error goes, and a failed save's
-  // notice (about the form as it was) with it. Errors of fields left as they were stay.
+  // An edit answers the complaints about what it changed: that field's error goes, and the last save's
+  // notice (about the form as it was, saved or not) with it. Errors of fields left as they were stay.
   const lastBody = useRef(body);
   useEffect(() => {
     const before = lastBody.current;
     lastBody.current = body;
     if (JSON.stringify(before) === JSON.stringify(body)) return;
     setErrors((e) => errorsStillStanding(e, before, body));
-    setOutcome((o) => (o && !o.ok ? null : o));
+    setOutcome(null);
   }, [body]);
   // A test email the server took: the settings it tested work, so no complaint about them stands.
   const onTestSent = () => {
@@ -119,6 +119,8 @@ function SettingsEditor({ initial, reload }: { initial: SettingsAnswer | null; r
     try {
       const saved = await api.saveSettings(body);
       const next = formFromSettings(saved);
+      // The form as the save answered it (secrets emptied) is not an edit: its notice stays.
+      lastBody.current = bodyFromForm(next);
       setAnswer(saved);
       setForm(next);
       setSavedBody(JSON.stringify(bodyFromForm(next)));
