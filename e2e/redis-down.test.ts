@@ -17,6 +17,8 @@ const ENQUEUE_TIMEOUT_MS = 3000;
 const REDIS_REQUEST_TIMEOUT_MS = 1000;
 /** What a provider allows before it gives up on a webhook post and retries later. */
 const WEBHOOK_ANSWER_MS = 5000;
+/** The dashboard as a browser reaches it: Basic, any user name, the ops token as the password. */
+const DASHBOARD_BASIC = `Basic ${Buffer.from(`ops:${OPS_TOKEN}`).toString('base64')}`;
 const BROWSER = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
 
 /**
@@ -107,6 +109,17 @@ describe('Redis down: fast answers, nothing lost, recovery by itself', () => {
     const backlogs = await timed(m.call('GET', '/ops/tenant-backlogs', undefined, { token: OPS_TOKEN }));
     expect([backlogs.value.status, backlogs.value.body.error.code]).toEqual([503, 'queue_unavailable']);
     expect(backlogs.ms).toBeLessThan(REDIS_REQUEST_TIMEOUT_MS + 1000);
+    // The dashboard's page is static and still loads, so the on-call engineer sees it and its error;
+    // its JSON API (what the page polls) answers the project's 503 naming Redis, not bull-board's 500.
+    const page = await fetch(`${m.api.url}/ops/dashboard/`, { headers: { authorization: DASHBOARD_BASIC } });
+    expect([page.status, await page.text()]).toEqual([200, expect.stringMatching(/<html/i)]);
+    const board = await timed(fetch(`${m.api.url}/ops/dashboard/api/queues`, { headers: { authorization: DASHBOARD_BASIC } }));
+    expect(board.value.status).toBe(503);
+    expect(((await board.value.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: 'queue_unavailable',
+      message: expect.stringMatching(/Redis/),
+    });
+    expect(board.ms).toBeLessThan(REDIS_REQUEST_TIMEOUT_MS + 1000);
 
     const readyMs: string[] = [];
     for (const [app, url] of Object.entries(apps())) {
@@ -130,7 +143,7 @@ describe('Redis down: fast answers, nothing lost, recovery by itself', () => {
     }
     process.stdout.write(
       `Redis down (${readyzRedis.source}): enqueue 503 in ${Math.round(queued.ms)} ms, test email 503 in ${Math.round(test.ms)} ms, ` +
-        `/ops/queues 503 in ${Math.round(ops.ms)} ms, /readyz in ms: ${readyMs.join(', ')}\n`,
+        `/ops/queues 503 in ${Math.round(ops.ms)} ms, dashboard API 503 in ${Math.round(board.ms)} ms, /readyz in ms: ${readyMs.join(', ')}\n`,
     );
   }
 
@@ -140,6 +153,9 @@ describe('Redis down: fast answers, nothing lost, recovery by itself', () => {
     const again = await enqueue('after the outage');
     expect(again.status).toBe(202);
     expect((await waitForEmail(m, 'plat', again.body.id, SETTLED, 20_000)).status).toBe('accepted');
+    const board = await fetch(`${m.api.url}/ops/dashboard/api/queues`, { headers: { authorization: DASHBOARD_BASIC } });
+    expect(board.status).toBe(200);
+    expect(((await board.json()) as { queues: { name: string }[] }).queues.map((q) => q.name)).toContain('send');
   }
 
   it('killed: 503s within their budgets, webhooks needing Redis answer 503 in time and are recorded on the retry', async () => {

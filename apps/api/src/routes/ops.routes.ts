@@ -8,6 +8,7 @@ import type { ApiDeps } from '../api-deps';
 import { authDepsOf, authenticateHeader } from '../http/auth';
 import { HttpError } from '../http/http-error';
 import { callbacksOpsRoutes } from './callbacks-ops.routes';
+import { redisAnswersBeforeDashboardApi } from './dashboard-redis-gate';
 import { tenantBacklogsRoutes } from './tenant-backlogs.routes';
 
 const DASHBOARD_PATH = '/ops/dashboard';
@@ -70,6 +71,8 @@ export function opsRoutes(deps: ApiDeps): Router {
   board.setBasePath(DASHBOARD_PATH);
   const queues = [deps.queue, ...(deps.callbacks ? [deps.callbacks.queue] : [])];
   createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode: false })), serverAdapter: board });
+  // Its JSON API needs Redis; its page does not (static, so it still loads and shows the 503).
+  r.use(`${DASHBOARD_PATH}/api`, redisAnswersBeforeDashboardApi(deps.redis, deps.config.timeouts.redisRequestMs));
   r.use(DASHBOARD_PATH, board.getRouter());
   return r;
 }
