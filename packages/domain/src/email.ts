@@ -61,6 +61,8 @@ export const EVENT_TYPES = [
   'failed',
   'suppressed',
   'canceled',
+  /** An attempt of ours whose worker stopped mid-send (interrupted-attempt.ts): a duplicate is possible. */
+  'interrupted',
 ] as const;
 export type EmailEventType = (typeof EVENT_TYPES)[number];
 

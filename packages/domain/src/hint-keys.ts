@@ -116,6 +116,7 @@ export const HINT_KEYS = [
   'send.settingsIncomplete',
   'send.secretUnavailable',
   'send.timedOut',
+  'send.interrupted',
   // The plan fallback (settings.failing: its plan no longer allows the tenant's own server)
   'settings.planFallback',
 ] as const;

@@ -23,6 +23,7 @@ export * from './callback-body-schema';
 export * from './callback-events';
 export * from './settings-callback-events';
 export * from './send-lifecycle';
+export * from './interrupted-attempt';
 export * from './cancel';
 export * from './effective-settings';
 export * from './smtp-reply-codes';

@@ -1,0 +1,86 @@
+import type { EmailRecord } from './email';
+import { applySendSuccess, markSending } from './history';
+import { INTERRUPTED_ATTEMPT_CODE, recordInterruptedAttempt } from './interrupted-attempt';
+import { awaitsSend } from './send-lifecycle';
+
+const T0 = '2026-01-01T00:00:00.000Z';
+const at = (s: number) => new Date(Date.parse(T0) + s * 1000).toISOString();
+
+function email(recipients = ['a@x.example', 'b@x.example']): EmailRecord {
+  return {
+    id: 'em_1',
+    tenantId: 't',
+    status: 'queued',
+    subject: 's',
+    to: recipients.map((e) => ({ email: e })),
+    cc: [],
+    bcc: [],
+    transport: { mode: 'platform' },
+    recipients: recipients.map((e) => ({ email: e, kind: 'to' as const, status: 'queued' as const, updatedAt: T0 })),
+    attempts: [],
+    events: [{ type: 'queued', at: T0, key: 'api:queued', source: 'api' }],
+    opens: { count: 0, machineCount: 0 },
+    test: false,
+    hasHtml: false,
+    attachmentCount: 0,
+    createdAt: T0,
+    updatedAt: T0,
+  };
+}
+
+const sent = (emails: string[]) => ({ messageId: '<m@x>', recipients: emails.map((e) => ({ email: e, accepted: true })) });
+
+describe('an attempt interrupted mid-send', () => {
+  it('is recorded when the next attempt finds the email still sending: a failed attempt, tried again, and a timeline event', () => {
+    const cut = recordInterruptedAttempt(markSending(email(), at(1))!, at(30))!;
+    expect(cut.attempts).toEqual([
+      expect.objectContaining({ at: at(30), ok: false, code: INTERRUPTED_ATTEMPT_CODE, retryable: true, hintKey: 'send.interrupted' }),
+    ]);
+    expect(cut.attempts[0].hint).toMatch(/may or may not have received the message/);
+    expect(cut.events.at(-1)).toEqual({
+      type: 'interrupted',
+      at: at(30),
+      key: 'worker:interrupted:1',
+      source: 'worker',
+      reason: 'the worker stopped mid-send: the server may or may not have received the message',
+    });
+    // The new attempt goes on: the recipients still wait, and nothing moved (no callback).
+    expect(cut.status).toBe('sending');
+    expect(cut.recipients.map((r) => r.status)).toEqual(['sending', 'sending']);
+    expect(awaitsSend(cut)).toBe(true);
+  });
+
+  it('then the accepted attempt follows it in the history', () => {
+    const cut = recordInterruptedAttempt(markSending(email(), at(1))!, at(30))!;
+    const done = applySendSuccess(markSending(cut, at(30)) ?? cut, sent(['a@x.example', 'b@x.example']), at(31));
+    expect(done.status).toBe('accepted');
+    expect(done.attempts.map((a) => [a.ok, a.code])).toEqual([
+      [false, 'interrupted'],
+      [true, undefined],
+    ]);
+    expect(done.events.map((e) => e.type)).toEqual(['queued', 'interrupted', 'accepted', 'accepted']);
+  });
+
+  it('is nothing when no recipient is sending: a first attempt, or one after a recorded outcome', () => {
+    expect(recordInterruptedAttempt(email(), at(1))).toBeNull();
+    const done = applySendSuccess(markSending(email(), at(1))!, sent(['a@x.example', 'b@x.example']), at(2));
+    expect(recordInterruptedAttempt(done, at(3))).toBeNull();
+  });
+
+  it('names the recipients it was for when it was for some only', () => {
+    const rec = markSending(email(['a@x.example', 'b@x.example', 'c@x.example']), at(1))!;
+    const partly = { ...rec, recipients: rec.recipients.map((r) => (r.email === 'a@x.example' ? { ...r, status: 'accepted' as const } : r)) };
+    const cut = recordInterruptedAttempt(partly, at(30))!;
+    expect(cut.events.at(-1)).toMatchObject({ type: 'interrupted', recipients: ['b@x.example', 'c@x.example'] });
+    expect(cut.events.at(-1)!.recipient).toBeUndefined();
+    const one = { ...partly, recipients: partly.recipients.map((r) => (r.email === 'b@x.example' ? { ...r, status: 'accepted' as const } : r)) };
+    expect(recordInterruptedAttempt(one, at(30))!.events.at(-1)).toMatchObject({ recipient: 'c@x.example', recipients: ['c@x.example'] });
+  });
+
+  it('each interruption is its own attempt: a job interrupted twice shows two', () => {
+    const once = recordInterruptedAttempt(markSending(email(), at(1))!, at(30))!;
+    const twice = recordInterruptedAttempt(once, at(60))!;
+    expect(twice.attempts.map((a) => a.code)).toEqual(['interrupted', 'interrupted']);
+    expect(twice.events.filter((e) => e.type === 'interrupted').map((e) => e.key)).toEqual(['worker:interrupted:1', 'worker:interrupted:2']);
+  });
+});
