@@ -14,6 +14,7 @@ import {
   markSending,
   refusedForNow,
   narrowToAwaiting,
+  recordInterruptedAttempt,
   remembersFailureOnSettings,
   reopenFailed,
   transportCacheKey,
@@ -61,6 +62,12 @@ export async function deliverEmail(deps: WorkerDeps, job: SendAttempt): Promise<
   if (!email) return void log.warn('email not found; nothing to send');
   if (email.status === 'failed') email = (await store.emails.update(tenantId, emailId, (e) => reopenFailed(e, now(), 'worker'))) ?? email;
   if (!awaitsSend(email)) return void log.info({ status: email.status }, 'already settled; not sending again');
+  // Still `sending`: the attempt before this one never recorded its outcome (its worker died mid-send). Said before anything else.
+  const interrupted = await store.emails.update(tenantId, emailId, (e) => recordInterruptedAttempt(e, now()));
+  if (interrupted && interrupted.attempts.length > email.attempts.length) {
+    log.warn('the previous attempt was interrupted mid-send; the server may have received it: sending again');
+    email = interrupted;
+  }
 
   const [content, stored, tenant] = await Promise.all([
     store.emails.getContent(tenantId, emailId),
