@@ -28,7 +28,10 @@ const recipientSchema = z.strictObject({
 const attemptSchema = z.strictObject({
   at: isoTime,
   ok: z.boolean(),
-  code: z.string().optional(),
+  code: z.string().optional().meta({
+    description:
+      'Why it failed: the server\'s or provider\'s error code, or `interrupted` when the worker stopped mid-send before the outcome was recorded (the server may have received the message: a duplicate is possible; `at` is when the next attempt found it).',
+  }),
   responseCode: z.number().int().optional(),
   response: z.string().optional(),
   hint: z.string().optional(),
@@ -39,7 +42,10 @@ const attemptSchema = z.strictObject({
 });
 
 const eventSchema = z.strictObject({
-  type: z.enum(EVENT_TYPES),
+  type: z.enum(EVENT_TYPES).meta({
+    description:
+      '`interrupted` (source `worker`): an attempt whose worker stopped mid-send (killed) before its outcome was recorded; the server may or may not have received the message, so a duplicate is possible. The attempt is in `attempts` with code `interrupted`, and the email was sent again.',
+  }),
   at: isoTime,
   recipient: z.string().optional().meta({
     description:
@@ -47,7 +53,7 @@ const eventSchema = z.strictObject({
   }),
   recipients: z.array(z.string()).optional().meta({
     description:
-      'A failed attempt of ours (`deferred` or `failed`, source `worker`) that was for some recipients only, after a send that went through for the others (a recipient refused for now, tried again alone; a retry of the failed ones): the recipients it was for. Absent on an attempt for the whole email.',
+      'A failed or interrupted attempt of ours (`deferred`, `failed` or `interrupted`, source `worker`) that was for some recipients only, after a send that went through for the others (a recipient refused for now, tried again alone; a retry of the failed ones): the recipients it was for. Absent on an attempt for the whole email.',
   }),
   key: z.string(),
   source: z.string().meta({ description: 'api, worker, pixel, or the name of the provider module whose webhook reported it' }),
