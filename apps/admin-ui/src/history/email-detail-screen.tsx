@@ -11,8 +11,14 @@ import { EmailActions } from './email-actions';
 import { recipientReason } from './recipient-reason';
 import { timelineRecipients } from './timeline-recipients';
 
-/** Our own words for why we did not send are on the recipient already (in the reader's language). */
-const OUR_DECISIONS = new Set(['suppressed', 'canceled']);
+/**
+ * Our own words for why we did not send are on the recipient already (in the reader's language); an
+ * interrupted attempt's are the event's own label and the attempt's hint.
+ */
+const OUR_DECISIONS = new Set(['suppressed', 'canceled', 'interrupted']);
+
+/** The code of an attempt whose worker stopped mid-send (the domain's INTERRUPTED_ATTEMPT_CODE). */
+const INTERRUPTED = 'interrupted';
 
 /** One email whole: who got it and how far each got, every attempt with the server's reply, the timeline. */
 export function EmailDetailScreen({ id }: { id: string }) {
@@ -165,7 +171,7 @@ export function EmailDetail({ email: e, i18n, onChanged }: { email: EmailRecord;
                 <p>
                   <strong>
                     <span aria-hidden="true">{a.ok ? '✓ ' : '✗ '}</span>
-                    {i18n.t(a.ok ? 'email.attempt.ok' : 'email.attempt.failed')}
+                    {i18n.t(a.ok ? 'email.attempt.ok' : a.code === INTERRUPTED ? 'email.attempt.interrupted' : 'email.attempt.failed')}
                   </strong>{' '}
                   {i18n.date(a.at, 'precise')}
                   {a.code ? (

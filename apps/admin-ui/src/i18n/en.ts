@@ -256,6 +256,8 @@ export const en = {
   'oauth.reason.plan_not_eligible': 'your plan does not allow sending through your own server',
 
   'event.attemptFor': 'attempt for {recipients} only',
+  'event.interrupted': 'Sending interrupted: the server may have received it, a duplicate is possible',
+  'email.attempt.interrupted': 'Interrupted',
 
   ...settingsEn,
   ...suppressionsEn,

@@ -261,6 +261,8 @@ export const es: Dictionary = {
   'oauth.reason.plan_not_eligible': 'tu plan no permite enviar desde tu propio servidor',
 
   'event.attemptFor': 'intento solo para {recipients}',
+  'event.interrupted': 'Envío interrumpido: puede que el servidor lo recibiera, es posible un duplicado',
+  'email.attempt.interrupted': 'Interrumpido',
 
   ...settingsEs,
   ...suppressionsEs,

@@ -158,6 +158,8 @@ export const hintsEs: HintWords = {
   'send.secretUnavailable':
     'La plataforma ya no puede leer una contraseña o clave guardada: vuelve a guardar los ajustes de email (con la contraseña o la clave), o pide a la plataforma que recupere su antigua clave de cifrado.',
   'send.timedOut': 'El servidor no respondió a tiempo: revisa el servidor y el puerto, y que se permitan las conexiones salientes.',
+  'send.interrupted':
+    'El envío se detuvo a mitad de este intento, antes de registrar la respuesta del servidor: puede que el servidor recibiera el email o no, así que el destinatario puede recibirlo dos veces (las dos copias se ven como una sola conversación). Se ha enviado de nuevo.',
   'settings.planFallback':
     'Tu plan ya no incluye tu propio servidor SMTP: tus emails salen por la plataforma hasta que el plan lo permita de nuevo o cambien los ajustes.',
 
