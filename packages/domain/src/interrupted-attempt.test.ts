@@ -69,11 +69,17 @@ describe('an attempt interrupted mid-send', () => {
 
   it('names the recipients it was for when it was for some only', () => {
     const rec = markSending(email(['a@x.example', 'b@x.example', 'c@x.example']), at(1))!;
-    const partly = { ...rec, recipients: rec.recipients.map((r) => (r.email === 'a@x.example' ? { ...r, status: 'accepted' as const } : r)) };
+    const partly = {
+      ...rec,
+      recipients: rec.recipients.map((r) => (r.email === 'a@x.example' ? { ...r, status: 'accepted' as const } : r)),
+    };
     const cut = recordInterruptedAttempt(partly, at(30))!;
     expect(cut.events.at(-1)).toMatchObject({ type: 'interrupted', recipients: ['b@x.example', 'c@x.example'] });
     expect(cut.events.at(-1)!.recipient).toBeUndefined();
-    const one = { ...partly, recipients: partly.recipients.map((r) => (r.email === 'b@x.example' ? { ...r, status: 'accepted' as const } : r)) };
+    const one = {
+      ...partly,
+      recipients: partly.recipients.map((r) => (r.email === 'b@x.example' ? { ...r, status: 'accepted' as const } : r)),
+    };
     expect(recordInterruptedAttempt(one, at(30))!.events.at(-1)).toMatchObject({ recipient: 'c@x.example', recipients: ['c@x.example'] });
   });
 
@@ -81,6 +87,9 @@ describe('an attempt interrupted mid-send', () => {
     const once = recordInterruptedAttempt(markSending(email(), at(1))!, at(30))!;
     const twice = recordInterruptedAttempt(once, at(60))!;
     expect(twice.attempts.map((a) => a.code)).toEqual(['interrupted', 'interrupted']);
-    expect(twice.events.filter((e) => e.type === 'interrupted').map((e) => e.key)).toEqual(['worker:interrupted:1', 'worker:interrupted:2']);
+    expect(twice.events.filter((e) => e.type === 'interrupted').map((e) => e.key)).toEqual([
+      'worker:interrupted:1',
+      'worker:interrupted:2',
+    ]);
   });
 });

@@ -30,7 +30,7 @@ const attemptSchema = z.strictObject({
   ok: z.boolean(),
   code: z.string().optional().meta({
     description:
-      'Why it failed: the server\'s or provider\'s error code, or `interrupted` when the worker stopped mid-send before the outcome was recorded (the server may have received the message: a duplicate is possible; `at` is when the next attempt found it).',
+      "Why it failed: the server's or provider's error code, or `interrupted` when the worker stopped mid-send before the outcome was recorded (the server may have received the message: a duplicate is possible; `at` is when the next attempt found it).",
   }),
   responseCode: z.number().int().optional(),
   response: z.string().optional(),
