@@ -8,17 +8,9 @@ import type { I18n } from '../i18n/i18n';
 import { href, paths } from '../router';
 import { DocumentLabel } from './document-label';
 import { EmailActions } from './email-actions';
+import { attemptOutcome, eventWords, shownReason } from './event-words';
 import { recipientReason } from './recipient-reason';
 import { timelineRecipients } from './timeline-recipients';
-
-/**
- * Our own words for why we did not send are on the recipient already (in the reader's language); an
- * interrupted attempt's are the event's own label and the attempt's hint.
- */
-const OUR_DECISIONS = new Set(['suppressed', 'canceled', 'interrupted']);
-
-/** The code of an attempt whose worker stopped mid-send (the domain's INTERRUPTED_ATTEMPT_CODE). */
-const INTERRUPTED = 'interrupted';
 
 /** One email whole: who got it and how far each got, every attempt with the server's reply, the timeline. */
 export function EmailDetailScreen({ id }: { id: string }) {
@@ -171,7 +163,7 @@ export function EmailDetail({ email: e, i18n, onChanged }: { email: EmailRecord;
                 <p>
                   <strong>
                     <span aria-hidden="true">{a.ok ? '✓ ' : '✗ '}</span>
-                    {i18n.t(a.ok ? 'email.attempt.ok' : a.code === INTERRUPTED ? 'email.attempt.interrupted' : 'email.attempt.failed')}
+                    {attemptOutcome(i18n, a)}
                   </strong>{' '}
                   {i18n.date(a.at, 'precise')}
                   {a.code ? (
@@ -204,23 +196,13 @@ export function EmailDetail({ email: e, i18n, onChanged }: { email: EmailRecord;
               <time dateTime={ev.at}>{i18n.date(ev.at, 'precise')}</time> <strong>{eventWords(i18n, ev)}</strong>
               {ev.recipient || ev.recipients?.length ? ` · ${timelineRecipients(ev, i18n)}` : ''}
               {ev.machine ? ` · ${i18n.t('email.machineOpen')}` : ''}
-              {ev.reason && !OUR_DECISIONS.has(ev.type) && !ourReason(i18n, ev) ? ` · ${ev.reason}` : ''}
+              {shownReason(i18n, ev) ? ` · ${shownReason(i18n, ev)}` : ''}
             </li>
           ))}
         </ol>
       </section>
     </>
   );
-}
-
-/** A reason Mailroom itself gives an event (a queued event's `retry`) has its own words; a server's reason is shown as it said it. */
-function ourReason(i18n: I18n, ev: { type: string; reason?: string }): string {
-  return ev.reason ? i18n.tOr(`event.${ev.type}.${ev.reason}`, '') : '';
-}
-
-/** "En cola", or "En cola de nuevo: reintento pedido" for the queued event of a Retry. */
-function eventWords(i18n: I18n, ev: { type: string; reason?: string }): string {
-  return ourReason(i18n, ev) || i18n.tOr(`event.${ev.type}`, ev.type);
 }
 
 /** What to do about a failed attempt, in the reader's words (the API's own for a hint this screen does not know). */

@@ -155,7 +155,7 @@ export const hintsEn: HintWords = {
     'A stored password or key can no longer be read by the platform: save the email settings again (with the password or key), or ask the platform to restore its old encryption key.',
   'send.timedOut': 'The server did not answer in time: check the host and port, and that outgoing connections are allowed.',
   'send.interrupted':
-    'The sending stopped in the middle of this attempt, before the server\'s answer was recorded: the server may or may not have received the email, so the recipient may get it twice (both copies show as one conversation). It was sent again.',
+    "The sending stopped in the middle of this attempt, before the server's answer was recorded: the server may or may not have received the email, so the recipient may get it twice (both copies show as one conversation). It was sent again.",
   'settings.planFallback':
     'Your plan no longer includes your own SMTP server: your emails go out through the platform until the plan allows it again or the settings change.',
 
