@@ -60,5 +60,11 @@ describe('a worker killed mid-batch', () => {
     );
     expect(perEmail.size).toBe(EMAILS);
     expect(twice).toBeLessThanOrEqual(CONCURRENCY);
+    // Every email delivered twice says so in its history: its first attempt was interrupted mid-send.
+    const items = (await m.call('GET', '/v1/tenants/crash/emails?limit=200')).body.items;
+    const toldInterrupted = new Set(
+      items.filter((e: any) => e.attempts.some((a: any) => a.code === 'interrupted')).map((e: any) => e.messageId),
+    );
+    for (const [messageId, n] of perEmail) if (n > 1) expect(toldInterrupted).toContain(messageId);
   }, 90000);
 });
