@@ -62,8 +62,11 @@ export async function deliverEmail(deps: WorkerDeps, job: SendAttempt): Promise<
   if (!email) return void log.warn('email not found; nothing to send');
   if (email.status === 'failed') email = (await store.emails.update(tenantId, emailId, (e) => reopenFailed(e, now(), 'worker'))) ?? email;
   if (!awaitsSend(email)) return void log.info({ status: email.status }, 'already settled; not sending again');
-  // Still `sending`: the attempt before this one never recorded its outcome (its worker died mid-send). Said before anything else.
-  const interrupted = await store.emails.update(tenantId, emailId, (e) => recordInterruptedAttempt(e, now()));
+  // Still `sending`: the attempt before this one never recorded its outcome (its worker died mid-send). Said before
+  // anything else; checked on the record in hand first, so an ordinary attempt costs no store write here.
+  const interrupted = recordInterruptedAttempt(email, now())
+    ? await store.emails.update(tenantId, emailId, (e) => recordInterruptedAttempt(e, now()))
+    : undefined;
   if (interrupted && interrupted.attempts.length > email.attempts.length) {
     log.warn('the previous attempt was interrupted mid-send; the server may have received it: sending again');
     email = interrupted;
