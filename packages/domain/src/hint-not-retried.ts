@@ -1,5 +1,6 @@
 import type { DeliveryErrorFields } from './delivery-error';
 import type { HintKey, HintParams } from './hint-keys';
+import { withoutUndefined } from './without-undefined';
 
 /** A hint as a DeliveryError carries it: the words, their key, and the words without a retry's promise. */
 export type HintFields = Pick<DeliveryErrorFields, 'hint' | 'hintWithoutRetry' | 'hintKey' | 'hintParams' | 'hintThen'>;
@@ -51,13 +52,13 @@ export function hintNotRetried(err: Pick<DeliveryErrorFields, 'hint' | 'hintWith
 /** What is recorded of an error's hint as it was given (a retry follows, or the hint promised nothing). */
 export function recordedHint(err: HintFields): RecordedHint {
   const { hint, hintKey, hintParams, hintThen } = err;
-  return compact({ hint, hintKey, hintParams, hintThen });
+  return withoutUndefined({ hint, hintKey, hintParams, hintThen });
 }
 
 /** A test email's hint: nothing retries it, so a promise of a retry becomes "send it again later". */
 export function hintForTestEmail(err: HintFields): RecordedHint {
   if (err.hintWithoutRetry === undefined) return recordedHint(err);
-  return compact({
+  return withoutUndefined({
     hint: hintNotRetried(err, 'Nothing retries a test email: send it again later.'),
     hintKey: err.hintKey,
     hintParams: err.hintParams,
@@ -70,7 +71,7 @@ export function hintForTestEmail(err: HintFields): RecordedHint {
  * happened, that it was tried `attempts` times, and how to send it again once the cause is gone.
  */
 export function hintAfterLastAttempt(err: HintFields, attempts: number, retryPath: string): RecordedHint {
-  return compact({
+  return withoutUndefined({
     hint: joinHints(
       hintNotRetried(err),
       `Tried ${attempts} time${attempts === 1 ? '' : 's'} without success; nothing retries it now: retry it (POST ${retryPath}) once the server or provider accepts mail again.`,
@@ -79,8 +80,4 @@ export function hintAfterLastAttempt(err: HintFields, attempts: number, retryPat
     hintParams: { ...err.hintParams, attempts, retryPath },
     hintThen: 'lastAttempt',
   });
-}
-
-function compact(h: RecordedHint): RecordedHint {
-  return Object.fromEntries(Object.entries(h).filter(([, v]) => v !== undefined)) as RecordedHint;
 }

@@ -27,3 +27,4 @@ export * from './interrupted-attempt';
 export * from './cancel';
 export * from './effective-settings';
 export * from './smtp-reply-codes';
+export * from './without-undefined';

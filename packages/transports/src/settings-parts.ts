@@ -8,6 +8,7 @@ import {
   SettingsWarning,
   TransportSettings,
   WebhookState,
+  withoutUndefined,
 } from '@mailroom/domain';
 import type { TransportModule, VetContext } from './provider-module';
 import type { ProviderRegistry } from './provider-registry';
@@ -69,7 +70,9 @@ export function presentSettingsPart(registry: ProviderRegistry, s: EmailSettings
       url: hook.url,
       registered: hook.registered,
       // Why registration failed: in English, and by key (absent on a record older than the keys).
-      ...(hook.error ? defined({ error: hook.error, hintKey: hook.hintKey, hintParams: hook.hintParams, hintThen: hook.hintThen }) : {}),
+      ...(hook.error
+        ? withoutUndefined({ error: hook.error, hintKey: hook.hintKey, hintParams: hook.hintParams, hintThen: hook.hintThen })
+        : {}),
       lastEventAt: hook.lastEventAt ?? null,
       hasVerificationKey: Boolean(hook.verificationKey),
     };
@@ -115,12 +118,9 @@ export function lastFailureWarnings(registry: ProviderRegistry, s: EmailSettings
   const { at, code, hint, hintKey, hintParams, hintThen } = f;
   const message = `the last send failed on ${at} (${code})${hint ? `: ${hint}` : ''}`;
   // The message's values as they are, for a screen that words them in its own language.
-  return [{ ...settingsWarning('last_send_failed', message), failure: defined({ at, code, hint, hintKey, hintParams, hintThen }) }];
-}
-
-/** The object without its undefined fields (an answer leaves out what is not known). */
-function defined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  return [
+    { ...settingsWarning('last_send_failed', message), failure: withoutUndefined({ at, code, hint, hintKey, hintParams, hintThen }) },
+  ];
 }
 
 function sameModule(registry: ProviderRegistry, s: EmailSettings, m: TransportModule): boolean {

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { isMachineOpen, providerReplyCodes } from '@mailroom/domain';
+import { isMachineOpen, providerReplyCodes, withoutUndefined } from '@mailroom/domain';
 import type { IncomingWebhook, NormalizedEvent, VerifyOutcome } from '../webhook';
 import { MAILGUN_EMAIL_ID_VAR, MAILGUN_TENANT_ID_VAR, stripAngleBrackets } from './build-mailgun-message';
 import { MailgunWebhookPayloadError } from './mailgun-webhook-payload-error';
@@ -124,10 +124,6 @@ function mapEvent(data: Json): Mapped | undefined {
   }
 }
 
-function compact<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
-
 /**
  * Reads one Mailgun webhook post (one event per post; an array for uniformity with the other providers).
  * Our ids come from `user-variables` (the `v:` fields sent), the dedupe key is `mailgun:<event-data.id>`,
@@ -150,7 +146,7 @@ export function parseMailgunEvent(rawBody: Buffer): NormalizedEvent[] {
   const headers = isObject(data.message) && isObject(data.message.headers) ? data.message.headers : {};
   const messageId = str(headers['message-id']);
   return [
-    compact({
+    withoutUndefined({
       ...mapped,
       emailId: idOf(variables[MAILGUN_EMAIL_ID_VAR]),
       tenantId: idOf(variables[MAILGUN_TENANT_ID_VAR]),

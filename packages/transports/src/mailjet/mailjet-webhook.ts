@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import JSONbig from 'json-bigint';
-import { isMachineOpen, providerReplyCodes, type EmailEventType } from '@mailroom/domain';
+import { isMachineOpen, providerReplyCodes, withoutUndefined, type EmailEventType } from '@mailroom/domain';
 import type { IncomingWebhook, NormalizedEvent, VerifyOutcome } from '../webhook';
 import type { MailjetEventPayload } from './build-mailjet-message';
 import { MailjetWebhookPayloadError } from './mailjet-webhook-payload-error';
@@ -132,10 +132,6 @@ function detailsOf(e: MailjetEvent): Mapped {
   }
 }
 
-function compact<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
-
 function toNormalized(e: MailjetEvent, index: number): NormalizedEvent | undefined {
   const where = `event #${index}`;
   const event = str(e.event);
@@ -159,7 +155,7 @@ function toNormalized(e: MailjetEvent, index: number): NormalizedEvent | undefin
     String(seconds),
     ...(event === 'click' && details.url ? [details.url] : []),
   ].join(':');
-  return compact({
+  return withoutUndefined({
     ...details,
     type,
     emailId: str(e.CustomID) ?? payload.emailId,

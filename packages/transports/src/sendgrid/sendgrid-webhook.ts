@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, KeyObject, verify } from 'node:crypto';
-import { providerReplyCodes } from '@mailroom/domain';
+import { providerReplyCodes, withoutUndefined } from '@mailroom/domain';
 import type { IncomingWebhook, NormalizedEvent, VerifyOutcome } from '../webhook';
 import { SENDGRID_EMAIL_ID_ARG, SENDGRID_TENANT_ID_ARG } from './build-sendgrid-mail';
 
@@ -103,11 +103,6 @@ function mapEvent(
   }
 }
 
-/** Keeps only the fields that carry a value, so stored events stay small and comparable. */
-function compact<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
-
 function toNormalized(e: SendgridEvent): NormalizedEvent | undefined {
   const mapped = mapEvent(e);
   const seconds = typeof e.timestamp === 'number' ? e.timestamp : Number(e.timestamp);
@@ -115,7 +110,7 @@ function toNormalized(e: SendgridEvent): NormalizedEvent | undefined {
   // sg_event_id is unique per event and stable across SendGrid's retries; without one (never seen), a
   // hash of the event's own JSON is just as stable.
   const eventId = str(e.sg_event_id) ?? `h:${createHash('sha256').update(JSON.stringify(e)).digest('base64url')}`;
-  return compact({
+  return withoutUndefined({
     ...mapped,
     emailId: str(e[SENDGRID_EMAIL_ID_ARG]),
     tenantId: str(e[SENDGRID_TENANT_ID_ARG]),
