@@ -82,6 +82,10 @@ describe('GET /ops/tenant-backlogs: which tenants are backed up, by how much, si
     const since = Date.parse(rows[2].oldestWaitingSince);
     expect(since).toBeGreaterThanOrEqual(started);
     expect(since).toBeLessThanOrEqual(askedAt);
+    // Each names its oldest waiting email (the first past its K slots), which the history finds.
+    expect(rows.map((t: { oldestWaitingEmailId: string }) => t.oldestWaitingEmailId)).toEqual([ids.big[K], ids.middle[K], ids.small[K]]);
+    const oldest = await m.call('GET', `/v1/tenants/small/emails/${rows[2].oldestWaitingEmailId}`);
+    expect([oldest.status, oldest.body.status, Date.parse(oldest.body.createdAt)]).toEqual([200, 'queued', since]);
 
     const firstTwo = await backlogs('?limit=2');
     expect([firstTwo.status, firstTwo.body.tenantsWithBacklog, firstTwo.body.tenants.map((t: { tenantId: string }) => t.tenantId)]).toEqual(

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { ApiDeps } from '../api-deps';
 import { HttpError } from '../http/http-error';
 import { parseOr400 } from '../http/validate';
+import { emailIdTime } from '../use-cases/new-email-record';
 
 const TENANT_BACKLOGS_MAX_LIMIT = 200;
 
@@ -40,15 +41,19 @@ export function tenantBacklogsRoutes(deps: ApiDeps): Router {
       queue: deps.queue.name,
       tenantsWithBacklog,
       limit,
-      tenants: tenants.map((t) => ({
-        tenantId: t.tenantId,
-        backlog: t.backlog,
-        admitted: t.admitted,
-        delayed: t.delayed,
-        maxInFlight: deps.lanes.maxInFlight,
-        oldestWaitingSince: t.oldestWaitingSinceMs === null ? null : new Date(t.oldestWaitingSinceMs).toISOString(),
-        oldestWaitingMs: t.oldestWaitingSinceMs === null ? null : Math.max(0, now - t.oldestWaitingSinceMs),
-      })),
+      tenants: tenants.map((t) => {
+        const since = t.oldestWaitingId === null ? null : emailIdTime(t.oldestWaitingId);
+        return {
+          tenantId: t.tenantId,
+          backlog: t.backlog,
+          admitted: t.admitted,
+          delayed: t.delayed,
+          maxInFlight: deps.lanes.maxInFlight,
+          oldestWaitingEmailId: t.oldestWaitingId,
+          oldestWaitingSince: since === null ? null : new Date(since).toISOString(),
+          oldestWaitingMs: since === null ? null : Math.max(0, now - since),
+        };
+      }),
     });
   });
   return r;

@@ -16,6 +16,11 @@ export function newEmailId(now: Date): string {
   return `em_${now.getTime().toString(16).padStart(12, '0')}${randomHex8()}`;
 }
 
+/** When `newEmailId` minted this id (ms), or null for an id of another shape. */
+export function emailIdTime(id: string): number | null {
+  return /^em_[0-9a-f]{28}$/.test(id) ? parseInt(id.slice(3, 15), 16) : null;
+}
+
 /**
  * 8 random bytes as hex, taken from a pool the CSPRNG fills 4 KB at a time: one `randomBytes` call per
  * email was 1.5 % of a batch enqueue's CPU (a system call each, on a busy machine), for the same bytes.

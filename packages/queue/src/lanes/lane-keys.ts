@@ -18,8 +18,6 @@ export interface LaneKeys {
   backlogged: string;
   /** Sorted set of every tenant with a backlog, scored by its length: GET /ops/tenant-backlogs reads it. */
   backlogs: string;
-  /** Hash: each id in `backlog` -> when it started waiting (ms), for the age of the oldest. */
-  waitingSince: string;
 }
 
 export function laneRoot(prefix: string): string {
@@ -42,6 +40,5 @@ export function laneKeys(prefix: string, tenantId: string): LaneKeys {
     backlog: `${root}:t:${tenantId}:backlog`,
     backlogged: `${root}:t:${tenantId}:backlogged`,
     backlogs: laneBacklogsKey(prefix),
-    waitingSince: `${root}:t:${tenantId}:waiting-since`,
   };
 }

@@ -7,12 +7,11 @@ import { ADD_SEND_JOB_LUA } from './send-job-lua';
  * Every script takes the same four keys first (see lane-keys.ts):
  *   KEYS[1] tenants set, KEYS[2] admitted zset (id -> admitted at, ms), KEYS[3] backlog list,
  *   KEYS[4] backlogged set
- * and the same two last: the backlogs index (zset, tenant -> backlog length) and the tenant's
- * waiting-since hash (backlog id -> when it started waiting, ms); ARGV[1] = tenant id.
+ * and the same last one: the backlogs index (zset, tenant -> backlog length); ARGV[1] = tenant id.
  * Invariants kept by all of them: a tenant's backlog is not empty only while its admitted set holds
- * K ids (or more, after K was lowered); the index holds exactly the tenants with a backlog, scored by
- * its length, and the hash exactly the ids in the backlog (ids that waited before the index existed
- * have no time: GET /ops/tenant-backlogs says null).
+ * K ids (or more, after K was lowered), and the index holds exactly the tenants with a backlog, scored
+ * by its length. How long the oldest id has waited is read from the id itself (time-ordered, minted by
+ * the API at enqueue), so the hot path keeps no time per id (decision 0061).
  */
 
 /**
@@ -20,12 +19,11 @@ import { ADD_SEND_JOB_LUA } from './send-job-lua';
  * backlog changed in this call: only then does `indexBacklog` spend its two commands on the index.
  */
 const PROMOTE = `
-local BACKLOGS, WAITING_SINCE = KEYS[#KEYS - 1], KEYS[#KEYS]
+local BACKLOGS = KEYS[#KEYS]
 local backlogMoved = false
 
 local function promote(k, now, out)
   local free = k - redis.call('ZCARD', KEYS[2])
-  local first = #out + 1
   while free > 0 do
     local id = redis.call('LPOP', KEYS[3])
     if not id then break end
@@ -33,9 +31,6 @@ local function promote(k, now, out)
     redis.call('ZADD', KEYS[2], now, id)
     out[#out + 1] = id
     free = free - 1
-  end
-  if #out >= first then
-    redis.call('HDEL', WAITING_SINCE, unpack(out, first, #out))
     backlogMoved = true
   end
   return free
@@ -64,7 +59,7 @@ end
 const ADMIT_BODY = `
 local k = tonumber(ARGV[2])
 local now = ARGV[3]
-local admitted, backlogged, seen, waiting = {}, {}, {}, {}
+local admitted, backlogged, seen = {}, {}, {}
 local free = promote(k, now, admitted)
 for i = 4, #ARGV do
   local id = ARGV[i]
@@ -82,15 +77,9 @@ for i = 4, #ARGV do
       redis.call('RPUSH', KEYS[3], id)
       redis.call('SADD', KEYS[4], id)
       backlogged[#backlogged + 1] = id
-      waiting[#waiting + 1] = id
-      waiting[#waiting + 1] = now
+      backlogMoved = true
     end
   end
-end
--- One HSET for the whole batch, in chunks that stay far under Lua's stack limit for unpack.
-for i = 1, #waiting, 1000 do
-  redis.call('HSET', WAITING_SINCE, unpack(waiting, i, math.min(i + 999, #waiting)))
-  backlogMoved = true
 end
 if #admitted + #backlogged > 0 then redis.call('SADD', KEYS[1], ARGV[1]) end
 forgetTenantIfIdle()
@@ -103,7 +92,7 @@ export const ADMIT_LUA = `${PROMOTE}${ADMIT_BODY}return { admitted, backlogged }
  * ADMIT_LUA, and the admitted ids' send jobs added in the same step (send-job-lua.ts): one round trip
  * per enqueue, and no admitted id without its job. An id admitted before gets no second job (a
  * "duplicated" event, as BullMQ's add). Keys and arguments after ADMIT_LUA's: as RELEASE_AND_ADD_LUA,
- * KEYS[5..10] (then the two last keys of every lanes script), then ARGV[4] job key prefix, ARGV[5] job name, ARGV[6] the options' JSON without jobId,
+ * KEYS[5..10] (then the last key of every lanes script), then ARGV[4] job key prefix, ARGV[5] job name, ARGV[6] the options' JSON without jobId,
  * and the email ids from ARGV[7] on.
  */
 export const ADMIT_AND_ADD_LUA = `${PROMOTE}${ADD_SEND_JOB_LUA}${ADMIT_BODY.replace('for i = 4, #ARGV do', 'for i = 7, #ARGV do')}
@@ -123,7 +112,6 @@ if id == '' then
   backlogMoved = true -- the sweep's pass: the index is written again (repairs lanes from before it)
 elseif redis.call('ZREM', KEYS[2], id) == 0 and redis.call('SREM', KEYS[4], id) == 1 then
   redis.call('LREM', KEYS[3], 1, id)
-  redis.call('HDEL', WAITING_SINCE, id)
   backlogMoved = true
 end
 local promoted = {}
@@ -137,7 +125,7 @@ return promoted
 /**
  * RELEASE_LUA, and the promoted ids' send jobs added in the same step (send-job-lua.ts): one round trip
  * per finished email instead of two, and no moment where an id holds a slot without its job.
- * Extra keys: KEYS[5..10] (wait, meta, id, events, marker, active), before the two last keys that every
+ * Extra keys: KEYS[5..10] (wait, meta, id, events, marker, active), before the last key that every
  * lanes script takes. ARGV: as RELEASE_LUA, then
  * ARGV[5] job key prefix, ARGV[6] job name, ARGV[7] the options' JSON without jobId.
  */
@@ -154,7 +142,6 @@ export const REMOVE_FROM_BACKLOG_LUA = `${PROMOTE}
 local id = ARGV[2]
 if redis.call('SREM', KEYS[4], id) == 1 then
   redis.call('LREM', KEYS[3], 1, id)
-  redis.call('HDEL', WAITING_SINCE, id)
   backlogMoved = true
   forgetTenantIfIdle()
   return 'backlog'
@@ -183,7 +170,7 @@ return { #tenants, admitted, backlog, waiting }
 /**
  * KEYS[1] backlogs index, KEYS[2] the send queue's delayed zset; ARGV[1] the lanes' key root,
  * ARGV[2] how many tenants -> { tenants with a backlog, { tenant, backlog, admitted, delayed,
- * oldest waiting since (ms, or '' when unknown) }... }, the largest backlogs first.
+ * the oldest waiting id ('' if the backlog emptied meanwhile) }... }, the largest backlogs first.
  * O(limit x K): reads the index, never the keyspace. Tenant keys are built from the root, as STATS_LUA.
  */
 export const BACKLOGS_LUA = `
@@ -196,8 +183,7 @@ for _, t in ipairs(redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1)) d
     if redis.call('ZSCORE', KEYS[2], id) then delayed = delayed + 1 end
   end
   local oldest = redis.call('LINDEX', lane .. ':backlog', 0)
-  local since = oldest and redis.call('HGET', lane .. ':waiting-since', oldest)
-  rows[#rows + 1] = { t, redis.call('LLEN', lane .. ':backlog'), #ids, delayed, since or '' }
+  rows[#rows + 1] = { t, redis.call('LLEN', lane .. ':backlog'), #ids, delayed, oldest or '' }
 end
 return { redis.call('ZCARD', KEYS[1]), rows }
 `;

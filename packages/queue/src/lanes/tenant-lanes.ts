@@ -43,8 +43,8 @@ export interface TenantBacklog {
   admitted: number;
   /** Of those, jobs sleeping in BullMQ's delayed set: held by its sending limit, or waiting for a retry. */
   delayed: number;
-  /** When its oldest waiting id joined the backlog (ms); null for an id that waited before this was kept. */
-  oldestWaitingSinceMs: number | null;
+  /** Its oldest waiting id (null if the backlog emptied while it was read): the ids are time-ordered. */
+  oldestWaitingId: string | null;
 }
 
 /** Where a canceled email was: its slot or backlog place is free again, or it is being sent right now. */
@@ -94,11 +94,11 @@ export class TenantLanes {
     this.maxInFlight = options.maxInFlight;
     this.prefix = options.prefix;
     this.now = options.now ?? Date.now;
-    redis.defineCommand('mailroomLanesAdmit', { numberOfKeys: 6, lua: ADMIT_LUA });
-    redis.defineCommand('mailroomLanesAdmitAndAdd', { numberOfKeys: 12, lua: ADMIT_AND_ADD_LUA });
-    redis.defineCommand('mailroomLanesRelease', { numberOfKeys: 6, lua: RELEASE_LUA });
-    redis.defineCommand('mailroomLanesReleaseAndAdd', { numberOfKeys: 12, lua: RELEASE_AND_ADD_LUA });
-    redis.defineCommand('mailroomLanesRemoveFromBacklog', { numberOfKeys: 6, lua: REMOVE_FROM_BACKLOG_LUA });
+    redis.defineCommand('mailroomLanesAdmit', { numberOfKeys: 5, lua: ADMIT_LUA });
+    redis.defineCommand('mailroomLanesAdmitAndAdd', { numberOfKeys: 11, lua: ADMIT_AND_ADD_LUA });
+    redis.defineCommand('mailroomLanesRelease', { numberOfKeys: 5, lua: RELEASE_LUA });
+    redis.defineCommand('mailroomLanesReleaseAndAdd', { numberOfKeys: 11, lua: RELEASE_AND_ADD_LUA });
+    redis.defineCommand('mailroomLanesRemoveFromBacklog', { numberOfKeys: 5, lua: REMOVE_FROM_BACKLOG_LUA });
     redis.defineCommand('mailroomLanesStats', { numberOfKeys: 1, lua: STATS_LUA });
     redis.defineCommand('mailroomLanesBacklogs', { numberOfKeys: 2, lua: BACKLOGS_LUA });
     this.redis = redis as (Redis | Cluster) & LaneCommands;
@@ -180,12 +180,12 @@ export class TenantLanes {
       laneRoot(this.prefix),
       String(limit),
     );
-    const tenants = rows.map(([tenantId, backlog, admitted, delayed, since]) => ({
+    const tenants = rows.map(([tenantId, backlog, admitted, delayed, oldest]) => ({
       tenantId,
       backlog,
       admitted,
       delayed,
-      oldestWaitingSinceMs: since === '' ? null : Number(since),
+      oldestWaitingId: oldest === '' ? null : oldest,
     }));
     return { tenantsWithBacklog, tenants };
   }
@@ -267,10 +267,10 @@ export class TenantLanes {
     return 'removed-from-queue';
   }
 
-  /** Every lanes script's keys: the tenant's four, then `between` (BullMQ's), then the backlogs index and its waiting times. */
+  /** Every lanes script's keys: the tenant's four, then `between` (BullMQ's), then the backlogs index. */
   private keys(tenantId: string, between: string[] = []): string[] {
     const k: LaneKeys = laneKeys(this.prefix, tenantId);
-    return [k.tenants, k.admitted, k.backlog, k.backlogged, ...between, k.backlogs, k.waitingSince];
+    return [k.tenants, k.admitted, k.backlog, k.backlogged, ...between, k.backlogs];
   }
 }
 
