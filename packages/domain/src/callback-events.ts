@@ -1,6 +1,7 @@
 import type { EmailRecord, RecipientState } from './email';
 import type { RecipientStatus } from './status';
-import { recipientAwaitsSend } from './send-lifecycle';
+import { recipientAwaitsSend } from './awaiting-send';
+import { INTERRUPTED_ATTEMPT_CODE } from './interrupted-attempt';
 import {
   CallbackBody,
   CallbackReply,
@@ -50,10 +51,14 @@ function compact<T extends object>(o: T): T | undefined {
   return entries.length ? (Object.fromEntries(entries) as T) : undefined;
 }
 
-/** The words behind a failure: the attempt made in this transition when there is one, else the recipient's own. */
+/**
+ * The words behind a failure: the attempt made in this transition when there is one, else the
+ * recipient's own. An interrupted attempt recorded as the email is given up (giveUp) is not why it
+ * failed: the platform hears the give-up's reason, as it did before that attempt was recorded.
+ */
 function replyFor(r: RecipientState, before: EmailRecord, after: EmailRecord): CallbackReply | undefined {
   const attempt = after.attempts.length > before.attempts.length ? after.attempts[after.attempts.length - 1] : undefined;
-  if (attempt && !attempt.ok && (r.status === 'failed' || r.status === 'deferred')) {
+  if (attempt && !attempt.ok && attempt.code !== INTERRUPTED_ATTEMPT_CODE && (r.status === 'failed' || r.status === 'deferred')) {
     const { code, responseCode, response, hint, hintKey, hintParams, hintThen } = attempt;
     return compact({ code, responseCode, response, hint, hintKey, hintParams, hintThen });
   }

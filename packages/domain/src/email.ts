@@ -167,6 +167,13 @@ export interface EmailRecord {
   /** While deferred by our own retry or a provider's rate limit: when the next try is due. */
   nextAttemptAt?: string;
   pendingEnqueue?: PendingEnqueue;
+  /**
+   * An attempt of ours is on its way (markSending set it, when it started) and has not recorded its
+   * outcome: only a recorded outcome clears it (a send's success or failure, an interrupted attempt,
+   * giving up). Found by the next attempt, it means the worker stopped mid-send (decision 0064).
+   * Internal: the history's answer leaves it out.
+   */
+  attemptInFlightSince?: string;
   createdAt: string;
   updatedAt: string;
 }

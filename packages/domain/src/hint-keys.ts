@@ -117,6 +117,7 @@ export const HINT_KEYS = [
   'send.secretUnavailable',
   'send.timedOut',
   'send.interrupted',
+  'send.interruptedNotSentAgain',
   // The plan fallback (settings.failing: its plan no longer allows the tenant's own server)
   'settings.planFallback',
 ] as const;

@@ -37,15 +37,18 @@ export function moveRecipient(r: RecipientState, to: RecipientStatus, at: string
 }
 
 /**
- * A send attempt starts: queued recipients become `sending`. The job exists, so an enqueue still
- * marked pending is committed here too; `transport` records what the worker really sends through.
+ * A send attempt starts: queued recipients become `sending`, and the record says an attempt is in
+ * flight (`attemptInFlightSince`), deferred recipients tried again included: they stay `deferred`
+ * during the attempt, so no status changes and no callback says it. The job exists, so an enqueue
+ * still marked pending is committed here too; `transport` records what the worker really sends through.
  */
 export function markSending(rec: EmailRecord, at: string, transport?: TransportChoice): EmailRecord | null {
-  if (!rec.recipients.some((r) => r.status === 'queued' || r.status === 'deferred')) return null;
+  if (!rec.recipients.some((r) => r.status === 'queued' || r.status === 'deferred' || r.status === 'sending')) return null;
   const { pendingEnqueue: _committed, ...rest } = rec;
   return withSummary(
     {
       ...rest,
+      attemptInFlightSince: at,
       ...(transport ? { transport } : {}),
       recipients: rec.recipients.map((r) => (r.status === 'queued' ? { ...r, status: 'sending' as const, updatedAt: at } : r)),
     },
@@ -131,7 +134,7 @@ export function applySendSuccess(rec: EmailRecord, ok: SendSuccess, at: string, 
   const attempt: Attempt = { at, ok: true, response: ok.response, durationMs: ok.durationMs };
   return withSummary(
     {
-      ...rec,
+      ...withoutAttemptInFlight(rec),
       messageId: ok.messageId,
       providerMessageId: ok.providerMessageId ?? rec.providerMessageId,
       // Kept only while the email is deferred (withSummary): a recipient refused for now waits until then.
@@ -196,8 +199,14 @@ export function applySendFailure(rec: EmailRecord, fail: SendFailure, at: string
     source: 'worker',
     reason,
   };
-  const { nextAttemptAt: _previous, ...rest } = rec;
+  const { nextAttemptAt: _previous, ...rest } = withoutAttemptInFlight(rec);
   return withSummary({ ...rest, ...due, recipients, attempts: [...rec.attempts, attempt], events: mergeEvents(rec.events, [event]) }, at);
+}
+
+/** The record once the outcome of its attempt in flight is recorded (markSending's mark goes). */
+export function withoutAttemptInFlight(rec: EmailRecord): EmailRecord {
+  const { attemptInFlightSince: _recorded, ...rest } = rec;
+  return rest;
 }
 
 /** Adds events whose key is new, keeping the timeline in time order. */

@@ -85,7 +85,7 @@ describe('an attempt interrupted mid-send', () => {
 
   it('each interruption is its own attempt: a job interrupted twice shows two', () => {
     const once = recordInterruptedAttempt(markSending(email(), at(1))!, at(30))!;
-    const twice = recordInterruptedAttempt(once, at(60))!;
+    const twice = recordInterruptedAttempt(markSending(once, at(30))!, at(60))!;
     expect(twice.attempts.map((a) => a.code)).toEqual(['interrupted', 'interrupted']);
     expect(twice.events.filter((e) => e.type === 'interrupted').map((e) => e.key)).toEqual([
       'worker:interrupted:1',

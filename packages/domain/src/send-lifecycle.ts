@@ -1,25 +1,15 @@
 import type { EmailEvent, EmailRecord, RecipientState } from './email';
+import { awaitsSend, recipientAwaitsSend } from './awaiting-send';
 import { mergeEvents, moveRecipient, withSummary } from './history';
+import { INTERRUPTED_NOT_SENT_AGAIN_WORDS, withInterruptedAttempt } from './interrupted-attempt';
+
+export { awaitsSend, recipientAwaitsSend };
 
 /**
  * Where an email stands in *our* sending pipeline, and the two transitions outside the attempt loop:
  * a retry re-opens a failed email, and giving up ends one that can no longer be sent. Pure: the
  * stores apply them atomically, the worker and the sweep decide with the same predicates.
  */
-
-/**
- * Whether a recipient still waits for a send of ours: queued, being sent, or deferred by our own
- * retry. A `deferred` from a provider's webhook comes after the provider accepted the message (the
- * provider retries it, not us): it carries no `nextAttemptAt`, and the email has a `messageId`.
- */
-export function recipientAwaitsSend(r: RecipientState, rec: Pick<EmailRecord, 'messageId'>): boolean {
-  if (r.status === 'queued' || r.status === 'sending') return true;
-  return r.status === 'deferred' && (r.nextAttemptAt !== undefined || rec.messageId === undefined);
-}
-
-export function awaitsSend(rec: EmailRecord): boolean {
-  return rec.recipients.some((r) => recipientAwaitsSend(r, rec));
-}
 
 /**
  * When the sweep should wonder whether the email's job still exists: the last change, or the next
@@ -56,11 +46,17 @@ export function reopenFailed(rec: EmailRecord, at: string, source: 'api' | 'work
 
 /**
  * The email cannot be sent any more (its job failed for good before a send could be recorded, or
- * vanished after its attempts ran out): every recipient still waiting becomes `failed` with the reason.
- * Null when nothing waits.
+ * vanished after its attempts ran out, or BullMQ gave it up as stalled too often): every recipient
+ * still waiting becomes `failed` with the reason. An attempt still in flight (its worker stopped
+ * mid-send) is recorded first as `interrupted`, saying it was not sent again: the server may have
+ * received it. Null when nothing waits.
  */
 export function giveUp(rec: EmailRecord, failure: { code: string; reason: string }, at: string): EmailRecord | null {
   if (!awaitsSend(rec)) return null;
+  return giveUpWaiting(withInterruptedAttempt(rec, at, 'send.interruptedNotSentAgain', INTERRUPTED_NOT_SENT_AGAIN_WORDS) ?? rec, failure, at);
+}
+
+function giveUpWaiting(rec: EmailRecord, failure: { code: string; reason: string }, at: string): EmailRecord {
   const recipients = rec.recipients.map((r) =>
     recipientAwaitsSend(r, rec) ? moveRecipient(r, 'failed', at, { reason: failure.reason }) : r,
   );
