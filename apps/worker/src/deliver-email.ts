@@ -62,8 +62,9 @@ export async function deliverEmail(deps: WorkerDeps, job: SendAttempt): Promise<
   if (!email) return void log.warn('email not found; nothing to send');
   if (email.status === 'failed') email = (await store.emails.update(tenantId, emailId, (e) => reopenFailed(e, now(), 'worker'))) ?? email;
   if (!awaitsSend(email)) return void log.info({ status: email.status }, 'already settled; not sending again');
-  // Still `sending`: the attempt before this one never recorded its outcome (its worker died mid-send). Said before
-  // anything else; checked on the record in hand first, so an ordinary attempt costs no store write here.
+  // An attempt still in flight (markSending's mark): the one before this never recorded its outcome (its worker died
+  // mid-send), a first attempt or a deferred email's retry. Said before anything else; checked on the record in hand
+  // first, so an ordinary attempt costs no store write here.
   const interrupted = recordInterruptedAttempt(email, now())
     ? await store.emails.update(tenantId, emailId, (e) => recordInterruptedAttempt(e, now()))
     : undefined;

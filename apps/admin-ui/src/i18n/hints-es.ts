@@ -160,6 +160,8 @@ export const hintsEs: HintWords = {
   'send.timedOut': 'El servidor no respondió a tiempo: revisa el servidor y el puerto, y que se permitan las conexiones salientes.',
   'send.interrupted':
     'El envío se detuvo a mitad de este intento, antes de registrar la respuesta del servidor: puede que el servidor recibiera el email o no, así que el destinatario puede recibirlo dos veces (las dos copias se ven como una sola conversación). Se ha enviado de nuevo.',
+  'send.interruptedNotSentAgain':
+    'El envío se detuvo a mitad de este intento, antes de registrar la respuesta del servidor: puede que el servidor recibiera el email o no. No se ha vuelto a enviar: antes de enviarlo de nuevo, comprueba si el destinatario lo recibió, o puede recibirlo dos veces.',
   'settings.planFallback':
     'Tu plan ya no incluye tu propio servidor SMTP: tus emails salen por la plataforma hasta que el plan lo permita de nuevo o cambien los ajustes.',
 

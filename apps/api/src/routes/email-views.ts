@@ -44,7 +44,7 @@ const attemptSchema = z.strictObject({
 const eventSchema = z.strictObject({
   type: z.enum(EVENT_TYPES).meta({
     description:
-      '`interrupted` (source `worker`): an attempt whose worker stopped mid-send (killed) before its outcome was recorded; the server may or may not have received the message, so a duplicate is possible. The attempt is in `attempts` with code `interrupted`, and the email was sent again.',
+      '`interrupted` (source `worker`): an attempt whose worker stopped mid-send (killed) before its outcome was recorded; the server may or may not have received the message, so a duplicate is possible. The attempt is in `attempts` with code `interrupted`; the email was sent again, or, when the send was given up with the attempt in flight (a job BullMQ gave up as stalled too often), it failed and was not (hint key `send.interruptedNotSentAgain`).',
   }),
   at: isoTime,
   recipient: z.string().optional().meta({
@@ -103,9 +103,9 @@ export const emailViewSchema = z.strictObject({
 });
 export type EmailView = z.input<typeof emailViewSchema>;
 
-/** The history as callers see it: no internal fingerprints (the request's hash, the pixel's recent clients) or enqueue marks. */
+/** The history as callers see it: no internal fingerprints (the request's hash, the pixel's recent clients), enqueue or attempt marks. */
 export function presentEmail(e: EmailRecord): EmailView {
-  const { requestHash: _hash, openClients: _clients, pendingEnqueue: _pending, ...rest } = e;
+  const { requestHash: _hash, openClients: _clients, pendingEnqueue: _pending, attemptInFlightSince: _inFlight, ...rest } = e;
   return rest;
 }
 
