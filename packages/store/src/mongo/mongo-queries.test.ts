@@ -47,6 +47,14 @@ describe('the Mongo email document', () => {
     expect(read).not.toHaveProperty('sendDueAt');
   });
 
+  it('keeps the mark of an attempt in flight, and has none once the record has none', () => {
+    const inFlight = makeEmail('t1', 't1-e2', { status: 'deferred', attemptInFlightSince: '2024-03-01T10:01:00.000Z' });
+    expect(emailBody(inFlight).attemptInFlightSince).toBe('2024-03-01T10:01:00.000Z');
+    expect(emailFromDoc({ ...emailBody(inFlight), _id: inFlight.id, rev: 2 })).toEqual(inFlight);
+    const { attemptInFlightSince: _recorded, ...settled } = inFlight;
+    expect(emailBody(settled)).not.toHaveProperty('attemptInFlightSince');
+  });
+
   it('the backfill derives recipientAddresses in the server as emailBody does, and bumps rev', () => {
     expect(RECIPIENT_ADDRESSES_BACKFILL).toEqual([
       {

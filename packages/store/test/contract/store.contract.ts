@@ -4,6 +4,7 @@ import { describeEmailWriteContract } from './email-write.contract';
 import { describeHistoryContract } from './history.contract';
 import { describeContentRetentionContract } from './content-retention.contract';
 import { describeSuppressionsContract } from './suppressions.contract';
+import { describeAttemptInFlightContract } from './attempt-in-flight.contract';
 
 /**
  * The one behaviour every Store adapter must show. An adapter's test file calls this with a factory
@@ -36,5 +37,6 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     describeHistoryContract(current);
     describeContentRetentionContract(current);
     describeSuppressionsContract(current);
+    describeAttemptInFlightContract(current);
   });
 }
