@@ -24,7 +24,13 @@ describe('a deferred email whose retry is killed mid-DATA', () => {
   beforeAll(async () => {
     receiver = await startCallbackReceiver([SECRET], () => 204);
     m = await startMailroom(
-      { WORKER_LOCK_MS: '2000', RETRY_BASE_MS: '1000', CALLBACK_URL: receiver.url, CALLBACK_SECRETS: SECRET, CALLBACK_RETRY_SCALE: '0.001' },
+      {
+        WORKER_LOCK_MS: '2000',
+        RETRY_BASE_MS: '1000',
+        CALLBACK_URL: receiver.url,
+        CALLBACK_SECRETS: SECRET,
+        CALLBACK_RETRY_SCALE: '0.001',
+      },
       { worker: false },
     );
     s = await tenantOnSmtpSink(m, 'cut-retry');

@@ -53,7 +53,11 @@ export function reopenFailed(rec: EmailRecord, at: string, source: 'api' | 'work
  */
 export function giveUp(rec: EmailRecord, failure: { code: string; reason: string }, at: string): EmailRecord | null {
   if (!awaitsSend(rec)) return null;
-  return giveUpWaiting(withInterruptedAttempt(rec, at, 'send.interruptedNotSentAgain', INTERRUPTED_NOT_SENT_AGAIN_WORDS) ?? rec, failure, at);
+  return giveUpWaiting(
+    withInterruptedAttempt(rec, at, 'send.interruptedNotSentAgain', INTERRUPTED_NOT_SENT_AGAIN_WORDS) ?? rec,
+    failure,
+    at,
+  );
 }
 
 function giveUpWaiting(rec: EmailRecord, failure: { code: string; reason: string }, at: string): EmailRecord {
