@@ -57,6 +57,9 @@ export const en = {
   'webhook.afterSave': 'When you save, the webhook is registered in your account for you.',
   'webhook.manualKey': 'Webhook verification key',
   'webhook.manualKey.help': 'Add {url} as a webhook in your {provider} account and paste its verification key here.',
+  'webhook.refused':
+    'Not connected: {provider} refused the saved settings, so the webhook cannot be registered yet. First check {check}, then save again: the webhook is then registered for you, with nothing to paste.',
+  'webhook.refused.check': 'the API key',
 
   'test.heading': 'Send test email',
   'test.help.saved': 'Sends a short email {to} through the saved settings.',

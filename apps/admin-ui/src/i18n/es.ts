@@ -59,6 +59,9 @@ export const es: Dictionary = {
   'webhook.afterSave': 'Al guardar, el webhook se registra en tu cuenta automáticamente.',
   'webhook.manualKey': 'Clave de verificación del webhook',
   'webhook.manualKey.help': 'Añade {url} como webhook en tu cuenta de {provider} y pega aquí su clave de verificación.',
+  'webhook.refused':
+    'No conectado: {provider} rechazó los ajustes guardados, así que aún no se puede registrar el webhook. Primero revisa {check} y vuelve a guardar: el webhook se registrará entonces automáticamente, sin nada que pegar.',
+  'webhook.refused.check': 'la clave de la API',
 
   'test.heading': 'Enviar email de prueba',
   'test.help.saved': 'Envía un email corto {to} con los ajustes guardados.',

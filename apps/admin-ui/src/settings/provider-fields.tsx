@@ -122,6 +122,9 @@ function WebhookStatus(props: {
 }) {
   const { i18n, answer, provider: p, errors, onChange } = props;
   const w = answer?.webhook;
+  // The provider refused the saved key, region or domain: nothing can be registered or pasted until
+  // that is fixed, so the admin is told to fix it first and the verification key box is not offered.
+  const refused = answer?.warnings?.some((x) => x.code === 'provider_credentials_refused') ?? false;
   return (
     <section class="webhook" aria-labelledby="webhook-heading">
       <h2 id="webhook-heading">{i18n.t('webhook.heading')}</h2>
@@ -131,6 +134,15 @@ function WebhookStatus(props: {
         <Notice kind="success">
           <p>{i18n.t('webhook.registered')}</p>
           <p>{w.lastEventAt ? i18n.t('webhook.lastEvent', { date: i18n.date(w.lastEventAt) }) : i18n.t('webhook.noEventYet')}</p>
+        </Notice>
+      ) : refused ? (
+        <Notice kind="warning">
+          <p class="webhook-refused">
+            {i18n.t('webhook.refused', {
+              provider: PROVIDER_LABEL[p.name],
+              check: w.hintKey ? i18n.tOr(`refused.check.${w.hintKey}`, i18n.t('webhook.refused.check')) : i18n.t('webhook.refused.check'),
+            })}
+          </p>
         </Notice>
       ) : (
         <>
