@@ -105,6 +105,12 @@ describe('Redis down: fast answers, nothing lost, recovery by itself', () => {
 
     const ops = await timed(m.call('GET', '/ops/queues', undefined, { token: OPS_TOKEN }));
     expect(ops.value.status).toBe(503);
+    // Names Redis, as the other 503s do, and what the on-call engineer checks.
+    expect(ops.value.body.error).toEqual({
+      code: 'queue_unavailable',
+      message: expect.stringMatching(/^the send queue cannot be read right now: Redis (is not connected|did not answer within)/),
+    });
+    expect(ops.value.body.error.message).toMatch(/Check that the Redis server at REDIS_URL is running and reachable from the API/);
     expect(ops.ms).toBeLessThan(REDIS_REQUEST_TIMEOUT_MS + 1000);
     const backlogs = await timed(m.call('GET', '/ops/tenant-backlogs', undefined, { token: OPS_TOKEN }));
     expect([backlogs.value.status, backlogs.value.body.error.code]).toEqual([503, 'queue_unavailable']);
@@ -117,7 +123,7 @@ describe('Redis down: fast answers, nothing lost, recovery by itself', () => {
     expect(board.value.status).toBe(503);
     expect(((await board.value.json()) as { error: { code: string; message: string } }).error).toMatchObject({
       code: 'queue_unavailable',
-      message: expect.stringMatching(/Redis/),
+      message: expect.stringMatching(/Redis .*Check that the Redis server at REDIS_URL is running/),
     });
     expect(board.ms).toBeLessThan(REDIS_REQUEST_TIMEOUT_MS + 1000);
 

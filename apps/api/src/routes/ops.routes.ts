@@ -9,6 +9,7 @@ import { authDepsOf, authenticateHeader } from '../http/auth';
 import { HttpError } from '../http/http-error';
 import { callbacksOpsRoutes } from './callbacks-ops.routes';
 import { redisAnswersBeforeDashboardApi } from './dashboard-redis-gate';
+import { redisUnavailable, whyRedisFailed } from './redis-unavailable';
 import { tenantBacklogsRoutes } from './tenant-backlogs.routes';
 
 const DASHBOARD_PATH = '/ops/dashboard';
@@ -30,6 +31,7 @@ export function opsRoutes(deps: ApiDeps): Router {
     return safeEqual(decoded.slice(decoded.indexOf(':') + 1), deps.config.opsToken);
   };
   const auth = authDepsOf(deps);
+  const clustered = deps.config.redisClusterNodes.length > 0;
   r.use('/ops', (req, res, next) => {
     if (opsOnly(req.headers.authorization)) return next();
     // A platform key or a tenant token is known, only not for these routes: 403, not a login prompt.
@@ -57,9 +59,9 @@ export function opsRoutes(deps: ApiDeps): Router {
         deps.lanes.stats(),
       ]),
       deps.config.timeouts.redisRequestMs,
-      'the send queue',
-    ).catch((e: Error) => {
-      throw new HttpError(503, 'queue_unavailable', `the send queue cannot be read right now: ${e.message}`);
+      'Redis',
+    ).catch((e: unknown) => {
+      throw redisUnavailable('the send queue cannot be read right now', whyRedisFailed(deps.redis, e), clustered);
     });
     res.json({ queues: [{ name: deps.queue.name, paused, counts, workers, lanes }] });
   });
@@ -72,7 +74,8 @@ export function opsRoutes(deps: ApiDeps): Router {
   const queues = [deps.queue, ...(deps.callbacks ? [deps.callbacks.queue] : [])];
   createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode: false })), serverAdapter: board });
   // Its JSON API needs Redis; its page does not (static, so it still loads and shows the 503).
-  r.use(`${DASHBOARD_PATH}/api`, redisAnswersBeforeDashboardApi(deps.redis, deps.config.timeouts.redisRequestMs));
+  const dashboardRedis = { redis: deps.redis, budgetMs: deps.config.timeouts.redisRequestMs, clustered };
+  r.use(`${DASHBOARD_PATH}/api`, redisAnswersBeforeDashboardApi(dashboardRedis));
   r.use(DASHBOARD_PATH, board.getRouter());
   return r;
 }
