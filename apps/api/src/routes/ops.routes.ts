@@ -8,7 +8,7 @@ import type { ApiDeps } from '../api-deps';
 import { authDepsOf, authenticateHeader } from '../http/auth';
 import { HttpError } from '../http/http-error';
 import { callbacksOpsRoutes } from './callbacks-ops.routes';
-import { redisAnswersBeforeDashboardApi } from './dashboard-redis-gate';
+import { passDashboardErrorsOn, redisAnswersBeforeDashboardApi, redisFailureUnderDashboardApi } from './dashboard-redis-gate';
 import { redisUnavailable, whyRedisFailed } from './redis-unavailable';
 import { tenantBacklogsRoutes } from './tenant-backlogs.routes';
 
@@ -73,9 +73,11 @@ export function opsRoutes(deps: ApiDeps): Router {
   board.setBasePath(DASHBOARD_PATH);
   const queues = [deps.queue, ...(deps.callbacks ? [deps.callbacks.queue] : [])];
   createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode: false })), serverAdapter: board });
+  passDashboardErrorsOn(board);
   // Its JSON API needs Redis; its page does not (static, so it still loads and shows the 503).
   const dashboardRedis = { redis: deps.redis, budgetMs: deps.config.timeouts.redisRequestMs, clustered };
   r.use(`${DASHBOARD_PATH}/api`, redisAnswersBeforeDashboardApi(dashboardRedis));
   r.use(DASHBOARD_PATH, board.getRouter());
+  r.use(`${DASHBOARD_PATH}/api`, redisFailureUnderDashboardApi(dashboardRedis));
   return r;
 }
