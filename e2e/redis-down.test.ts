@@ -113,8 +113,24 @@ describe('Redis down: fast answers, nothing lost, recovery by itself', () => {
     expect(ops.value.body.error.message).toMatch(/Check that the Redis server at REDIS_URL is running and reachable from the API/);
     expect(ops.ms).toBeLessThan(REDIS_REQUEST_TIMEOUT_MS + 1000);
     const backlogs = await timed(m.call('GET', '/ops/tenant-backlogs', undefined, { token: OPS_TOKEN }));
-    expect([backlogs.value.status, backlogs.value.body.error.code]).toEqual([503, 'queue_unavailable']);
+    expect(backlogs.value.status).toBe(503);
+    expect(backlogs.value.body.error).toEqual({
+      code: 'queue_unavailable',
+      message: expect.stringMatching(
+        /^the tenant lanes cannot be read right now: Redis .*Check that the Redis server at REDIS_URL is running/,
+      ),
+    });
     expect(backlogs.ms).toBeLessThan(REDIS_REQUEST_TIMEOUT_MS + 1000);
+    const callbacks = await timed(m.call('GET', '/ops/callbacks', undefined, { token: OPS_TOKEN }));
+    expect([callbacks.value.status, callbacks.value.body.error]).toEqual([
+      503,
+      {
+        code: 'callbacks_unavailable',
+        message: expect.stringMatching(
+          /^the callbacks queue cannot be read right now: Redis .*Check that the Redis server at REDIS_URL is running/,
+        ),
+      },
+    ]);
     // The dashboard's page is static and still loads, so the on-call engineer sees it and its error;
     // its JSON API (what the page polls) answers the project's 503 naming Redis, not bull-board's 500.
     const page = await fetch(`${m.api.url}/ops/dashboard/`, { headers: { authorization: DASHBOARD_BASIC } });

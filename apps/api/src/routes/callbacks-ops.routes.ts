@@ -1,9 +1,10 @@
 import express, { Router } from 'express';
-import { within } from '@mailroom/metrics';
+import { withinMs } from '@mailroom/runtime';
 import { z } from 'zod';
 import type { ApiDeps } from '../api-deps';
 import { HttpError } from '../http/http-error';
 import { parseOr400 } from '../http/validate';
+import { redisUnavailable, whyRedisFailed } from './redis-unavailable';
 
 const switchSchema = z.strictObject({ enabled: z.boolean({ error: 'enabled must be true or false' }) });
 
@@ -17,10 +18,16 @@ export function callbacksOpsRoutes(deps: ApiDeps): Router {
   const bounded = async <T>(work: () => Promise<T>): Promise<T> => {
     if (!deps.callbacks) throw new HttpError(404, 'not_found', 'callbacks are not available on this instance');
     try {
-      return await within(work(), deps.config.timeouts.enqueueMs, 'the callbacks queue');
+      return await withinMs(work(), deps.config.timeouts.enqueueMs, 'Redis');
     } catch (e) {
       deps.logger.error({ err: e }, 'callbacks state not readable');
-      throw new HttpError(503, 'callbacks_unavailable', 'the callbacks queue (Redis) did not answer; try again');
+      const clustered = deps.config.redisClusterNodes.length > 0;
+      throw redisUnavailable(
+        'the callbacks queue cannot be read right now',
+        whyRedisFailed(deps.redis, e),
+        clustered,
+        'callbacks_unavailable',
+      );
     }
   };
 

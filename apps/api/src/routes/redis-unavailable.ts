@@ -14,15 +14,15 @@ export function whyRedisFailed(redis: Redis | Cluster, e: unknown): string {
 }
 
 /**
- * The 503 `queue_unavailable` of an ops read that needs Redis: what could not be done, why (above), and
+ * The 503 (`queue_unavailable` unless `code` says otherwise) of an ops read that needs Redis: what could not be done, why (above), and
  * what to check. `clustered`: the API was started on REDIS_CLUSTER_NODES rather than REDIS_URL. Names
  * the variable, never its value (REDIS_URL may hold a password).
  */
-export function redisUnavailable(problem: string, why: string, clustered: boolean): HttpError {
+export function redisUnavailable(problem: string, why: string, clustered: boolean, code = 'queue_unavailable'): HttpError {
   const where = clustered ? 'the Redis Cluster nodes in REDIS_CLUSTER_NODES are' : 'the Redis server at REDIS_URL is';
   return new HttpError(
     503,
-    'queue_unavailable',
+    code,
     `${problem}: ${why}. Check that ${where} running and reachable from the API; GET /readyz says when Redis answers again.`,
   );
 }

@@ -2,9 +2,9 @@ import { Router } from 'express';
 import { withinMs } from '@mailroom/runtime';
 import { z } from 'zod';
 import type { ApiDeps } from '../api-deps';
-import { HttpError } from '../http/http-error';
 import { parseOr400 } from '../http/validate';
 import { emailIdTime } from '../use-cases/new-email-record';
+import { redisUnavailable, whyRedisFailed } from './redis-unavailable';
 
 const TENANT_BACKLOGS_MAX_LIMIT = 200;
 
@@ -32,9 +32,13 @@ export function tenantBacklogsRoutes(deps: ApiDeps): Router {
     const { tenantsWithBacklog, tenants } = await withinMs(
       deps.lanes.backlogsByTenant(deps.queue, limit),
       deps.config.timeouts.redisRequestMs,
-      'the tenant lanes',
-    ).catch((e: Error) => {
-      throw new HttpError(503, 'queue_unavailable', `the tenant lanes cannot be read right now: ${e.message}`);
+      'Redis',
+    ).catch((e: unknown) => {
+      throw redisUnavailable(
+        'the tenant lanes cannot be read right now',
+        whyRedisFailed(deps.redis, e),
+        deps.config.redisClusterNodes.length > 0,
+      );
     });
     const now = deps.now().getTime();
     res.json({
