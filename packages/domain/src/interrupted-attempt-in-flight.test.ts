@@ -1,34 +1,10 @@
 import { emailCallbackEvents } from './callback-events';
-import type { EmailRecord } from './email';
 import { applySendFailure, applySendSuccess, markSending } from './history';
 import { hasAttemptInFlight, recordInterruptedAttempt } from './interrupted-attempt';
 import { awaitsSend, giveUp, reopenFailed } from './send-lifecycle';
+import { at, platformEmail as email } from '../test/email-fixture';
 
-const T0 = '2026-01-01T00:00:00.000Z';
-const at = (s: number) => new Date(Date.parse(T0) + s * 1000).toISOString();
 const greylisted = { code: 'EENVELOPE', retryable: true, responseCode: 451, response: '451 4.7.1 try again later' };
-
-function email(recipients = ['a@x.example', 'b@x.example']): EmailRecord {
-  return {
-    id: 'em_1',
-    tenantId: 't',
-    status: 'queued',
-    subject: 's',
-    to: recipients.map((e) => ({ email: e })),
-    cc: [],
-    bcc: [],
-    transport: { mode: 'platform' },
-    recipients: recipients.map((e) => ({ email: e, kind: 'to' as const, status: 'queued' as const, updatedAt: T0 })),
-    attempts: [],
-    events: [{ type: 'queued', at: T0, key: 'api:queued', source: 'api' }],
-    opens: { count: 0, machineCount: 0 },
-    test: false,
-    hasHtml: false,
-    attachmentCount: 0,
-    createdAt: T0,
-    updatedAt: T0,
-  };
-}
 
 const sent = (emails: string[], refusedForNow: string[] = []) => ({
   messageId: '<m@x>',

@@ -1,32 +1,7 @@
-import type { EmailRecord } from './email';
 import { applySendSuccess, markSending } from './history';
 import { INTERRUPTED_ATTEMPT_CODE, recordInterruptedAttempt } from './interrupted-attempt';
 import { awaitsSend } from './send-lifecycle';
-
-const T0 = '2026-01-01T00:00:00.000Z';
-const at = (s: number) => new Date(Date.parse(T0) + s * 1000).toISOString();
-
-function email(recipients = ['a@x.example', 'b@x.example']): EmailRecord {
-  return {
-    id: 'em_1',
-    tenantId: 't',
-    status: 'queued',
-    subject: 's',
-    to: recipients.map((e) => ({ email: e })),
-    cc: [],
-    bcc: [],
-    transport: { mode: 'platform' },
-    recipients: recipients.map((e) => ({ email: e, kind: 'to' as const, status: 'queued' as const, updatedAt: T0 })),
-    attempts: [],
-    events: [{ type: 'queued', at: T0, key: 'api:queued', source: 'api' }],
-    opens: { count: 0, machineCount: 0 },
-    test: false,
-    hasHtml: false,
-    attachmentCount: 0,
-    createdAt: T0,
-    updatedAt: T0,
-  };
-}
+import { at, platformEmail as email } from '../test/email-fixture';
 
 const sent = (emails: string[]) => ({ messageId: '<m@x>', recipients: emails.map((e) => ({ email: e, accepted: true })) });
 

@@ -29,6 +29,16 @@ export function queuedEmail(recipients = ['a@x.example', 'b@x.example'], over: P
   };
 }
 
+/** As the API stores an email for the platform's own servers: its `queued` event, no document, no HTML. */
+export function platformEmail(recipients = ['a@x.example', 'b@x.example']): EmailRecord {
+  const { document: _none, ...email } = queuedEmail(recipients, {
+    transport: { mode: 'platform' },
+    events: [{ type: 'queued', at: T0, key: 'api:queued', source: 'api' }],
+    hasHtml: false,
+  });
+  return email;
+}
+
 /** Every recipient accepted on the first attempt. */
 export function acceptedEmail(recipients = ['a@x.example', 'b@x.example']): EmailRecord {
   return applySendSuccess(
