@@ -5,6 +5,7 @@ import { sendgridEvents } from './sendgrid-events';
 
 const KEY = 'SG.emulator-test-key';
 const SEND_ONLY_KEY = 'SG.send-only-key';
+const NO_MAIL_SEND_KEY = 'SG.profile-read-only-key';
 
 const validMail = () => ({
   personalizations: [{ to: [{ email: 'rcpt@example.com', name: 'R' }], cc: [{ email: 'cc@example.com' }] }],
@@ -21,7 +22,12 @@ const validMail = () => ({
 describe('SendGrid emulator', () => {
   let sg: SendgridEmulator;
   beforeAll(async () => {
-    sg = await startSendgridEmulator({ apiKeys: [KEY], mailSendOnlyKeys: [SEND_ONLY_KEY], maxMessageBytes: 64 * 1024 });
+    sg = await startSendgridEmulator({
+      apiKeys: [KEY],
+      mailSendOnlyKeys: [SEND_ONLY_KEY],
+      keysWithoutMailSend: [NO_MAIL_SEND_KEY],
+      maxMessageBytes: 64 * 1024,
+    });
   });
   afterAll(() => sg.close());
 
@@ -51,6 +57,22 @@ describe('SendGrid emulator', () => {
     });
     const missing = await send(validMail(), null);
     expect(missing.status).toBe(401);
+  });
+
+  it("answers GET /v3/scopes with the calling key's scopes, and a send with a key without mail.send with 403", async () => {
+    const scopesOf = async (key: string) => {
+      const res = await fetch(`${sg.url}/v3/scopes`, { headers: { authorization: `Bearer ${key}` } });
+      return [res.status, ((await res.json()) as { scopes?: string[] }).scopes?.includes('mail.send')];
+    };
+    expect(await scopesOf(KEY)).toEqual([200, true]);
+    expect(await scopesOf(SEND_ONLY_KEY)).toEqual([200, true]);
+    expect(await scopesOf(NO_MAIL_SEND_KEY)).toEqual([200, false]);
+    expect((await scopesOf('SG.nope'))[0]).toBe(401);
+    const before = sg.sent.length;
+    const refused = await send(validMail(), NO_MAIL_SEND_KEY);
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toEqual({ errors: [{ message: 'access forbidden', field: null, help: null }] });
+    expect(sg.sent).toHaveLength(before);
   });
 
   it('validates as SendGrid does', async () => {

@@ -18,6 +18,12 @@ export interface SendgridEmulatorOptions {
   apiKeys: string[] | ((key: string) => boolean);
   /** Keys restricted to Mail Send: the webhook settings answer them 403, as for a restricted API key. */
   mailSendOnlyKeys?: string[];
+  /**
+   * Valid keys without the Mail Send permission (restricted to reading the profile): `GET /v3/scopes`
+   * lists their scopes, and a send answers 403 `access forbidden`, as SendGrid does, in the same words
+   * as a block of the account.
+   */
+  keysWithoutMailSend?: string[];
   /** Which account a key belongs to; default: every key on one account ("account"). */
   accountOf?: (apiKey: string) => string;
   /** Event Webhooks an account may hold (`max_allowed`); default 5. */
@@ -65,12 +71,15 @@ const FULL_SCOPES = [
   'user.webhooks.event.test.create',
 ];
 
+const NO_MAIL_SEND_SCOPES = ['user.profile.read', 'user.account.read'];
+
 const errorBody = (message: string, field: string | null = null) => ({ errors: [{ message, field, help: null }] });
 
 export async function startSendgridEmulator(options: SendgridEmulatorOptions): Promise<SendgridEmulator> {
   const sent: SentSendgridMail[] = [];
   const maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_BYTES;
   const sendOnly = new Set(options.mailSendOnlyKeys ?? []);
+  const withoutMailSend = new Set(options.keysWithoutMailSend ?? []);
   const fullAccess =
     typeof options.apiKeys === 'function'
       ? options.apiKeys
@@ -81,8 +90,10 @@ export async function startSendgridEmulator(options: SendgridEmulatorOptions): P
   const accountOf = options.accountOf ?? (() => 'account');
   const webhooks = new SendgridWebhookAccounts(options.maxWebhooks ?? 5);
 
-  /** Answers 401/403 itself and returns undefined, or returns the key. */
-  function authorise(req: Request, res: Response, scope: 'mail.send' | 'settings'): string | undefined {
+  const scopesOf = (key: string) => (fullAccess(key) ? FULL_SCOPES : sendOnly.has(key) ? ['mail.send'] : NO_MAIL_SEND_SCOPES);
+
+  /** Answers 401/403 itself and returns undefined, or returns the key. `any`: a valid key whatever its scopes. */
+  function authorise(req: Request, res: Response, scope: 'mail.send' | 'settings' | 'any'): string | undefined {
     const header = req.headers.authorization;
     if (!header) {
       res.status(401).json(errorBody('authorization required'));
@@ -90,11 +101,11 @@ export async function startSendgridEmulator(options: SendgridEmulatorOptions): P
     }
     const match = /^Bearer (\S+)$/.exec(header);
     const key = match?.[1];
-    if (!key || !(fullAccess(key) || sendOnly.has(key))) {
+    if (!key || !(fullAccess(key) || sendOnly.has(key) || withoutMailSend.has(key))) {
       res.status(401).json(errorBody('The provided authorization grant is invalid, expired, or revoked'));
       return undefined;
     }
-    if (scope === 'settings' && !fullAccess(key)) {
+    if ((scope === 'settings' && !fullAccess(key)) || (scope === 'mail.send' && !scopesOf(key).includes('mail.send'))) {
       res.status(403).json(errorBody('access forbidden'));
       return undefined;
     }
@@ -129,9 +140,9 @@ export async function startSendgridEmulator(options: SendgridEmulatorOptions): P
     });
 
     app.get('/v3/scopes', (req, res) => {
-      const apiKey = authorise(req, res, 'mail.send');
+      const apiKey = authorise(req, res, 'any');
       if (!apiKey) return;
-      res.json({ scopes: fullAccess(apiKey) ? FULL_SCOPES : ['mail.send'] });
+      res.json({ scopes: scopesOf(apiKey) });
     });
 
     webhooks.mount(
