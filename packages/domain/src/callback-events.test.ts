@@ -302,11 +302,14 @@ describe('settings.failing', () => {
     expect(settingsCallbackEvents(settings(), settings({ lastFailure: failure('http_401', 5) }))).toEqual([]);
   });
 
-  it('a provider that has not verified the From address is the sender, not the key; another 403 is the account', () => {
+  it('a provider that has not verified the From address is the sender, not the key; another 403, or a key without the permission to send, is the account', () => {
     const provider = settings({ mode: 'provider', provider: { name: 'mailjet', fromAddress: 'a@b.co' } });
     const reasonOf = (code: string) => settingsCallbackEvents(provider, { ...provider, lastFailure: failure(code, 5) })[0]?.data;
     expect(reasonOf('sender_not_verified')).toMatchObject({ reason: 'provider_sender_rejected', provider: 'mailjet' });
     expect(reasonOf('http_403')).toMatchObject({ reason: 'provider_access_denied', provider: 'mailjet' });
+    // The provider confirmed the key lacks the permission to send (SendGrid's scopes after a 403): the same refusal, known.
+    expect(reasonOf('missing_scope')).toMatchObject({ reason: 'provider_access_denied', provider: 'mailjet' });
+    expect(settingsFailingReason('missing_scope', 'smtp')).toBeNull();
     expect(reasonOf('http_401')).toMatchObject({ reason: 'provider_key_rejected' });
     expect(settingsFailingReason('sender_not_verified', 'smtp')).toBeNull();
     expect(settingsFailingReason('http_403', 'smtp')).toBeNull();

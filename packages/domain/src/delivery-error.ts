@@ -42,6 +42,13 @@ export interface DeliveryErrorFields {
  */
 export const SENDER_NOT_VERIFIED = 'sender_not_verified';
 
+/**
+ * The code of a provider's refusal of a key that lacks the permission to send: the provider said so
+ * when asked (SendGrid's `GET /v3/scopes` without `mail.send`, after a send's 403). Permanent: only a
+ * key with the permission, saved in the settings, helps.
+ */
+export const MISSING_SCOPE = 'missing_scope';
+
 export class DeliveryError extends Error implements DeliveryErrorFields {
   override readonly name = 'DeliveryError';
   readonly code: string;

@@ -53,6 +53,7 @@ export const HINT_KEYS = [
   'sendgrid.keyRejected',
   'sendgrid.senderNotVerified',
   'sendgrid.forbidden',
+  'sendgrid.blocked',
   'sendgrid.missingScope',
   'sendgrid.webhookPermission',
   'sendgrid.webhookRefused',

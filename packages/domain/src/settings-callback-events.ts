@@ -1,6 +1,6 @@
 import type { CallbackReply, SettingsFailingReason } from './callback-body-schema';
 import { CallbackEvent, settingsOrderKey } from './callback-events';
-import { SENDER_NOT_VERIFIED } from './delivery-error';
+import { MISSING_SCOPE, SENDER_NOT_VERIFIED } from './delivery-error';
 import { hintOf } from './hint-not-retried';
 import type { EmailSettings } from './settings';
 
@@ -27,8 +27,9 @@ export function settingsFailingReason(code: string, mode: EmailSettings['mode'])
   // The classifier recognised the From address in the provider's answer: the key was fine.
   if (code === SENDER_NOT_VERIFIED) return 'provider_sender_rejected';
   // Any other 403: the provider refused this account the request (a key without the permission to
-  // send, a disabled account or domain, a sandbox's recipients, a block); its words say which.
-  if (code === 'http_403') return 'provider_access_denied';
+  // send, a disabled account or domain, a sandbox's recipients, a block); its words say which. A key
+  // the provider confirmed lacks the permission to send (MISSING_SCOPE) is the same refusal, known.
+  if (code === 'http_403' || code === MISSING_SCOPE) return 'provider_access_denied';
   return null;
 }
 

@@ -76,6 +76,8 @@ export const hintsEn: HintWords = {
     'The "Send from" address is not a verified Sender Identity in SendGrid: verify it as a Single Sender, or authenticate its domain, in SendGrid.',
   'sendgrid.forbidden':
     'SendGrid refused access: either the API key lacks the Mail Send permission (check it in SendGrid, Settings > API Keys), or SendGrid has blocked the account for a while.',
+  'sendgrid.blocked':
+    "SendGrid refused access though the API key has the Mail Send permission: SendGrid has blocked the account, perhaps for a while. Check the account's status in SendGrid.",
   'sendgrid.missingScope': 'The SendGrid API key lacks Mail Send permission: create a key with Mail Send permission and save it here.',
   'sendgrid.webhookPermission':
     'The SendGrid API key lacks the Mail Settings / Event Webhook permission: give the key that permission, or paste the Event Webhook verification key by hand.',

@@ -78,6 +78,8 @@ export const hintsEs: HintWords = {
     'La dirección de «Enviar desde» no es una identidad de remitente verificada en SendGrid: verifícala como Single Sender, o autentica su dominio, en SendGrid.',
   'sendgrid.forbidden':
     'SendGrid denegó el acceso: o la clave de la API no tiene el permiso Mail Send (compruébalo en SendGrid, Settings > API Keys), o SendGrid ha bloqueado la cuenta durante un tiempo.',
+  'sendgrid.blocked':
+    'SendGrid denegó el acceso aunque la clave de la API tiene el permiso Mail Send: SendGrid ha bloqueado la cuenta, quizá durante un tiempo. Comprueba el estado de la cuenta en SendGrid.',
   'sendgrid.missingScope': 'La clave de la API de SendGrid no tiene el permiso Mail Send: crea una clave con ese permiso y guárdala aquí.',
   'sendgrid.webhookPermission':
     'La clave de la API de SendGrid no tiene el permiso Mail Settings / Event Webhook: dale ese permiso, o pega a mano la clave de verificación del Event Webhook.',
