@@ -140,8 +140,10 @@ const FORBIDDEN =
 
 /**
  * A send's 403 that is not about the sender: a key without the Mail Send permission, or a temporary
- * block of the account (contracts §1.1), which SendGrid's answer does not tell apart. Retried on the
- * normal backoff, and the platform is told at the first one (settings.failing `provider_access_denied`).
+ * block of the account (contracts §1.1), which SendGrid's answer does not tell apart. The transport
+ * then asks the key's scopes (sendgrid-scopes.ts): this classification stands when they cannot be
+ * read. Retried on the normal backoff, and the platform is told at the first one (settings.failing
+ * `provider_access_denied`).
  */
 function mayBeTemporaryBlock(status: number, senderRefused: boolean, action: SendgridAction): boolean {
   return status === 403 && !senderRefused && action === 'send';

@@ -139,25 +139,6 @@ describe('SendgridTransport against the SendGrid emulator', () => {
     expect(err.hint).toMatch(/the From address is not a verified Sender Identity in SendGrid/i);
   });
 
-  it('retries a 403 that names no sender: a key without Mail Send, or a temporary block (contracts §1.1)', async () => {
-    sg.injectFault({ kind: 'status', status: 403, body: { errors: [{ message: 'access forbidden', field: null }] } });
-    const err = await failureOf(transport().send(message()));
-    expect(err).toMatchObject({
-      retryable: true,
-      code: 'http_403',
-      responseCode: 403,
-      response: 'access forbidden',
-      hintKey: 'sendgrid.forbidden',
-      hintThen: 'retry',
-    });
-    expect(err.rateLimited).toBeUndefined();
-    expect(err.hint).toMatch(
-      /^SendGrid refused access: either the API key lacks the Mail Send permission .*, or SendGrid has blocked the account for a while; Mailroom will try again\.$/,
-    );
-    expect(err.hintWithoutRetry).toMatch(/blocked the account for a while\.$/);
-    expect(err.hintWithoutRetry).not.toMatch(/try again/);
-  });
-
   it('keeps a 403 on the key check permanent: nothing retries a check', async () => {
     sg.injectFault(
       { kind: 'status', status: 403, body: { errors: [{ message: 'access forbidden', field: null }] } },

@@ -1,10 +1,17 @@
-import { DeliveryError, hintOf } from '@mailroom/domain';
 import type { Client } from '@sendgrid/client';
 import type { MailService } from '@sendgrid/mail';
 import type { OutgoingMessage, SendResult, Transport } from '../transport';
 import { buildSendgridMail } from './build-sendgrid-mail';
 import { classifySendgridError } from './classify-sendgrid-error';
 import { createSendgridClient, createSendgridMailService, SendgridConnection } from './create-sendgrid-client';
+import {
+  causeOfForbiddenSend,
+  explainForbiddenSend,
+  isForbiddenSend,
+  MAIL_SEND_SCOPE,
+  missingScopeError,
+  readSendgridScopes,
+} from './sendgrid-scopes';
 
 /** A pino-compatible logger; the transport logs ids, never keys or bodies. */
 export interface SendgridTransportLogger {
@@ -21,7 +28,8 @@ export interface SendgridTransportOptions extends SendgridConnection {
 /**
  * Sends through one tenant's SendGrid account with the official SDK (`POST /v3/mail/send`). Each
  * instance owns its own SDK client, so tenants never share keys or settings. Failures become
- * DeliveryErrors whose `retryable` decides the retry (classify-sendgrid-error.ts).
+ * DeliveryErrors whose `retryable` decides the retry (classify-sendgrid-error.ts); a 403 not about the
+ * sender is told apart by the key's scopes (sendgrid-scopes.ts).
  */
 export class SendgridTransport implements Transport {
   readonly kind = 'sendgrid' as const;
@@ -46,9 +54,7 @@ export class SendgridTransport implements Transport {
     try {
       [answer] = await this.mail.send(plan.mail);
     } catch (error) {
-      const failure = classifySendgridError(error, { action: 'send', timeoutMs: this.timeoutMs });
-      this.logger?.debug({ ...ids, code: failure.code, retryable: failure.retryable }, 'SendGrid send failed');
-      throw failure;
+      throw await this.sendFailure(error, ids);
     }
     const providerMessageId = headerOf(answer.headers, 'x-message-id');
     const response = `${answer.statusCode} Accepted`;
@@ -61,26 +67,25 @@ export class SendgridTransport implements Transport {
     };
   }
 
+  /** A send's 403 not about the sender asks the key's scopes once (decision 0057); logged by code, never the key. */
+  private async sendFailure(error: unknown, ids: { tenantId: string; emailId: string }) {
+    const failure = classifySendgridError(error, { action: 'send', timeoutMs: this.timeoutMs });
+    const cause = isForbiddenSend(failure) ? await causeOfForbiddenSend(this.client) : undefined;
+    const told = cause ? explainForbiddenSend(failure, cause) : failure;
+    this.logger?.debug({ ...ids, code: told.code, retryable: told.retryable, ...(cause ? { cause } : {}) }, 'SendGrid send failed');
+    return told;
+  }
+
   /** Checks that the key is valid and may send mail (`GET /v3/scopes`). */
   async verify(): Promise<void> {
-    let scopes: unknown;
+    let scopes: string[] | undefined;
     try {
-      const [, body] = await this.client.request({ method: 'GET', url: '/v3/scopes' });
-      scopes = (body as { scopes?: unknown } | undefined)?.scopes;
+      scopes = await readSendgridScopes(this.client);
     } catch (error) {
       throw classifySendgridError(error, { action: 'verify', timeoutMs: this.timeoutMs });
     }
-    if (!Array.isArray(scopes) || !scopes.includes('mail.send')) {
-      throw new DeliveryError('The SendGrid API key may not send mail', {
-        code: 'missing_scope',
-        retryable: false,
-        response: 'scope mail.send missing',
-        ...hintOf(
-          'sendgrid.missingScope',
-          'The SendGrid API key lacks Mail Send permission: create a key with Mail Send permission and save it in the email settings.',
-        ),
-      });
-    }
+    if (!scopes?.includes(MAIL_SEND_SCOPE))
+      throw missingScopeError('The SendGrid API key may not send mail', { response: 'scope mail.send missing' });
   }
 }
 
