@@ -111,7 +111,7 @@ export const settingsFailingDataSchema = z
     tenantId: z.string(),
     reason: z.enum(SETTINGS_FAILING_REASONS).meta({
       description:
-        "`login_rejected` (SMTP login refused), `provider_key_rejected` (the provider refused the API key: 401), `provider_sender_rejected` (the provider has not verified the From address as a sender; `reply.code` is `sender_not_verified`), `provider_access_denied` (any other 403: `reply.response` says why; SendGrid's may be a temporary block, so its emails are retried meanwhile and this is told at the first refusal), `oauth_reconnect_required` (the mailbox connected with OAuth2 must be connected again), `plan_fallback` (the plan no longer allows its own server; it sends through the platform).",
+        "`login_rejected` (SMTP login refused), `provider_key_rejected` (the provider refused the API key: 401), `provider_sender_rejected` (the provider has not verified the From address as a sender; `reply.code` is `sender_not_verified`), `provider_access_denied` (any other 403: `reply.response` says why; SendGrid's key without the Mail Send permission fails the email at once with `reply.code` `missing_scope`, while a block of its account is retried meanwhile and this is told at the first refusal), `oauth_reconnect_required` (the mailbox connected with OAuth2 must be connected again), `plan_fallback` (the plan no longer allows its own server; it sends through the platform).",
     }),
     mode: z.enum(SENDING_MODES).meta({ description: "The tenant's sending mode." }),
     provider: z.string().optional().meta({ description: 'Mode `provider`: which one.' }),
