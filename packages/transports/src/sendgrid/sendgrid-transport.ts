@@ -1,3 +1,4 @@
+import type { DeliveryError } from '@mailroom/domain';
 import type { Client } from '@sendgrid/client';
 import type { MailService } from '@sendgrid/mail';
 import type { OutgoingMessage, SendResult, Transport } from '../transport';
@@ -68,7 +69,7 @@ export class SendgridTransport implements Transport {
   }
 
   /** A send's 403 not about the sender asks the key's scopes once (decision 0057); logged by code, never the key. */
-  private async sendFailure(error: unknown, ids: { tenantId: string; emailId: string }) {
+  private async sendFailure(error: unknown, ids: { tenantId: string; emailId: string }): Promise<DeliveryError> {
     const failure = classifySendgridError(error, { action: 'send', timeoutMs: this.timeoutMs });
     const cause = isForbiddenSend(failure) ? await causeOfForbiddenSend(this.client) : undefined;
     const told = cause ? explainForbiddenSend(failure, cause) : failure;
