@@ -14,13 +14,23 @@ export function runMain(app: string, start: (config: Config, logger: Logger) => 
     const logger = createLogger(app, config.logLevel);
     for (const n of config.notices) logger.warn(n);
     const running = await start(config, logger);
-    const shutdown = async (signal: string) => {
+    // One stop, whatever the signals: Ctrl-C under a supervisor (scripts/run-all.mjs) sends SIGINT from
+    // the terminal and SIGTERM from the supervisor at once, and the stop sequence runs only once.
+    let stopping = false;
+    const shutdown = (signal: string) => {
+      if (stopping) return void logger.debug({ signal }, 'already stopping');
+      stopping = true;
       logger.info({ signal }, 'stopping: finishing what is in hand, taking nothing new');
-      await running.stop();
-      process.exit(0);
+      running.stop().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'could not stop cleanly');
+          process.exit(1);
+        },
+      );
     };
-    process.once('SIGTERM', () => void shutdown('SIGTERM'));
-    process.once('SIGINT', () => void shutdown('SIGINT'));
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+    process.on('SIGINT', () => shutdown('SIGINT'));
   };
   boot().catch((e) => {
     console.error(e instanceof ConfigError ? `Configuration error: ${e.message}` : e);
