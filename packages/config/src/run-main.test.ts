@@ -3,8 +3,12 @@ import path from 'node:path';
 
 const FIXTURE = path.join(__dirname, '..', 'test', 'run-main-fixture.ts');
 
-/** Starts the fixture app, waits for `ready`, sends `signals` together, and returns its output and exit code. */
-async function stopWith(signals: NodeJS.Signals[], env: Record<string, string> = {}): Promise<{ out: string; code: number | null }> {
+/** Starts the fixture app, waits for the line `waitFor`, sends `signals` together, and returns its output and exit code. */
+async function stopWith(
+  signals: NodeJS.Signals[],
+  env: Record<string, string> = {},
+  waitFor = 'ready\n',
+): Promise<{ out: string; code: number | null }> {
   const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -13,8 +17,8 @@ async function stopWith(signals: NodeJS.Signals[], env: Record<string, string> =
   child.stdout.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr.on('data', (b: Buffer) => (out += b.toString()));
   await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no ready line: ${out}`)), 20_000);
-    child.stdout.on('data', () => out.includes('ready\n') && (clearTimeout(t), resolve()));
+    const t = setTimeout(() => reject(new Error(`no ${JSON.stringify(waitFor)} line: ${out}`)), 20_000);
+    child.stdout.on('data', () => out.includes(waitFor) && (clearTimeout(t), resolve()));
   });
   for (const s of signals) child.kill(s);
   const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
@@ -28,6 +32,14 @@ describe('runMain: how an app stops on a signal', () => {
     const { out, code } = await stopWith(['SIGINT', 'SIGTERM']);
     expect([count(out, 'stop called'), count(out, 'stopped\n'), code]).toEqual([1, 1, 0]);
     expect(count(out, 'stopping: finishing what is in hand')).toBe(1);
+  }, 30_000);
+
+  it('a signal before the start finished exits at once, with nothing to stop', async () => {
+    const startedAt = Date.now();
+    const { out, code } = await stopWith(['SIGTERM'], { START_MS: '60000' }, 'starting\n');
+    expect([code, count(out, 'stop called'), count(out, 'ready')]).toEqual([0, 0, 0]);
+    expect(out).toMatch(/stopping before the start finished/);
+    expect(Date.now() - startedAt).toBeLessThan(20_000);
   }, 30_000);
 
   it('a stop that fails is logged and exits 1, not an unhandled rejection', async () => {

@@ -13,15 +13,21 @@ export function runMain(app: string, start: (config: Config, logger: Logger) => 
     const config = loadConfig(process.env);
     const logger = createLogger(app, config.logLevel);
     for (const n of config.notices) logger.warn(n);
-    const running = await start(config, logger);
     // One stop, whatever the signals: Ctrl-C under a supervisor (scripts/run-all.mjs) sends SIGINT from
-    // the terminal and SIGTERM from the supervisor at once, and the stop sequence runs only once.
-    let stopping = false;
+    // the terminal and SIGTERM from the supervisor at once, and the stop sequence runs only once. Before
+    // the start has finished nothing is in hand: the app exits at once (a start waiting on Redis or the
+    // store would otherwise hold the signal).
+    const state: { running?: { stop(): Promise<void> }; signalled?: string } = {};
     const shutdown = (signal: string) => {
-      if (stopping) return void logger.debug({ signal }, 'already stopping');
-      stopping = true;
+      if (state.signalled !== undefined) return void logger.debug({ signal }, 'already stopping');
+      state.signalled = signal;
+      if (state.running) return stop(state.running, signal);
+      logger.info({ signal }, 'stopping before the start finished: nothing in hand');
+      process.exit(0);
+    };
+    const stop = (app: { stop(): Promise<void> }, signal: string) => {
       logger.info({ signal }, 'stopping: finishing what is in hand, taking nothing new');
-      running.stop().then(
+      app.stop().then(
         () => process.exit(0),
         (err: unknown) => {
           logger.error({ err }, 'could not stop cleanly');
@@ -31,6 +37,7 @@ export function runMain(app: string, start: (config: Config, logger: Logger) => 
     };
     process.on('SIGTERM', () => shutdown('SIGTERM'));
     process.on('SIGINT', () => shutdown('SIGINT'));
+    state.running = await start(config, logger);
   };
   boot().catch((e) => {
     console.error(e instanceof ConfigError ? `Configuration error: ${e.message}` : e);
