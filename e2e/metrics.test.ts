@@ -83,6 +83,12 @@ describe('metrics and /metrics on every app', () => {
       const families = parsePrometheusText(await ok.text());
       expect(families.find((f) => f.name === 'process_resident_memory_bytes')?.type).toBe('gauge');
     }
+    // Every app publishes callback events; only the worker delivers them, so only it counts attempts.
+    const callbackFamilies = async (app: 'api' | 'worker' | 'webhooks') =>
+      (await scrape(app)).map((f) => f.name).filter((n) => n.startsWith('mailroom_callbacks_') && n !== 'mailroom_callbacks_enabled');
+    expect(await callbackFamilies('api')).toEqual(['mailroom_callbacks_unpublished_total']);
+    expect(await callbackFamilies('webhooks')).toEqual(['mailroom_callbacks_unpublished_total']);
+    expect((await callbackFamilies('worker')).sort()).toEqual(['mailroom_callbacks_total', 'mailroom_callbacks_unpublished_total']);
     await m.worker!.stop();
     m.worker = undefined;
   });

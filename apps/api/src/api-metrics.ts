@@ -1,6 +1,6 @@
 import type { Config } from '@mailroom/config';
 import type { EmailRecord } from '@mailroom/domain';
-import { AppMetrics, CallbackMetrics, EnqueueMetrics, watchQueues, WatchedQueue } from '@mailroom/metrics';
+import { AppMetrics, CallbackPublishMetrics, EnqueueMetrics, watchQueues, WatchedQueue } from '@mailroom/metrics';
 import type { Logger } from 'pino';
 
 /** What the API reports as things happen (metrics today). Optional in ApiDeps: nothing depends on being observed. */
@@ -17,12 +17,12 @@ export interface ApiObserver {
 export function createApiMetrics(
   config: Config,
   logger: Logger,
-): { metrics: AppMetrics; observer: ApiObserver; callbackObserver: CallbackMetrics; watchQueues(queues: WatchedQueue[]): void } {
+): { metrics: AppMetrics; observer: ApiObserver; callbackObserver: CallbackPublishMetrics; watchQueues(queues: WatchedQueue[]): void } {
   const metrics = new AppMetrics('api', { opsToken: config.opsToken, logger });
   return {
     metrics,
     observer: new EnqueueMetrics(metrics.registry),
-    callbackObserver: new CallbackMetrics(metrics.registry),
+    callbackObserver: new CallbackPublishMetrics(metrics.registry),
     watchQueues: (queues) => watchQueues(metrics.registry, queues, { logger }),
   };
 }

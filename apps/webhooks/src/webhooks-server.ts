@@ -1,7 +1,7 @@
 import express from 'express';
 import { createCallbacks, storeWithCallbacks } from '@mailroom/callbacks';
 import type { Config } from '@mailroom/config';
-import { CallbackMetrics } from '@mailroom/metrics';
+import { CallbackPublishMetrics } from '@mailroom/metrics';
 import { createLogger } from '@mailroom/config';
 import { createOAuthConnector } from '@mailroom/delivery';
 import { healthRoutes, listen, openBackends, RunningApp } from '@mailroom/runtime';
@@ -36,7 +36,7 @@ export async function startWebhooks(
     prefix: config.queuePrefix,
     url: config.callbacks.url,
     logger,
-    observer: new CallbackMetrics(metrics.registry),
+    observer: new CallbackPublishMetrics(metrics.registry),
   });
   callbacks.queue.on('error', (e) => logger.debug({ err: e.message }, 'callbacks queue error'));
   const deps: WebhooksDeps = {

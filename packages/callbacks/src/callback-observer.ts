@@ -8,9 +8,13 @@ import type { CallbackEventType } from '@mailroom/domain';
 export type CallbackOutcome = 'delivered' | 'retry' | 'failed' | 'disabled';
 export const CALLBACK_OUTCOMES: readonly CallbackOutcome[] = ['delivered', 'retry', 'failed', 'disabled'];
 
-/** Told as callbacks happen (metrics). Optional everywhere: nothing depends on being observed. */
-export interface CallbackObserver {
-  callbackAttempted(type: CallbackEventType, outcome: CallbackOutcome): void;
+/** Told as an app publishes callback events (metrics): every app that changes an email does. */
+export interface CallbackPublishObserver {
   /** An event could not be put on the queue (Redis down or slow): it is lost, and logged. */
   callbackUnpublished(type: CallbackEventType): void;
+}
+
+/** Told as callbacks happen (metrics), in the worker, which also delivers them. Optional everywhere: nothing depends on being observed. */
+export interface CallbackObserver extends CallbackPublishObserver {
+  callbackAttempted(type: CallbackEventType, outcome: CallbackOutcome): void;
 }

@@ -2,7 +2,7 @@ import type { Job, Queue } from 'bullmq';
 import { callbackPayload, CallbackEvent } from '@mailroom/domain';
 import type { Logger } from 'pino';
 import { callbackMessageId } from './callback-message-id';
-import type { CallbackObserver } from './callback-observer';
+import type { CallbackPublishObserver } from './callback-observer';
 import type { CallbackOrder } from './callback-order';
 import { callbackJobOptions, CallbackJobData } from './callback-queue';
 
@@ -18,7 +18,7 @@ export interface QueueCallbackPublisherDeps {
   queue: Queue<CallbackJobData>;
   order: CallbackOrder;
   logger: Logger;
-  observer?: CallbackObserver;
+  observer?: CallbackPublishObserver;
   /** The longest a publish holds its caller (default 2 s); past it the events are counted unpublished. */
   timeoutMs?: number;
   /** How long a job waits parked before it checks its turn by itself (default 10 min). */

@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { CallbackControl } from './callback-control';
-import type { CallbackObserver } from './callback-observer';
+import type { CallbackPublishObserver } from './callback-observer';
 import { CallbackOrder } from './callback-order';
 import { CallbackPublisher, noCallbacks, QueueCallbackPublisher } from './callback-publisher';
 import { CallbackJobData, createCallbackQueue } from './callback-queue';
@@ -24,7 +24,7 @@ export function createCallbacks(options: {
   prefix: string;
   url?: string;
   logger: Logger;
-  observer?: CallbackObserver;
+  observer?: CallbackPublishObserver;
   publishTimeoutMs?: number;
   parkMs?: number;
 }): Callbacks {
