@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { refusingPort } from '../smtp/dead-end-servers';
+import { freePorts } from '../smtp/dead-end-servers';
 import { waitForPong } from './redis-server-process';
 
 const run = promisify(execFile);
@@ -28,6 +28,20 @@ export function redisClusterToolsInstalled(): boolean {
  * waits until every node reports `cluster_state:ok`. No persistence.
  */
 export async function startRedisCluster(masters = 3): Promise<RedisClusterProcesses> {
+  // A node that exits at start (its port taken meanwhile by another process: another test's free-port
+  // probe, say) is tried again on new ports, twice at most.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startRedisClusterOnce(masters);
+    } catch (e) {
+      if (!(e instanceof ClusterNodeExited) || attempt === 3) throw e;
+    }
+  }
+}
+
+class ClusterNodeExited extends Error {}
+
+async function startRedisClusterOnce(masters: number): Promise<RedisClusterProcesses> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-redis-cluster-'));
   const children: ChildProcess[] = [];
   const close = async () => {
@@ -45,9 +59,12 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterProces
   };
   try {
     const nodes: { host: string; port: number }[] = [];
+    const exits: Promise<never>[] = [];
+    // Every node's port and bus port at once: taken one after another, a port could come out twice
+    // (closed, not yet bound by its node), and that node would never answer.
+    const ports = await freePorts(2 * masters);
     for (let i = 0; i < masters; i++) {
-      const port = await refusingPort();
-      const busPort = await refusingPort();
+      const [port, busPort] = [ports[2 * i], ports[2 * i + 1]];
       const args = ['--port', String(port), '--cluster-port', String(busPort), '--bind', '127.0.0.1', '--dir', dir];
       args.push(
         '--cluster-enabled',
@@ -58,10 +75,21 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterProces
         '5000',
       );
       args.push('--save', '', '--appendonly', 'no');
-      children.push(spawn('redis-server', args, { stdio: 'ignore' }));
+      const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<never>((_, reject) =>
+        child.once('exit', (code) =>
+          reject(new ClusterNodeExited(`cluster node redis-server on port ${port} exited (${code}): ${stderr}`)),
+        ),
+      );
+      exited.catch(() => undefined);
+      exits.push(exited);
+      children.push(child);
       nodes.push({ host: '127.0.0.1', port });
     }
-    await Promise.all(nodes.map((n) => waitForPong(n.port, 10_000)));
+    // A node that cannot start says why at once, instead of a PING that waits out its 10 s.
+    await Promise.race([Promise.all(nodes.map((n) => waitForPong(n.port, 10_000))), ...exits]);
     await run(
       'redis-cli',
       ['--cluster', 'create', ...nodes.map((n) => `${n.host}:${n.port}`), '--cluster-replicas', '0', '--cluster-yes'],

@@ -7,14 +7,31 @@ import net from 'node:net';
 
 /** A port on 127.0.0.1 where nothing listens: bound to learn a free port, then closed. */
 export async function refusingPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  return (await freePorts(1))[0];
+}
+
+/**
+ * `n` distinct free ports: all `n` are held at once before any is given back, so none can come out
+ * twice (one port after another could: a port closed but not yet taken by the process it is for).
+ */
+export async function freePorts(n: number): Promise<number[]> {
+  const servers = Array.from({ length: n }, () => net.createServer());
+  try {
+    await Promise.all(
+      servers.map(
+        (server) =>
+          new Promise<void>((resolve, reject) => {
+            server.once('error', reject);
+            server.listen(0, '127.0.0.1', () => resolve());
+          }),
+      ),
+    );
+    return servers.map((server) => (server.address() as net.AddressInfo).port);
+  } finally {
+    await Promise.all(
+      servers.map((server) => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()))),
+    );
+  }
 }
 
 export interface SilentServer {
