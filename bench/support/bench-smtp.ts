@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import type { OutgoingMessage } from '@mailroom/transports';
+import { smtpDataEncoderInstalled, type OutgoingMessage } from '@mailroom/transports';
 import { INVOICE_PDF } from '../../e2e/support/mailroom-harness';
 
 /** The account the bench's SMTP sinks accept (STARTTLS + AUTH, like a tenant's real server). */
@@ -25,8 +25,14 @@ export function benchMessage(i: number): OutgoingMessage {
   };
 }
 
-/** Raw nodemailer, pooled, to a local sink: the baseline of the sending rows. */
+/**
+ * Raw nodemailer, pooled, to a local sink: the baseline of the sending rows. It is nodemailer as
+ * published: Mailroom's SmtpTransport puts its own DATA encoder in nodemailer's place in the process
+ * that builds one (smtp-data-encoder.ts), so a baseline built in such a process is refused.
+ */
 export function rawNodemailer(port: number, maxConnections: number) {
+  if (smtpDataEncoderInstalled())
+    throw new Error("the baseline must be nodemailer as published, and this process's nodemailer has Mailroom's DATA encoder");
   return nodemailer.createTransport({
     host: '127.0.0.1',
     port,

@@ -10,3 +10,4 @@ export * from './smtp-settings';
 export * from './smtp-oauth';
 export * from './smtp-module';
 export * from './vet-smtp-host';
+export { smtpDataEncoderInstalled } from './smtp-data-encoder';

@@ -4,6 +4,7 @@ import { parseIpLiteral } from '@mailroom/security';
 import nodemailer, { SMTPPoolOptions, SMTPPoolSentMessageInfo, Transporter } from 'nodemailer';
 import type { OutgoingMessage, RecipientOutcome, SendResult, Transport } from '../transport';
 import { classifySmtpError, describeSmtpFailure, SmtpFailureContext } from './classify-smtp-error';
+import { installSmtpDataEncoder } from './smtp-data-encoder';
 import type { SmtpHostGuard } from './smtp-host-guard';
 import { SmtpOAuth2Options, SmtpXOAuth2Login } from './smtp-xoauth2-login';
 import { toNodemailerMessage } from './to-nodemailer-message';
@@ -70,7 +71,7 @@ export const SMTP_DEFAULTS = {
  * handshakes and logins) are reused across messages until `close()`. One instance per tenant and
  * settings version, never shared between tenants; the platform's own relay is the one exception (one
  * per worker, for every platform tenant: delivery's SharedPlatformTransport). Failures are
- * DeliveryErrors (classify-smtp-error.ts).
+ * DeliveryErrors (classify-smtp-error.ts). The message's DATA is encoded by smtp-data-encoder.ts.
  */
 export class SmtpTransport implements Transport {
   readonly kind: 'smtp' | 'platform';
@@ -91,6 +92,7 @@ export class SmtpTransport implements Transport {
       secrets: options.password ? [options.password] : [],
     };
     this.transporter = nodemailer.createTransport(poolOptions(options, this.xoauth2));
+    installSmtpDataEncoder();
   }
 
   async send(message: OutgoingMessage): Promise<SendResult> {
