@@ -117,7 +117,11 @@ describe("Mailroom's SMTP DATA encoder", () => {
       const text = '.leading dot\n.\nmiddle\rbare CR\r\n..two dots\nend';
       const email = acmeInvoice({ text, attachments: [{ filename: 'big.pdf', contentType: 'application/pdf', content: pdf }] });
       await transport.send(email);
+      // The second invoice (smaller than one held piece) leaves nodemailer's connection in one write.
+      const pushes = jest.spyOn(DataStream.prototype, 'push');
       await transport.send(acmeInvoice({ messageId: '<second@acme.test>' }));
+      expect(pushes.mock.calls.filter(([bytes]) => bytes !== null)).toHaveLength(1);
+      pushes.mockRestore();
 
       const [received, second] = await s.waitForMessages(2);
       expect(received.parsed.text).toBe('.leading dot\n.\nmiddle\nbare CR\n..two dots\nend');
