@@ -180,6 +180,8 @@ describe('the send-time check', () => {
       await m.worker!.worker.resume();
       const ended = await waitForEmail(m, 'sp-late', all, (e) => e.status === 'suppressed');
       expect(ended.attempts).toEqual([]);
+      // No attempt started, so the record keeps no mark of one in flight (decision 0064).
+      expect(await m.api.deps.store.emails.get('sp-late', all)).not.toHaveProperty('attemptInFlightSince');
       await new Promise((res) => setTimeout(res, 300));
       expect(sink.messages).toHaveLength(1);
     } finally {

@@ -1,4 +1,4 @@
-import { applySuppressions, EmailRecord, sendableRecipients } from '@mailroom/domain';
+import { applySuppressions, EmailRecord, sendableRecipients, withoutAttemptInFlight } from '@mailroom/domain';
 import type { Logger } from 'pino';
 import type { WorkerDeps } from './worker-deps';
 
@@ -8,10 +8,16 @@ import type { WorkerDeps } from './worker-deps';
  * recipients are recorded `suppressed` with the reason before any server is contacted, and the others
  * still go. Answers the record to send (its recipients waiting for a send are exactly those to put on
  * the wire), or null when nobody is left: every recipient suppressed, or the email canceled meanwhile.
+ * Then no attempt starts, and markSending's mark of one in flight goes in the same write.
  */
 export async function screenSuppressedAtSend(deps: WorkerDeps, email: EmailRecord, log: Logger): Promise<EmailRecord | null> {
   const waiting = sendableRecipients(email);
-  if (waiting.length === 0) return nothingToSend(email, log);
+  if (waiting.length === 0) {
+    const settled = await deps.store.emails.update(email.tenantId, email.id, (e) =>
+      e.attemptInFlightSince !== undefined && sendableRecipients(e).length === 0 ? withoutAttemptInFlight(e) : null,
+    );
+    return nothingToSend(settled ?? email, log);
+  }
   const now = deps.now().toISOString();
   const active = await deps.store.suppressions.findActive(
     email.tenantId,
@@ -19,7 +25,11 @@ export async function screenSuppressedAtSend(deps: WorkerDeps, email: EmailRecor
     now,
   );
   if (active.length === 0) return email;
-  const screened = (await deps.store.emails.update(email.tenantId, email.id, (e) => applySuppressions(e, active, now, 'worker'))) ?? email;
+  const screened =
+    (await deps.store.emails.update(email.tenantId, email.id, (e) => {
+      const applied = applySuppressions(e, active, now, 'worker');
+      return applied && sendableRecipients(applied).length === 0 ? withoutAttemptInFlight(applied) : applied;
+    })) ?? email;
   log.info({ suppressed: active.length }, 'recipients on the suppression list: not sent to them');
   return sendableRecipients(screened).length > 0 ? screened : nothingToSend(screened, log);
 }
