@@ -119,6 +119,7 @@ export const HINT_KEYS = [
   'send.timedOut',
   'send.interrupted',
   'send.interruptedNotSentAgain',
+  'send.interruptedTestEmail',
   // The plan fallback (settings.failing: its plan no longer allows the tenant's own server)
   'settings.planFallback',
 ] as const;

@@ -88,6 +88,18 @@ describe('an interrupted attempt recorded once only', () => {
 describe('giving up with an attempt in flight (a job stalled too often)', () => {
   const reason = { code: 'EJOB', reason: 'job stalled more than allowable limit' };
 
+  it('a test email whose request ended mid-send says to check the inbox and send another test, not to beware of a duplicate', () => {
+    const failed = giveUp(
+      markSending({ ...email(['admin@tenant.example']), test: true }, at(1))!,
+      { code: 'ETEST', reason: 'the test request ended before its outcome was recorded' },
+      at(30),
+    )!;
+    expect(failed.status).toBe('failed');
+    expect(failed.attempts).toEqual([expect.objectContaining({ code: 'interrupted', hintKey: 'send.interruptedTestEmail' })]);
+    expect(failed.attempts[0].hint).toMatch(/Nothing sends a test email again: check the inbox it went to, and send another test/);
+    expect(failed.attempts[0].hint).not.toMatch(/twice|worker/);
+  });
+
   it('records the interrupted attempt, saying it was not sent again, then fails the recipients', () => {
     const failed = giveUp(markSending(email(), at(1))!, reason, at(30))!;
     expect(failed.status).toBe('failed');

@@ -16,6 +16,10 @@ export const INTERRUPTED_ATTEMPT_WORDS = `${WHAT_HAPPENED}, so the recipient may
 /** What it says when none followed: the email was given up (giveUp) with this attempt still in flight. */
 export const INTERRUPTED_NOT_SENT_AGAIN_WORDS = `${WHAT_HAPPENED}. It was not sent again (see the failed event): before sending it again, check whether the recipient got it, or they may get it twice.`;
 
+/** The same for a test email, which the API sent itself and nothing sends again: a second test costs nothing. */
+export const INTERRUPTED_TEST_EMAIL_WORDS =
+  'the request that sent this test email ended in the middle of this attempt, before the outcome was recorded: the server may or may not have received the message. Nothing sends a test email again: check the inbox it went to, and send another test if it did not arrive.';
+
 /**
  * Whether an attempt of ours started and never recorded its outcome: markSending's mark is still
  * there. A record written before that mark existed says it by a recipient still `sending`, unless its

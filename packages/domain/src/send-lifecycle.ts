@@ -1,7 +1,7 @@
 import type { EmailEvent, EmailRecord, RecipientState } from './email';
 import { awaitsSend, recipientAwaitsSend } from './awaiting-send';
 import { mergeEvents, moveRecipient, withSummary } from './history';
-import { INTERRUPTED_NOT_SENT_AGAIN_WORDS, withInterruptedAttempt } from './interrupted-attempt';
+import { INTERRUPTED_NOT_SENT_AGAIN_WORDS, INTERRUPTED_TEST_EMAIL_WORDS, withInterruptedAttempt } from './interrupted-attempt';
 
 export { awaitsSend, recipientAwaitsSend };
 
@@ -49,15 +49,14 @@ export function reopenFailed(rec: EmailRecord, at: string, source: 'api' | 'work
  * vanished after its attempts ran out, or BullMQ gave it up as stalled too often): every recipient
  * still waiting becomes `failed` with the reason. An attempt still in flight (its worker stopped
  * mid-send) is recorded first as `interrupted`, saying it was not sent again: the server may have
- * received it. Null when nothing waits.
+ * received it (a test email's says to check the inbox and send another test). Null when nothing waits.
  */
 export function giveUp(rec: EmailRecord, failure: { code: string; reason: string }, at: string): EmailRecord | null {
   if (!awaitsSend(rec)) return null;
-  return giveUpWaiting(
-    withInterruptedAttempt(rec, at, 'send.interruptedNotSentAgain', INTERRUPTED_NOT_SENT_AGAIN_WORDS) ?? rec,
-    failure,
-    at,
-  );
+  const interrupted = rec.test
+    ? withInterruptedAttempt(rec, at, 'send.interruptedTestEmail', INTERRUPTED_TEST_EMAIL_WORDS)
+    : withInterruptedAttempt(rec, at, 'send.interruptedNotSentAgain', INTERRUPTED_NOT_SENT_AGAIN_WORDS);
+  return giveUpWaiting(interrupted ?? rec, failure, at);
 }
 
 function giveUpWaiting(rec: EmailRecord, failure: { code: string; reason: string }, at: string): EmailRecord {

@@ -160,6 +160,8 @@ export const hintsEn: HintWords = {
     "The sending stopped in the middle of this attempt, before the server's answer was recorded: the server may or may not have received the email, so the recipient may get it twice (both copies show as one conversation). It was sent again.",
   'send.interruptedNotSentAgain':
     "The sending stopped in the middle of this attempt, before the server's answer was recorded: the server may or may not have received the email. It was not sent again: before you send it again, check whether the recipient got it, or they may get it twice.",
+  'send.interruptedTestEmail':
+    "The sending of this test email stopped midway, before the server's answer was recorded: the server may or may not have received it. Nothing sends a test email again: check the inbox it went to, and send another test if it did not arrive.",
   'settings.planFallback':
     'Your plan no longer includes your own SMTP server: your emails go out through the platform until the plan allows it again or the settings change.',
 

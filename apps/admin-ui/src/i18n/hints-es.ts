@@ -164,6 +164,8 @@ export const hintsEs: HintWords = {
     'El envío se detuvo a mitad de este intento, antes de registrar la respuesta del servidor: puede que el servidor recibiera el email o no, así que el destinatario puede recibirlo dos veces (las dos copias se ven como una sola conversación). Se ha enviado de nuevo.',
   'send.interruptedNotSentAgain':
     'El envío se detuvo a mitad de este intento, antes de registrar la respuesta del servidor: puede que el servidor recibiera el email o no. No se ha vuelto a enviar: antes de enviarlo de nuevo, comprueba si el destinatario lo recibió, o puede recibirlo dos veces.',
+  'send.interruptedTestEmail':
+    'El envío de este email de prueba se detuvo a mitad, antes de registrar la respuesta del servidor: puede que el servidor lo recibiera o no. Nada vuelve a enviar un email de prueba: revisa la bandeja a la que se envió y, si no llegó, envía otra prueba.',
   'settings.planFallback':
     'Tu plan ya no incluye tu propio servidor SMTP: tus emails salen por la plataforma hasta que el plan lo permita de nuevo o cambien los ajustes.',
 

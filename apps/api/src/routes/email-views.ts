@@ -44,7 +44,7 @@ const attemptSchema = z.strictObject({
 const eventSchema = z.strictObject({
   type: z.enum(EVENT_TYPES).meta({
     description:
-      '`interrupted` (source `worker`): an attempt whose worker stopped mid-send (killed) before its outcome was recorded; the server may or may not have received the message, so a duplicate is possible. The attempt is in `attempts` with code `interrupted`; the email was sent again, or, when the send was given up with the attempt in flight (a job BullMQ gave up as stalled too often), it failed and was not (hint key `send.interruptedNotSentAgain`).',
+      '`interrupted` (source `worker`): an attempt whose worker stopped mid-send (killed) before its outcome was recorded; the server may or may not have received the message, so a duplicate is possible. The attempt is in `attempts` with code `interrupted`; the email was sent again, or, when the send was given up with the attempt in flight (a job BullMQ gave up as stalled too often), it failed and was not (hint key `send.interruptedNotSentAgain`; for a test email, which the API sends itself, `send.interruptedTestEmail`).',
   }),
   at: isoTime,
   recipient: z.string().optional().meta({
