@@ -1,33 +1,11 @@
 import pino from 'pino';
 import { applyCancel, applySendFailure, EmailRecord, markSending } from '@mailroom/domain';
+import { at, queuedEmail } from '@mailroom/domain/test/email-fixture';
 import { SqliteStore } from '@mailroom/store';
 import { screenSuppressedAtSend } from './screen-suppressed-at-send';
 import type { WorkerDeps } from './worker-deps';
 
-const T0 = Date.parse('2026-03-01T10:00:00.000Z');
-const at = (s: number) => new Date(T0 + s * 1000).toISOString();
-
-function queued(id: string, to: string[]): EmailRecord {
-  return {
-    id,
-    tenantId: 'screen',
-    status: 'queued',
-    subject: `Invoice ${id}`,
-    to: to.map((email) => ({ email })),
-    cc: [],
-    bcc: [],
-    transport: { mode: 'platform' },
-    recipients: to.map((email) => ({ email, kind: 'to' as const, status: 'queued' as const, updatedAt: at(0) })),
-    attempts: [],
-    events: [],
-    opens: { count: 0, machineCount: 0 },
-    test: false,
-    hasHtml: false,
-    attachmentCount: 0,
-    createdAt: at(0),
-    updatedAt: at(0),
-  };
-}
+const queued = (id: string, to: string[]): EmailRecord => ({ ...queuedEmail(to), id, tenantId: 'screen', transport: { mode: 'platform' } });
 
 describe('screenSuppressedAtSend: nobody left to send to', () => {
   const store = new SqliteStore({ filename: ':memory:' });
