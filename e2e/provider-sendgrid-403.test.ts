@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { CallbackReceiver, SendgridEmulator, startSendgridEmulator } from '@mailroom/testkit';
-import { startCallbackReceiver } from './support/callback-bodies';
-import { INVOICE_PDF, Mailroom, SETTLED, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
+import type { CallbackReceiver, SendgridEmulator } from '@mailroom/testkit';
+import { Mailroom, SETTLED, waitFor, waitForEmail } from './support/mailroom-harness';
+import { OnSendgrid, sendgridInvoice as invoice, sendgridSettings, startOnSendgrid } from './support/sendgrid-tenant';
 
 /** Keys of tenants whose sends the tests refuse with injected 403s (matched by key, so no other send takes them). */
 const KEY_BLOCKED = 'SG.blocked-for-a-while.0000000001';
@@ -11,7 +10,6 @@ const KEY_TEST_BLOCKED = 'SG.test-email-blocked.000000004';
 /** Keys without the Mail Send permission: SendGrid itself answers their sends 403. */
 const KEY_NO_MAIL_SEND = 'SG.no-mail-send.000000000000006';
 const KEY_TEST_NO_MAIL_SEND = 'SG.test-no-mail-send.000000007';
-const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 
 /**
  * SendGrid's 403 (decision 0057): about the sender, it fails at once; otherwise the key's scopes tell
@@ -19,37 +17,21 @@ const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
  * hears of either at the first refusal.
  */
 describe("a tenant's SendGrid account refusing access", () => {
+  let on: OnSendgrid;
   let m: Mailroom;
   let sg: SendgridEmulator;
   let platform: CallbackReceiver;
   beforeAll(async () => {
-    sg = await startSendgridEmulator({
+    on = await startOnSendgrid({
       apiKeys: [KEY_BLOCKED, KEY_BLOCKED_LONG, KEY_UNVERIFIED, KEY_TEST_BLOCKED],
       keysWithoutMailSend: [KEY_NO_MAIL_SEND, KEY_TEST_NO_MAIL_SEND],
     });
-    platform = await startCallbackReceiver([SECRET]);
-    m = await startMailroom({ SENDGRID_API_URL: sg.url, CALLBACK_URL: platform.url, CALLBACK_SECRETS: SECRET });
+    ({ m, sg, platform } = on);
   });
-  afterAll(async () => {
-    await m.stop();
-    await sg.close();
-    await platform.close();
-  });
+  afterAll(() => on.stop());
 
   const saveSendgrid = (tenant: string, key: string) =>
-    m.call('PUT', `/v1/tenants/${tenant}/email-settings`, {
-      mode: 'provider',
-      senderName: `Tenant ${tenant}`,
-      replyTo: `billing@${tenant}.example`,
-      provider: { name: 'sendgrid', fromAddress: `billing@${tenant}.example`, privateApiKey: key },
-    });
-  const invoice = (n: string) => ({
-    to: [{ email: 'client@customer.example', name: 'Client' }],
-    subject: `Invoice ${n}`,
-    text: 'attached',
-    attachments: [{ filename: `${n}.pdf`, contentType: 'application/pdf', content: INVOICE_PDF.toString('base64') }],
-    document: { type: 'invoice', id: n },
-  });
+    m.call('PUT', `/v1/tenants/${tenant}/email-settings`, sendgridSettings(tenant, key));
   const sendsWith = (key: string) => (req: { path: string; headers: { authorization?: string } }) =>
     req.path === '/v3/mail/send' && req.headers.authorization === `Bearer ${key}`;
   const scopeChecksBy = (key: string) =>

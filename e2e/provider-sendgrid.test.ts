@@ -1,20 +1,20 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { CallbackReceiver, EmulatedEventWebhook, SendgridEmulator, sendgridEvents, startSendgridEmulator } from '@mailroom/testkit';
-import { startCallbackReceiver } from './support/callback-bodies';
-import { INVOICE_PDF, Mailroom, SETTLED, startMailroom, waitForEmail } from './support/mailroom-harness';
+import { generateKeyPairSync } from 'node:crypto';
+import { CallbackReceiver, EmulatedEventWebhook, SendgridEmulator, sendgridEvents } from '@mailroom/testkit';
+import { INVOICE_PDF, Mailroom, SETTLED, waitForEmail } from './support/mailroom-harness';
+import { OnSendgrid, sendgridInvoice, sendgridSettings, startOnSendgrid } from './support/sendgrid-tenant';
 
 const KEY_A = 'SG.tenant-a.0123456789abcdef';
 const KEY_B = 'SG.tenant-b.fedcba9876543210';
 const RESTRICTED = 'SG.mail-send-only.000000000001';
 /** The key of a tenant whose test email the test refuses with an injected 429 (matched by key, so no other send takes it). */
 const KEY_TEST_BUSY = 'SG.test-email-busy.00000000005';
-const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 
 /**
  * The front door, for SendGrid: a tenant saves its own keys, the webhook is registered on its account,
  * an invoice goes out through its account, SendGrid posts signed events, the history tells the truth.
  */
 describe('a tenant on its own SendGrid account', () => {
+  let on: OnSendgrid;
   let m: Mailroom;
   let sg: SendgridEmulator;
   let platform: CallbackReceiver;
@@ -23,36 +23,18 @@ describe('a tenant on its own SendGrid account', () => {
   const THEIRS = 'https://erp.shared-account.example/sendgrid-events';
   beforeAll(async () => {
     // KEY_A and KEY_B are two tenants' keys on one SendGrid account.
-    sg = await startSendgridEmulator({
+    on = await startOnSendgrid({
       apiKeys: [KEY_A, KEY_B, KEY_TEST_BUSY],
       mailSendOnlyKeys: [RESTRICTED],
     });
+    ({ m, sg, platform } = on);
     theirs = sg.addEventWebhook({ url: THEIRS, delivered: true, bounce: true, friendly_name: 'ERP' }, { signed: true, legacy: true });
-    platform = await startCallbackReceiver([SECRET]);
-    m = await startMailroom({ SENDGRID_API_URL: sg.url, CALLBACK_URL: platform.url, CALLBACK_SECRETS: SECRET });
   });
-  afterAll(async () => {
-    await m.stop();
-    await sg.close();
-    await platform.close();
-  });
+  afterAll(() => on.stop());
 
   const saveSendgrid = (tenant: string, key: string | undefined, extra: Record<string, unknown> = {}) =>
-    m.call('PUT', `/v1/tenants/${tenant}/email-settings`, {
-      mode: 'provider',
-      senderName: `Tenant ${tenant}`,
-      replyTo: `billing@${tenant}.example`,
-      bcc: [`archive@${tenant}.example`],
-      provider: { name: 'sendgrid', fromAddress: `billing@${tenant}.example`, ...(key ? { privateApiKey: key } : {}), ...extra },
-    });
-  const invoice = (n: string) => ({
-    to: [{ email: 'client@customer.example', name: 'Client' }],
-    subject: `Invoice ${n}`,
-    text: 'attached',
-    html: '<p>attached</p>',
-    attachments: [{ filename: `${n}.pdf`, contentType: 'application/pdf', content: INVOICE_PDF.toString('base64') }],
-    document: { type: 'invoice', id: n },
-  });
+    m.call('PUT', `/v1/tenants/${tenant}/email-settings`, sendgridSettings(tenant, key, { bcc: true, provider: extra }));
+  const invoice = (n: string) => sendgridInvoice(n, { html: true });
   const webhookUrl = (tenant: string) => `${m.webhooks.url}/webhooks/sendgrid/${tenant}`;
   const ourWebhook = (tenant: string) => sg.eventWebhooks().find((h) => h.settings.url === webhookUrl(tenant));
 
