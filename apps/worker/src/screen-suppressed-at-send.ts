@@ -7,12 +7,15 @@ import type { WorkerDeps } from './worker-deps';
  * address may have gone on the list since (another email's bounce, a complaint, by hand): such
  * recipients are recorded `suppressed` with the reason before any server is contacted, and the others
  * still go. Answers the record to send (its recipients waiting for a send are exactly those to put on
- * the wire), or null when nobody is left: every recipient suppressed, or the email canceled meanwhile.
- * Then no attempt starts, and markSending's mark of one in flight goes in the same write.
+ * the wire), or null when nobody is left: every recipient suppressed, or the email canceled meanwhile
+ * (which the cancel route allows only while no worker holds the job: a guard). Then no attempt starts,
+ * and markSending's mark of one in flight goes, in the same write as the suppressions.
  */
 export async function screenSuppressedAtSend(deps: WorkerDeps, email: EmailRecord, log: Logger): Promise<EmailRecord | null> {
   const waiting = sendableRecipients(email);
   if (waiting.length === 0) {
+    // A record already without a mark needs no write (nor the store's write lock). With one, the mark goes.
+    if (email.attemptInFlightSince === undefined) return nothingToSend(email, log);
     const settled = await deps.store.emails.update(email.tenantId, email.id, (e) =>
       e.attemptInFlightSince !== undefined && sendableRecipients(e).length === 0 ? withoutAttemptInFlight(e) : null,
     );
