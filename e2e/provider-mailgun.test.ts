@@ -104,6 +104,27 @@ describe('a tenant on its own Mailgun account', () => {
     expect(email.events.filter((e: any) => e.type === 'bounced')).toHaveLength(0);
   });
 
+  it('a signing key saved a moment ago verifies the very next post; the old one stops within a second (decision 0066)', async () => {
+    const id = (await m.call('POST', '/v1/tenants/mga/emails', { to: ['rotated@customer.example'], subject: 'Invoice MG-2', text: 't' })).body.id;
+    await waitForEmail(m, 'mga', id, SETTLED);
+    const msg = eu.sent.find((s) => s.fields.some(([k, v]) => k === 'v:mailroom_email_id' && v === id))!;
+    const [target] = eu.targetsOf(msg);
+    const oldKey = eu.signingKey;
+    // This post leaves the tenant's settings, with the old key, kept in the webhooks app.
+    expect((await eu.postEvent(url('mga'), mailgunEvents.delivered(target))).status).toBe(200);
+    const rotated = await fetch(`${eu.url}/v5/accounts/http_signing_key`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`api:${EU_KEY}`).toString('base64')}` },
+    });
+    expect(rotated.status).toBe(200);
+    expect(eu.signingKey).not.toBe(oldKey);
+    expect((await save('mga', { fromAddress: 'billing@mg.acme.example', region: 'eu' })).status).toBe(200);
+    expect((await eu.postEvent(url('mga'), mailgunEvents.opened(target))).status).toBe(200);
+    await waitForEmail(m, 'mga', id, (e) => e.status === 'opened');
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await eu.postEvent(url('mga'), mailgunEvents.clicked(target, { url: 'https://acme.example/pay' }), { signingKey: oldKey })).status).toBe(401);
+  });
+
   it('the wrong region answers 401 like a bad key: failed at once with the region hint', async () => {
     await save('mgwrong', { fromAddress: 'billing@mg.acme.example', privateApiKey: EU_KEY });
     const settings = await m.call('GET', '/v1/tenants/mgwrong/email-settings');

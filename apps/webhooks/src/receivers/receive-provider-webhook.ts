@@ -1,6 +1,8 @@
+import type { EmailSettings } from '@mailroom/domain';
 import type { Logger } from 'pino';
 import type { WebhooksDeps } from '../webhooks-deps';
 import type { OpenedWebhooks } from './opened-webhooks';
+import type { RecentSettings } from './recent-settings';
 import { recordProviderEvents } from './record-provider-events';
 import type { ReplayTokens } from './replay-tokens';
 
@@ -15,8 +17,9 @@ export interface ProviderPost {
   headers: Record<string, string | undefined>;
 }
 
-/** What the app keeps between posts: each tenant's opened webhook key, the replay tokens' batcher. */
+/** What the app keeps between posts: each tenant's recent settings and opened webhook key, the replay tokens' batcher. */
 export interface ReceiverState {
+  settings: RecentSettings;
   opened: OpenedWebhooks;
   tokens: ReplayTokens;
 }
@@ -46,15 +49,22 @@ export async function receiveProviderWebhook(deps: WebhooksDeps, state: Receiver
   const receiver = module.webhooks;
   let claimedToken: string | undefined;
   try {
-    const settings = await deps.store.settings.get(tenantId);
-    const p = settings?.mode === 'provider' && settings.provider?.name === provider ? settings.provider : undefined;
-    if (!p) {
+    const now = deps.now();
+    const check = (settings: EmailSettings | null) => {
+      const p = settings?.mode === 'provider' && settings.provider?.name === provider ? settings.provider : undefined;
+      const verified = p && receiver.verify({ rawBody, headers }, opened.of(tenantId, p.webhook), now, deps.config.limits.webhookMaxAgeSeconds);
+      return { p, verified };
+    };
+    const recent = await state.settings.get(tenantId);
+    let { p, verified } = check(recent.settings);
+    // Settings kept from an earlier post may predate a save (a new key, the provider just chosen):
+    // nothing is refused on them without reading the store afresh (decision 0066).
+    if (!recent.justRead && !verified?.ok) ({ p, verified } = check(await state.settings.reread(tenantId)));
+    if (!p || !verified) {
       log().warn('webhook for a tenant not configured for this provider');
       deps.observer?.webhookRefused(provider);
       return answer(receiver.notConfiguredStatus, 'no such webhook');
     }
-    const now = deps.now();
-    const verified = receiver.verify({ rawBody, headers }, opened.of(tenantId, p.webhook), now, deps.config.limits.webhookMaxAgeSeconds);
     if (!verified.ok) {
       log().warn({ reason: verified.reason }, `webhook refused: ${verified.message}`);
       deps.observer?.webhookRefused(provider);
@@ -97,11 +107,12 @@ export async function receiveProviderWebhook(deps: WebhooksDeps, state: Receiver
     deps.observer?.webhookProcessed(provider, outcome);
     const last = p.webhook?.lastEventAt ? Date.parse(p.webhook.lastEventAt) : 0;
     if (now.getTime() - last > LAST_EVENT_EVERY_MS) {
-      await deps.store.settings.update(tenantId, (s) =>
+      const saved = await deps.store.settings.update(tenantId, (s) =>
         s.provider?.webhook
           ? { ...s, provider: { ...s.provider, webhook: { ...s.provider.webhook, lastEventAt: now.toISOString() } } }
           : null,
       );
+      state.settings.remember(tenantId, saved);
     }
     return answer(200, 'ok');
   } catch (e) {

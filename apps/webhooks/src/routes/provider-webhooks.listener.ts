@@ -1,5 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { OpenedWebhooks } from '../receivers/opened-webhooks';
+import { RecentSettings } from '../receivers/recent-settings';
 import { ReceiverState, receiveProviderWebhook, WebhookAnswer } from '../receivers/receive-provider-webhook';
 import { ReplayTokens } from '../receivers/replay-tokens';
 import type { WebhooksDeps } from '../webhooks-deps';
@@ -17,7 +18,11 @@ const ROUTE = /^\/webhooks\/([^/]+)\/([^/]+)\/?$/i;
  * Everything else goes to `next` untouched. What is answered is `receiveProviderWebhook`'s.
  */
 export function providerWebhooksListener(deps: WebhooksDeps, next: RequestListener): RequestListener {
-  const state: ReceiverState = { opened: new OpenedWebhooks(deps.box), tokens: new ReplayTokens(deps) };
+  const state: ReceiverState = {
+    settings: new RecentSettings(deps.store),
+    opened: new OpenedWebhooks(deps.box),
+    tokens: new ReplayTokens(deps),
+  };
   return (req, res) => {
     if (req.method !== 'POST') return next(req, res);
     const url = req.url ?? '/';
