@@ -18,7 +18,7 @@ export class OpenedWebhooks {
 
   of(tenantId: string, state: WebhookState | undefined): OpenedWebhook {
     const hit = this.byTenant.get(tenantId);
-    if (hit && sameKey(hit.state, state)) {
+    if (hit && sameWebhookKey(hit.state, state)) {
       this.byTenant.delete(tenantId);
       this.byTenant.set(tenantId, hit);
       return hit.opened;
@@ -31,5 +31,6 @@ export class OpenedWebhooks {
   }
 }
 
-const sameKey = (a: WebhookState | undefined, b: WebhookState | undefined) =>
+/** Whether two webhook states verify alike: the same key, the same Basic user, the same registration. */
+export const sameWebhookKey = (a: WebhookState | undefined, b: WebhookState | undefined) =>
   a?.verificationKey === b?.verificationKey && a?.basicUser === b?.basicUser && a?.providerWebhookId === b?.providerWebhookId;

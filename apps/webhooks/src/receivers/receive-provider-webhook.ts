@@ -1,7 +1,7 @@
 import type { EmailSettings } from '@mailroom/domain';
 import type { Logger } from 'pino';
 import type { WebhooksDeps } from '../webhooks-deps';
-import type { OpenedWebhooks } from './opened-webhooks';
+import { type OpenedWebhooks, sameWebhookKey } from './opened-webhooks';
 import type { RecentSettings } from './recent-settings';
 import { recordProviderEvents } from './record-provider-events';
 import type { ReplayTokens } from './replay-tokens';
@@ -50,16 +50,20 @@ export async function receiveProviderWebhook(deps: WebhooksDeps, state: Receiver
   let claimedToken: string | undefined;
   try {
     const now = deps.now();
-    const check = (settings: EmailSettings | null) => {
-      const p = settings?.mode === 'provider' && settings.provider?.name === provider ? settings.provider : undefined;
-      const verified = p && receiver.verify({ rawBody, headers }, opened.of(tenantId, p.webhook), now, deps.config.limits.webhookMaxAgeSeconds);
-      return { p, verified };
-    };
+    const providerOf = (settings: EmailSettings | null) =>
+      settings?.mode === 'provider' && settings.provider?.name === provider ? settings.provider : undefined;
+    const verify = (p: ReturnType<typeof providerOf>) =>
+      p && receiver.verify({ rawBody, headers }, opened.of(tenantId, p.webhook), now, deps.config.limits.webhookMaxAgeSeconds);
     const recent = await state.settings.get(tenantId);
-    let { p, verified } = check(recent.settings);
+    let p = providerOf(recent.settings);
+    let verified = verify(p);
     // Settings kept from an earlier post may predate a save (a new key, the provider just chosen):
-    // nothing is refused on them without reading the store afresh (decision 0066).
-    if (!recent.justRead && !verified?.ok) ({ p, verified } = check(await state.settings.reread(tenantId)));
+    // nothing is refused on them without reading the store afresh (decision 0066). Verified again
+    // only when what verifies differs, so a forged post costs one verification, as before.
+    if (!recent.justRead && !verified?.ok) {
+      const fresh = providerOf(await state.settings.reread(tenantId));
+      if (!(fresh && p && sameWebhookKey(fresh.webhook, p.webhook))) verified = verify((p = fresh));
+    }
     if (!p || !verified) {
       log().warn('webhook for a tenant not configured for this provider');
       deps.observer?.webhookRefused(provider);
