@@ -105,7 +105,8 @@ describe('a tenant on its own Mailgun account', () => {
   });
 
   it('a signing key saved a moment ago verifies the very next post; the old one stops within a second (decision 0066)', async () => {
-    const id = (await m.call('POST', '/v1/tenants/mga/emails', { to: ['rotated@customer.example'], subject: 'Invoice MG-2', text: 't' })).body.id;
+    const id = (await m.call('POST', '/v1/tenants/mga/emails', { to: ['rotated@customer.example'], subject: 'Invoice MG-2', text: 't' }))
+      .body.id;
     await waitForEmail(m, 'mga', id, SETTLED);
     const msg = eu.sent.find((s) => s.fields.some(([k, v]) => k === 'v:mailroom_email_id' && v === id))!;
     const [target] = eu.targetsOf(msg);
@@ -122,7 +123,9 @@ describe('a tenant on its own Mailgun account', () => {
     expect((await eu.postEvent(url('mga'), mailgunEvents.opened(target))).status).toBe(200);
     await waitForEmail(m, 'mga', id, (e) => e.status === 'opened');
     await new Promise((r) => setTimeout(r, 1100));
-    expect((await eu.postEvent(url('mga'), mailgunEvents.clicked(target, { url: 'https://acme.example/pay' }), { signingKey: oldKey })).status).toBe(401);
+    expect(
+      (await eu.postEvent(url('mga'), mailgunEvents.clicked(target, { url: 'https://acme.example/pay' }), { signingKey: oldKey })).status,
+    ).toBe(401);
   });
 
   it('the wrong region answers 401 like a bad key: failed at once with the region hint', async () => {

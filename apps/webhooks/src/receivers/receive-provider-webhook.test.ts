@@ -55,8 +55,14 @@ describe('a provider post verified on settings kept from an earlier post', () =>
       tokens: {} as ReplayTokens,
     };
     const post = async (user: string) =>
-      (await receiveProviderWebhook(deps, state, { provider: 'acme', tenantId: 't1', rawBody: Buffer.from('[]'), headers: { 'x-user': user } }))
-        .status;
+      (
+        await receiveProviderWebhook(deps, state, {
+          provider: 'acme',
+          tenantId: 't1',
+          rawBody: Buffer.from('[]'),
+          headers: { 'x-user': user },
+        })
+      ).status;
     return {
       counts,
       post,

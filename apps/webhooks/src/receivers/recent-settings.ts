@@ -14,7 +14,7 @@ export interface SettingsForPost {
 
 /**
  * Each tenant's settings as the store held them at most RECENT_SETTINGS_MS ago. A provider posting
- * one event per request (Mailgun) had the webhooks app read the same settings row for every event:
+ * one event per request had the webhooks app read the same settings row for every event:
  * a tenth of such a post's CPU, as the other processes' commits make SQLite read its pages again
  * (decision 0066). The receiver reads afresh (`reread`) before refusing a post on settings it was
  * handed from here, so a key or a configuration saved a moment ago is used at once; what can outlive
