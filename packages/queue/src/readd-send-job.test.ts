@@ -92,4 +92,32 @@ describe('readdSendJob', () => {
     for (let i = 0; i < 200 && finished.size < 2; i++) await new Promise((r) => setTimeout(r, 25));
     expect([...finished].sort()).toEqual(['em_done', 'em_failed']);
   });
+
+  it('a job that fails between the two reads is seen failed with its reason, or not yet failed: never failed without it', async () => {
+    // A job that BullMQ fails (reason and state in one script) right after the first read, whichever it is.
+    let failed = false;
+    const job = {
+      get failedReason() {
+        return failed ? 'job stalled more than allowable limit' : undefined;
+      },
+      attemptsMade: 0,
+      getState: async () => (failed ? 'failed' : 'active'),
+    };
+    const afterFirstRead = <T>(value: () => T) => {
+      const answer = value();
+      failed = true;
+      return answer;
+    };
+    const racing = {
+      getJob: async () => afterFirstRead(() => ({ ...job, failedReason: job.failedReason })),
+      getJobState: async () => afterFirstRead(() => (failed ? 'failed' : 'active')),
+    } as unknown as Parameters<typeof inspectSendJob>[0];
+    const first = await inspectSendJob(racing, 'em_racing');
+    expect(first).toEqual({ state: 'active', attemptsMade: 0 });
+    expect(await inspectSendJob(racing, 'em_racing')).toEqual({
+      state: 'failed',
+      failedReason: 'job stalled more than allowable limit',
+      attemptsMade: 0,
+    });
+  });
 });

@@ -9,11 +9,19 @@ export interface SendJobFacts {
   attemptsMade?: number;
 }
 
+/**
+ * The job's state, then the job: BullMQ writes a failed job's reason in the same script that moves it to
+ * failed (a stalled job's too), so the job read after a `failed` state always carries the reason. Read
+ * the other way round, a job that failed between the two reads came without it, and the sweep gave up
+ * on its email with a generic reason instead of BullMQ's.
+ */
 export async function inspectSendJob(queue: Queue<SendJobData>, emailId: string): Promise<SendJobFacts> {
+  const state = await queue.getJobState(emailId);
+  if (state === 'unknown') return { state };
   const job = await queue.getJob(emailId);
+  // Removed between the two reads: as if it had never been there.
   if (!job) return { state: 'unknown' };
-  const state = await job.getState();
-  return { state, ...(job.failedReason ? { failedReason: job.failedReason } : {}), attemptsMade: job.attemptsMade };
+  return { state, ...(state === 'failed' && job.failedReason ? { failedReason: job.failedReason } : {}), attemptsMade: job.attemptsMade };
 }
 
 /**
