@@ -9,7 +9,8 @@ const MAX_TENANTS = 1000;
  * Each tenant's webhook verification key, opened once per sealed value: AES-GCM opening it on every post
  * cost a few per cent of a single-event post (decision 0041). Keyed by the sealed text itself, so a key saved
  * again (a new sealed value, even the same key re-sealed) is opened afresh on its first post: nothing is
- * ever verified with a key the settings no longer hold. In memory only, like the transport cache's.
+ * verified with a key other than the one in the settings it is handed (which may be up to a second old,
+ * recent-settings.ts, decision 0066). In memory only, like the transport cache's.
  */
 export class OpenedWebhooks {
   private readonly byTenant = new Map<string, { state: WebhookState | undefined; opened: OpenedWebhook }>();
