@@ -1,4 +1,5 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
+import { buildMime } from '../smtp/compose-smtp-mail';
 import { toNodemailerMessage } from '../smtp/to-nodemailer-message';
 import type { OutgoingMessage } from '../transport';
 
@@ -11,5 +12,5 @@ import type { OutgoingMessage } from '../transport';
 export function composeMime(message: OutgoingMessage): Promise<Buffer> {
   const root = new MailComposer(toNodemailerMessage(message)).compile();
   root.keepBcc = true;
-  return root.build();
+  return buildMime(root);
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import nodemailer, { Transport as NodemailerTransport } from 'nodemailer';
 import type { OutgoingMessage, SendResult, Transport } from '../transport';
 import type { SmtpTransportLogger } from '../smtp/smtp-transport';
+import { buildMime } from '../smtp/compose-smtp-mail';
 import { toNodemailerMessage } from '../smtp/to-nodemailer-message';
 import { outboxFileOf } from './outbox-files';
 
@@ -92,10 +93,10 @@ const emlComposer: NodemailerTransport<ComposedEml> = {
   version: '1',
   send(mail, callback) {
     const envelope = mail.message.getEnvelope();
-    mail.message.build((err, message) => {
-      if (err) return callback(err);
-      callback(null, { message, envelope: { from: envelope.from, to: envelope.to }, messageId: mail.message.messageId() });
-    });
+    buildMime(mail.message).then(
+      (message) => callback(null, { message, envelope: { from: envelope.from, to: envelope.to }, messageId: mail.message.messageId() }),
+      (err: Error) => callback(err),
+    );
   },
 };
 

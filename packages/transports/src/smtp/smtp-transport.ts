@@ -7,7 +7,7 @@ import { classifySmtpError, describeSmtpFailure, SmtpFailureContext } from './cl
 import { installSmtpDataEncoder } from './smtp-data-encoder';
 import type { SmtpHostGuard } from './smtp-host-guard';
 import { SmtpOAuth2Options, SmtpXOAuth2Login } from './smtp-xoauth2-login';
-import { toNodemailerMessage } from './to-nodemailer-message';
+import { composeSmtpMail } from './compose-smtp-mail';
 
 /** A pino-compatible logger; the transport logs ids and codes, never passwords or bodies. */
 export interface SmtpTransportLogger {
@@ -99,7 +99,8 @@ export class SmtpTransport implements Transport {
     const ids = { tenantId: message.tenantId, emailId: message.emailId, transport: this.kind };
     let info: SMTPPoolSentMessageInfo;
     try {
-      const submit = () => this.transporter.sendMail(toNodemailerMessage(message));
+      const mail = composeSmtpMail(message);
+      const submit = () => this.transporter.sendMail(mail);
       info = this.xoauth2 ? await this.xoauth2.withToken(submit) : await submit();
     } catch (error) {
       const failure = this.classify(error);

@@ -1,0 +1,33 @@
+import type { SendMailOptions } from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import type MimeNode from 'nodemailer/lib/mime-node';
+import type { OutgoingMessage } from '../transport';
+import { serializeMimeTree } from './serialize-mime-tree';
+import { toNodemailerMessage } from './to-nodemailer-message';
+
+/**
+ * What the SMTP transport hands nodemailer's pool: the message nodemailer's MailComposer composes from
+ * toNodemailerMessage, already serialized (serializeMimeTree), with the envelope and Message-ID
+ * nodemailer would have taken from it. The pool then only streams those bytes through its DATA encoder.
+ * A message the serializer leaves to nodemailer goes as before: the options, composed by the pool.
+ */
+export function composeSmtpMail(message: OutgoingMessage): SendMailOptions {
+  const mail = toNodemailerMessage(message);
+  const root = new MailComposer(mail).compile();
+  const raw = serializeMimeTree(root);
+  if (!raw) return mail;
+  const envelope = root.getEnvelope();
+  return {
+    envelope: { from: envelope.from || undefined, to: envelope.to },
+    raw,
+    messageId: root.messageId(),
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  };
+}
+
+/** A compiled message's bytes: serialized at once when it can be, streamed by nodemailer otherwise. */
+export function buildMime(root: MimeNode): Promise<Buffer> {
+  const raw = serializeMimeTree(root);
+  return raw ? Promise.resolve(raw) : root.build();
+}
