@@ -2,18 +2,19 @@ import type { SendMailOptions } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type MimeNode from 'nodemailer/lib/mime-node';
 import type { OutgoingMessage } from '../transport';
+import { composeMimeTree } from './compose-mime-tree';
 import { serializeMimeTree } from './serialize-mime-tree';
 import { toNodemailerMessage } from './to-nodemailer-message';
 
 /**
  * What the SMTP transport hands nodemailer's pool: the message nodemailer's MailComposer composes from
- * toNodemailerMessage, already serialized (serializeMimeTree), with the envelope and Message-ID
- * nodemailer would have taken from it. The pool then only streams those bytes through its DATA encoder.
+ * toNodemailerMessage (its tree built by composeMimeTree, MailComposer's for any other shape), already
+ * serialized (serializeMimeTree), with the envelope and Message-ID nodemailer would have taken from it. The pool then only streams those bytes through its DATA encoder.
  * A message the serializer leaves to nodemailer goes as before: the options, composed by the pool.
  */
 export function composeSmtpMail(message: OutgoingMessage): SendMailOptions {
   const mail = toNodemailerMessage(message);
-  const root = new MailComposer(mail).compile();
+  const root = composeMimeTree(mail) ?? new MailComposer(mail).compile();
   const raw = serializeMimeTree(root);
   if (!raw) return mail;
   const envelope = root.getEnvelope();
