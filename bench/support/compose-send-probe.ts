@@ -1,0 +1,81 @@
+import nodemailer from 'nodemailer';
+import { composeSmtpMail } from '../../packages/transports/src/smtp/compose-smtp-mail';
+import { installSmtpDataEncoder } from '../../packages/transports/src/smtp/smtp-data-encoder';
+import { toNodemailerMessage } from '../../packages/transports/src/smtp/to-nodemailer-message';
+import type { OutgoingMessage } from '../../packages/transports/src/transport';
+import { invoicePdf } from '../rows/end-to-end';
+import { BENCH_PASS, BENCH_USER } from './bench-smtp';
+import { inPool } from './measure';
+import { cpuMsOf } from './process-cpu';
+import { startSinkProcess } from './smtp-sink-process';
+
+/**
+ * What composing a message costs inside a send (decision 0067): the bench's invoice (text, HTML, a
+ * 30 KB PDF) sent over STARTTLS + AUTH to the bench's SMTP server through one nodemailer pool (5
+ * connections, 20 sends in flight), in ROUNDS interleaved rounds of N sends each way:
+ * - `nodemailer`: the options toNodemailerMessage gives, composed and streamed by nodemailer (MailComposer);
+ * - `mailroom`: what the SMTP transport sends, composeSmtpMail's bytes (composeMimeTree + serializeMimeTree).
+ * Both through Mailroom's DATA encoder (decision 0065), so only the composing differs. Prints this
+ * process's CPU per email (the client) and the server's, and the rate, per round.
+ *
+ *   npx tsx bench/support/compose-send-probe.ts [N=2000] [ROUNDS=5]
+ */
+async function main(): Promise<void> {
+  const [N, ROUNDS] = [Number(process.argv[2] ?? 2000), Number(process.argv[3] ?? 5)];
+  installSmtpDataEncoder();
+  const pdf = invoicePdf(30 * 1024);
+  const sink = await startSinkProcess();
+  const pool = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: sink.port,
+    secure: false,
+    requireTLS: true,
+    pool: true,
+    maxConnections: 5,
+    auth: { user: BENCH_USER, pass: BENCH_PASS },
+  });
+  const invoice = (i: number): OutgoingMessage => ({
+    emailId: `em_${i}`,
+    tenantId: 'bench',
+    from: { email: BENCH_USER, name: 'Bench' },
+    to: [{ email: `c${i}@x.example` }],
+    cc: [],
+    bcc: [],
+    subject: `Invoice ${i}`,
+    text: 'Invoice attached',
+    html: '<p>Invoice attached</p>',
+    attachments: [{ filename: 'f.pdf', contentType: 'application/pdf', content: pdf }],
+    messageId: `<em_${i}@bench.example>`,
+    headers: { 'X-Mailroom-Email-Id': `em_${i}` },
+    trackOpens: false,
+  });
+  const ways: Record<string, (i: number) => Promise<unknown>> = {
+    nodemailer: (i) => pool.sendMail(toNodemailerMessage(invoice(i))),
+    mailroom: (i) => pool.sendMail(composeSmtpMail(invoice(i))),
+  };
+  try {
+    for (const send of Object.values(ways)) await inPool(range(300), 20, send);
+    for (let round = 1; round <= ROUNDS; round++)
+      for (const [way, send] of Object.entries(ways)) {
+        const [client, server, started] = [cpuMsOf(process.pid), cpuMsOf(sink.child.pid!), Date.now()];
+        await inPool(range(N), 20, send);
+        const perEmail = (before: number, pid: number) => ((cpuMsOf(pid) - before) / N).toFixed(3);
+        console.log(
+          `round ${round} ${way.padEnd(10)} client ${perEmail(client, process.pid)} ms CPU per email, server ${perEmail(server, sink.child.pid!)}, ${Math.round((N / (Date.now() - started)) * 1000)} msg/s`,
+        );
+      }
+  } finally {
+    pool.close();
+    await sink.stop();
+  }
+}
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+void main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
