@@ -9,8 +9,9 @@ import { toNodemailerMessage } from './to-nodemailer-message';
 /**
  * What the SMTP transport hands nodemailer's pool: the message nodemailer's MailComposer composes from
  * toNodemailerMessage (its tree built by composeMimeTree, MailComposer's for any other shape), already
- * serialized (serializeMimeTree), with the envelope and Message-ID nodemailer would have taken from it. The pool then only streams those bytes through its DATA encoder.
- * A message the serializer leaves to nodemailer goes as before: the options, composed by the pool.
+ * serialized (serializeMimeTree), with the envelope and Message-ID nodemailer would have taken from it.
+ * The pool then only streams those bytes through the DATA encoder (decision 0067). A message the
+ * serializer leaves to nodemailer goes as before: the options, composed by the pool.
  */
 export function composeSmtpMail(message: OutgoingMessage): SendMailOptions {
   const mail = toNodemailerMessage(message);
