@@ -2,16 +2,15 @@ import nodemailer from 'nodemailer';
 import { composeSmtpMail } from '../../packages/transports/src/smtp/compose-smtp-mail';
 import { installSmtpDataEncoder } from '../../packages/transports/src/smtp/smtp-data-encoder';
 import { toNodemailerMessage } from '../../packages/transports/src/smtp/to-nodemailer-message';
-import type { OutgoingMessage } from '../../packages/transports/src/transport';
 import { invoicePdf } from '../rows/end-to-end';
-import { BENCH_PASS, BENCH_USER } from './bench-smtp';
+import { BENCH_PASS, BENCH_USER, benchMessage } from './bench-smtp';
 import { inPool } from './measure';
 import { cpuMsOf } from './process-cpu';
 import { startSinkProcess } from './smtp-sink-process';
 
 /**
- * What composing a message costs inside a send (decision 0067): the bench's invoice (text, HTML, a
- * 30 KB PDF) sent over STARTTLS + AUTH to the bench's SMTP server through one nodemailer pool (5
+ * What composing a message costs inside a send (decision 0067): the bench's invoice (benchMessage:
+ * text and HTML) with the end-to-end row's 30 KB PDF, sent over STARTTLS + AUTH to the bench's SMTP server through one nodemailer pool (5
  * connections, 20 sends in flight), in ROUNDS interleaved rounds of N sends each way:
  * - `nodemailer`: the options toNodemailerMessage gives, composed and streamed by nodemailer (MailComposer);
  * - `mailroom`: what the SMTP transport sends, composeSmtpMail's bytes (composeMimeTree + serializeMimeTree).
@@ -24,6 +23,10 @@ async function main(): Promise<void> {
   const [N, ROUNDS] = [Number(process.argv[2] ?? 2000), Number(process.argv[3] ?? 5)];
   installSmtpDataEncoder();
   const pdf = invoicePdf(30 * 1024);
+  const invoice = (i: number) => ({
+    ...benchMessage(i),
+    attachments: [{ filename: 'f.pdf', contentType: 'application/pdf', content: pdf }],
+  });
   const sink = await startSinkProcess();
   const pool = nodemailer.createTransport({
     host: '127.0.0.1',
@@ -33,21 +36,6 @@ async function main(): Promise<void> {
     pool: true,
     maxConnections: 5,
     auth: { user: BENCH_USER, pass: BENCH_PASS },
-  });
-  const invoice = (i: number): OutgoingMessage => ({
-    emailId: `em_${i}`,
-    tenantId: 'bench',
-    from: { email: BENCH_USER, name: 'Bench' },
-    to: [{ email: `c${i}@x.example` }],
-    cc: [],
-    bcc: [],
-    subject: `Invoice ${i}`,
-    text: 'Invoice attached',
-    html: '<p>Invoice attached</p>',
-    attachments: [{ filename: 'f.pdf', contentType: 'application/pdf', content: pdf }],
-    messageId: `<em_${i}@bench.example>`,
-    headers: { 'X-Mailroom-Email-Id': `em_${i}` },
-    trackOpens: false,
   });
   const ways: Record<string, (i: number) => Promise<unknown>> = {
     nodemailer: (i) => pool.sendMail(toNodemailerMessage(invoice(i))),
