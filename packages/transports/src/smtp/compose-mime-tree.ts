@@ -28,6 +28,13 @@ const KNOWN_OPTIONS = new Set<string>([
   'disableUrlAccess',
 ]);
 
+/** What every node gets: the message's boundary base and MailComposer's access flags. */
+interface NodeOptions {
+  baseBoundary: string;
+  disableFileAccess: boolean;
+  disableUrlAccess: boolean;
+}
+
 interface Part {
   contentType: string;
   content: string | Buffer;
@@ -57,28 +64,23 @@ export function composeMimeTree(mail: SendMailOptions, baseBoundary = randomBoun
   const alternatives = bodies(mail);
   const attachments = attachmentParts(mail);
   if (!alternatives || !attachments) return undefined;
-  const access = { disableFileAccess: !!mail.disableFileAccess, disableUrlAccess: !!mail.disableUrlAccess };
-  const rootOptions = { baseBoundary, ...access };
-  const child = (parent: MimeNode, contentType: string, filename?: string) =>
-    parent.createChild(contentType, { baseBoundary, filename, ...access });
+  const options: NodeOptions = { baseBoundary, disableFileAccess: !!mail.disableFileAccess, disableUrlAccess: !!mail.disableUrlAccess };
 
   const useAlternative = alternatives.length > 1;
   const useMixed = attachments.length > 1 || (alternatives.length > 0 && attachments.length === 1);
   let root: MimeNode;
   if (useMixed) {
-    root = new MimeNode('multipart/mixed', rootOptions);
+    root = new MimeNode('multipart/mixed', options);
     if (useAlternative) {
-      const alternative = child(root, 'multipart/alternative');
-      for (const part of alternatives) contentNode(part, (type, filename) => child(alternative, type, filename));
+      const alternative = root.createChild('multipart/alternative', options);
+      for (const part of alternatives) contentNode(part, alternative, options);
     }
-    for (const part of [...(useAlternative ? [] : alternatives), ...attachments])
-      contentNode(part, (type, filename) => child(root, type, filename));
+    for (const part of [...(useAlternative ? [] : alternatives), ...attachments]) contentNode(part, root, options);
   } else if (useAlternative) {
-    root = new MimeNode('multipart/alternative', rootOptions);
-    for (const part of alternatives) contentNode(part, (type, filename) => child(root, type, filename));
+    root = new MimeNode('multipart/alternative', options);
+    for (const part of alternatives) contentNode(part, root, options);
   } else {
-    const only = [...alternatives, ...attachments][0] ?? { contentType: 'text/plain', content: '' };
-    root = contentNode(only, (type, filename) => new MimeNode(type, { ...rootOptions, filename }));
+    root = contentNode([...alternatives, ...attachments][0] ?? { contentType: 'text/plain', content: '' }, undefined, options);
   }
 
   if (mail.headers) root.addHeader(mail.headers as Parameters<MimeNode['addHeader']>[0]);
@@ -122,9 +124,10 @@ function attachmentParts(mail: SendMailOptions): Part[] | undefined {
   return parts;
 }
 
-/** MailComposer's _createContentNode for a part in memory. */
-function contentNode(part: Part, create: (contentType: string, filename?: string) => MimeNode): MimeNode {
-  const node = create(part.contentType, part.filename);
+/** MailComposer's _createContentNode for a part in memory: a child of `parent`, or the root when there is none. */
+function contentNode(part: Part, parent: MimeNode | undefined, options: NodeOptions): MimeNode {
+  const nodeOptions = { ...options, filename: part.filename };
+  const node = parent ? parent.createChild(part.contentType, nodeOptions) : new MimeNode(part.contentType, nodeOptions);
   if (part.contentTransferEncoding) node.setHeader('Content-Transfer-Encoding', part.contentTransferEncoding);
   if (!/^text\//i.test(part.contentType) || part.contentDisposition)
     node.setHeader('Content-Disposition', part.contentDisposition ?? 'attachment');
