@@ -2,11 +2,9 @@ import { DeliveryError, hintOf } from '@mailroom/domain';
 import { randomBytes } from 'node:crypto';
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import path from 'node:path';
-import nodemailer, { Transport as NodemailerTransport } from 'nodemailer';
 import type { OutgoingMessage, SendResult, Transport } from '../transport';
 import type { SmtpTransportLogger } from '../smtp/smtp-transport';
-import { buildMime } from '../smtp/compose-smtp-mail';
-import { toNodemailerMessage } from '../smtp/to-nodemailer-message';
+import { buildMime, composeMessageTree } from '../smtp/compose-smtp-mail';
 import { outboxFileOf } from './outbox-files';
 
 export interface FileOutboxTransportOptions {
@@ -26,7 +24,6 @@ export class FileOutboxTransport implements Transport {
   readonly kind = 'platform' as const;
   readonly dir: string;
   private readonly logger?: SmtpTransportLogger;
-  private readonly composer = nodemailer.createTransport(emlComposer);
 
   constructor(options: FileOutboxTransportOptions) {
     this.dir = path.resolve(options.dir);
@@ -43,12 +40,13 @@ export class FileOutboxTransport implements Transport {
     }
     let envelopeTo: string[];
     try {
-      const info = await this.composer.sendMail(toNodemailerMessage(message));
-      envelopeTo = info.envelope.to ?? [];
+      const { root } = composeMessageTree(message);
+      const bytes = await buildMime(root);
+      envelopeTo = root.getEnvelope().to;
       await fs.mkdir(this.dir, { recursive: true });
       const temp = path.join(this.dir, `.${message.emailId}.${randomBytes(6).toString('hex')}.tmp`);
       try {
-        await fs.writeFile(temp, info.message, { flag: 'wx' });
+        await fs.writeFile(temp, bytes, { flag: 'wx' });
         await fs.rename(temp, file);
       } catch (error) {
         await fs.rm(temp, { force: true });
@@ -77,28 +75,6 @@ export class FileOutboxTransport implements Transport {
     }
   }
 }
-
-interface ComposedEml {
-  message: Buffer;
-  envelope: { from: string | false; to: string[] };
-  messageId: string;
-}
-
-/**
- * A nodemailer transport that only builds the message. Not nodemailer's streamTransport: that one
- * keeps the Bcc header in the output, which the SMTP transport never sends.
- */
-const emlComposer: NodemailerTransport<ComposedEml> = {
-  name: 'mailroom-outbox',
-  version: '1',
-  send(mail, callback) {
-    const envelope = mail.message.getEnvelope();
-    buildMime(mail.message).then(
-      (message) => callback(null, { message, envelope: { from: envelope.from, to: envelope.to }, messageId: mail.message.messageId() }),
-      (err: Error) => callback(err),
-    );
-  },
-};
 
 /** A full disk may pass; a missing permission will not. */
 function outboxFailure(error: unknown, dir: string): DeliveryError {

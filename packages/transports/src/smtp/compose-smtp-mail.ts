@@ -14,8 +14,7 @@ import { toNodemailerMessage } from './to-nodemailer-message';
  * serializer leaves to nodemailer goes as before: the options, composed by the pool.
  */
 export function composeSmtpMail(message: OutgoingMessage): SendMailOptions {
-  const mail = toNodemailerMessage(message);
-  const root = composeMimeTree(mail) ?? new MailComposer(mail).compile();
+  const { mail, root } = composeMessageTree(message);
   const raw = serializeMimeTree(root);
   if (!raw) return mail;
   const envelope = root.getEnvelope();
@@ -26,6 +25,16 @@ export function composeSmtpMail(message: OutgoingMessage): SendMailOptions {
     disableFileAccess: true,
     disableUrlAccess: true,
   };
+}
+
+/**
+ * An OutgoingMessage as nodemailer composes it: toNodemailerMessage's options and the tree MailComposer
+ * compiles from them (built by composeMimeTree; MailComposer's own for any shape it does not build).
+ * The SMTP transport, the file outbox and Graph all start here, so they write the same bytes.
+ */
+export function composeMessageTree(message: OutgoingMessage): { mail: SendMailOptions; root: MimeNode } {
+  const mail = toNodemailerMessage(message);
+  return { mail, root: composeMimeTree(mail) ?? new MailComposer(mail).compile() };
 }
 
 /** A compiled message's bytes: serialized at once when it can be, streamed by nodemailer otherwise. */
