@@ -145,4 +145,27 @@ describe('SmtpTransport delivers through a real SMTP server', () => {
     expect(s.authAttempts).toEqual([expect.objectContaining({ ok: true, secure: true })]);
     expect(s.messages).toHaveLength(0);
   });
+
+  it.each([
+    ['debug', true],
+    ['info', false],
+  ] as const)("hands nodemailer's own lines to the logger only when it writes debug (level %s)", async (level, expected) => {
+    const s = await sink({ tls: 'starttls', auth: { users: USERS } });
+    const lines: object[] = [];
+    const record = (obj: object) => void lines.push(obj);
+    const logger = {
+      debug: record,
+      info: record,
+      warn: record,
+      error: record,
+      isLevelEnabled: (l: string) => l !== 'debug' || level === 'debug',
+    };
+    await transport(s, { logger, tenantId: 'tn_acme' }).send(acmeInvoice());
+    await s.waitForMessages(1);
+    // nodemailer's entries carry its `tnx` (and its own component: mail, smtp-pool, smtp-connection).
+    const fromNodemailer = lines.filter((l) => 'tnx' in l);
+    expect(fromNodemailer.length > 0).toBe(expected);
+    // The transport's own line is written either way (pino drops it below its level).
+    expect(lines).toContainEqual(expect.objectContaining({ emailId: 'em_01', transport: 'smtp' }));
+  });
 });
