@@ -1,7 +1,7 @@
+import { toNodemailerMessage } from '@mailroom/transports';
 import nodemailer from 'nodemailer';
 import { composeSmtpMail } from '../../packages/transports/src/smtp/compose-smtp-mail';
 import { installSmtpDataEncoder } from '../../packages/transports/src/smtp/smtp-data-encoder';
-import { toNodemailerMessage } from '../../packages/transports/src/smtp/to-nodemailer-message';
 import { invoicePdf } from '../rows/end-to-end';
 import { BENCH_PASS, BENCH_USER, benchMessage } from './bench-smtp';
 import { inPool } from './measure';
