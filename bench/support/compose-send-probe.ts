@@ -1,7 +1,8 @@
 import { toNodemailerMessage } from '@mailroom/transports';
-import nodemailer from 'nodemailer';
-import { composeSmtpMail } from '../../packages/transports/src/smtp/compose-smtp-mail';
+import nodemailer, { SendMailOptions } from 'nodemailer';
+import { composeSmtpMail, SmtpMail } from '../../packages/transports/src/smtp/compose-smtp-mail';
 import { installSmtpDataEncoder } from '../../packages/transports/src/smtp/smtp-data-encoder';
+import { submitSmtpMail } from '../../packages/transports/src/smtp/submit-smtp-mail';
 import { invoicePdf } from '../rows/end-to-end';
 import { BENCH_PASS, BENCH_USER, benchMessage } from './bench-smtp';
 import { inPool } from './measure';
@@ -13,8 +14,10 @@ import { startSinkProcess } from './smtp-sink-process';
  * text and HTML) with the end-to-end row's 30 KB PDF, sent over STARTTLS + AUTH to the bench's SMTP server through one nodemailer pool (5
  * connections, 20 sends in flight), in ROUNDS interleaved rounds of N sends each way:
  * - `nodemailer`: the options toNodemailerMessage gives, composed and streamed by nodemailer (MailComposer);
- * - `mailroom`: what the SMTP transport sends, composeSmtpMail's bytes (composeMimeTree + serializeMimeTree).
- * Both through Mailroom's DATA encoder (decision 0065), so only the composing differs. Prints this
+ * - `via mailer`: composeSmtpMail's bytes handed to the mailer's `sendMail` as `raw` (the transport before decision 0068);
+ * - `mailroom`: what the SMTP transport sends, composeSmtpMail's bytes (composeMimeTree + serializeMimeTree),
+ *   handed to the pool transport itself (submitSmtpMail, decision 0068).
+ * All three through Mailroom's DATA encoder (decision 0065), so only the composing and the handing over differ. Prints this
  * process's CPU per email (the client) and the server's, and the rate, per round.
  *
  *   npx tsx bench/support/compose-send-probe.ts [N=2000] [ROUNDS=5]
@@ -39,7 +42,8 @@ async function main(): Promise<void> {
   });
   const ways: Record<string, (i: number) => Promise<unknown>> = {
     nodemailer: (i) => pool.sendMail(toNodemailerMessage(invoice(i))),
-    mailroom: (i) => pool.sendMail(composeSmtpMail(invoice(i))),
+    'via mailer': (i) => pool.sendMail(asMailerOptions(composeSmtpMail(invoice(i)))),
+    mailroom: (i) => submitSmtpMail(pool, composeSmtpMail(invoice(i))),
   };
   try {
     for (const send of Object.values(ways)) await inPool(range(300), 20, send);
@@ -56,6 +60,12 @@ async function main(): Promise<void> {
     pool.close();
     await sink.stop();
   }
+}
+
+/** composeSmtpMail's bytes as options for the mailer's sendMail: how the transport handed them over before decision 0068. */
+function asMailerOptions(mail: SmtpMail): SendMailOptions {
+  if (mail.kind === 'options') return mail.options;
+  return { raw: mail.raw, envelope: { from: mail.envelope.from || undefined, to: mail.envelope.to }, messageId: mail.messageId };
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);

@@ -6,25 +6,32 @@ import { composeMimeTree } from './compose-mime-tree';
 import { serializeMimeTree } from './serialize-mime-tree';
 import { toNodemailerMessage } from './to-nodemailer-message';
 
+/** Who the message goes to on the wire: MAIL FROM (false: the null sender) and each RCPT TO once. */
+export interface SmtpEnvelope {
+  from: string | false;
+  to: string[];
+}
+
 /**
- * What the SMTP transport hands nodemailer's pool: the message nodemailer's MailComposer composes from
- * toNodemailerMessage (its tree built by composeMimeTree, MailComposer's for any other shape), already
- * serialized (serializeMimeTree), with the envelope and Message-ID nodemailer would have taken from it.
- * The pool then only streams those bytes through the DATA encoder (decision 0067). A message the
- * serializer leaves to nodemailer goes as before: the options, composed by the pool.
+ * A message ready for nodemailer's pool (submit-smtp-mail.ts): serialized, with the envelope and the
+ * Message-ID nodemailer takes from the same tree, or left as options for nodemailer to compose.
  */
-export function composeSmtpMail(message: OutgoingMessage): SendMailOptions {
+export type SmtpMail =
+  { kind: 'serialized'; raw: Buffer; envelope: SmtpEnvelope; messageId: string } | { kind: 'options'; options: SendMailOptions };
+
+/**
+ * What the SMTP transport sends: the message nodemailer's MailComposer composes from
+ * toNodemailerMessage (its tree built by composeMimeTree, MailComposer's for any other shape), already
+ * serialized (serializeMimeTree), with the envelope and Message-ID nodemailer would have taken from it,
+ * so the pool only streams those bytes through the DATA encoder (decisions 0067 and 0068). A message the
+ * serializer leaves to nodemailer goes as before: the options, composed by nodemailer.
+ */
+export function composeSmtpMail(message: OutgoingMessage): SmtpMail {
   const { mail, root } = composeMessageTree(message);
   const raw = serializeMimeTree(root);
-  if (!raw) return mail;
+  if (!raw) return { kind: 'options', options: mail };
   const envelope = root.getEnvelope();
-  return {
-    envelope: { from: envelope.from || undefined, to: envelope.to },
-    raw,
-    messageId: root.messageId(),
-    disableFileAccess: true,
-    disableUrlAccess: true,
-  };
+  return { kind: 'serialized', raw, envelope: { from: envelope.from, to: [...envelope.to] }, messageId: root.messageId() };
 }
 
 /**

@@ -8,6 +8,7 @@ import { installSmtpDataEncoder } from './smtp-data-encoder';
 import type { SmtpHostGuard } from './smtp-host-guard';
 import { SmtpOAuth2Options, SmtpXOAuth2Login } from './smtp-xoauth2-login';
 import { composeSmtpMail } from './compose-smtp-mail';
+import { submitSmtpMail } from './submit-smtp-mail';
 
 /** A pino-compatible logger; the transport logs ids and codes, never passwords or bodies. */
 export interface SmtpTransportLogger {
@@ -102,7 +103,7 @@ export class SmtpTransport implements Transport {
     let info: SMTPPoolSentMessageInfo;
     try {
       const mail = composeSmtpMail(message);
-      const submit = () => this.transporter.sendMail(mail);
+      const submit = () => submitSmtpMail(this.transporter, mail);
       info = this.xoauth2 ? await this.xoauth2.withToken(submit) : await submit();
     } catch (error) {
       const failure = this.classify(error);
