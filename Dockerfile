@@ -5,10 +5,10 @@
 # (packages/config/src/env-schema.ts; every one is documented in .env.example).
 #
 # The default command starts the API. docker-compose.yml overrides `command` per service:
-#   api       ["node", "--max-semi-space-size=64", "--import", "tsx", "apps/api/src/main.ts"]
-#                                                                          port 8080 (the V8 flag: decision 0049)
-#   worker    ["node", "--initial-old-space-size=32", "--heap-growing-percent=50", "--import", "tsx",
-#              "apps/worker/src/main.ts"]                                  port 8082 (health, /metrics; the V8 flags: decision 0041)
+#   api       ["node", "--max-semi-space-size=64", "--interrupt-budget=16384", "--import", "tsx",
+#              "apps/api/src/main.ts"]                                     port 8080 (the V8 flags: decisions 0049, 0069)
+#   worker    ["node", "--initial-old-space-size=32", "--heap-growing-percent=50", "--interrupt-budget=16384",
+#              "--import", "tsx", "apps/worker/src/main.ts"]               port 8082 (health, /metrics; the V8 flags: decisions 0041, 0069)
 #   webhooks  ["node", "--import", "tsx", "apps/webhooks/src/main.ts"]   port 8081
 # Each app's V8 flags are listed once in infra/node-flags.json (the quick start and the benchmark read
 # it); e2e/node-flags.test.ts fails when a command here or in compose gives others.
@@ -22,7 +22,7 @@
 # Build:  docker build -t mailroom .
 # Run:    docker run --env-file .env -e REDIS_URL=redis://REDIS_HOST:6379 -p 8080:8080 mailroom
 #         docker run --env-file .env -e REDIS_URL=... -e HEALTH_PORT=8082 mailroom \
-#           node --initial-old-space-size=32 --heap-growing-percent=50 --import tsx apps/worker/src/main.ts
+#           node --initial-old-space-size=32 --heap-growing-percent=50 --interrupt-budget=16384 --import tsx apps/worker/src/main.ts
 # (or `docker compose up`, which wires Redis, MongoDB and all three apps: see infra/README.md)
 
 ARG NODE_IMAGE=node:20-bookworm-slim
@@ -89,4 +89,4 @@ VOLUME ["/data"]
 EXPOSE 8080 8081 8082
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.HEALTH_PORT || 8080) + '/readyz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "--max-semi-space-size=64", "--import", "tsx", "apps/api/src/main.ts"]
+CMD ["node", "--max-semi-space-size=64", "--interrupt-budget=16384", "--import", "tsx", "apps/api/src/main.ts"]
