@@ -123,6 +123,7 @@ export const endToEndRow: BenchRowModule = {
       const redisPid = await localRedisServerPid(m.config.redisUrl);
       // Raw nodemailer's pool stays open from its warm-up to its last round, as Mailroom's processes do.
       const raw = rawNodemailer(sink.port, rawPool());
+      apps.push({ stop: async () => raw.close() });
       const rawSend = (i: number) => raw.sendMail(rawInvoiceMail(i, pdf));
       const rawRound = async () => {
         const cpu = [cpuMsOf(process.pid), cpuMsOf(sink.child.pid!)];
@@ -205,7 +206,6 @@ export const endToEndRow: BenchRowModule = {
         mailroomRates.push(await mailroomRound(bodiesOf(warmCount() + r * N, N), cpuSpent));
         rawRates.push(await rawRound());
       }
-      raw.close();
       const emails = N * rounds();
       Object.assign(cpuPerEmail, {
         api: cpuSpent.api / emails,
