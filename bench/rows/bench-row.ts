@@ -45,6 +45,19 @@ export function ratio(mailroom: number, baseline: number): number {
   return baseline === 0 ? Number.NaN : mailroom / baseline;
 }
 
+/**
+ * Of rounds measured side by side with their baseline (decisions 0051 and 0070), the one with the
+ * median ratio: the lower middle one for an even count.
+ */
+export function medianRound<T extends { ratio: number }>(rounds: readonly T[]): T {
+  return [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor((rounds.length - 1) / 2)];
+}
+
+/** `the median of 3 rounds, ratios 0.59, 0.66, 0.65` for a row's note; '' for a single round. */
+export function roundsNote(rounds: readonly { ratio: number }[]): string {
+  return rounds.length > 1 ? `the median of ${rounds.length} rounds, ratios ${rounds.map((r) => r.ratio.toFixed(2)).join(', ')}` : '';
+}
+
 /** Whether the row meets its target; null when it has none (or the figure could not be taken). */
 export function meetsTarget(row: BenchRow): boolean | null {
   if (!row.target) return null;

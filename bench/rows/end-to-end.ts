@@ -1,5 +1,5 @@
 import { INVOICE_PDF, Mailroom, startMailroom, waitFor } from '../../e2e/support/mailroom-harness';
-import { BenchRowModule, envInt, ratio } from './bench-row';
+import { BenchRowModule, envInt, medianRound, ratio, roundsNote } from './bench-row';
 import { inPool, seededRandom, timedMs } from '../support/measure';
 import { AppProcess, perfFlags, startAppProcess } from '../support/app-process';
 import { BENCH_PASS, BENCH_USER, rawNodemailer } from '../support/bench-smtp';
@@ -219,11 +219,8 @@ export const endToEndRow: BenchRowModule = {
         const baseline = (rawRates[r] + rawRates[r + 1]) / 2;
         return { mailroom, baseline, ratio: ratio(mailroom, baseline) };
       });
-      const median = [...measured].sort((a, b) => a.ratio - b.ratio)[Math.floor((measured.length - 1) / 2)];
-      const roundsNote =
-        measured.length > 1
-          ? `the median of ${measured.length} rounds, ratios ${measured.map((x) => x.ratio.toFixed(2)).join(', ')}; `
-          : '';
+      const median = medianRound(measured);
+      const roundsText = roundsNote(measured);
       return [
         {
           name: `End to end, ${N} invoices of 30 KB from ${CLIENTS} clients (API + queue + ${workers() === 1 ? 'worker' : `${workers()} workers`} + history), STARTTLS + AUTH`,
@@ -233,7 +230,7 @@ export const endToEndRow: BenchRowModule = {
           ratio: median.ratio,
           target: { on: 'ratio', op: '>=', value: 0.75 },
           baselineIs: `raw nodemailer, pool of ${rawPool()}`,
-          note: `${roundsNote}raw nodemailer's rounds ${rawRates.map((x) => x.toFixed(0)).join(', ')} msg/s; ${cpuBudget(cpuPerEmail)}`,
+          note: `${roundsText && `${roundsText}; `}raw nodemailer's rounds ${rawRates.map((x) => x.toFixed(0)).join(', ')} msg/s; ${cpuBudget(cpuPerEmail)}`,
         },
       ];
     } finally {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { API_KEY, startMailroom } from '../../e2e/support/mailroom-harness';
-import { BenchRow, BenchRowModule, envInt, ratio } from './bench-row';
+import { BenchRow, BenchRowModule, envInt, medianRound, ratio, roundsNote } from './bench-row';
 import { AppProcess, perfFlags, startAppProcess, startScriptProcess } from '../support/app-process';
 import { closedLoop, LoadFigures, openLoop, Send } from '../support/http-load';
 import { httpPoster } from '../support/http-post';
@@ -115,11 +115,8 @@ export const enqueueRow: BenchRowModule = {
         const baseline = mean(bareRounds[r], bareRounds[r + 1]);
         measured.push({ ours, baseline, ratio: ratio(ours.perSecond, baseline.perSecond) });
       }
-      const { ours, baseline } = [...measured].sort((a, b) => a.ratio - b.ratio)[Math.floor((measured.length - 1) / 2)];
-      const roundsNote =
-        measured.length > 1
-          ? `the median of ${measured.length} rounds, ratios ${measured.map((x) => x.ratio.toFixed(2)).join(', ')}; `
-          : '';
+      const { ours, baseline } = medianRound(measured);
+      const roundsText = roundsNote(measured);
 
       const rate = offeredRate() || Math.max(1, Math.round(ours.perSecond / 2));
       const pacedBefore = await openLoop(barePid, n, rate, width, poster(bare, 'paced-bare1'));
@@ -138,7 +135,7 @@ export const enqueueRow: BenchRowModule = {
           target: { on: 'ratio', op: '>=', value: 0.5 },
           baselineIs: BARE,
           note:
-            `${roundsNote}bare Express's rounds ${bareRounds.map((b) => b.perSecond.toFixed(0)).join(', ')} req/s; ` +
+            `${roundsText && `${roundsText}; `}bare Express's rounds ${bareRounds.map((b) => b.perSecond.toFixed(0)).join(', ')} req/s; ` +
             `server CPU per request: API ${ours.cpuMs.toFixed(2)} ms, bare Express ${baseline.cpuMs.toFixed(2)} ms`,
         },
         {
@@ -150,7 +147,7 @@ export const enqueueRow: BenchRowModule = {
           target: { on: 'mailroom', op: '<', value: 25 },
           baselineIs: BARE,
           note:
-            `${roundsNote ? 'the median round of the row above; ' : ''}p50 ${ours.p50.toFixed(1)} ms, bare Express p50 ${baseline.p50.toFixed(1)} ms; Little's law, ${width} always in flight: ` +
+            `${roundsText && 'the median round of the row above; '}p50 ${ours.p50.toFixed(1)} ms, bare Express p50 ${baseline.p50.toFixed(1)} ms; Little's law, ${width} always in flight: ` +
             `mean = ${width} / throughput = ${littleMs(ours)} ms (bare Express ${littleMs(baseline)} ms); ` +
             `a mean under 25 ms needs over ${Math.round((width / 25) * 1000)} req/s`,
         },

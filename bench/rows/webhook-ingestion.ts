@@ -6,7 +6,7 @@ import { startMailgunEmulator, startMailjetEmulator, startSendgridEmulator } fro
 import { parseMailgunEvent, parseMailjetEvents, parseSendgridEvents } from '@mailroom/transports';
 import { historyEvent } from '../../apps/webhooks/src/receivers/record-provider-events';
 import { startMailroom } from '../../e2e/support/mailroom-harness';
-import { BenchRow, BenchRowModule, envInt, ratio } from './bench-row';
+import { BenchRow, BenchRowModule, envInt, medianRound, ratio, roundsNote } from './bench-row';
 import { inPool, timedMs } from '../support/measure';
 import { perfFlags, startAppProcess } from '../support/app-process';
 import { acceptedEmail, providerPosts } from '../webhooks/provider-posts';
@@ -127,12 +127,8 @@ export const webhookIngestionRow: BenchRowModule = {
         await round(-1);
         const measured = [];
         for (let r = 0; r < rounds(); r++) measured.push(await round(r));
-        const byRatio = [...measured].sort((a, b) => a.ratio - b.ratio);
-        const { events, mailroom, baseline, appCpuUsPerEvent } = byRatio[Math.floor((byRatio.length - 1) / 2)];
-        const roundsNote =
-          measured.length > 1
-            ? `; the median of ${measured.length} rounds, ratios ${measured.map((m) => m.ratio.toFixed(2)).join(', ')}`
-            : '';
+        const { events, mailroom, baseline, appCpuUsPerEvent } = medianRound(measured);
+        const roundsText = roundsNote(measured);
         const shape =
           provider === 'mailgun' ? 'single posts' : provider === 'sendgrid' ? `signed batches of ${BATCH}` : `grouped posts of ${BATCH}`;
         rows.push({
@@ -143,7 +139,7 @@ export const webhookIngestionRow: BenchRowModule = {
           ratio: ratio(mailroom, baseline),
           target: { on: 'ratio', op: '>=', value: 0.5 },
           baselineIs: 'store.emails.update in a loop',
-          note: `${IN_FLIGHT[provider]} posts in flight; the webhooks app: ${appCpuUsPerEvent.toFixed(0)} µs of its CPU per event${roundsNote}`,
+          note: `${IN_FLIGHT[provider]} posts in flight; the webhooks app: ${appCpuUsPerEvent.toFixed(0)} µs of its CPU per event${roundsText && `; ${roundsText}`}`,
         });
       }
       await app.stop();
