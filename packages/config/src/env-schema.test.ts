@@ -43,7 +43,7 @@ describe('empty variables', () => {
     expect(c.send.rateLimitGraceMs).toBe(86_400_000);
     expect(c.redisUrl).toBe('redis://127.0.0.1:6379');
     expect(c.platform.transportUrl).toBeUndefined();
-    expect(c.send.concurrency).toBe(10);
+    expect(c.send.concurrency).toBe(20);
   });
 
   it('are unset for the production checks too: an empty required variable is refused by name', () => {

@@ -64,7 +64,11 @@ export const envSchema = z.object({
   SEND_ATTEMPTS: int(16, 1, 50),
   RETRY_BASE_MS: int(30_000, 1, 3_600_000),
   RETRY_MAX_MS: int(300_000, 1, 6 * 3_600_000),
-  WORKER_CONCURRENCY: int(10, 1, 500),
+  /**
+   * 20: half of it (K, below) is twice a tenant's SMTP connections, so a tenant's next sends are read,
+   * marked and waiting when a connection frees (decision 0071).
+   */
+  WORKER_CONCURRENCY: int(20, 1, 500),
   /** By default half of WORKER_CONCURRENCY (load-config.ts). */
   TENANT_MAX_IN_FLIGHT: optionalInt(1, 500),
   WORKER_LOCK_MS: int(30_000, 1_000),

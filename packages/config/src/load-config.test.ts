@@ -42,7 +42,10 @@ describe('loadConfig', () => {
   });
 
   it('caps one tenant at half the worker concurrency by default (at least 1), or at TENANT_MAX_IN_FLIGHT', () => {
-    expect(loadConfig({}).send.tenantMaxInFlight).toBe(5);
+    // By default 20 slots and K = 10: twice a tenant's SMTP connections (decision 0071).
+    expect(loadConfig({}).send).toMatchObject({ concurrency: 20, tenantMaxInFlight: 10 });
+    expect(loadConfig({}).smtpMaxConnections).toBe(5);
+    expect(loadConfig({ WORKER_CONCURRENCY: '10' }).send.tenantMaxInFlight).toBe(5);
     expect(loadConfig({ WORKER_CONCURRENCY: '7' }).send.tenantMaxInFlight).toBe(3);
     expect(loadConfig({ WORKER_CONCURRENCY: '1' }).send.tenantMaxInFlight).toBe(1);
     expect(loadConfig({ WORKER_CONCURRENCY: '20', TENANT_MAX_IN_FLIGHT: '20' }).send.tenantMaxInFlight).toBe(20);

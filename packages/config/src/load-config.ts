@@ -36,7 +36,8 @@ export interface Config {
   smtpPlans: string[];
   /**
    * Connections one worker keeps to one tenant's own SMTP server (SMTP_MAX_CONNECTIONS, default 5:
-   * the default TENANT_MAX_IN_FLIGHT, and nodemailer's own pool size). The presets' servers (Gmail,
+   * nodemailer's own pool size, and half the default TENANT_MAX_IN_FLIGHT, so that the tenant's other
+   * sends in flight wait ready for a connection: decision 0071). The presets' servers (Gmail,
    * Office 365, IONOS) get at most 2: their published sending limits pace them long before (decision 0047).
    */
   smtpMaxConnections: number;
