@@ -1,4 +1,4 @@
-import { parsePrometheusText, RunningSmtpSink, sampleValue, SinkMessage, startSmtpSink } from '@mailroom/testkit';
+import { parsePrometheusText, peakInFlight, RunningSmtpSink, sampleValue, SinkMessage, startSmtpSink } from '@mailroom/testkit';
 import { Mailroom, OPS_TOKEN, startMailroom, waitFor } from './support/mailroom-harness';
 
 const BURST = 300;
@@ -7,20 +7,6 @@ const K = 2;
 const RELAY_DELAY_MS = 40;
 
 const domainOf = (m: SinkMessage) => m.envelope.rcptTo[0].split('@')[1];
-
-/** The most messages whose DATA overlapped in time (a message counts from its DATA until the relay's answer). */
-function peakInFlight(messages: SinkMessage[]): number {
-  const edges = messages.flatMap((m) => [
-    { at: m.dataStartedAt.getTime(), step: 1 },
-    { at: m.receivedAt.getTime(), step: -1 },
-  ]);
-  // An answer and a new DATA in the same millisecond: the answer first (that slot was handed over).
-  edges.sort((a, b) => a.at - b.at || a.step - b.step);
-  let now = 0;
-  let peak = 0;
-  for (const e of edges) peak = Math.max(peak, (now += e.step));
-  return peak;
-}
 
 /**
  * Fair scheduling between tenants (issue 8, decision 0026), end to end: the real API, Redis, worker

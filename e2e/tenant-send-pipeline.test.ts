@@ -1,23 +1,9 @@
-import { RunningSmtpSink, SinkMessage, startSmtpSink } from '@mailroom/testkit';
+import { peakInFlight, RunningSmtpSink } from '@mailroom/testkit';
 import { Mailroom, SETTLED, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
+import { tenantOnSmtpSink } from './support/worker-process';
 
-const USER = 'billing@pipeline.example';
-const PASS = 'pipeline-app-password';
 const EMAILS = 15;
 const SERVER_HOLDS_MS = 2000;
-
-/** The most messages the server held at once: its DATA phases overlapping. */
-function mostAtOnce(messages: SinkMessage[]): number {
-  const edges = messages.flatMap((m) => [
-    [m.dataStartedAt.getTime(), 1],
-    [m.receivedAt.getTime(), -1],
-  ]);
-  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  let now = 0;
-  let most = 0;
-  for (const [, step] of edges) most = Math.max(most, (now += step));
-  return most;
-}
 
 /**
  * Decision 0071, with the default WORKER_CONCURRENCY, TENANT_MAX_IN_FLIGHT and SMTP_MAX_CONNECTIONS
@@ -29,15 +15,9 @@ describe("a tenant's sends in flight are twice its SMTP connections by default",
   let m: Mailroom;
   let server: RunningSmtpSink;
   beforeAll(async () => {
-    server = await startSmtpSink({ tls: 'starttls', auth: { users: { [USER]: PASS } }, dataReplyDelayMs: SERVER_HOLDS_MS });
     m = await startMailroom();
-    await m.call('PUT', '/v1/tenants/pipeline', { name: 'Pipeline', plan: 'premium' });
-    const saved = await m.call('PUT', '/v1/tenants/pipeline/email-settings', {
-      mode: 'smtp',
-      senderName: 'Pipeline',
-      smtp: { preset: 'other', fromAddress: USER, username: USER, password: PASS, host: '127.0.0.1', port: server.port, tls: false },
-    });
-    expect(saved.status).toBe(200);
+    server = await tenantOnSmtpSink(m, 'pipeline');
+    server.behaviour.dataReplyDelayMs = SERVER_HOLDS_MS;
   }, 60_000);
   afterAll(async () => {
     await m?.stop();
@@ -73,7 +53,7 @@ describe("a tenant's sends in flight are twice its SMTP connections by default",
     for (const id of ids) await waitForEmail(m, 'pipeline', id, SETTLED, 20_000);
     expect((await byStatus()).accepted).toBe(EMAILS);
     expect(server.messages).toHaveLength(EMAILS);
-    expect(mostAtOnce(server.messages)).toBe(5);
+    expect(peakInFlight(server.messages)).toBe(5);
     expect(new Set(server.messages.map((s) => s.connectionId)).size).toBe(5);
   }, 60_000);
 });

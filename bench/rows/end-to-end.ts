@@ -207,13 +207,7 @@ export const endToEndRow: BenchRowModule = {
         rawRates.push(await rawRound());
       }
       const emails = N * rounds();
-      Object.assign(cpuPerEmail, {
-        api: cpuSpent.api / emails,
-        worker: cpuSpent.worker / emails,
-        server: cpuSpent.server / emails,
-        redis: cpuSpent.redis / emails,
-        clients: cpuSpent.clients / emails,
-      });
+      for (const k of Object.keys(cpuSpent) as (keyof Cpu)[]) cpuPerEmail[k] = cpuSpent[k] / emails;
       client.close();
       const measured = mailroomRates.map((mailroom, r) => {
         const baseline = (rawRates[r] + rawRates[r + 1]) / 2;

@@ -6,3 +6,4 @@ export * from './self-signed-certificate';
 export * from './sample-attachment';
 export * from './parse-message';
 export * from './smtp-sink-xoauth2';
+export * from './peak-in-flight';
