@@ -12,6 +12,7 @@
  *
  * `fairnessBench()` is what bench/run.ts calls for its fairness row.
  */
+import { loadConfig } from '@mailroom/config';
 import { createRedisConnection, createSendQueue, sendJobOptions, TenantLanes } from '@mailroom/queue';
 import { FairnessRun, quantile, runFairness, Scheduling } from '../packages/queue/test/support/fairness-experiment';
 import { deleteKeysUnder, TEST_REDIS_URL, uniquePrefix } from '../packages/queue/test/support/redis-test-prefix';
@@ -55,14 +56,22 @@ export interface FairnessBenchResult {
   admissionOverheadMs: { addMs: number; admitAndAddMs: number; releaseAndPromoteMs: number };
 }
 
+/**
+ * The worker's slots and a tenant's lane width default to what the worker ships with
+ * (WORKER_CONCURRENCY and TENANT_MAX_IN_FLIGHT unset), so the row measures the defaults an operator
+ * runs; it measured 10 slots and K = 5 after decision 0071 had made the defaults 20 and 10.
+ */
 export function fairnessOptionsFromEnv(): FairnessBenchOptions {
-  const concurrency = int('BENCH_FAIR_CONCURRENCY', 10);
+  const shipped = loadConfig({}).send;
+  const concurrency = int('BENCH_FAIR_CONCURRENCY', shipped.concurrency);
+  const defaultWidth =
+    process.env.BENCH_FAIR_CONCURRENCY === undefined ? shipped.tenantMaxInFlight : Math.max(1, Math.floor(concurrency / 2));
   return {
     burst: int('BENCH_FAIR_BURST', 10_000),
     trials: int('BENCH_FAIR_TRIALS', 40),
     trialGapMs: int('BENCH_FAIR_TRIAL_GAP_MS', 100),
     concurrency,
-    maxInFlight: int('BENCH_FAIR_MAX_IN_FLIGHT', Math.max(1, Math.floor(concurrency / 2))),
+    maxInFlight: int('BENCH_FAIR_MAX_IN_FLIGHT', defaultWidth),
     workers: int('BENCH_FAIR_WORKERS', 1),
     rounds: int('BENCH_FAIR_ROUNDS', 3),
   };
