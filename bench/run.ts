@@ -5,7 +5,8 @@
  * Mailroom's value, the baseline's, the ratio and the target with pass/fail.
  *
  * Each row module (bench/rows/, listed in bench/rows/index.ts) runs in its own process, one after the
- * other, so no module's heap, sockets or timers weigh on the next one's figures.
+ * other, so no module's heap, sockets or timers weigh on the next one's figures, and after a `sync`, so
+ * no dirty page cache left by what ran before weighs on its writes (bench/support/write-back.ts).
  *
  * Sizes (environment variables; the defaults finish in a few minutes on 2 cores):
  *   BENCH_ONLY=history,webhooks   only these modules (ids: smtp, e2e, enqueue, batch-enqueue, webhooks, history,
@@ -36,6 +37,7 @@ import path from 'node:path';
 import { BENCH_ROWS } from './rows';
 import { BenchResults, renderConsole, toResultRow, writeResults } from './report/bench-results';
 import { describeMachine } from './report/machine';
+import { writeBackDirtyPages } from './support/write-back';
 import type { BenchRow } from './rows/bench-row';
 
 const RESULTS_DIR = path.join(__dirname, 'results');
@@ -81,7 +83,8 @@ async function main() {
     errors: [],
   };
   for (const m of modules) {
-    console.log(`\n== ${m.id}`);
+    const written = writeBackDirtyPages();
+    console.log(`\n== ${m.id} (${(written.bytes / 1048576).toFixed(0)} MB of dirty pages written back first, ${written.ms.toFixed(0)} ms)`);
     try {
       for (const row of await runModuleInChild(m.id)) results.rows.push(toResultRow(m.id, row));
     } catch (e) {
