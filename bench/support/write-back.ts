@@ -14,7 +14,7 @@ export function dirtyBytes(): number {
 /**
  * Writes the machine's dirty pages back (`sync`) before a row, so every row starts from the same
  * page-cache state: what earlier rows, an install or a test run left unwritten does not slow this row's
- * writes. On these VMs a 30 KB append costs 15-20 µs with little dirty data and 80-110 µs past about
+ * writes. On these VMs a 30 KB append costs 14-20 µs with little dirty data and 78-110 µs past about
  * 1.3 GB of it, and the single enqueue read 0.42-0.43 of bare Express with 1.4 GB dirty at its start
  * against 0.51-0.52 clean, in alternating runs (decision 0072). A row's own writes stay in its figures.
  */
