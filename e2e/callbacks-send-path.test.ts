@@ -10,7 +10,7 @@ import {
 } from '@mailroom/testkit';
 import { Mailroom, SETTLED, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
 import { startCallbackReceiver } from './support/callback-bodies';
-import { tenantOnSmtpSink } from './support/worker-process';
+import { tenantOnSmtpSink } from './support/smtp-tenant';
 
 const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 const MG_KEY = 'key-cbsend-000000000000000000001';

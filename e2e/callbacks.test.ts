@@ -3,7 +3,7 @@ import { emailCallbackEvents, EmailRecord } from '@mailroom/domain';
 import { CallbackReceiver, parsePrometheusText, PromFamily, RunningSmtpSink, sampleValue } from '@mailroom/testkit';
 import { API_KEY, Mailroom, OPS_TOKEN, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
 import { startCallbackReceiver } from './support/callback-bodies';
-import { tenantOnSmtpSink } from './support/worker-process';
+import { tenantOnSmtpSink } from './support/smtp-tenant';
 
 const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 

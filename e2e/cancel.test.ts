@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { CallbackReceiver, RunningSmtpSink, startSmtpSink } from '@mailroom/testkit';
+import { CallbackReceiver, RunningSmtpSink } from '@mailroom/testkit';
 import { Mailroom, SETTLED, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
 import { startCallbackReceiver } from './support/callback-bodies';
+import { putSmtpTenant, startTenantSink } from './support/smtp-tenant';
 
 const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
-const USER = 'billing@cancel.example';
-const PASS = 'pw-cancel-0001';
+const LOGIN = { user: 'billing@cancel.example', password: 'pw-cancel-0001' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -26,17 +26,12 @@ describe('canceling an email', () => {
 
   beforeAll(async () => {
     receiver = await startCallbackReceiver([SECRET]);
-    sink = await startSmtpSink({ tls: 'starttls', auth: { users: { [USER]: PASS } } });
+    sink = await startTenantSink(LOGIN);
     m = await startMailroom(
       { RETRY_BASE_MS: '3000', CALLBACK_URL: receiver.url, CALLBACK_SECRETS: SECRET, CALLBACK_RETRY_SCALE: '0.001' },
       { worker: false },
     );
-    await m.call('PUT', '/v1/tenants/cx', { name: 'Cancel Co', plan: 'premium' });
-    await m.call('PUT', '/v1/tenants/cx/email-settings', {
-      mode: 'smtp',
-      senderName: 'Cancel Co',
-      smtp: { preset: 'other', fromAddress: USER, username: USER, password: PASS, host: '127.0.0.1', port: sink.port, tls: false },
-    });
+    await putSmtpTenant(m, 'cx', sink, LOGIN, { name: 'Cancel Co' });
   });
   afterAll(async () => {
     await m.stop();

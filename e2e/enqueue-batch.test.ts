@@ -1,8 +1,8 @@
-import { RunningSmtpSink, startSmtpSink } from '@mailroom/testkit';
+import type { RunningSmtpSink } from '@mailroom/testkit';
 import { INVOICE_PDF, Mailroom, SETTLED, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
+import { putSmtpTenant, startTenantSink } from './support/smtp-tenant';
 
-const USER = 'billing@batch.example';
-const PASS = 'batch horse battery';
+const LOGIN = { user: 'billing@batch.example', password: 'batch horse battery' };
 const MAX_ATTACHMENT_BYTES = 64 * 1024;
 const BATCH_MAX_BODY_BYTES = 400 * 1024;
 
@@ -15,17 +15,10 @@ describe('batch enqueue', () => {
   let sink: RunningSmtpSink;
 
   beforeAll(async () => {
-    sink = await startSmtpSink({ tls: 'starttls', auth: { users: { [USER]: PASS } } });
+    sink = await startTenantSink(LOGIN);
     m = await startMailroom({ MAX_ATTACHMENT_BYTES: String(MAX_ATTACHMENT_BYTES), BATCH_MAX_BODY_BYTES: String(BATCH_MAX_BODY_BYTES) });
-    for (const id of ['bt-a', 'bt-b']) {
-      expect((await m.call('PUT', `/v1/tenants/${id}`, { name: `Tenant ${id}`, plan: 'premium' })).status).toBeLessThan(300);
-      const saved = await m.call('PUT', `/v1/tenants/${id}/email-settings`, {
-        mode: 'smtp',
-        senderName: 'Batch Billing',
-        smtp: { preset: 'other', fromAddress: USER, username: USER, password: PASS, host: '127.0.0.1', port: sink.port, tls: false },
-      });
-      expect(saved.status).toBe(200);
-    }
+    for (const id of ['bt-a', 'bt-b'])
+      await putSmtpTenant(m, id, sink, LOGIN, { name: `Tenant ${id}`, settings: { senderName: 'Batch Billing' } });
     expect((await m.call('POST', '/v1/tenants/bt-a/suppressions', { address: 'gone@customer.example' })).status).toBe(201);
   });
   afterAll(async () => {

@@ -1,7 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import type { RunningSmtpSink } from '@mailroom/testkit';
 import { Mailroom, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
-import { spawnWorkerProcess, tenantOnSmtpSink } from './support/worker-process';
+import { spawnWorkerProcess } from './support/worker-process';
+import { tenantOnSmtpSink } from './support/smtp-tenant';
 
 /** How long the sink holds its answer to DATA: the window in which the worker is killed. */
 const DATA_REPLY_DELAY_MS = 5000;

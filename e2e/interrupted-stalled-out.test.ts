@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import type { CallbackReceiver, RunningSmtpSink } from '@mailroom/testkit';
 import { startCallbackReceiver } from './support/callback-bodies';
 import { Mailroom, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
-import { spawnWorkerProcess, tenantOnSmtpSink } from './support/worker-process';
+import { spawnWorkerProcess } from './support/worker-process';
+import { tenantOnSmtpSink } from './support/smtp-tenant';
 
 const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 /** How long the sink holds its answer to DATA: every run of the job is killed inside it. */

@@ -9,7 +9,7 @@ import {
 } from '@mailroom/testkit';
 import { MAILGUN_EMAIL_ID_VAR } from '@mailroom/transports';
 import { API_KEY, Mailroom, OPS_TOKEN, SETTLED, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
-import { tenantOnSmtpSink } from './support/worker-process';
+import { tenantOnSmtpSink } from './support/smtp-tenant';
 
 const MG_KEY = 'key-metrics-tenant-0000000000001';
 const SMTP_TENANT = 'acme-metrics';

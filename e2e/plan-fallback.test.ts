@@ -1,8 +1,8 @@
 import { RunningSmtpSink, startSmtpSink } from '@mailroom/testkit';
 import { Mailroom, SETTLED, startMailroom, waitForEmail } from './support/mailroom-harness';
+import { putSmtpTenant, startTenantSink } from './support/smtp-tenant';
 
-const USER = 'billing@down.example';
-const PASS = 'pw-down-smtp';
+const LOGIN = { user: 'billing@down.example', password: 'pw-down-smtp' };
 
 /**
  * A plan downgrade is enforced at send, not only at save: a tenant in smtp mode whose plan no longer
@@ -14,21 +14,16 @@ describe('a tenant whose plan no longer allows its own SMTP server', () => {
   let platform: RunningSmtpSink;
   let own: RunningSmtpSink;
   beforeAll(async () => {
-    [platform, own] = await Promise.all([
-      startSmtpSink({ tls: 'starttls' }),
-      startSmtpSink({ tls: 'starttls', auth: { users: { [USER]: PASS } } }),
-    ]);
+    [platform, own] = await Promise.all([startSmtpSink({ tls: 'starttls' }), startTenantSink(LOGIN)]);
     m = await startMailroom(
       { PLATFORM_TRANSPORT: `smtp://127.0.0.1:${platform.port}`, PLATFORM_FROM: 'documents@platform.example' },
       { worker: false },
     );
-    await m.call('PUT', '/v1/tenants/down', { name: 'Down Co', plan: 'premium', email: 'office@down.example' });
-    const saved = await m.call('PUT', '/v1/tenants/down/email-settings', {
-      mode: 'smtp',
-      senderName: 'Down Co Billing',
-      smtp: { preset: 'other', fromAddress: USER, username: USER, password: PASS, host: '127.0.0.1', port: own.port, tls: false },
+    await putSmtpTenant(m, 'down', own, LOGIN, {
+      name: 'Down Co',
+      tenant: { email: 'office@down.example' },
+      settings: { senderName: 'Down Co Billing' },
     });
-    expect(saved.status).toBe(200);
   });
   afterAll(async () => {
     await m.stop();
@@ -94,7 +89,7 @@ describe('a tenant whose plan no longer allows its own SMTP server', () => {
     const id = await send('Invoice D-3');
     expect(await waitForEmail(m, 'down', id, SETTLED)).toMatchObject({ status: 'accepted', transport: { mode: 'smtp' } });
     const [msg] = await own.waitForMessages(1);
-    expect(msg.parsed.from!.value[0].address).toBe(USER);
+    expect(msg.parsed.from!.value[0].address).toBe(LOGIN.user);
     expect((await m.call('GET', '/v1/tenants/down/email-settings')).body.warnings).toEqual([]);
   });
 });

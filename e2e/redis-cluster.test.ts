@@ -13,7 +13,7 @@ import {
 import IORedis from 'ioredis';
 import { INVOICE_PDF, Mailroom, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
 import { startCallbackReceiver } from './support/callback-bodies';
-import { tenantOnSmtpSink } from './support/worker-process';
+import { tenantOnSmtpSink } from './support/smtp-tenant';
 
 const MG_KEY = 'key-cluster-tenant-000000000001';
 const SECRET = `whsec_${randomBytes(24).toString('base64')}`;

@@ -2,7 +2,8 @@ import type { ChildProcess } from 'node:child_process';
 import type { RunningSmtpSink } from '@mailroom/testkit';
 import { DedicatedRedis } from './support/dedicated-redis';
 import { Mailroom, startMailroom, waitFor } from './support/mailroom-harness';
-import { spawnWorkerProcess, tenantOnSmtpSink } from './support/worker-process';
+import { spawnWorkerProcess } from './support/worker-process';
+import { tenantOnSmtpSink } from './support/smtp-tenant';
 
 const EMAILS = 60;
 const CONCURRENCY = 5;

@@ -1,5 +1,6 @@
-import { RunningSmtpSink, startSmtpSink } from '@mailroom/testkit';
+import type { RunningSmtpSink } from '@mailroom/testkit';
 import { Mailroom, OPS_TOKEN, SETTLED, startMailroom, waitForEmail } from './support/mailroom-harness';
+import { putSmtpTenant, startTenantSink } from './support/smtp-tenant';
 
 const USER = 'billing@retry.example';
 const PASS = 'the-right-password';
@@ -12,7 +13,7 @@ describe('retrying a failed email', () => {
   let m: Mailroom;
   let sink: RunningSmtpSink;
   beforeAll(async () => {
-    sink = await startSmtpSink({ tls: 'starttls', auth: { users: { [USER]: PASS } } });
+    sink = await startTenantSink({ user: USER, password: PASS });
     // A temporary failure's next attempt is far off (10 minutes): only a promotion brings it forward.
     m = await startMailroom({ RETRY_BASE_MS: '600000', RETRY_MAX_MS: '600000' });
     await m.call('PUT', '/v1/tenants/rt', { name: 'Retry Co', plan: 'premium' });
@@ -23,12 +24,7 @@ describe('retrying a failed email', () => {
     await sink.close();
   });
 
-  const saveSmtp = (password: string) =>
-    m.call('PUT', '/v1/tenants/rt/email-settings', {
-      mode: 'smtp',
-      senderName: 'Retry Co',
-      smtp: { preset: 'other', fromAddress: USER, username: USER, password, host: '127.0.0.1', port: sink.port, tls: false },
-    });
+  const saveSmtp = (password: string) => putSmtpTenant(m, 'rt', sink, { user: USER, password }, { name: 'Retry Co' });
 
   /** An email that failed for good: the server refused the login. */
   async function failedEmail(subject: string): Promise<string> {
@@ -130,22 +126,9 @@ describe('retrying an email whose content retention deleted', () => {
   let m: Mailroom;
   let sink: RunningSmtpSink;
   beforeAll(async () => {
-    sink = await startSmtpSink({ tls: 'starttls', auth: { users: { [USER]: PASS } } });
+    sink = await startTenantSink({ user: USER, password: PASS });
     m = await startMailroom({ CONTENT_RETENTION_SECONDS: '1', RETENTION_SWEEP_EVERY_MS: '200' });
-    await m.call('PUT', '/v1/tenants/rt-old', { name: 'Old Co', plan: 'premium' });
-    await m.call('PUT', '/v1/tenants/rt-old/email-settings', {
-      mode: 'smtp',
-      senderName: 'Old Co',
-      smtp: {
-        preset: 'other',
-        fromAddress: USER,
-        username: USER,
-        password: 'a-wrong-password',
-        host: '127.0.0.1',
-        port: sink.port,
-        tls: false,
-      },
-    });
+    await putSmtpTenant(m, 'rt-old', sink, { user: USER, password: 'a-wrong-password' }, { name: 'Old Co' });
   });
   afterAll(async () => {
     await m.stop();

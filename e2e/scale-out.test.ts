@@ -1,6 +1,7 @@
 import { MailgunEmulator, mailgunEvents, parsePrometheusText, RunningSmtpSink, sampleValue, startMailgunEmulator } from '@mailroom/testkit';
 import { API_KEY, Mailroom, OPS_TOKEN, SETTLED, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
-import { AppProcess, startAppProcess, tenantOnSmtpSink } from './support/worker-process';
+import { AppProcess, startAppProcess } from './support/worker-process';
+import { tenantOnSmtpSink } from './support/smtp-tenant';
 
 const EMAILS = 300;
 /** Every REPLAY_EVERY-th email's request is replayed, same Idempotency-Key, on the other API at the same moment. */

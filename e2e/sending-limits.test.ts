@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { createRedisConnection } from '@mailroom/queue';
-import { CallbackReceiver, RunningSmtpSink, startSmtpSink } from '@mailroom/testkit';
+import { CallbackReceiver, RunningSmtpSink } from '@mailroom/testkit';
 import { RunningWorker, startWorker } from '@mailroom/worker';
 import pino from 'pino';
 import { Mailroom, OPS_TOKEN, SETTLED, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
 import { startCallbackReceiver } from './support/callback-bodies';
+import { putSmtpTenant, startTenantSink } from './support/smtp-tenant';
 
 const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 const TENANT = 'lim-five';
-const USER = 'billing@five.example';
-const PASS = 'pw-five-per-minute';
+const LOGIN = { user: 'billing@five.example', password: 'pw-five-per-minute' };
 
 /**
  * A tenant limited to 5 per minute enqueues 8 invoices, served by two workers on the same Redis
@@ -24,7 +24,7 @@ describe('a tenant limited to 5 per minute, two workers', () => {
 
   beforeAll(async () => {
     receiver = await startCallbackReceiver([SECRET]);
-    sink = await startSmtpSink({ tls: 'starttls', auth: { users: { [USER]: PASS } } });
+    sink = await startTenantSink(LOGIN);
     // SEND_ATTEMPTS=1: a throttle that used an attempt would end the email failed. Two sends at a time
     // per worker, so both workers take part in the 8. Every invoice is admitted to the queue at once
     // (TENANT_MAX_IN_FLIGHT, the tenant lanes' K of decision 0026), so all 3 over the limit are seen
@@ -38,14 +38,7 @@ describe('a tenant limited to 5 per minute, two workers', () => {
       CALLBACK_RETRY_SCALE: '0.001',
     });
     second = await startWorker(m.config, { logger: pino({ level: 'silent' }), resolveHost: m.dns.resolve });
-    await m.call('PUT', `/v1/tenants/${TENANT}`, { name: 'Five Co', plan: 'premium' });
-    const saved = await m.call('PUT', `/v1/tenants/${TENANT}/email-settings`, {
-      mode: 'smtp',
-      senderName: 'Five Co',
-      smtp: { preset: 'other', fromAddress: USER, username: USER, password: PASS, host: '127.0.0.1', port: sink.port, tls: false },
-      limits: { perMinute: 5 },
-    });
-    expect(saved.status).toBe(200);
+    const saved = await putSmtpTenant(m, TENANT, sink, LOGIN, { name: 'Five Co', settings: { limits: { perMinute: 5 } } });
     expect(saved.body.limits.perMinute).toEqual({ value: 5, from: 'tenant' });
   });
   afterAll(async () => {
@@ -137,15 +130,10 @@ describe('a tenant limited to 5 per minute, two workers', () => {
 
   it('counts every recipient, the default Bcc included: 4 per minute lets one invoice to 3 through, not a second to 2', async () => {
     const tenant = 'lim-recipients';
-    await m.call('PUT', `/v1/tenants/${tenant}`, { name: 'Recipients Co', plan: 'premium' });
-    const saved = await m.call('PUT', `/v1/tenants/${tenant}/email-settings`, {
-      mode: 'smtp',
-      senderName: 'Recipients Co',
-      bcc: ['archive@recipients.example'],
-      smtp: { preset: 'other', fromAddress: USER, username: USER, password: PASS, host: '127.0.0.1', port: sink.port, tls: false },
-      limits: { perMinute: 4 },
+    await putSmtpTenant(m, tenant, sink, LOGIN, {
+      name: 'Recipients Co',
+      settings: { bcc: ['archive@recipients.example'], limits: { perMinute: 4 } },
     });
-    expect(saved.status).toBe(200);
     const before = sink.messages.length;
     const send = async (to: string[]) => {
       const r = await m.call('POST', `/v1/tenants/${tenant}/emails`, { to, subject: 'Invoice', text: 'Attached.' });

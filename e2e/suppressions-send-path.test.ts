@@ -1,7 +1,7 @@
 import { MailgunEmulator, mailgunEvents, RunningSmtpSink, startMailgunEmulator } from '@mailroom/testkit';
 import { newSuppression } from '@mailroom/domain';
 import { Mailroom, SETTLED, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
-import { tenantOnSmtpSink } from './support/worker-process';
+import { tenantOnSmtpSink } from './support/smtp-tenant';
 
 const MG_KEY = 'key-supsend-00000000000000000001';
 

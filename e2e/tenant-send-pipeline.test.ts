@@ -1,6 +1,6 @@
 import { peakInFlight, RunningSmtpSink } from '@mailroom/testkit';
 import { Mailroom, SETTLED, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
-import { tenantOnSmtpSink } from './support/worker-process';
+import { tenantOnSmtpSink } from './support/smtp-tenant';
 
 const EMAILS = 15;
 const SERVER_HOLDS_MS = 2000;

@@ -1,9 +1,8 @@
 import { PassThrough } from 'node:stream';
-import { startSmtpSink } from '@mailroom/testkit';
 import { SETTLED, startMailroom, waitForEmail } from './support/mailroom-harness';
+import { putSmtpTenant, startTenantSink } from './support/smtp-tenant';
 
-const USER = 'billing@lines.example';
-const PASS = 'lines password';
+const LOGIN = { user: 'billing@lines.example', password: 'lines password' };
 
 /**
  * A tenant's transport is built for its first email and reused for the next ones (the transport
@@ -14,16 +13,10 @@ it("a cached transport's log lines name the email being sent, not the one it was
   const raw: string[] = [];
   const stream = new PassThrough();
   stream.on('data', (d: Buffer) => raw.push(...d.toString().split('\n').filter(Boolean)));
-  const sink = await startSmtpSink({ tls: 'starttls', auth: { users: { [USER]: PASS } } });
+  const sink = await startTenantSink(LOGIN);
   const m = await startMailroom({}, { logStream: stream });
   try {
-    await m.call('PUT', '/v1/tenants/lines', { name: 'Lines', plan: 'premium' });
-    const saved = await m.call('PUT', '/v1/tenants/lines/email-settings', {
-      mode: 'smtp',
-      senderName: 'Lines',
-      smtp: { preset: 'other', fromAddress: USER, username: USER, password: PASS, host: '127.0.0.1', port: sink.port, tls: false },
-    });
-    expect(saved.status).toBe(200);
+    await putSmtpTenant(m, 'lines', sink, LOGIN, { name: 'Lines' });
     const ids: string[] = [];
     for (const n of [1, 2]) {
       const r = await m.call('POST', '/v1/tenants/lines/emails', {

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { RedisServerProcess, RunningSmtpSink, startRedisServer } from '@mailroom/testkit';
 import { Mailroom, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
-import { tenantOnSmtpSink } from './support/worker-process';
+import { tenantOnSmtpSink } from './support/smtp-tenant';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

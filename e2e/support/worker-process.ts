@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { refusingPort, RunningSmtpSink, startSmtpSink } from '@mailroom/testkit';
+import { refusingPort } from '@mailroom/testkit';
 import { Mailroom, waitFor } from './mailroom-harness';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -70,18 +70,4 @@ export async function startAppProcess(m: Mailroom, app: AppName, env: Record<str
     throw e;
   }
   return { app, child, url, stop };
-}
-
-/** A tenant on the premium plan sending through a fresh STARTTLS + AUTH sink. */
-export async function tenantOnSmtpSink(m: Mailroom, tenant: string): Promise<RunningSmtpSink> {
-  const user = `u@${tenant}.example`;
-  const password = `pw-${tenant}-test`;
-  const sink = await startSmtpSink({ tls: 'starttls', auth: { users: { [user]: password } } });
-  await m.call('PUT', `/v1/tenants/${tenant}`, { name: tenant, plan: 'premium' });
-  await m.call('PUT', `/v1/tenants/${tenant}/email-settings`, {
-    mode: 'smtp',
-    senderName: tenant,
-    smtp: { preset: 'other', fromAddress: user, username: user, password, host: '127.0.0.1', port: sink.port, tls: false },
-  });
-  return sink;
 }
