@@ -62,10 +62,9 @@ export interface FairnessBenchResult {
  * runs; it measured 10 slots and K = 5 after decision 0071 had made the defaults 20 and 10.
  */
 export function fairnessOptionsFromEnv(): FairnessBenchOptions {
-  const shipped = loadConfig({}).send;
-  const concurrency = int('BENCH_FAIR_CONCURRENCY', shipped.concurrency);
-  const defaultWidth =
-    process.env.BENCH_FAIR_CONCURRENCY === undefined ? shipped.tenantMaxInFlight : Math.max(1, Math.floor(concurrency / 2));
+  const concurrency = int('BENCH_FAIR_CONCURRENCY', loadConfig({}).send.concurrency);
+  // The worker's own rule for K at that many slots (load-config.ts), not a copy of it.
+  const defaultWidth = loadConfig({ WORKER_CONCURRENCY: String(concurrency) }).send.tenantMaxInFlight;
   return {
     burst: int('BENCH_FAIR_BURST', 10_000),
     trials: int('BENCH_FAIR_TRIALS', 40),

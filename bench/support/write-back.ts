@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 
 /** The kernel's dirty page cache, in bytes (Linux; 0 where /proc/meminfo is not there). */
-export function dirtyBytes(): number {
+function dirtyBytes(): number {
   try {
     const kb = /^Dirty:\s+(\d+) kB$/m.exec(fs.readFileSync('/proc/meminfo', 'utf8'))?.[1];
     return kb ? Number(kb) * 1024 : 0;
