@@ -1,19 +1,20 @@
 # syntax=docker/dockerfile:1
 #
-# One image for Mailroom's three apps: api, worker and webhooks. They are TypeScript run directly by
-# Node with the tsx loader (no compile step) and configured only by environment variables
-# (packages/config/src/env-schema.ts; every one is documented in .env.example).
+# One image for Mailroom's three apps: api, worker and webhooks. Each is compiled by esbuild into one
+# CommonJS file, apps/<app>/dist/main.js (scripts/build-apps.mjs, decision 0074), run by plain node, and
+# configured only by environment variables (packages/config/src/env-schema.ts; every one is documented
+# in .env.example).
 #
 # The default command starts the API. docker-compose.yml overrides `command` per service:
-#   api       ["node", "--max-semi-space-size=64", "--interrupt-budget=16384", "--import", "tsx",
-#              "apps/api/src/main.ts"]                                     port 8080 (the V8 flags: decisions 0049, 0069)
+#   api       ["node", "--max-semi-space-size=64", "--interrupt-budget=16384",
+#              "apps/api/dist/main.js"]                                    port 8080 (the V8 flags: decisions 0049, 0069)
 #   worker    ["node", "--initial-old-space-size=32", "--heap-growing-percent=50", "--interrupt-budget=16384",
-#              "--import", "tsx", "apps/worker/src/main.ts"]               port 8082 (health, /metrics; the V8 flags: decisions 0041, 0069)
-#   webhooks  ["node", "--import", "tsx", "apps/webhooks/src/main.ts"]   port 8081
+#              "apps/worker/dist/main.js"]                                 port 8082 (health, /metrics; the V8 flags: decisions 0041, 0069)
+#   webhooks  ["node", "apps/webhooks/dist/main.js"]                       port 8081
 # Each app's V8 flags are listed once in infra/node-flags.json (the quick start and the benchmark read
 # it); e2e/node-flags.test.ts fails when a command here or in compose gives others.
-# `node --import tsx` (rather than the tsx CLI) keeps the app itself as the container's process, so
-# SIGTERM reaches it directly and the worker drains the jobs in hand before it exits.
+# node itself (no wrapper) is the container's process, so SIGTERM reaches the app directly and the
+# worker drains the jobs in hand before it exits.
 #
 # HEALTH_PORT names the port the HEALTHCHECK probes: 8080 (the API) unless the container runs another
 # app, in which case set it to that app's port (compose does, per service). The HEALTHCHECK asks
@@ -22,7 +23,7 @@
 # Build:  docker build -t mailroom .
 # Run:    docker run --env-file .env -e REDIS_URL=redis://REDIS_HOST:6379 -p 8080:8080 mailroom
 #         docker run --env-file .env -e REDIS_URL=... -e HEALTH_PORT=8082 mailroom \
-#           node --initial-old-space-size=32 --heap-growing-percent=50 --interrupt-budget=16384 --import tsx apps/worker/src/main.ts
+#           node --initial-old-space-size=32 --heap-growing-percent=50 --interrupt-budget=16384 apps/worker/dist/main.js
 # (or `docker compose up`, which wires Redis, MongoDB and all three apps: see infra/README.md)
 
 ARG NODE_IMAGE=node:20-bookworm-slim
@@ -51,8 +52,8 @@ COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
 # The root postinstall builds the admin screens; here, with only manifests, it says so and skips.
 COPY scripts/build-admin-ui.mjs ./scripts/
 COPY --from=manifests /app/ ./
-# NODE_ENV is deliberately unset here: the apps run through tsx, a devDependency, so pnpm must install
-# devDependencies too. The lockfile is the contract: a stale one fails the build.
+# NODE_ENV is deliberately unset here: the build (esbuild) and `pnpm reseal` (tsx) are devDependencies,
+# so pnpm must install devDependencies too. The lockfile is the contract: a stale one fails the build.
 RUN --mount=type=cache,id=mailroom-pnpm-store,target=/pnpm-store \
     pnpm install --frozen-lockfile --store-dir /pnpm-store
 
@@ -67,6 +68,13 @@ COPY packages/transports ./packages/transports
 COPY apps/admin-ui ./apps/admin-ui
 RUN node scripts/build-admin-ui.mjs
 
+# --- apps: each app compiled into apps/<app>/dist (its main, and the API's batch-body thread). The
+# packages it loads from node_modules at run time (better-sqlite3, mongodb, the dashboard's, the admin
+# UI's) are each app's own dependencies, installed above.
+FROM deps AS apps
+COPY . .
+RUN node scripts/build-apps.mjs
+
 # --- runtime
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
@@ -80,6 +88,10 @@ COPY --from=deps /app/ ./
 COPY . .
 # The built admin screens, served by the API under /ui/.
 COPY --from=ui /app/apps/admin-ui/dist ./apps/admin-ui/dist
+# The compiled apps, which the commands run.
+COPY --from=apps /app/apps/api/dist ./apps/api/dist
+COPY --from=apps /app/apps/worker/dist ./apps/worker/dist
+COPY --from=apps /app/apps/webhooks/dist ./apps/webhooks/dist
 # /data holds the SQLite file (when STORE_URL is not set) and the platform outbox (.eml files when
 # PLATFORM_TRANSPORT=file:///data/outbox). Created before VOLUME and owned by node, so a fresh named volume
 # mounted here starts writable by the app.
@@ -89,4 +101,4 @@ VOLUME ["/data"]
 EXPOSE 8080 8081 8082
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.HEALTH_PORT || 8080) + '/readyz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "--max-semi-space-size=64", "--interrupt-budget=16384", "--import", "tsx", "apps/api/src/main.ts"]
+CMD ["node", "--max-semi-space-size=64", "--interrupt-budget=16384", "apps/api/dist/main.js"]

@@ -52,7 +52,7 @@ const noDynamicImports = [
 const restrictSyntax = (...groups) => ({ 'no-restricted-syntax': ['error', ...groups.flat()] });
 
 export default defineConfig(
-  globalIgnores(['**/node_modules/', '**/dist/', '**/coverage/', 'data/', 'bench/.data/', '.scratch/']),
+  globalIgnores(['**/node_modules/', '**/dist/', '**/dist-*/', '**/coverage/', 'data/', 'bench/.data/', '.scratch/']),
 
   // Correctness, for every file.
   js.configs.recommended,

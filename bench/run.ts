@@ -38,6 +38,7 @@ import { BENCH_ROWS } from './rows';
 import { BenchResults, renderConsole, toResultRow, writeResults } from './report/bench-results';
 import { describeMachine } from './report/machine';
 import { writeBackDirtyPages } from './support/write-back';
+import { buildAppsOnce } from './support/app-process';
 import type { BenchRow } from './rows/bench-row';
 
 const RESULTS_DIR = path.join(__dirname, 'results');
@@ -74,6 +75,8 @@ async function main() {
     throw new Error(`BENCH_ONLY names unknown modules: ${unknown.join(', ')} (known: ${BENCH_ROWS.map((m) => m.id).join(', ')})`);
   const modules = only.length ? BENCH_ROWS.filter((m) => only.includes(m.id)) : BENCH_ROWS;
   const started = Date.now();
+  // The apps as production runs them, compiled from the sources as they are now, once for every row.
+  buildAppsOnce();
   const results: BenchResults = {
     date: new Date().toISOString(),
     durationSeconds: 0,

@@ -11,11 +11,15 @@ const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
 const flags = JSON.parse(read('infra/node-flags.json')) as Record<'api' | 'worker' | 'webhooks', string[]>;
 const APPS = ['api', 'worker', 'webhooks'] as const;
 
-/** The arguments between `node` and `--import tsx` of a command written as a JSON-like list of quoted strings. */
-function flagsOf(command: string): string[] {
+/**
+ * The arguments between `node` and the app's compiled file (apps/<app>/dist/main.js, scripts/build-apps.mjs)
+ * of a command written as a JSON-like list of quoted strings; the file is the last argument.
+ */
+function flagsOf(command: string, app: string): string[] {
   const args = [...command.matchAll(/["']([^"']+)["']/g)].map((m) => m[1]);
   expect(args[0]).toBe('node');
-  return args.slice(1, args.indexOf('--import'));
+  expect(args[args.length - 1]).toBe(`apps/${app}/dist/main.js`);
+  return args.slice(1, -1);
 }
 
 describe("the apps' V8 flags", () => {
@@ -32,9 +36,9 @@ describe("the apps' V8 flags", () => {
     const compose = read('docker-compose.yml');
     for (const app of APPS) {
       // One line, or a list Prettier wrapped over several.
-      const command = new RegExp(`^\\s*command:\\s*(\\[[^\\]]*apps/${app}/src/main\\.ts'[^\\]]*\\])`, 'm').exec(compose);
+      const command = new RegExp(`^\\s*command:\\s*(\\[[^\\]]*apps/${app}/dist/main\\.js'[^\\]]*\\])`, 'm').exec(compose);
       expect(command).not.toBeNull();
-      expect(flagsOf(command![1])).toEqual(flags[app]);
+      expect(flagsOf(command![1], app)).toEqual(flags[app]);
     }
   });
 
@@ -42,13 +46,13 @@ describe("the apps' V8 flags", () => {
     const dockerfile = read('Dockerfile');
     const cmd = /^CMD (\[.*\])$/m.exec(dockerfile);
     expect(cmd).not.toBeNull();
-    expect(cmd![1]).toContain('apps/api/src/main.ts');
-    expect(flagsOf(cmd![1])).toEqual(flags.api);
-    // The notes: `#   <app>  ["node", ...` up to the app's main.ts, possibly over two comment lines.
+    expect(cmd![1]).toContain('apps/api/dist/main.js');
+    expect(flagsOf(cmd![1], 'api')).toEqual(flags.api);
+    // The notes: `#   <app>  ["node", ...` up to the app's main.js, possibly over two comment lines.
     for (const app of APPS) {
-      const note = new RegExp(`^#\\s+${app}\\s+(\\[[^\\]]*apps/${app}/src/main\\.ts"\\])`, 'ms').exec(dockerfile);
+      const note = new RegExp(`^#\\s+${app}\\s+(\\[[^\\]]*apps/${app}/dist/main\\.js"\\])`, 'ms').exec(dockerfile);
       expect(note).not.toBeNull();
-      expect(flagsOf(note![1].replace(/\n#\s*/g, ' '))).toEqual(flags[app]);
+      expect(flagsOf(note![1].replace(/\n#\s*/g, ' '), app)).toEqual(flags[app]);
     }
   });
 

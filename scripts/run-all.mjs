@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { envValue } from './env-value.mjs';
 import { appBaseUrl } from './ready-url.mjs';
+import { buildApps } from './build-apps.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Each app's V8 flags, as the image and compose start it (infra/node-flags.json). */
@@ -17,9 +18,11 @@ const apps = [
   { name: 'worker', port: envValue('WORKER_PORT', 8082) },
   { name: 'webhooks', port: envValue('WEBHOOKS_PORT', 8081) },
 ];
+// Each app as the image runs it: compiled into apps/<app>/dist from the sources as they are now (decision 0074).
+await buildApps();
 const children = apps.map(({ name }) => {
-  // node with the tsx loader (not the tsx CLI), so signals reach the app's own process.
-  const child = spawn(process.execPath, [...nodeFlags[name], '--import', 'tsx', path.join(root, 'apps', name, 'src', 'main.ts')], {
+  // node itself (not a wrapper), so signals reach the app's own process.
+  const child = spawn(process.execPath, [...nodeFlags[name], path.join(root, 'apps', name, 'dist', 'main.js')], {
     cwd: root,
     env: process.env,
     stdio: ['ignore', 'pipe', 'pipe'],

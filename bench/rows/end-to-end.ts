@@ -85,8 +85,8 @@ export function invoicePdf(bytes: number): Buffer {
  * idle between theirs.
  *
  * Everything runs as production runs it: the API and the worker each in their own OS process
- * (apps/<app>/src/main.ts, LOG_LEVEL=info, default WORKER_CONCURRENCY and SMTP pool), the SMTP server in
- * another (bench/support/smtp-sink-process.ts: reads and counts, parses nothing), the clients here.
+ * (apps/<app>/dist/main.js, compiled as the image compiles it; LOG_LEVEL=info, default WORKER_CONCURRENCY
+ * and SMTP pool), the SMTP server in another (bench/support/smtp-sink-process.ts: reads and counts, parses nothing), the clients here.
  * The note gives each process's CPU per email over the timed windows (all of Mailroom's rounds), Redis's and this process's (the
  * posting clients) included when Redis runs on this machine: on 2 cores the throughput is what that
  * whole budget allows, on both sides.

@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -44,16 +44,42 @@ export function perfFlags(): string[] {
 }
 
 /**
- * One of the apps as its own OS process (`apps/<app>/src/main.ts`) with its V8 flags, as production
- * runs it: its CPU is its own, not shared with the bench's clients. `nodeArgs` are added, e.g.
- * `--cpu-prof`. Logs go nowhere.
+ * Compiles the apps into apps/<app>/dist (scripts/build-apps.mjs) from the sources as they are now, once
+ * per process: `pnpm bench` builds before its rows and tells them so with BENCH_APPS_BUILT=1; a probe
+ * run on its own builds here.
+ */
+export function buildAppsOnce(): void {
+  if (process.env.BENCH_APPS_BUILT === '1') return;
+  const built = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build-apps.mjs')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (built.status !== 0) throw new Error(`scripts/build-apps.mjs failed (${built.signal ?? built.status})`);
+  process.env.BENCH_APPS_BUILT = '1';
+}
+
+/** Flags that profile a process: its frames are then worth naming by source file. */
+const PROFILING = /^--(cpu-prof|perf-basic-prof)/;
+
+/**
+ * One of the apps as its own OS process, as production runs it (decision 0074): plain node on
+ * apps/<app>/dist/main.js with its V8 flags. Its CPU is its own, not shared with the bench's clients.
+ * `nodeArgs` are added, e.g. `--cpu-prof`. A profiled app runs its sources under tsx instead, so that
+ * each frame names its file and cpu-profile-modules.ts can sum them by package (in the compiled file
+ * every frame is dist/main.js). Logs go nowhere.
  */
 export async function startAppProcess(app: AppName, env: Record<string, string>, nodeArgs: string[] = []): Promise<AppProcess> {
   const portVar = { webhooks: 'WEBHOOKS_PORT', worker: 'WORKER_PORT', api: 'API_PORT' }[app];
-  return startScriptProcess(path.join(ROOT, 'apps', app, 'src', 'main.ts'), portVar, env, [...appNodeFlags(app), ...nodeArgs], app);
+  const fromSources = nodeArgs.some((arg) => PROFILING.test(arg));
+  if (!fromSources) buildAppsOnce();
+  const script = fromSources ? path.join(ROOT, 'apps', app, 'src', 'main.ts') : path.join(ROOT, 'apps', app, 'dist', 'main.js');
+  return startScriptProcess(script, portVar, env, [...appNodeFlags(app), ...nodeArgs], app);
 }
 
-/** Any server script (a baseline's) as its own process, listening on the port it finds in `portVar`, answering /healthz. */
+/**
+ * Any server script as its own process, listening on the port it finds in `portVar`, answering /healthz:
+ * a compiled app (.js) under plain node, a baseline's TypeScript (.ts) under the tsx loader.
+ */
 export async function startScriptProcess(
   script: string,
   portVar: string,
@@ -62,7 +88,8 @@ export async function startScriptProcess(
   app = path.basename(script),
 ): Promise<AppProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...nodeArgs, ...loader, script], {
     cwd: ROOT,
     env: { ...process.env, ...env, [portVar]: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],

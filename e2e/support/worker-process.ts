@@ -34,9 +34,18 @@ export interface AppProcess {
  * Any of the three apps as its own OS process on the harness's configuration (same Redis prefix,
  * same store), on a port of its own, answered once its `/readyz` says ready. `env` overrides variables.
  */
-export async function startAppProcess(m: Mailroom, app: AppName, env: Record<string, string> = {}): Promise<AppProcess> {
+export async function startAppProcess(
+  m: Mailroom,
+  app: AppName,
+  env: Record<string, string> = {},
+  /** The app compiled by scripts/build-apps.mjs into apps/<app>/<built>, run by plain node, instead of its sources. */
+  built?: string,
+): Promise<AppProcess> {
   const port = String(await refusingPort());
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'apps', app, 'src', 'main.ts')], {
+  const args = built
+    ? [path.join(ROOT, 'apps', app, built, 'main.js')]
+    : ['--import', 'tsx', path.join(ROOT, 'apps', app, 'src', 'main.ts')];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...m.env, LOG_LEVEL: 'silent', ...env, [PORT_VARIABLE[app]]: port },
     stdio: ['ignore', 'ignore', 'pipe'],

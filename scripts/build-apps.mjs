@@ -1,0 +1,74 @@
+// Compiles each app into one CommonJS file under apps/<app>/dist (decision 0074): what the image, compose,
+// the quick start and the benchmark run, with plain `node` and no TypeScript loader in the process.
+// The tests keep running the sources through tsx and @swc/jest; e2e/built-apps.test.ts runs these files.
+//
+//   node scripts/build-apps.mjs              writes apps/{api,worker,webhooks}/dist
+//   node scripts/build-apps.mjs dist-<name>  writes apps/<app>/dist-<name> instead (a test's own copy, still
+//                                            inside each app's directory, so Node finds the app's node_modules)
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Each app's entry points: its main, and any file it starts by path (a thread). */
+export const APP_ENTRIES = {
+  api: ['src/main.ts', 'src/batch-body/batch-body-thread.ts'],
+  worker: ['src/main.ts'],
+  webhooks: ['src/main.ts'],
+};
+
+/**
+ * Packages loaded from node_modules at run time rather than compiled in: better-sqlite3 loads its
+ * native addon by path, the dashboard's packages and the admin UI serve their files by path, and the
+ * MongoDB driver requires its optional native helpers only when they are installed. Each app lists
+ * those it imports among its own dependencies, so Node finds them from apps/<app>/dist. (tsx is only
+ * asked for when a thread's entry is a .ts file, which a build never has.)
+ */
+export const EXTERNAL = ['better-sqlite3', 'mongodb', '@bull-board/*', '@mailroom/admin-ui/package.json', 'tsx/cjs/api'];
+
+/** Files .dockerignore keeps out of the image: an app that imports one would build here and fail in `docker build`. */
+const TEST_ONLY =
+  /\.(test|spec|contract|fixture)\.ts$|(^|\/)fixtures\/|^(apps|packages)\/[^/]+\/test\/|^packages\/testkit\/|^(e2e|bench)\//;
+
+/** Builds every app into apps/<app>/<dirName>; resolves with each output directory. */
+export async function buildApps(dirName = 'dist') {
+  const outDirs = {};
+  for (const [app, entries] of Object.entries(APP_ENTRIES)) {
+    const appDir = path.join(root, 'apps', app);
+    const outdir = path.join(appDir, dirName);
+    fs.rmSync(outdir, { recursive: true, force: true });
+    const result = await build({
+      absWorkingDir: root,
+      entryPoints: entries.map((e) => path.join(appDir, e)),
+      outbase: path.join(appDir, 'src'),
+      outdir,
+      // Every entry flat in dist: batch-body-reader.ts finds its thread beside itself (dist/batch-body-thread.js).
+      entryNames: '[name]',
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      external: EXTERNAL,
+      // Readable stack traces in production logs: names kept, nothing minified, a source map beside each file.
+      keepNames: true,
+      sourcemap: 'linked',
+      logLevel: 'warning',
+      metafile: true,
+    });
+    if (result.errors.length) throw new Error(`${app}: ${result.errors.length} build errors`);
+    const testOnly = Object.keys(result.metafile.inputs).filter((file) => !file.includes('node_modules/') && TEST_ONLY.test(file));
+    if (testOnly.length)
+      throw new Error(`${app} imports test-only files, which the image leaves out (.dockerignore): ${testOnly.join(', ')}`);
+    outDirs[app] = outdir;
+  }
+  return outDirs;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const started = Date.now();
+  const dirs = await buildApps(process.argv[2]);
+  for (const [app, dir] of Object.entries(dirs)) console.log(`built ${app}: ${path.relative(root, dir) || dir}`);
+  console.log(`in ${Date.now() - started} ms`);
+}
