@@ -51,8 +51,9 @@ export async function buildApps(dirName = 'dist') {
       target: 'node20',
       format: 'cjs',
       external: EXTERNAL,
-      // Readable stack traces in production logs: names kept, nothing minified, a source map beside each file.
-      keepNames: true,
+      // Nothing minified, and a source map beside each file (node --enable-source-maps reads it) for the stack
+      // traces. Not keepNames: it wraps every closure as it is created in a call that defines its name, and
+      // cost the single enqueue about a fifth of its CPU per request (decision 0074).
       sourcemap: 'linked',
       logLevel: 'warning',
       metafile: true,

@@ -7,8 +7,10 @@
  *
  *   NODE_EXTRA_CA_CERTS=packages/testkit/certs/ca.pem npx tsx bench/support/rate-sweep.ts [rates=200,400,800,1200] [n=3000]
  *
- * SWEEP_NODE_ARGS adds node flags to both servers (`--perf-basic-prof` for `perf record -t <pid>`).
+ * SWEEP_NODE_ARGS adds node flags to both servers (`--perf-basic-prof` for `perf record -t <pid>`);
+ * SWEEP_THREADS=1 adds each server's other threads' CPU per request (V8's helpers, libuv's, the store's).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { startMailroom } from '../../e2e/support/mailroom-harness';
@@ -21,15 +23,38 @@ const rates = (process.argv[2] ?? '200,400,800,1200').split(',').map(Number);
 const n = Number(process.argv[3] ?? 3000);
 const connections = 50;
 
+/** Each thread's CPU so far (ms), by `<tid> <name>`. */
+function threadsCpu(pid: number): Map<string, number> {
+  const cpu = new Map<string, number>();
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const name = fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      cpu.set(`${tid} ${name}`, threadCpuMsOf(pid, Number(tid)));
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return cpu;
+}
+
 async function measured(server: AppProcess, load: (pid: number) => Promise<LoadFigures>): Promise<string> {
   const pid = server.child.pid!;
-  const mainBefore = threadCpuMsOf(pid, pid);
+  const before = threadsCpu(pid);
   const f = await load(pid);
-  const mainUs = ((threadCpuMsOf(pid, pid) - mainBefore) / n) * 1000;
+  const after = threadsCpu(pid);
+  const usPerRequest = (thread: string) => (((after.get(thread) ?? 0) - (before.get(thread) ?? 0)) / n) * 1000;
+  const main = [...after.keys()].find((t) => t.startsWith(`${pid} `))!;
+  const mainUs = usPerRequest(main);
   const busy = (mainUs * f.perSecond) / 1e4;
+  // SWEEP_THREADS=1: every other thread that used over 5 µs per request, busiest first.
+  const others = [...after.keys()]
+    .filter((t) => t !== main && usPerRequest(t) > 5)
+    .sort((a, b) => usPerRequest(b) - usPerRequest(a))
+    .map((t) => `${t.split(' ').slice(1).join(' ')} ${usPerRequest(t).toFixed(0)}`);
   return (
     `${f.perSecond.toFixed(0).padStart(5)} req/s  CPU/request ${(f.cpuMs * 1000).toFixed(0).padStart(5)} µs, ` +
-    `main thread ${mainUs.toFixed(0).padStart(5)} µs (busy ${busy.toFixed(0)} %)  p50 ${f.p50.toFixed(1)} p99 ${f.p99.toFixed(1)} ms`
+    `main thread ${mainUs.toFixed(0).padStart(5)} µs (busy ${busy.toFixed(0)} %)  p50 ${f.p50.toFixed(1)} p99 ${f.p99.toFixed(1)} ms` +
+    (process.env.SWEEP_THREADS === '1' && others.length ? `\n    other threads, µs per request: ${others.join(', ')}` : '')
   );
 }
 
