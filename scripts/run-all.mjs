@@ -19,7 +19,9 @@ const apps = [
   { name: 'webhooks', port: envValue('WEBHOOKS_PORT', 8081) },
 ];
 // Each app as the image runs it: compiled into apps/<app>/dist from the sources as they are now (decision 0074).
+const buildStarted = Date.now();
 await buildApps();
+console.log(`built the apps into apps/<app>/dist in ${Date.now() - buildStarted} ms`);
 const children = apps.map(({ name }) => {
   // node itself (not a wrapper), so signals reach the app's own process.
   const child = spawn(process.execPath, [...nodeFlags[name], path.join(root, 'apps', name, 'dist', 'main.js')], {

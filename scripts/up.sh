@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs and starts the whole system (API, worker, webhooks) on the embedded defaults:
+# Installs, builds (scripts/build-apps.mjs, inside run-all.mjs) and starts the whole system (API, worker,
+# webhooks) on the embedded defaults:
 # SQLite under ./data, platform emails written to ./data/outbox, the local Redis.
 set -euo pipefail
 cd "$(dirname "$0")/.."
