@@ -28,9 +28,12 @@ export const APP_ENTRIES = {
  */
 export const EXTERNAL = ['better-sqlite3', 'mongodb', '@bull-board/*', '@mailroom/admin-ui/package.json', 'tsx/cjs/api'];
 
-/** Files .dockerignore keeps out of the image: an app that imports one would build here and fail in `docker build`. */
-const TEST_ONLY =
-  /\.(test|spec|contract|fixture)\.ts$|(^|\/)fixtures\/|^(apps|packages)\/[^/]+\/test\/|^packages\/testkit\/|^(e2e|bench)\//;
+/**
+ * Files .dockerignore keeps out of the image (tests and what only they use, and the folders beside the
+ * code): an app that imports one would build here and fail in `docker build`.
+ */
+const LEFT_OUT_OF_IMAGE =
+  /\.(test|spec|contract|fixture)\.ts$|(^|\/)fixtures\/|^(apps|packages)\/[^/]+\/test\/|^packages\/testkit\/|^(e2e|bench|infra|docs|\.ci)\//;
 
 /** Builds every app into apps/<app>/<dirName>; resolves with each output directory. */
 export async function buildApps(dirName = 'dist') {
@@ -59,9 +62,8 @@ export async function buildApps(dirName = 'dist') {
       metafile: true,
     });
     if (result.errors.length) throw new Error(`${app}: ${result.errors.length} build errors`);
-    const testOnly = Object.keys(result.metafile.inputs).filter((file) => !file.includes('node_modules/') && TEST_ONLY.test(file));
-    if (testOnly.length)
-      throw new Error(`${app} imports test-only files, which the image leaves out (.dockerignore): ${testOnly.join(', ')}`);
+    const leftOut = Object.keys(result.metafile.inputs).filter((file) => !file.includes('node_modules/') && LEFT_OUT_OF_IMAGE.test(file));
+    if (leftOut.length) throw new Error(`${app} imports files the image leaves out (.dockerignore): ${leftOut.join(', ')}`);
     outDirs[app] = outdir;
   }
   return outDirs;
