@@ -20,13 +20,15 @@ export const APP_ENTRIES = {
 };
 
 /**
- * Packages loaded from node_modules at run time rather than compiled in: better-sqlite3 loads its
- * native addon by path, the dashboard's packages and the admin UI serve their files by path, and the
- * MongoDB driver requires its optional native helpers only when they are installed. Each app lists
- * those it imports among its own dependencies, so Node finds them from apps/<app>/dist. (tsx is only
- * asked for when a thread's entry is a .ts file, which a build never has.)
+ * Packages loaded from node_modules at run time rather than compiled in, because they find files by
+ * path: better-sqlite3 its native addon; BullMQ's msgpackr its optional native string extractor
+ * (compiled in, it looked beside dist/main.js, found nothing and fell back to JavaScript without a
+ * word); the MongoDB driver its optional native helpers; the dashboard's packages and the admin UI
+ * the files they serve. Each app lists those it imports among its own dependencies, so Node finds
+ * them from apps/<app>/dist. (tsx is only asked for when a thread's entry is a .ts file, which a build
+ * never has.)
  */
-export const EXTERNAL = ['better-sqlite3', 'mongodb', '@bull-board/*', '@mailroom/admin-ui/package.json', 'tsx/cjs/api'];
+export const EXTERNAL = ['better-sqlite3', 'bullmq', 'mongodb', '@bull-board/*', '@mailroom/admin-ui/package.json', 'tsx/cjs/api'];
 
 /**
  * Files .dockerignore keeps out of the image (tests and what only they use, and the folders beside the
