@@ -69,8 +69,10 @@ COPY apps/admin-ui ./apps/admin-ui
 RUN node scripts/build-admin-ui.mjs
 
 # --- apps: each app compiled into apps/<app>/dist (its main, and the API's batch-body thread). The
-# packages it loads from node_modules at run time (better-sqlite3, mongodb, the dashboard's, the admin
-# UI's) are each app's own dependencies, installed above.
+# packages it loads from node_modules at run time (better-sqlite3, BullMQ, mongodb, the dashboard's, the
+# admin UI's) are each app's own dependencies, installed above. scripts/check-apps-stage.mjs
+# (e2e/docker-apps-stage.test.ts) compiles with exactly this stage's files, and checks the runtime stage's
+# COPY --from=apps lines, without Docker.
 FROM deps AS apps
 COPY . .
 RUN node scripts/build-apps.mjs
