@@ -6,20 +6,13 @@
 // would fail the image. Run: node scripts/check-apps-stage.mjs [Dockerfile] (e2e/docker-apps-stage.test.ts does).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { APP_ENTRIES } from './build-apps.mjs';
-import { contextCopies, copyFromContext, dockerignore, rebuildDepsStage, ROOT, stageInstructions } from './docker-stage-context.mjs';
-
-const teach = (what) => new Error(`Dockerfile: ${what}; teach scripts/check-apps-stage.mjs`);
+import { ROOT, stageInstructions, reportCheck, withStageFiles } from './docker-stage-context.mjs';
 
 export function checkAppsStage(dockerfilePath = path.join(ROOT, 'Dockerfile')) {
   const dockerfile = fs.readFileSync(dockerfilePath, 'utf8');
-  const stage = stageInstructions(dockerfile, 'apps');
-  if (stage.from !== 'deps') throw teach(`the apps stage now starts FROM ${stage.from}`);
-  const run = stage.body.filter((l) => /^RUN\s/i.test(l)).map((l) => l.replace(/^RUN\s+/i, ''));
-  if (run.join() !== 'node scripts/build-apps.mjs') throw teach(`the apps stage now runs ${run.join(' && ')}`);
   const problems = [];
   // The runtime stage takes each app's compiled folder from the apps stage.
   const copied = stageInstructions(dockerfile, 'runtime')
@@ -28,31 +21,23 @@ export function checkAppsStage(dockerfilePath = path.join(ROOT, 'Dockerfile')) {
   for (const app of Object.keys(APP_ENTRIES))
     if (!copied.includes(`/app/apps/${app}/dist ./apps/${app}/dist`))
       problems.push(`the runtime stage does not copy apps/${app}/dist from the apps stage`);
-  const ignored = dockerignore();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-apps-stage-'));
-  try {
-    rebuildDepsStage(dockerfile, dir, ignored);
-    for (const [sources, dest] of contextCopies(stage.body)) for (const src of sources) copyFromContext(src, path.join(dir, dest), ignored);
+  const built = withStageFiles(dockerfile, 'apps', { run: 'node scripts/build-apps.mjs', checker: 'check-apps-stage.mjs' }, (dir) => {
     const r = spawnSync(process.execPath, ['scripts/build-apps.mjs'], { cwd: dir, encoding: 'utf8' });
     if (r.status !== 0) problems.push(`node scripts/build-apps.mjs failed in the stage's files`);
-    for (const [app, entries] of Object.entries(APP_ENTRIES))
-      for (const entry of entries) {
-        const file = path.join('apps', app, 'dist', `${path.basename(entry, '.ts')}.js`);
-        if (r.status === 0 && !fs.existsSync(path.join(dir, file))) problems.push(`the build wrote no ${file}`);
-      }
-    return { ok: problems.length === 0, output: `${r.stdout}${r.stderr}${problems.map((p) => `${p}\n`).join('')}` };
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+    else
+      for (const [app, entries] of Object.entries(APP_ENTRIES))
+        for (const entry of entries) {
+          const file = path.join('apps', app, 'dist', `${path.basename(entry, '.ts')}.js`);
+          if (!fs.existsSync(path.join(dir, file))) problems.push(`the build wrote no ${file}`);
+        }
+    return `${r.stdout}${r.stderr}`;
+  });
+  return { ok: problems.length === 0, output: `${built}${problems.map((p) => `${p}\n`).join('')}` };
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { ok, output } = checkAppsStage(process.argv[2] && path.resolve(process.argv[2]));
-  process.stdout.write(output);
-  console.log(
-    ok
-      ? 'apps stage: every app compiles with what the Dockerfile copies, and the runtime stage takes each one'
-      : 'apps stage: FAILS (see above)',
+if (process.argv[1] === fileURLToPath(import.meta.url))
+  reportCheck(
+    checkAppsStage(process.argv[2] && path.resolve(process.argv[2])),
+    'apps stage: every app compiles with what the Dockerfile copies, and the runtime stage takes each one',
+    'apps stage: FAILS (see above)',
   );
-  process.exit(ok ? 0 : 1);
-}

@@ -1,8 +1,9 @@
 // What the Dockerfile's stages are made of, for the checks that rebuild a stage without Docker
 // (scripts/check-ui-stage.mjs, scripts/check-apps-stage.mjs): a stage's instructions, .dockerignore as a
 // predicate, COPY from the build context, and the files the `deps` stage leaves (the manifests and the
-// installed node_modules, linked to this checkout's pnpm store).
+// installed node_modules, linked to this checkout's pnpm store). withStageFiles puts them together.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,7 +23,7 @@ export function stageInstructions(dockerfile, stage) {
 }
 
 /** `COPY src... dest` lines without --from: [sources, destination]. */
-export function contextCopies(body) {
+function contextCopies(body) {
   return body
     .filter((l) => /^COPY\s/i.test(l) && !/--from=/.test(l))
     .map((l) => {
@@ -45,7 +46,7 @@ function globToRegExp(glob) {
 }
 
 /** .dockerignore as a predicate: the last pattern that matches a path decides. */
-export function dockerignore() {
+function dockerignore() {
   const rules = fs
     .readFileSync(path.join(ROOT, '.dockerignore'), 'utf8')
     .split('\n')
@@ -56,7 +57,7 @@ export function dockerignore() {
 }
 
 /** Copies a context path as COPY would: a directory's contents, less the ignored files. */
-export function copyFromContext(src, dest, ignored) {
+function copyFromContext(src, dest, ignored) {
   const from = path.join(ROOT, src);
   if (!fs.existsSync(from)) throw new Error(`Dockerfile COPY ${src}: not in the build context`);
   fs.cpSync(from, dest, {
@@ -73,11 +74,15 @@ export function copyFromContext(src, dest, ignored) {
  * stage), then what the install leaves: node_modules with pnpm's relative links (into .pnpm, and to the
  * workspace's folders here).
  */
-export function rebuildDepsStage(dockerfile, dir, ignored) {
-  const deps = stageInstructions(dockerfile, 'deps');
-  for (const [sources, dest] of contextCopies(deps.body))
+/** A stage's COPYs from the build context into `dir` (a destination ending in `/` takes each source's name). */
+function copyStageContext(body, dir, ignored) {
+  for (const [sources, dest] of contextCopies(body))
     for (const src of sources)
       copyFromContext(src, path.join(dir, dest.endsWith('/') ? path.join(dest, path.basename(src)) : dest), ignored);
+}
+
+function rebuildDepsStage(dockerfile, dir, ignored) {
+  copyStageContext(stageInstructions(dockerfile, 'deps').body, dir, ignored);
   for (const top of ['apps', 'packages'])
     for (const name of fs.readdirSync(path.join(ROOT, top))) {
       const manifest = path.join(top, name, 'package.json');
@@ -94,4 +99,34 @@ export function rebuildDepsStage(dockerfile, dir, ignored) {
     if (entry === '.pnpm') fs.symlinkSync(from, path.join(dir, 'node_modules', entry));
     else fs.cpSync(from, path.join(dir, 'node_modules', entry), { recursive: true, verbatimSymlinks: true });
   }
+}
+
+/**
+ * A stage built FROM deps, rebuilt without Docker: in a temporary directory, what the `deps` stage leaves,
+ * then the stage's own COPYs from the build context (less what .dockerignore keeps out). `work(dir)` runs
+ * there, and the directory is removed after. The stage must start FROM deps and run exactly `run`, or
+ * `checker` (the script) has to be taught what changed.
+ */
+export function withStageFiles(dockerfile, stage, { run, checker }, work) {
+  const { from, body } = stageInstructions(dockerfile, stage);
+  const teach = (what) => new Error(`Dockerfile: the ${stage} stage now ${what}; teach scripts/${checker}`);
+  if (from !== 'deps') throw teach(`starts FROM ${from}`);
+  const runs = body.filter((l) => /^RUN\s/i.test(l)).map((l) => l.replace(/^RUN\s+/i, ''));
+  if (runs.join(' && ') !== run) throw teach(`runs ${runs.join(' && ')}`);
+  const ignored = dockerignore();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `mailroom-${stage}-stage-`));
+  try {
+    rebuildDepsStage(dockerfile, dir, ignored);
+    copyStageContext(body, dir, ignored);
+    return work(dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A check's command line: its output, then `passed` or `failed` on a line of its own, and the exit code. */
+export function reportCheck({ ok, output }, passed, failed) {
+  process.stdout.write(output);
+  console.log(ok ? passed : failed);
+  process.exit(ok ? 0 : 1);
 }
