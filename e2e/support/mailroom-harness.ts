@@ -97,11 +97,25 @@ export async function startMailroom(
     : pino({ level: base.LOG_LEVEL });
   // The webhooks app's address is known before it starts, so all three apps share PUBLIC_BASE_URL as in
   // production (the OAuth callback's redirect URI is the same at the start and at the code exchange).
-  const webhooksPort = base.WEBHOOKS_PORT === '0' ? String(await refusingPort()) : base.WEBHOOKS_PORT;
-  const fullEnv = { PUBLIC_BASE_URL: `http://127.0.0.1:${webhooksPort}`, ...base, WEBHOOKS_PORT: webhooksPort };
-  const config = loadConfig(fullEnv);
+  // A port found free can be taken before the app listens on it (another test's outgoing connection gets
+  // it as its local port): then another port is picked, a few times.
   const providers = options.providers;
-  const webhooks = await startWebhooks(config, { logger, store: options.store, providers });
+  const configFor = (webhooksPort: string) => {
+    const env = { PUBLIC_BASE_URL: `http://127.0.0.1:${webhooksPort}`, ...base, WEBHOOKS_PORT: webhooksPort };
+    return { env, config: loadConfig(env) };
+  };
+  const pickPort = base.WEBHOOKS_PORT === '0';
+  let { env: fullEnv, config } = configFor(pickPort ? String(await refusingPort()) : base.WEBHOOKS_PORT);
+  let webhooks: Awaited<ReturnType<typeof startWebhooks>>;
+  for (let tries = 1; ; tries++) {
+    try {
+      webhooks = await startWebhooks(config, { logger, store: options.store, providers });
+      break;
+    } catch (e) {
+      if (!pickPort || tries >= 5 || (e as { code?: string }).code !== 'EADDRINUSE') throw e;
+      ({ env: fullEnv, config } = configFor(String(await refusingPort())));
+    }
+  }
   const dns = await startDnsServer(PUBLIC_MAIL_HOSTS);
   const api = await startApi(config, {
     logger,

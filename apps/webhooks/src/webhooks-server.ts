@@ -64,7 +64,14 @@ export async function startWebhooks(
   app.use(oauthCallbackRoutes(deps));
   app.use((_req, res) => res.status(404).json({ error: { code: 'not_found', message: 'no such route' } }));
   // The providers' posts are served before Express (decision 0041), /metrics before them.
-  const http = await listen(metrics.serve(providerWebhooksListener(deps, app)), config.ports.webhooks, config.host, 'WEBHOOKS_PORT');
+  // A port it cannot listen on closes what it opened (a caller may try another port in the same process).
+  const http = await listen(metrics.serve(providerWebhooksListener(deps, app)), config.ports.webhooks, config.host, 'WEBHOOKS_PORT').catch(
+    async (e: unknown) => {
+      await callbacks.close();
+      await backends.close();
+      throw e;
+    },
+  );
   logger.info({ port: http.port }, 'webhooks listening');
   return {
     port: http.port,
