@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { SourceMap } from 'node:module';
 import path from 'node:path';
 import type { RunningSmtpSink } from '@mailroom/testkit';
 import { API_KEY, INVOICE_PDF, Mailroom, OPS_TOKEN, startMailroom, waitFor } from './support/mailroom-harness';
@@ -55,6 +56,22 @@ describe('the apps as built for production', () => {
   it('builds one file per app, and the batch thread beside the API', () => {
     for (const app of APPS) expect(fs.existsSync(path.join(ROOT, 'apps', app, BUILT, 'main.js'))).toBe(true);
     expect(fs.existsSync(path.join(ROOT, 'apps', 'api', BUILT, 'batch-body-thread.js'))).toBe(true);
+  });
+
+  it('maps each built file back to the sources (node --enable-source-maps reads the map), with no source text in the map', () => {
+    const file = path.join(ROOT, 'apps', 'api', BUILT, 'main.js');
+    const line = fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .findIndex((l) => l.startsWith('async function enqueueEmail('));
+    expect(line).toBeGreaterThan(0);
+    const payload = JSON.parse(fs.readFileSync(`${file}.map`, 'utf8'));
+    expect(payload.sourcesContent).toBeUndefined();
+    const entry = new SourceMap(payload).findEntry(line, 0) as { originalSource?: string; originalLine?: number };
+    expect(path.resolve(path.dirname(file), entry.originalSource ?? '')).toBe(
+      path.join(ROOT, 'apps', 'api', 'src', 'use-cases', 'enqueue-email.ts'),
+    );
+    expect(entry.originalLine).toBeGreaterThan(0);
   });
 
   it('runs every app under plain node', () => {

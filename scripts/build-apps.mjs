@@ -60,6 +60,7 @@ export async function buildApps(dirName = 'dist') {
       // traces. Not keepNames: it wraps every closure as it is created in a call that defines its name, and
       // cost the single enqueue about a fifth of its CPU per request (decision 0074).
       sourcemap: 'linked',
+      sourcesContent: false,
       logLevel: 'warning',
       metafile: true,
     });
