@@ -11,6 +11,13 @@ describe("the API's words in the admin's language", () => {
     // Said the same way whatever the label's gender: never "«Contraseña SMTP» es obligatorio".
     expect(fieldProblem(es, 'smtp.password', 'smtp.password is required')).toBe('Rellena «Contraseña SMTP».');
     expect(fieldProblem(es, 'smtp.port', 'Too big: expected number to be <=65535')).toBe('Como máximo 65535.');
+    // The API's own words for a size out of bounds (apps/api/src/http/validate.ts), and zod's, from an API before them.
+    expect(fieldProblem(es, 'smtp.port', 'must be at most 65535')).toBe('Como máximo 65535.');
+    expect(fieldProblem(es, 'smtp.port', 'must be at least 1')).toBe('Como mínimo 1.');
+    expect(fieldProblem(es, 'senderName', 'must not be empty')).toBe('Rellena «Nombre del email».');
+    expect(fieldProblem(en, 'senderName', 'must be at most 100 characters')).toBe(
+      fieldProblem(en, 'senderName', 'Too big: expected string to have <=100 characters'),
+    );
     expect(fieldProblem(es, 'cc.1.email', 'is not a valid email address')).toBe('No es una dirección de email válida.');
     expect(
       fieldProblem(

@@ -57,7 +57,7 @@ export function fieldProblem(i18n: I18n, field: string, message: string, label =
   if ((m = /^(\S+) resolves to a loopback, private or otherwise non-public address/.exec(message)))
     return i18n.t('error.hostNotAllowed', { host: m[1] });
   if (/^replyTo is required in platform mode/.test(message)) return i18n.t('error.replyToPlatform');
-  if (/is required|expected \w+, received undefined/.test(message)) return i18n.t('error.required', { label });
+  if (/is required|must not be empty|expected \w+, received undefined/.test(message)) return i18n.t('error.required', { label });
   if (/not a valid email address|invalid email/i.test(message)) return i18n.t('error.email');
   if ((m = /has more than (\d+) addresses/.exec(message))) return i18n.t('error.tooManyAddresses', { max: m[1] });
   if ((m = /at most (\d+) characters|expected string to have <=\s*(\d+) characters/.exec(message)))
