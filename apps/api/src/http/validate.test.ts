@@ -35,6 +35,17 @@ describe('parseOr400', () => {
     expect(refusal(z.object({ n: z.number().gt(0).lt(10) }), { n: 10 }).message).toBe('n: must be less than 10');
   });
 
+  it('names a field the object does not take, and the fields it does', () => {
+    const smtp = z.strictObject({ host: z.string(), port: z.number(), username: z.string().optional() });
+    expect(refusal(z.object({ smtp }), { smtp: { host: 'h', port: 587, user: 'u' } })).toEqual({
+      field: 'smtp',
+      message: 'smtp: unknown field "user": the fields here are host, port, username',
+    });
+    expect(refusal(smtp, { host: 'h', port: 587, user: 'u', pass: 'p' }).message).toBe(
+      'body: unknown fields "user", "pass": the fields here are host, port, username',
+    );
+  });
+
   it("keeps the schema's own messages, and says a missing field is required", () => {
     expect(refusal(enqueueEmailSchema, { ...email, to: [] }).message).toBe('to: to needs at least one recipient');
     expect(refusal(enqueueEmailSchema, { to: email.to, text: 'x' }).message).toMatch(/^subject: /);
