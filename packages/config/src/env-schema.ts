@@ -54,7 +54,7 @@ export const envSchema = z.object({
   ENCRYPTION_KEYS: z.string().optional(),
   PUBLIC_BASE_URL: url(['http:', 'https:']).optional(),
   PLATFORM_TRANSPORT: url(['smtp:', 'smtps:', 'file:']).optional(),
-  PLATFORM_FROM: z.email('must be an email address').default('documents@mailroom.localhost'),
+  PLATFORM_FROM: z.email('must be an email address').optional(),
   SMTP_PLANS: z.string().default('advanced,premium'),
   SMTP_PRIVATE_HOSTS_ALLOWED: z.string().default(''),
   API_PORT: port(8080),

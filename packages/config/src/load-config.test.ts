@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 3).toString('base64')}`,
     };
     expect(() => loadConfig(secrets)).toThrow(/^PLATFORM_TRANSPORT: is required when NODE_ENV=production/);
+    Object.assign(secrets, { PLATFORM_FROM: 'documents@platform.example', PUBLIC_BASE_URL: 'https://mail.platform.example' });
     const relay = loadConfig({ ...secrets, PLATFORM_TRANSPORT: 'smtps://u:p@relay.example:465' });
     expect(relay.platform.transportUrl).toBe('smtps://u:p@relay.example:465');
     const files = loadConfig({ ...secrets, PLATFORM_TRANSPORT: 'file:///var/mailroom/outbox' });
@@ -39,6 +40,34 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...secrets, PLATFORM_TRANSPORT: 'file://relay.example/outbox' })).toThrow(/^PLATFORM_TRANSPORT: a file URL/);
     // Development keeps its loud default outbox.
     expect(loadConfig({}).platform.outboxDir).toMatch(/data[/\\]outbox$/);
+  });
+
+  it('refuses production without PLATFORM_FROM or PUBLIC_BASE_URL, naming each; development uses them loudly', () => {
+    const production = {
+      NODE_ENV: 'production',
+      API_KEYS: 'k'.repeat(20),
+      OPS_TOKEN: 'o'.repeat(20),
+      ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 3).toString('base64')}`,
+      PLATFORM_TRANSPORT: 'smtps://u:p@relay.example:465',
+    };
+    expect(() => loadConfig(production)).toThrow(/^PLATFORM_FROM: is required when NODE_ENV=production \(.*no mail server delivers\)/);
+    expect(() => loadConfig({ ...production, PLATFORM_FROM: 'documents@platform.example' })).toThrow(
+      /^PUBLIC_BASE_URL: is required when NODE_ENV=production \(.*reachable from this machine only/,
+    );
+    const named = loadConfig({
+      ...production,
+      PLATFORM_FROM: 'Documents@Platform.example',
+      PUBLIC_BASE_URL: 'https://mail.platform.example/',
+    });
+    expect(named.platform.from).toBe('documents@platform.example');
+    expect(named.publicBaseUrl).toBe('https://mail.platform.example');
+    expect(named.notices.join('\n')).not.toMatch(/PLATFORM_FROM|PUBLIC_BASE_URL/);
+
+    const dev = loadConfig({ WEBHOOKS_PORT: '9081' });
+    expect(dev.platform.from).toBe('documents@mailroom.localhost');
+    expect(dev.publicBaseUrl).toBe('http://localhost:9081');
+    expect(dev.notices.join('\n')).toMatch(/PLATFORM_FROM is not set: using a DEVELOPMENT default/);
+    expect(dev.notices.join('\n')).toMatch(/PUBLIC_BASE_URL is not set: using a DEVELOPMENT default .*http:\/\/localhost:9081/);
   });
 
   it('caps one tenant at half the worker concurrency by default (at least 1), or at TENANT_MAX_IN_FLIGHT', () => {

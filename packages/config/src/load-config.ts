@@ -111,6 +111,7 @@ export interface Config {
 
 const DEV_API_KEY = 'dev-api-key';
 const DEV_OPS_TOKEN = 'dev-ops-token-change-me';
+const DEV_PLATFORM_FROM = 'documents@mailroom.localhost';
 /**
  * Where platform-mode mail goes: an `smtp://`/`smtps://` relay, or `.eml` files in a directory. Files
  * are the development default (said loudly); in production only when asked for by name
@@ -194,10 +195,20 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     encryptionKeys = [DEV_ENCRYPTION_KEY];
   }
   const dataDir = path.resolve(e.DATA_DIR);
+  const platform = platformTransport(e.PLATFORM_TRANSPORT, dataDir, production, notices);
+  // Two more that a deployment must name: a default here does not fail, it quietly sends mail that no
+  // server delivers (a .localhost sender) and links and webhooks that nothing outside reaches.
+  let platformFrom = e.PLATFORM_FROM;
+  if (!platformFrom) {
+    devDefault('PLATFORM_FROM', `platform-mode emails are From ${DEV_PLATFORM_FROM}, an address no mail server delivers`);
+    platformFrom = DEV_PLATFORM_FROM;
+  }
   const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://localhost:${e.WEBHOOKS_PORT}`).replace(/\/+$/, '');
   if (!e.PUBLIC_BASE_URL)
-    notices.push(`PUBLIC_BASE_URL is not set: links and webhooks will use ${publicBaseUrl}, reachable from this machine only.`);
-  const platform = platformTransport(e.PLATFORM_TRANSPORT, dataDir, production, notices);
+    devDefault(
+      'PUBLIC_BASE_URL',
+      `links, the open pixel and providers' webhooks use ${publicBaseUrl}, reachable from this machine only; in production the public https:// address of the webhooks app`,
+    );
 
   const smtpPrivateHostsAllowed = parseAddressRanges('SMTP_PRIVATE_HOSTS_ALLOWED', e.SMTP_PRIVATE_HOSTS_ALLOWED);
   if (smtpPrivateHostsAllowed.length > 0)
@@ -223,7 +234,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     opsToken,
     encryptionKeys,
     publicBaseUrl,
-    platform: { ...platform, from: e.PLATFORM_FROM.toLowerCase(), maxConnections: e.PLATFORM_MAX_CONNECTIONS },
+    platform: { ...platform, from: platformFrom.toLowerCase(), maxConnections: e.PLATFORM_MAX_CONNECTIONS },
     smtpMaxConnections: e.SMTP_MAX_CONNECTIONS,
     smtpPlans: e.SMTP_PLANS.split(',')
       .map((s) => s.trim())
