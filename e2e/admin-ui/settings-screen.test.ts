@@ -88,6 +88,36 @@ describe('settings screen', () => {
     expect(problems).toEqual([]);
   });
 
+  it("an IONOS tenant picks its contract's country, which picks the server; after a reload the country is still chosen", async () => {
+    await m.call('PUT', '/v1/tenants/ionos-co', { name: 'Ionos Co', plan: 'premium' });
+    const { page, problems } = await openAdmin(browser, m, 'ionos-co', '/', 'lang=es');
+    await page.getByLabel('Enviar desde tu SMTP', { exact: true }).check();
+    const service = page.getByLabel('Proveedor de email', { exact: true });
+    await service.selectOption('ionos');
+    const country = page.getByLabel('País de tu contrato IONOS', { exact: true });
+    expect(await country.inputValue()).toBe('es');
+    expect(await page.getByText('Servidor smtp.ionos.es, puerto 465').isVisible()).toBe(true);
+    await country.selectOption('de');
+    expect(await page.getByText('Servidor smtp.ionos.de, puerto 465').isVisible()).toBe(true);
+    await page.getByLabel('Enviar desde', { exact: true }).fill('rechnung@ionos-co.example');
+    await page.getByLabel('Usuario SMTP', { exact: true }).fill('rechnung@ionos-co.example');
+    await page.getByLabel('Contraseña SMTP', { exact: true }).fill('ionos-password');
+    await page.getByLabel('Nombre del email', { exact: true }).fill('Ionos Co');
+    await page.getByRole('button', { name: 'Guardar' }).click();
+    await outcome(page).getByText('Ajustes guardados.').waitFor();
+    expect((await m.call('GET', '/v1/tenants/ionos-co/email-settings')).body).toMatchObject({
+      smtp: { preset: 'ionos', host: 'smtp.ionos.de', port: 465, tls: true },
+    });
+
+    await page.reload();
+    await country.waitFor();
+    expect(await country.inputValue()).toBe('de');
+    // Another preset has no country to choose.
+    await service.selectOption('gmail');
+    expect(await country.count()).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
   it('a tenant that never saved settings sees the platform defaults; a downgraded SMTP tenant sees the plan fallback warning', async () => {
     await m.call('PUT', '/v1/tenants/new-co', { name: 'New Co S.L.', plan: 'free', email: 'hola@new.example' });
     const fresh = await openAdmin(browser, m, 'new-co', '/', 'lang=en');

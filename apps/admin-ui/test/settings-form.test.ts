@@ -4,11 +4,13 @@ import {
   errorsByField,
   errorsStillStanding,
   formFromSettings,
+  ionosMarketOfForm,
   oauthVendorOf,
   parseAddresses,
   presetLimitsOf,
   storedPasswordApplies,
   testedSettingsKey,
+  withIonosMarket,
   withPreset,
 } from '../src/settings/settings-form';
 
@@ -69,6 +71,28 @@ describe('the settings form and the API body', () => {
       port: 2525,
       tls: true,
     });
+  });
+
+  it("IONOS: the contract's market picks its server, sent as the preset's server; a server typed by hand is 'other'", () => {
+    const form = formFromSettings(savedSmtp);
+    const ionos = withPreset(form.smtp, 'ionos');
+    expect(ionos).toMatchObject({ host: 'smtp.ionos.es', port: '465', tls: true });
+    expect(ionosMarketOfForm(ionos)).toBe('es');
+    // Spain is the preset's own server: nothing to send.
+    expect((bodyFromForm({ ...form, smtp: ionos }) as any).smtp.host).toBeUndefined();
+    const german = withIonosMarket(ionos, 'de');
+    expect(german).toMatchObject({ host: 'smtp.ionos.de', port: '465', tls: true });
+    expect((bodyFromForm({ ...form, smtp: german }) as any).smtp).toMatchObject({ preset: 'ionos', host: 'smtp.ionos.de' });
+    // STARTTLS on 587 chosen by hand stays when the market changes.
+    const uk = withIonosMarket({ ...german, port: '587', tls: false }, 'uk');
+    expect(uk).toMatchObject({ host: 'smtp.ionos.co.uk', port: '587', tls: false });
+    expect(ionosMarketOfForm(uk)).toBe('uk');
+    expect(ionosMarketOfForm({ ...uk, host: 'SMTP.IONOS.COM' })).toBe('us');
+    expect(ionosMarketOfForm({ ...uk, host: 'mail.example.com' })).toBe('other');
+    // Saved settings with another market's server come back with that market.
+    expect(
+      ionosMarketOfForm(formFromSettings({ ...savedSmtp, smtp: { ...savedSmtp.smtp!, preset: 'ionos', host: 'smtp.ionos.fr' } }).smtp),
+    ).toBe('fr');
   });
 
   it('a mailbox connected with OAuth2 saves without user name or password; another preset goes back to a password', () => {

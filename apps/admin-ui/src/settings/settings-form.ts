@@ -3,7 +3,14 @@
  * Preact), so the rules that matter are unit-tested: a secret left empty is left out (the API keeps
  * the stored one), a preset's server is sent only when changed, addresses split on commas or lines.
  */
-import { PRESET_ENDPOINTS, PRESET_LIMITS } from '@mailroom/transports/src/smtp/smtp-presets';
+import {
+  IONOS_MARKETS,
+  IONOS_SERVERS,
+  IonosMarket,
+  ionosMarketOf,
+  PRESET_ENDPOINTS,
+  PRESET_LIMITS,
+} from '@mailroom/transports/src/smtp/smtp-presets';
 import type { Address, LimitField, OAuthVendor, ProviderName, SendingMode, SettingsAnswer, SmtpPreset } from '../api/types';
 
 export interface SmtpForm {
@@ -123,6 +130,18 @@ export function withPreset(smtp: SmtpForm, preset: SmtpPreset): SmtpForm {
   // A connected mailbox belongs to its vendor's preset: another preset logs in with a password.
   const auth = oauthVendorOf(preset) === oauthVendorOf(smtp.preset) ? smtp.auth : 'password';
   return e ? { ...smtp, preset, auth, host: e.host, port: String(e.port), tls: e.tls } : { ...smtp, preset, auth };
+}
+
+export { IONOS_MARKETS, type IonosMarket };
+
+/** The IONOS market the form's server belongs to; `other` for a server typed by hand. */
+export function ionosMarketOfForm(smtp: SmtpForm): IonosMarket | 'other' {
+  return ionosMarketOf(smtp.host) ?? 'other';
+}
+
+/** Choosing the IONOS contract's market sends through that market's server, on the same port and TLS. */
+export function withIonosMarket(smtp: SmtpForm, market: IonosMarket): SmtpForm {
+  return { ...smtp, host: IONOS_SERVERS[market] };
 }
 
 const blank = (s: string) => s.trim() === '';

@@ -3,7 +3,18 @@ import { CheckboxField, SelectField, TextField } from '../components/fields';
 import type { SettingsAnswer } from '../api/types';
 import type { I18n } from '../i18n/i18n';
 import { OAuthConnect } from './oauth-connect';
-import { oauthVendorOf, PRESETS, presetEndpoint, SmtpForm, storedPasswordApplies, withPreset } from './settings-form';
+import {
+  IONOS_MARKETS,
+  IonosMarket,
+  ionosMarketOfForm,
+  oauthVendorOf,
+  PRESETS,
+  presetEndpoint,
+  SmtpForm,
+  storedPasswordApplies,
+  withIonosMarket,
+  withPreset,
+} from './settings-form';
 
 /**
  * "Enviar desde tu SMTP": the preset fills host, port and TLS (shown, and changeable behind a
@@ -86,6 +97,19 @@ export function SmtpFields(props: {
         help={preset ? i18n.t('settings.smtp.presetServer', { host: smtp.host, port: smtp.port, tls }) : undefined}
         error={errors['smtp.preset']}
       />
+      {smtp.preset === 'ionos' ? (
+        // IONOS names its server after the contract's market: choosing it fills the server in.
+        <SelectField<IonosMarket | 'other'>
+          id="smtp.ionosMarket"
+          label={i18n.t('settings.smtp.ionosMarket')}
+          value={ionosMarketOfForm(smtp)}
+          options={[
+            ...IONOS_MARKETS.map((m) => ({ value: m, label: i18n.t(`ionosMarket.${m}`) })),
+            ...(ionosMarketOfForm(smtp) === 'other' ? [{ value: 'other' as const, label: i18n.t('ionosMarket.other') }] : []),
+          ]}
+          onValue={(m) => (m === 'other' ? undefined : onChange(withIonosMarket(smtp, m)))}
+        />
+      ) : null}
       {offered ? (
         <OAuthConnect
           i18n={i18n}

@@ -20,6 +20,30 @@ export const PRESET_ENDPOINTS: Record<Exclude<SmtpPreset, 'other'>, SmtpEndpoint
 };
 
 /**
+ * IONOS names its outgoing server after the market the contract was signed in (design.md: "IONOS
+ * 465/587 by market"); the preset's is the Spanish one, the seed's market. A contract of another
+ * market sends through its own, as the preset's `host` override (the admin screens offer the list),
+ * with the same ports: 465 implicit TLS or 587 STARTTLS.
+ */
+export const IONOS_MARKETS = ['es', 'de', 'uk', 'us', 'fr', 'it', 'mx'] as const;
+export type IonosMarket = (typeof IONOS_MARKETS)[number];
+export const IONOS_SERVERS: Record<IonosMarket, string> = {
+  es: 'smtp.ionos.es',
+  de: 'smtp.ionos.de',
+  uk: 'smtp.ionos.co.uk',
+  us: 'smtp.ionos.com',
+  fr: 'smtp.ionos.fr',
+  it: 'smtp.ionos.it',
+  mx: 'smtp.ionos.mx',
+};
+
+/** The IONOS market whose server `host` is, if it is one of theirs. */
+export function ionosMarketOf(host: string): IonosMarket | undefined {
+  const h = host.trim().toLowerCase().replace(/\.$/, '');
+  return IONOS_MARKETS.find((m) => IONOS_SERVERS[m] === h);
+}
+
+/**
  * Connections one worker opens to a preset's server at most. Their published sending limits (below)
  * pace a tenant long before two connections do (Office 365: 30 a minute; Gmail: 500 to 2,000 a day),
  * and fewer parallel logins to a mailbox provider are fewer reasons to be refused one.
