@@ -1,5 +1,13 @@
 import { ConfigError, loadConfig } from './index';
 
+/** The keys and tokens production requires, and nothing else. */
+const PRODUCTION_SECRETS = {
+  NODE_ENV: 'production',
+  API_KEYS: 'k'.repeat(20),
+  OPS_TOKEN: 'o'.repeat(20),
+  ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 3).toString('base64')}`,
+};
+
 describe('loadConfig', () => {
   it('applies the design brief defaults and says loudly which development defaults are in use', () => {
     const c = loadConfig({});
@@ -23,14 +31,12 @@ describe('loadConfig', () => {
   });
 
   it('refuses production without PLATFORM_TRANSPORT, naming it; files only when asked for with file:///', () => {
+    expect(() => loadConfig(PRODUCTION_SECRETS)).toThrow(/^PLATFORM_TRANSPORT: is required when NODE_ENV=production/);
     const secrets = {
-      NODE_ENV: 'production',
-      API_KEYS: 'k'.repeat(20),
-      OPS_TOKEN: 'o'.repeat(20),
-      ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 3).toString('base64')}`,
+      ...PRODUCTION_SECRETS,
+      PLATFORM_FROM: 'documents@platform.example',
+      PUBLIC_BASE_URL: 'https://mail.platform.example',
     };
-    expect(() => loadConfig(secrets)).toThrow(/^PLATFORM_TRANSPORT: is required when NODE_ENV=production/);
-    Object.assign(secrets, { PLATFORM_FROM: 'documents@platform.example', PUBLIC_BASE_URL: 'https://mail.platform.example' });
     const relay = loadConfig({ ...secrets, PLATFORM_TRANSPORT: 'smtps://u:p@relay.example:465' });
     expect(relay.platform.transportUrl).toBe('smtps://u:p@relay.example:465');
     const files = loadConfig({ ...secrets, PLATFORM_TRANSPORT: 'file:///var/mailroom/outbox' });
@@ -43,13 +49,7 @@ describe('loadConfig', () => {
   });
 
   it('refuses production without PLATFORM_FROM or PUBLIC_BASE_URL, naming each; development uses them loudly', () => {
-    const production = {
-      NODE_ENV: 'production',
-      API_KEYS: 'k'.repeat(20),
-      OPS_TOKEN: 'o'.repeat(20),
-      ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 3).toString('base64')}`,
-      PLATFORM_TRANSPORT: 'smtps://u:p@relay.example:465',
-    };
+    const production = { ...PRODUCTION_SECRETS, PLATFORM_TRANSPORT: 'smtps://u:p@relay.example:465' };
     expect(() => loadConfig(production)).toThrow(/^PLATFORM_FROM: is required when NODE_ENV=production \(.*no mail server delivers\)/);
     expect(() => loadConfig({ ...production, PLATFORM_FROM: 'documents@platform.example' })).toThrow(
       /^PUBLIC_BASE_URL: is required when NODE_ENV=production \(.*reachable from this machine only/,
