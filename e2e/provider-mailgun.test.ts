@@ -90,8 +90,9 @@ describe('a tenant on its own Mailgun account', () => {
     const forged = await eu.postEvent(url('mga'), mailgunEvents.failedPermanent(target), { signingKey: 'not-the-key' });
     const tampered = await eu.postEvent(url('mga'), mailgunEvents.failedPermanent(target), { tamper: 'timestamp' });
     const unsigned = await eu.postEvent(url('mga'), mailgunEvents.failedPermanent(target), { unsigned: true });
+    // Older than Mailgun's 8 hours of retries.
     const stale = await eu.postEvent(url('mga'), mailgunEvents.failedPermanent(target), {
-      timestamp: Math.floor(Date.now() / 1000) - 7200,
+      timestamp: Math.floor(Date.now() / 1000) - 10 * 3600,
     });
     expect([forged.status, tampered.status, unsigned.status, stale.status]).toEqual([401, 401, 401, 406]);
     await eu.postEvent(url('mga'), mailgunEvents.opened(target, { bot: 'apple' }));
@@ -102,6 +103,19 @@ describe('a tenant on its own Mailgun account', () => {
     // The delivery's reply described the delivery: the open moves the recipient without it.
     expect(email.recipients[0]).not.toHaveProperty('reason');
     expect(email.events.filter((e: any) => e.type === 'bounced')).toHaveLength(0);
+  });
+
+  it("records Mailgun's retry hours after the event, which carries the first attempt's signature; refuses its replay", async () => {
+    const id = (await m.call('POST', '/v1/tenants/mga/emails', { to: ['late@customer.example'], subject: 'Invoice MG-2', text: 'hi' })).body
+      .id;
+    await waitForEmail(m, 'mga', id, SETTLED);
+    const msg = eu.sent.find((s) => s.fields.some(([k, v]) => k === 'v:mailroom_email_id' && v === id))!;
+    const [target] = eu.targetsOf(msg);
+    // Signed two hours ago: the first attempt met an outage of ours (a 5xx), this is Mailgun's fourth try.
+    const retry = await eu.postEvent(url('mga'), mailgunEvents.delivered(target), { timestamp: Math.floor(Date.now() / 1000) - 2 * 3600 });
+    expect(retry.status).toBe(200);
+    expect((await waitForEmail(m, 'mga', id, (e) => e.status === 'delivered')).status).toBe('delivered');
+    expect((await eu.postEvent(url('mga'), mailgunEvents.delivered(target), { reuse: retry.post.signature })).status).toBe(406);
   });
 
   it('a signing key saved a moment ago verifies the very next post; the old one stops within a second (decision 0066)', async () => {

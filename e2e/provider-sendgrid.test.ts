@@ -121,7 +121,7 @@ describe('a tenant on its own SendGrid account', () => {
       await sg.postEvents(webhookUrl('sga'), [sendgridEvents.delivered(client)], { tamper: true }),
       await sg.postEvents(webhookUrl('sga'), [sendgridEvents.delivered(client)], { signWith: forger }),
       await sg.postEvents(webhookUrl('sga'), [sendgridEvents.delivered(client)], { unsigned: true }),
-      await sg.postEvents(webhookUrl('sga'), [sendgridEvents.delivered(client)], { timestamp: Math.floor(Date.now() / 1000) - 3600 }),
+      await sg.postEvents(webhookUrl('sga'), [sendgridEvents.delivered(client)], { timestamp: Math.floor(Date.now() / 1000) - 26 * 3600 }),
     ];
     expect(attempts.map((a) => a.status)).toEqual([401, 401, 401, 400]);
     const email = (await m.call('GET', `/v1/tenants/sga/emails/${id}`)).body;

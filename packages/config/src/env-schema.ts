@@ -93,7 +93,7 @@ export const envSchema = z.object({
   SMTP_MAX_CONNECTIONS: int(5, 1, 50),
   TEST_EMAILS_PER_MINUTE: int(5, 1),
   TRANSPORT_CACHE_SIZE: int(200, 1),
-  WEBHOOK_MAX_AGE_SECONDS: int(600, 10),
+  WEBHOOK_MAX_AGE_SECONDS: optionalInt(10, 7 * 24 * 3600),
   SENDGRID_API_URL: url(['http:', 'https:']).default('https://api.sendgrid.com'),
   MAILGUN_API_URL_US: url(['http:', 'https:']).default('https://api.mailgun.net'),
   MAILGUN_API_URL_EU: url(['http:', 'https:']).default('https://api.eu.mailgun.net'),

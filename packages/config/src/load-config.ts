@@ -74,7 +74,11 @@ export interface Config {
     maxBatchBodyBytes: number;
     tenantTokenTtlSeconds: number;
     testEmailsPerMinute: number;
-    webhookMaxAgeSeconds: number;
+    /**
+     * How old a provider's signed timestamp may be, for every provider; undefined: each provider's own
+     * window, as long as it retries (the provider modules' `retriesForSeconds`, decision 0077).
+     */
+    webhookMaxAgeSeconds?: number;
   };
   /**
    * Threads of the API that read batch bodies (parse, validate, decode: decision 0050); 0 reads them on

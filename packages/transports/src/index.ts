@@ -1,5 +1,6 @@
 export * from './transport';
 export * from './webhook';
+export * from './signed-timestamp';
 export * from './http-failure';
 export * from './access-token-source';
 export * from './tenant-secrets';

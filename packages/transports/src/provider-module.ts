@@ -104,6 +104,12 @@ export interface ModuleWebhooks<Stored, Spec> {
   parse(rawBody: Buffer): NormalizedEvent[];
   /** The status that makes the provider stop retrying a request that will never succeed. */
   readonly giveUpStatus: number;
+  /**
+   * How old a signed timestamp may be (WEBHOOK_MAX_AGE_SECONDS, when set, instead): as long as the
+   * provider retries a post we failed, since its retries carry the first attempt's signature. Absent
+   * when its posts carry no signed time (Mailjet's Basic auth).
+   */
+  readonly retriesForSeconds?: number;
   /** The answer for a tenant not configured for this provider (Mailgun: 406, "stop"). */
   readonly notConfiguredStatus: number;
   /**

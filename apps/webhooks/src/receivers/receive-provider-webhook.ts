@@ -6,6 +6,9 @@ import type { RecentSettings } from './recent-settings';
 import { recordProviderEvents } from './record-provider-events';
 import type { ReplayTokens } from './replay-tokens';
 
+/** A signed timestamp's window for a provider module that names none of its own. */
+const DEFAULT_MAX_AGE_SECONDS = 600;
+
 /** lastEventAt is written at most this often per tenant, so a busy tenant does not hammer its settings row. */
 const LAST_EVENT_EVERY_MS = 60_000;
 
@@ -52,8 +55,10 @@ export async function receiveProviderWebhook(deps: WebhooksDeps, state: Receiver
     const now = deps.now();
     const providerOf = (settings: EmailSettings | null) =>
       settings?.mode === 'provider' && settings.provider?.name === provider ? settings.provider : undefined;
+    // As old as the provider's retries reach (they carry the first attempt's signature), unless the operator set one window.
+    const maxAgeSeconds = deps.config.limits.webhookMaxAgeSeconds ?? receiver.retriesForSeconds ?? DEFAULT_MAX_AGE_SECONDS;
     const verify = (p: ReturnType<typeof providerOf>) =>
-      p && receiver.verify({ rawBody, headers }, opened.of(tenantId, p.webhook), now, deps.config.limits.webhookMaxAgeSeconds);
+      p && receiver.verify({ rawBody, headers }, opened.of(tenantId, p.webhook), now, maxAgeSeconds);
     const recent = await state.settings.get(tenantId);
     let p = providerOf(recent.settings);
     let verified = verify(p);
@@ -80,7 +85,7 @@ export async function receiveProviderWebhook(deps: WebhooksDeps, state: Receiver
     if (verified.replayToken) {
       let claim: 'fresh' | 'replayed';
       try {
-        claim = await tokens.claim(tenantId, verified.replayToken);
+        claim = await tokens.claim(tenantId, verified.replayToken, maxAgeSeconds);
       } catch (e) {
         // Nothing recorded: the provider retries a 5xx later, when the replay check works again. A
         // stalled Redis may still run the claim when it wakes: the release, sent after it on the same

@@ -1,22 +1,20 @@
 import { withinMs } from '@mailroom/runtime';
+import { replayMemorySeconds } from '@mailroom/transports';
 import type { Cluster, Redis } from 'ioredis';
 import type { WebhooksDeps } from '../webhooks-deps';
-
-/** How long a webhook token is remembered to refuse replays: longer than the accepted signature age. */
-const replayTtlSeconds = (maxAgeSeconds: number) => maxAgeSeconds * 2;
 
 /** The most claims and releases one script call carries (the rest go in the next). */
 const MAX_BATCH = 256;
 
 /**
- * KEYS: the tokens' keys; ARGV[1]: the TTL in seconds; ARGV[1 + i]: 'c' to claim KEYS[i] (SET NX EX:
- * 1 when fresh, 0 when seen), 'r' to release it (DEL, 1). Run in the order given, atomically.
+ * KEYS: the tokens' keys; ARGV[i]: 'r' to release KEYS[i] (DEL, 1), else the seconds to remember it
+ * for, to claim it (SET NX EX: 1 when fresh, 0 when seen). Run in the order given, atomically.
  */
 const CLAIM_OR_RELEASE_LUA = `
 local out = {}
 for i = 1, #KEYS do
-  if ARGV[i + 1] == 'c' then
-    out[i] = redis.call('SET', KEYS[i], '1', 'EX', ARGV[1], 'NX') and 1 or 0
+  if ARGV[i] ~= 'r' then
+    out[i] = redis.call('SET', KEYS[i], '1', 'EX', ARGV[i], 'NX') and 1 or 0
   else
     redis.call('DEL', KEYS[i])
     out[i] = 1
@@ -30,7 +28,8 @@ interface TokenCommands {
 }
 
 interface Asked {
-  op: 'c' | 'r';
+  /** 'r' to release; a claim's seconds to remember the token for. */
+  op: 'r' | number;
   key: string;
   askedAt: number;
   resolve: (answer: number) => void;
@@ -46,7 +45,6 @@ interface Asked {
  */
 export class ReplayTokens {
   private readonly redis: (Redis | Cluster) & TokenCommands;
-  private readonly ttlSeconds: number;
   private asked: Asked[] = [];
   private scheduled = false;
   /** A script call is out, not answered yet. */
@@ -55,7 +53,6 @@ export class ReplayTokens {
   constructor(private readonly deps: Pick<WebhooksDeps, 'redis' | 'config' | 'logger'>) {
     deps.redis.defineCommand('mailroomWebhookTokens', { lua: CLAIM_OR_RELEASE_LUA });
     this.redis = deps.redis as (Redis | Cluster) & TokenCommands;
-    this.ttlSeconds = replayTtlSeconds(deps.config.limits.webhookMaxAgeSeconds);
   }
 
   /**
@@ -63,8 +60,9 @@ export class ReplayTokens {
    * answer within REDIS_REQUEST_TIMEOUT_MS: the caller then answers 503 and the provider retries later
    * (decision 0015). Accepting without the check would open a replay window for as long as Redis is away.
    */
-  async claim(tenantId: string, token: string): Promise<'fresh' | 'replayed'> {
-    return (await this.ask('c', tenantId, token)) === 1 ? 'fresh' : 'replayed';
+  async claim(tenantId: string, token: string, maxAgeSeconds: number): Promise<'fresh' | 'replayed'> {
+    // Remembered until the post's signed timestamp leaves the window it was accepted in (signed-timestamp.ts).
+    return (await this.ask(replayMemorySeconds(maxAgeSeconds), tenantId, token)) === 1 ? 'fresh' : 'replayed';
   }
 
   /**
@@ -108,8 +106,7 @@ export class ReplayTokens {
     this.inFlight = true;
     const budgetMs = Math.max(0, this.deps.config.timeouts.redisRequestMs - (Date.now() - batch[0].askedAt));
     // Called inside an async function, so that even a synchronous throw settles the batch and frees the next call.
-    const call = async () =>
-      this.redis.mailroomWebhookTokens(batch.length, ...batch.map((a) => a.key), this.ttlSeconds, ...batch.map((a) => a.op));
+    const call = async () => this.redis.mailroomWebhookTokens(batch.length, ...batch.map((a) => a.key), ...batch.map((a) => a.op));
     withinMs(call(), budgetMs, 'Redis (webhook replay check)')
       .then(
         (answers) => batch.forEach((a, i) => a.resolve(answers[i])),

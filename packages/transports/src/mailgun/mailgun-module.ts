@@ -4,7 +4,7 @@ import type { TransportModule } from '../provider-module';
 import { apiKeySchema, presentedProviderSchema, providerInputSchema, PRIVATE_KEY_FIELD, storedPrivateKey } from '../provider-input';
 import { registerMailgunWebhook } from './mailgun-registration';
 import { MailgunTransport } from './mailgun-transport';
-import { parseMailgunEvent, verifyMailgunWebhook } from './mailgun-webhook';
+import { MAILGUN_RETRIES_FOR_SECONDS, parseMailgunEvent, verifyMailgunWebhook } from './mailgun-webhook';
 
 const input = providerInputSchema('mailgun', {
   privateApiKey: apiKeySchema('privateApiKey').optional(),
@@ -92,8 +92,9 @@ export const mailgunModule: TransportModule<MailgunInput, MailgunSettings, Mailg
   webhooks: {
     verify: (incoming, hook, now, maxAgeSeconds) => verifyMailgunWebhook(incoming, hook.key, now, maxAgeSeconds),
     parse: parseMailgunEvent,
-    // Mailgun retries anything but 200 and 406 for about 8 hours.
+    // Mailgun retries anything but 200 and 406 for about 8 hours, with the first attempt's signature.
     giveUpStatus: 406,
+    retriesForSeconds: MAILGUN_RETRIES_FOR_SECONDS,
     notConfiguredStatus: 406,
     // Mailgun answers a key of the other region as it answers a wrong key (401).
     refusedSettings: {

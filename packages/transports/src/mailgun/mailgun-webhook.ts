@@ -1,10 +1,19 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { isMachineOpen, providerReplyCodes, withoutUndefined } from '@mailroom/domain';
+import { staleSignedTimestamp } from '../signed-timestamp';
 import type { IncomingWebhook, NormalizedEvent, VerifyOutcome } from '../webhook';
 import { MAILGUN_EMAIL_ID_VAR, MAILGUN_TENANT_ID_VAR, stripAngleBrackets } from './build-mailgun-message';
 import { MailgunWebhookPayloadError } from './mailgun-webhook-payload-error';
 
 type Json = Record<string, unknown>;
+
+/**
+ * How long Mailgun retries a post we did not answer 200 or 406 (contracts §2.3: after 10 min, 10 min,
+ * 15 min, 30 min, 1 h, 2 h and 4 h, about 8 h 5 min in all), each retry resending the first attempt's
+ * signature block: 9 h, so that its last retry is still taken for one. The token a post carries is
+ * remembered as long (replay-tokens.ts): within the window a replay is refused by its token.
+ */
+export const MAILGUN_RETRIES_FOR_SECONDS = 9 * 3600;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
@@ -29,7 +38,8 @@ function parseJson(raw: Buffer): unknown {
 /**
  * Verifies a Mailgun webhook post (contracts §2.3): JSON `{signature:{timestamp, token, signature}, ...}`
  * where `signature = hex(HMAC-SHA256(http signing key, timestamp + token))`, compared in constant time.
- * A timestamp further than `maxAgeSeconds` from `now`, either way, is stale. The HMAC does not cover
+ * A timestamp older than `maxAgeSeconds` (by default as long as Mailgun retries), or ahead of our clock,
+ * is stale (signed-timestamp.ts). The HMAC does not cover
  * `event-data`, so a captured signature could carry forged events: on success the token comes back as
  * `replayToken`, and the receiver must refuse a token it has already seen (it keeps them in Redis).
  */
@@ -37,7 +47,7 @@ export function verifyMailgunWebhook(
   incoming: IncomingWebhook,
   signingKey: string | undefined,
   now: Date,
-  maxAgeSeconds = 600,
+  maxAgeSeconds = MAILGUN_RETRIES_FOR_SECONDS,
 ): VerifyOutcome {
   const body = parseJson(incoming.rawBody);
   if (!isObject(body)) return { ok: false, reason: 'malformed', message: 'the body is not a JSON object, as Mailgun posts' };
@@ -63,14 +73,8 @@ export function verifyMailgunWebhook(
   if (received.length !== expected.length || !timingSafeEqual(received, expected)) {
     return { ok: false, reason: 'bad-signature', message: 'the signature does not match the timestamp, the token and the signing key' };
   }
-  const skew = Math.abs(now.getTime() / 1000 - Number(timestamp));
-  if (skew > maxAgeSeconds) {
-    return {
-      ok: false,
-      reason: 'stale',
-      message: `the signed timestamp is ${Math.round(skew)} s away from now (at most ${maxAgeSeconds} s allowed)`,
-    };
-  }
+  const stale = staleSignedTimestamp(Number(timestamp), now, maxAgeSeconds);
+  if (stale) return stale;
   return { ok: true, replayToken: token };
 }
 

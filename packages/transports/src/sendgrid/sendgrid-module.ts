@@ -4,7 +4,7 @@ import type { TransportModule } from '../provider-module';
 import { apiKeySchema, presentedProviderSchema, providerInputSchema, PRIVATE_KEY_FIELD, storedPrivateKey } from '../provider-input';
 import { registerSendgridWebhook } from './sendgrid-registration';
 import { SendgridTransport } from './sendgrid-transport';
-import { parseSendgridEvents, verifySendgridWebhook } from './sendgrid-webhook';
+import { parseSendgridEvents, SENDGRID_RETRIES_FOR_SECONDS, verifySendgridWebhook } from './sendgrid-webhook';
 
 const input = providerInputSchema('sendgrid', { privateApiKey: apiKeySchema('privateApiKey').optional() });
 type SendgridInput = z.infer<typeof input>;
@@ -51,6 +51,7 @@ export const sendgridModule: TransportModule<SendgridInput, SendgridSettings, Se
     verify: (incoming, hook, now, maxAgeSeconds) => verifySendgridWebhook(incoming, hook.key, now, maxAgeSeconds),
     parse: parseSendgridEvents,
     giveUpStatus: 400,
+    retriesForSeconds: SENDGRID_RETRIES_FOR_SECONDS,
     notConfiguredStatus: 404,
     refusedSettings: { 'sendgrid.keyRejected': 'the API key (in SendGrid, Settings > API Keys)' },
     async register(spec, _stored, { url, previous, config }) {
