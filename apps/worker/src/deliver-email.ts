@@ -12,6 +12,7 @@ import {
   recordedHint,
   RecordedHint,
   markSending,
+  SendSuccess,
   refusedForNow,
   narrowToAwaiting,
   recordInterruptedAttempt,
@@ -91,7 +92,7 @@ export async function deliverEmail(deps: WorkerDeps, job: SendAttempt): Promise<
 
   const started = Date.now();
   let lease: TransportLease | undefined;
-  let retryRefusedInMs: number | undefined;
+  let sent: Sent | undefined;
   try {
     if (!effective)
       throw new DeliveryError(`tenant ${tenantId} does not exist`, {
@@ -134,23 +135,73 @@ export async function deliverEmail(deps: WorkerDeps, job: SendAttempt): Promise<
       pixelUrl,
     });
     const result = await sendSuppressingRefusedMailboxes(deps, transport, message, settings.mode, log);
-    const retry = retryOfRefusedForNow(deps, job, email, result);
-    retryRefusedInMs = retry?.inMs;
-    await store.emails.update(tenantId, emailId, (e) =>
-      applySendSuccess(e, { ...result, durationMs: Date.now() - started }, now(), retry?.at),
-    );
-    deps.observer?.sendAttempted(sending, settings, 'accepted');
-    if (stored?.lastFailure && !effective.fallback)
-      await store.settings.update(tenantId, (s) => (s.lastFailure ? { ...s, lastFailure: undefined } : null));
-    logSent(deps.logger, bindings, { messageId: result.messageId, providerMessageId: result.providerMessageId, ms: Date.now() - started });
+    sent = { result, durationMs: Date.now() - started, settings, clearLastFailure: Boolean(stored?.lastFailure && !effective.fallback) };
   } catch (e) {
     await afterFailure(deps, job, sending, toDeliveryError(e), Date.now() - started, effective, log);
   } finally {
     lease?.release();
   }
-  if (retryRefusedInMs !== undefined) {
-    log.info({ retryInMs: retryRefusedInMs }, 'a recipient was refused for now: it alone is tried again');
-    throw new RetryScheduledError('a recipient was refused for now', retryRefusedInMs);
+  if (!sent) return;
+  // The server has the message: from here on nothing is a failed send, and nothing may send it again.
+  const retry = retryOfRefusedForNow(deps, job, email, sent.result);
+  await recordSent(deps, job.data, sending.attemptInFlightSince, sent, retry?.at, log);
+  deps.observer?.sendAttempted(sending, sent.settings, 'accepted');
+  // Advice about an earlier failure goes once a send works; best effort, the email's outcome is recorded already.
+  if (sent.clearLastFailure)
+    await store.settings
+      .update(tenantId, (s) => (s.lastFailure ? { ...s, lastFailure: undefined } : null))
+      .catch((e: unknown) => log.warn({ err: e }, 'sent, but the settings kept their last failure'));
+  logSent(deps.logger, bindings, { messageId: sent.result.messageId, providerMessageId: sent.result.providerMessageId, ms: sent.durationMs });
+  if (retry) {
+    log.info({ retryInMs: retry.inMs }, 'a recipient was refused for now: it alone is tried again');
+    throw new RetryScheduledError('a recipient was refused for now', retry.inMs);
+  }
+}
+
+/** A send the server accepted, not yet recorded. */
+interface Sent {
+  result: SendSuccess;
+  durationMs: number;
+  settings: EffectiveSettings['settings'];
+  /** The settings carry a failure from before, which this success answers. */
+  clearLastFailure: boolean;
+}
+
+/** The waits between tries of the write that records a send: the store busy for a moment (SQLite's lock, a Mongo election). */
+export const RECORD_SENT_RETRY_MS = [250, 1000, 3000];
+
+/**
+ * Records a send the server accepted (decision 0078). A store error here is not a failed send: recorded
+ * as one, the email would be retried and sent twice. The write is tried again while the job's lock
+ * lasts, and applies only to the attempt this run marked (a write that landed although it threw is not
+ * applied twice). When the store still refuses, the attempt stays marked in flight and the job is
+ * retried later: that run finds it, records it `interrupted` (the server may have it) and sends again,
+ * as after a worker that died mid-send (decision 0064).
+ */
+async function recordSent(
+  deps: WorkerDeps,
+  { tenantId, emailId }: SendJobData,
+  markedAt: string | undefined,
+  sent: Sent,
+  retryAt: string | undefined,
+  log: Logger,
+): Promise<void> {
+  const at = deps.now().toISOString();
+  const apply = (e: EmailRecord) =>
+    e.attemptInFlightSince === markedAt ? applySendSuccess(e, { ...sent.result, durationMs: sent.durationMs }, at, retryAt) : null;
+  for (let tried = 0; ; tried++) {
+    try {
+      await deps.store.emails.update(tenantId, emailId, apply);
+      return;
+    } catch (e) {
+      const waitMs = RECORD_SENT_RETRY_MS[tried];
+      if (waitMs === undefined) {
+        log.error({ err: e }, 'sent, but the store did not take the outcome: the next attempt records it interrupted');
+        throw new RetryScheduledError('the accepted send could not be recorded', deps.config.send.retryBaseMs);
+      }
+      log.warn({ err: e, retryInMs: waitMs }, 'sent, but the store did not take the outcome yet: writing it again');
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
   }
 }
 
