@@ -1,5 +1,7 @@
+import { UnrecoverableError, Worker } from 'bullmq';
+import { createRedisConnection, SEND_QUEUE, SendJobData } from '@mailroom/queue';
 import type { RunningSmtpSink } from '@mailroom/testkit';
-import { Mailroom, OPS_TOKEN, SETTLED, startMailroom, waitForEmail } from './support/mailroom-harness';
+import { Mailroom, OPS_TOKEN, SETTLED, startMailroom, waitFor, waitForEmail } from './support/mailroom-harness';
 import { putSmtpTenant, startTenantSink } from './support/smtp-tenant';
 
 const USER = 'billing@retry.example';
@@ -118,6 +120,42 @@ describe('retrying a failed email', () => {
     const sent = await waitForEmail(m, 'rt', id, (e) => e.status === 'accepted');
     expect(sent.attempts.map((a: any) => a.ok)).toEqual([false, true]);
     expect(sent.recipients[0].nextAttemptAt).toBeUndefined();
+  });
+
+  it('a retry asked for while the failed job is still held by its worker waits for it, then sends (decision 0078)', async () => {
+    const id = await failedEmail('Invoice R-5');
+    await saveSmtp(PASS);
+    // The moment between the worker's "failed" write and BullMQ moving its job to failed, held open:
+    // the real worker stops, the job runs again on a worker of ours that keeps it active.
+    await m.worker!.stop();
+    const connection = createRedisConnection(m.config.redisUrl);
+    let letGo!: () => void;
+    const held = new Promise<void>((resolve) => (letGo = resolve));
+    const holder = new Worker<SendJobData>(
+      SEND_QUEUE,
+      async () => {
+        await held;
+        throw new UnrecoverableError('the worker recorded the failure');
+      },
+      { connection, prefix: m.config.queuePrefix },
+    );
+    try {
+      await (await m.api.deps.queue.getJob(id))!.retry();
+      await waitFor(async () => ((await m.api.deps.queue.getJobState(id)) === 'active' ? true : undefined), 'the job to be held');
+      const retried = m.call('POST', `/v1/tenants/rt/emails/${id}/retry`);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Let go, and close at once, so our worker takes no job after this one (it would fail the retry's).
+      letGo();
+      const closed = holder.close();
+      expect((await retried).status).toBe(202);
+      await closed;
+    } finally {
+      await holder.close();
+      connection.disconnect();
+    }
+    await m.startWorker();
+    const sent = await waitForEmail(m, 'rt', id, (e) => e.status === 'accepted', 10_000);
+    expect(sent.attempts.map((a: any) => a.ok)).toEqual([false, true]);
   });
 });
 

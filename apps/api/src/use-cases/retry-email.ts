@@ -35,11 +35,7 @@ export async function retryEmail(deps: ApiDeps, tenantId: string, emailId: strin
   if (reopened.status === 'failed' || reopened.updatedAt !== at) throw notFailed(reopened.status);
 
   try {
-    await withinMs(
-      readdSendJob(deps.queue, deps.lanes, { tenantId, emailId }, sendJobOptionsFor(deps.config.send)),
-      deps.config.timeouts.enqueueMs,
-      'the send queue',
-    );
+    await withinMs(readdOnceReleased(deps, tenantId, emailId), deps.config.timeouts.enqueueMs, 'the send queue');
   } catch (e) {
     deps.logger.error({ err: e, tenantId, emailId }, 'could not add the retry job; putting the email back as it was');
     const restored = await deps.store.emails.update(tenantId, emailId, (cur) => (cur.updatedAt === reopened.updatedAt ? email : null));
@@ -51,6 +47,27 @@ export async function retryEmail(deps: ApiDeps, tenantId: string, emailId: strin
   }
   deps.logger.info({ tenantId, emailId }, 'email re-opened for a retry');
   return reopened;
+}
+
+/** How often a retry looks again at a send job a worker still holds. */
+const HELD_JOB_POLL_MS = 50;
+
+/**
+ * Re-adds the email's send job once no worker holds it. The worker that recorded the failure moves
+ * its job to failed only after that write: a retry between the two found the job `active`, added
+ * nothing (`live`), and the job then failed, leaving the email re-opened with no job until the sweep
+ * failed it again (decision 0078). A waiting or delayed job is left to run: it finds the email re-opened.
+ * Bounded by the caller (ENQUEUE_TIMEOUT_MS): a job held longer answers 503 and the email is put back.
+ */
+async function readdOnceReleased(deps: ApiDeps, tenantId: string, emailId: string): Promise<void> {
+  // The caller's bound stops waiting for the answer; this one stops the polling behind it.
+  const until = Date.now() + deps.config.timeouts.enqueueMs;
+  for (;;) {
+    const outcome = await readdSendJob(deps.queue, deps.lanes, { tenantId, emailId }, sendJobOptionsFor(deps.config.send));
+    if (outcome !== 'live' || (await deps.queue.getJobState(emailId)) !== 'active') return;
+    if (Date.now() >= until) throw new Error(`a worker still holds the send job of ${emailId}`);
+    await new Promise((resolve) => setTimeout(resolve, HELD_JOB_POLL_MS));
+  }
 }
 
 /**
