@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildMailgunWebhookPost, MailgunEmulator, mailgunEvents, startMailgunEmulator } from '../../../testkit/src/emulators/mailgun';
@@ -29,6 +30,22 @@ describe('verifyMailgunWebhook', () => {
   const now = new Date();
   const post = (options: Parameters<typeof buildMailgunWebhookPost>[2] = {}) =>
     buildMailgunWebhookPost(key, mailgunEvents.delivered(target), options);
+
+  it("accepts a subaccount's post by its parent-signature when the stored key is the parent account's", () => {
+    const parentKey = 'key-parent-account-fedcba9876543210';
+    const sub = post();
+    const { timestamp, token } = sub.signature!;
+    const parentSignature = createHmac('sha256', parentKey).update(`${timestamp}${token}`).digest('hex');
+    const body = JSON.parse(sub.body.toString('utf8'));
+    const withParent = Buffer.from(JSON.stringify({ ...body, signature: { ...body.signature, 'parent-signature': parentSignature } }));
+    expect(verifyMailgunWebhook(incoming(withParent), parentKey, now)).toEqual({ ok: true, replayToken: token });
+    // The subaccount's own key still verifies it, and a third key neither signature.
+    expect(verifyMailgunWebhook(incoming(withParent), key, now)).toEqual({ ok: true, replayToken: token });
+    expect(verifyMailgunWebhook(incoming(withParent), 'key-someone-else-000000', now)).toMatchObject({
+      ok: false,
+      reason: 'bad-signature',
+    });
+  });
 
   it('accepts an independently signed vector and hands back its token for replay refusal', () => {
     expect(verifyMailgunWebhook(incoming(vector), VECTOR_KEY, VECTOR_TIME)).toEqual({
