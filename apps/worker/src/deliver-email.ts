@@ -151,7 +151,11 @@ export async function deliverEmail(deps: WorkerDeps, job: SendAttempt): Promise<
     await store.settings
       .update(tenantId, (s) => (s.lastFailure ? { ...s, lastFailure: undefined } : null))
       .catch((e: unknown) => log.warn({ err: e }, 'sent, but the settings kept their last failure'));
-  logSent(deps.logger, bindings, { messageId: sent.result.messageId, providerMessageId: sent.result.providerMessageId, ms: sent.durationMs });
+  logSent(deps.logger, bindings, {
+    messageId: sent.result.messageId,
+    providerMessageId: sent.result.providerMessageId,
+    ms: sent.durationMs,
+  });
   if (retry) {
     log.info({ retryInMs: retry.inMs }, 'a recipient was refused for now: it alone is tried again');
     throw new RetryScheduledError('a recipient was refused for now', retry.inMs);
