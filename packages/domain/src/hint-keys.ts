@@ -21,6 +21,7 @@ export const HINT_KEYS = [
   'smtp.messageTooLarge',
   'smtp.tryLater',
   'smtp.connectionLost',
+  'smtp.stoppedAnswering',
   'smtp.rateLimited',
   'smtp.hostNotFound',
   'smtp.port465NeedsTls',

@@ -28,6 +28,8 @@ export const hintsEn: HintWords = {
   'smtp.messageTooLarge': 'The message is too large for this server: send fewer or smaller attachments.',
   'smtp.tryLater': 'The server is busy or limiting connections.',
   'smtp.connectionLost': 'The connection closed before the server confirmed the message.',
+  'smtp.stoppedAnswering':
+    'The server stopped answering before it confirmed the message. If it had the whole message it may deliver it, so the recipient may get it twice.',
   'smtp.rateLimited': 'The server says this account is sending too fast.',
   'smtp.hostNotFound': 'The host name "{host}" could not be found: check it for typos.',
   'smtp.port465NeedsTls': '{where} did not greet us: port 465 expects TLS from the first byte, so turn "TLS from the first byte" on.',

@@ -25,6 +25,8 @@ export const hintsEs: HintWords = {
   'smtp.messageTooLarge': 'El mensaje es demasiado grande para este servidor: envía menos adjuntos o más pequeños.',
   'smtp.tryLater': 'El servidor está ocupado o limita las conexiones.',
   'smtp.connectionLost': 'La conexión se cerró antes de que el servidor confirmara el mensaje.',
+  'smtp.stoppedAnswering':
+    'El servidor dejó de responder antes de confirmar el mensaje. Si ya lo tenía completo puede entregarlo, así que el destinatario podría recibirlo dos veces.',
   'smtp.rateLimited': 'El servidor dice que esta cuenta está enviando demasiado deprisa.',
   'smtp.hostNotFound': 'No se encuentra el servidor «{host}»: comprueba que está bien escrito.',
   'smtp.port465NeedsTls':

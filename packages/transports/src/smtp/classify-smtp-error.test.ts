@@ -59,6 +59,7 @@ const observed: Record<string, NodemailerFailure> = {
     message: 'Message failed',
   },
   silent: { code: 'ETIMEDOUT', command: 'CONN', timeoutType: 'GREETING_TIMEOUT', message: 'Greeting never received' },
+  stalled: { code: 'ETIMEDOUT', command: 'CONN', timeoutType: 'SOCKET_TIMEOUT', message: 'Timeout' },
   refused: { code: 'ESOCKET', command: 'CONN', originalCode: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:1' },
   reset: { code: 'ESOCKET', command: 'CONN', originalCode: 'ECONNRESET', message: 'read ECONNRESET' },
   dns: { code: 'EDNS', command: 'CONN', originalCode: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND smtp.example.invalid' },
@@ -88,6 +89,7 @@ describe('classifySmtpError', () => {
     ['data451', true],
     ['data554', false],
     ['silent', true],
+    ['stalled', true],
     ['refused', true],
     ['reset', true],
     ['dns', true],
@@ -201,6 +203,10 @@ describe('SMTP hints', () => {
     expect(hintOf('noAuth', other)).toBe(SMTP_HINTS.loginRequired.hint);
     expect(hintOf('dns', other)).toMatch(/"mail\.example\.com" could not be found/);
     expect(hintOf('silent', { ...other, port: 465, tls: false })).toMatch(/port 465 expects TLS/);
+    expect(hintOf('silent', other)).toMatch(/did not answer in time: check the host and port/);
+    // Silent after the session began: it may have had the whole message, and the history says so.
+    expect(hintOf('stalled', other)).toBe(SMTP_RETRIED_HINTS.stoppedAnswering.hint);
+    expect(hintOf('stalled', other)).toMatch(/may get it twice; the email will be retried\.$/);
     expect(hintOf('greet421', other)).toBe(SMTP_RETRIED_HINTS.tryLater.hint);
     expect(hintOf('data554', other)).toBeUndefined();
   });

@@ -117,6 +117,12 @@ export const SMTP_RETRIED_HINTS = {
     'the email will be retried.',
     { joiner: '; ' },
   ),
+  stoppedAnswering: hintPromisingRetry(
+    'smtp.stoppedAnswering',
+    'The server stopped answering before it confirmed the message. If it had the whole message it may deliver it, so the recipient may get it twice',
+    'the email will be retried.',
+    { joiner: '; ' },
+  ),
   rateLimited: hintPromisingRetry(
     'smtp.rateLimited',
     'The server says this account is sending too fast',
@@ -149,6 +155,8 @@ export function smtpHint(facts: SmtpFailureFacts, ctx: SmtpEndpointContext): Hin
     case 'EDNS':
       return hintOf('smtp.hostNotFound', `The host name "${ctx.host}" could not be found: check it for typos.`, { host: ctx.host });
     case 'ETIMEDOUT':
+      // Connected and greeted, then silent: the session may have been past the message (decision 0078).
+      if (facts.timeoutType === 'SOCKET_TIMEOUT') return SMTP_RETRIED_HINTS.stoppedAnswering;
       if (ctx.tls === false && ctx.port === 465)
         return hintOf('smtp.port465NeedsTls', `${where} did not greet us: port 465 expects TLS from the first byte, so turn TLS on.`, {
           where,
