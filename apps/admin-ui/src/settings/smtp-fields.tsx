@@ -43,6 +43,7 @@ export function SmtpFields(props: {
   const signedIn = smtp.auth === 'oauth2' && Boolean(offered);
   const set = (patch: Partial<SmtpForm>) => onChange({ ...smtp, ...patch });
   const preset = presetEndpoint(smtp.preset);
+  const ionosMarket = ionosMarketOfForm(smtp);
   const serverErrors = Boolean(errors['smtp.host'] || errors['smtp.port'] || errors['smtp.tls']);
   const tls = i18n.t(smtp.tls ? 'tls.implicit' : 'tls.starttls');
   // The stored password goes only to the server and user it was given for: changing either asks for it again.
@@ -102,10 +103,10 @@ export function SmtpFields(props: {
         <SelectField<IonosMarket | 'other'>
           id="smtp.ionosMarket"
           label={i18n.t('settings.smtp.ionosMarket')}
-          value={ionosMarketOfForm(smtp)}
+          value={ionosMarket}
           options={[
             ...IONOS_MARKETS.map((m) => ({ value: m, label: i18n.t(`ionosMarket.${m}`) })),
-            ...(ionosMarketOfForm(smtp) === 'other' ? [{ value: 'other' as const, label: i18n.t('ionosMarket.other') }] : []),
+            ...(ionosMarket === 'other' ? [{ value: 'other' as const, label: i18n.t('ionosMarket.other') }] : []),
           ]}
           onValue={(m) => (m === 'other' ? undefined : onChange(withIonosMarket(smtp, m)))}
         />
