@@ -187,6 +187,10 @@ describe('send test email, for the SMTP and platform modes', () => {
   it('platform mode tests to the reply-to address; a burst is rate-limited per tenant', async () => {
     await m.call('PUT', '/v1/tenants/tp', { name: 'Platform Co', plan: 'free' });
     await m.call('PUT', '/v1/tenants/tp/email-settings', { mode: 'platform', senderName: 'Platform Co', replyTo: 'owner@tp.example' });
+    // The limit is a fixed window per clock minute: a burst that straddles a minute's end is two windows.
+    // Seen once in a fresh-clone run (the fourth answered 200); the burst starts early in a minute.
+    const intoMinuteMs = Date.now() % 60_000;
+    if (intoMinuteMs > 45_000) await new Promise((resolve) => setTimeout(resolve, 60_000 - intoMinuteMs + 50));
     const answers = [];
     for (let i = 0; i < 4; i++) answers.push(await m.call('POST', '/v1/tenants/tp/email-settings/test', {}));
     expect(answers.slice(0, 3).map((a) => [a.status, a.body.ok, a.body.to])).toEqual(Array(3).fill([200, true, 'owner@tp.example']));
